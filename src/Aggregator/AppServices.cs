@@ -1,0 +1,55 @@
+using Aggregator.Configuration;
+using Aggregator.Ingestion;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+
+namespace Aggregator;
+
+/// <summary>Composition shared by every command: configuration, storage, pipeline.</summary>
+public static class AppServices
+{
+    /// <summary>config/aggregator.json goes first, so environment variables and the command line override it.</summary>
+    public static void AddConfigFile(IConfigurationBuilder configuration, AppPaths paths)
+    {
+        var source = new JsonConfigurationSource
+        {
+            Path = "aggregator.json",
+            Optional = true,
+            ReloadOnChange = false,
+            FileProvider = Directory.Exists(paths.ConfigDirectory) ? new PhysicalFileProvider(paths.ConfigDirectory) : null,
+        };
+        source.ResolveFileProvider();
+        configuration.Sources.Insert(0, source);
+    }
+
+    /// <summary>Binds and checks the options tree; the messages name the offending key.</summary>
+    public static (AggregatorOptions? Options, IReadOnlyList<string> Problems) Validate(IConfiguration configuration)
+    {
+        try
+        {
+            var options = configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>(Strict) ?? new AggregatorOptions();
+            return (options, AggregatorOptionsValidator.Problems(options));
+        }
+        catch (InvalidOperationException e)
+        {
+            return (null, [e.Message]);
+        }
+    }
+
+    public static IServiceCollection AddAggregator(this IServiceCollection services, IConfiguration configuration, AppPaths paths)
+    {
+        services.AddSingleton(paths);
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<AggregatorOptions>().Bind(configuration.GetSection(AggregatorOptions.SectionName), Strict);
+        services.AddSingleton<Database>();
+        services.AddSingleton<ItemStore>();
+        services.AddSingleton<ItemQueries>();
+        services.AddSingleton<TopicCatalog>();
+        services.AddSingleton<DocumentIngestor>();
+        return services;
+    }
+
+    private static void Strict(BinderOptions o) => o.ErrorOnUnknownConfiguration = true;
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+
+namespace Aggregator.Cli;
+
+/// <summary>The services of a one-shot command: configuration checked, database migrated.
+/// A configuration problem ends the program with exit code 2 and a message naming the key.</summary>
+public static class CommandServices
+{
+    public const int ConfigurationError = 2;
+
+    public static async Task<(ServiceProvider? Services, int ExitCode)> StartAsync(ParseResult result, CancellationToken ct)
+    {
+        var paths = GlobalOptions.Paths(result);
+        var builder = new ConfigurationBuilder().AddEnvironmentVariables();
+        AppServices.AddConfigFile(builder, paths);
+        var configuration = builder.Build();
+        if (!Report(AppServices.Validate(configuration).Problems))
+            return (null, ConfigurationError);
+
+        var services = new ServiceCollection()
+            .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            .AddAggregator(configuration, paths)
+            .BuildServiceProvider();
+        try
+        {
+            _ = services.GetRequiredService<TopicCatalog>(); // a broken topics file stops here, naming the file
+            await services.GetRequiredService<Database>().MigrateAsync(ct);
+            return (services, 0);
+        }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await services.DisposeAsync();
+            return (null, ConfigurationError);
+        }
+    }
+
+    /// <summary>Prints configuration problems to stderr; true when there are none.</summary>
+    public static bool Report(IReadOnlyList<string> problems)
+    {
+        foreach (var problem in problems)
+            Console.Error.WriteLine($"configuration error: {problem}");
+        return problems.Count == 0;
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
+using Aggregator.Publishing;
+using Aggregator.Storage;
+
+namespace Aggregator.Cli;
+
+public static class ItemsCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create()
+    {
+        var tag = new Option<string?>("--tag") { Description = "Only items with this tag (e.g. korea-china)" };
+        var limit = new Option<int>("--limit") { Description = "How many items, newest first", DefaultValueFactory = _ => 20 };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
+        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--limit must be at least 1"); });
+        var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.") { tag, limit, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var (services, exit) = await CommandServices.StartAsync(result, ct);
+            if (services is null) return exit;
+            await using (services)
+            {
+                var items = await services.GetRequiredService<ItemQueries>().NewestAsync(result.GetValue(tag), result.GetValue(limit), ct);
+                Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(items.Select(Shape), Json) : string.Join("\n", items.Select(Text)));
+                return 0;
+            }
+        });
+        return command;
+    }
+
+    private static object Shape(StoredItem i) => new
+    {
+        i.EntryId,
+        i.Title,
+        i.PublishedAt,
+        i.FirstSeenAt,
+        i.UpdatedAt,
+        i.Language,
+        i.Outlet,
+        i.Author,
+        i.Url,
+        Summary = EntryText.Summary(i.Body),
+        Sources = i.Sightings.Select(s => new { s.Kind, s.Locator, s.SourceTitle, s.Url, s.FirstSeenAt }),
+        Tags = i.Tags.Select(t => new { t.Tag, t.Score, t.Reason, Evidence = EvidenceJson.Read(t.Evidence) }),
+    };
+
+    private static string Text(StoredItem i)
+    {
+        var lines = new List<string>
+        {
+            $"{(i.PublishedAt is { } p ? p.ToString("yyyy-MM-dd") : "(no date)")}  {i.Title}  [{i.Language}]"
+                + (i.Outlet is null ? "" : $"  {i.Outlet}") + (i.Author is null ? "" : $"  by {i.Author}"),
+            "  sources: " + string.Join(", ", i.Sightings.Select(s => $"{s.Locator} (seen {s.FirstSeenAt:yyyy-MM-dd HH:mm}Z)")),
+        };
+        foreach (var t in i.Tags)
+        {
+            var evidence = EvidenceJson.Read(t.Evidence);
+            lines.Add($"  tag {t.Tag} (score {t.Score:0.###}; {t.Reason})");
+            lines.Add("    evidence: " + string.Join(", ", evidence.Take(12).Select(e => $"\"{e.Term}\" {e.Field}@{e.Offset}"))
+                + (evidence.Count > 12 ? $", … {evidence.Count - 12} more" : ""));
+        }
+        return string.Join("\n", lines);
+    }
+}

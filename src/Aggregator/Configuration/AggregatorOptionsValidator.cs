@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Configuration;
+
+/// <summary>Checks the options tree at start; every message names the configuration key.</summary>
+public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOptions>
+{
+    private static readonly string[] Providers = ["sqlite"];
+
+    public ValidateOptionsResult Validate(string? name, AggregatorOptions options) =>
+        Problems(options) is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
+
+    public static List<string> Problems(AggregatorOptions o)
+    {
+        const string p = AggregatorOptions.SectionName;
+        var problems = new List<string>();
+        if (!Providers.Contains(o.Storage.Provider, StringComparer.OrdinalIgnoreCase))
+            problems.Add($"{p}:Storage:Provider must be one of {string.Join(", ", Providers)} (was \"{o.Storage.Provider}\").");
+        if (o.Scheduling.ImportIntervalMinutes is < 1 or > 24 * 60)
+            problems.Add($"{p}:Scheduling:ImportIntervalMinutes must be between 1 and 1440 (was {o.Scheduling.ImportIntervalMinutes}).");
+        if (o.Sources.MaxDocumentBytes < 1024)
+            problems.Add($"{p}:Sources:MaxDocumentBytes must be at least 1024 (was {o.Sources.MaxDocumentBytes}).");
+        for (var i = 0; i < o.Sources.DocumentFolders.Count; i++)
+            if (string.IsNullOrWhiteSpace(o.Sources.DocumentFolders[i]))
+                problems.Add($"{p}:Sources:DocumentFolders:{i} must not be empty.");
+        if (string.IsNullOrWhiteSpace(o.Tagging.TopicsFile))
+            problems.Add($"{p}:Tagging:TopicsFile must name a file.");
+        if (o.Publishing.PageSize is < 1 or > 500)
+            problems.Add($"{p}:Publishing:PageSize must be between 1 and 500 (was {o.Publishing.PageSize}).");
+        if (!string.IsNullOrEmpty(o.Publishing.BaseUrl) && !Uri.TryCreate(o.Publishing.BaseUrl, UriKind.Absolute, out _))
+            problems.Add($"{p}:Publishing:BaseUrl must be an absolute URL (was \"{o.Publishing.BaseUrl}\").");
+        // RFC 4151: taggingEntity = authorityName "," date
+        if (!System.Text.RegularExpressions.Regex.IsMatch(o.Publishing.IdAuthority, @"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$"))
+            problems.Add($"{p}:Publishing:IdAuthority must be \"domain,YYYY[-MM[-DD]]\" as RFC 4151 requires (was \"{o.Publishing.IdAuthority}\").");
+        return problems;
+    }
+}

@@ -1,0 +1,98 @@
+using Aggregator.Configuration;
+using Aggregator.Parsing;
+using Aggregator.Parsing.Documents;
+using Aggregator.Processing;
+using Aggregator.Processing.Tagging;
+using Aggregator.Sources;
+using Aggregator.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>The one place where the stages meet for local documents:
+/// source → read → parse → normalize and hash → tag → store. One bad document is recorded
+/// against its source and never stops the rest.</summary>
+public sealed class DocumentIngestor(
+    ItemStore store,
+    TopicCatalog topics,
+    IOptions<AggregatorOptions> options,
+    ILogger<DocumentIngestor> logger)
+{
+    /// <summary>One cycle over the configured document folders.</summary>
+    public Task<ImportSummary> ImportConfiguredAsync(CancellationToken ct) =>
+        ImportAsync(options.Value.Sources.DocumentFolders, null, ct);
+
+    public async Task<ImportSummary> ImportAsync(IEnumerable<string> paths, IProgress<int>? progress, CancellationToken ct)
+    {
+        var summary = new ImportSummary();
+        var done = 0;
+        foreach (var path in paths)
+        {
+            IReadOnlyList<DocumentFile> files;
+            try
+            {
+                files = DocumentFolder.Enumerate(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Importing {Path} failed: {Reason}", path, e.Message);
+                summary = summary.Add(new ImportFailure(path, e.Message));
+                continue;
+            }
+            foreach (var file in files)
+            {
+                ct.ThrowIfCancellationRequested();
+                summary = await ImportOneAsync(file, summary, ct);
+                progress?.Report(++done);
+            }
+        }
+        logger.LogInformation("Imported {Summary}", summary.ToString());
+        return summary;
+    }
+
+    private async Task<ImportSummary> ImportOneAsync(DocumentFile file, ImportSummary summary, CancellationToken ct)
+    {
+        var sourceId = await store.EnsureSourceAsync("document", file.Locator, Path.GetFileName(file.FullPath), ct);
+        ParsedDocument parsed;
+        try
+        {
+            parsed = DocumentReader.Read(file.FullPath, await ReadCappedAsync(file.FullPath, ct));
+        }
+        catch (Exception e) when (e is DocumentFormatException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Importing {Document} failed: {Reason}", file.Locator, e.Message);
+            await store.SetSourceErrorAsync(sourceId, e.Message, ct);
+            return summary.Add(new ImportFailure(file.Locator, e.Message));
+        }
+
+        var hash = ContentHash.Of(parsed.Title, parsed.Body);
+        var outcome = await store.StoreAsync(new IncomingItem
+        {
+            SourceId = sourceId,
+            EntryKey = "",
+            ContentHash = hash,
+            EntryId = EntryIds.For(options.Value.Publishing.IdAuthority, hash),
+            Title = parsed.Title,
+            Body = parsed.Body,
+            Language = parsed.Language,
+            Url = parsed.Url,
+            Outlet = parsed.Outlet,
+            Author = parsed.Author,
+            PublishedAt = parsed.PublishedAt,
+            Tags = Tagger.Tag(topics.Topics, parsed.Title, parsed.Body),
+            RulesVersion = topics.Version,
+        }, ct);
+        await store.SetSourceErrorAsync(sourceId, null, ct);
+        return summary.Add(outcome);
+    }
+
+    private async Task<byte[]> ReadCappedAsync(string path, CancellationToken ct)
+    {
+        var max = options.Value.Sources.MaxDocumentBytes;
+        var length = new FileInfo(path).Length;
+        if (length > max)
+            throw new DocumentFormatException($"{length:N0} bytes is over the limit of {max:N0} (Aggregator:Sources:MaxDocumentBytes)");
+        return await File.ReadAllBytesAsync(path, ct);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Parsing.Documents;
+
+/// <summary>The dateline that opens a wire story ("BEIJING, Oct. 6 (Xinhua) --",
+/// "(서울=연합뉴스) 김철수 기자 =", "新华社北京10月6日电", "【北京共同】") is not article text;
+/// the agency it names is the outlet.</summary>
+public static partial class Datelines
+{
+    public static (string Remainder, string? Agency) Strip(string paragraph)
+    {
+        foreach (var pattern in new[] { Latin(), Korean(), Chinese(), Japanese() })
+        {
+            var m = pattern.Match(paragraph);
+            if (m.Success && m.Length < paragraph.Length)
+            {
+                var agency = m.Groups["agency"].Success ? m.Groups["agency"].Value.Trim() : null;
+                return (paragraph[m.Length..].TrimStart(), string.IsNullOrEmpty(agency) ? null : agency);
+            }
+        }
+        return (paragraph, null);
+    }
+
+    [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*(?:,\s*[^()\n]{1,40}?)?\s*(?:\((?<agency>[^)]{2,40})\))?\s*(?:--|—|–|-)\s+")]
+    private static partial Regex Latin();
+
+    [GeneratedRegex(@"^\((?<place>[^=)]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:[\p{Lo} ]{2,12}(?:기자|특파원)\s*=?\s*)?")]
+    private static partial Regex Korean();
+
+    [GeneratedRegex(@"^(?<agency>新华社|新華社|中新社|中新网|人民网|央视新闻)[\p{Lo}\d]{0,20}电(?:（[^）]{0,30}）|\([^)]{0,30}\))?\s*")]
+    private static partial Regex Chinese();
+
+    [GeneratedRegex(@"^【(?<place>[^】]{0,10}?)(?<agency>共同|時事|AFP|ＡＦＰ|ロイター|時事通信)?】\s*")]
+    private static partial Regex Japanese();
+}

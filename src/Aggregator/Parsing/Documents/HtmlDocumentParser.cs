@@ -1,0 +1,62 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Aggregator.Parsing.Documents;
+
+/// <summary>Saved HTML pages: metadata from what publishers put there for social cards and
+/// search engines (og:title, article:published_time, &lt;time&gt;), text from the article's
+/// block elements, with navigation, asides and scripts removed by a real HTML parser.</summary>
+public static class HtmlDocumentParser
+{
+    private static readonly string[] Furniture =
+        ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg", "figure", "figcaption", "button"];
+
+    private static readonly string[] Blocks = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "dd", "dt"];
+
+    public static ParsedDocument Parse(string html)
+    {
+        var document = new HtmlParser(new HtmlParserOptions { IsScripting = false }).ParseDocument(html);
+        var title = Meta(document, "og:title") ?? Meta(document, "twitter:title")
+            ?? document.QuerySelector("article h1, main h1, h1")?.TextContent
+            ?? document.Title;
+        title = Collapse(title);
+
+        var root = (IElement?)document.QuerySelector("article") ?? document.QuerySelector("main") ?? document.Body;
+        if (root is null)
+            throw new DocumentFormatException("the HTML page has no body");
+        foreach (var element in root.QuerySelectorAll(string.Join(',', Furniture)).ToList())
+            element.Remove();
+        var lines = root.QuerySelectorAll(string.Join(',', Blocks))
+            .Where(e => !e.Ancestors<IElement>().Any(a => Blocks.Contains(a.LocalName))) // nested blocks once
+            .Select(e => Collapse(e.TextContent))
+            .Where(t => t.Length > 0)
+            .ToList();
+        if (lines.Count == 0)
+            lines = root.TextContent.Split('\n').Select(Collapse).Where(t => t.Length > 0).ToList();
+
+        var text = TextDocumentParser.Parse(string.Join("\n\n", lines), string.IsNullOrEmpty(title) ? null : title);
+        var published = Meta(document, "article:published_time") ?? Meta(document, "datePublished")
+            ?? document.QuerySelector("[itemprop=datePublished]")?.GetAttribute("content")
+            ?? document.QuerySelector("time[datetime]")?.GetAttribute("datetime");
+        var language = document.DocumentElement.GetAttribute("lang");
+        return text with
+        {
+            PublishedAt = (published is null ? null : DateText.Find(published)) ?? text.PublishedAt,
+            Outlet = Meta(document, "og:site_name") ?? text.Outlet,
+            Author = Meta(document, "author") ?? Meta(document, "article:author") ?? text.Author,
+            Url = Meta(document, "og:url") ?? document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"),
+            Language = string.IsNullOrWhiteSpace(language) ? text.Language : language.Split('-', '_')[0].ToLowerInvariant(),
+        };
+    }
+
+    private static string? Meta(IDocument document, string name)
+    {
+        var value = document.QuerySelectorAll("meta")
+            .FirstOrDefault(m => string.Equals(m.GetAttribute("property") ?? m.GetAttribute("name") ?? m.GetAttribute("itemprop"), name, StringComparison.OrdinalIgnoreCase))
+            ?.GetAttribute("content");
+        return string.IsNullOrWhiteSpace(value) ? null : Collapse(value);
+    }
+
+    private static string Collapse(string? text) =>
+        string.Join(' ', (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}

@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Parsing.Documents;
+
+/// <summary>Recognizes the furniture of saved news pages line by line, by the general shapes
+/// it takes on any site: navigation trails, labelled source and date lines, bylines, photo
+/// captions and credits, sharing widgets, copyright notices.</summary>
+public static partial class LineClassifier
+{
+    public static LineKind Classify(string line, Script documentScript)
+    {
+        var words = Scripts.WordLength(line);
+        if (line.Length == 0) return LineKind.Blank;
+        if (NumberOnly().IsMatch(line)) return LineKind.Number;
+        if (Copyright().IsMatch(line)) return LineKind.Copyright;
+        if (SourceLabel().IsMatch(line)) return LineKind.SourceLine;
+        if (words <= 12 && Navigation().IsMatch(line)) return LineKind.Navigation;
+        if (words <= 8 && ChromeShort().IsMatch(line)) return LineKind.Chrome;
+        if (ChromeAny().IsMatch(line)) return LineKind.Chrome;
+        if (IsCaption(line)) return LineKind.Caption;
+        if (words <= 6 && Byline().IsMatch(line)) return LineKind.Byline;
+        if (words <= 5 && StandaloneDateline().IsMatch(line)) return LineKind.Dateline;
+        if (IsDateLine(line)) return LineKind.DateStamp;
+        var script = Scripts.Dominant(line);
+        if (script != Script.Other && documentScript != Script.Other && Family(script) != Family(documentScript))
+            return LineKind.ForeignScript;
+        return LineKind.Text;
+    }
+
+    /// <summary>A short line whose point is a date: "9 september 2025", "date 2021-07-11 Newsletter
+    /// Signup", "Published: 2025-09-05 14:30 KST". A long sentence that mentions a date is text.</summary>
+    public static bool IsDateLine(string line)
+    {
+        var (date, rest) = DateText.FindWithRest(line);
+        return date is not null && Scripts.WordLength(rest) <= 6;
+    }
+
+    public static string? BylineName(string line)
+    {
+        var m = Byline().Match(line);
+        if (!m.Success) return null;
+        var name = (m.Groups["name"].Success ? m.Groups["name"] : m.Groups["kname"]).Value.Trim();
+        return name.Length == 0 ? null : TitleCaseIfShouting(name);
+    }
+
+    public static string? SourceName(string line)
+    {
+        var m = SourceLabel().Match(line);
+        if (!m.Success) return null;
+        var name = m.Groups["name"].Value.Trim(' ', '|', '-', '·');
+        return name.Length is > 0 and <= 60 ? name : null;
+    }
+
+    public static string? CopyrightHolder(string line)
+    {
+        var m = CopyrightHolderPattern().Match(line);
+        return m.Success ? m.Groups["name"].Value.Trim() : null;
+    }
+
+    private static bool IsCaption(string line) =>
+        CaptionStart().IsMatch(line) || CaptionMarker().IsMatch(line) || CreditEnd().IsMatch(line);
+
+    /// <summary>Scripts that share a page without being "foreign": Japanese mixes Han and Kana.</summary>
+    private static int Family(Script s) => s switch
+    {
+        Script.Han or Script.Kana => 1,
+        _ => (int)s + 10,
+    };
+
+    /// <summary>AP and others print bylines in capitals; readers expect "Hyung-Jin Kim".</summary>
+    private static string TitleCaseIfShouting(string name) =>
+        name.Any(char.IsLower) || !name.Any(char.IsLetter)
+            ? name
+            : System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name.ToLowerInvariant());
+
+    [GeneratedRegex(@"^[\d\s.,:;/#*_+()\-–—]+$")]
+    private static partial Regex NumberOnly();
+
+    [GeneratedRegex(@"^\s*(©|\(c\)\s|copyright\b)|all rights reserved|版权所有|版權所有|무단\s*전재|無断転載|alla rättigheter förbehållna|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados", RegexOptions.IgnoreCase)]
+    private static partial Regex Copyright();
+
+    [GeneratedRegex(@"^(?:©|\(c\)|copyright)(?:\s*(?:©|copyright))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?<name>[^.|©]{2,60}?)\s*(?:\.|,|\||$)", RegexOptions.IgnoreCase)]
+    private static partial Regex CopyrightHolderPattern();
+
+    [GeneratedRegex(@"^(?:source|källa|quelle|fuente|bron|источник|nguồn|来源|來源|出处|출처|出典)\s*[:：]\s*(?<name>[^|｜]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex SourceLabel();
+
+    [GeneratedRegex(@"(\s(>|›|»)\s*\S|\s(>|›|»)\s*$|^(home|首页|홈)\s*(>|›|»|\|))", RegexOptions.IgnoreCase)]
+    private static partial Regex Navigation();
+
+    [GeneratedRegex(@"^(share|share this|share on|tweet|print|email|e-mail|facebook|twitter|whatsapp|telegram|linkedin|comments?|listen|save|follow( us)?|advertisement|sponsored|newsletter|subscribe|sign ?up|sign in|log ?in|register|dela|teilen|partager|compartir|delen|поделиться|공유|分享|シェア|广告|광고)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ChromeShort();
+
+    [GeneratedRegex(@"^(read more|related|see also|also read|more on this|recommended|most read|trending|läs mer|lesen sie auch|lire aussi|lea también|lees ook|читайте также|xem thêm|相关阅读|相關閱讀|延伸阅读|관련\s*기사|関連記事)\b\s*[:：]?", RegexOptions.IgnoreCase)]
+    private static partial Regex ChromeAny();
+
+    [GeneratedRegex(@"^(in this|this)\b.{0,120}\b(photo|image|picture|file photo|handout)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CaptionStart();
+
+    [GeneratedRegex(@"(\b(photo|photograph|image|picture|credit)\s*:|\bphoto by\b|\bfile photo\b|\(photo\b|^\[?(photo|사진|图|圖|写真)\]?\s*[:=]|사진\s*=|\bfoto\s*:|/\s*(AFP|AP|EPA|Reuters|Getty Images|Yonhap|Xinhua|Kyodo|KCNA|Bloomberg)\s*$)", RegexOptions.IgnoreCase)]
+    private static partial Regex CaptionMarker();
+
+    /// <summary>A line ending in a photo credit: "(Korean Central News Agency/Korea News Service via AP, File)".</summary>
+    [GeneratedRegex(@"\((?:[^()]*\bvia\s+\p{Lu}[^()]*|[^()]*,\s*file|[^()]*\bphoto[^()]*)\)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex CreditEnd();
+
+    [GeneratedRegex(@"^(?i:by|av|von|par|por|door|di|автор[:：]?|reporter[:：]|记者|記者)\s+(?<name>[\p{Lu}\p{Lo}][\p{L}\p{M}.'’ -]+?)(?:\s*[,|/].*)?$|^(?<kname>[\p{Lo}]{2,4})\s*(?:기자|特派員|记者|記者)\s*$")]
+    private static partial Regex Byline();
+
+    /// <summary>"SEOUL, South Korea" or "BEIJING" on a line of its own.</summary>
+    [GeneratedRegex(@"^\p{Lu}[\p{Lu} .'-]{2,}(,\s*\p{Lu}[\p{L} .]+)?$")]
+    private static partial Regex StandaloneDateline();
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Parsing.Documents;
+
+/// <summary>Reads a news page saved as text. The first line is not reliably the headline: the
+/// headline is chosen among the opening lines by shape (a phrase of a few words, not a sentence,
+/// not page furniture, in the document's own script, repeated lines favoured), and everything
+/// above it is page chrome.</summary>
+public static partial class TextDocumentParser
+{
+    /// <summary>Headline, dates and bylines are looked for in this many opening non-blank lines.</summary>
+    private const int OpeningLines = 15;
+
+    /// <summary>A line this long (in words) is article prose, never a headline or a label.</summary>
+    private const double ProseWords = 15;
+
+    public static ParsedDocument Parse(string text, string? knownTitle = null)
+    {
+        var lines = SplitLines(text);
+        var script = Scripts.Dominant(text);
+        var kinds = lines.Select(l => LineClassifier.Classify(l, script)).ToArray();
+        var opening = Enumerable.Range(0, lines.Length).Where(i => kinds[i] != LineKind.Blank).Take(OpeningLines).ToList();
+
+        var headline = knownTitle is null ? FindHeadline(lines, kinds, opening) : FindLine(lines, knownTitle);
+        var title = knownTitle ?? (headline >= 0 ? CleanTitle(lines[headline]) : FallbackTitle(lines, kinds));
+        if (string.IsNullOrWhiteSpace(title))
+            throw new DocumentFormatException("the document has no text");
+
+        var body = BodyLines(lines, kinds, headline, title, out var datelineAgency);
+        var bodyText = string.Join("\n\n", body);
+        return new ParsedDocument
+        {
+            Title = title,
+            Body = bodyText,
+            Language = LanguageDetector.Detect(title + "\n" + bodyText),
+            PublishedAt = opening.Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i]) : null)
+                .FirstOrDefault(d => d is not null),
+            Outlet = opening.Select(i => kinds[i] == LineKind.SourceLine ? LineClassifier.SourceName(lines[i]) : null).FirstOrDefault(s => s is not null)
+                ?? datelineAgency
+                ?? lines.Where((_, i) => kinds[i] == LineKind.Copyright).Select(LineClassifier.CopyrightHolder).FirstOrDefault(s => s is not null),
+            Author = opening.Select(i => kinds[i] == LineKind.Byline ? LineClassifier.BylineName(lines[i]) : null).FirstOrDefault(s => s is not null),
+        };
+    }
+
+    private static string[] SplitLines(string text) =>
+        text.Normalize(NormalizationForm.FormC)
+            .Replace("\r\n", "\n").Replace('\r', '\n')
+            .Split('\n')
+            .Select(l => Whitespace().Replace(l, " ").Trim())
+            .ToArray();
+
+    private static int FindHeadline(string[] lines, LineKind[] kinds, List<int> opening)
+    {
+        var best = -1;
+        var bestScore = double.MinValue;
+        var ordinal = 0;
+        foreach (var i in opening)
+        {
+            if (kinds[i] != LineKind.Text || !LooksLikeHeadline(lines[i]))
+                continue;
+            var words = Scripts.WordLength(lines[i]);
+            var score = words is >= 5 and <= 25 ? 2.0 : 0.0;
+            if (opening.Any(j => j != i && lines[j] == lines[i]))
+                score += 3; // pages repeat the headline (title bar, then article heading)
+            if (words <= 4 && AllCapitalized(lines[i]))
+                score -= 1; // "North Korea China": a keyword strip, not a headline
+            score -= 0.25 * ordinal++;
+            if (score > bestScore)
+                (best, bestScore) = (i, score);
+        }
+        return best;
+    }
+
+    /// <summary>A headline is a phrase, not a sentence: a few words, no closing full stop.</summary>
+    private static bool LooksLikeHeadline(string line)
+    {
+        var words = Scripts.WordLength(line);
+        if (words is < 3 or > 30) return false;
+        var last = line[^1];
+        return last is not ('.' or '。' or ':' or '：' or ',' or ';') || line.EndsWith("...", StringComparison.Ordinal);
+    }
+
+    private static bool AllCapitalized(string line) =>
+        Words().Matches(line).All(m => char.IsUpper(m.Value[0]));
+
+    private static int FindLine(string[] lines, string title)
+    {
+        var wanted = Whitespace().Replace(title, " ").Trim().TrimStart('#', ' ');
+        return Array.FindIndex(lines, l => l.TrimStart('#', ' ') == wanted);
+    }
+
+    /// <summary>"Headline | Section News | Site": the trailing short segments name the site.</summary>
+    private static string CleanTitle(string line)
+    {
+        var parts = line.Split(" | ");
+        var keep = parts.Length;
+        while (keep > 1 && Scripts.WordLength(parts[keep - 1]) <= 5)
+            keep--;
+        return string.Join(" | ", parts.Take(keep)).Trim();
+    }
+
+    private static string FallbackTitle(string[] lines, LineKind[] kinds)
+    {
+        var first = lines.Where((_, i) => kinds[i] == LineKind.Text).FirstOrDefault() ?? "";
+        return first.Length <= 140 ? first : first[..(first.LastIndexOf(' ', 139) is > 40 and var cut ? cut : 140)] + "…";
+    }
+
+    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? datelineAgency)
+    {
+        datelineAgency = null;
+        var body = new List<string>();
+        var inHeader = true; // between the headline and the first paragraph of prose
+        for (var i = headline + 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var words = Scripts.WordLength(line);
+            if (kinds[i] == LineKind.Text && words >= ProseWords)
+                inHeader = false;
+            var keep = kinds[i] switch
+            {
+                LineKind.Text => line != title && (!inHeader || words >= 8 || EndsSentence(line)),
+                LineKind.ForeignScript => !inHeader && words >= ProseWords,
+                _ => false,
+            };
+            if (!keep) continue;
+            if (body.Count == 0 && Datelines.Strip(line) is var (rest, agency) && rest != line)
+            {
+                datelineAgency = agency;
+                line = rest;
+            }
+            body.Add(line);
+        }
+        return body;
+    }
+
+    private static bool EndsSentence(string line) => line[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '"' or '”' or '」';
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"\p{L}[\p{L}\p{M}'-]*")]
+    private static partial Regex Words();
+}

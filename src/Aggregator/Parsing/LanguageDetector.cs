@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Parsing;
+
+/// <summary>ISO 639-1 language of a document. The script decides CJK and Cyrillic; Latin-script
+/// languages are told apart by their commonest function words, which is reliable on anything
+/// longer than a headline and explainable when it is not.</summary>
+public static partial class LanguageDetector
+{
+    private static readonly Dictionary<string, HashSet<string>> FunctionWords = new()
+    {
+        ["en"] = Set("the of and to in is that for on with as was by it at from his has have are be said which"),
+        ["sv"] = Set("och att det som en på är för med av till den har inte de om ett var vid sig från sina"),
+        ["de"] = Set("der die und das nicht ist mit den von zu sich des auf für ein eine im dem auch wurde bei"),
+        ["fr"] = Set("le la les de des et est une un du que dans pour qui sur au avec par pas aux été cette"),
+        ["es"] = Set("el la los las de del y que en un una por con para es se al lo como su más ha"),
+        ["nl"] = Set("de het een en van is dat op te in zijn met voor niet aan er ook door bij werd heeft"),
+        ["it"] = Set("il la di che e è un una per non con del della gli le sono nel alla ha dei"),
+        ["pt"] = Set("o a os as de do da que e em um uma para com não por se no na dos foi"),
+        ["vi"] = Set("của và là các có được cho trong với người này không những đã một đến khi về theo"),
+        ["da"] = Set("og at det som en på er for med af til den har ikke de om et var ved sig fra"),
+        ["no"] = Set("og at det som en på er for med av til den har ikke de om et var ved seg fra"),
+    };
+
+    public static string Detect(string text)
+    {
+        var script = Scripts.Dominant(text);
+        switch (script)
+        {
+            case Script.Hangul: return "ko";
+            case Script.Kana: return "ja";
+            case Script.Han: return "zh";
+            case Script.Cyrillic: return UkrainianLetters().IsMatch(text) ? "uk" : "ru";
+        }
+        var counts = new Dictionary<string, int>();
+        foreach (Match m in Word().Matches(text))
+        {
+            var w = m.Value.ToLowerInvariant();
+            foreach (var (lang, words) in FunctionWords)
+                if (words.Contains(w))
+                    counts[lang] = counts.GetValueOrDefault(lang) + 1;
+        }
+        return counts.Count == 0 ? "und" : counts.MaxBy(kv => kv.Value).Key;
+    }
+
+    private static HashSet<string> Set(string words) => new(words.Split(' '), StringComparer.Ordinal);
+
+    [GeneratedRegex(@"[\p{L}\p{Mn}]+")]
+    private static partial Regex Word();
+
+    [GeneratedRegex("[іїєґІЇЄҐ]")]
+    private static partial Regex UkrainianLetters();
+}

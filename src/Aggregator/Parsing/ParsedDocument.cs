@@ -1,0 +1,14 @@
+namespace Aggregator.Parsing;
+
+/// <summary>What a parser found in one document or feed entry, before normalizing.
+/// PublishedAt is null when the source does not state it: never invented.</summary>
+public sealed record ParsedDocument
+{
+    public required string Title { get; init; }
+    public required string Body { get; init; }
+    public required string Language { get; init; }
+    public DateTime? PublishedAt { get; init; }
+    public string? Outlet { get; init; }
+    public string? Author { get; init; }
+    public string? Url { get; init; }
+}

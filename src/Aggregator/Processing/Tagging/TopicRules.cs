@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Aggregator.Processing.Tagging;
+
+/// <summary>config/topics.json as written by users: each topic names its sides, the groups of terms
+/// (per language) that speak of each side, phrases that cancel a match, and the thresholds.</summary>
+public sealed record TopicRules
+{
+    /// <summary>Bump when the rules change: stored tags from another version are recomputed.</summary>
+    public required string Version { get; init; }
+    public required List<TopicRule> Topics { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static TopicRules Load(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var rules = JsonSerializer.Deserialize<TopicRules>(stream, Json)
+                ?? throw new InvalidDataException($"{path}: empty");
+            var problems = rules.Problems().ToList();
+            if (problems.Count > 0)
+                throw new InvalidDataException($"{path}: " + string.Join(" ", problems));
+            return rules;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: the topics file does not exist (set Aggregator:Tagging:TopicsFile or --config).", e);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private IEnumerable<string> Problems()
+    {
+        foreach (var (topic, t) in Topics.Select((t, i) => (t, i)))
+        {
+            var at = $"topics[{t}] ({topic.Tag})";
+            if (topic.Sides.Count == 0) yield return $"{at}.sides is empty.";
+            foreach (var group in topic.Groups)
+            {
+                foreach (var side in group.Sides.Where(s => !topic.Sides.Contains(s)))
+                    yield return $"{at}.groups.{group.Name}: side \"{side}\" is not one of the topic's sides.";
+                if (group.Subtag is { } sub && !topic.Subtags.Contains(sub))
+                    yield return $"{at}.groups.{group.Name}: subtag \"{sub}\" is not listed in subtags.";
+                foreach (var (language, terms) in group.Terms)
+                    if (terms.Any(string.IsNullOrWhiteSpace))
+                        yield return $"{at}.groups.{group.Name}.terms.{language} has an empty term.";
+            }
+        }
+    }
+}
+
+public sealed record TopicRule
+{
+    public required string Tag { get; init; }
+    public string Definition { get; init; } = "";
+    public required List<string> Sides { get; init; }
+    public List<string> Subtags { get; init; } = [];
+    public required List<TermGroup> Groups { get; init; }
+
+    /// <summary>Phrases whose matches are not evidence: "South China Sea" says nothing of China.</summary>
+    public Dictionary<string, List<string>> Exclude { get; init; } = [];
+
+    public double TitleWeight { get; init; } = 3;
+
+    /// <summary>Every side needs at least this weighted count of matches.</summary>
+    public double MinSideScore { get; init; } = 2;
+
+    /// <summary>Paragraphs (the title counts as one) in which all sides are named together.</summary>
+    public int MinJointParagraphs { get; init; } = 1;
+
+    /// <summary>A subtag needs this share of the weight of its side.</summary>
+    public double SubtagMinShare { get; init; } = 0.3;
+
+    /// <summary>The side whose evidence subtags divide between them (default: the last side).</summary>
+    public string? SubtagSide { get; init; }
+}
+
+public sealed record TermGroup
+{
+    public required string Name { get; init; }
+    public required List<string> Sides { get; init; }
+    public string? Subtag { get; init; }
+
+    /// <summary>Terms per language (the key is documentation: every term is looked for in every
+    /// document, since sources mix languages). A trailing * matches any word ending
+    /// ("Nordkorea*" finds "Nordkoreas"); terms in CJK scripts match inside words.</summary>
+    public required Dictionary<string, List<string>> Terms { get; init; }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Aggregator.Cli;
+
+// aggregator [serve] | run-once | import PATH... | items   (all take --config DIR --data DIR)
+var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China topic monitor.")
+{
+    GlobalOptions.Config,
+    GlobalOptions.Data,
+    ServeCommand.Urls,
+    ServeCommand.Create(),
+    RunOnceCommand.Create(),
+    ImportCommand.Create(),
+    ItemsCommand.Create(),
+};
+root.SetAction(ServeCommand.RunAsync);
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,15 @@
+using Aggregator.Ingestion;
+using Quartz;
+
+namespace Aggregator.Scheduling;
+
+/// <summary>Imports new or changed documents from the configured folders: at start, then every
+/// Aggregator:Scheduling:ImportIntervalMinutes. A thin adapter over the orchestrator.</summary>
+[DisallowConcurrentExecution]
+public sealed class ImportDocumentsJob(DocumentIngestor ingestor) : IJob
+{
+    public static readonly JobKey Key = new("import-documents");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await ingestor.ImportConfiguredAsync(cancellationToken);
+}

@@ -1,0 +1,91 @@
+using System.Data.Common;
+using System.Reflection;
+using Aggregator.Configuration;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Storage;
+
+/// <summary>Opens connections and applies the numbered migrations of the configured dialect.
+/// Dialect specifics live here and in the migration files; stores run portable SQL.</summary>
+public sealed class Database
+{
+    public string Provider { get; }
+    private readonly string _connectionString;
+
+    static Database()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.RemoveTypeMap(typeof(DateTime));
+        SqlMapper.RemoveTypeMap(typeof(DateTime?));
+        SqlMapper.AddTypeHandler(new UtcDateTimeHandler());
+    }
+
+    public Database(AppPaths paths, IOptions<AggregatorOptions> options)
+    {
+        Provider = options.Value.Storage.Provider.ToLowerInvariant();
+        var configured = options.Value.Storage.ConnectionString;
+        _connectionString = string.IsNullOrWhiteSpace(configured)
+            ? new SqliteConnectionStringBuilder { DataSource = paths.DatabaseFile, Pooling = true, DefaultTimeout = 30 }.ToString()
+            : configured;
+        if (string.IsNullOrWhiteSpace(configured))
+            Directory.CreateDirectory(paths.DataDirectory);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        // Per connection: SQLite leaves foreign keys off unless asked.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+        return connection;
+    }
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        // WAL lets the web tier read while an import writes; the setting persists in the file.
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        await connection.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """);
+        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        foreach (var (version, name, sql) in Migrations(Provider).Where(m => !applied.Contains(m.Version)))
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(sql, transaction: tx);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                new { version, name, now = DateTime.UtcNow }, tx);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<long>> AppliedMigrationsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return (await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version")).ToList();
+    }
+
+    /// <summary>Storage/Migrations/{dialect}/NNNN_name.sql, embedded in the assembly.</summary>
+    public static IReadOnlyList<(long Version, string Name, string Sql)> Migrations(string dialect)
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var prefix = $"Aggregator.Storage.Migrations.{dialect}.";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var name = n[prefix.Length..^4];
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return (long.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)]), name, reader.ReadToEnd());
+            })
+            .OrderBy(m => m.Item1)
+            .ToList();
+    }
+}

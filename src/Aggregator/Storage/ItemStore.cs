@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Text.Json;
+using Aggregator.Processing.Tagging;
+using Dapper;
+
+namespace Aggregator.Storage;
+
+/// <summary>Writes items, sightings and tags. Uniqueness is the database's job: one item per
+/// content hash and one sighting per (source, entry) are constraints, and inserts are
+/// INSERT ... ON CONFLICT, never check-then-insert.</summary>
+public sealed class ItemStore(Database database, TimeProvider clock)
+{
+    public async Task<long> EnsureSourceAsync(string kind, string locator, string? title, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long?>("""
+            INSERT INTO sources (kind, locator, title, created_at) VALUES (@kind, @locator, @title, @now)
+            ON CONFLICT (kind, locator) DO NOTHING
+            RETURNING id
+            """, new { kind, locator, title, now = clock.GetUtcNow().UtcDateTime });
+        return id ?? await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM sources WHERE kind = @kind AND locator = @locator", new { kind, locator });
+    }
+
+    /// <summary>Records why a source could not be read (or clears it with null), where
+    /// `items` and later `feeds list` show it.</summary>
+    public async Task SetSourceErrorAsync(long sourceId, string? error, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync("""
+            UPDATE sources SET last_error = @error, last_error_at = CASE WHEN @error IS NULL THEN NULL ELSE @now END
+            WHERE id = @sourceId AND coalesce(last_error, '') <> coalesce(@error, '')
+            """, new { sourceId, error, now = clock.GetUtcNow().UtcDateTime });
+    }
+
+    public async Task<StoreOutcome> StoreAsync(IncomingItem item, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sighting = await connection.QuerySingleOrDefaultAsync<SightingRow>(
+            "SELECT id, item_id, content_hash FROM sightings WHERE source_id = @SourceId AND entry_key = @EntryKey",
+            new { item.SourceId, item.EntryKey }, tx);
+
+        StoreOutcome outcome;
+        if (sighting is null)
+        {
+            var (itemId, inserted) = await InsertItemAsync(connection, tx, item, now);
+            await connection.ExecuteAsync("""
+                INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
+                VALUES (@SourceId, @EntryKey, @itemId, @ContentHash, @Url, @now, @now)
+                """, new { item.SourceId, item.EntryKey, itemId, item.ContentHash, item.Url, now }, tx);
+            outcome = inserted ? StoreOutcome.Inserted : StoreOutcome.Sighted;
+        }
+        else if (sighting.ContentHash == item.ContentHash)
+        {
+            return StoreOutcome.Unchanged;
+        }
+        else
+        {
+            await ReplaceContentAsync(connection, tx, sighting, item, now);
+            outcome = StoreOutcome.Updated;
+        }
+        await tx.CommitAsync(ct);
+        return outcome;
+    }
+
+    /// <summary>An edited entry: its item is updated in place (keeping its published id) when
+    /// nobody else carries the old content; otherwise the sighting moves to the new content.</summary>
+    private static async Task ReplaceContentAsync(DbConnection connection, DbTransaction tx, SightingRow sighting, IncomingItem item, DateTime now)
+    {
+        var othersCarryOld = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM sightings WHERE item_id = @ItemId AND id <> @Id", sighting, tx) > 0;
+        var newContentStored = await connection.ExecuteScalarAsync<long?>(
+            "SELECT id FROM items WHERE content_hash = @ContentHash", new { item.ContentHash }, tx);
+
+        long itemId;
+        if (!othersCarryOld && newContentStored is null)
+        {
+            itemId = sighting.ItemId;
+            await connection.ExecuteAsync("""
+                UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
+                                 outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now
+                WHERE id = @itemId
+                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, itemId }, tx);
+            await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
+            await InsertTagsAsync(connection, tx, itemId, item);
+        }
+        else
+        {
+            (itemId, _) = await InsertItemAsync(connection, tx, item, now);
+        }
+        await connection.ExecuteAsync(
+            "UPDATE sightings SET item_id = @itemId, content_hash = @ContentHash, url = @Url, last_changed_at = @now WHERE id = @Id",
+            new { itemId, item.ContentHash, item.Url, now, sighting.Id }, tx);
+        if (!othersCarryOld && itemId != sighting.ItemId)
+            await connection.ExecuteAsync("DELETE FROM items WHERE id = @ItemId", sighting, tx);
+    }
+
+    private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
+    {
+        var id = await connection.ExecuteScalarAsync<long?>("""
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at)
+            VALUES (@ContentHash, @EntryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now)
+            ON CONFLICT (content_hash) DO NOTHING
+            RETURNING id
+            """, new { item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now }, tx);
+        if (id is { } inserted)
+        {
+            await InsertTagsAsync(connection, tx, inserted, item);
+            return (inserted, true);
+        }
+        return (await connection.ExecuteScalarAsync<long>("SELECT id FROM items WHERE content_hash = @ContentHash", new { item.ContentHash }, tx), false);
+    }
+
+    private static Task<int> InsertTagsAsync(DbConnection connection, DbTransaction tx, long itemId, IncomingItem item) =>
+        connection.ExecuteAsync("""
+            INSERT INTO item_tags (item_id, tag, score, reason, evidence, rules_version)
+            VALUES (@itemId, @Tag, @Score, @Reason, @Evidence, @RulesVersion)
+            """,
+            item.Tags.Select(t => new { itemId, t.Tag, t.Score, t.Reason, Evidence = EvidenceJson.Write(t.Evidence), item.RulesVersion }),
+            tx);
+
+    private sealed record SightingRow
+    {
+        public long Id { get; init; }
+        public long ItemId { get; init; }
+        public string ContentHash { get; init; } = "";
+    }
+}
+
+/// <summary>The stored form of tag evidence: a JSON array of matched terms.</summary>
+public static class EvidenceJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static string Write(IReadOnlyList<TermMatch> evidence) => JsonSerializer.Serialize(evidence, Options);
+
+    public static IReadOnlyList<TermMatch> Read(string json) => JsonSerializer.Deserialize<List<TermMatch>>(json, Options) ?? [];
+}

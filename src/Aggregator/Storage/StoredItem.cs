@@ -1,0 +1,38 @@
+namespace Aggregator.Storage;
+
+/// <summary>An item as readers see it: content, tags with their evidence, and every source that carried it.</summary>
+public sealed record StoredItem
+{
+    public long Id { get; init; }
+    public string EntryId { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Body { get; init; } = "";
+    public string? Url { get; init; }
+    public string Language { get; init; } = "";
+    public string? Outlet { get; init; }
+    public string? Author { get; init; }
+    public DateTime? PublishedAt { get; init; }
+    public DateTime FirstSeenAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public IReadOnlyList<StoredTag> Tags { get; init; } = [];
+    public IReadOnlyList<StoredSighting> Sightings { get; init; } = [];
+}
+
+public sealed record StoredTag
+{
+    public long ItemId { get; init; }
+    public string Tag { get; init; } = "";
+    public double Score { get; init; }
+    public string Reason { get; init; } = "";
+    public string Evidence { get; init; } = "[]";
+}
+
+public sealed record StoredSighting
+{
+    public long ItemId { get; init; }
+    public string Kind { get; init; } = "";
+    public string Locator { get; init; } = "";
+    public string? SourceTitle { get; init; }
+    public string? Url { get; init; }
+    public DateTime FirstSeenAt { get; init; }
+}
