@@ -16,7 +16,7 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "Run the service (the default when no verb is given).");
+        var command = new Command("serve", "Run the service (the default when no verb is given).") { Urls };
         command.SetAction(RunAsync);
         return command;
     }

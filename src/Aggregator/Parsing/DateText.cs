@@ -80,13 +80,19 @@ public static partial class DateText
         if (zone is "KST" or "JST") return TimeSpan.FromHours(9);
         if (zone is "CST" or "HKT" or "BJT") return TimeSpan.FromHours(8); // CST here is China Standard Time
         if (zone is "Z" or "UTC" or "GMT") return TimeSpan.Zero;
+        if (zone is "BST" or "CET") return TimeSpan.FromHours(1);
+        if (zone is "CEST") return TimeSpan.FromHours(2);
+        if (zone is "MSK") return TimeSpan.FromHours(3);
+        if (zone is "ICT") return TimeSpan.FromHours(7);
         var m = Offset().Match(zone);
         if (!m.Success) return TimeSpan.Zero;
         var span = new TimeSpan(int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), 0);
         return m.Groups[1].Value == "-" ? -span : span;
     }
 
-    private const string Time = @"(?:[T\s]+(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})[:時시](?<min>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?<zone>Z|[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT)?)?";
+    /// <summary>An optional clock time after the date: "T07:45:00+09:00", " 오후 3:20", " 21時05分",
+    /// ", 14:32 Uhr", " kl. 14.30", " à 08h15", " 10.00 BST".</summary>
+    private const string Time = @"(?:(?:T|,?\s+(?:kl\.|à|um|at|lúc)?\s*)(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})[:時시hH.](?<min>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?<zone>Z|[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
 
     [GeneratedRegex(@"(?<!\d)(?<y>\d{4})-(?<mo>\d{1,2})-(?<d>\d{1,2})(?!\d)" + Time)]
     private static partial Regex Iso();

@@ -41,7 +41,12 @@ public static class EntryText
     /// <summary>Plain paragraphs as HTML; every character of the source text is encoded.</summary>
     public static string Html(string body) =>
         string.Concat(body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => "<p>" + System.Net.WebUtility.HtmlEncode(p) + "</p>"));
+            .Select(p => "<p>" + Encode(p) + "</p>"));
+
+    /// <summary>Escapes the five characters that matter in HTML text and attributes, leaving
+    /// the rest of Unicode as it is (WebUtility would turn every "ö" into "&amp;#246;").</summary>
+    public static string Encode(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 
     /// <summary>Who carried the item: outlets and source titles, for "also reported by".</summary>
     public static IReadOnlyList<string> Sources(StoredItem item) =>

@@ -7,24 +7,28 @@ namespace Aggregator.Parsing.Documents;
 /// the agency it names is the outlet.</summary>
 public static partial class Datelines
 {
-    public static (string Remainder, string? Agency) Strip(string paragraph)
+    public static (string Remainder, string? Agency, string? Reporter) Strip(string paragraph)
     {
-        foreach (var pattern in new[] { Latin(), Korean(), Chinese(), Japanese() })
+        foreach (var pattern in new[] { Latin(), Slashed(), Korean(), Chinese(), Japanese() })
         {
             var m = pattern.Match(paragraph);
             if (m.Success && m.Length < paragraph.Length)
-            {
-                var agency = m.Groups["agency"].Success ? m.Groups["agency"].Value.Trim() : null;
-                return (paragraph[m.Length..].TrimStart(), string.IsNullOrEmpty(agency) ? null : agency);
-            }
+                return (paragraph[m.Length..].TrimStart(), Group(m, "agency"), Group(m, "reporter"));
         }
-        return (paragraph, null);
+        return (paragraph, null, null);
     }
+
+    private static string? Group(Match m, string name) =>
+        m.Groups[name].Success && m.Groups[name].Value.Trim() is { Length: > 0 } value ? value : null;
 
     [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*(?:,\s*[^()\n]{1,40}?)?\s*(?:\((?<agency>[^)]{2,40})\))?\s*(?:--|—|–|-)\s+")]
     private static partial Regex Latin();
 
-    [GeneratedRegex(@"^\((?<place>[^=)]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:[\p{Lo} ]{2,12}(?:기자|특파원)\s*=?\s*)?")]
+    /// <summary>TASS and others: "ПЕКИН, 9 сентября. /ТАСС/."</summary>
+    [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*,\s*[^/\n]{1,30}?\s*/(?<agency>[^/\n]{2,20})/\.?\s+")]
+    private static partial Regex Slashed();
+
+    [GeneratedRegex(@"^\((?<place>[^=)]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:(?<reporter>\p{Lo}{2,4}(?:\s\p{Lo}{2,4})?)\s*(?:기자|특파원)\s*=?\s*)?")]
     private static partial Regex Korean();
 
     [GeneratedRegex(@"^(?<agency>新华社|新華社|中新社|中新网|人民网|央视新闻)[\p{Lo}\d]{0,20}电(?:（[^）]{0,30}）|\([^)]{0,30}\))?\s*")]

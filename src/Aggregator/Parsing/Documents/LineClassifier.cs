@@ -14,7 +14,7 @@ public static partial class LineClassifier
         if (NumberOnly().IsMatch(line)) return LineKind.Number;
         if (Copyright().IsMatch(line)) return LineKind.Copyright;
         if (SourceLabel().IsMatch(line)) return LineKind.SourceLine;
-        if (words <= 12 && Navigation().IsMatch(line)) return LineKind.Navigation;
+        if (words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))) return LineKind.Navigation;
         if (words <= 8 && ChromeShort().IsMatch(line)) return LineKind.Chrome;
         if (ChromeAny().IsMatch(line)) return LineKind.Chrome;
         if (IsCaption(line)) return LineKind.Caption;
@@ -32,7 +32,8 @@ public static partial class LineClassifier
     public static bool IsDateLine(string line)
     {
         var (date, rest) = DateText.FindWithRest(line);
-        return date is not null && Scripts.WordLength(rest) <= 6;
+        // Clock times and numbers left beside the date are not words.
+        return date is not null && Scripts.WordLength(Digits().Replace(rest, " ")) <= 6;
     }
 
     public static string? BylineName(string line)
@@ -73,6 +74,9 @@ public static partial class LineClassifier
             ? name
             : System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name.ToLowerInvariant());
 
+    [GeneratedRegex(@"[\d.:]+")]
+    private static partial Regex Digits();
+
     [GeneratedRegex(@"^[\d\s.,:;/#*_+()\-–—]+$")]
     private static partial Regex NumberOnly();
 
@@ -85,13 +89,17 @@ public static partial class LineClassifier
     [GeneratedRegex(@"^(?:source|källa|quelle|fuente|bron|источник|nguồn|来源|來源|出处|출처|出典)\s*[:：]\s*(?<name>[^|｜]*)", RegexOptions.IgnoreCase)]
     private static partial Regex SourceLabel();
 
-    [GeneratedRegex(@"(\s(>|›|»)\s*\S|\s(>|›|»)\s*$|^(home|首页|홈)\s*(>|›|»|\|))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(\s(>|›|»)\s*\S|\s(>|›|»)\s*$|^(home|首页|首頁|홈|главная|startseite|accueil|inicio|hem|trang chủ)\s*(>|›|»|\||/))", RegexOptions.IgnoreCase)]
     private static partial Regex Navigation();
 
-    [GeneratedRegex(@"^(share|share this|share on|tweet|print|email|e-mail|facebook|twitter|whatsapp|telegram|linkedin|comments?|listen|save|follow( us)?|advertisement|sponsored|newsletter|subscribe|sign ?up|sign in|log ?in|register|dela|teilen|partager|compartir|delen|поделиться|공유|分享|シェア|广告|광고)\b", RegexOptions.IgnoreCase)]
+    /// <summary>"World | Asia | Korea": three or more short section names.</summary>
+    [GeneratedRegex(@"^[\p{L}&' ]{1,25}(\s[|/]\s[\p{L}&' ]{1,25}){2,}$")]
+    private static partial Regex SectionTrail();
+
+    [GeneratedRegex(@"^(skip to|updated$|menu$|search$|close$|share|share this|share on|tweet|print|email|e-mail|facebook|twitter|whatsapp|telegram|linkedin|comments?|listen|save|follow( us)?|advertisement|sponsored|newsletter|subscribe|sign ?up|sign in|log ?in|register|dela|teilen|partager|compartir|delen|поделиться|공유|分享|シェア|广告|광고)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ChromeShort();
 
-    [GeneratedRegex(@"^(read more|related|see also|also read|more on this|recommended|most read|trending|läs mer|lesen sie auch|lire aussi|lea también|lees ook|читайте также|xem thêm|相关阅读|相關閱讀|延伸阅读|관련\s*기사|関連記事)\b\s*[:：]?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(read more|related|see also|also read|more on this|recommended|most read|trending|läs mer|lesen sie auch|lire aussi|lea también|lees ook|читайте также|xem thêm|相关阅读|相關閱讀|延伸阅读|관련\s*기사|関連記事|责任编辑|責任編輯|编辑|編輯|撮影)(\s*[:：>»|]|\s*$)", RegexOptions.IgnoreCase)]
     private static partial Regex ChromeAny();
 
     [GeneratedRegex(@"^(in this|this)\b.{0,120}\b(photo|image|picture|file photo|handout)\b", RegexOptions.IgnoreCase)]

@@ -27,7 +27,7 @@ public static partial class TextDocumentParser
         if (string.IsNullOrWhiteSpace(title))
             throw new DocumentFormatException("the document has no text");
 
-        var body = BodyLines(lines, kinds, headline, title, out var datelineAgency);
+        var body = BodyLines(lines, kinds, headline, title, out var datelineAgency, out var datelineReporter);
         var bodyText = string.Join("\n\n", body);
         return new ParsedDocument
         {
@@ -39,7 +39,8 @@ public static partial class TextDocumentParser
             Outlet = opening.Select(i => kinds[i] == LineKind.SourceLine ? LineClassifier.SourceName(lines[i]) : null).FirstOrDefault(s => s is not null)
                 ?? datelineAgency
                 ?? lines.Where((_, i) => kinds[i] == LineKind.Copyright).Select(LineClassifier.CopyrightHolder).FirstOrDefault(s => s is not null),
-            Author = opening.Select(i => kinds[i] == LineKind.Byline ? LineClassifier.BylineName(lines[i]) : null).FirstOrDefault(s => s is not null),
+            Author = opening.Select(i => kinds[i] == LineKind.Byline ? LineClassifier.BylineName(lines[i]) : null).FirstOrDefault(s => s is not null)
+                ?? datelineReporter,
         };
     }
 
@@ -106,9 +107,10 @@ public static partial class TextDocumentParser
         return first.Length <= 140 ? first : first[..(first.LastIndexOf(' ', 139) is > 40 and var cut ? cut : 140)] + "…";
     }
 
-    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? datelineAgency)
+    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? datelineAgency, out string? datelineReporter)
     {
         datelineAgency = null;
+        datelineReporter = null;
         var body = new List<string>();
         var inHeader = true; // between the headline and the first paragraph of prose
         for (var i = headline + 1; i < lines.Length; i++)
@@ -124,9 +126,9 @@ public static partial class TextDocumentParser
                 _ => false,
             };
             if (!keep) continue;
-            if (body.Count == 0 && Datelines.Strip(line) is var (rest, agency) && rest != line)
+            if (body.Count == 0 && Datelines.Strip(line) is var (rest, agency, reporter) && rest != line)
             {
-                datelineAgency = agency;
+                (datelineAgency, datelineReporter) = (agency, reporter);
                 line = rest;
             }
             body.Add(line);

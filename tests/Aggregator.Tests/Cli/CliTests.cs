@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Cli;
+
+/// <summary>The built program, run as users run it.</summary>
+public sealed class CliTests
+{
+    [Theory]
+    [InlineData("serve", "Run the service")]
+    [InlineData("run-once", "one full cycle")]
+    [InlineData("import", "Import document files or folders")]
+    [InlineData("items", "newest first")]
+    public async Task Every_verb_has_help(string verb, string text)
+    {
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, verb, "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(text, result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--config", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--data", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_once_then_items_lists_the_seeds_with_sources_tags_and_evidence()
+    {
+        using var temp = new TempFolder();
+        var once = await Processes.AggregatorAsync(RepoPaths.Root, null, "run-once", "--data", temp.Path);
+        Assert.True(once.ExitCode == 0, once.Stderr);
+        Assert.Contains("5 new", once.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(temp.Path, "aggregator.db")));
+
+        var items = await Processes.AggregatorAsync(RepoPaths.Root, null, "items", "--json", "--data", temp.Path);
+        Assert.True(items.ExitCode == 0, items.Stderr);
+        var json = JsonDocument.Parse(items.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(Seeds.TitlesAndDates.Keys.Order(), json.Select(i => i.GetProperty("title").GetString()!).Order());
+        foreach (var item in json)
+        {
+            Assert.StartsWith("seeds/", item.GetProperty("sources")[0].GetProperty("locator").GetString(), StringComparison.Ordinal);
+            var tag = item.GetProperty("tags").EnumerateArray().Single(t => t.GetProperty("tag").GetString() == "korea-china");
+            Assert.NotEmpty(tag.GetProperty("evidence").EnumerateArray());
+        }
+
+        var text = await Processes.AggregatorAsync(RepoPaths.Root, null, "items", "--tag", "dprk-china", "--limit", "2", "--data", temp.Path);
+        Assert.Equal(2, text.Stdout.Split('\n').Count(l => l.StartsWith("  sources:", StringComparison.Ordinal)));
+        Assert.Contains("evidence: \"", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_reports_each_failure_and_imports_the_rest()
+    {
+        using var temp = new TempFolder();
+        var good = temp.File("in/good.md", "# China and South Korea resume talks\n\nChina and South Korea resumed trade talks in Seoul on Monday.\n");
+        temp.File("in/bad.txt", "\0\0binary");
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "import", Path.GetDirectoryName(good)!, "--data", temp.Sub("data"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("1 new", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("bad.txt: binary content", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Aggregator__Scheduling__ImportIntervalMinutes", "0", "Aggregator:Scheduling:ImportIntervalMinutes must be between 1 and 1440")]
+    [InlineData("Aggregator__Publishing__PageSize", "many", "Aggregator:Publishing:PageSize")]
+    [InlineData("Aggregator__Storage__Provder", "sqlite", "Provder")]
+    [InlineData("Aggregator__Storage__Provider", "oracle", "Aggregator:Storage:Provider must be one of sqlite")]
+    public async Task An_invalid_setting_stops_the_program_naming_the_key(string variable, string value, string message)
+    {
+        using var temp = new TempFolder();
+        foreach (var verb in new[] { "run-once", "serve" })
+        {
+            var result = await Processes.AggregatorAsync(RepoPaths.Root, new Dictionary<string, string> { [variable] = value }, verb, "--data", temp.Path);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_topics_file_is_named()
+    {
+        using var temp = new TempFolder();
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "run-once", "--config", temp.Path, "--data", temp.Path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(Path.Combine(temp.Path, "topics.json"), result.Stderr, StringComparison.Ordinal);
+    }
+}

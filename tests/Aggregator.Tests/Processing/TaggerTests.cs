@@ -1,0 +1,65 @@
+using Aggregator.Parsing.Documents;
+using Aggregator.Processing.Tagging;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Processing;
+
+/// <summary>The shipped rules (config/topics.json) on the seeds and on small cases of each rule.</summary>
+public sealed class TaggerTests
+{
+    private static readonly IReadOnlyList<CompiledTopic> Topics =
+        CompiledTopic.From(TopicRules.Load(Path.Combine(RepoPaths.Config, "topics.json")));
+
+    private static string[] Tags(string title, string body) =>
+        Tagger.Tag(Topics, title, body).Select(t => t.Tag).Order().ToArray();
+
+    [Fact]
+    public void Every_seed_is_korea_china_and_dprk_china()
+    {
+        foreach (var seed in Directory.GetFiles(RepoPaths.Seeds))
+        {
+            var doc = DocumentReader.Read(seed, File.ReadAllBytes(seed));
+            Assert.Equal(["dprk-china", "korea-china"], Tags(doc.Title, doc.Body));
+        }
+    }
+
+    [Theory]
+    [InlineData("Chinatown's best Korean BBQ", "A new Korean BBQ place opened in Chinatown. Korean BBQ fans queued in Chinatown all day.")]
+    [InlineData("Typhoon heads north", "The storm crossed the South China Sea and the East China Sea before reaching North Korea. North Korea issued warnings.")]
+    [InlineData("Chinese Taipei beat South Korea", "Chinese Taipei beat South Korea 3-1. South Korea will face Chinese Taipei again on Sunday.")]
+    [InlineData("Seoul and Tokyo agree on visas", "South Korea and Japan agreed to ease visas. Seoul and Tokyo will review the deal in a year.")]
+    [InlineData("Markets close higher", "Shares rose in Tokyo.\nThe Seoul index gained 1%.\nIn Beijing, officials met bankers.")]
+    public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
+        Assert.Empty(Tags(title, body));
+
+    [Theory]
+    [InlineData("북중 정상회담 개최", "북한과 중국은 평양에서 정상회담을 열었다. 김정은 위원장과 시진핑 주석은 북중 친선을 강조했다.", "dprk-china")]
+    [InlineData("中韩外长在首尔会谈", "中国外交部长王毅在首尔同韩国外长会谈，双方同意加强中韩合作。", "rok-china")]
+    [InlineData("中朝友好条约签订64周年", "朝鲜与中国互致贺电。金正恩表示，朝中友谊牢不可破。", "dprk-china")]
+    [InlineData("Sydkorea och Kina enas om handel", "Sydkoreas och Kinas ministrar möttes i Seoul. Kina är Sydkoreas största handelspartner.", "rok-china")]
+    [InlineData("КНДР и Китай расширяют сотрудничество", "Пекин и Пхеньян договорились расширять торговлю. Китай остается главным партнером КНДР.", "dprk-china")]
+    [InlineData("北朝鮮と中国が首脳会談", "北朝鮮の金正恩総書記は中国の習近平国家主席と北京で会談した。", "dprk-china")]
+    public void Korea_china_coverage_is_tagged_in_every_script(string title, string body, string subtag) =>
+        Assert.Equal(new[] { subtag, "korea-china" }.Order(), Tags(title, body));
+
+    [Fact]
+    public void Evidence_names_the_terms_and_where_they_stand()
+    {
+        var decision = Tagger.Tag(Topics, "Kim Jong-un meets Xi", "North Korea and China held talks in Beijing.").First(t => t.Tag == "korea-china");
+        Assert.Contains(decision.Evidence, m => m is { Term: "Kim Jong-un", Field: "title", Offset: 0, Group: "dprk" });
+        Assert.Contains(decision.Evidence, m => m is { Term: "Xi", Field: "title", Offset: 18 });
+        Assert.Contains(decision.Evidence, m => m is { Term: "North Korea", Field: "body", Offset: 0 });
+        // "North Korea" counts once, not again as "Korea".
+        Assert.DoesNotContain(decision.Evidence, m => m is { Term: "Korea", Field: "body", Offset: 6 });
+    }
+
+    [Fact]
+    public void A_broken_topics_file_is_an_error_naming_the_file_and_the_problem()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("topics.json", """{"version":"1","topics":[{"tag":"t","sides":["a"],"groups":[{"name":"g","sides":["b"],"terms":{"en":["x"]}}]}]}""");
+        var e = Assert.Throws<InvalidDataException>(() => TopicRules.Load(path));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("side \"b\" is not one of the topic's sides", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,119 @@
+using System.ServiceModel.Syndication;
+using System.Text.Json;
+using System.Xml;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Publishing;
+
+/// <summary>The service started as users start it, on its seeds, with every feed read back by
+/// System.ServiceModel.Syndication and by feedparser.</summary>
+public sealed class ServedFeedsTests(ServedFeedsTests.Service service) : IClassFixture<ServedFeedsTests.Service>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public sealed class Service : IAsyncLifetime
+    {
+        public TempFolder Temp { get; } = new();
+        public ServiceProcess Process { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            Process = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, Temp.Path);
+            await Process.WaitUntilAsync(async () =>
+                JsonDocument.Parse(await Process.Http.GetStringAsync("feeds/all.json", Ct)).RootElement.GetProperty("items").GetArrayLength() == 5,
+                "the seeds are imported");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Process.DisposeAsync();
+            Temp.Dispose();
+        }
+    }
+
+    public static TheoryData<string> XmlFeeds() =>
+        new("feeds/all.atom", "feeds/all.rss", "feeds/tags/korea-china.atom", "feeds/tags/korea-china.rss", "feeds/tags/dprk-china.atom", "feeds/tags/dprk-china.rss");
+
+    [Theory]
+    [MemberData(nameof(XmlFeeds))]
+    public async Task Syndication_reads_the_seed_entries(string path)
+    {
+        using var response = await service.Process.Http.GetAsync(path, Ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal(path.EndsWith(".atom", StringComparison.Ordinal) ? "application/atom+xml" : "application/rss+xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+
+        using var reader = XmlReader.Create(new MemoryStream(bytes), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
+        var feed = SyndicationFeed.Load(reader);
+
+        Assert.Equal(Seeds.TitlesAndDates.Keys.Order(), feed.Items.Select(i => i.Title.Text).Order());
+        foreach (var item in feed.Items)
+        {
+            var expected = Seeds.TitlesAndDates[item.Title.Text];
+            Assert.Equal(expected ?? DateTimeOffset.MinValue, item.PublishDate == default ? DateTimeOffset.MinValue : item.PublishDate.UtcDateTime);
+            Assert.StartsWith("tag:", item.Id, StringComparison.Ordinal);
+            Assert.Contains(item.Categories, c => c.Name == "korea-china");
+        }
+        Assert.Contains(feed.Links, l => l.RelationshipType == "self" && l.Uri.AbsolutePath == "/" + path);
+    }
+
+    [Fact]
+    public async Task The_korea_china_feed_is_newest_first()
+    {
+        var feed = SyndicationFeed.Load(XmlReader.Create(await service.Process.Http.GetStreamAsync("feeds/tags/korea-china.atom", Ct)));
+        var dated = feed.Items.Where(i => i.PublishDate != default).Select(i => i.PublishDate).ToList();
+        Assert.Equal(dated.OrderDescending(), dated);
+        Assert.Equal(4, dated.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(XmlFeeds))]
+    public async Task Feedparser_reads_every_feed_without_bozo(string path)
+    {
+        RequiredTool.Require(await FeedParser.AvailableAsync(), "python3-feedparser (/usr/bin/python3)");
+        var result = await FeedParser.ParseAsync(await service.Process.Http.GetByteArrayAsync(path, Ct));
+
+        Assert.False(result.GetProperty("bozo").GetBoolean(), result.GetProperty("bozo_exception").GetString());
+        Assert.Equal(path.EndsWith(".atom", StringComparison.Ordinal) ? "atom10" : "rss20", result.GetProperty("version").GetString());
+        var entries = result.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(Seeds.TitlesAndDates.Keys.Order(), entries.Select(e => e.GetProperty("title").GetString()!).Order());
+        Assert.All(entries, e => Assert.Contains("korea-china", e.GetProperty("tags").EnumerateArray().Select(t => t.GetString())));
+    }
+
+    [Theory]
+    [InlineData("feeds/all.json")]
+    [InlineData("feeds/tags/korea-china.json")]
+    public async Task The_json_feed_follows_json_feed_1_1(string path)
+    {
+        using var response = await service.Process.Http.GetAsync(path, Ct);
+        Assert.Equal("application/feed+json", response.Content.Headers.ContentType?.MediaType);
+        var feed = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.Equal("https://jsonfeed.org/version/1.1", feed.GetProperty("version").GetString());
+        Assert.EndsWith("/" + path, feed.GetProperty("feed_url").GetString(), StringComparison.Ordinal);
+        var items = feed.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(Seeds.TitlesAndDates.Keys.Order(), items.Select(i => i.GetProperty("title").GetString()!).Order());
+        Assert.Equal(items.Count, items.Select(i => i.GetProperty("id").GetString()).Distinct().Count());
+        foreach (var item in items)
+        {
+            Assert.StartsWith("<p>", item.GetProperty("content_html").GetString(), StringComparison.Ordinal);
+            Assert.Contains("korea-china", item.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+            var expected = Seeds.TitlesAndDates[item.GetProperty("title").GetString()!];
+            Assert.Equal(expected?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), item.TryGetProperty("date_published", out var d) ? d.GetString() : null);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_formats_are_404_and_unknown_tags_are_empty_feeds()
+    {
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await service.Process.Http.GetAsync("feeds/all.xml", Ct)).StatusCode);
+        var feed = SyndicationFeed.Load(XmlReader.Create(await service.Process.Http.GetStreamAsync("feeds/tags/no-such-tag.atom", Ct)));
+        Assert.Empty(feed.Items);
+    }
+
+    [Fact]
+    public async Task Healthz_answers()
+    {
+        Assert.Equal("ok", await service.Process.Http.GetStringAsync("healthz", Ct));
+    }
+}

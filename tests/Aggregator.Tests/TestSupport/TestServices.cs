@@ -1,0 +1,55 @@
+using Aggregator.Configuration;
+using Aggregator.Storage;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Tests.TestSupport;
+
+/// <summary>The production composition over a real SQLite file in a temp folder, with the
+/// repository's topic rules.</summary>
+public sealed class TestServices : IAsyncDisposable
+{
+    public TempFolder Temp { get; } = new();
+    public ServiceProvider Provider { get; }
+    public string DataDirectory { get; }
+
+    private TestServices(IDictionary<string, string?> settings)
+    {
+        DataDirectory = Temp.Sub("data");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Provider = new ServiceCollection()
+            .AddLogging()
+            .AddAggregator(configuration, new AppPaths(RepoPaths.Config, DataDirectory))
+            .BuildServiceProvider();
+    }
+
+    public static async Task<TestServices> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var services = new TestServices(settings ?? new Dictionary<string, string?>());
+        await services.Get<Database>().MigrateAsync(CancellationToken.None);
+        return services;
+    }
+
+    public T Get<T>() where T : notnull => Provider.GetRequiredService<T>();
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "aggregator.db")}");
+        return await connection.ExecuteScalarAsync<T>(sql) ?? throw new InvalidOperationException(sql);
+    }
+
+    public async Task<List<string>> RowsAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "aggregator.db")}");
+        return (await connection.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object>)r).Values)).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Temp.Dispose();
+    }
+}
