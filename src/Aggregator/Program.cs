@@ -11,6 +11,7 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     RunOnceCommand.Create(),
     ImportCommand.Create(),
     ItemsCommand.Create(),
+    ParseCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Aggregator.Parsing.Feeds;
+
+namespace Aggregator.Cli;
+
+public static class ParseCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string?>("FILE|URL|DIR") { Description = "A feed file, a feed URL, or with --jsonl a folder of feeds", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object in the schema of the conformance corpus" };
+        var jsonl = new Option<string?>("--jsonl") { Description = "Parse every file under DIR and write one JSON line per file to this path" };
+        var command = new Command("parse", "Parse a feed file or URL and print what was read (or why it could not be).") { source, json, jsonl };
+        command.SetAction(async (result, ct) =>
+        {
+            var target = result.GetValue(source);
+            if (target is null)
+            {
+                await Console.Error.WriteLineAsync("parse: give a FILE, a URL, or --jsonl OUT.jsonl DIR");
+                return 2;
+            }
+            if (result.GetValue(jsonl) is { } output)
+                return await ParseFolderAsync(target, output, ct);
+            var (bytes, url, charset) = await LoadAsync(target, ct);
+            var parsed = FeedParser.Parse(bytes, url, charset);
+            if (result.GetValue(json))
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                ConformanceRecord.Write(w, target, parsed);
+            }
+            else
+            {
+                Console.WriteLine(Describe(parsed));
+            }
+            return parsed.Feed is null ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> ParseFolderAsync(string folder, string output, CancellationToken ct)
+    {
+        var root = Path.GetFullPath(folder);
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        await using var stream = File.Create(output);
+        var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+            FeedParseResult parsed;
+            try
+            {
+                parsed = FeedParser.Parse(await File.ReadAllBytesAsync(file, ct));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A crash is a bug; record it and go on so the whole corpus is still scored.
+                parsed = FeedParseResult.Failed($"crash: {e.GetType().Name}: {e.Message}");
+                await Console.Error.WriteLineAsync($"{relative}: {parsed.Error}");
+            }
+            using (var w = new Utf8JsonWriter(stream, options))
+                ConformanceRecord.Write(w, relative, parsed);
+            stream.WriteByte((byte)'\n');
+        }
+        Console.WriteLine($"{files.Count} file(s) parsed into {output}");
+        return 0;
+    }
+
+    private static async Task<(byte[] Bytes, Uri? Url, string? Charset)> LoadAsync(string target, CancellationToken ct)
+    {
+        if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(Fetching.UserAgent.Value);
+            using var response = await http.GetAsync(url, ct);
+            return (await response.Content.ReadAsByteArrayAsync(ct), response.RequestMessage?.RequestUri ?? url, response.Content.Headers.ContentType?.CharSet);
+        }
+        return (await File.ReadAllBytesAsync(target, ct), null, null);
+    }
+
+    private static string Describe(FeedParseResult parsed)
+    {
+        if (parsed.Feed is not { } feed)
+            return "error: " + parsed.Error;
+        var sb = new StringBuilder();
+        sb.AppendLine($"{feed.Format}: {feed.Title?.Plain} <{feed.Link}> {feed.Entries.Count} entries" + (feed.Bozo ? " (recovered: " + string.Join("; ", feed.Problems) + ")" : ""));
+        foreach (var e in feed.Entries)
+            sb.AppendLine($"- {e.Published?.ToString("yyyy-MM-dd HH:mm") ?? "(no date)"}  {e.Title?.Plain}  <{e.Link}>");
+        return sb.ToString().TrimEnd();
+    }
+}

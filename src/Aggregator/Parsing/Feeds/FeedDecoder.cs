@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>Bytes to text. Order of authority: a per-feed override, the byte order mark, the
+/// HTTP charset, the XML declaration (or an HTML meta charset); then valid UTF-8 wins over a
+/// wrong declaration, since servers and generators often mislabel UTF-8. Legacy encodings of
+/// the region's sites (EUC-KR/CP949, GB2312/GBK/GB18030, Big5, Shift_JIS) come from the
+/// code-pages provider; GB2312 is read as its superset GB18030.</summary>
+public static partial class FeedDecoder
+{
+    static FeedDecoder() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    public sealed record Decoded(string Text, string EncodingName, string? Problem);
+
+    public static Decoded Decode(byte[] bytes, string? httpCharset = null, string? overrideEncoding = null)
+    {
+        if (Resolve(overrideEncoding) is { } forced)
+            return new(Strip(forced.GetString(bytes)), forced.WebName, null);
+        if (Bom(bytes) is var (bom, length) && bom is not null)
+            return new(bom.GetString(bytes, length, bytes.Length - length), bom.WebName, null);
+
+        var declared = Declared(bytes);
+        var claimed = Resolve(httpCharset) ?? Resolve(declared);
+        var utf8 = TryUtf8(bytes);
+        if (claimed is null || claimed.CodePage == Encoding.UTF8.CodePage)
+        {
+            if (utf8 is not null)
+                return new(utf8, "utf-8", declared is not null && Resolve(declared) is null ? $"unknown encoding \"{declared}\" declared; read as UTF-8" : null);
+            var fallback = Encoding.GetEncoding(1252);
+            return new(fallback.GetString(bytes), fallback.WebName,
+                declared is not null && Resolve(declared) is null
+                    ? $"unknown encoding \"{declared}\" declared and the bytes are not UTF-8; read as windows-1252"
+                    : "the document is not valid UTF-8; read as windows-1252");
+        }
+        // Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident.
+        if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed))
+            return new(utf8, "utf-8", $"declared {claimed.WebName} but the bytes are UTF-8; read as UTF-8");
+        return new(claimed.GetString(bytes), claimed.WebName, null);
+    }
+
+    public static Encoding? Resolve(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        name = name.Trim().Trim('"', '\'').ToLowerInvariant();
+        if (name is "gb2312" or "gbk" or "x-gbk" or "cp936" or "euc-cn" or "hz-gb-2312") name = "gb18030";
+        if (name is "euc-kr" or "ks_c_5601-1987" or "ksc5601" or "cp949" or "uhc" or "x-windows-949") name = "ks_c_5601-1987";
+        if (name is "x-sjis" or "sjis" or "ms_kanji" or "cp932" or "windows-31j") name = "shift_jis";
+        if (name is "big5-hkscs" or "cp950") name = "big5";
+        // As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean windows-1252, whose
+        // curly quotes and dashes sit where Latin-1 has unused control codes.
+        if (name is "iso-8859-1" or "latin1" or "latin-1" or "iso8859-1" or "l1" or "us-ascii" or "ascii" or "cp1252") name = "windows-1252";
+        try
+        {
+            return Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The encoding named in the XML declaration or an HTML meta tag, read as ASCII.</summary>
+    public static string? Declared(byte[] bytes)
+    {
+        var head = Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 1024));
+        var m = XmlDeclaration().Match(head);
+        if (m.Success) return m.Groups[1].Value;
+        m = MetaCharset().Match(head);
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    private static string? TryUtf8(byte[] bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static (Encoding?, int) Bom(byte[] b) => b switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => (Encoding.UTF8, 3),
+        [0xFF, 0xFE, 0, 0, ..] => (Encoding.UTF32, 4),
+        [0xFF, 0xFE, ..] => (Encoding.Unicode, 2),
+        [0xFE, 0xFF, ..] => (Encoding.BigEndianUnicode, 2),
+        [0, 0, 0xFE, 0xFF, ..] => (new UTF32Encoding(true, true), 4),
+        _ => (null, 0),
+    };
+
+    private static bool IsUtf16(Encoding e) => e.CodePage is 1200 or 1201 or 12000 or 12001;
+
+    private static string Strip(string text) => text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+
+    [GeneratedRegex(@"^\s*<\?xml[^>]*?encoding\s*=\s*[""']([A-Za-z0-9._:-]+)[""']")]
+    private static partial Regex XmlDeclaration();
+
+    [GeneratedRegex(@"<meta[^>]+charset\s*=\s*[""']?([A-Za-z0-9._:-]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex MetaCharset();
+}

@@ -1,0 +1,86 @@
+using System.Xml;
+using System.Xml.Linq;
+using AngleSharp.Html.Parser;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>Any feed body to one record: decode, repair, load without DTDs, recognize the
+/// format by its root, and hand it to the reader for that format. An HTML page is "not a
+/// feed", with the feeds it advertises.</summary>
+public static class FeedParser
+{
+    public static FeedParseResult Parse(byte[] body, Uri? url = null, string? httpCharset = null, string? overrideEncoding = null)
+    {
+        var decoded = FeedDecoder.Decode(body, httpCharset, overrideEncoding);
+        var text = decoded.Text;
+        var start = text.AsSpan().TrimStart();
+        if (start.IsEmpty)
+            return FeedParseResult.Failed("the document is empty");
+        if (start[0] is '{' or '[')
+            return JsonFeedReader.Read(text, url);
+        if (LooksLikeHtml(start))
+            return NotAFeed(text, url);
+
+        var (repaired, problems) = XmlRepair.Repair(text);
+        XDocument document;
+        string? truncated;
+        try
+        {
+            (document, truncated) = FeedXml.Load(repaired);
+        }
+        catch (XmlException e)
+        {
+            return FeedParseResult.Failed($"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}");
+        }
+        IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { truncated }.OfType<string>()];
+        var feed = Read(document, url);
+        if (feed is null)
+            return document.Root?.Name.LocalName.Equals("html", StringComparison.OrdinalIgnoreCase) == true
+                ? NotAFeed(text, url)
+                : FeedParseResult.Failed($"not a feed: the root element is <{document.Root?.Name.LocalName}>");
+        return FeedParseResult.Of(feed with { Problems = [.. allProblems, .. feed.Problems] });
+    }
+
+    private static ParsedFeed? Read(XDocument document, Uri? url)
+    {
+        var root = document.Root!;
+        var ns = root.Name.Namespace;
+        switch (root.Name.LocalName)
+        {
+            case "rss":
+                var version = root.Attribute("version")?.Value.Trim() ?? "";
+                if (version is "2.0" or "" or "2" or "2.0.1" or "2.01")
+                    return SyndicationReader.TryRead(document, atom: false, url, out _) ?? RssReader.Read(document, "rss20", url);
+                return RssReader.Read(document, "rss" + version.Replace(".", "", StringComparison.Ordinal), url);
+            case "RDF":
+                return RssReader.Read(document, root.Elements().Any(e => e.Name.Namespace == FeedXml.Rss090) ? "rss090" : "rss10", url);
+            case "channel":
+                return RssReader.Read(new XDocument(new XElement("rss", root)), "rss", url);
+            case "feed" when ns == FeedXml.Atom10:
+                return SyndicationReader.TryRead(document, atom: true, url, out _) ?? AtomReader.Read(document, "atom10", url);
+            case "feed":
+                return AtomReader.Read(document, root.Attribute("version")?.Value == "0.3" || ns == FeedXml.Atom03 ? "atom03" : "atom", url);
+            default:
+                return null;
+        }
+    }
+
+    private static bool LooksLikeHtml(ReadOnlySpan<char> start) =>
+        start.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || start.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"Not a feed", naming the feeds the page advertises with &lt;link rel="alternate"&gt;.</summary>
+    private static FeedParseResult NotAFeed(string html, Uri? url)
+    {
+        var document = new HtmlParser().ParseDocument(html);
+        var alternates = document.QuerySelectorAll("link[rel~=alternate][href]")
+            .Where(l => (l.GetAttribute("type") ?? "").ToLowerInvariant() is "application/rss+xml" or "application/atom+xml" or "application/feed+json" or "application/json" or "application/rdf+xml")
+            .Select(l => l.GetAttribute("href")!.Trim())
+            .Select(h => url is not null && Uri.TryCreate(url, h, out var abs) ? abs.ToString() : h)
+            .Distinct()
+            .ToList();
+        var message = alternates.Count == 0
+            ? "not a feed: an HTML page that advertises no feeds"
+            : "not a feed: an HTML page that advertises " + string.Join(", ", alternates);
+        return new FeedParseResult(null, message, alternates);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Xml;
+using System.Xml.Linq;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>Namespaces and small helpers shared by the XML feed readers.</summary>
+public static class FeedXml
+{
+    public static readonly XNamespace Atom10 = "http://www.w3.org/2005/Atom";
+    public static readonly XNamespace Atom03 = "http://purl.org/atom/ns#";
+    public static readonly XNamespace Rss10 = "http://purl.org/rss/1.0/";
+    public static readonly XNamespace Rss090 = "http://my.netscape.com/rdf/simple/0.9/";
+    public static readonly XNamespace Rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+    public static readonly XNamespace Content = "http://purl.org/rss/1.0/modules/content/";
+    public static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
+    public static readonly XNamespace DcTerms = "http://purl.org/dc/terms/";
+    public static readonly XNamespace Sy = "http://purl.org/rss/1.0/modules/syndication/";
+    public static readonly XNamespace Itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+    public static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml";
+    public static readonly XNamespace Xml = XNamespace.Xml;
+
+    /// <summary>Hostile input: no DTD, no external anything, no entity expansion; comments and
+    /// processing instructions dropped. Memory is bounded by the body limit of the fetcher.</summary>
+    public static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CheckCharacters = false,
+    };
+
+    /// <summary>Builds the tree node by node from the reader, so that a document cut short or
+    /// broken halfway keeps everything before the break (reported as a problem) instead of
+    /// losing the whole feed. The loop is iterative: deep nesting cannot exhaust the stack.</summary>
+    public static (XDocument Document, string? Problem) Load(string text)
+    {
+        using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
+        XElement? root = null;
+        var open = new Stack<XElement>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.NodeType)
+                {
+                    case XmlNodeType.Element:
+                        var element = new XElement(XName.Get(reader.LocalName, reader.NamespaceURI));
+                        if (reader.MoveToFirstAttribute())
+                        {
+                            do
+                            {
+                                // Namespace declarations are already in the element names.
+                                if (reader.NamespaceURI != XNamespace.Xmlns.NamespaceName)
+                                    element.SetAttributeValue(XName.Get(reader.LocalName, reader.NamespaceURI), reader.Value);
+                            }
+                            while (reader.MoveToNextAttribute());
+                            reader.MoveToElement();
+                        }
+                        if (open.Count == 0) root ??= element; else open.Peek().Add(element);
+                        if (!reader.IsEmptyElement) open.Push(element);
+                        break;
+                    case XmlNodeType.EndElement:
+                        open.Pop();
+                        break;
+                    case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace:
+                        if (open.Count > 0) open.Peek().Add(new XText(reader.Value));
+                        break;
+                    case XmlNodeType.Whitespace when open.Count > 0 && open.Peek().Name.Namespace == Xhtml:
+                        // Inside embedded XHTML a space between inline elements is text ("<b>a</b> <i>b</i>");
+                        // between a feed's own elements it is layout, which Syndication's reader refuses.
+                        open.Peek().Add(new XText(reader.Value));
+                        break;
+                }
+            }
+            return (new XDocument(root), null);
+        }
+        catch (XmlException e)
+        {
+            if (root is null) throw;
+            return (new XDocument(root), $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition} ({e.Message}); kept what came before");
+        }
+    }
+
+    /// <summary>Elements in the namespaces the readers treat as the format's own: some feeds put
+    /// RSS elements in a namespace of their own invention, which feedparser tolerates too.</summary>
+    public static IEnumerable<XElement> Own(this XElement parent, string localName) =>
+        parent.Elements().Where(e => e.Name.LocalName == localName && IsCore(e.Name.Namespace));
+
+    public static XElement? FirstOwn(this XElement parent, string localName) => parent.Own(localName).FirstOrDefault();
+
+    public static XElement? First(this XElement parent, XNamespace ns, string localName) => parent.Element(ns + localName);
+
+    /// <summary>Module elements by namespace family: feeds spell module namespaces with other
+    /// capitalization or without the trailing slash ("http://www.itunes.com/DTDs/Podcast-1.0.dtd").</summary>
+    public static IEnumerable<XElement> Module(this XElement parent, string family, string localName) =>
+        parent.Elements().Where(e => e.Name.LocalName == localName && e.Name.NamespaceName.Contains(family, StringComparison.OrdinalIgnoreCase));
+
+    public static XElement? FirstModule(this XElement parent, string family, string localName) => parent.Module(family, localName).FirstOrDefault();
+
+    public const string ItunesFamily = "itunes.com/dtds/podcast";
+    public const string MediaFamily = "search.yahoo.com/mrss";
+    public const string DcFamily = "purl.org/dc/elements/1.1";
+    public const string DcTermsFamily = "purl.org/dc/terms";
+    public const string ContentFamily = "purl.org/rss/1.0/modules/content";
+
+    public static bool IsCore(XNamespace ns) =>
+        ns == XNamespace.None || ns == Rss10 || ns == Rss090 || ns == Atom10 || ns == Atom03
+        || ns.NamespaceName.Contains("backend.userland.com", StringComparison.Ordinal)
+        || ns.NamespaceName.Contains("purl.org/rss", StringComparison.Ordinal);
+
+    public static string? Text(XElement? e)
+    {
+        if (e is null) return null;
+        var value = e.Value.Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary>The markup inside an element, as text (xhtml content, unescaped HTML in RSS).</summary>
+    public static string InnerXml(XElement e)
+    {
+        using var writer = new StringWriter();
+        foreach (var node in e.Nodes())
+        {
+            if (node is XElement child)
+            {
+                // Drop the xhtml namespace declarations: readers expect plain HTML.
+                var copy = new XElement(child);
+                foreach (var d in copy.DescendantsAndSelf())
+                {
+                    d.Attributes().Where(a => a.IsNamespaceDeclaration).Remove();
+                    d.Name = d.Name.LocalName;
+                }
+                writer.Write(copy.ToString(SaveOptions.DisableFormatting));
+            }
+            else if (node is XText text)
+            {
+                writer.Write(System.Security.SecurityElement.Escape(text.Value));
+            }
+        }
+        return writer.ToString();
+    }
+
+    /// <summary>xml:base in scope (RFC 3986 resolution from the outermost), on top of the feed's own URL.</summary>
+    public static Uri? BaseOf(XElement? e, Uri? documentUrl)
+    {
+        var bases = new Stack<string>();
+        for (var x = e; x is not null; x = x.Parent)
+            if (x.Attribute(Xml + "base")?.Value is { } b)
+                bases.Push(b.Trim());
+        var current = documentUrl;
+        foreach (var b in bases)
+            current = current is null
+                ? Uri.TryCreate(b, UriKind.Absolute, out var abs) ? abs : null
+                : Uri.TryCreate(current, b, out var rel) ? rel : current;
+        return current;
+    }
+
+    public static string? Resolve(string? href, XElement context, Uri? documentUrl)
+    {
+        if (string.IsNullOrWhiteSpace(href)) return null;
+        href = href.Trim();
+        if (Uri.TryCreate(href, UriKind.Absolute, out var absolute) && absolute.Scheme.Length > 1) return absolute.OriginalString;
+        var baseUri = BaseOf(context, documentUrl);
+        return baseUri is not null && Uri.TryCreate(baseUri, href, out var resolved) ? resolved.ToString() : href;
+    }
+
+    public static string? Language(XElement e)
+    {
+        for (var x = e; x is not null; x = x.Parent)
+            if (x.Attribute(Xml + "lang")?.Value is { Length: > 0 } lang)
+                return lang;
+        return null;
+    }
+}

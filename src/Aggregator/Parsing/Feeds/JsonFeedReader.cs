@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1): author (1.0) and authors
+/// (1.1), language (1.1); ids may be numbers in the wild.</summary>
+public static class JsonFeedReader
+{
+    public static FeedParseResult Read(string text, Uri? url)
+    {
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64, AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            return FeedParseResult.Failed($"not valid JSON: {e.Message}");
+        }
+        using (json)
+        {
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || Str(root, "version") is not { } version || !version.Contains("jsonfeed.org/version/", StringComparison.Ordinal))
+                return FeedParseResult.Failed("not a feed: JSON without a jsonfeed.org version");
+            var language = Str(root, "language");
+            var items = root.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [];
+            return FeedParseResult.Of(new ParsedFeed
+            {
+                Format = version.EndsWith("1.1", StringComparison.Ordinal) ? "json11" : "json10",
+                Title = Str(root, "title") is { } title ? new FeedText(title, TextKind.Text) : null,
+                Link = Absolute(Str(root, "home_page_url"), url),
+                Language = language,
+                Entries = items.Where(i => i.ValueKind == JsonValueKind.Object).Select(i => Entry(i, url, language)).ToList(),
+            });
+        }
+    }
+
+    private static ParsedEntry Entry(JsonElement item, Uri? url, string? language)
+    {
+        var html = Str(item, "content_html");
+        var text = Str(item, "content_text");
+        return new ParsedEntry
+        {
+            Id = item.TryGetProperty("id", out var id) ? id.ValueKind == JsonValueKind.Number ? id.GetRawText() : Str(item, "id") : null,
+            Title = Str(item, "title") is { } title ? new FeedText(title, TextKind.Text) : null,
+            Link = Absolute(Str(item, "url") ?? Str(item, "external_url"), url),
+            Published = FeedDates.Parse(Str(item, "date_published"), language),
+            Updated = FeedDates.Parse(Str(item, "date_modified"), language),
+            Author = Authors(item).FirstOrDefault(),
+            Categories = item.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
+                ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToList()
+                : [],
+            Summary = Str(item, "summary") is { } summary ? new FeedText(summary, TextKind.Text) : null,
+            Content = html is not null ? new FeedText(html, TextKind.Html) : text is not null ? new FeedText(text, TextKind.Text) : null,
+        };
+    }
+
+    private static IEnumerable<string> Authors(JsonElement item)
+    {
+        if (item.TryGetProperty("authors", out var authors) && authors.ValueKind == JsonValueKind.Array)
+            foreach (var a in authors.EnumerateArray())
+                if (a.ValueKind == JsonValueKind.Object && Str(a, "name") is { } name) yield return name;
+        if (item.TryGetProperty("author", out var author) && author.ValueKind == JsonValueKind.Object && Str(author, "name") is { } single)
+            yield return single;
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Trim() is { Length: > 0 } s ? s : null;
+
+    private static string? Absolute(string? href, Uri? url) =>
+        href is null ? null : url is not null && Uri.TryCreate(url, href, out var abs) ? abs.ToString() : href;
+}

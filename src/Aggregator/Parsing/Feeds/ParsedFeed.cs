@@ -1,0 +1,50 @@
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>How a text field was marked up in the feed. Xhtml content arrives as its inner markup, so it is Html here.</summary>
+public enum TextKind { Text, Html }
+
+/// <summary>A feed text construct as published: the raw value and whether it is markup.</summary>
+public sealed record FeedText(string Value, TextKind Kind)
+{
+    /// <summary>The text a reader sees: markup removed, entities decoded, whitespace collapsed.</summary>
+    public string Plain => Kind == TextKind.Html ? HtmlText.ToPlain(Value) : HtmlText.Collapse(Value);
+}
+
+/// <summary>One entry of a feed, whatever the format it came in.</summary>
+public sealed record ParsedEntry
+{
+    public string? Id { get; init; }
+    public FeedText? Title { get; init; }
+    public string? Link { get; init; }
+    public DateTime? Published { get; init; }
+    public DateTime? Updated { get; init; }
+    public string? Author { get; init; }
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public FeedText? Summary { get; init; }
+    public FeedText? Content { get; init; }
+}
+
+/// <summary>A parsed feed. Bozo, as in feedparser: the feed was readable only after working
+/// around a problem, which Problems names.</summary>
+public sealed record ParsedFeed
+{
+    public required string Format { get; init; }
+    /// <summary>"syndication" for System.ServiceModel.Syndication, "own" for our readers.</summary>
+    public string Reader { get; init; } = "own";
+    public bool Bozo => Problems.Count > 0;
+    public IReadOnlyList<string> Problems { get; init; } = [];
+    public FeedText? Title { get; init; }
+    public string? Link { get; init; }
+    public string? Language { get; init; }
+    public DateTime? Updated { get; init; }
+    /// <summary>The shortest interval the feed asks pollers to keep (RSS ttl, sy:updatePeriod/Frequency).</summary>
+    public TimeSpan? MinimumInterval { get; init; }
+    public IReadOnlyList<ParsedEntry> Entries { get; init; } = [];
+}
+
+/// <summary>The outcome of parsing a body: a feed, or why not (with the feeds an HTML page advertises).</summary>
+public sealed record FeedParseResult(ParsedFeed? Feed, string? Error, IReadOnlyList<string> Alternates)
+{
+    public static FeedParseResult Of(ParsedFeed feed) => new(feed, null, []);
+    public static FeedParseResult Failed(string error) => new(null, error, []);
+}

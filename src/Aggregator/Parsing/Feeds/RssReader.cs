@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Xml.Linq;
+using static Aggregator.Parsing.Feeds.FeedXml;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>The RSS family that Syndication does not read: RSS 0.90–0.94 and RSS 1.0 (RDF);
+/// also the fallback for an RSS 2.0 document Syndication refuses.</summary>
+public static class RssReader
+{
+    public static ParsedFeed Read(XDocument document, string format, Uri? url)
+    {
+        var root = document.Root!;
+        var channel = root.FirstOwn("channel") ?? root;
+        // RDF puts items beside the channel; RSS 0.9x/2.0 inside it.
+        var items = root.Name.LocalName == "RDF" ? root.Own("item") : channel.Own("item");
+        var language = Text(channel.FirstOwn("language")) ?? Text(channel.Element(Dc + "language")) ?? FeedXml.Language(channel);
+        return new ParsedFeed
+        {
+            Format = format,
+            Title = TextOf(channel.FirstOwn("title")) ?? ExtensionElements.Title(channel),
+            Link = Resolve(Text(channel.FirstOwn("link")), channel, url),
+            Language = language,
+            Updated = FeedDates.Parse(Text(channel.FirstOwn("lastBuildDate")), language) ?? ExtensionElements.Updated(channel, language),
+            MinimumInterval = Interval(channel),
+            Entries = items.Select(i => Entry(i, url, language)).ToList(),
+        };
+    }
+
+    public static ParsedEntry Entry(XElement item, Uri? url, string? language)
+    {
+        var guid = item.FirstOwn("guid");
+        var guidText = Text(guid);
+        var permalink = guid?.Attribute("isPermaLink")?.Value.Trim().ToLowerInvariant() != "false";
+        var link = Resolve(Text(item.FirstOwn("link")), item, url)
+            ?? (permalink && guidText is not null && Uri.TryCreate(guidText, UriKind.Absolute, out _) ? guidText : null);
+        var (summary, content) = ExtensionElements.SummaryAndContent(item);
+        return new ParsedEntry
+        {
+            Id = guidText ?? item.Attribute(Rdf + "about")?.Value,
+            Title = TextOf(item.FirstOwn("title")) ?? ExtensionElements.Title(item),
+            Link = link,
+            Published = FeedDates.Parse(Text(item.FirstOwn("pubDate")), language) ?? ExtensionElements.Published(item, language),
+            Updated = ExtensionElements.Updated(item, language),
+            Author = Text(item.FirstOwn("author")) ?? ExtensionElements.Author(item),
+            Categories = ExtensionElements.Distinct(item.Own("category").Select(ExtensionElements.OwnText).OfType<string>().Concat(ExtensionElements.Categories(item))),
+            Summary = summary,
+            Content = content,
+        };
+    }
+
+    private static FeedText? TextOf(XElement? e) =>
+        e is null ? null : e.HasElements ? new FeedText(InnerXml(e), TextKind.Html) : new FeedText(e.Value, ExtensionElements.Guess(e.Value));
+
+    /// <summary>RSS 2.0 ttl (minutes) and the syndication module's updatePeriod × updateFrequency.</summary>
+    private static TimeSpan? Interval(XElement channel)
+    {
+        TimeSpan? ttl = int.TryParse(Text(channel.FirstOwn("ttl")), NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes > 0
+            ? TimeSpan.FromMinutes(minutes) : null;
+        var period = Text(channel.Element(Sy + "updatePeriod"))?.ToLowerInvariant() switch
+        {
+            "hourly" => TimeSpan.FromHours(1),
+            "daily" => TimeSpan.FromDays(1),
+            "weekly" => TimeSpan.FromDays(7),
+            "monthly" => TimeSpan.FromDays(30),
+            "yearly" => TimeSpan.FromDays(365),
+            _ => (TimeSpan?)null,
+        };
+        if (period is { } p && int.TryParse(Text(channel.Element(Sy + "updateFrequency")) ?? "1", NumberStyles.Integer, CultureInfo.InvariantCulture, out var frequency) && frequency > 0)
+            period = p / frequency;
+        return ttl is null ? period : period is null ? ttl : (ttl > period ? ttl : period);
+    }
+}
