@@ -1,4 +1,5 @@
 using Aggregator.Configuration;
+using Aggregator.Fetching;
 using Aggregator.Ingestion;
 using Aggregator.Processing.Tagging;
 using Aggregator.Storage;
@@ -48,6 +49,10 @@ public static class AppServices
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DocumentIngestor>();
+        services.AddSingleton<FeedStore>();
+        services.AddSingleton<FeedFetcher>();
+        services.AddSingleton<FeedIngestor>();
+        FeedFetcher.Configure(services, configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());
         return services;
     }
 

@@ -12,6 +12,7 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     ImportCommand.Create(),
     ItemsCommand.Create(),
     ParseCommand.Create(),
+    FeedsCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
 return await root.Parse(args).InvokeAsync();

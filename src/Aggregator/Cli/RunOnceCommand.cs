@@ -7,15 +7,19 @@ public static class RunOnceCommand
 {
     public static Command Create()
     {
-        var command = new Command("run-once", "Run one full cycle (import the document folders), then exit. For cron and tests.");
+        var all = new Option<bool>("--all") { Description = "Poll every enabled feed now, due or not (conditional requests still apply)" };
+        var command = new Command("run-once", "Run one full cycle (import the document folders, poll every due feed once), then exit. For cron and tests.") { all };
         command.SetAction(async (result, ct) =>
         {
-            var (services, exit) = await CommandServices.StartAsync(result, ct);
-            if (services is null) return exit;
+            var (services, startExit) = await CommandServices.StartAsync(result, ct);
+            if (services is null) return startExit;
             await using (services)
             {
-                var summary = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
-                return ImportCommand.Print(summary);
+                var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
+                var exit = ImportCommand.Print(documents);
+                var feeds = await services.GetRequiredService<FeedIngestor>().PollDueAsync(ct, everyFeed: result.GetValue(all));
+                Console.WriteLine(feeds);
+                return feeds.Failed > 0 ? 1 : exit;
             }
         });
         return command;

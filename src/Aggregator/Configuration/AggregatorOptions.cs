@@ -11,6 +11,18 @@ public sealed class AggregatorOptions
     public SchedulingOptions Scheduling { get; set; } = new();
     public TaggingOptions Tagging { get; set; } = new();
     public PublishingOptions Publishing { get; set; } = new();
+    public FetchingOptions Fetching { get; set; } = new();
+}
+
+public sealed class FetchingOptions
+{
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+    public int TimeoutSeconds { get; set; } = 30;
+    /// <summary>Enforced on the decompressed body while reading it.</summary>
+    public int MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+    public int MaxConcurrency { get; set; } = 8;
+    public int MaxPerHost { get; set; } = 2;
+    public int MaxRedirects { get; set; } = 5;
 }
 
 public sealed class StorageOptions
@@ -28,6 +40,9 @@ public sealed class SourcesOptions
     /// relative to the working directory.</summary>
     public List<string> DocumentFolders { get; set; } = [];
 
+    /// <summary>OPML subscriptions in the config folder, imported whenever the file changes.</summary>
+    public string SubscriptionsFile { get; set; } = "feeds.opml";
+
     /// <summary>Documents larger than this are refused with an error naming the file.</summary>
     public int MaxDocumentBytes { get; set; } = 5 * 1024 * 1024;
 }
@@ -38,6 +53,13 @@ public sealed class SchedulingOptions
 
     /// <summary>How often the document folders are scanned for new or changed files.</summary>
     public int ImportIntervalMinutes { get; set; } = 15;
+
+    /// <summary>Bounds of each feed's adaptive poll interval.</summary>
+    public int MinPollMinutes { get; set; } = 5;
+    public int MaxPollMinutes { get; set; } = 24 * 60;
+
+    /// <summary>How often the scheduler looks for due feeds; at most a minute, so short intervals happen.</summary>
+    public int PollTickSeconds { get; set; } = 60;
 }
 
 public sealed class TaggingOptions

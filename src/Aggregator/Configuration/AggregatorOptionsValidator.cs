@@ -25,6 +25,24 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
         for (var i = 0; i < o.Sources.DocumentFolders.Count; i++)
             if (string.IsNullOrWhiteSpace(o.Sources.DocumentFolders[i]))
                 problems.Add($"{p}:Sources:DocumentFolders:{i} must not be empty.");
+        if (o.Scheduling.MinPollMinutes < 1 || o.Scheduling.MinPollMinutes > o.Scheduling.MaxPollMinutes)
+            problems.Add($"{p}:Scheduling:MinPollMinutes must be at least 1 and at most MaxPollMinutes (was {o.Scheduling.MinPollMinutes}).");
+        if (o.Scheduling.MaxPollMinutes > 7 * 24 * 60)
+            problems.Add($"{p}:Scheduling:MaxPollMinutes must be at most 10080, a week (was {o.Scheduling.MaxPollMinutes}).");
+        if (o.Scheduling.PollTickSeconds is < 5 or > 60)
+            problems.Add($"{p}:Scheduling:PollTickSeconds must be between 5 and 60 (was {o.Scheduling.PollTickSeconds}).");
+        if (o.Fetching.ConnectTimeoutSeconds is < 1 or > 120)
+            problems.Add($"{p}:Fetching:ConnectTimeoutSeconds must be between 1 and 120 (was {o.Fetching.ConnectTimeoutSeconds}).");
+        if (o.Fetching.TimeoutSeconds < o.Fetching.ConnectTimeoutSeconds || o.Fetching.TimeoutSeconds > 600)
+            problems.Add($"{p}:Fetching:TimeoutSeconds must be at least ConnectTimeoutSeconds and at most 600 (was {o.Fetching.TimeoutSeconds}).");
+        if (o.Fetching.MaxBodyBytes < 1024)
+            problems.Add($"{p}:Fetching:MaxBodyBytes must be at least 1024 (was {o.Fetching.MaxBodyBytes}).");
+        if (o.Fetching.MaxConcurrency is < 1 or > 256)
+            problems.Add($"{p}:Fetching:MaxConcurrency must be between 1 and 256 (was {o.Fetching.MaxConcurrency}).");
+        if (o.Fetching.MaxPerHost < 1 || o.Fetching.MaxPerHost > o.Fetching.MaxConcurrency)
+            problems.Add($"{p}:Fetching:MaxPerHost must be between 1 and MaxConcurrency (was {o.Fetching.MaxPerHost}).");
+        if (o.Fetching.MaxRedirects is < 0 or > 20)
+            problems.Add($"{p}:Fetching:MaxRedirects must be between 0 and 20 (was {o.Fetching.MaxRedirects}).");
         if (string.IsNullOrWhiteSpace(o.Tagging.TopicsFile))
             problems.Add($"{p}:Tagging:TopicsFile must name a file.");
         if (o.Publishing.PageSize is < 1 or > 500)

@@ -1,7 +1,6 @@
 using Aggregator.Configuration;
 using Aggregator.Parsing;
 using Aggregator.Parsing.Documents;
-using Aggregator.Processing;
 using Aggregator.Processing.Tagging;
 using Aggregator.Sources;
 using Aggregator.Storage;
@@ -66,23 +65,8 @@ public sealed class DocumentIngestor(
             return summary.Add(new ImportFailure(file.Locator, e.Message));
         }
 
-        var hash = ContentHash.Of(parsed.Title, parsed.Body);
-        var outcome = await store.StoreAsync(new IncomingItem
-        {
-            SourceId = sourceId,
-            EntryKey = "",
-            ContentHash = hash,
-            EntryId = EntryIds.For(options.Value.Publishing.IdAuthority, hash),
-            Title = parsed.Title,
-            Body = parsed.Body,
-            Language = parsed.Language,
-            Url = parsed.Url,
-            Outlet = parsed.Outlet,
-            Author = parsed.Author,
-            PublishedAt = parsed.PublishedAt,
-            Tags = Tagger.Tag(topics.Topics, parsed.Title, parsed.Body),
-            RulesVersion = topics.Version,
-        }, ct);
+        var outcome = await store.StoreAsync(
+            IncomingItems.From(sourceId, "", parsed, topics, options.Value.Publishing.IdAuthority), ct);
         await store.SetSourceErrorAsync(sourceId, null, ct);
         return summary.Add(outcome);
     }

@@ -42,6 +42,41 @@ public sealed class Database
         return connection;
     }
 
+    /// <summary>SQLite has one writer at a time; queueing writers here is cheaper and fairer
+    /// than letting them spin on SQLITE_BUSY.</summary>
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    /// <summary>A connection with an open write transaction; disposing it without commit rolls back.</summary>
+    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var connection = await OpenAsync(ct);
+            return new WriteScope(connection, await connection.BeginTransactionAsync(ct), _writeGate);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    public sealed class WriteScope(DbConnection connection, DbTransaction transaction, SemaphoreSlim gate) : IAsyncDisposable
+    {
+        public DbConnection Connection => connection;
+        public DbTransaction Transaction => transaction;
+
+        public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+            gate.Release();
+        }
+    }
+
     public async Task MigrateAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);

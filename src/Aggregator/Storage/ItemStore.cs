@@ -35,14 +35,20 @@ public sealed class ItemStore(Database database, TimeProvider clock)
 
     public async Task<StoreOutcome> StoreAsync(IncomingItem item, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
+        await using var write = await database.BeginWriteAsync(ct);
+        var outcome = await StoreInAsync(write.Connection, write.Transaction, item, clock.GetUtcNow().UtcDateTime);
+        await write.CommitAsync(ct);
+        return outcome;
+    }
+
+    /// <summary>Stores one entry inside the caller's transaction (a feed's entries and its state
+    /// are written together, so a poll is all or nothing).</summary>
+    public static async Task<StoreOutcome> StoreInAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
+    {
         var sighting = await connection.QuerySingleOrDefaultAsync<SightingRow>(
             "SELECT id, item_id, content_hash FROM sightings WHERE source_id = @SourceId AND entry_key = @EntryKey",
             new { item.SourceId, item.EntryKey }, tx);
 
-        StoreOutcome outcome;
         if (sighting is null)
         {
             var (itemId, inserted) = await InsertItemAsync(connection, tx, item, now);
@@ -50,19 +56,12 @@ public sealed class ItemStore(Database database, TimeProvider clock)
                 INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
                 VALUES (@SourceId, @EntryKey, @itemId, @ContentHash, @Url, @now, @now)
                 """, new { item.SourceId, item.EntryKey, itemId, item.ContentHash, item.Url, now }, tx);
-            outcome = inserted ? StoreOutcome.Inserted : StoreOutcome.Sighted;
+            return inserted ? StoreOutcome.Inserted : StoreOutcome.Sighted;
         }
-        else if (sighting.ContentHash == item.ContentHash)
-        {
+        if (sighting.ContentHash == item.ContentHash)
             return StoreOutcome.Unchanged;
-        }
-        else
-        {
-            await ReplaceContentAsync(connection, tx, sighting, item, now);
-            outcome = StoreOutcome.Updated;
-        }
-        await tx.CommitAsync(ct);
-        return outcome;
+        await ReplaceContentAsync(connection, tx, sighting, item, now);
+        return StoreOutcome.Updated;
     }
 
     /// <summary>An edited entry: its item is updated in place (keeping its published id) when

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text.Json;
+using Aggregator.Configuration;
+using Aggregator.Fetching;
+using Aggregator.Parsing.Feeds;
+using Aggregator.Sources;
+using Aggregator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Cli;
+
+/// <summary>feeds list | add | remove | import | export. Subscriptions live in the database
+/// (data/aggregator.db); config/feeds.opml is imported into it whenever the file changes.</summary>
+public static class FeedsCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create() => new("feeds", "Manage subscriptions (stored in the database in the data folder).")
+    {
+        List(), Add(), Remove(), Import(), Export(),
+    };
+
+    private static Command List()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("list", "Each feed's health: last success, last HTTP status, consecutive errors and the last error, next poll, item count.") { json };
+        command.SetAction((result, ct) => WithServices(result, async services =>
+        {
+            var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(feeds, Json));
+                return 0;
+            }
+            if (feeds.Count == 0) Console.WriteLine("No subscriptions. Add one with: aggregator feeds add URL");
+            foreach (var f in feeds)
+            {
+                var state = f.Gone ? "GONE (410, not polled)" : !f.Enabled ? "disabled" : f.ConsecutiveErrors > 0 ? $"FAILING ({f.ConsecutiveErrors} in a row)" : f.LastSuccessAt is null ? "new" : "ok";
+                Console.WriteLine($"{f.Url}  [{state}]  {f.Title}");
+                Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.Gone || !f.Enabled ? "never" : When(f.NextPollAt))}, {f.ItemCount} item(s)");
+                if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
+                if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
+            }
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Add()
+    {
+        var url = new Argument<string>("URL") { Description = "The feed's address" };
+        var title = new Option<string?>("--title") { Description = "A title of your own" };
+        var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
+        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, noCheck };
+        command.SetAction((result, ct) => WithServices(result, async services =>
+        {
+            var address = result.GetValue(url)!;
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                await Console.Error.WriteLineAsync($"feeds add: \"{address}\" is not an http(s) URL");
+                return 2;
+            }
+            var name = result.GetValue(title);
+            if (!result.GetValue(noCheck))
+            {
+                var fetch = await services.GetRequiredService<FeedFetcher>().FetchAsync(uri, null, null, ct);
+                if (fetch.Outcome == FetchOutcome.Ok)
+                {
+                    var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset);
+                    if (parsed.Feed is null)
+                    {
+                        await Console.Error.WriteLineAsync($"{uri}: {parsed.Error}");
+                        if (parsed.Alternates.Count > 0)
+                        {
+                            await Console.Error.WriteLineAsync("Subscribe to one of them instead:");
+                            foreach (var alternate in parsed.Alternates)
+                                await Console.Error.WriteLineAsync($"  aggregator feeds add {alternate}");
+                        }
+                        return 1;
+                    }
+                    name ??= parsed.Feed.Title?.Plain;
+                    Console.WriteLine($"{uri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
+                }
+                else
+                {
+                    Console.WriteLine($"{uri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
+                }
+            }
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(uri.ToString(), name), ct);
+            Console.WriteLine(added ? $"added {uri}" : $"already subscribed to {uri}");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var url = new Argument<string>("URL") { Description = "The feed's address, as `feeds list` shows it" };
+        var command = new Command("remove", "Unsubscribe. Items already read stay.") { url };
+        command.SetAction((result, ct) => WithServices(result, async services =>
+        {
+            var removed = await services.GetRequiredService<FeedStore>().RemoveAsync(result.GetValue(url)!, ct);
+            Console.WriteLine(removed ? $"removed {result.GetValue(url)}" : $"not subscribed: {result.GetValue(url)}");
+            return removed ? 0 : 1;
+        }, ct));
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var file = new Argument<string>("FILE.opml") { Description = "An OPML file exported by a feed reader" };
+        var command = new Command("import", "Subscribe to every feed in an OPML file.") { file };
+        command.SetAction((result, ct) => WithServices(result, async services =>
+        {
+            IReadOnlyList<FeedSubscription> list;
+            try
+            {
+                list = Opml.Read(result.GetValue(file)!);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"feeds import: {e.Message}");
+                return 2;
+            }
+            var store = services.GetRequiredService<FeedStore>();
+            var added = 0;
+            foreach (var feed in list)
+                if (await store.AddAsync(feed, ct)) added++;
+            Console.WriteLine($"{added} added, {list.Count - added} already subscribed");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var command = new Command("export", "Print the subscriptions as OPML 2.0.");
+        command.SetAction((result, ct) => WithServices(result, async services =>
+        {
+            var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
+            var title = services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Publishing.Title;
+            Console.WriteLine(Opml.Write(feeds, title, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static async Task<int> WithServices(ParseResult result, Func<IServiceProvider, Task<int>> action, CancellationToken ct)
+    {
+        var (services, exit) = await CommandServices.StartAsync(result, ct);
+        if (services is null) return exit;
+        await using (services)
+            return await action(services);
+    }
+
+    private static string When(DateTime? t) => t is { } v ? v.ToString("yyyy-MM-dd HH:mm:ss'Z'") : "never";
+}

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Aggregator.Configuration;
+using Aggregator.Fetching;
+using Aggregator.Parsing;
+using Aggregator.Parsing.Feeds;
+using Aggregator.Processing.Tagging;
+using Aggregator.Scheduling;
+using Aggregator.Sources;
+using Aggregator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>The one place where the stages meet for feeds: due feed → fetch → parse →
+/// normalize and hash → tag → store with the feed's new state. Feeds are polled concurrently
+/// within a global limit and a per-host limit, so one slow host never holds up the rest; a
+/// feed that fails is recorded with its reason and next attempt and never stops the others.</summary>
+public sealed class FeedIngestor(
+    FeedStore feeds,
+    FeedFetcher fetcher,
+    TopicCatalog topics,
+    AppPaths paths,
+    IOptions<AggregatorOptions> options,
+    TimeProvider clock,
+    ILogger<FeedIngestor> logger)
+{
+    /// <param name="everyFeed">Poll every enabled feed, due or not (`run-once --all`).</param>
+    public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false)
+    {
+        await SyncSubscriptionsAsync(ct);
+        var due = await feeds.DueAsync(everyFeed ? DateTime.MaxValue : clock.GetUtcNow().UtcDateTime, ct);
+        var o = options.Value.Fetching;
+        using var global = new SemaphoreSlim(o.MaxConcurrency);
+        var hosts = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
+        var reports = await Task.WhenAll(due.Select(async feed =>
+        {
+            // Host first, then a global slot: a feed waiting for its busy host holds no global slot.
+            var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(o.MaxPerHost));
+            await host.WaitAsync(ct);
+            try
+            {
+                await global.WaitAsync(ct);
+                try { return await PollOneAsync(feed, ct); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A bug or a database problem with one feed must not stop the others.
+                    logger.LogError(e, "Polling {FeedUrl} failed unexpectedly", feed.Url);
+                    return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
+                }
+                finally { global.Release(); }
+            }
+            finally { host.Release(); }
+        }));
+        foreach (var h in hosts.Values) h.Dispose();
+        var summary = PollSummary.Of(reports);
+        if (due.Count > 0)
+            logger.LogInformation("Polled {Summary}", summary.ToString());
+        return summary;
+    }
+
+    private async Task<FeedPollReport> PollOneAsync(FeedRow feed, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (min, max) = Bounds(feed);
+        FetchResult fetch;
+        try
+        {
+            fetch = await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct);
+        }
+        catch (UriFormatException e)
+        {
+            fetch = new FetchResult { Outcome = FetchOutcome.Failed, FinalUrl = new Uri("about:blank"), Error = $"invalid URL: {e.Message}" };
+        }
+        var state = new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Status = fetch.Status, NewUrl = fetch.PermanentUrl?.ToString() };
+
+        switch (fetch.Outcome)
+        {
+            case FetchOutcome.NotModified:
+                // A 304 costs no parsing and no writes beyond the feed's own state.
+                await feeds.CompletePollAsync(state with
+                {
+                    Success = true,
+                    Warning = feed.Warning,
+                    NextPollAt = PollPlanner.AfterSuccess(now, feed.EntriesPerWeek ?? 0, min, max, null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
+                }, [], CancellationToken.None);
+                return new FeedPollReport(feed.Url, FeedPollKind.NotModified, [], null);
+
+            case FetchOutcome.Gone:
+                logger.LogWarning("Feed {FeedUrl} is gone (410); polling stopped", feed.Url);
+                await feeds.CompletePollAsync(state with { Gone = true, Error = fetch.Error, NextPollAt = now }, [], CancellationToken.None);
+                return new FeedPollReport(feed.Url, FeedPollKind.Gone, [], fetch.Error);
+
+            case FetchOutcome.Failed:
+                return await FailAsync(feed, state, fetch.Error!, fetch.RetryAfter, min, max, now);
+        }
+
+        var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
+        if (parsed.Feed is not { } parsedFeed)
+            return await FailAsync(feed, state, parsed.Error!, null, min, max, now);
+
+        var authority = options.Value.Publishing.IdAuthority;
+        var items = parsedFeed.Entries
+            .Select(e => Article(e, parsedFeed))
+            .OfType<(string Key, ParsedDocument Article)>()
+            .Select(a => IncomingItems.From(feed.SourceId, a.Key, a.Article, topics, authority))
+            .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
+            .ToList();
+        var perWeek = PollPlanner.EntriesPerWeek(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
+        if (parsedFeed.Bozo)
+            logger.LogWarning("Feed {FeedUrl} was read after working around: {Problems}", feed.Url, string.Join("; ", parsedFeed.Problems));
+        var outcomes = await feeds.CompletePollAsync(state with
+        {
+            Success = true,
+            Warning = parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null,
+            Etag = fetch.Etag,
+            LastModified = fetch.LastModified,
+            Title = parsedFeed.Title?.Plain is { Length: > 0 } title ? title : null,
+            EntriesPerWeek = perWeek,
+            Body = fetch.Body,
+            ContentType = fetch.ContentType,
+            NextPollAt = PollPlanner.AfterSuccess(now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
+        }, items, CancellationToken.None);
+        return new FeedPollReport(feed.Url, FeedPollKind.Fetched, outcomes, null);
+    }
+
+    private async Task<FeedPollReport> FailAsync(FeedRow feed, FeedPollState state, string error, TimeSpan? retryAfter, TimeSpan min, TimeSpan max, DateTime now)
+    {
+        var next = PollPlanner.AfterFailure(now, feed.ConsecutiveErrors + 1, min, max, retryAfter, Random.Shared.NextDouble());
+        logger.LogWarning("Fetching {FeedUrl} failed: {Reason}; next attempt {NextAttempt:u}", feed.Url, error, next);
+        await feeds.CompletePollAsync(state with { Error = error, NextPollAt = next }, [], CancellationToken.None);
+        return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], error);
+    }
+
+    /// <summary>A feed entry as an article: plain text from its HTML, its own identity (id, else
+    /// link, else a hash of title and date), the language it is written in.</summary>
+    private static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed)
+    {
+        var body = entry.Content ?? entry.Summary;
+        var text = body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim();
+        var title = entry.Title?.Plain;
+        if (string.IsNullOrWhiteSpace(title))
+            title = text.Length == 0 ? null : HtmlText.Collapse(text.Length > 120 ? text[..120] + "…" : text);
+        if (title is null) return null;
+        var language = LanguageDetector.Detect(title + "\n" + text);
+        if (language == "und" && feed.Language is { Length: >= 2 } declared) language = declared[..2].ToLowerInvariant();
+        var key = entry.Id ?? entry.Link ?? "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "|" + entry.Published?.ToString("o"))))[..32];
+        return (key, new ParsedDocument
+        {
+            Title = title,
+            Body = text,
+            Language = language,
+            PublishedAt = entry.Published ?? entry.Updated,
+            Outlet = feed.Title?.Plain,
+            Author = entry.Author,
+            Url = entry.Link,
+        });
+    }
+
+    /// <summary>config/feeds.opml is imported whenever its content changes; removing a feed with
+    /// the CLI sticks until the file is edited again.</summary>
+    private async Task SyncSubscriptionsAsync(CancellationToken ct)
+    {
+        var path = paths.InConfig(options.Value.Sources.SubscriptionsFile);
+        if (!File.Exists(path)) return;
+        var bytes = await File.ReadAllBytesAsync(path, ct);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (await feeds.SettingAsync("subscriptions_file_sha256", ct) == hash) return;
+        IReadOnlyList<FeedSubscription> list;
+        try
+        {
+            list = Opml.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            logger.LogError("Subscriptions not imported: {Reason}", e.Message);
+            return;
+        }
+        var added = 0;
+        foreach (var subscription in list)
+            if (await feeds.AddAsync(subscription, ct)) added++;
+        await feeds.SetSettingAsync("subscriptions_file_sha256", hash, ct);
+        logger.LogInformation("Imported {Added} new subscription(s) from {Path} ({Total} listed)", added, path, list.Count);
+    }
+
+    private (TimeSpan Min, TimeSpan Max) Bounds(FeedRow feed)
+    {
+        var s = options.Value.Scheduling;
+        var min = feed.MinIntervalSeconds is { } a ? TimeSpan.FromSeconds(a) : TimeSpan.FromMinutes(s.MinPollMinutes);
+        var max = feed.MaxIntervalSeconds is { } b ? TimeSpan.FromSeconds(b) : TimeSpan.FromMinutes(s.MaxPollMinutes);
+        return (min, max < min ? min : max);
+    }
+
+    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Authority : url;
+}

@@ -1,0 +1,32 @@
+using Aggregator.Parsing;
+using Aggregator.Processing;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>Normalize and hash, then tag: the same for a document and a feed entry, so that an
+/// entry carried by several feeds, or equal to a document, is one item.</summary>
+public static class IncomingItems
+{
+    public static IncomingItem From(long sourceId, string entryKey, ParsedDocument article, TopicCatalog topics, string idAuthority)
+    {
+        var hash = ContentHash.Of(article.Title, article.Body);
+        return new IncomingItem
+        {
+            SourceId = sourceId,
+            EntryKey = entryKey,
+            ContentHash = hash,
+            EntryId = EntryIds.For(idAuthority, hash),
+            Title = article.Title,
+            Body = article.Body,
+            Language = article.Language,
+            Url = article.Url,
+            Outlet = article.Outlet,
+            Author = article.Author,
+            PublishedAt = article.PublishedAt,
+            Tags = Tagger.Tag(topics.Topics, article.Title, article.Body),
+            RulesVersion = topics.Version,
+        };
+    }
+}

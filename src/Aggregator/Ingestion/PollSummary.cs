@@ -1,0 +1,43 @@
+using Aggregator.Storage;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>What one poll cycle did, for the log, the CLI and tests.</summary>
+public sealed record PollSummary
+{
+    public int Feeds { get; init; }
+    public int Fetched { get; init; }
+    public int NotModified { get; init; }
+    public int Failed { get; init; }
+    public int Gone { get; init; }
+    public int Inserted { get; init; }
+    public int Sighted { get; init; }
+    public int Updated { get; init; }
+    public int Unchanged { get; init; }
+
+    public static PollSummary Of(IEnumerable<FeedPollReport> reports)
+    {
+        var list = reports.ToList();
+        var outcomes = list.SelectMany(r => r.Outcomes).ToList();
+        return new PollSummary
+        {
+            Feeds = list.Count,
+            Fetched = list.Count(r => r.Kind == FeedPollKind.Fetched),
+            NotModified = list.Count(r => r.Kind == FeedPollKind.NotModified),
+            Failed = list.Count(r => r.Kind == FeedPollKind.Failed),
+            Gone = list.Count(r => r.Kind == FeedPollKind.Gone),
+            Inserted = outcomes.Count(o => o == StoreOutcome.Inserted),
+            Sighted = outcomes.Count(o => o == StoreOutcome.Sighted),
+            Updated = outcomes.Count(o => o == StoreOutcome.Updated),
+            Unchanged = outcomes.Count(o => o == StoreOutcome.Unchanged),
+        };
+    }
+
+    public override string ToString() =>
+        $"{Feeds} feed(s) polled: {Fetched} fetched, {NotModified} not modified, {Failed} failed, {Gone} gone; " +
+        $"entries: {Inserted} new, {Sighted} new sighting(s) of stored items, {Updated} updated, {Unchanged} unchanged";
+}
+
+public enum FeedPollKind { Fetched, NotModified, Failed, Gone }
+
+public sealed record FeedPollReport(string Url, FeedPollKind Kind, IReadOnlyList<StoreOutcome> Outcomes, string? Error);

@@ -1,0 +1,13 @@
+using Aggregator.Ingestion;
+using Quartz;
+
+namespace Aggregator.Scheduling;
+
+/// <summary>Every tick (at most a minute), hands the feeds that are due to the orchestrator.
+/// A thin adapter; the concurrency limits live in the orchestrator.</summary>
+[DisallowConcurrentExecution]
+public sealed class PollFeedsJob(FeedIngestor ingestor) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await ingestor.PollDueAsync(cancellationToken);
+}

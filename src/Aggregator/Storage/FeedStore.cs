@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Aggregator.Storage;
+
+/// <summary>Subscriptions and their polling state. Uniqueness of URLs is the database's.</summary>
+public sealed class FeedStore(Database database, TimeProvider clock)
+{
+    /// <summary>Adds a subscription unless its URL is already subscribed; true when added.</summary>
+    public async Task<bool> AddAsync(FeedSubscription feed, CancellationToken ct)
+    {
+        await using var write = await database.BeginWriteAsync(ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await connection.ExecuteAsync("""
+            INSERT INTO sources (kind, locator, title, created_at) VALUES ('feed', @Url, @Title, @now)
+            ON CONFLICT (kind, locator) DO NOTHING
+            """, new { feed.Url, feed.Title, now }, tx);
+        var added = await connection.ExecuteAsync("""
+            INSERT INTO feeds (source_id, url, title, enabled, min_interval_seconds, max_interval_seconds, encoding_override, next_poll_at, created_at)
+            SELECT id, @Url, @Title, @Enabled, @min, @max, @EncodingOverride, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            ON CONFLICT DO NOTHING
+            """, new
+        {
+            feed.Url,
+            feed.Title,
+            feed.Enabled,
+            min = (long?)feed.MinInterval?.TotalSeconds,
+            max = (long?)feed.MaxInterval?.TotalSeconds,
+            feed.EncodingOverride,
+            now,
+        }, tx);
+        await write.CommitAsync(ct);
+        return added > 0;
+    }
+
+    public async Task<bool> RemoveAsync(string url, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        // Items and sightings stay: what was read is still news; only the polling ends.
+        return await connection.ExecuteAsync("DELETE FROM feeds WHERE url = @url", new { url }) > 0;
+    }
+
+    public async Task<IReadOnlyList<FeedRow>> ListAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<FeedRow>("""
+            SELECT f.*, (SELECT count(*) FROM sightings s WHERE s.source_id = f.source_id) AS item_count
+            FROM feeds f ORDER BY f.url
+            """)).ToList();
+    }
+
+    public async Task<IReadOnlyList<FeedRow>> DueAsync(DateTime now, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return (await connection.QueryAsync<FeedRow>("""
+            SELECT * FROM feeds WHERE enabled = 1 AND gone = 0 AND next_poll_at <= @now ORDER BY next_poll_at
+            """, new { now })).ToList();
+    }
+
+    /// <summary>Writes a poll's entries and the feed's new state in one transaction: after a
+    /// crash or shutdown either both are there or neither is, and the feed is simply polled again.</summary>
+    public async Task<IReadOnlyList<StoreOutcome>> CompletePollAsync(FeedPollState state, IReadOnlyList<IncomingItem> items, CancellationToken ct)
+    {
+        await using var write = await database.BeginWriteAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outcomes = new List<StoreOutcome>(items.Count);
+        foreach (var item in items)
+            outcomes.Add(await ItemStore.StoreInAsync(write.Connection, write.Transaction, item, now));
+        await SaveStateInAsync(write.Connection, write.Transaction, state);
+        await write.CommitAsync(ct);
+        return outcomes;
+    }
+
+    private static async Task SaveStateInAsync(DbConnection connection, DbTransaction tx, FeedPollState s)
+    {
+        await connection.ExecuteAsync("""
+            UPDATE feeds SET
+                last_attempt_at = @AttemptAt,
+                next_poll_at = @NextPollAt,
+                last_status = @Status,
+                last_success_at = CASE WHEN @Success THEN @AttemptAt ELSE last_success_at END,
+                consecutive_errors = CASE WHEN @Success THEN 0 ELSE consecutive_errors + 1 END,
+                last_error = CASE WHEN @Success THEN NULL ELSE @Error END,
+                warning = CASE WHEN @Success THEN @Warning ELSE warning END,
+                gone = @Gone,
+                etag = CASE WHEN @Success THEN coalesce(@Etag, etag) ELSE etag END,
+                last_modified = CASE WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
+                title = coalesce(@Title, title),
+                entries_per_week = coalesce(@EntriesPerWeek, entries_per_week)
+            WHERE id = @FeedId
+            """, s, tx);
+        if (s.NewUrl is not null)
+            // RFC 9110 §15.4.2 and §15.4.9: a permanent redirect means "use the new URI from now on".
+            await connection.ExecuteAsync("UPDATE feeds SET url = @NewUrl WHERE id = @FeedId AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = @NewUrl)", s, tx);
+        if (s.Body is not null)
+            await connection.ExecuteAsync("""
+                INSERT INTO feed_bodies (feed_id, fetched_at, content_type, body) VALUES (@FeedId, @AttemptAt, @ContentType, @Body)
+                ON CONFLICT (feed_id) DO UPDATE SET fetched_at = excluded.fetched_at, content_type = excluded.content_type, body = excluded.body
+                """, s, tx);
+    }
+
+    public async Task<string?> SettingAsync(string key, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @key", new { key });
+    }
+
+    public async Task SetSettingAsync(string key, string value, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync("""
+            INSERT INTO settings (key, value) VALUES (@key, @value)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """, new { key, value });
+    }
+}
