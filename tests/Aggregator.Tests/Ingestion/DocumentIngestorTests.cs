@@ -135,7 +135,7 @@ public sealed class DocumentIngestorTests
     {
         await using var app = await TestServices.StartAsync();
         await app.Get<Database>().MigrateAsync(None);
-        Assert.Equal([1L], await app.Get<Database>().AppliedMigrationsAsync(None));
+        Assert.Equal([1L, 2L], await app.Get<Database>().AppliedMigrationsAsync(None));
         Assert.Equal("wal", await app.ScalarAsync<string>("PRAGMA journal_mode"));
     }
 }

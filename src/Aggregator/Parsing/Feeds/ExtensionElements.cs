@@ -39,7 +39,7 @@ public static partial class ExtensionElements
     {
         if ((e.FirstModule(ContentFamily, "encoded") ?? e.FirstOwn("fullitem")) is { } encoded && encoded.Value.Length > 0)
             return new FeedText(encoded.HasElements ? InnerXml(encoded) : encoded.Value, TextKind.Html);
-        if ((e.Element(Xhtml + "body") ?? e.Element(Xhtml + "div")) is { } body)
+        if ((e.Element(Xhtml + "body") ?? e.Element(Xhtml + "div") ?? e.FirstOwn("body")) is { } body)
             return new FeedText(InnerXml(body), TextKind.Html);
         return null;
     }

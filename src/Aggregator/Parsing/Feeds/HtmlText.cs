@@ -1,45 +1,81 @@
 using System.Net;
-using System.Text.RegularExpressions;
+using System.Text;
 
 namespace Aggregator.Parsing.Feeds;
 
 /// <summary>Plain text from feed HTML, for hashing, tagging and summaries: comments and the
 /// contents of script, style and similar elements dropped, tags removed, entities decoded.
-/// This never renders anything; publishing sanitizes HTML separately.</summary>
-public static partial class HtmlText
+/// A single forward scan (this runs for every entry of every feed). It never renders anything;
+/// publishing sanitizes HTML separately.</summary>
+public static class HtmlText
 {
-    public static string ToPlain(string html)
-    {
-        var text = Comments().Replace(html, "");
-        text = Invisible().Replace(text, "");
-        text = Tags().Replace(text, "");
-        return Collapse(WebUtility.HtmlDecode(text));
-    }
+    private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase)
+        { "script", "style", "noscript", "template", "iframe", "object", "applet", "embed" };
 
-    public static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
+    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+        { "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "ul", "ol", "table", "pre", "section", "article", "figure", "hr" };
+
+    public static string ToPlain(string html) => Collapse(Strip(html, paragraphs: false));
 
     /// <summary>Paragraph structure kept: block-level tags become blank lines.</summary>
-    public static string ToParagraphs(string html)
+    public static string ToParagraphs(string html) =>
+        string.Join("\n\n", Strip(html, paragraphs: true).Split("\n\n").Select(Collapse).Where(p => p.Length > 0));
+
+    public static string Collapse(string text)
     {
-        var text = Comments().Replace(html, "");
-        text = Invisible().Replace(text, "");
-        text = BlockBreak().Replace(text, "\n\n");
-        text = WebUtility.HtmlDecode(Tags().Replace(text, ""));
-        return string.Join("\n\n", text.Split("\n\n").Select(Collapse).Where(p => p.Length > 0));
+        var sb = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c)) { space = sb.Length > 0; continue; }
+            if (space) { sb.Append(' '); space = false; }
+            sb.Append(c);
+        }
+        return sb.ToString();
     }
 
-    [GeneratedRegex(@"<!--.*?-->", RegexOptions.Singleline)]
-    private static partial Regex Comments();
-
-    [GeneratedRegex(@"<(script|style|noscript|template|iframe|object|applet|embed)\b[^>]*>.*?</\1\s*>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex Invisible();
-
-    [GeneratedRegex(@"<[A-Za-z/!?][^>]*>")]
-    private static partial Regex Tags();
-
-    [GeneratedRegex(@"</?(p|div|br|li|h[1-6]|blockquote|tr|ul|ol|table|pre|section|article|figure)\b[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex BlockBreak();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
+    private static string Strip(string html, bool paragraphs)
+    {
+        if (html.IndexOf('<') < 0 && html.IndexOf('&') < 0) return html;
+        var sb = new StringBuilder(html.Length);
+        var i = 0;
+        while (i < html.Length)
+        {
+            var lt = html.IndexOf('<', i);
+            if (lt < 0 || lt + 1 >= html.Length) { sb.Append(html, i, html.Length - i); break; }
+            sb.Append(html, i, lt - i);
+            if (string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
+            {
+                var end = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
+                i = end < 0 ? html.Length : end + 3;
+                continue;
+            }
+            var next = html[lt + 1];
+            if (!(char.IsAsciiLetter(next) || next is '/' or '!' or '?'))
+            {
+                sb.Append('<');
+                i = lt + 1;
+                continue;
+            }
+            var gt = html.IndexOf('>', lt + 1);
+            if (gt < 0) { sb.Append(html, lt, html.Length - lt); break; } // not a tag after all
+            var nameStart = next == '/' ? lt + 2 : lt + 1;
+            var nameEnd = nameStart;
+            while (nameEnd < gt && char.IsAsciiLetterOrDigit(html[nameEnd])) nameEnd++;
+            var name = html.Substring(nameStart, nameEnd - nameStart);
+            i = gt + 1;
+            if (next != '/' && Invisible.Contains(name) && html[gt - 1] != '/')
+            {
+                // Only a closed element's content is dropped; an unclosed one loses just its tag.
+                var close = html.IndexOf("</" + name, i, StringComparison.OrdinalIgnoreCase);
+                if (close >= 0)
+                    i = html.IndexOf('>', close) is var c && c >= 0 ? c + 1 : html.Length;
+            }
+            else if (paragraphs && Blocks.Contains(name))
+            {
+                sb.Append("\n\n");
+            }
+        }
+        return sb.Length == 0 ? "" : WebUtility.HtmlDecode(sb.ToString());
+    }
 }

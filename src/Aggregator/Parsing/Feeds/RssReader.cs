@@ -53,7 +53,7 @@ public static class RssReader
         e is null ? null : e.HasElements ? new FeedText(InnerXml(e), TextKind.Html) : new FeedText(e.Value, ExtensionElements.Guess(e.Value));
 
     /// <summary>RSS 2.0 ttl (minutes) and the syndication module's updatePeriod × updateFrequency.</summary>
-    private static TimeSpan? Interval(XElement channel)
+    public static TimeSpan? Interval(XElement channel)
     {
         TimeSpan? ttl = int.TryParse(Text(channel.FirstOwn("ttl")), NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes > 0
             ? TimeSpan.FromMinutes(minutes) : null;

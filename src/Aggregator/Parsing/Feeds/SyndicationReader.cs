@@ -59,7 +59,7 @@ public static class SyndicationReader
             Link = Alternate(feed.Links, feed.BaseUri, url),
             Language = feed.Language ?? language,
             Updated = Date(feed.LastUpdatedTime) ?? (atom ? null : ExtensionElements.Updated(channel, language)),
-            MinimumInterval = atom ? null : RssReader.Read(document, "rss20", url).MinimumInterval,
+            MinimumInterval = atom ? null : RssReader.Interval(channel),
             Entries = feed.Items.Zip(entries, (item, element) => Entry(item, element, atom, url, language)).ToList(),
         };
     }

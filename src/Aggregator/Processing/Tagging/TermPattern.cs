@@ -11,17 +11,25 @@ public static class TermPattern
 {
     public static Regex? Compile(IEnumerable<string> terms)
     {
-        var alternatives = terms
+        var distinct = terms
             .Select(t => t.Trim())
             .Where(t => t.Length > 0)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(t => t.Length) // longest first: "North Korea" before "Korea"
-            .Select(Alternative)
             .ToList();
-        return alternatives.Count == 0
-            ? null
-            : new Regex(string.Join("|", alternatives), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        if (distinct.Count == 0) return null;
+        // The word-start check is written once, in front of the whole alternation of spaced-script
+        // terms, so that the regex engine can still jump between candidate first letters
+        // (vectorized) instead of testing a lookbehind at every position.
+        var cjk = distinct.Where(IsCjk).Select(Alternative).ToList();
+        var spaced = distinct.Where(t => !IsCjk(t)).Select(Alternative).ToList();
+        var parts = new List<string>();
+        if (spaced.Count > 0) parts.Add(@"(?<![\p{L}\p{N}])(?:" + string.Join("|", spaced) + ")");
+        if (cjk.Count > 0) parts.Add("(?:" + string.Join("|", cjk) + ")");
+        return new Regex(string.Join("|", parts), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
+
+    private static bool IsCjk(string term) => term.Any(c => Parsing.Scripts.IsCjk(Parsing.Scripts.Of(c)));
 
     private static string Alternative(string term)
     {
@@ -36,10 +44,9 @@ public static class TermPattern
                 '.' => @"\.?",
                 _ => Regex.Escape(c.ToString()),
             });
-        if (term.Any(c => Parsing.Scripts.IsCjk(Parsing.Scripts.Of(c))))
-            return "(?:" + core + ")";
-        var start = char.IsLetterOrDigit(term[0]) ? @"(?<![\p{L}\p{N}])" : "";
+        if (IsCjk(term))
+            return core.ToString();
         var end = prefix ? @"[\p{L}\p{M}]*" : char.IsLetterOrDigit(term[^1]) || term[^1] == '.' ? @"(?![\p{L}\p{N}])" : "";
-        return "(?:" + start + core + end + ")";
+        return core + end;
     }
 }

@@ -1,0 +1,306 @@
+using System.IO.Compression;
+using System.Text;
+using Aggregator.Ingestion;
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Aggregator.Tests.Fetching;
+
+/// <summary>Polling real HTTP servers on loopback into a real SQLite file: conditional GET,
+/// redirects, 410, 429, slow and oversize bodies, gzip bombs, loops, charsets, HTML pages,
+/// concurrency limits, and one bad feed among good ones.</summary>
+public sealed class FeedPollingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public const string Rss = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0"><channel><title>Loopback Wire</title><link>http://example.org/</link>
+        <item><title>China and South Korea resume talks</title><link>http://example.org/1</link><guid>urn:x:1</guid>
+          <pubDate>Mon, 03 Nov 2025 09:00:00 KST</pubDate>
+          <description>&lt;p&gt;China and South Korea resumed trade talks in Seoul. Beijing and Seoul agreed to meet again.&lt;/p&gt;</description></item>
+        <item><title>Weather</title><link>http://example.org/2</link><guid>urn:x:2</guid><description>Sunny.</description></item>
+        </channel></rss>
+        """;
+
+    private static Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) =>
+        TestServices.StartAsync(settings.ToDictionary(s => "Aggregator:" + s.Key, s => (string?)s.Value));
+
+    private static async Task<FeedRow> FeedAsync(TestServices app, Uri url)
+    {
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription(url.ToString(), null), Ct);
+        return (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Url == url.ToString() || f.Url.EndsWith(url.AbsolutePath, StringComparison.Ordinal));
+    }
+
+    private static Task<PollSummary> PollAsync(TestServices app) => app.Get<FeedIngestor>().PollDueAsync(Ct, everyFeed: true);
+
+    private static async Task<FeedRow> StateAsync(TestServices app, long id) => (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == id);
+
+    [Fact]
+    public async Task A_200_with_an_etag_then_a_304_that_costs_no_parsing_or_item_writes()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/feed.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.ETag = "\"v1\"";
+            return c.Request.Headers.IfNoneMatch == "\"v1\"" ? Results.StatusCode(304) : Results.Text(Rss, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("feed.xml"));
+
+        var first = await PollAsync(app);
+        var rows = await app.RowsAsync("SELECT id, content_hash, updated_at FROM items UNION ALL SELECT id, content_hash, last_changed_at FROM sightings");
+        var second = await PollAsync(app);
+
+        Assert.Equal((1, 2), (first.Fetched, first.Inserted));
+        Assert.Equal((1, 0), (second.NotModified, second.Inserted + second.Unchanged));
+        Assert.Equal(rows, await app.RowsAsync("SELECT id, content_hash, updated_at FROM items UNION ALL SELECT id, content_hash, last_changed_at FROM sightings"));
+        var state = await StateAsync(app, feed.Id);
+        Assert.Equal(304, state.LastStatus);
+        Assert.Equal("\"v1\"", state.Etag);
+        Assert.Equal("\"v1\"", server.Requests.Last().IfNoneMatch);
+        Assert.StartsWith("Aggregator/", server.Requests.Last().UserAgent, StringComparison.Ordinal);
+        Assert.Contains("br", server.Requests.Last().AcceptEncoding, StringComparison.Ordinal);
+        Assert.True(await app.ScalarAsync<long>("SELECT length(body) FROM feed_bodies") > 100, "the raw bytes of the last successful fetch are kept");
+    }
+
+    [Fact]
+    public async Task A_permanent_redirect_chain_updates_the_stored_url_and_a_temporary_one_does_not()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/old", () => Results.Redirect("/mid", permanent: true));
+            app.MapGet("/mid", () => Results.Redirect("/new.xml", permanent: true, preserveMethod: true));
+            app.MapGet("/temp", () => Results.Redirect("/new.xml"));
+            app.MapGet("/new.xml", () => Results.Text(Rss, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        var moved = await FeedAsync(app, server.Url("old"));
+        var temporary = await FeedAsync(app, server.Url("temp"));
+
+        await PollAsync(app);
+
+        Assert.Equal(server.Url("new.xml").ToString(), (await StateAsync(app, moved.Id)).Url);
+        Assert.Equal(server.Url("temp").ToString(), (await StateAsync(app, temporary.Id)).Url);
+    }
+
+    [Fact]
+    public async Task Gone_stops_polling_and_says_so()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/gone.xml", () => Results.StatusCode(410)));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("gone.xml"));
+
+        var first = await PollAsync(app);
+        await PollAsync(app);
+
+        Assert.Equal(1, first.Gone);
+        Assert.Equal(1, server.Count("/gone.xml"));
+        var state = await StateAsync(app, feed.Id);
+        Assert.True(state.Gone);
+        Assert.Contains("410", state.LastError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("120", 120)]
+    [InlineData("date", 3600)]
+    public async Task Too_many_requests_honours_retry_after(string header, int seconds)
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/busy.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.RetryAfter = header == "date" ? DateTime.UtcNow.AddSeconds(seconds).ToString("R") : header;
+            return Results.StatusCode(429);
+        }));
+        await using var app = await ServicesAsync(("Scheduling:MinPollMinutes", "1"));
+        var feed = await FeedAsync(app, server.Url("busy.xml"));
+        var before = DateTime.UtcNow;
+
+        await PollAsync(app);
+
+        var state = await StateAsync(app, feed.Id);
+        Assert.Equal(429, state.LastStatus);
+        Assert.Equal(1, state.ConsecutiveErrors);
+        Assert.True(state.NextPollAt >= before.AddSeconds(seconds - 5), $"next poll {state.NextPollAt:o} is sooner than Retry-After {seconds} s");
+    }
+
+    [Fact]
+    public async Task Failures_back_off_exponentially_and_the_feed_stays_listed_with_its_reason()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/missing.xml", () => Results.NotFound()));
+        await using var app = await ServicesAsync(("Scheduling:MinPollMinutes", "5"));
+        var feed = await FeedAsync(app, server.Url("missing.xml"));
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            var before = DateTime.UtcNow;
+            await PollAsync(app);
+            waits.Add((await StateAsync(app, feed.Id)).NextPollAt - before);
+        }
+        var state = await StateAsync(app, feed.Id);
+        Assert.Equal((404, 3L), (state.LastStatus, state.ConsecutiveErrors));
+        Assert.Contains("HTTP 404", state.LastError, StringComparison.Ordinal);
+        Assert.True(waits[0] >= TimeSpan.FromMinutes(5) && waits[1] >= TimeSpan.FromMinutes(10) && waits[2] >= TimeSpan.FromMinutes(20), string.Join(", ", waits));
+    }
+
+    [Fact]
+    public async Task A_body_that_trickles_slower_than_the_timeout_is_abandoned()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/slow.xml", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "application/rss+xml";
+            await c.Response.WriteAsync("<rss version=\"2.0\"><channel>", c.RequestAborted);
+            for (var i = 0; i < 40 && !c.RequestAborted.IsCancellationRequested; i++)
+            {
+                await c.Response.WriteAsync(" ", c.RequestAborted);
+                await c.Response.Body.FlushAsync(c.RequestAborted);
+                await Task.Delay(250, c.RequestAborted);
+            }
+        }));
+        await using var app = await ServicesAsync(("Fetching:TimeoutSeconds", "2"), ("Fetching:ConnectTimeoutSeconds", "1"));
+        var feed = await FeedAsync(app, server.Url("slow.xml"));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var summary = await PollAsync(app);
+
+        Assert.Equal(1, summary.Failed);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"took {watch.Elapsed}");
+        Assert.Contains("timed out after 2 s", (await StateAsync(app, feed.Id)).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oversize_body_and_a_gzip_bomb_stop_at_the_limit()
+    {
+        var bomb = new MemoryStream();
+        using (var gzip = new GZipStream(bomb, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 64; i++) gzip.Write(zeros); // 64 MB of zeros, about 64 KB compressed
+        }
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/big.xml", () => Results.Text(Rss + new string(' ', 200_000), "application/rss+xml"));
+            app.MapGet("/bomb.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.ContentEncoding = "gzip";
+                return Results.Bytes(bomb.ToArray(), "application/rss+xml");
+            });
+        });
+        await using var app = await ServicesAsync(("Fetching:MaxBodyBytes", "100000"));
+        var big = await FeedAsync(app, server.Url("big.xml"));
+        var gz = await FeedAsync(app, server.Url("bomb.xml"));
+
+        var memoryBefore = GC.GetTotalMemory(true);
+        await PollAsync(app);
+
+        Assert.Contains("over the limit of 100,000", (await StateAsync(app, big.Id)).LastError, StringComparison.Ordinal);
+        Assert.Contains("after decompression", (await StateAsync(app, gz.Id)).LastError, StringComparison.Ordinal);
+        Assert.True(GC.GetTotalMemory(false) - memoryBefore < 32 << 20, "reading stopped at the limit");
+    }
+
+    [Fact]
+    public async Task A_redirect_loop_is_an_error_naming_it()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/a", () => Results.Redirect("/b"));
+            app.MapGet("/b", () => Results.Redirect("/a"));
+        });
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("a"));
+
+        await PollAsync(app);
+
+        Assert.Contains("redirect loop", (await StateAsync(app, feed.Id)).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Charsets_from_http_from_the_declaration_a_wrong_declaration_and_an_override()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var korean = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>연합</title><item><guid>k1</guid><title>한중 외교장관 회담</title><description>중국과 한국은 서울에서 회담했다.</description></item></channel></rss>";
+        var eucKr = Encoding.GetEncoding("euc-kr").GetBytes(korean);
+        var utf8Declared8859 = Encoding.UTF8.GetBytes(korean.Replace("<?xml version=\"1.0\"?>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", StringComparison.Ordinal));
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/http-charset.xml", () => Results.Bytes(eucKr, "application/rss+xml; charset=euc-kr"));
+            app.MapGet("/wrong-declaration.xml", () => Results.Bytes(utf8Declared8859, "application/rss+xml"));
+            app.MapGet("/undeclared.xml", () => Results.Bytes(eucKr, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("http-charset.xml"));
+        await FeedAsync(app, server.Url("wrong-declaration.xml"));
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription(server.Url("undeclared.xml").ToString(), null, EncodingOverride: "cp949"), Ct);
+
+        await PollAsync(app);
+
+        var titles = await app.RowsAsync("SELECT title FROM items");
+        Assert.Equal(["한중 외교장관 회담"], titles); // one item, seen by three feeds
+        Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
+    }
+
+    [Fact]
+    public async Task An_html_page_is_not_a_feed_and_names_the_feeds_it_advertises()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/page", () => Results.Content("""
+            <!DOCTYPE html><html><head><title>News</title>
+            <link rel="alternate" type="application/rss+xml" href="/rss.xml">
+            <link rel="alternate" type="application/atom+xml" href="https://example.org/atom">
+            </head><body>Hello</body></html>
+            """, "text/html")));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("page"));
+
+        await PollAsync(app);
+
+        var error = (await StateAsync(app, feed.Id)).LastError;
+        Assert.Contains("not a feed", error, StringComparison.Ordinal);
+        Assert.Contains(server.Url("rss.xml").ToString(), error, StringComparison.Ordinal);
+        Assert.Contains("https://example.org/atom", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Concurrency_stays_within_the_global_and_per_host_limits_and_a_slow_host_does_not_hold_up_others()
+    {
+        static void Slow(WebApplication app) => app.MapGet("/f/{n}.xml", async (int n) =>
+        {
+            await Task.Delay(300);
+            return Results.Text(Rss.Replace("urn:x:", $"urn:{n}:", StringComparison.Ordinal), "application/rss+xml");
+        });
+        await using var slow = await LoopbackServer.StartAsync(Slow, "127.0.0.1");
+        await using var fast = await LoopbackServer.StartAsync(app => app.MapGet("/quick.xml", () => Results.Text(Rss, "application/rss+xml")), "127.0.0.2");
+        await using var app = await ServicesAsync(("Fetching:MaxConcurrency", "3"), ("Fetching:MaxPerHost", "2"));
+        for (var i = 0; i < 8; i++) await FeedAsync(app, slow.Url($"f/{i}.xml"));
+        var quick = await FeedAsync(app, fast.Url("quick.xml"));
+
+        var summary = await PollAsync(app);
+
+        Assert.Equal(9, summary.Fetched);
+        Assert.Equal(2, slow.MaxInFlight);
+        Assert.Equal(200, (await StateAsync(app, quick.Id)).LastStatus);
+    }
+
+    [Fact]
+    public async Task One_broken_feed_never_stops_the_rest()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/good.xml", () => Results.Text(Rss, "application/rss+xml"));
+            app.MapGet("/garbage.xml", () => Results.Text("<<<not xml at all", "application/rss+xml"));
+            app.MapGet("/empty.xml", () => Results.Text("", "application/rss+xml"));
+            app.MapGet("/error.xml", () => Results.StatusCode(500));
+        });
+        await using var app = await ServicesAsync();
+        foreach (var path in new[] { "garbage.xml", "empty.xml", "error.xml", "good.xml" })
+            await FeedAsync(app, server.Url(path));
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription("http://127.0.0.1:9/refused.xml", null), Ct); // nothing listens on port 9
+
+        var summary = await PollAsync(app);
+
+        Assert.Equal((1, 4, 2), (summary.Fetched, summary.Failed, summary.Inserted));
+        var failing = (await app.Get<FeedStore>().ListAsync(Ct)).Where(f => f.ConsecutiveErrors > 0).ToList();
+        Assert.Equal(4, failing.Count);
+        Assert.All(failing, f => Assert.False(string.IsNullOrWhiteSpace(f.LastError)));
+        Assert.All(failing, f => Assert.True(f.NextPollAt > DateTime.UtcNow));
+    }
+}
