@@ -70,8 +70,8 @@ public sealed class ServedFeedsTests(ServedFeedsTests.Service service) : IClassF
     [MemberData(nameof(XmlFeeds))]
     public async Task Feedparser_reads_every_feed_without_bozo(string path)
     {
-        RequiredTool.Require(await FeedParser.AvailableAsync(), "python3-feedparser (/usr/bin/python3)");
-        var result = await FeedParser.ParseAsync(await service.Process.Http.GetByteArrayAsync(path, Ct));
+        RequiredTool.Require(await PythonFeedparser.AvailableAsync(), "python3-feedparser (/usr/bin/python3)");
+        var result = await PythonFeedparser.ParseAsync(await service.Process.Http.GetByteArrayAsync(path, Ct));
 
         Assert.False(result.GetProperty("bozo").GetBoolean(), result.GetProperty("bozo_exception").GetString());
         Assert.Equal(path.EndsWith(".atom", StringComparison.Ordinal) ? "atom10" : "rss20", result.GetProperty("version").GetString());

@@ -34,6 +34,10 @@ public static class FeedXml
     /// <summary>Builds the tree node by node from the reader, so that a document cut short or
     /// broken halfway keeps everything before the break (reported as a problem) instead of
     /// losing the whole feed. The loop is iterative: deep nesting cannot exhaust the stack.</summary>
+    /// <summary>Deeper nesting than any real feed has is refused before anything recursive
+    /// (copying, serializing, Syndication's reader) can meet it.</summary>
+    public const int MaxDepth = 256;
+
     public static (XDocument Document, string? Problem) Load(string text)
     {
         using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
@@ -46,6 +50,8 @@ public static class FeedXml
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.Element:
+                        if (reader.Depth >= MaxDepth)
+                            throw new XmlException($"elements nested deeper than {MaxDepth} levels", null, ((IXmlLineInfo)reader).LineNumber, ((IXmlLineInfo)reader).LinePosition);
                         var element = new XElement(XName.Get(reader.LocalName, reader.NamespaceURI));
                         if (reader.MoveToFirstAttribute())
                         {
@@ -79,6 +85,9 @@ public static class FeedXml
         catch (XmlException e)
         {
             if (root is null) throw;
+            // An entry cut off by the break is incomplete: drop it, keep the ones before it.
+            foreach (var unfinished in open.Where(x => x.Name.LocalName is "item" or "entry").ToList())
+                unfinished.Remove();
             return (new XDocument(root), $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition} ({e.Message}); kept what came before");
         }
     }
@@ -161,9 +170,19 @@ public static class FeedXml
     {
         if (string.IsNullOrWhiteSpace(href)) return null;
         href = href.Trim();
-        if (Uri.TryCreate(href, UriKind.Absolute, out var absolute) && absolute.Scheme.Length > 1) return absolute.OriginalString;
+        // A scheme written out makes it absolute; on Unix "/story/1" would otherwise parse as a file URI.
+        if (HasScheme(href)) return href;
         var baseUri = BaseOf(context, documentUrl);
         return baseUri is not null && Uri.TryCreate(baseUri, href, out var resolved) ? resolved.ToString() : href;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+
+    private static bool HasScheme(string href)
+    {
+        var colon = href.IndexOf(':', StringComparison.Ordinal);
+        return colon > 1 && char.IsAsciiLetter(href[0]) && href.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0;
     }
 
     public static string? Language(XElement e)

@@ -4,7 +4,7 @@ namespace Aggregator.Tests.TestSupport;
 
 /// <summary>Debian's python3-feedparser, the reference parser most aggregators are measured
 /// against, run on feed bytes; returns its bozo flag, version and entries.</summary>
-public static class FeedParser
+public static class PythonFeedparser
 {
     public const string Python = "/usr/bin/python3";
 

@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using Aggregator.Parsing.Feeds;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Parsing;
+
+/// <summary>Table-driven over real feed files in testdata/feeds, named after the quirk they
+/// carry; testdata/feeds/expected.json says what a reader should get from each.</summary>
+public sealed class FeedParsingTests
+{
+    public static TheoryData<string> Files() => new(Expected().Select(e => e.GetProperty("file").GetString()!));
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Reads_the_feed(string file)
+    {
+        var expected = Expected().Single(e => e.GetProperty("file").GetString() == file);
+        var url = expected.TryGetProperty("url", out var u) ? new Uri(u.GetString()!) : null;
+        var result = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", file)), url);
+
+        if (expected.TryGetProperty("error", out var error))
+        {
+            Assert.Null(result.Feed);
+            Assert.Contains(error.GetString()!, result.Error, StringComparison.Ordinal);
+            Assert.Equal(expected.GetProperty("alternates").EnumerateArray().Select(a => a.GetString()), result.Alternates);
+            return;
+        }
+        var feed = result.Feed ?? throw new Xunit.Sdk.XunitException(result.Error);
+        Assert.Equal(expected.GetProperty("format").GetString(), feed.Format);
+        Assert.True(expected.GetProperty("bozo").GetBoolean() == feed.Bozo, "bozo: " + string.Join("; ", feed.Problems));
+        Assert.Equal(expected.GetProperty("title").GetString(), feed.Title?.Plain);
+        Check(expected, "link", feed.Link);
+        Check(expected, "language", feed.Language);
+        if (expected.TryGetProperty("minimumIntervalMinutes", out var minutes))
+            Assert.Equal(TimeSpan.FromMinutes(minutes.GetInt32()), feed.MinimumInterval);
+
+        var entries = expected.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(entries.Count, feed.Entries.Count);
+        foreach (var (want, got) in entries.Zip(feed.Entries))
+        {
+            Check(want, "id", got.Id);
+            Check(want, "title", got.Title?.Plain);
+            Check(want, "link", got.Link);
+            Check(want, "published", Iso(got.Published));
+            Check(want, "updated", Iso(got.Updated));
+            Check(want, "author", got.Author);
+            Check(want, "summary", got.Summary?.Plain);
+            Check(want, "content", got.Content?.Plain);
+            if (want.TryGetProperty("categories", out var categories))
+                Assert.Equal(categories.EnumerateArray().Select(c => c.GetString()), got.Categories);
+        }
+    }
+
+    [Fact]
+    public void Deep_nesting_cannot_crash_the_process()
+    {
+        const int depth = 200_000;
+        var xml = new StringBuilder("<rss version=\"2.0\"><channel><title>Deep</title><item><title>Nested</title><description>");
+        for (var i = 0; i < depth; i++) xml.Append("<div>");
+        for (var i = 0; i < depth; i++) xml.Append("</div>");
+        xml.Append("</description></item></channel></rss>");
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(xml.ToString()));
+
+        Assert.Equal("Deep", result.Feed!.Title?.Plain);
+        Assert.Contains(result.Feed.Problems, p => p.Contains("nested deeper than 256 levels", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Entity_expansion_stays_bounded()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", "billion_laughs.xml")));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.True(result.Feed!.Title!.Plain.Length < 100, "no entity was expanded");
+    }
+
+    [Theory]
+    [InlineData("", "the document is empty")]
+    [InlineData("<html><body>hi</body></html>", "not a feed")]
+    [InlineData("<opml version=\"2.0\"><body/></opml>", "not a feed: the root element is <opml>")]
+    [InlineData("{\"title\": \"x\"}", "not a feed: JSON without a jsonfeed.org version")]
+    [InlineData("<<<", "not well-formed XML at line 1")]
+    public void Unreadable_input_says_what_it_is(string body, string message)
+    {
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(body));
+        Assert.Null(result.Feed);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    private static void Check(JsonElement want, string name, string? actual)
+    {
+        if (want.TryGetProperty(name, out var value))
+            Assert.True(value.ValueKind == JsonValueKind.Null ? actual is null : value.GetString() == actual, $"{name}: expected {value}, got {actual ?? "null"}");
+    }
+
+    private static string? Iso(DateTime? d) => d?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+    private static List<JsonElement> Expected() =>
+        JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("feeds", "expected.json"))).RootElement.EnumerateArray().ToList();
+}
