@@ -1,0 +1,117 @@
+using System.Xml.Linq;
+using Aggregator.Tests.Fetching;
+using Aggregator.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Aggregator.Tests.Cli;
+
+/// <summary>`feeds` and `run-once` as users run them, against feeds served on loopback.</summary>
+public sealed class FeedsCliTests
+{
+    private static Task<LoopbackServer> ServerAsync() => LoopbackServer.StartAsync(app =>
+    {
+        app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
+        app.MapGet("/page", () => Results.Content("""<html><head><link rel="alternate" type="application/rss+xml" href="/wire.xml"></head><body>x</body></html>""", "text/html"));
+        app.MapGet("/broken.xml", () => Results.StatusCode(503));
+    });
+
+    private static async Task<string> ConfigAsync(TempFolder temp, string? opml = null)
+    {
+        var config = temp.Sub("config");
+        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
+        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[]}}}""");
+        if (opml is not null) await File.WriteAllTextAsync(Path.Combine(config, "feeds.opml"), opml);
+        return config;
+    }
+
+    [Fact]
+    public async Task Feeds_add_refuses_a_web_page_and_offers_the_feeds_it_advertises()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var page = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "add", server.Url("page").ToString(), .. common]);
+        Assert.Equal(1, page.ExitCode);
+        Assert.Contains("not a feed", page.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"aggregator feeds add {server.Url("wire.xml")}", page.Stderr, StringComparison.Ordinal);
+
+        var feed = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
+        Assert.True(feed.ExitCode == 0, feed.Stderr);
+        Assert.Contains("added", feed.Stdout, StringComparison.Ordinal);
+        var again = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
+        Assert.Contains("already subscribed", again.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subscriptions_persist_and_round_trip_through_opml()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var opml = temp.File("in.opml", $"""
+            <opml version="2.0"><head><title>mine</title></head><body>
+              <outline text="Folder">
+                <outline type="rss" text="Wire" xmlUrl="{server.Url("wire.xml")}" minPollMinutes="15"/>
+                <outline type="rss" text="Broken" xmlUrl="{server.Url("broken.xml")}" encoding="euc-kr" enabled="false"/>
+              </outline>
+            </body></opml>
+            """);
+
+        var import = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "import", opml, .. common]);
+        Assert.Contains("2 added", import.Stdout, StringComparison.Ordinal);
+        var export = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "export", .. common]);
+        var outlines = XDocument.Parse(export.Stdout).Descendants("outline").ToList();
+        Assert.Equal(2, outlines.Count);
+        Assert.Contains(outlines, o => (string?)o.Attribute("xmlUrl") == server.Url("wire.xml").ToString() && (string?)o.Attribute("minPollMinutes") == "15");
+        Assert.Contains(outlines, o => (string?)o.Attribute("enabled") == "false" && (string?)o.Attribute("encoding") == "euc-kr");
+
+        var removed = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "remove", server.Url("broken.xml").ToString(), .. common]);
+        Assert.Equal(0, removed.ExitCode);
+        var list = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "list", .. common]);
+        Assert.Contains(server.Url("wire.xml").ToString(), list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Url("broken.xml").ToString(), list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_once_imports_config_feeds_opml_polls_every_due_feed_once_and_feeds_list_shows_health()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var config = await ConfigAsync(temp, $"""
+            <opml version="2.0"><body>
+              <outline type="rss" text="Wire" xmlUrl="{server.Url("wire.xml")}"/>
+              <outline type="rss" text="Broken" xmlUrl="{server.Url("broken.xml")}"/>
+            </body></opml>
+            """);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var first = await Processes.AggregatorAsync(temp.Path, null, ["run-once", .. common]);
+        Assert.Equal(1, first.ExitCode); // one feed failed: reported, the other stored
+        Assert.Contains("2 feed(s) polled: 1 fetched", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("entries: 2 new", first.Stdout, StringComparison.Ordinal);
+        var second = await Processes.AggregatorAsync(temp.Path, null, ["run-once", .. common]);
+        Assert.Contains("0 feed(s) polled", second.Stdout, StringComparison.Ordinal); // nothing is due yet
+        Assert.Equal(1, server.Count("/wire.xml"));
+
+        var list = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "list", .. common]);
+        Assert.Contains("[ok]", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("FAILING (1 in a row)", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("last error: HTTP 503", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 item(s)", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("next poll 20", list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_prints_the_conformance_record_of_a_file()
+    {
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", "--json", RepoPaths.TestData("feeds", "rss20_euc_kr.xml"));
+        Assert.Equal(0, result.ExitCode);
+        var json = System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal("연합뉴스", json.GetProperty("feed").GetProperty("title").GetString());
+        Assert.Equal("2025-11-05T05:30:00Z", json.GetProperty("entries")[0].GetProperty("published").GetString());
+    }
+}
