@@ -33,25 +33,39 @@ public sealed class FeedIngestor(
         var due = await feeds.DueAsync(everyFeed ? DateTime.MaxValue : clock.GetUtcNow().UtcDateTime, ct);
         var o = options.Value.Fetching;
         using var global = new SemaphoreSlim(o.MaxConcurrency);
+        // Parsing and storing are CPU work: one per core. A fetched body waits for a core while
+        // still holding its network slot, so fetching cannot run ahead and pile bodies up in memory.
+        using var cores = new SemaphoreSlim(Environment.ProcessorCount);
         var hosts = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var reports = await Task.WhenAll(due.Select(async feed =>
         {
-            // Host first, then a global slot: a feed waiting for its busy host holds no global slot.
-            var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(o.MaxPerHost));
-            await host.WaitAsync(ct);
             try
             {
-                await global.WaitAsync(ct);
-                try { return await PollOneAsync(feed, ct); }
-                catch (Exception e) when (e is not OperationCanceledException)
+                // The limits are for the network: a slot is held while fetching only, and is
+                // free again while the body is parsed and stored.
+                var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(o.MaxPerHost));
+                FetchResult fetch;
+                await host.WaitAsync(ct); // host first, then a global slot: a feed waiting for its busy host holds none
+                try
                 {
-                    // A bug or a database problem with one feed must not stop the others.
-                    logger.LogError(e, "Polling {FeedUrl} failed unexpectedly", feed.Url);
-                    return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
+                    await global.WaitAsync(ct);
+                    try
+                    {
+                        fetch = await FetchAsync(feed, ct);
+                        await cores.WaitAsync(ct);
+                    }
+                    finally { global.Release(); }
                 }
-                finally { global.Release(); }
+                finally { host.Release(); }
+                try { return await Task.Run(() => ProcessAsync(feed, fetch, ct), ct); }
+                finally { cores.Release(); }
             }
-            finally { host.Release(); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug or a database problem with one feed must not stop the others.
+                logger.LogError(e, "Polling {FeedUrl} failed unexpectedly", feed.Url);
+                return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
+            }
         }));
         foreach (var h in hosts.Values) h.Dispose();
         var summary = PollSummary.Of(reports);
@@ -60,19 +74,22 @@ public sealed class FeedIngestor(
         return summary;
     }
 
-    private async Task<FeedPollReport> PollOneAsync(FeedRow feed, CancellationToken ct)
+    private async Task<FetchResult> FetchAsync(FeedRow feed, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var (min, max) = Bounds(feed);
-        FetchResult fetch;
         try
         {
-            fetch = await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct);
+            return await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct);
         }
         catch (UriFormatException e)
         {
-            fetch = new FetchResult { Outcome = FetchOutcome.Failed, FinalUrl = new Uri("about:blank"), Error = $"invalid URL: {e.Message}" };
+            return new FetchResult { Outcome = FetchOutcome.Failed, FinalUrl = new Uri("about:blank"), Error = $"invalid URL: {e.Message}" };
         }
+    }
+
+    private async Task<FeedPollReport> ProcessAsync(FeedRow feed, FetchResult fetch, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (min, max) = Bounds(feed);
         var state = new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Status = fetch.Status, NewUrl = fetch.PermanentUrl?.ToString() };
 
         switch (fetch.Outcome)

@@ -64,9 +64,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var outcomes = new List<StoreOutcome>(items.Count);
-        foreach (var item in items)
-            outcomes.Add(await ItemStore.StoreInAsync(write.Connection, write.Transaction, item, now));
+        var outcomes = await ItemBatch.StoreInAsync(write.Connection, write.Transaction, items, now);
         await SaveStateInAsync(write.Connection, write.Transaction, state);
         await write.CommitAsync(ct);
         return outcomes;
