@@ -49,7 +49,14 @@ public static class ItemBatch
             stamp,
             rows = JsonSerializer.Serialize(fresh.Select(i => items[i]).Select(x => new
             {
-                h = x.ContentHash, e = x.EntryId, t = x.Title, b = x.Body, u = x.Url, l = x.Language, o = x.Outlet, a = x.Author,
+                h = x.ContentHash,
+                e = x.EntryId,
+                t = x.Title,
+                b = x.Body,
+                u = x.Url,
+                l = x.Language,
+                o = x.Outlet,
+                a = x.Author,
                 p = x.PublishedAt is { } p ? Time(p) : null,
             })),
         }, tx)).ToDictionary(r => r.ContentHash, r => r.Id, StringComparer.Ordinal);
