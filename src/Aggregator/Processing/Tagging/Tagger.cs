@@ -6,7 +6,12 @@ namespace Aggregator.Processing.Tagging;
 public static class Tagger
 {
     public static IReadOnlyList<TagDecision> Tag(IReadOnlyList<CompiledTopic> topics, string title, string body) =>
-        topics.SelectMany(t => Judge(t, title, body).Tags).ToList();
+        topics.Where(t => EverySideNamed(t, title, body)).SelectMany(t => Judge(t, title, body).Tags).ToList();
+
+    /// <summary>A cheap necessary condition checked first: every side is named at all. Most
+    /// entries name neither side, and this stops after one scan instead of one per term group.</summary>
+    private static bool EverySideNamed(CompiledTopic topic, string title, string body) =>
+        topic.Rule.Sides.All(side => topic.Groups.Any(g => g.Group.Sides.Contains(side) && (g.Pattern.IsMatch(title) || g.Pattern.IsMatch(body))));
 
     public static TopicVerdict Judge(CompiledTopic topic, string title, string body)
     {
