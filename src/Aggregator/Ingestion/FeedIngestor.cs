@@ -57,7 +57,7 @@ public sealed class FeedIngestor(
                     finally { global.Release(); }
                 }
                 finally { host.Release(); }
-                try { return await Task.Run(() => ProcessAsync(feed, fetch, ct), ct); }
+                try { return await Task.Run(() => ProcessAsync(feed, fetch), ct); }
                 finally { cores.Release(); }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -86,7 +86,7 @@ public sealed class FeedIngestor(
         }
     }
 
-    private async Task<FeedPollReport> ProcessAsync(FeedRow feed, FetchResult fetch, CancellationToken ct)
+    private async Task<FeedPollReport> ProcessAsync(FeedRow feed, FetchResult fetch)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var (min, max) = Bounds(feed);
