@@ -103,14 +103,15 @@ public sealed class FeedPollingTests
     }
 
     [Theory]
-    [InlineData("120", 120)]
-    [InlineData("date", 3600)]
-    public async Task Too_many_requests_honours_retry_after(string header, int seconds)
+    [InlineData(429, "120", 120)]
+    [InlineData(429, "date", 3600)]
+    [InlineData(503, "900", 900)]
+    public async Task Too_many_requests_and_unavailable_honour_retry_after(int status, string header, int seconds)
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/busy.xml", (HttpContext c) =>
         {
             c.Response.Headers.RetryAfter = header == "date" ? DateTime.UtcNow.AddSeconds(seconds).ToString("R") : header;
-            return Results.StatusCode(429);
+            return Results.StatusCode(status);
         }));
         await using var app = await ServicesAsync(("Scheduling:MinPollMinutes", "1"));
         var feed = await FeedAsync(app, server.Url("busy.xml"));
@@ -119,7 +120,7 @@ public sealed class FeedPollingTests
         await PollAsync(app);
 
         var state = await StateAsync(app, feed.Id);
-        Assert.Equal(429, state.LastStatus);
+        Assert.Equal(status, state.LastStatus);
         Assert.Equal(1, state.ConsecutiveErrors);
         Assert.True(state.NextPollAt >= before.AddSeconds(seconds - 5), $"next poll {state.NextPollAt:o} is sooner than Retry-After {seconds} s");
     }
@@ -196,6 +197,33 @@ public sealed class FeedPollingTests
         Assert.Contains("over the limit of 100,000", (await StateAsync(app, big.Id)).LastError, StringComparison.Ordinal);
         Assert.Contains("after decompression", (await StateAsync(app, gz.Id)).LastError, StringComparison.Ordinal);
         Assert.True(GC.GetTotalMemory(false) - memoryBefore < 32 << 20, "reading stopped at the limit");
+    }
+
+    [Theory]
+    [InlineData("br")]
+    [InlineData("deflate")]
+    [InlineData("gzip")]
+    public async Task Compressed_bodies_are_decoded(string coding)
+    {
+        var body = new MemoryStream();
+        await using (Stream compressor = coding switch
+        {
+            "br" => new BrotliStream(body, CompressionLevel.Fastest, leaveOpen: true),
+            "deflate" => new ZLibStream(body, CompressionLevel.Fastest, leaveOpen: true),
+            _ => new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true),
+        })
+            await compressor.WriteAsync(Encoding.UTF8.GetBytes(Rss), Ct);
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/packed.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.ContentEncoding = coding;
+            return Results.Bytes(body.ToArray(), "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("packed.xml"));
+
+        var summary = await PollAsync(app);
+
+        Assert.Equal((1, 2), (summary.Fetched, summary.Inserted));
     }
 
     [Fact]
