@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Aggregator.Parsing;
@@ -36,21 +37,41 @@ public static partial class LanguageDetector
             case Script.Han: return "zh";
             case Script.Cyrillic: return UkrainianLetters().IsMatch(text) ? "uk" : "ru";
         }
-        var counts = new Dictionary<string, int>();
-        foreach (Match m in Word().Matches(text))
+        // One pass over the words; each function word maps to a bit per language that uses it.
+        Span<int> counts = stackalloc int[Languages.Length];
+        var lookup = WordLanguages.GetAlternateLookup<ReadOnlySpan<char>>();
+        var span = text.AsSpan();
+        for (var i = 0; i < span.Length;)
         {
-            var w = m.Value.ToLowerInvariant();
-            foreach (var (lang, words) in FunctionWords)
-                if (words.Contains(w))
-                    counts[lang] = counts.GetValueOrDefault(lang) + 1;
+            while (i < span.Length && !char.IsLetter(span[i])) i++;
+            var start = i;
+            while (i < span.Length && (char.IsLetter(span[i]) || CharUnicodeInfo.GetUnicodeCategory(span[i]) == UnicodeCategory.NonSpacingMark)) i++;
+            if (i > start && i - start <= 8 && lookup.TryGetValue(span[start..i], out var mask))
+                for (var l = 0; l < Languages.Length; l++)
+                    if ((mask & (1 << l)) != 0) counts[l]++;
         }
-        return counts.Count == 0 ? "und" : counts.MaxBy(kv => kv.Value).Key;
+        var best = -1;
+        for (var l = 0; l < Languages.Length; l++)
+            if (counts[l] > 0 && (best < 0 || counts[l] > counts[best])) best = l;
+        return best < 0 ? "und" : Languages[best];
+    }
+
+    private static readonly string[] Languages = [.. FunctionWords.Keys];
+
+    /// <summary>Function word → bit mask of the languages it belongs to, case-insensitive.</summary>
+    private static readonly Dictionary<string, int> WordLanguages = BuildWordLanguages();
+
+    private static Dictionary<string, int> BuildWordLanguages()
+    {
+        var map = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var languages = FunctionWords.Keys.ToArray();
+        for (var l = 0; l < languages.Length; l++)
+            foreach (var word in FunctionWords[languages[l]])
+                map[word] = map.GetValueOrDefault(word) | (1 << l);
+        return map;
     }
 
     private static HashSet<string> Set(string words) => new(words.Split(' '), StringComparer.Ordinal);
-
-    [GeneratedRegex(@"[\p{L}\p{Mn}]+")]
-    private static partial Regex Word();
 
     [GeneratedRegex("[іїєґІЇЄҐ]")]
     private static partial Regex UkrainianLetters();
