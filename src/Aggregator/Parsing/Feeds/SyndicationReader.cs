@@ -27,7 +27,9 @@ public static class SyndicationReader
             return true;
         };
         if (!atom && !(document.Root!.Attribute("version")?.Value.Trim().StartsWith('2') ?? false))
-            document.Root!.SetAttributeValue("version", "2.0"); // version-less RSS is read as 2.0, as every reader does
+            // Version-less RSS is read as 2.0, as every reader does; Syndication insists on the
+            // attribute. The document is ours (built by the parser), so it may be amended.
+            document.Root!.SetAttributeValue("version", "2.0");
         try
         {
             using var reader = document.CreateReader();
