@@ -6,19 +6,17 @@ namespace Aggregator.Storage;
 
 /// <summary>Stores the entries of one feed poll with statements prepared once per poll instead
 /// of parsed once per row: a 50-entry feed was 150 SQL texts through Dapper, now it is four
-/// prepared statements. Uniqueness is still the database's (ON CONFLICT); entries whose source
-/// already carried other content take ItemStore's one-by-one path, which handles edits.</summary>
+/// prepared statements. It is the one write path for entries, a document being a batch of
+/// one. Uniqueness is still the database's (ON CONFLICT); an entry whose source carried other
+/// content before is an edit, which ItemStore.UpdateInAsync handles.</summary>
 public static class ItemBatch
 {
     public static async Task<IReadOnlyList<StoreOutcome>> StoreInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, DateTime now)
     {
         var outcomes = new StoreOutcome[items.Count];
         if (items.Count == 0) return outcomes;
-        if (items.Select(i => i.SourceId).Distinct().Count() > 1)
-        {
-            for (var i = 0; i < items.Count; i++) outcomes[i] = await ItemStore.StoreInAsync(connection, tx, items[i], now);
-            return outcomes;
-        }
+        if (items.Any(i => i.SourceId != items[0].SourceId))
+            throw new ArgumentException("a batch holds the entries of one source", nameof(items));
 
         var sourceId = items[0].SourceId;
         var known = (await connection.QueryAsync<(string EntryKey, string ContentHash)>(
@@ -29,7 +27,11 @@ public static class ItemBatch
         {
             if (!known.TryGetValue(items[i].EntryKey, out var hash)) fresh.Add(i);
             else if (hash == items[i].ContentHash) outcomes[i] = StoreOutcome.Unchanged;
-            else outcomes[i] = await ItemStore.StoreInAsync(connection, tx, items[i], now);
+            else
+            {
+                await ItemStore.UpdateInAsync(connection, tx, items[i], now);
+                outcomes[i] = StoreOutcome.Updated;
+            }
         }
         if (fresh.Count == 0) return outcomes;
 

@@ -38,10 +38,4 @@ public sealed class ItemQueries(Database database)
             """, new { ids })).ToLookup(s => s.ItemId);
         return items.Select(i => i with { Tags = tags[i.Id].ToList(), Sightings = sightings[i.Id].ToList() }).ToList();
     }
-
-    public async Task<int> CountAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM items");
-    }
 }

@@ -36,32 +36,19 @@ public sealed class ItemStore(Database database, TimeProvider clock)
     public async Task<StoreOutcome> StoreAsync(IncomingItem item, CancellationToken ct)
     {
         await using var write = await database.BeginWriteAsync(ct);
-        var outcome = await StoreInAsync(write.Connection, write.Transaction, item, clock.GetUtcNow().UtcDateTime);
+        var outcome = (await ItemBatch.StoreInAsync(write.Connection, write.Transaction, [item], clock.GetUtcNow().UtcDateTime))[0];
         await write.CommitAsync(ct);
         return outcome;
     }
 
-    /// <summary>Stores one entry inside the caller's transaction (a feed's entries and its state
-    /// are written together, so a poll is all or nothing).</summary>
-    public static async Task<StoreOutcome> StoreInAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
+    /// <summary>A source's entry now carries other content than before (ItemBatch found its
+    /// sighting with another hash): see ReplaceContentAsync.</summary>
+    public static async Task UpdateInAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
     {
-        var sighting = await connection.QuerySingleOrDefaultAsync<SightingRow>(
+        var sighting = await connection.QuerySingleAsync<SightingRow>(
             "SELECT id, item_id, content_hash FROM sightings WHERE source_id = @SourceId AND entry_key = @EntryKey",
             new { item.SourceId, item.EntryKey }, tx);
-
-        if (sighting is null)
-        {
-            var (itemId, inserted) = await InsertItemAsync(connection, tx, item, now);
-            await connection.ExecuteAsync("""
-                INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
-                VALUES (@SourceId, @EntryKey, @itemId, @ContentHash, @Url, @now, @now)
-                """, new { item.SourceId, item.EntryKey, itemId, item.ContentHash, item.Url, now }, tx);
-            return inserted ? StoreOutcome.Inserted : StoreOutcome.Sighted;
-        }
-        if (sighting.ContentHash == item.ContentHash)
-            return StoreOutcome.Unchanged;
         await ReplaceContentAsync(connection, tx, sighting, item, now);
-        return StoreOutcome.Updated;
     }
 
     /// <summary>An edited entry: its item is updated in place (keeping its published id) when

@@ -99,8 +99,6 @@ public static class FeedXml
 
     public static XElement? FirstOwn(this XElement parent, string localName) => parent.Own(localName).FirstOrDefault();
 
-    public static XElement? First(this XElement parent, XNamespace ns, string localName) => parent.Element(ns + localName);
-
     /// <summary>Module elements by namespace family: feeds spell module namespaces with other
     /// capitalization or without the trailing slash ("http://www.itunes.com/DTDs/Podcast-1.0.dtd").</summary>
     public static IEnumerable<XElement> Module(this XElement parent, string family, string localName) =>
