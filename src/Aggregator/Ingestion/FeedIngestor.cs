@@ -33,12 +33,17 @@ public sealed class FeedIngestor(
         var due = await feeds.DueAsync(everyFeed ? DateTime.MaxValue : clock.GetUtcNow().UtcDateTime, ct);
         var o = options.Value.Fetching;
         using var global = new SemaphoreSlim(o.MaxConcurrency);
-        // Parsing and storing are CPU work: one per core. A fetched body waits for a core while
-        // still holding its network slot, so fetching cannot run ahead and pile bodies up in memory.
+        // Parsing is CPU work: one feed per core. Parsed feeds are stored in batches (one
+        // writer, one commit for many feeds), and a core is free again while its feed waits for
+        // its batch. A fetched feed takes a pipeline slot first and keeps it until stored:
+        // fetching cannot run ahead of storing and pile bodies up in memory.
         using var cores = new SemaphoreSlim(Environment.ProcessorCount);
+        using var pipeline = new SemaphoreSlim(2 * PollBatcher.BatchSize);
+        using var batcher = new PollBatcher(feeds, due.Count);
         var hosts = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var reports = await Task.WhenAll(due.Select(async feed =>
         {
+            var joined = false;
             try
             {
                 // The limits are for the network: a slot is held while fetching only, and is
@@ -52,19 +57,32 @@ public sealed class FeedIngestor(
                     try
                     {
                         fetch = await FetchAsync(feed, ct);
-                        await cores.WaitAsync(ct);
+                        await pipeline.WaitAsync(ct);
                     }
                     finally { global.Release(); }
                 }
                 finally { host.Release(); }
-                try { return await Task.Run(() => ProcessAsync(feed, fetch), ct); }
-                finally { cores.Release(); }
+                try
+                {
+                    PollResult result;
+                    await cores.WaitAsync(ct);
+                    try { result = await Task.Run(() => Evaluate(feed, fetch), ct); }
+                    finally { cores.Release(); }
+                    joined = true;
+                    var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
+                    return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
+                }
+                finally { pipeline.Release(); }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A bug or a database problem with one feed must not stop the others.
                 logger.LogError(e, "Polling {FeedUrl} failed unexpectedly", feed.Url);
                 return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
+            }
+            finally
+            {
+                if (!joined) batcher.Skip();
             }
         }));
         foreach (var h in hosts.Values) h.Dispose();
@@ -86,7 +104,11 @@ public sealed class FeedIngestor(
         }
     }
 
-    private async Task<FeedPollReport> ProcessAsync(FeedRow feed, FetchResult fetch)
+    /// <summary>What a poll writes: the feed's new state and its entries, and what to report.</summary>
+    private sealed record PollResult(FeedPollState State, IReadOnlyList<IncomingItem> Items, FeedPollKind Kind, string? Error);
+
+    /// <summary>The CPU side of a poll: parse, normalize, hash, tag, and plan the next poll.</summary>
+    private PollResult Evaluate(FeedRow feed, FetchResult fetch)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var (min, max) = Bounds(feed);
@@ -96,26 +118,24 @@ public sealed class FeedIngestor(
         {
             case FetchOutcome.NotModified:
                 // A 304 costs no parsing and no writes beyond the feed's own state.
-                await feeds.CompletePollAsync(state with
+                return new PollResult(state with
                 {
                     Success = true,
                     Warning = feed.Warning,
                     NextPollAt = PollPlanner.AfterSuccess(now, feed.EntriesPerWeek ?? 0, min, max, null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
-                }, [], CancellationToken.None);
-                return new FeedPollReport(feed.Url, FeedPollKind.NotModified, [], null);
+                }, [], FeedPollKind.NotModified, null);
 
             case FetchOutcome.Gone:
                 logger.LogWarning("Feed {FeedUrl} is gone (410); polling stopped", feed.Url);
-                await feeds.CompletePollAsync(state with { Gone = true, Error = fetch.Error, NextPollAt = now }, [], CancellationToken.None);
-                return new FeedPollReport(feed.Url, FeedPollKind.Gone, [], fetch.Error);
+                return new PollResult(state with { Gone = true, Error = fetch.Error, NextPollAt = now }, [], FeedPollKind.Gone, fetch.Error);
 
             case FetchOutcome.Failed:
-                return await FailAsync(feed, state, fetch.Error!, fetch.RetryAfter, min, max, now);
+                return Failure(feed, state, fetch.Error!, fetch.RetryAfter, min, max, now);
         }
 
         var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
         if (parsed.Feed is not { } parsedFeed)
-            return await FailAsync(feed, state, parsed.Error!, null, min, max, now);
+            return Failure(feed, state, parsed.Error!, null, min, max, now);
 
         var authority = options.Value.Publishing.IdAuthority;
         var items = parsedFeed.Entries
@@ -127,7 +147,7 @@ public sealed class FeedIngestor(
         var perWeek = PollPlanner.EntriesPerWeek(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
         if (parsedFeed.Bozo)
             logger.LogWarning("Feed {FeedUrl} was read after working around: {Problems}", feed.Url, string.Join("; ", parsedFeed.Problems));
-        var outcomes = await feeds.CompletePollAsync(state with
+        return new PollResult(state with
         {
             Success = true,
             Warning = parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null,
@@ -135,19 +155,17 @@ public sealed class FeedIngestor(
             LastModified = fetch.LastModified,
             Title = parsedFeed.Title?.Plain is { Length: > 0 } title ? title : null,
             EntriesPerWeek = perWeek,
-            Body = fetch.Body,
+            Body = FeedBodies.Gzip(fetch.Body!),
             ContentType = fetch.ContentType,
             NextPollAt = PollPlanner.AfterSuccess(now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
-        }, items, CancellationToken.None);
-        return new FeedPollReport(feed.Url, FeedPollKind.Fetched, outcomes, null);
+        }, items, FeedPollKind.Fetched, null);
     }
 
-    private async Task<FeedPollReport> FailAsync(FeedRow feed, FeedPollState state, string error, TimeSpan? retryAfter, TimeSpan min, TimeSpan max, DateTime now)
+    private PollResult Failure(FeedRow feed, FeedPollState state, string error, TimeSpan? retryAfter, TimeSpan min, TimeSpan max, DateTime now)
     {
         var next = PollPlanner.AfterFailure(now, feed.ConsecutiveErrors + 1, min, max, retryAfter, Random.Shared.NextDouble());
         logger.LogWarning("Fetching {FeedUrl} failed: {Reason}; next attempt {NextAttempt:u}", feed.Url, error, next);
-        await feeds.CompletePollAsync(state with { Error = error, NextPollAt = next }, [], CancellationToken.None);
-        return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], error);
+        return new PollResult(state with { Error = error, NextPollAt = next }, [], FeedPollKind.Failed, error);
     }
 
     /// <summary>A feed entry as an article: plain text from its HTML, its own identity (id, else

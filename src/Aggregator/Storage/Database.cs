@@ -38,7 +38,9 @@ public sealed class Database
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         // Per connection: SQLite leaves foreign keys off unless asked.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+        // A 64 MB page cache (the default is 2 MB) keeps a batch's index pages in memory
+        // instead of spilling them to the WAL and reading them back; it is filled only as used.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
         return connection;
     }
 

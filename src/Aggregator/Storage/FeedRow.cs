@@ -48,3 +48,9 @@ public sealed record FeedPollState
     public byte[]? Body { get; init; }
     public string? ContentType { get; init; }
 }
+
+/// <summary>A poll ready to be written: the feed's new state and the entries it carried.</summary>
+public sealed record CompletedPoll(FeedPollState State, IReadOnlyList<IncomingItem> Items);
+
+/// <summary>What writing one poll did: its entries' outcomes, or why it was rolled back.</summary>
+public sealed record PollWriteResult(IReadOnlyList<StoreOutcome>? Outcomes, Exception? Error);

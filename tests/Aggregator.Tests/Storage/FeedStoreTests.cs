@@ -1,0 +1,61 @@
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>Polls are written in batches, one transaction with a savepoint per feed: the
+/// batch's speed must not cost the guarantee that one feed's failure touches only that feed.</summary>
+public sealed class FeedStoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IncomingItem Item(long sourceId, string key, string title) => new()
+    {
+        SourceId = sourceId,
+        EntryKey = key,
+        ContentHash = "hash-" + title,
+        EntryId = "tag:example.org,2025:" + title,
+        Title = title,
+        Body = "Body of " + title,
+        Language = "en",
+        Tags = [],
+        RulesVersion = "test",
+    };
+
+    [Fact]
+    public async Task A_poll_that_fails_inside_a_batch_is_rolled_back_alone()
+    {
+        await using var app = await TestServices.StartAsync();
+        var store = app.Get<FeedStore>();
+        foreach (var url in new[] { "http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "http://127.0.0.1:9/c" })
+            await store.AddAsync(new FeedSubscription(url, null), Ct);
+        var feeds = await store.ListAsync(Ct);
+        var now = DateTime.UtcNow;
+        CompletedPoll Poll(FeedRow feed, long sourceId, string title) => new(
+            new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now.AddHours(1), Success = true, Status = 200 },
+            [Item(sourceId, "k-" + title, title)]);
+
+        var results = await store.CompletePollsAsync([
+            Poll(feeds[0], feeds[0].SourceId, "first"),
+            Poll(feeds[1], 999_999, "broken"), // no such source: the foreign key fails this poll's item
+            Poll(feeds[2], feeds[2].SourceId, "third"),
+        ], Ct);
+
+        Assert.Equal([StoreOutcome.Inserted], results[0].Outcomes);
+        Assert.Null(results[1].Outcomes);
+        Assert.Contains("FOREIGN KEY", results[1].Error!.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal([StoreOutcome.Inserted], results[2].Outcomes);
+        Assert.Equal(["first", "third"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
+        // The failed poll's state was rolled back with its entries; the others' state is written.
+        Assert.Equal(["a|200", "b|", "c|200"], await app.RowsAsync("SELECT substr(url, -1), last_status FROM feeds ORDER BY url"));
+    }
+
+    [Fact]
+    public async Task Feed_bodies_are_kept_gzip_compressed_and_read_back_as_fetched()
+    {
+        var raw = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<item><title>중국과 한국</title></item>", 500)));
+        var stored = FeedBodies.Gzip(raw);
+        Assert.True(stored.Length < raw.Length / 4, $"{stored.Length} of {raw.Length} bytes");
+        Assert.Equal(raw, FeedBodies.Gunzip(stored));
+    }
+}
