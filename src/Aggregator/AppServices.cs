@@ -50,6 +50,8 @@ public static class AppServices
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DocumentIngestor>();
         services.AddSingleton<FeedStore>();
+        services.AddSingleton<TagStore>();
+        services.AddSingleton<Retagger>();
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<FeedIngestor>();
         FeedFetcher.Configure(services, configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());

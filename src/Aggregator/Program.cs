@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Aggregator.Cli;
 
-// aggregator [serve] | run-once | import PATH... | items   (all take --config DIR --data DIR)
+// aggregator [serve] | run-once | import | items | parse | feeds | tag | retag | eval   (all take --config DIR --data DIR)
 var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China topic monitor.")
 {
     GlobalOptions.Config,
@@ -13,6 +13,9 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     ItemsCommand.Create(),
     ParseCommand.Create(),
     FeedsCommand.Create(),
+    TagCommand.Create(),
+    RetagCommand.Create(),
+    EvalCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
 return await root.Parse(args).InvokeAsync();

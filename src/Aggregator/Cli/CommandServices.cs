@@ -37,6 +37,27 @@ public static class CommandServices
         }
     }
 
+    /// <summary>The topic rules alone, for commands that read no database (tag, eval): the
+    /// same configuration and checks, nothing created in the data folder.</summary>
+    public static (TopicCatalog? Topics, int ExitCode) Topics(ParseResult result)
+    {
+        var paths = GlobalOptions.Paths(result);
+        var builder = new ConfigurationBuilder().AddEnvironmentVariables();
+        AppServices.AddConfigFile(builder, paths);
+        var (options, problems) = AppServices.Validate(builder.Build());
+        if (!Report(problems) || options is null)
+            return (null, ConfigurationError);
+        try
+        {
+            return (new TopicCatalog(paths, Microsoft.Extensions.Options.Options.Create(options)), 0);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return (null, ConfigurationError);
+        }
+    }
+
     /// <summary>Prints configuration problems to stderr; true when there are none.</summary>
     public static bool Report(IReadOnlyList<string> problems)
     {

@@ -15,6 +15,9 @@ public static class RunOnceCommand
             if (services is null) return startExit;
             await using (services)
             {
+                // Stored tags from older rules are recomputed first, as the service does at start.
+                if (await services.GetRequiredService<Retagger>().RetagIfRulesChangedAsync(ct) is { Items: > 0 } retag)
+                    Console.WriteLine($"topic rules changed: {retag.Items} item(s) retagged, {retag.Changed} changed");
                 var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
                 var exit = ImportCommand.Print(documents);
                 var feeds = await services.GetRequiredService<FeedIngestor>().PollDueAsync(ct, everyFeed: result.GetValue(all));

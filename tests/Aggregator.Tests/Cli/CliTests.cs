@@ -11,6 +11,9 @@ public sealed class CliTests
     [InlineData("run-once", "one full cycle")]
     [InlineData("import", "Import document files or folders")]
     [InlineData("items", "newest first")]
+    [InlineData("tag", "how the topic rules judge")]
+    [InlineData("retag", "Recompute the tags")]
+    [InlineData("eval", "labelled data")]
     public async Task Every_verb_has_help(string verb, string text)
     {
         var result = await Processes.AggregatorAsync(RepoPaths.Root, null, verb, "--help");

@@ -22,12 +22,18 @@ public static class Tagger
         double Weight(TermMatch m) => m.Field == "title" ? rule.TitleWeight : 1;
         var sideScores = rule.Sides.ToDictionary(s => s,
             s => matches.Where(m => groups[m.Group].Sides.Contains(s)).Sum(Weight));
-        var joint = JointParagraphs(rule, groups, matches, body);
+        var others = ThirdParties(topic, "title", title, matches).Concat(ThirdParties(topic, "body", body, matches)).ToList();
+        var sentences = Sentences.Split(body);
+        var jointTitle = Joint(rule, groups, matches, others, "title", 0, title.Length);
+        var jointBody = sentences.Count(s => Joint(rule, groups, matches, others, "body", s.Start, s.End));
+        var joint = jointBody >= rule.MinJointSentences || (jointTitle && sentences.Count <= rule.ShortBodySentences);
         var score = sideScores.Values.DefaultIfEmpty(0).Min();
-        var tagged = score >= rule.MinSideScore && joint >= rule.MinJointParagraphs;
+        var tagged = score >= rule.MinSideScore && joint;
         var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}"))
-            + $"; named together in {joint} paragraph(s)"
-            + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}" : $"; fewer than {rule.MinJointParagraphs} joint paragraph(s)");
+            + $"; named together in {jointBody} of {sentences.Count} body sentence(s)" + (jointTitle ? " and the title" : "")
+            + (others.Count > 0 ? $"; {others.Count} third-party mention(s)" : "")
+            + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}"
+                : jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together");
         if (!tagged)
             return new TopicVerdict(rule.Tag, false, score, reason, [], matches);
 
@@ -61,20 +67,18 @@ public static class Tagger
         }
     }
 
-    private static int JointParagraphs(TopicRule rule, Dictionary<string, TermGroup> groups, List<TermMatch> matches, string body)
-    {
-        bool AllSides(IEnumerable<TermMatch> ms) =>
-            rule.Sides.All(s => ms.Any(m => groups[m.Group].Sides.Contains(s)));
+    /// <summary>Third-party mentions, minus those inside a side's own match.</summary>
+    private static IEnumerable<TermMatch> ThirdParties(CompiledTopic topic, string field, string text, List<TermMatch> sides) =>
+        topic.ThirdParties is not { } pattern ? [] : pattern.Matches(text)
+            .Where(m => !sides.Any(s => s.Field == field && m.Index < s.Offset + s.Term.Length && s.Offset < m.Index + m.Length))
+            .Select(m => new TermMatch(m.Value, "third-party", field, m.Index));
 
-        var count = AllSides(matches.Where(m => m.Field == "title")) ? 1 : 0;
-        var start = 0;
-        foreach (var paragraph in body.Split('\n'))
-        {
-            var end = start + paragraph.Length;
-            var inside = matches.Where(m => m.Field == "body" && m.Offset >= start && m.Offset < end);
-            if (paragraph.Length > 0 && AllSides(inside)) count++;
-            start = end + 1;
-        }
-        return count;
+    /// <summary>All sides named in [start, end) of a field, and more often than third parties.</summary>
+    private static bool Joint(TopicRule rule, Dictionary<string, TermGroup> groups, List<TermMatch> matches, List<TermMatch> others, string field, int start, int end)
+    {
+        var inside = matches.Where(m => m.Field == field && m.Offset >= start && m.Offset < end).ToList();
+        if (!rule.Sides.All(s => inside.Any(m => groups[m.Group].Sides.Contains(s)))) return false;
+        var sideMentions = inside.Sum(m => groups[m.Group].Sides.Count);
+        return sideMentions > others.Count(m => m.Field == field && m.Offset >= start && m.Offset < end);
     }
 }

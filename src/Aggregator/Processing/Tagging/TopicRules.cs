@@ -81,8 +81,18 @@ public sealed record TopicRule
     /// <summary>Every side needs at least this weighted count of matches.</summary>
     public double MinSideScore { get; init; } = 2;
 
-    /// <summary>Paragraphs (the title counts as one) in which all sides are named together.</summary>
-    public int MinJointParagraphs { get; init; } = 1;
+    /// <summary>Countries and places other than the sides. A sentence where the sides are only
+    /// two items in a list of countries (a medal table, a tourism ranking, a draw) does not
+    /// relate them: it counts as joint only when the sides are named more often than these.</summary>
+    public Dictionary<string, List<string>> ThirdParties { get; init; } = [];
+
+    /// <summary>Sentences of the body in which all sides are named together (and outnumber
+    /// third parties). A headline that joins the sides counts instead only when the body is at
+    /// most <see cref="ShortBodySentences"/> sentences long (a feed summary): a long body that
+    /// never relates them in one sentence is a roundup under a catchy title.</summary>
+    public int MinJointSentences { get; init; } = 1;
+
+    public int ShortBodySentences { get; init; } = 2;
 
     /// <summary>A subtag needs this share of the weight of its side.</summary>
     public double SubtagMinShare { get; init; } = 0.3;

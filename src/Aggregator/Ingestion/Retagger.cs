@@ -1,0 +1,43 @@
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>Recomputes the tags of stored items from their stored text with the current topic
+/// rules: after `aggregator retag`, and at service start when the rules' version differs from
+/// the one the stored tags were computed with.</summary>
+public sealed class Retagger(TagStore tags, TopicCatalog topics, ILogger<Retagger> logger)
+{
+    public sealed record Summary(int Items, int Changed, string Version);
+
+    private const int PageSize = 500;
+
+    public async Task<Summary> RetagAllAsync(CancellationToken ct)
+    {
+        var (items, changed, after) = (0, 0, 0L);
+        while (true)
+        {
+            var page = await tags.PageAsync(after, PageSize, ct);
+            if (page.Count == 0) break;
+            var decided = page.Select(i => (i.Id, Tagger.Tag(topics.Topics, i.Title, i.Body))).ToList();
+            changed += await tags.ReplaceAsync(decided, topics.Version, ct);
+            items += page.Count;
+            after = page[^1].Id;
+        }
+        await tags.SetRulesVersionAsync(topics.Version, ct);
+        return new Summary(items, changed, topics.Version);
+    }
+
+    /// <summary>Retags when the stored tags come from other rules. A new database has no
+    /// version yet and nothing to retag: it only records the current one.</summary>
+    public async Task<Summary?> RetagIfRulesChangedAsync(CancellationToken ct)
+    {
+        var stored = await tags.RulesVersionAsync(ct);
+        if (stored == topics.Version) return null;
+        var summary = await RetagAllAsync(ct);
+        if (summary.Items > 0)
+            logger.LogInformation("Topic rules changed ({Old} → {New}): retagged {Items} item(s), {Changed} changed",
+                stored ?? "none", summary.Version, summary.Items, summary.Changed);
+        return summary;
+    }
+}
