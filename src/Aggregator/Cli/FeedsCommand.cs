@@ -13,8 +13,6 @@ namespace Aggregator.Cli;
 /// (data/aggregator.db); config/feeds.opml is imported into it whenever the file changes.</summary>
 public static class FeedsCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Create() => new("feeds", "Manage subscriptions (stored in the database in the data folder).")
     {
         List(), Add(), Remove(), Import(), Export(),
@@ -29,7 +27,7 @@ public static class FeedsCommand
             var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
             if (result.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(feeds, Json));
+                Console.WriteLine(JsonSerializer.Serialize(feeds, CliJson.Options));
                 return 0;
             }
             if (feeds.Count == 0) Console.WriteLine("No subscriptions. Add one with: aggregator feeds add URL");

@@ -7,12 +7,6 @@ namespace Aggregator.Cli;
 
 public static class ItemsCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create()
     {
         var tag = new Option<string?>("--tag") { Description = "Only items with this tag (e.g. korea-china)" };
@@ -27,7 +21,7 @@ public static class ItemsCommand
             await using (services)
             {
                 var items = await services.GetRequiredService<ItemQueries>().NewestAsync(result.GetValue(tag), result.GetValue(limit), ct);
-                Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(items.Select(Shape), Json) : string.Join("\n", items.Select(Text)));
+                Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(items.Select(Shape), CliJson.Options) : string.Join("\n", items.Select(Text)));
                 return 0;
             }
         });

@@ -11,12 +11,6 @@ namespace Aggregator.Cli;
 /// decision, the score, the reason and every matched term with its field and offset.</summary>
 public static class TagCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create()
     {
         var source = new Argument<string>("FILE|-") { Description = "A document (text, Markdown or HTML), or - for text on standard input" };
@@ -41,7 +35,7 @@ public static class TagCommand
             }
             var verdicts = topics.Topics.Select(t => Tagger.Judge(t, document.Title, document.Body)).ToList();
             Console.WriteLine(result.GetValue(json)
-                ? JsonSerializer.Serialize(new { document.Title, document.Language, Topics = verdicts }, Json)
+                ? JsonSerializer.Serialize(new { document.Title, document.Language, Topics = verdicts }, CliJson.Options)
                 : Describe(document, verdicts));
             return 0;
         });
