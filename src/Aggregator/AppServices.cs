@@ -51,6 +51,7 @@ public static class AppServices
         services.AddSingleton<DocumentIngestor>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton<TagStore>();
+        services.AddSingleton<SettingsStore>();
         services.AddSingleton<Retagger>();
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<FeedIngestor>();

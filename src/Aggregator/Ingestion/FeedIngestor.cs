@@ -19,6 +19,7 @@ namespace Aggregator.Ingestion;
 /// feed that fails is recorded with its reason and next attempt and never stops the others.</summary>
 public sealed class FeedIngestor(
     FeedStore feeds,
+    SettingsStore settings,
     FeedFetcher fetcher,
     TopicCatalog topics,
     AppPaths paths,
@@ -201,7 +202,7 @@ public sealed class FeedIngestor(
         if (!File.Exists(path)) return;
         var bytes = await File.ReadAllBytesAsync(path, ct);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (await feeds.SettingAsync("subscriptions_file_sha256", ct) == hash) return;
+        if (await settings.GetAsync("subscriptions_file_sha256", ct) == hash) return;
         IReadOnlyList<FeedSubscription> list;
         try
         {
@@ -215,7 +216,7 @@ public sealed class FeedIngestor(
         var added = 0;
         foreach (var subscription in list)
             if (await feeds.AddAsync(subscription, ct)) added++;
-        await feeds.SetSettingAsync("subscriptions_file_sha256", hash, ct);
+        await settings.SetAsync("subscriptions_file_sha256", hash, ct);
         logger.LogInformation("Imported {Added} new subscription(s) from {Path} ({Total} listed)", added, path, list.Count);
     }
 

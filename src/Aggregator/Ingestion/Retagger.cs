@@ -6,11 +6,12 @@ namespace Aggregator.Ingestion;
 /// <summary>Recomputes the tags of stored items from their stored text with the current topic
 /// rules: after `aggregator retag`, and at service start when the rules' version differs from
 /// the one the stored tags were computed with.</summary>
-public sealed class Retagger(TagStore tags, TopicCatalog topics, ILogger<Retagger> logger)
+public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog topics, ILogger<Retagger> logger)
 {
     public sealed record Summary(int Items, int Changed, string Version);
 
     private const int PageSize = 500;
+    private const string RulesVersionKey = "rules_version";
 
     public async Task<Summary> RetagAllAsync(CancellationToken ct)
     {
@@ -24,7 +25,7 @@ public sealed class Retagger(TagStore tags, TopicCatalog topics, ILogger<Retagge
             items += page.Count;
             after = page[^1].Id;
         }
-        await tags.SetRulesVersionAsync(topics.Version, ct);
+        await settings.SetAsync(RulesVersionKey, topics.Version, ct);
         return new Summary(items, changed, topics.Version);
     }
 
@@ -32,7 +33,7 @@ public sealed class Retagger(TagStore tags, TopicCatalog topics, ILogger<Retagge
     /// version yet and nothing to retag: it only records the current one.</summary>
     public async Task<Summary?> RetagIfRulesChangedAsync(CancellationToken ct)
     {
-        var stored = await tags.RulesVersionAsync(ct);
+        var stored = await settings.GetAsync(RulesVersionKey, ct);
         if (stored == topics.Version) return null;
         var summary = await RetagAllAsync(ct);
         if (summary.Items > 0)

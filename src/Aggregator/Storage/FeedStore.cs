@@ -58,15 +58,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             """, new { now })).ToList();
     }
 
-    /// <summary>Writes a poll's entries and the feed's new state in one transaction: after a
-    /// crash or shutdown either both are there or neither is, and the feed is simply polled again.</summary>
-    public async Task<IReadOnlyList<StoreOutcome>> CompletePollAsync(FeedPollState state, IReadOnlyList<IncomingItem> items, CancellationToken ct)
-    {
-        var result = (await CompletePollsAsync([new CompletedPoll(state, items)], ct))[0];
-        return result.Outcomes ?? throw result.Error!;
-    }
-
-    /// <summary>Writes several polls in one transaction, each in its own savepoint: a poll that
+    /// <summary>Writes polls (each a feed's entries and its new state, together: after a crash
+    /// either both are there or neither is, and the feed is simply polled again) in one
+    /// transaction, each in its own savepoint: a poll that
     /// fails is rolled back alone and reported, the others are committed. One commit for many
     /// feeds is the point: a commit rewrites every index page its transaction touched, and the
     /// entries of different feeds land on the same pages (a cold cycle over 1000 feeds stored
@@ -133,20 +127,5 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 INSERT INTO feed_bodies (feed_id, fetched_at, content_type, body, encoding) VALUES (@FeedId, @AttemptAt, @ContentType, @Body, 'gzip')
                 ON CONFLICT (feed_id) DO UPDATE SET fetched_at = excluded.fetched_at, content_type = excluded.content_type, body = excluded.body, encoding = excluded.encoding
                 """, new { s.FeedId, s.AttemptAt, s.ContentType, s.Body }, tx);
-    }
-
-    public async Task<string?> SettingAsync(string key, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @key", new { key });
-    }
-
-    public async Task SetSettingAsync(string key, string value, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync("""
-            INSERT INTO settings (key, value) VALUES (@key, @value)
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """, new { key, value });
     }
 }

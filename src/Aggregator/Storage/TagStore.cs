@@ -4,16 +4,10 @@ using Dapper;
 namespace Aggregator.Storage;
 
 /// <summary>Stored tags, recomputed when the topic rules change. The rules' version stored with
-/// each tag and in settings says which rules produced them.</summary>
+/// each tag (and as the setting "rules_version") says which rules produced them.</summary>
 public sealed class TagStore(Database database)
 {
     public sealed record ItemText(long Id, string Title, string Body);
-
-    public async Task<string?> RulesVersionAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = 'rules_version'");
-    }
 
     /// <summary>Items in id order after <paramref name="afterId"/>, a page at a time, so a large
     /// database is retagged without holding it in memory.</summary>
@@ -43,14 +37,5 @@ public sealed class TagStore(Database database)
         }
         await write.CommitAsync(ct);
         return changed;
-    }
-
-    public async Task SetRulesVersionAsync(string version, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync("""
-            INSERT INTO settings (key, value) VALUES ('rules_version', @version)
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """, new { version });
     }
 }

@@ -1,0 +1,23 @@
+using Dapper;
+
+namespace Aggregator.Storage;
+
+/// <summary>Small facts the service keeps about itself: the hash of the last imported OPML
+/// file, the version of the topic rules the stored tags come from.</summary>
+public sealed class SettingsStore(Database database)
+{
+    public async Task<string?> GetAsync(string key, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @key", new { key });
+    }
+
+    public async Task SetAsync(string key, string value, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync("""
+            INSERT INTO settings (key, value) VALUES (@key, @value)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """, new { key, value });
+    }
+}
