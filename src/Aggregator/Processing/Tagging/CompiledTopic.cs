@@ -1,19 +1,23 @@
-using System.Text.RegularExpressions;
-
 namespace Aggregator.Processing.Tagging;
 
-/// <summary>A topic rule with its term lists compiled once, at start or when rules change.</summary>
-public sealed record CompiledTopic(TopicRule Rule, IReadOnlyList<(TermGroup Group, Regex Pattern)> Groups, Regex? Exclude, Regex? ThirdParties)
+/// <summary>A topic rule with all its term lists in one matcher, built once at start or when
+/// the rules change. Labels 0..n-1 are the term groups (class 0); then the exclusions
+/// (class 1) and the third parties (class 2).</summary>
+public sealed record CompiledTopic(TopicRule Rule, TermMatcher Matcher)
 {
-    public static CompiledTopic From(TopicRule rule) => new(
-        rule,
-        rule.Groups
-            .Select(g => (g, TermPattern.Compile(g.Terms.Values.SelectMany(t => t))))
-            .Where(x => x.Item2 is not null)
-            .Select(x => (x.g, x.Item2!))
-            .ToList(),
-        TermPattern.Compile(rule.Exclude.Values.SelectMany(t => t)),
-        TermPattern.Compile(rule.ThirdParties.Values.SelectMany(t => t)));
+    public const int GroupClass = 0, ExcludeClass = 1, ThirdPartyClass = 2;
+
+    public static CompiledTopic From(TopicRule rule)
+    {
+        var lists = rule.Groups.Select(g => g.Terms.Values.SelectMany(t => t))
+            .Append(rule.Exclude.Values.SelectMany(t => t))
+            .Append(rule.ThirdParties.Values.SelectMany(t => t))
+            .ToList();
+        var classes = rule.Groups.Select(_ => GroupClass).Append(ExcludeClass).Append(ThirdPartyClass).ToList();
+        return new CompiledTopic(rule, new TermMatcher(lists, classes));
+    }
+
+    public IReadOnlyDictionary<string, TermGroup> GroupsByName { get; } = Rule.Groups.ToDictionary(g => g.Name);
 
     public static IReadOnlyList<CompiledTopic> From(TopicRules rules) => rules.Topics.Select(From).ToList();
 }

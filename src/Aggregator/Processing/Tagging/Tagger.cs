@@ -5,24 +5,35 @@ namespace Aggregator.Processing.Tagging;
 /// in at least one paragraph. Matches inside excluded phrases are not evidence.</summary>
 public static class Tagger
 {
-    public static IReadOnlyList<TagDecision> Tag(IReadOnlyList<CompiledTopic> topics, string title, string body) =>
-        topics.Where(t => EverySideNamed(t, title, body)).SelectMany(t => Judge(t, title, body).Tags).ToList();
+    public static IReadOnlyList<TagDecision> Tag(IReadOnlyList<CompiledTopic> topics, string title, string body)
+    {
+        var tags = new List<TagDecision>();
+        foreach (var topic in topics)
+        {
+            var found = Scan(topic, title, body);
+            // Most documents name no side at all: they need no sentence split and no reason text.
+            if (topic.Rule.MinSideScore > 0 && !EverySideNamed(topic, found.Sides)) continue;
+            tags.AddRange(Judge(topic, found, title, body).Tags);
+        }
+        return tags;
+    }
 
-    /// <summary>A cheap necessary condition checked first: every side is named at all. Most
-    /// entries name neither side, and this stops after one scan instead of one per term group.</summary>
-    private static bool EverySideNamed(CompiledTopic topic, string title, string body) =>
-        topic.Rule.Sides.All(side => topic.Groups.Any(g => g.Group.Sides.Contains(side) && (g.Pattern.IsMatch(title) || g.Pattern.IsMatch(body))));
+    public static TopicVerdict Judge(CompiledTopic topic, string title, string body) =>
+        Judge(topic, Scan(topic, title, body), title, body);
 
-    public static TopicVerdict Judge(CompiledTopic topic, string title, string body)
+    private static bool EverySideNamed(CompiledTopic topic, List<TermMatch> matches) =>
+        topic.Rule.Sides.All(side => matches.Any(m => topic.GroupsByName[m.Group].Sides.Contains(side)));
+
+    private static TopicVerdict Judge(CompiledTopic topic, Found found, string title, string body)
     {
         var rule = topic.Rule;
-        var matches = Find(topic, "title", title).Concat(Find(topic, "body", body)).ToList();
-        var groups = topic.Groups.ToDictionary(g => g.Group.Name, g => g.Group);
+        var matches = found.Sides;
+        var others = found.Others;
+        var groups = topic.GroupsByName;
 
         double Weight(TermMatch m) => m.Field == "title" ? rule.TitleWeight : 1;
         var sideScores = rule.Sides.ToDictionary(s => s,
             s => matches.Where(m => groups[m.Group].Sides.Contains(s)).Sum(Weight));
-        var others = ThirdParties(topic, "title", title, matches).Concat(ThirdParties(topic, "body", body, matches)).ToList();
         var sentences = Sentences.Split(body);
         var jointTitle = Joint(rule, groups, matches, others, "title", 0, title.Length);
         var jointBody = sentences.Count(s => Joint(rule, groups, matches, others, "body", s.Start, s.End));
@@ -49,32 +60,34 @@ public static class Tagger
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
     }
 
-    /// <summary>All non-overlapping matches, the longest winning ("North Korea" over "Korea"),
-    /// minus those inside an excluded phrase.</summary>
-    private static IEnumerable<TermMatch> Find(CompiledTopic topic, string field, string text)
+    private sealed record Found(List<TermMatch> Sides, List<TermMatch> Others);
+
+    private static Found Scan(CompiledTopic topic, string title, string body)
     {
-        var excluded = topic.Exclude?.Matches(text).Select(m => (m.Index, End: m.Index + m.Length)).ToList() ?? [];
-        var found = topic.Groups
-            .SelectMany(g => g.Pattern.Matches(text).Select(m => (g.Group.Name, m.Index, m.Length, m.Value)))
-            .Where(m => !excluded.Any(e => m.Index >= e.Index && m.Index + m.Length <= e.End))
-            .OrderBy(m => m.Index).ThenByDescending(m => m.Length);
-        var end = -1;
-        foreach (var m in found)
-        {
-            if (m.Index < end) continue;
-            end = m.Index + m.Length;
-            yield return new TermMatch(m.Value, m.Name, field, m.Index);
-        }
+        var sides = new List<TermMatch>();
+        var others = new List<TermMatch>();
+        Scan(topic, "title", title, sides, others);
+        Scan(topic, "body", body, sides, others);
+        return new Found(sides, others);
     }
 
-    /// <summary>Third-party mentions, minus those inside a side's own match.</summary>
-    private static IEnumerable<TermMatch> ThirdParties(CompiledTopic topic, string field, string text, List<TermMatch> sides) =>
-        topic.ThirdParties is not { } pattern ? [] : pattern.Matches(text)
-            .Where(m => !sides.Any(s => s.Field == field && m.Index < s.Offset + s.Term.Length && s.Offset < m.Index + m.Length))
-            .Select(m => new TermMatch(m.Value, "third-party", field, m.Index));
+    /// <summary>Side matches outside excluded phrases, and third-party mentions outside side matches.</summary>
+    private static void Scan(CompiledTopic topic, string field, string text, List<TermMatch> sides, List<TermMatch> others)
+    {
+        var hits = topic.Matcher.Find(text);
+        var excluded = hits[CompiledTopic.ExcludeClass];
+        var own = hits[CompiledTopic.GroupClass]
+            .Where(h => !excluded.Any(e => h.Start >= e.Start && h.Start + h.Length <= e.Start + e.Length))
+            .ToList();
+        foreach (var h in own)
+            sides.Add(new TermMatch(text.Substring(h.Start, h.Length), topic.Rule.Groups[h.Label].Name, field, h.Start));
+        foreach (var h in hits[CompiledTopic.ThirdPartyClass])
+            if (!own.Any(s => h.Start < s.Start + s.Length && s.Start < h.Start + h.Length))
+                others.Add(new TermMatch(text.Substring(h.Start, h.Length), "third-party", field, h.Start));
+    }
 
     /// <summary>All sides named in [start, end) of a field, and more often than third parties.</summary>
-    private static bool Joint(TopicRule rule, Dictionary<string, TermGroup> groups, List<TermMatch> matches, List<TermMatch> others, string field, int start, int end)
+    private static bool Joint(TopicRule rule, IReadOnlyDictionary<string, TermGroup> groups, List<TermMatch> matches, List<TermMatch> others, string field, int start, int end)
     {
         var inside = matches.Where(m => m.Field == field && m.Offset >= start && m.Offset < end).ToList();
         if (!rule.Sides.All(s => inside.Any(m => groups[m.Group].Sides.Contains(s)))) return false;

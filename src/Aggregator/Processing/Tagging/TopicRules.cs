@@ -51,6 +51,8 @@ public sealed record TopicRules
         {
             var at = $"topics[{t}] ({topic.Tag})";
             if (topic.Sides.Count == 0) yield return $"{at}.sides is empty.";
+            foreach (var twice in topic.Groups.GroupBy(g => g.Name).Where(g => g.Count() > 1))
+                yield return $"{at}.groups: the name \"{twice.Key}\" is used by {twice.Count()} groups.";
             foreach (var group in topic.Groups)
             {
                 foreach (var side in group.Sides.Where(s => !topic.Sides.Contains(s)))

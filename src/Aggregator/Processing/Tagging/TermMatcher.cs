@@ -1,0 +1,165 @@
+using System.Globalization;
+
+namespace Aggregator.Processing.Tagging;
+
+/// <summary>One term found in a text: where, how long, and the label its term list was given.</summary>
+public readonly record struct TermHit(int Start, int Length, int Label);
+
+/// <summary>Finds every term of many lists in one pass over a text, with two tries walked from
+/// each candidate position, instead of one regex per list: a topic's hundreds of terms in a
+/// dozen languages made regexes the largest CPU cost of ingesting (and their compilation a
+/// second of JIT at start).
+///
+/// How a term matches, as users write them in config/topics.json:
+/// case-insensitively; a space or hyphen in a term matches up to two spaces or hyphens in the
+/// text, or none ("Kim Jong Un" finds "Kim Jong-un" and "KimJongUn"); an apostrophe or a period
+/// in a term is optional ("D.P.R.K." finds "DPRK"); a trailing * matches any word ending
+/// ("Nordkorea*" finds "Nordkoreas"). Terms in spaced scripts match whole words only ("China"
+/// is not "Chinatown"); terms in Han, Kana or Hangul match anywhere, since those scripts do not
+/// separate words (Korean particles attach to the noun: 중국과, 북한의).
+///
+/// Labels fall in classes (a topic's term groups, its exclusions, its third parties); each class
+/// gets the leftmost-longest non-overlapping matches of its own terms, as if it were scanned on
+/// its own.</summary>
+public sealed class TermMatcher
+{
+    private readonly Node spaced = new();
+    private readonly Node unspaced = new();
+    private readonly int classes;
+    private readonly int[] classOf;
+    private char unspacedLowestFirst = char.MaxValue; // below it no unspaced term can start: one compare per character
+    private bool spacedStartsWithNonWord;             // a term like ".kr": try at every non-word character too
+
+    /// <param name="lists">Term lists; a list's index is the label of its hits.</param>
+    /// <param name="classOfList">The class of each list (0 .. classes-1).</param>
+    public TermMatcher(IReadOnlyList<IEnumerable<string>> lists, IReadOnlyList<int> classOfList)
+    {
+        classOf = [.. classOfList];
+        classes = classOf.Length == 0 ? 0 : classOf.Max() + 1;
+        for (var label = 0; label < lists.Count; label++)
+        {
+            foreach (var raw in lists[label].Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+                Add(raw, label);
+        }
+    }
+
+    /// <summary>Hits of each class, in text order.</summary>
+    public List<TermHit>[] Find(string text)
+    {
+        var found = new List<TermHit>[classes];
+        for (var c = 0; c < classes; c++) found[c] = [];
+        if (classes == 0) return found;
+        var nextFree = new int[classes];
+        var best = new Candidate[classes];
+        var previousIsWord = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            var isWord = IsWordChar(ch);
+            var tryUnspaced = ch >= unspacedLowestFirst;
+            var trySpaced = !previousIsWord && (isWord || spacedStartsWithNonWord);
+            previousIsWord = isWord;
+            if (!tryUnspaced && !trySpaced) continue;
+
+            Array.Clear(best);
+            if (trySpaced) Walk(spaced, text, i, i, best);
+            if (tryUnspaced) Walk(unspaced, text, i, i, best);
+            for (var c = 0; c < classes; c++)
+            {
+                if (best[c].Length == 0 || i < nextFree[c]) continue;
+                found[c].Add(new TermHit(i, best[c].Length, best[c].Label));
+                nextFree[c] = i + best[c].Length;
+            }
+        }
+        return found;
+    }
+
+    private void Walk(Node node, string text, int start, int at, Candidate[] best)
+    {
+        foreach (var end in node.Ends)
+            Consider(end, text, start, at, best);
+        if (node.Separator is { } afterSeparator)
+        {
+            Walk(afterSeparator, text, start, at, best);
+            for (var k = 1; k <= 2 && at + k <= text.Length && IsSeparator(text[at + k - 1]); k++)
+                Walk(afterSeparator, text, start, at + k, best);
+        }
+        if (node.OptionalApostrophe is { } afterApostrophe)
+        {
+            Walk(afterApostrophe, text, start, at, best);
+            if (at < text.Length && text[at] is '\'' or '’') Walk(afterApostrophe, text, start, at + 1, best);
+        }
+        if (node.OptionalPeriod is { } afterPeriod)
+        {
+            Walk(afterPeriod, text, start, at, best);
+            if (at < text.Length && text[at] == '.') Walk(afterPeriod, text, start, at + 1, best);
+        }
+        if (at < text.Length && node.Children is { } children && children.TryGetValue(char.ToLowerInvariant(text[at]), out var next))
+            Walk(next, text, start, at + 1, best);
+    }
+
+    private void Consider(TermEnd end, string text, int start, int at, Candidate[] best)
+    {
+        if (end.Prefix)
+            while (at < text.Length && (char.IsLetter(text[at]) || char.GetUnicodeCategory(text[at]) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
+                at++;
+        else if (end.WholeWord && at < text.Length && IsWordChar(text[at]))
+            return;
+        var length = at - start;
+        if (length == 0) return;
+        ref var current = ref best[classOf[end.Label]];
+        // Longest match wins; between equal matches, the longer term as written, then the earlier list.
+        if (length > current.Length
+            || length == current.Length && (end.TermLength > current.TermLength || end.TermLength == current.TermLength && end.Label < current.Label))
+            current = new Candidate(length, end.Label, end.TermLength);
+    }
+
+    private void Add(string term, int label)
+    {
+        var prefix = term.EndsWith('*');
+        var core = prefix ? term[..^1] : term;
+        if (core.Length == 0) return;
+        var cjk = core.Any(c => Parsing.Scripts.IsCjk(Parsing.Scripts.Of(c)));
+        var node = cjk ? unspaced : spaced;
+        var first = core[0];
+        if (cjk)
+            unspacedLowestFirst = first is ' ' or '-' or '\'' or '’' or '.' ? char.MinValue
+                : (char)Math.Min(unspacedLowestFirst, Math.Min(char.ToLowerInvariant(first), char.ToUpperInvariant(first)));
+        else if (!IsWordChar(first))
+            spacedStartsWithNonWord = true;
+        foreach (var c in core)
+            node = c switch
+            {
+                ' ' or '-' => node.Separator ??= new Node(),
+                '\'' or '’' => node.OptionalApostrophe ??= new Node(),
+                '.' => node.OptionalPeriod ??= new Node(),
+                _ => node.Child(char.ToLowerInvariant(c)),
+            };
+        var last = core[^1];
+        node.Ends.Add(new TermEnd(label, prefix, WholeWord: !cjk && (char.IsLetterOrDigit(last) || last == '.'), term.Length));
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetter(c) || char.IsNumber(c);
+
+    private static bool IsSeparator(char c) => char.IsWhiteSpace(c) || c is '-' or '‐' or '‑';
+
+    private sealed class Node
+    {
+        public Dictionary<char, Node>? Children;
+        public Node? Separator;
+        public Node? OptionalApostrophe;
+        public Node? OptionalPeriod;
+        public readonly List<TermEnd> Ends = [];
+
+        public Node Child(char c)
+        {
+            Children ??= [];
+            if (!Children.TryGetValue(c, out var child)) Children[c] = child = new Node();
+            return child;
+        }
+    }
+
+    private sealed record TermEnd(int Label, bool Prefix, bool WholeWord, int TermLength);
+
+    private record struct Candidate(int Length, int Label, int TermLength);
+}

@@ -1,0 +1,44 @@
+using Aggregator.Processing.Tagging;
+
+namespace Aggregator.Tests.Processing;
+
+public sealed class TermMatcherTests
+{
+    private static string[] Found(string[] terms, string text)
+    {
+        var matcher = new TermMatcher([terms], [0]);
+        return matcher.Find(text)[0].Select(h => text.Substring(h.Start, h.Length)).ToArray();
+    }
+
+    [Theory]
+    [InlineData("Kim Jong Un", "Kim Jong-un said", "Kim Jong-un")]
+    [InlineData("Kim Jong Un", "KIMJONGUN said", "KIMJONGUN")]
+    [InlineData("Kim Jong Un", "Kim  -  Jong Un", "")]             // more than two separators
+    [InlineData("D.P.R.K.", "the DPRK and the D.P.R.K. met", "DPRK|D.P.R.K.")]
+    [InlineData("Xi's", "Xis visit", "Xis")]
+    [InlineData("China", "Chinatown and China.", "China")]             // whole words only
+    [InlineData("China", "IndoChina", "")]
+    [InlineData("Nordkorea*", "Nordkoreas Führung", "Nordkoreas")]
+    [InlineData("중국", "중국과 북한의", "중국")]                          // Hangul matches inside words
+    [InlineData("北韩", "北韩与中国", "北韩")]
+    [InlineData("КНДР", "Власти кндр заявили", "кндр")]                 // case folding beyond ASCII
+    public void Terms_match_as_documented(string term, string text, string expected)
+    {
+        Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Found([term], text));
+    }
+
+    [Fact]
+    public void The_longest_match_at_a_position_wins_and_matches_do_not_overlap()
+    {
+        Assert.Equal(["North Korea", "Korea"], Found(["Korea", "North Korea"], "North Korea and Korea"));
+    }
+
+    [Fact]
+    public void Each_class_is_matched_as_if_scanned_alone()
+    {
+        var matcher = new TermMatcher([["China"], ["South China Sea"], ["Sea"]], [0, 1, 0]);
+        var hits = matcher.Find("in the South China Sea");
+        Assert.Equal([(13, 5, 0), (19, 3, 2)], hits[0].Select(h => (h.Start, h.Length, h.Label)));
+        Assert.Equal([(7, 15, 1)], hits[1].Select(h => (h.Start, h.Length, h.Label)));
+    }
+}
