@@ -53,6 +53,7 @@ public static class AppServices
         services.AddSingleton<TagStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<Retagger>();
+        services.AddSingleton<StoryRebuilder>();
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<FeedIngestor>();
         FeedFetcher.Configure(services, configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());

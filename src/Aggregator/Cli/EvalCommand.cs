@@ -3,7 +3,8 @@ using Aggregator.Evaluation;
 
 namespace Aggregator.Cli;
 
-/// <summary>`eval tagging FILE.jsonl`: scores the topic rules against labelled documents.</summary>
+/// <summary>`eval tagging FILE.jsonl` scores the topic rules against labelled documents;
+/// `eval dedup PAIRS.jsonl` scores story clustering against labelled pairs.</summary>
 public static class EvalCommand
 {
     public static Command Create()
@@ -27,6 +28,22 @@ public static class EvalCommand
                 return 1;
             }
         });
-        return new Command("eval", "Measure the monitor against labelled data.") { tagging };
+        var pairs = new Argument<string>("PAIRS.jsonl") { Description = "Labelled pairs: {id, a: {title, body}, b: {title, body}, same_story, kind}" };
+        var verbose = new Option<bool>("--verbose") { Description = "Also print the decision and reason for every pair" };
+        var dedup = new Command("dedup", "Precision and recall of story clustering over labelled pairs, per kind of difference, and the pairs it got wrong.") { pairs, verbose };
+        dedup.SetAction(result =>
+        {
+            try
+            {
+                Console.Write(DedupEvaluation.Format(DedupEvaluation.Evaluate(LabelledPair.ReadAll(result.GetValue(pairs)!)), result.GetValue(verbose)));
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        return new Command("eval", "Measure the monitor against labelled data.") { tagging, dedup };
     }
 }

@@ -12,15 +12,16 @@ public static class ItemsCommand
         var tag = new Option<string?>("--tag") { Description = "Only items with this tag (e.g. korea-china)" };
         var limit = new Option<int>("--limit") { Description = "How many items, newest first", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
+        var every = new Option<bool>("--every-copy") { Description = "List every copy of a story as its own item (default: one entry per story, with the other copies as \"also reported by\")" };
         limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--limit must be at least 1"); });
-        var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.") { tag, limit, json };
+        var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.") { tag, limit, json, every };
         command.SetAction(async (result, ct) =>
         {
             var (services, exit) = await CommandServices.StartAsync(result, ct);
             if (services is null) return exit;
             await using (services)
             {
-                var items = await services.GetRequiredService<ItemQueries>().NewestAsync(result.GetValue(tag), result.GetValue(limit), ct);
+                var items = await services.GetRequiredService<ItemQueries>().NewestAsync(result.GetValue(tag), result.GetValue(limit), ct, collapse: !result.GetValue(every));
                 Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(items.Select(Shape), CliJson.Options) : string.Join("\n", items.Select(Text)));
                 return 0;
             }
@@ -41,6 +42,7 @@ public static class ItemsCommand
         i.Url,
         Summary = EntryText.Summary(i.Body),
         Sources = i.Sightings.Select(s => new { s.Kind, s.Locator, s.SourceTitle, s.Url, s.FirstSeenAt }),
+        AlsoReportedBy = EntryText.AlsoReportedBy(i).Select(c => new { c.Name, c.Title, c.Url }),
         Tags = i.Tags.Select(t => new { t.Tag, t.Score, t.Reason, Evidence = EvidenceJson.Read(t.Evidence) }),
     };
 
@@ -52,6 +54,8 @@ public static class ItemsCommand
                 + (i.Outlet is null ? "" : $"  {i.Outlet}") + (i.Author is null ? "" : $"  by {i.Author}"),
             "  sources: " + string.Join(", ", i.Sightings.Select(s => $"{s.Locator} (seen {s.FirstSeenAt:yyyy-MM-dd HH:mm}Z)")),
         };
+        if (EntryText.AlsoReportedBy(i) is { Count: > 0 } copies)
+            lines.Add("  also reported by: " + string.Join(", ", copies.Select(c => c.Url is null ? c.Name : $"{c.Name} <{c.Url}>")));
         foreach (var t in i.Tags)
         {
             var evidence = EvidenceJson.Read(t.Evidence);

@@ -18,6 +18,8 @@ public static class RunOnceCommand
                 // Stored tags from older rules are recomputed first, as the service does at start.
                 if (await services.GetRequiredService<Retagger>().RetagIfRulesChangedAsync(ct) is { Items: > 0 } retag)
                     Console.WriteLine($"topic rules changed: {retag.Items} item(s) retagged, {retag.Changed} changed");
+                if (await services.GetRequiredService<StoryRebuilder>().RebuildIfChangedAsync(ct) is > 0 and var placed)
+                    Console.WriteLine($"story clustering changed: {placed} item(s) placed in stories again");
                 var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
                 var exit = ImportCommand.Print(documents);
                 var feeds = await services.GetRequiredService<FeedIngestor>().PollDueAsync(ct, everyFeed: result.GetValue(all));

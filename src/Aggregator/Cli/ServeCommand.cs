@@ -46,6 +46,7 @@ public static class ServeCommand
             _ = app.Services.GetRequiredService<TopicCatalog>(); // a broken topics file stops the start, not a job later
             await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
             await app.Services.GetRequiredService<Aggregator.Ingestion.Retagger>().RetagIfRulesChangedAsync(ct);
+            await app.Services.GetRequiredService<Aggregator.Ingestion.StoryRebuilder>().RebuildIfChangedAsync(ct);
         }
         catch (InvalidDataException e)
         {

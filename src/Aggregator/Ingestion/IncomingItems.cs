@@ -1,5 +1,6 @@
 using Aggregator.Parsing;
 using Aggregator.Processing;
+using Aggregator.Processing.Stories;
 using Aggregator.Processing.Tagging;
 using Aggregator.Storage;
 
@@ -27,6 +28,7 @@ public static class IncomingItems
             PublishedAt = article.PublishedAt,
             Tags = Tagger.Tag(topics.Topics, article.Title, article.Body),
             RulesVersion = topics.Version,
+            Story = StoryFingerprint.Of(article.Title, article.Body, article.PublishedAt ?? DateTime.UtcNow),
         };
     }
 }

@@ -26,7 +26,9 @@ public static class FeedEndpoints
         };
         if (write is null)
             return Results.NotFound($"Unknown feed format \"{format}\": use .atom, .rss or .json.");
-        var items = await queries.NewestAsync(tag, options.PageSize, ct);
+        // ?collapse=false: every copy of a story as its own entry.
+        var collapse = !string.Equals(http.Request.Query["collapse"], "false", StringComparison.OrdinalIgnoreCase);
+        var items = await queries.NewestAsync(tag, options.PageSize, ct, collapse);
         var baseUrl = new Uri(string.IsNullOrEmpty(options.BaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}/" : options.BaseUrl.TrimEnd('/') + "/");
         var title = tag is null ? options.Title : $"{options.Title}: {tag}";
         var view = FeedView.Of(title, baseUrl, http.Request.Path, items);

@@ -43,6 +43,25 @@ public static class EntryText
         string.Concat(body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(p => "<p>" + Encode(p) + "</p>"));
 
+    /// <summary>The body, then the story's other copies as links ("Also reported by").</summary>
+    public static string Html(StoredItem item)
+    {
+        var copies = AlsoReportedBy(item);
+        if (copies.Count == 0) return Html(item.Body);
+        var links = copies.Select(c => c.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+            ? $"<a href=\"{Encode(u.AbsoluteUri)}\">{Encode(c.Name)}</a>"
+            : Encode(c.Name));
+        return Html(item.Body) + "<p>Also reported by: " + string.Join(", ", links) + "</p>";
+    }
+
+    /// <summary>One entry per reporter among the other copies, minus the item's own sources.</summary>
+    public static IReadOnlyList<StoryCopy> AlsoReportedBy(StoredItem item)
+    {
+        var own = Sources(item).ToHashSet();
+        if (item.Outlet is not null) own.Add(item.Outlet);
+        return item.AlsoReportedBy.Where(c => !own.Contains(c.Name)).DistinctBy(c => c.Name).ToList();
+    }
+
     /// <summary>Escapes the five characters that matter in HTML text and attributes, leaving
     /// the rest of Unicode as it is (WebUtility would turn every "ö" into "&amp;#246;").</summary>
     public static string Encode(string text) =>

@@ -23,7 +23,7 @@ public static class JsonFeedWriter
                 w.WriteString("id", item.EntryId);
                 if (item.Url is not null) w.WriteString("url", item.Url);
                 w.WriteString("title", item.Title);
-                w.WriteString("content_html", EntryText.Html(item.Body));
+                w.WriteString("content_html", EntryText.Html(item));
                 w.WriteString("summary", EntryText.Summary(item.Body));
                 if (item.PublishedAt is { } published) w.WriteString("date_published", published.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
                 w.WriteString("date_modified", item.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
@@ -43,6 +43,16 @@ public static class JsonFeedWriter
                 if (item.Outlet is not null) w.WriteString("outlet", item.Outlet);
                 w.WriteStartArray("sources");
                 foreach (var source in EntryText.Sources(item)) w.WriteStringValue(source);
+                w.WriteEndArray();
+                w.WriteStartArray("also_reported_by");
+                foreach (var copy in EntryText.AlsoReportedBy(item))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", copy.Name);
+                    w.WriteString("title", copy.Title);
+                    if (copy.Url is not null) w.WriteString("url", copy.Url);
+                    w.WriteEndObject();
+                }
                 w.WriteEndArray();
                 w.WriteEndObject();
                 w.WriteEndObject();

@@ -36,7 +36,7 @@ public static class SyndicationWriter
             Id = item.EntryId,
             Title = new TextSyndicationContent(item.Title),
             Summary = new TextSyndicationContent(EntryText.Summary(item.Body)),
-            Content = new TextSyndicationContent(EntryText.Html(item.Body), TextSyndicationContentKind.Html),
+            Content = new TextSyndicationContent(EntryText.Html(item), TextSyndicationContentKind.Html),
             LastUpdatedTime = item.UpdatedAt,
         };
         // RFC 4287 §4.2.9: published is optional; a date the source does not state is left out.

@@ -19,6 +19,7 @@ public sealed record IncomingItem
     public DateTime? PublishedAt { get; init; }
     public required IReadOnlyList<TagDecision> Tags { get; init; }
     public required string RulesVersion { get; init; }
+    public required Processing.Stories.StoryFingerprint Story { get; init; }
 }
 
 public enum StoreOutcome

@@ -35,75 +35,55 @@ public static class ItemBatch
         }
         if (fresh.Count == 0) return outcomes;
 
-        // Four prepared statements, executed once per entry: no SQL is parsed per row.
+        // Prepared statements, executed once per entry: no SQL is parsed per row.
         var stamp = Time(now);
-        await using var insertItem = Prepare(connection, tx, """
+        await using var insertItem = Prepared.Command(connection, tx, """
             INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at)
             VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
             """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now");
-        await using var findItem = Prepare(connection, tx, "SELECT id FROM items WHERE content_hash = @h", "h");
-        await using var insertSighting = Prepare(connection, tx, """
+        await using var findItem = Prepared.Command(connection, tx, "SELECT id FROM items WHERE content_hash = @h", "h");
+        await using var insertSighting = Prepared.Command(connection, tx, """
             INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
             VALUES (@s, @k, @i, @h, @u, @now, @now)
             ON CONFLICT (source_id, entry_key) DO NOTHING
             """, "s", "k", "i", "h", "u", "now");
-        await using var insertTag = Prepare(connection, tx, """
+        await using var insertTag = Prepared.Command(connection, tx, """
             INSERT INTO item_tags (item_id, tag, score, reason, evidence, rules_version)
             VALUES (@i, @t, @c, @r, @e, @v)
             """, "i", "t", "c", "r", "e", "v");
 
+        await using var stories = StoryIndex.Open(connection, tx);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in fresh)
         {
             var item = items[index];
             if (!keys.Add(item.EntryKey)) { outcomes[index] = StoreOutcome.Unchanged; continue; } // a feed that lists an entry twice
-            Set(insertItem, item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author,
+            Prepared.Set(insertItem, item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author,
                 item.PublishedAt is { } p ? Time(p) : null, stamp);
-            var inserted = await insertItem.ExecuteScalarAsync();
             long id;
-            if (inserted is long newId)
+            if (await insertItem.ExecuteScalarAsync() is long newId)
             {
                 id = newId;
+                await stories.PlaceAsync(id, item.Story);
                 outcomes[index] = StoreOutcome.Inserted;
                 foreach (var tag in item.Tags)
                 {
-                    Set(insertTag, id, tag.Tag, tag.Score, tag.Reason, EvidenceJson.Write(tag.Evidence), item.RulesVersion);
+                    Prepared.Set(insertTag, id, tag.Tag, tag.Score, tag.Reason, EvidenceJson.Write(tag.Evidence), item.RulesVersion);
                     await insertTag.ExecuteNonQueryAsync();
                 }
             }
             else
             {
-                Set(findItem, item.ContentHash);
+                Prepared.Set(findItem, item.ContentHash);
                 id = (long)(await findItem.ExecuteScalarAsync())!;
                 outcomes[index] = StoreOutcome.Sighted;
             }
-            Set(insertSighting, sourceId, item.EntryKey, id, item.ContentHash, item.Url, stamp);
+            Prepared.Set(insertSighting, sourceId, item.EntryKey, id, item.ContentHash, item.Url, stamp);
             await insertSighting.ExecuteNonQueryAsync();
         }
         return outcomes;
-    }
-
-    private static DbCommand Prepare(DbConnection connection, DbTransaction tx, string sql, params string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        foreach (var name in names)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            command.Parameters.Add(parameter);
-        }
-        command.Prepare();
-        return command;
-    }
-
-    private static void Set(DbCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>

@@ -3,25 +3,33 @@ using Dapper;
 namespace Aggregator.Storage;
 
 /// <summary>Reads items newest first (by the date the source states, else when first seen),
-/// each with its tags and sightings.</summary>
+/// each with its tags and sightings. Collapsed (the default), a story is one entry: the item
+/// that started it (the earliest copy), with the other copies as "also reported by"; a story
+/// has a tag when any of its copies has it.</summary>
 public sealed class ItemQueries(Database database)
 {
-    public async Task<IReadOnlyList<StoredItem>> NewestAsync(string? tag, int limit, CancellationToken ct)
+    private const string Columns = "i.id, i.entry_id, i.title, i.body, i.url, i.language, i.outlet, i.author, i.published_at, i.first_seen_at, i.updated_at";
+
+    public async Task<IReadOnlyList<StoredItem>> NewestAsync(string? tag, int limit, CancellationToken ct, bool collapse = true)
     {
         await using var connection = await database.OpenAsync(ct);
-        var sql = tag is null
-            ? """
-              SELECT id, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at
-              FROM items
-              ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC
-              LIMIT @limit
-              """
-            : """
-              SELECT i.id, i.entry_id, i.title, i.body, i.url, i.language, i.outlet, i.author, i.published_at, i.first_seen_at, i.updated_at
-              FROM items i JOIN item_tags t ON t.item_id = i.id AND t.tag = @tag
-              ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
-              LIMIT @limit
-              """;
+        var filter = (tag, collapse) switch
+        {
+            (null, false) => "",
+            (null, true) => "WHERE i.story_id IS NULL",
+            (_, false) => "WHERE EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = @tag)",
+            (_, true) => """
+                WHERE i.story_id IS NULL
+                  AND (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = @tag)
+                       OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id AND t.tag = @tag WHERE m.story_id = i.id))
+                """,
+        };
+        var sql = $"""
+            SELECT {Columns} FROM items i
+            {filter}
+            ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
+            LIMIT @limit
+            """;
         var items = (await connection.QueryAsync<StoredItem>(new CommandDefinition(sql, new { tag, limit }, cancellationToken: ct))).ToList();
         if (items.Count == 0)
             return items;
@@ -36,6 +44,17 @@ public sealed class ItemQueries(Database database)
             WHERE s.item_id IN @ids
             ORDER BY s.first_seen_at, s.id
             """, new { ids })).ToLookup(s => s.ItemId);
-        return items.Select(i => i with { Tags = tags[i.Id].ToList(), Sightings = sightings[i.Id].ToList() }).ToList();
+        var copies = !collapse ? null : (await connection.QueryAsync<StoryCopy>("""
+            SELECT m.story_id, m.id AS item_id, m.title, coalesce(s.url, m.url) AS url, m.outlet, src.title AS source_title, src.locator
+            FROM items m JOIN sightings s ON s.item_id = m.id JOIN sources src ON src.id = s.source_id
+            WHERE m.story_id IN @ids
+            ORDER BY m.first_seen_at, m.id, s.id
+            """, new { ids })).ToLookup(c => c.StoryId);
+        return items.Select(i => i with
+        {
+            Tags = tags[i.Id].ToList(),
+            Sightings = sightings[i.Id].ToList(),
+            AlsoReportedBy = copies?[i.Id].ToList() ?? [],
+        }).ToList();
     }
 }

@@ -64,6 +64,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         if (!othersCarryOld && newContentStored is null)
         {
             itemId = sighting.ItemId;
+            await StoryIndex.RemoveAsync(connection, tx, itemId, keepStory: true);
             await connection.ExecuteAsync("""
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
                                  outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now
@@ -71,6 +72,8 @@ public sealed class ItemStore(Database database, TimeProvider clock)
                 """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, itemId }, tx);
             await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
             await InsertTagsAsync(connection, tx, itemId, item);
+            await using var stories = StoryIndex.Open(connection, tx);
+            await stories.AddKeysAsync(itemId, item.Story);
         }
         else
         {
@@ -80,7 +83,10 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             "UPDATE sightings SET item_id = @itemId, content_hash = @ContentHash, url = @Url, last_changed_at = @now WHERE id = @Id",
             new { itemId, item.ContentHash, item.Url, now, sighting.Id }, tx);
         if (!othersCarryOld && itemId != sighting.ItemId)
+        {
+            await StoryIndex.RemoveAsync(connection, tx, sighting.ItemId, keepStory: false);
             await connection.ExecuteAsync("DELETE FROM items WHERE id = @ItemId", sighting, tx);
+        }
     }
 
     private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
@@ -94,6 +100,8 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         if (id is { } inserted)
         {
             await InsertTagsAsync(connection, tx, inserted, item);
+            await using var stories = StoryIndex.Open(connection, tx);
+            await stories.PlaceAsync(inserted, item.Story);
             return (inserted, true);
         }
         return (await connection.ExecuteScalarAsync<long>("SELECT id FROM items WHERE content_hash = @ContentHash", new { item.ContentHash }, tx), false);

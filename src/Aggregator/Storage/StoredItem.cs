@@ -16,6 +16,24 @@ public sealed record StoredItem
     public DateTime UpdatedAt { get; init; }
     public IReadOnlyList<StoredTag> Tags { get; init; } = [];
     public IReadOnlyList<StoredSighting> Sightings { get; init; } = [];
+
+    /// <summary>Other copies of the same story (collapsed listings only), earliest first.</summary>
+    public IReadOnlyList<StoryCopy> AlsoReportedBy { get; init; } = [];
+}
+
+/// <summary>Another item of an item's story, as one source carried it.</summary>
+public sealed record StoryCopy
+{
+    public long StoryId { get; init; }
+    public long ItemId { get; init; }
+    public string Title { get; init; } = "";
+    public string? Url { get; init; }
+    public string? Outlet { get; init; }
+    public string? SourceTitle { get; init; }
+    public string Locator { get; init; } = "";
+
+    /// <summary>How a reader names who reported it: the outlet, else the source's title or address.</summary>
+    public string Name => Outlet ?? SourceTitle ?? Locator;
 }
 
 public sealed record StoredTag

@@ -20,6 +20,7 @@ public sealed class FeedStoreTests
         Language = "en",
         Tags = [],
         RulesVersion = "test",
+        Story = Aggregator.Processing.Stories.StoryFingerprint.Of(title, "Body of " + title, null),
     };
 
     [Fact]

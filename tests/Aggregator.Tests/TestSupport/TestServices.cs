@@ -12,17 +12,29 @@ namespace Aggregator.Tests.TestSupport;
 public sealed class TestServices : IAsyncDisposable
 {
     public TempFolder Temp { get; } = new();
-    public ServiceProvider Provider { get; }
+    public ServiceProvider Provider { get; private set; }
     public string DataDirectory { get; }
+    private readonly IDictionary<string, string?> settings;
 
     private TestServices(IDictionary<string, string?> settings)
     {
         DataDirectory = Temp.Sub("data");
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        Provider = new ServiceCollection()
-            .AddLogging()
-            .AddAggregator(configuration, new AppPaths(RepoPaths.Config, DataDirectory))
-            .BuildServiceProvider();
+        this.settings = settings;
+        Provider = Build();
+    }
+
+    private ServiceProvider Build() => new ServiceCollection()
+        .AddLogging()
+        .AddAggregator(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), new AppPaths(RepoPaths.Config, DataDirectory))
+        .BuildServiceProvider();
+
+    /// <summary>A new process's view of the same data folder: nothing kept in memory survives.</summary>
+    public async Task RestartAsync()
+    {
+        await Provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Provider = Build();
+        await Get<Database>().MigrateAsync(CancellationToken.None);
     }
 
     public static async Task<TestServices> StartAsync(IDictionary<string, string?>? settings = null)

@@ -27,7 +27,7 @@ public static partial class TextDocumentParser
         if (string.IsNullOrWhiteSpace(title))
             throw new DocumentFormatException("the document has no text");
 
-        var body = BodyLines(lines, kinds, headline, title, out var datelineAgency, out var datelineReporter);
+        var body = BodyLines(lines, kinds, headline, title, out var dateline, out var datelineAgency, out var datelineReporter);
         var bodyText = string.Join("\n\n", body);
         return new ParsedDocument
         {
@@ -35,7 +35,8 @@ public static partial class TextDocumentParser
             Body = bodyText,
             Language = LanguageDetector.Detect(title + "\n" + bodyText),
             PublishedAt = opening.Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i]) : null)
-                .FirstOrDefault(d => d is not null),
+                .FirstOrDefault(d => d is not null)
+                ?? (dateline is null ? null : DateText.Find(dateline)), // "BEIJING, Feb. 13, 2017 —" 
             Outlet = opening.Select(i => kinds[i] == LineKind.SourceLine ? LineClassifier.SourceName(lines[i]) : null).FirstOrDefault(s => s is not null)
                 ?? datelineAgency
                 ?? lines.Where((_, i) => kinds[i] == LineKind.Copyright).Select(LineClassifier.CopyrightHolder).FirstOrDefault(s => s is not null),
@@ -107,8 +108,9 @@ public static partial class TextDocumentParser
         return first.Length <= 140 ? first : first[..(first.LastIndexOf(' ', 139) is > 40 and var cut ? cut : 140)] + "…";
     }
 
-    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? datelineAgency, out string? datelineReporter)
+    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? dateline, out string? datelineAgency, out string? datelineReporter)
     {
+        dateline = null;
         datelineAgency = null;
         datelineReporter = null;
         var body = new List<string>();
@@ -128,7 +130,7 @@ public static partial class TextDocumentParser
             if (!keep) continue;
             if (body.Count == 0 && Datelines.Strip(line) is var (rest, agency, reporter) && rest != line)
             {
-                (datelineAgency, datelineReporter) = (agency, reporter);
+                (dateline, datelineAgency, datelineReporter) = (line[..^rest.Length], agency, reporter);
                 line = rest;
             }
             body.Add(line);

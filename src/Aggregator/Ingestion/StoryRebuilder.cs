@@ -1,0 +1,55 @@
+using Aggregator.Processing.Stories;
+using Aggregator.Storage;
+using Dapper;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>Rebuilds the story index and every item's story from stored text, oldest item first,
+/// when the clustering method changed (its version is the setting "stories_version") or the
+/// database predates story clustering. A new, empty database only records the version.</summary>
+public sealed class StoryRebuilder(Database database, SettingsStore settings, ILogger<StoryRebuilder> logger)
+{
+    /// <summary>Bump when shingles, keys or the decision change.</summary>
+    public const string Version = "1";
+
+    private const string VersionKey = "stories_version";
+    private const int PageSize = 500;
+
+    public async Task<int?> RebuildIfChangedAsync(CancellationToken ct)
+    {
+        var stored = await settings.GetAsync(VersionKey, ct);
+        if (stored == Version) return null;
+        var items = await RebuildAsync(ct);
+        if (items > 0)
+            logger.LogInformation("Story clustering changed ({Old} → {New}): {Items} item(s) placed in stories again", stored ?? "none", Version, items);
+        return items;
+    }
+
+    /// <summary>One transaction: readers see the old stories or the new ones, never half of each.</summary>
+    public async Task<int> RebuildAsync(CancellationToken ct)
+    {
+        var count = 0;
+        await using (var write = await database.BeginWriteAsync(ct))
+        {
+            var (connection, tx) = (write.Connection, write.Transaction);
+            await connection.ExecuteAsync("DELETE FROM story_keys; UPDATE items SET story_id = NULL WHERE story_id IS NOT NULL;", transaction: tx);
+            await using var stories = StoryIndex.Open(connection, tx);
+            var after = 0L;
+            while (true)
+            {
+                var page = (await connection.QueryAsync<(long Id, string Title, string Body, DateTime Date)>("""
+                    SELECT id, title, body, coalesce(published_at, first_seen_at) FROM items WHERE id > @after ORDER BY id LIMIT @PageSize
+                    """, new { after, PageSize }, tx)).ToList();
+                if (page.Count == 0) break;
+                foreach (var item in page)
+                    await stories.PlaceAsync(item.Id, StoryFingerprint.Of(item.Title, item.Body, item.Date));
+                count += page.Count;
+                after = page[^1].Id;
+                ct.ThrowIfCancellationRequested();
+            }
+            await write.CommitAsync(ct);
+        }
+        await settings.SetAsync(VersionKey, Version, ct);
+        return count;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace Aggregator.Processing.Stories;
+
+/// <summary>What story clustering reads of an item: its phrase and term shingles, the numbers
+/// it states (years, dates, counts, ordinals: what tells one anniversary message from the
+/// next), and the keys under which the database's story index files it.</summary>
+public sealed record StoryFingerprint(HashSet<ulong> Phrases, HashSet<ulong> Terms, IReadOnlyList<string> Numbers, DateTime? Date, IReadOnlyList<long> Keys)
+{
+    public const int MaxNumbers = 48;
+
+    /// <summary>A body with fewer phrases than this is judged with its headline.</summary>
+    public const int ShortBody = 20;
+
+    /// <summary>The body is what copies share: every outlet rewrites the headline, while
+    /// different events often get the same formulaic one. The headline counts only when the
+    /// body is too short to judge.</summary>
+    /// <param name="date">When the source says it was published (else when first seen).</param>
+    public static StoryFingerprint Of(string title, string body, DateTime? date)
+    {
+        var text = TextNormalizer.ForComparison(body);
+        var tokens = Shingles.Tokens(text);
+        if (tokens.Count < ShortBody)
+        {
+            text = TextNormalizer.ForComparison(title) + "\n" + text;
+            tokens = Shingles.Tokens(text);
+        }
+        var phrases = Shingles.Phrases(tokens);
+        var numbers = NumbersIn(text);
+        return new StoryFingerprint(phrases, Shingles.Terms(tokens), numbers, date, StoryKeys.For(phrases, tokens, numbers));
+    }
+
+    /// <summary>Digit runs, with thousands separators dropped ("1,400" and "75 000" are "1400"
+    /// and "75000"), distinct, in order of appearance.</summary>
+    public static IReadOnlyList<string> NumbersIn(string text)
+    {
+        var found = new List<string>();
+        var i = 0;
+        while (i < text.Length && found.Count < MaxNumbers)
+        {
+            if (!char.IsAsciiDigit(text[i])) { i++; continue; }
+            var start = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+            var digits = new StringBuilder().Append(text, start, i - start);
+            if (i - start <= 3) // then groups of three: 1,400 / 75 000 / 12.345.678 / 75 , 000
+                while (Separator(text, i) is > 0 and var width && IsGroup(text, i + width))
+                {
+                    digits.Append(text, i + width, 3);
+                    i += width + 3;
+                }
+            var number = digits.ToString().TrimStart('0');
+            if (number.Length == 0) number = "0";
+            if (!found.Contains(number)) found.Add(number);
+        }
+        return found;
+    }
+
+    /// <summary>The width of a thousands separator at a position (one of , . ' or a space, with
+    /// spaces around it that copies add or drop), or 0.</summary>
+    private static int Separator(string text, int at)
+    {
+        var i = at;
+        if (i < text.Length && text[i] == ' ') i++;
+        if (i < text.Length && text[i] is ',' or '.' or '\'') i++;
+        if (i > at && i < text.Length && text[i] == ' ' && text[i - 1] != ' ') i++;
+        return i - at;
+    }
+
+    private static bool IsGroup(string text, int at) =>
+        at + 3 <= text.Length && char.IsAsciiDigit(text[at]) && char.IsAsciiDigit(text[at + 1]) && char.IsAsciiDigit(text[at + 2])
+        && (at + 3 == text.Length || !char.IsAsciiDigit(text[at + 3]));
+}

@@ -1,0 +1,16 @@
+-- Story clustering: copies of one story across outlets (new chrome, trims, rewrites, truncated
+-- summaries) are one story. An item joins the story of the earliest stored item it copies;
+-- story_id NULL means the item starts its own story. No foreign keys here: StoryIndex keeps
+-- both tables consistent when an item is edited or removed, and a key check on every insert
+-- would cost the cold cycle for nothing.
+ALTER TABLE items ADD COLUMN story_id INTEGER;
+CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+
+-- The story index: every item filed under its keys (Processing/Stories/StoryKeys: bands of a
+-- MinHash sketch, the lead, pairs of figures), so placing a new item looks up a few dozen keys
+-- instead of comparing it with every stored item.
+CREATE TABLE story_keys (
+    key     INTEGER NOT NULL,
+    item_id INTEGER NOT NULL,
+    PRIMARY KEY (key, item_id)
+) WITHOUT ROWID;

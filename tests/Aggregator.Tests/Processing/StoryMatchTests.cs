@@ -1,0 +1,50 @@
+using Aggregator.Evaluation;
+using Aggregator.Processing.Stories;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Processing;
+
+/// <summary>Story clustering against ../shared/tagging/neardup-dev.jsonl (labelled pairs), and the
+/// rules it rests on.</summary>
+public sealed class StoryMatchTests
+{
+    [Fact]
+    public void The_labelled_pairs_score_at_the_target_with_no_different_events_merged()
+    {
+        var path = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "tagging", "neardup-dev.jsonl"));
+        RequiredTool.Require(File.Exists(path), "../shared/tagging/neardup-dev.jsonl beside the repository");
+        var report = DedupEvaluation.Evaluate(LabelledPair.ReadAll(path));
+        Assert.True(report.SameLanguage.F1 >= 0.95, DedupEvaluation.Format(report));
+        Assert.Equal(0, report.FalseMergesOfDifferentEvents);
+    }
+
+    [Theory]
+    [InlineData("Exports rose to 1,400 units", "1400")]
+    [InlineData("a crowd of 75 000 people", "75000")]
+    [InlineData("a crowd of 75 , 000 people", "75000")]
+    [InlineData("Sept. 9, 2018", "9|2018")]
+    [InlineData("the 70th anniversary in 2018", "70|2018")]
+    public void Numbers_are_read_with_thousands_separators(string text, string expected)
+    {
+        Assert.Equal(expected.Split('|'), StoryFingerprint.NumbersIn(text));
+    }
+
+    [Fact]
+    public void Different_numbers_on_both_sides_are_different_events_however_alike_the_text()
+    {
+        var a = StoryFingerprint.Of("", "Xi sent a message to Kim on the 70th anniversary of the founding of the republic, state media said on Sunday.", null);
+        var b = StoryFingerprint.Of("", "Xi sent a message to Kim on the 75th anniversary of the founding of the republic, state media said on Sunday.", null);
+        var match = StoryMatch.Decide(a, b);
+        Assert.False(match.Same, match.Reason);
+        Assert.Contains("different numbers", match.Reason);
+    }
+
+    [Fact]
+    public void Copies_published_more_than_a_week_apart_are_different_events()
+    {
+        const string body = "The coast guard said about 300 Chinese fishing boats took shelter off the southwest coast as the typhoon approached on Monday.";
+        var day = new DateTime(2022, 9, 5, 0, 0, 0, DateTimeKind.Utc);
+        Assert.True(StoryMatch.Decide(StoryFingerprint.Of("", body, day), StoryFingerprint.Of("", body, day.AddDays(2))).Same);
+        Assert.False(StoryMatch.Decide(StoryFingerprint.Of("", body, day), StoryFingerprint.Of("", body, day.AddDays(30))).Same);
+    }
+}

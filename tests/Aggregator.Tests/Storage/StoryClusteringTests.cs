@@ -1,0 +1,78 @@
+using Aggregator.Ingestion;
+using Aggregator.Parsing;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>Copies of one story from different outlets are one entry with the others listed;
+/// the same formula about another event is not; the index lives in the database.</summary>
+public sealed class StoryClusteringTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Full = """
+        South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul.
+
+        The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing next year. Officials described the talks as candid and constructive.
+        """;
+
+    /// <summary>A feed summary: the opening paragraph only.</summary>
+    private const string Summary = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. …";
+
+    /// <summary>The same formula, another round: other numbers, other city.</summary>
+    private const string OtherRound = """
+        South Korea and China agreed on Tuesday to resume a maritime dialogue suspended since 2015, the foreign ministry said after talks between vice ministers in Busan.
+
+        The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing in 2017. Officials described the talks as candid and constructive.
+        """;
+
+    private static readonly DateTime Day = new(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc);
+
+    private static async Task<StoreOutcome> StoreAsync(TestServices app, string outlet, string title, string body, DateTime published)
+    {
+        var items = app.Get<ItemStore>();
+        var source = await items.EnsureSourceAsync("document", outlet + ".txt", outlet, Ct);
+        var article = new ParsedDocument { Title = title, Body = body.Trim(), Language = "en", Outlet = outlet, PublishedAt = published };
+        return await items.StoreAsync(IncomingItems.From(source, "", article, app.Get<TopicCatalog>(), "example.org,2025"), Ct);
+    }
+
+    [Fact]
+    public async Task Copies_collapse_into_one_story_and_the_index_survives_a_restart()
+    {
+        await using var app = await TestServices.StartAsync();
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, Day));
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Wire Feed", "S. Korea, China to restart sea dialogue", Summary, Day.AddHours(3)));
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Harbour News", "Seoul, Beijing resume maritime talks", OtherRound, Day.AddHours(5)));
+
+        var stories = await app.Get<ItemQueries>().NewestAsync(null, 10, Ct);
+        Assert.Equal(["Harbour News", "Seoul Daily"], stories.Select(s => s.Outlet).Order());
+        var first = stories.Single(s => s.Outlet == "Seoul Daily");
+        Assert.Equal(["Wire Feed"], first.AlsoReportedBy.Select(c => c.Name));
+        Assert.Empty(stories.Single(s => s.Outlet == "Harbour News").AlsoReportedBy);
+        Assert.Equal(3, (await app.Get<ItemQueries>().NewestAsync(null, 10, Ct, collapse: false)).Count);
+
+        await app.RestartAsync();
+        var rewrite = Full.Replace("agreed on Thursday to resume", "on Thursday agreed to restart").Replace("candid and constructive", "frank and useful");
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Northeast Times", "Maritime talks back on", rewrite, Day.AddDays(1)));
+        stories = await app.Get<ItemQueries>().NewestAsync(null, 10, Ct);
+        Assert.Equal(["Wire Feed", "Northeast Times"], stories.Single(s => s.Outlet == "Seoul Daily").AlsoReportedBy.Select(c => c.Name));
+        Assert.Equal(2, stories.Count);
+    }
+
+    [Fact]
+    public async Task A_story_is_listed_under_a_tag_when_any_copy_has_it_and_the_rebuild_finds_the_same_stories()
+    {
+        await using var app = await TestServices.StartAsync();
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, Day);
+        await StoreAsync(app, "Wire Feed", "Talks resume", Summary, Day.AddHours(3));
+        var before = await app.RowsAsync("SELECT id, coalesce(story_id, id) FROM items ORDER BY id");
+
+        Assert.Equal(2, await app.Get<StoryRebuilder>().RebuildAsync(Ct));
+        Assert.Equal(before, await app.RowsAsync("SELECT id, coalesce(story_id, id) FROM items ORDER BY id"));
+        Assert.Single(before.Select(r => r.Split('|')[1]).Distinct());
+        var tagged = await app.Get<ItemQueries>().NewestAsync("korea-china", 10, Ct);
+        Assert.Equal("Seoul Daily", Assert.Single(tagged).Outlet);
+    }
+}
