@@ -31,9 +31,18 @@ public static class DedupEvaluation
     public static Report Evaluate(IReadOnlyList<LabelledPair> pairs) =>
         new(pairs.Select(p => new Outcome(p, Place(Fingerprint(p.A), Fingerprint(p.B)))).ToList());
 
-    /// <summary>As the story index does it: only items sharing an index key are compared.</summary>
-    private static StoryMatch Place(StoryFingerprint a, StoryFingerprint b) =>
-        a.Keys.Intersect(b.Keys).Any() ? StoryMatch.Decide(a, b) : new StoryMatch(false, "no index key shared: never compared");
+    /// <summary>As the story index does it: only items sharing an index key, and then only those
+    /// worth comparing (published close enough, sketches agreeing), are compared.</summary>
+    private static StoryMatch Place(StoryFingerprint a, StoryFingerprint b)
+    {
+        var shared = a.Keys.Intersect(b.Keys).ToList();
+        if (shared.Count == 0) return new StoryMatch(false, "no index key shared: never compared");
+        // A side without a date (no dateline) is taken as published with the other: unknown is not far apart.
+        var now = DateTime.UtcNow;
+        if (!StoryMatch.WorthComparing(shared.Max(StoryKeys.KindOf), a.Sketch, a.Date ?? b.Date ?? now, b.Sketch, b.Date ?? a.Date ?? now))
+            return new StoryMatch(false, $"found through the index ({string.Join(", ", shared.Select(StoryKeys.KindOf).Distinct())}) but not worth comparing (dates or sketches apart)");
+        return StoryMatch.Decide(a, b);
+    }
 
     /// <summary>A side as a scraped page: headline line, then the page text.</summary>
     private static StoryFingerprint Fingerprint(PairSide side)

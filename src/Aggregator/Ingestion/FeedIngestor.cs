@@ -171,7 +171,7 @@ public sealed class FeedIngestor(
 
     /// <summary>A feed entry as an article: plain text from its HTML, its own identity (id, else
     /// link, else a hash of title and date), the language it is written in.</summary>
-    private static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed)
+    public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed)
     {
         var body = entry.Content ?? entry.Summary;
         var text = body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim();

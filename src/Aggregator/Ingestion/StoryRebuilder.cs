@@ -32,7 +32,7 @@ public sealed class StoryRebuilder(Database database, SettingsStore settings, IL
         await using (var write = await database.BeginWriteAsync(ct))
         {
             var (connection, tx) = (write.Connection, write.Transaction);
-            await connection.ExecuteAsync("DELETE FROM story_keys; UPDATE items SET story_id = NULL WHERE story_id IS NOT NULL;", transaction: tx);
+            await connection.ExecuteAsync("DELETE FROM story_keys; DELETE FROM story_members; UPDATE items SET story_id = NULL WHERE story_id IS NOT NULL;", transaction: tx);
             await using var stories = StoryIndex.Open(connection, tx);
             var after = 0L;
             while (true)
@@ -41,8 +41,8 @@ public sealed class StoryRebuilder(Database database, SettingsStore settings, IL
                     SELECT id, title, body, coalesce(published_at, first_seen_at) FROM items WHERE id > @after ORDER BY id LIMIT @PageSize
                     """, new { after, PageSize }, tx)).ToList();
                 if (page.Count == 0) break;
-                foreach (var item in page)
-                    await stories.PlaceAsync(item.Id, StoryFingerprint.Of(item.Title, item.Body, item.Date));
+                var placed = page.Select(i => new StoryIndex.NewItem(i.Id, StoryFingerprint.Of(i.Title, i.Body, i.Date), i.Date)).ToList();
+                await stories.PlaceAsync(placed);
                 count += page.Count;
                 after = page[^1].Id;
                 ct.ThrowIfCancellationRequested();

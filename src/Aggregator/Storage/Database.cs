@@ -40,7 +40,7 @@ public sealed class Database
         // Per connection: SQLite leaves foreign keys off unless asked.
         // A 64 MB page cache (the default is 2 MB) keeps a batch's index pages in memory
         // instead of spilling them to the WAL and reading them back; it is filled only as used.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
         return connection;
     }
 

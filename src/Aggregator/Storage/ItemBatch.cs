@@ -54,7 +54,7 @@ public static class ItemBatch
             VALUES (@i, @t, @c, @r, @e, @v)
             """, "i", "t", "c", "r", "e", "v");
 
-        await using var stories = StoryIndex.Open(connection, tx);
+        var placed = new List<StoryIndex.NewItem>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in fresh)
         {
@@ -66,7 +66,7 @@ public static class ItemBatch
             if (await insertItem.ExecuteScalarAsync() is long newId)
             {
                 id = newId;
-                await stories.PlaceAsync(id, item.Story);
+                placed.Add(new StoryIndex.NewItem(id, item.Story, item.PublishedAt ?? now));
                 outcomes[index] = StoreOutcome.Inserted;
                 foreach (var tag in item.Tags)
                 {
@@ -82,6 +82,11 @@ public static class ItemBatch
             }
             Prepared.Set(insertSighting, sourceId, item.EntryKey, id, item.ContentHash, item.Url, stamp);
             await insertSighting.ExecuteNonQueryAsync();
+        }
+        if (placed.Count > 0)
+        {
+            await using var stories = StoryIndex.Open(connection, tx);
+            await stories.PlaceAsync(placed);
         }
         return outcomes;
     }

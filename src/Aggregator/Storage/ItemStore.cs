@@ -70,10 +70,9 @@ public sealed class ItemStore(Database database, TimeProvider clock)
                                  outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now
                 WHERE id = @itemId
                 """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, itemId }, tx);
+            await StoryIndex.AddKeysAsync(connection, tx, itemId, item.Story);
             await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
             await InsertTagsAsync(connection, tx, itemId, item);
-            await using var stories = StoryIndex.Open(connection, tx);
-            await stories.AddKeysAsync(itemId, item.Story);
         }
         else
         {
@@ -101,7 +100,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         {
             await InsertTagsAsync(connection, tx, inserted, item);
             await using var stories = StoryIndex.Open(connection, tx);
-            await stories.PlaceAsync(inserted, item.Story);
+            await stories.PlaceAsync([new StoryIndex.NewItem(inserted, item.Story, item.PublishedAt ?? now)]);
             return (inserted, true);
         }
         return (await connection.ExecuteScalarAsync<long>("SELECT id FROM items WHERE content_hash = @ContentHash", new { item.ContentHash }, tx), false);

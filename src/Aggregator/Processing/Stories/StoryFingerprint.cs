@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Aggregator.Processing.Stories;
@@ -5,7 +6,9 @@ namespace Aggregator.Processing.Stories;
 /// <summary>What story clustering reads of an item: its phrase and term shingles, the numbers
 /// it states (years, dates, counts, ordinals: what tells one anniversary message from the
 /// next), and the keys under which the database's story index files it.</summary>
-public sealed record StoryFingerprint(HashSet<ulong> Phrases, HashSet<ulong> Terms, IReadOnlyList<string> Numbers, DateTime? Date, IReadOnlyList<long> Keys)
+/// <remarks>The <see cref="Sketch"/> (32 slots of the phrases' MinHash, 32 bits each) is stored
+/// with the item: it lets the index drop a chance candidate without reading its text.</remarks>
+public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyList<string> Numbers, DateTime? Date, uint[] Sketch, IReadOnlyList<long> Keys)
 {
     public const int MaxNumbers = 48;
 
@@ -27,8 +30,23 @@ public sealed record StoryFingerprint(HashSet<ulong> Phrases, HashSet<ulong> Ter
         }
         var phrases = Shingles.Phrases(tokens);
         var numbers = NumbersIn(text);
-        return new StoryFingerprint(phrases, Shingles.Terms(tokens), numbers, date, StoryKeys.For(phrases, tokens, numbers));
+        var sketch = MinHash.Sketch(phrases, StoryKeys.Slots).Select(v => (uint)(v ^ (v >> 32))).ToArray();
+        return new StoryFingerprint(Sorted(phrases), Sorted(Shingles.Terms(tokens)), numbers, date, sketch, StoryKeys.For(sketch, phrases.Count, tokens, numbers));
     }
+
+    /// <summary>Sets kept as sorted arrays: an eighth of a HashSet's memory while items wait to be
+    /// written, and overlap counted by one merge.</summary>
+    private static ulong[] Sorted(HashSet<ulong> set)
+    {
+        var array = set.ToArray();
+        Array.Sort(array);
+        return array;
+    }
+
+    /// <summary>The sketch as stored (little-endian 32-bit slots).</summary>
+    public byte[] SketchBytes() => MemoryMarshal.AsBytes(Sketch.AsSpan()).ToArray();
+
+    public static uint[] SketchFrom(byte[] stored) => MemoryMarshal.Cast<byte, uint>(stored).ToArray();
 
     /// <summary>Digit runs, with thousands separators dropped ("1,400" and "75 000" are "1400"
     /// and "75000"), distinct, in order of appearance.</summary>
