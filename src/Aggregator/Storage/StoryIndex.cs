@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Aggregator.Processing.Stories;
 using Dapper;
@@ -71,17 +72,26 @@ public sealed class StoryIndex : IAsyncDisposable
         var indexOf = new Dictionary<long, int>(items.Count);
         for (var n = 0; n < items.Count; n++) indexOf[items[n].Id] = n;
 
+        // Chance candidates (a band shared by luck) are the most rows: they are dropped here, on the
+        // sketch bytes as read, before any object is made for them.
         var stored = new Dictionary<long, Candidate>?[items.Count];
+        var sketch = new byte[StoryKeys.Slots * sizeof(uint)];
         Prepared.Set(findCandidates, json, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
         await using (var reader = await findCandidates.ExecuteReaderAsync())
             while (await reader.ReadAsync())
             {
-                // One row per shared key; a candidate is kept once, with the strongest kind it shares.
                 var (n, id, kind) = (indexOf[reader.GetInt64(0)], reader.GetInt64(1), (KeyKind)reader.GetInt64(4));
-                var found = stored[n] ??= [];
-                if (!found.TryGetValue(id, out var known))
-                    found[id] = new Candidate(id, null, StoryFingerprint.SketchFrom(reader.GetFieldValue<byte[]>(2)), ParseTime(reader.GetString(3)), kind);
-                else if (kind > known.Strongest) found[id] = known with { Strongest = kind };
+                if (stored[n] is { } known && known.TryGetValue(id, out var seen))
+                {
+                    if (kind > seen.Strongest) known[id] = seen with { Strongest = kind };
+                    continue;
+                }
+                var length = (int)reader.GetBytes(2, 0, sketch, 0, sketch.Length);
+                var slots = MemoryMarshal.Cast<byte, uint>(sketch.AsSpan(0, length));
+                if (kind == KeyKind.Band && !StoryMatch.SketchesAgree(items[n].Story.Sketch, slots)) continue;
+                var date = ParseTime(reader.GetString(3));
+                if (!StoryMatch.WorthComparing(kind, items[n].Story.Sketch, items[n].Date, slots, date)) continue;
+                (stored[n] ??= [])[id] = new Candidate(id, null, slots.ToArray(), date, kind);
             }
 
         var earlierByKey = new Dictionary<long, List<int>>();
@@ -89,12 +99,20 @@ public sealed class StoryIndex : IAsyncDisposable
         {
             var item = items[n];
             var candidates = stored[n] is { } found ? found.Values.OrderByDescending(c => c.Id).Take(MaxCandidates).ToList() : [];
-            foreach (var earlier in item.Story.Keys.SelectMany(k => earlierByKey.GetValueOrDefault(k) ?? []).Distinct())
-                candidates.Add(new Candidate(items[earlier].Id, stories[earlier] ?? items[earlier].Id, items[earlier].Story.Sketch, items[earlier].Date,
-                    item.Story.Keys.Intersect(items[earlier].Story.Keys).Max(StoryKeys.KindOf)));
-            foreach (var candidate in candidates.OrderBy(c => c.Id)) // the earliest copy gives the story
+            var earlier = new List<int>();
+            foreach (var key in item.Story.Keys)
+                if (earlierByKey.TryGetValue(key, out var sharing))
+                    foreach (var e in sharing)
+                        if (!earlier.Contains(e)) earlier.Add(e);
+            foreach (var e in earlier)
             {
-                if (!StoryMatch.WorthComparing(candidate.Strongest, item.Story.Sketch, item.Date, candidate.Sketch, candidate.Date)) continue;
+                var kind = item.Story.Keys.Intersect(items[e].Story.Keys).Max(StoryKeys.KindOf);
+                if (StoryMatch.WorthComparing(kind, item.Story.Sketch, item.Date, items[e].Story.Sketch, items[e].Date))
+                    candidates.Add(new Candidate(items[e].Id, stories[e] ?? items[e].Id, items[e].Story.Sketch, items[e].Date, kind));
+            }
+            if (candidates.Count > 1) candidates.Sort((a, b) => a.Id.CompareTo(b.Id));
+            foreach (var candidate in candidates) // the earliest copy gives the story
+            {
                 var other = candidate.Id >= items[0].Id
                     ? items.First(i => i.Id == candidate.Id).Story
                     : await StoredFingerprintAsync(candidate.Id);

@@ -2,7 +2,7 @@ using Aggregator.Tests.TestSupport;
 
 namespace Aggregator.Tests.Cli;
 
-/// <summary>`aggregator tag` and `aggregator eval tagging`, run as users run them.</summary>
+/// <summary>`aggregator tag`, `aggregator eval tagging` and `aggregator eval dedup`, run as users run them.</summary>
 public sealed class TagAndEvalCliTests
 {
     [Fact]
@@ -47,5 +47,33 @@ public sealed class TagAndEvalCliTests
         Assert.Matches(@"rok-china\s+P \d\.\d{3}", result.Stdout);
         Assert.Matches(@"zh-Hant\s+P \d\.\d{3}", result.Stdout);
         Assert.Matches(@"wrong: \d+", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Eval_dedup_prints_scores_per_kind_and_the_pairs_it_got_wrong()
+    {
+        var set = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "tagging", "neardup-dev.jsonl"));
+        RequiredTool.Require(File.Exists(set), "../shared/tagging/neardup-dev.jsonl beside the repository");
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "eval", "dedup", set);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"same-language kinds\s+P \d\.\d{3}\s+R \d\.\d{3}\s+F1 \d\.\d{3}", result.Stdout);
+        Assert.Matches(@"translation \(cross-language\)\s+P", result.Stdout);
+        Assert.Matches(@"same-topic-different-event\s+P \d\.\d{3}", result.Stdout);
+        Assert.Contains("different events merged: 0", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"wrong: \d+", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Eval_dedup_names_the_file_and_line_of_a_broken_pair()
+    {
+        using var temp = new TempFolder();
+        var file = Path.Combine(temp.Path, "pairs.jsonl");
+        await File.WriteAllTextAsync(file, """
+            {"id": "x-1", "a": {"title": "A", "body": "one"}, "b": {"title": "B", "body": "two"}, "same_story": false, "kind": "exact"}
+            {"id": "x-2", "a": {"title": "A"}, "same_story": true}
+            """, TestContext.Current.CancellationToken);
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "eval", "dedup", file);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("pairs.jsonl:2:", result.Stderr, StringComparison.Ordinal);
     }
 }

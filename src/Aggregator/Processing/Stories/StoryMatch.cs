@@ -35,13 +35,17 @@ public sealed record StoryMatch(bool Same, string Reason)
     /// <summary>Whether an item found through the index is worth reading and comparing: it was
     /// published within <see cref="MaxApart"/>, and shares a lead or figures key, or its sketch
     /// agrees in enough slots.</summary>
-    public static bool WorthComparing(KeyKind strongest, uint[] newSketch, DateTime newDate, uint[] storedSketch, DateTime storedDate)
+    public static bool WorthComparing(KeyKind strongest, ReadOnlySpan<uint> newSketch, DateTime newDate, ReadOnlySpan<uint> storedSketch, DateTime storedDate)
     {
         if ((newDate - storedDate).Duration() > MaxApart) return false;
-        if (strongest != KeyKind.Band) return true;
+        return strongest != KeyKind.Band || SketchesAgree(newSketch, storedSketch);
+    }
+
+    public static bool SketchesAgree(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    {
         var agree = 0;
-        for (var i = 0; i < newSketch.Length && i < storedSketch.Length; i++)
-            if (newSketch[i] == storedSketch[i]) agree++;
+        for (var i = 0; i < a.Length && i < b.Length; i++)
+            if (a[i] == b[i]) agree++;
         return agree >= MinAgreeingSlots;
     }
 
