@@ -12,7 +12,9 @@ public static class IncomingItems
 {
     public static IncomingItem From(long sourceId, string entryKey, ParsedDocument article, TopicCatalog topics, string idAuthority)
     {
-        var hash = ContentHash.Of(article.Title, article.Body);
+        // The comparison form serves both the content hash and the story fingerprint.
+        var (title, body) = (TextNormalizer.ForComparison(article.Title), TextNormalizer.ForComparison(article.Body));
+        var hash = ContentHash.OfComparable(title, body);
         return new IncomingItem
         {
             SourceId = sourceId,
@@ -28,7 +30,7 @@ public static class IncomingItems
             PublishedAt = article.PublishedAt,
             Tags = Tagger.Tag(topics.Topics, article.Title, article.Body),
             RulesVersion = topics.Version,
-            Story = StoryFingerprint.Of(article.Title, article.Body, article.PublishedAt ?? DateTime.UtcNow),
+            Story = StoryFingerprint.OfComparable(title, body, article.PublishedAt ?? DateTime.UtcNow),
         };
     }
 }

@@ -7,9 +7,11 @@ namespace Aggregator.Processing;
 /// whoever carries it. The database keeps one item per hash.</summary>
 public static class ContentHash
 {
-    public static string Of(string title, string body)
-    {
-        var text = TextNormalizer.ForComparison(title) + "\n" + TextNormalizer.ForComparison(body);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    public static string Of(string title, string body) =>
+        OfComparable(TextNormalizer.ForComparison(title), TextNormalizer.ForComparison(body));
+
+    /// <param name="title">The title in comparison form (TextNormalizer.ForComparison).</param>
+    /// <param name="body">The body in comparison form.</param>
+    public static string OfComparable(string title, string body) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "\n" + body)));
 }

@@ -19,13 +19,17 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     /// different events often get the same formulaic one. The headline counts only when the
     /// body is too short to judge.</summary>
     /// <param name="date">When the source says it was published (else when first seen).</param>
-    public static StoryFingerprint Of(string title, string body, DateTime? date)
+    public static StoryFingerprint Of(string title, string body, DateTime? date) =>
+        OfComparable(TextNormalizer.ForComparison(title), TextNormalizer.ForComparison(body), date);
+
+    /// <summary>From title and body already in comparison form (ingestion has them from the content hash).</summary>
+    public static StoryFingerprint OfComparable(string title, string body, DateTime? date)
     {
-        var text = TextNormalizer.ForComparison(body);
+        var text = body;
         var tokens = Shingles.Tokens(text);
         if (tokens.Count < ShortBody)
         {
-            text = TextNormalizer.ForComparison(title) + "\n" + text;
+            text = title + "\n" + text;
             tokens = Shingles.Tokens(text);
         }
         var phrases = Shingles.Phrases(tokens);
