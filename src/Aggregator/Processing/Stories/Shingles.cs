@@ -7,7 +7,7 @@ namespace Aggregator.Processing.Stories;
 /// word in scripts written with spaces, a single character in Han, Kana and Hangul (which do not
 /// separate words, or attach particles to them).
 /// <list type="bullet">
-/// <item><see cref="Phrases"/>: three consecutive tokens. Copies share most of them (new page
+/// <item><see cref="Phrases"/>: three consecutive words, five CJK characters. Copies share most of them (new page
 /// chrome, a trimmed paragraph, a truncated summary); a rewrite shares few.</item>
 /// <item><see cref="Terms"/>: single content words (four letters or more) and CJK character
 /// pairs. A clumsy machine-translation round trip or a syndicated rewording keeps most of the
@@ -15,12 +15,20 @@ namespace Aggregator.Processing.Stories;
 /// </list></summary>
 public static class Shingles
 {
+    /// <summary>Three words make a phrase; in CJK a token is one character, and three characters
+    /// are barely more than a word (most Chinese words have two), so common ones (外交部, 关系的)
+    /// recur across unrelated articles. A CJK phrase is five characters, about as specific.</summary>
+    public const int WordsPerPhrase = 3, CharactersPerPhrase = 5;
+
     public static HashSet<ulong> Phrases(IReadOnlyList<Token> tokens)
     {
         var phrases = new HashSet<ulong>();
-        if (tokens.Count is > 0 and < 3) phrases.Add(Combine(tokens, 0, tokens.Count));
-        for (var i = 0; i + 3 <= tokens.Count; i++)
-            phrases.Add(Combine(tokens, i, 3));
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var n = tokens[i].Cjk ? CharactersPerPhrase : WordsPerPhrase;
+            if (i + n <= tokens.Count) phrases.Add(Combine(tokens, i, n));
+            else if (i == 0) phrases.Add(Combine(tokens, 0, tokens.Count)); // a text shorter than one phrase
+        }
         return phrases;
     }
 
