@@ -11,7 +11,10 @@ namespace Aggregator.Storage;
 /// content before is an edit, which ItemStore.UpdateInAsync handles.</summary>
 public static class ItemBatch
 {
-    public static async Task<IReadOnlyList<StoreOutcome>> StoreInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, DateTime now)
+    /// <param name="placeLater">When given, the new items are added to it for the caller to place
+    /// in stories once for many feeds (StoryIndex.PlaceAsync); otherwise they are placed here.</param>
+    public static async Task<IReadOnlyList<StoreOutcome>> StoreInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, DateTime now,
+        List<StoryIndex.NewItem>? placeLater = null)
     {
         var outcomes = new StoreOutcome[items.Count];
         if (items.Count == 0) return outcomes;
@@ -54,7 +57,7 @@ public static class ItemBatch
             VALUES (@i, @t, @c, @r, @e, @v)
             """, "i", "t", "c", "r", "e", "v");
 
-        var placed = new List<StoryIndex.NewItem>();
+        var placed = placeLater ?? [];
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in fresh)
         {
@@ -83,7 +86,7 @@ public static class ItemBatch
             Prepared.Set(insertSighting, sourceId, item.EntryKey, id, item.ContentHash, item.Url, stamp);
             await insertSighting.ExecuteNonQueryAsync();
         }
-        if (placed.Count > 0)
+        if (placeLater is null && placed.Count > 0)
         {
             await using var stories = StoryIndex.Open(connection, tx);
             await stories.PlaceAsync(placed);

@@ -113,8 +113,8 @@ public sealed class StoryIndex : IAsyncDisposable
             if (candidates.Count > 1) candidates.Sort((a, b) => a.Id.CompareTo(b.Id));
             foreach (var candidate in candidates) // the earliest copy gives the story
             {
-                var other = candidate.Id >= items[0].Id
-                    ? items.First(i => i.Id == candidate.Id).Story
+                var other = indexOf.TryGetValue(candidate.Id, out var inBatch)
+                    ? items[inBatch].Story
                     : await StoredFingerprintAsync(candidate.Id);
                 if (other is null) continue;
                 Compared++;
