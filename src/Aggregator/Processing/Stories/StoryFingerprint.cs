@@ -33,7 +33,9 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
             tokens = Shingles.Tokens(text);
         }
         var phrases = Shingles.Phrases(tokens);
-        var numbers = NumbersIn(text);
+        // The headline's numbers count even when its words do not: "70th" against "75th" in two
+        // otherwise alike headlines is the whole difference between two anniversaries.
+        var numbers = NumbersIn(text).Concat(NumbersIn(title)).Distinct().Take(MaxNumbers).ToList();
         var sketch = MinHash.Sketch(phrases, StoryKeys.Slots).Select(v => (uint)(v ^ (v >> 32))).ToArray();
         return new StoryFingerprint(Sorted(phrases), Sorted(Shingles.Terms(tokens)), numbers, date, sketch, StoryKeys.For(sketch, phrases.Count, tokens, numbers));
     }
@@ -52,14 +54,24 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
 
     public static uint[] SketchFrom(byte[] stored) => MemoryMarshal.Cast<byte, uint>(stored).ToArray();
 
+    /// <summary>English ordinal words, the commonest way a formula story tells its round apart
+    /// ("first summit", "second summit"); kept as "1st"…, apart from digits.</summary>
+    private static readonly string[] Ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"];
+
     /// <summary>Digit runs, with thousands separators dropped ("1,400" and "75 000" are "1400"
-    /// and "75000"), distinct, in order of appearance.</summary>
+    /// and "75000"), and English ordinal words, distinct, in order of appearance.</summary>
     public static IReadOnlyList<string> NumbersIn(string text)
     {
         var found = new List<string>();
         var i = 0;
         while (i < text.Length && found.Count < MaxNumbers)
         {
+            if (char.IsAsciiLetterLower(text[i]) && (i == 0 || !char.IsLetter(text[i - 1])) && OrdinalAt(text, i) is var (ordinal, length))
+            {
+                if (!found.Contains(ordinal)) found.Add(ordinal);
+                i += length;
+                continue;
+            }
             if (!char.IsAsciiDigit(text[i])) { i++; continue; }
             var start = i;
             while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
@@ -86,6 +98,17 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         if (i < text.Length && text[i] is ',' or '.' or '\'') i++;
         if (i > at && i < text.Length && text[i] == ' ' && text[i - 1] != ' ') i++;
         return i - at;
+    }
+
+    private static (string Ordinal, int Length)? OrdinalAt(string text, int at)
+    {
+        for (var n = 0; n < Ordinals.Length; n++)
+        {
+            var word = Ordinals[n];
+            if (string.CompareOrdinal(text, at, word, 0, word.Length) == 0 && (at + word.Length == text.Length || !char.IsLetter(text[at + word.Length])))
+                return ((n + 1) + (n is 0 ? "st" : n is 1 ? "nd" : n is 2 ? "rd" : "th"), word.Length);
+        }
+        return null;
     }
 
     private static bool IsGroup(string text, int at) =>
