@@ -75,7 +75,7 @@ public sealed class StoryIndex : IAsyncDisposable
         // Chance candidates (a band shared by luck) are the most rows: they are dropped here, on the
         // sketch bytes as read, before any object is made for them.
         var stored = new Dictionary<long, Candidate>?[items.Count];
-        var sketch = new byte[StoryKeys.Slots * sizeof(uint)];
+        var sketch = new byte[2 * StoryKeys.Slots * sizeof(uint)];
         Prepared.Set(findCandidates, json, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
         await using (var reader = await findCandidates.ExecuteReaderAsync())
             while (await reader.ReadAsync())
@@ -88,7 +88,7 @@ public sealed class StoryIndex : IAsyncDisposable
                 }
                 var length = (int)reader.GetBytes(2, 0, sketch, 0, sketch.Length);
                 var slots = MemoryMarshal.Cast<byte, uint>(sketch.AsSpan(0, length));
-                if (kind == KeyKind.Band && !StoryMatch.SketchesAgree(items[n].Story.Sketch, slots)) continue;
+                if (!StoryMatch.SketchesAgree(kind, items[n].Story.Sketch, slots)) continue;
                 var date = ParseTime(reader.GetString(3));
                 if (!StoryMatch.WorthComparing(kind, items[n].Story.Sketch, items[n].Date, slots, date)) continue;
                 (stored[n] ??= [])[id] = new Candidate(id, null, slots.ToArray(), date, kind);

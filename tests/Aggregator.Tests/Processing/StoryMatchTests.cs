@@ -51,6 +51,17 @@ public sealed class StoryMatchTests
     }
 
     [Fact]
+    public void Only_specific_figures_make_index_keys()
+    {
+        // Years, single digits and ordinal words are in nearly every story: keys made of them
+        // would be shared by thousands of items.
+        var common = StoryFingerprint.Of("", "In 2025 the second round of 3 talks began on the 1st day, officials said on Monday.", null);
+        Assert.DoesNotContain(common.Keys, k => StoryKeys.KindOf(k) == KeyKind.Figures);
+        var specific = StoryFingerprint.Of("", "The 120-tonne trawler was fishing about 80 kilometres southwest of the island in 2019.", null);
+        Assert.Single(specific.Keys, k => StoryKeys.KindOf(k) == KeyKind.Figures);
+    }
+
+    [Fact]
     public void Copies_published_more_than_a_week_apart_are_different_events()
     {
         const string body = "The coast guard said about 300 Chinese fishing boats took shelter off the southwest coast as the typhoon approached on Monday.";

@@ -6,7 +6,8 @@ namespace Aggregator.Processing.Stories;
 /// <summary>What story clustering reads of an item: its phrase and term shingles, the numbers
 /// it states (years, dates, counts, ordinals: what tells one anniversary message from the
 /// next), and the keys under which the database's story index files it.</summary>
-/// <remarks>The <see cref="Sketch"/> (32 slots of the phrases' MinHash, 32 bits each) is stored
+/// <remarks>The <see cref="Sketch"/> (32 slots of the phrases' MinHash, then 32 of the terms',
+/// 32 bits each) is stored
 /// with the item: it lets the index drop a chance candidate without reading its text.</remarks>
 public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyList<string> Numbers, DateTime? Date, uint[] Sketch, IReadOnlyList<long> Keys)
 {
@@ -36,8 +37,9 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         // The headline's numbers count even when its words do not: "70th" against "75th" in two
         // otherwise alike headlines is the whole difference between two anniversaries.
         var numbers = NumbersIn(text).Concat(NumbersIn(title)).Distinct().Take(MaxNumbers).ToList();
-        var sketch = MinHash.Sketch(phrases, StoryKeys.Slots).Select(v => (uint)(v ^ (v >> 32))).ToArray();
-        return new StoryFingerprint(Sorted(phrases), Sorted(Shingles.Terms(tokens)), numbers, date, sketch, StoryKeys.For(sketch, phrases.Count, tokens, numbers));
+        var terms = Shingles.Terms(tokens);
+        var sketch = MinHash.Sketch(phrases, StoryKeys.Slots).Concat(MinHash.Sketch(terms, StoryKeys.Slots)).Select(v => (uint)(v ^ (v >> 32))).ToArray();
+        return new StoryFingerprint(Sorted(phrases), Sorted(terms), numbers, date, sketch, StoryKeys.For(sketch, phrases.Count, tokens, numbers));
     }
 
     /// <summary>Sets kept as sorted arrays: an eighth of a HashSet's memory while items wait to be

@@ -11,8 +11,9 @@ namespace Aggregator.Processing.Stories;
 /// (<see cref="StoryMatch.WorthComparing"/>) before any text is read.</item>
 /// <item><see cref="KeyKind.Lead"/>: the first twelve tokens, which a truncated feed summary and an
 /// updated version keep.</item>
-/// <item><see cref="KeyKind.Figures"/>: each pair of the first four numbers the text states: a
-/// machine-translation round trip breaks most phrases but keeps its dates and figures.</item>
+/// <item><see cref="KeyKind.Figures"/>: each pair of the first four figures the text states (two
+/// digits or more, years left out): a machine-translation round trip breaks most phrases but
+/// keeps its figures.</item>
 /// </list>
 /// A key is 32 bits; its two low bits say its kind.</summary>
 public static class StoryKeys
@@ -44,12 +45,18 @@ public static class StoryKeys
             for (var i = 0; i < LeadTokens; i++) h = Hashing.Mix(h ^ tokens[i].Hash);
             keys.Add(Key(h, KeyKind.Lead));
         }
-        var figures = numbers.Take(MaxFigures).Order(StringComparer.Ordinal).ToList();
+        var figures = numbers.Where(IsFigure).Take(MaxFigures).Order(StringComparer.Ordinal).ToList();
         for (var i = 0; i < figures.Count; i++)
             for (var j = i + 1; j < figures.Count; j++)
                 keys.Add(Key(Hashing.Mix(Hashing.Mix(0x4E554D53UL ^ Hashing.Of(figures[i])) ^ Hashing.Of(figures[j])), KeyKind.Figures));
         return keys.Distinct().ToList();
     }
+
+    /// <summary>A number specific enough to find a story by: two digits or more, not a year (every
+    /// story of a year states it) and not an ordinal word. Common ones would make keys that
+    /// thousands of items share.</summary>
+    private static bool IsFigure(string n) =>
+        n.Length >= 2 && n.All(char.IsAsciiDigit) && !(n.Length == 4 && n[0] is '1' or '2' && int.Parse(n) is >= 1900 and <= 2100);
 
     /// <summary>32 bits (a smaller index: SQLite stores small integers in fewer bytes; a chance
     /// collision only adds a candidate the sketch then drops), the two low bits carrying the kind.</summary>

@@ -11,7 +11,7 @@ CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
 CREATE TABLE story_members (
     item_id   INTEGER PRIMARY KEY,
     published TEXT NOT NULL,   -- published_at, else first_seen_at: copies appear within days
-    sketch    BLOB NOT NULL    -- 32 MinHash slots of the phrases (Processing/Stories/StoryFingerprint)
+    sketch    BLOB NOT NULL    -- 32 MinHash slots of the phrases, 32 of the terms (Processing/Stories/StoryFingerprint)
 );
 
 -- The story index: every item filed under its keys (Processing/Stories/StoryKeys: bands of the
