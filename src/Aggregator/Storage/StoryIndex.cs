@@ -62,9 +62,9 @@ public sealed class StoryIndex : IAsyncDisposable
     {
         var stories = new long?[items.Count];
         if (items.Count == 0) return stories;
-        // In key order: the index takes sorted inserts with far fewer page moves than random ones.
         if (items.Any(i => i.Id is <= 0 or > int.MaxValue))
             throw new ArgumentOutOfRangeException(nameof(items), "item ids must fit in 31 bits");
+        // In key order: the index takes sorted inserts with far fewer page moves than random ones.
         var probes = new StringBuilder("[");
         foreach (var probe in items.SelectMany(item => item.Story.Keys.Select(key => (key << 31) | item.Id)).Order())
             probes.Append(probes.Length > 1 ? "," : "").Append(probe);
@@ -99,12 +99,11 @@ public sealed class StoryIndex : IAsyncDisposable
         {
             var item = items[n];
             var candidates = stored[n] is { } found ? found.Values.OrderByDescending(c => c.Id).Take(MaxCandidates).ToList() : [];
-            var earlier = new List<int>();
+            var earlier = new HashSet<int>();
             foreach (var key in item.Story.Keys)
                 if (earlierByKey.TryGetValue(key, out var sharing))
-                    foreach (var e in sharing)
-                        if (!earlier.Contains(e)) earlier.Add(e);
-            foreach (var e in earlier)
+                    earlier.UnionWith(sharing.TakeLast(MaxCandidates));
+            foreach (var e in earlier.OrderDescending().Take(MaxCandidates))
             {
                 var kind = item.Story.Keys.Intersect(items[e].Story.Keys).Max(StoryKeys.KindOf);
                 if (StoryMatch.WorthComparing(kind, item.Story.Sketch, item.Date, items[e].Story.Sketch, items[e].Date))
