@@ -76,7 +76,7 @@ public static class StoriesBenchmark
                 await using var stories = StoryIndex.Open(write.Connection, write.Transaction);
                 var time = Stopwatch.StartNew();
                 for (var p = 0; p < Probes; p++)
-                    await stories.PlaceAsync([new StoryIndex.NewItem(10_000_000 + p, fingerprints[size + p], fingerprints[size + p].Date ?? DateTime.UtcNow)]);
+                    await stories.PlaceAsync([new StoryIndex.NewItem(10_000_000 + p, fingerprints[size + p])]);
                 indexMicros = time.Elapsed.TotalMicroseconds / Probes;
                 compared = (double)stories.Compared / Probes;
             }
@@ -85,7 +85,7 @@ public static class StoriesBenchmark
                 await using var stories = StoryIndex.Open(write.Connection, write.Transaction);
                 var time = Stopwatch.StartNew();
                 for (var p = 0; p < Probes; p += 50)
-                    await stories.PlaceAsync(Enumerable.Range(p, 50).Select(q => new StoryIndex.NewItem(10_000_000 + q, fingerprints[size + q], fingerprints[size + q].Date ?? DateTime.UtcNow)).ToList());
+                    await stories.PlaceAsync(Enumerable.Range(p, 50).Select(q => new StoryIndex.NewItem(10_000_000 + q, fingerprints[size + q])).ToList());
                 batchMicros = time.Elapsed.TotalMicroseconds / Probes;
             }
 

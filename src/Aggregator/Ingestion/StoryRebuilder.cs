@@ -41,7 +41,7 @@ public sealed class StoryRebuilder(Database database, SettingsStore settings, IL
                     SELECT id, title, body, coalesce(published_at, first_seen_at) FROM items WHERE id > @after ORDER BY id LIMIT @PageSize
                     """, new { after, PageSize }, tx)).ToList();
                 if (page.Count == 0) break;
-                var placed = page.Select(i => new StoryIndex.NewItem(i.Id, StoryFingerprint.Of(i.Title, i.Body, i.Date), i.Date)).ToList();
+                var placed = page.Select(i => new StoryIndex.NewItem(i.Id, StoryFingerprint.Of(i.Title, i.Body, i.Date))).ToList();
                 await stories.PlaceAsync(placed);
                 count += page.Count;
                 after = page[^1].Id;

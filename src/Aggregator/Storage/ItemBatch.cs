@@ -69,7 +69,7 @@ public static class ItemBatch
             if (await insertItem.ExecuteScalarAsync() is long newId)
             {
                 id = newId;
-                placed.Add(new StoryIndex.NewItem(id, item.Story, item.PublishedAt ?? now));
+                placed.Add(new StoryIndex.NewItem(id, item.Story));
                 outcomes[index] = StoreOutcome.Inserted;
                 foreach (var tag in item.Tags)
                 {

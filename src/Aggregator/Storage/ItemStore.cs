@@ -100,7 +100,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         {
             await InsertTagsAsync(connection, tx, inserted, item);
             await using var stories = StoryIndex.Open(connection, tx);
-            await stories.PlaceAsync([new StoryIndex.NewItem(inserted, item.Story, item.PublishedAt ?? now)]);
+            await stories.PlaceAsync([new StoryIndex.NewItem(inserted, item.Story)]);
             return (inserted, true);
         }
         return (await connection.ExecuteScalarAsync<long>("SELECT id FROM items WHERE content_hash = @ContentHash", new { item.ContentHash }, tx), false);

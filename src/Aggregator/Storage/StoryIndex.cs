@@ -50,7 +50,11 @@ public sealed class StoryIndex : IAsyncDisposable
         Prepared.Command(connection, tx, "INSERT OR REPLACE INTO story_members (item_id, published, sketch) VALUES (@i, @p, @s)", "i", "p", "s"),
         Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
 
-    public sealed record NewItem(long Id, StoryFingerprint Story, DateTime Date);
+    /// <summary>A stored item to place; its date is its fingerprint's (published, else first seen).</summary>
+    public sealed record NewItem(long Id, StoryFingerprint Story)
+    {
+        public DateTime Date => Story.Date ?? DateTime.UtcNow;
+    }
 
     /// <summary>Story null: a stored item, whose story is read only when it matches.</summary>
     private sealed record Candidate(long Id, long? Story, uint[] Sketch, DateTime Date, KeyKind Strongest);
@@ -88,9 +92,10 @@ public sealed class StoryIndex : IAsyncDisposable
                 }
                 var length = (int)reader.GetBytes(2, 0, sketch, 0, sketch.Length);
                 var slots = MemoryMarshal.Cast<byte, uint>(sketch.AsSpan(0, length));
+                // WorthComparing in two steps: the sketches first, the date only for those that agree.
                 if (!StoryMatch.SketchesAgree(kind, items[n].Story.Sketch, slots)) continue;
                 var date = ParseTime(reader.GetString(3));
-                if (!StoryMatch.WorthComparing(kind, items[n].Story.Sketch, items[n].Date, slots, date)) continue;
+                if ((items[n].Date - date).Duration() > StoryMatch.MaxApart) continue;
                 (stored[n] ??= [])[id] = new Candidate(id, null, slots.ToArray(), date, kind);
             }
 

@@ -7,13 +7,13 @@ namespace Aggregator.Processing.Stories;
 /// it states (years, dates, counts, ordinals: what tells one anniversary message from the
 /// next), and the keys under which the database's story index files it.</summary>
 /// <remarks>The <see cref="Sketch"/> (32 slots of the phrases' MinHash, then 32 of the terms',
-/// 32 bits each) is stored
-/// with the item: it lets the index drop a chance candidate without reading its text.</remarks>
+/// 32 bits each) is stored with the item: it lets the index drop a chance candidate without
+/// reading its text.</remarks>
 public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyList<string> Numbers, DateTime? Date, uint[] Sketch, IReadOnlyList<long> Keys)
 {
     public const int MaxNumbers = 48;
 
-    /// <summary>A body with fewer phrases than this is judged with its headline.</summary>
+    /// <summary>A body of fewer tokens than this is judged with its headline.</summary>
     public const int ShortBody = 20;
 
     /// <summary>The body is what copies share: every outlet rewrites the headline, while
