@@ -56,6 +56,9 @@ public static class AppServices
         services.AddSingleton<StoryRebuilder>();
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<FeedIngestor>();
+        services.AddSingleton<Publishing.RenderCache>();
+        services.AddSingleton<Publishing.FeedRenderer>();
+        services.AddSingleton<Publishing.PageRenderer>();
         FeedFetcher.Configure(services, configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());
         return services;
     }

@@ -55,6 +55,7 @@ public static class ServeCommand
         }
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapFeeds();
+        app.MapPages();
         await app.RunAsync(ct);
         return 0;
     }

@@ -79,5 +79,16 @@ public sealed class PublishingOptions
     /// <summary>RFC 4151 tag URI authority and date, e.g. "example.org,2026".</summary>
     public string IdAuthority { get; set; } = "aggregator.localhost,2026";
 
+    /// <summary>Entries per feed page (RFC 5005 paging links lead to the rest).</summary>
     public int PageSize { get; set; } = 50;
+
+    /// <summary>Cache-Control max-age of feeds and pages: how long readers and proxies may reuse one.</summary>
+    public int MaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>A WebSub hub (https://www.w3.org/TR/websub/): advertised with rel="hub" in every
+    /// feed and notified when new items land. Needs BaseUrl, so the hub can fetch the feeds.</summary>
+    public string? HubUrl { get; set; }
+
+    /// <summary>Memory the rendered feeds and pages may hold (identity and compressed).</summary>
+    public int CacheMegabytes { get; set; } = 64;
 }

@@ -50,6 +50,14 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
         if (!string.IsNullOrEmpty(o.Publishing.BaseUrl) && !Uri.TryCreate(o.Publishing.BaseUrl, UriKind.Absolute, out _))
             problems.Add($"{p}:Publishing:BaseUrl must be an absolute URL (was \"{o.Publishing.BaseUrl}\").");
         // RFC 4151: taggingEntity = authorityName "," date
+        if (!string.IsNullOrEmpty(o.Publishing.HubUrl) && !(Uri.TryCreate(o.Publishing.HubUrl, UriKind.Absolute, out var hub) && hub.Scheme is "http" or "https"))
+            problems.Add($"{p}:Publishing:HubUrl must be an absolute http(s) URL (was \"{o.Publishing.HubUrl}\").");
+        if (!string.IsNullOrEmpty(o.Publishing.HubUrl) && string.IsNullOrEmpty(o.Publishing.BaseUrl))
+            problems.Add($"{p}:Publishing:HubUrl needs {p}:Publishing:BaseUrl: the hub fetches the feeds at their public address.");
+        if (o.Publishing.MaxAgeSeconds is < 0 or > 86400)
+            problems.Add($"{p}:Publishing:MaxAgeSeconds must be between 0 and 86400 (was {o.Publishing.MaxAgeSeconds}).");
+        if (o.Publishing.CacheMegabytes is < 1 or > 4096)
+            problems.Add($"{p}:Publishing:CacheMegabytes must be between 1 and 4096 (was {o.Publishing.CacheMegabytes}).");
         if (!System.Text.RegularExpressions.Regex.IsMatch(o.Publishing.IdAuthority, @"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$"))
             problems.Add($"{p}:Publishing:IdAuthority must be \"domain,YYYY[-MM[-DD]]\" as RFC 4151 requires (was \"{o.Publishing.IdAuthority}\").");
         return problems;

@@ -191,6 +191,7 @@ public sealed class FeedIngestor(
             Outlet = feed.Title?.Plain,
             Author = entry.Author,
             Url = entry.Link,
+            ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
         });
     }
 

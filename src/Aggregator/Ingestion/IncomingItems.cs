@@ -27,6 +27,7 @@ public static class IncomingItems
             Url = article.Url,
             Outlet = article.Outlet,
             Author = article.Author,
+            ContentHtml = article.ContentHtml,
             PublishedAt = article.PublishedAt,
             Tags = Tagger.Tag(topics.Topics, article.Title, article.Body),
             RulesVersion = topics.Version,

@@ -11,4 +11,6 @@ public sealed record ParsedDocument
     public string? Outlet { get; init; }
     public string? Author { get; init; }
     public string? Url { get; init; }
+    /// <summary>The entry's own HTML (feeds), published after sanitizing; null when the body is the content.</summary>
+    public string? ContentHtml { get; init; }
 }

@@ -4,35 +4,23 @@ using Microsoft.Extensions.Options;
 
 namespace Aggregator.Publishing;
 
-/// <summary>GET /feeds/all.{atom,rss,json} and /feeds/tags/{tag}.{atom,rss,json}: the merged feed.</summary>
+/// <summary>The merged feeds: /feeds/all.{atom,rss,json} and /feeds/tags/{tag}.{atom,rss,json},
+/// later pages at /feeds/all/{page}.{format}, filtered by ?lang= ?source= ?q= ?since=.</summary>
 public static class FeedEndpoints
 {
+    public static readonly string[] Formats = ["atom", "rss", "json"];
+
     public static void MapFeeds(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feeds/all.{format}", (string format, HttpContext http, ItemQueries items, IOptions<AggregatorOptions> options, CancellationToken ct) =>
-            Serve(format, null, http, items, options.Value.Publishing, ct));
-        app.MapGet("/feeds/tags/{tag}.{format}", (string tag, string format, HttpContext http, ItemQueries items, IOptions<AggregatorOptions> options, CancellationToken ct) =>
-            Serve(format, tag, http, items, options.Value.Publishing, ct));
-    }
-
-    private static async Task<IResult> Serve(string format, string? tag, HttpContext http, ItemQueries queries, PublishingOptions options, CancellationToken ct)
-    {
-        Func<FeedView, byte[]>? write = format switch
-        {
-            "atom" => SyndicationWriter.Atom,
-            "rss" => SyndicationWriter.Rss,
-            "json" => JsonFeedWriter.Write,
-            _ => null,
-        };
-        if (write is null)
-            return Results.NotFound($"Unknown feed format \"{format}\": use .atom, .rss or .json.");
-        // ?collapse=false: every copy of a story as its own entry.
-        var collapse = !string.Equals(http.Request.Query["collapse"], "false", StringComparison.OrdinalIgnoreCase);
-        var items = await queries.NewestAsync(tag, options.PageSize, ct, collapse);
-        var baseUrl = new Uri(string.IsNullOrEmpty(options.BaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}/" : options.BaseUrl.TrimEnd('/') + "/");
-        var title = tag is null ? options.Title : $"{options.Title}: {tag}";
-        var view = FeedView.Of(title, baseUrl, http.Request.Path, items);
-        return Results.Bytes(write(view), ContentType(format));
+        string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/feeds/all.{format}", getAndHead, (string format, HttpContext http, FeedRenderer feeds, CancellationToken ct) =>
+            feeds.ServeAsync(http, null, 1, format, ct));
+        app.MapMethods("/feeds/all/{page:int}.{format}", getAndHead, (int page, string format, HttpContext http, FeedRenderer feeds, CancellationToken ct) =>
+            feeds.ServeAsync(http, null, page, format, ct));
+        app.MapMethods("/feeds/tags/{tag}.{format}", getAndHead, (string tag, string format, HttpContext http, FeedRenderer feeds, CancellationToken ct) =>
+            feeds.ServeAsync(http, tag, 1, format, ct));
+        app.MapMethods("/feeds/tags/{tag}/{page:int}.{format}", getAndHead, (string tag, int page, string format, HttpContext http, FeedRenderer feeds, CancellationToken ct) =>
+            feeds.ServeAsync(http, tag, page, format, ct));
     }
 
     public static string ContentType(string format) => format switch
@@ -41,4 +29,49 @@ public static class FeedEndpoints
         "rss" => "application/rss+xml; charset=utf-8",
         _ => "application/feed+json; charset=utf-8",
     };
+
+    /// <summary>The public base URL: configured, else the request's own scheme and host.</summary>
+    public static Uri BaseUrl(HttpContext http, PublishingOptions options) =>
+        new(string.IsNullOrEmpty(options.BaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}/" : options.BaseUrl.TrimEnd('/') + "/");
+}
+
+/// <summary>Renders feed pages through the render cache; StaticExport uses the same rendering.</summary>
+public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOptions<AggregatorOptions> options)
+{
+    private PublishingOptions Options => options.Value.Publishing;
+
+    public async Task<IResult> ServeAsync(HttpContext http, string? tag, int page, string format, CancellationToken ct)
+    {
+        if (!FeedEndpoints.Formats.Contains(format))
+            return Results.NotFound($"Unknown feed format \"{format}\": use .atom, .rss or .json.");
+        var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
+        if (error is not null)
+            return Results.BadRequest(error);
+        var address = new FeedAddress(FeedEndpoints.BaseUrl(http, Options), tag, format, listing.QueryString);
+        var key = $"feed|{address.PageUrl(page).AbsoluteUri}";
+        var rendered = await cache.GetAsync(key, async token =>
+        {
+            var body = await RenderAsync(address, listing.Filter, page, token);
+            return (body ?? [], FeedEndpoints.ContentType(format));
+        }, ct);
+        // An empty body is a page past the last one.
+        return rendered.Body.Length == 0
+            ? Results.NotFound($"There is no page {page} of this feed.")
+            : new CachedResponse(rendered, Options.MaxAgeSeconds);
+    }
+
+    /// <summary>The bytes of one feed page, or null when the page is past the last one (page 1 always exists).</summary>
+    public async Task<byte[]?> RenderAsync(FeedAddress address, ItemFilter filter, int page, CancellationToken ct)
+    {
+        var items = await queries.PageAsync(filter, page, Options.PageSize, ct);
+        if (page < 1 || (page > 1 && page > items.LastPage)) return null;
+        var title = address.Tag is null ? Options.Title : $"{Options.Title}: {address.Tag}";
+        var view = FeedView.Of(title, address, items, Options.HubUrl);
+        return address.Format switch
+        {
+            "atom" => SyndicationWriter.Atom(view),
+            "rss" => SyndicationWriter.Rss(view),
+            _ => JsonFeedWriter.Write(view),
+        };
+    }
 }

@@ -6,53 +6,117 @@ namespace Aggregator.Publishing;
 public sealed record FeedView
 {
     public required string Title { get; init; }
-    public required Uri SelfUrl { get; init; }
-    public required Uri HomeUrl { get; init; }
+    /// <summary>A permanent id for the feed (the address of its first page, without filters' paging).</summary>
+    public required string Id { get; init; }
+    public required FeedLinks Links { get; init; }
     public required Uri TagSchemeUrl { get; init; }
+    public required Uri IconUrl { get; init; }
     public required string Generator { get; init; }
     public required DateTime Updated { get; init; }
     public required IReadOnlyList<StoredItem> Items { get; init; }
 
-    public static FeedView Of(string title, Uri baseUrl, string path, IReadOnlyList<StoredItem> items) => new()
+    public static string GeneratorName { get; } = $"Aggregator {typeof(FeedView).Assembly.GetName().Version?.ToString(3)}";
+
+    public static FeedView Of(string title, FeedAddress address, ItemPage page, string? hubUrl) => new()
     {
-        Title = title,
-        SelfUrl = new Uri(baseUrl, path),
-        HomeUrl = new Uri(baseUrl, "/"),
-        TagSchemeUrl = new Uri(baseUrl, "/tags/"),
-        Generator = $"Aggregator {typeof(FeedView).Assembly.GetName().Version?.ToString(3)}",
+        Title = EntryText.Line(title),
+        Id = address.PageUrl(1, withQuery: false).AbsoluteUri,
+        Links = FeedLinks.Of(address, page, hubUrl),
+        TagSchemeUrl = new Uri(address.BaseUrl, "tags/"),
+        IconUrl = new Uri(address.BaseUrl, "icon.png"),
+        Generator = GeneratorName,
         // The newest change among the entries, so an unchanged feed keeps its date.
-        Updated = items.Count == 0 ? DateTime.UnixEpoch : items.Max(i => i.UpdatedAt),
-        Items = items,
+        Updated = page.Items.Count == 0 ? DateTime.UnixEpoch : page.Items.Max(i => i.UpdatedAt),
+        Items = page.Items,
     };
 }
 
-/// <summary>Derived texts shared by every format.</summary>
+/// <summary>Where one feed lives: /feeds/all.atom or /feeds/tags/{tag}.atom for page 1,
+/// /feeds/all/2.atom or /feeds/tags/{tag}/2.atom after it, with the filters' query string kept.
+/// Pages are paths, not ?page=, so a static export (StaticExport) holds the same links.</summary>
+public sealed record FeedAddress(Uri BaseUrl, string? Tag, string Format, string Query)
+{
+    public string Stem => Tag is null ? "feeds/all" : "feeds/tags/" + Uri.EscapeDataString(Tag);
+
+    public Uri PageUrl(int page, string? format = null, bool withQuery = true) =>
+        new(BaseUrl, (page <= 1 ? $"{Stem}.{format ?? Format}" : $"{Stem}/{page}.{format ?? Format}") + (withQuery ? Query : ""));
+
+    /// <summary>The river page showing the same listing.</summary>
+    public Uri HtmlUrl => new(BaseUrl, (Tag is null ? "" : "tags/" + Uri.EscapeDataString(Tag)) + Query);
+}
+
+/// <summary>RFC 4287 and RFC 5005 (paged feeds) links of one feed page.</summary>
+public sealed record FeedLinks(Uri Self, Uri Alternate, Uri First, Uri Last, Uri? Previous, Uri? Next, Uri? Hub)
+{
+    public static FeedLinks Of(FeedAddress address, ItemPage page, string? hubUrl) => new(
+        Self: address.PageUrl(page.Page),
+        Alternate: address.HtmlUrl,
+        First: address.PageUrl(1),
+        Last: address.PageUrl(page.LastPage),
+        Previous: page.Page > 1 ? address.PageUrl(page.Page - 1) : null,
+        Next: page.Page < page.LastPage ? address.PageUrl(page.Page + 1) : null,
+        Hub: string.IsNullOrEmpty(hubUrl) ? null : new Uri(hubUrl));
+}
+
+/// <summary>Derived texts shared by every format and the river page.</summary>
 public static class EntryText
 {
-    /// <summary>The opening of the body, cut at a word boundary.</summary>
-    public static string Summary(string body, int max = 280)
+    /// <summary>Titles longer than this are cut: a hostile or broken feed may send a megabyte.</summary>
+    public const int MaxTitle = 300;
+
+    /// <summary>A title as one line: control characters and line breaks become spaces (no header
+    /// or markup injection through them), runs of space collapse, the length is capped.</summary>
+    public static string Title(StoredItem item) => Cut(Line(item.Title), MaxTitle);
+
+    public static string Line(string text)
     {
-        var firstParagraph = body.Split("\n\n", 2)[0];
-        if (firstParagraph.Length <= max) return firstParagraph;
-        var cut = firstParagraph.LastIndexOf(' ', max);
-        return firstParagraph[..(cut > max / 2 ? cut : max)] + "…";
+        var sb = new System.Text.StringBuilder(Math.Min(text.Length, 4 * MaxTitle));
+        var space = false;
+        foreach (var c in Clean(text))
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c)) { space = sb.Length > 0; continue; }
+            if (space) sb.Append(' ');
+            space = false;
+            sb.Append(c);
+            if (sb.Length > 4 * MaxTitle) break;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The opening of the body, cut at a word boundary.</summary>
+    public static string Summary(string body, int max = 280) => Cut(Clean(body.Split("\n\n", 2)[0]), max);
+
+    public static string Cut(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var cut = text.LastIndexOf(' ', max);
+        var end = cut > max / 2 ? cut : max;
+        if (char.IsHighSurrogate(text[end - 1])) end--;
+        return text[..end] + "…";
     }
 
     /// <summary>Plain paragraphs as HTML; every character of the source text is encoded.</summary>
     public static string Html(string body) =>
-        string.Concat(body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+        string.Concat(Clean(body).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(p => "<p>" + Encode(p) + "</p>"));
 
-    /// <summary>The body, then the story's other copies as links ("Also reported by").</summary>
+    /// <summary>The entry's content: the source's HTML through the sanitizer (relative URLs made
+    /// absolute against the entry's link), else the body's paragraphs; then the story's other
+    /// copies as links ("Also reported by").</summary>
     public static string Html(StoredItem item)
     {
+        var content = item.ContentHtml is { Length: > 0 } html ? Clean(ContentSanitizer.Sanitize(html, item.Url)) : Html(item.Body);
         var copies = AlsoReportedBy(item);
-        if (copies.Count == 0) return Html(item.Body);
-        var links = copies.Select(c => c.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
-            ? $"<a href=\"{Encode(u.AbsoluteUri)}\">{Encode(c.Name)}</a>"
-            : Encode(c.Name));
-        return Html(item.Body) + "<p>Also reported by: " + string.Join(", ", links) + "</p>";
+        if (copies.Count == 0) return content;
+        var links = copies.Select(c => SafeUrl(c.Url) is { } url
+            ? $"<a href=\"{Encode(url)}\">{Encode(Line(c.Name))}</a>"
+            : Encode(Line(c.Name)));
+        return content + "<p>Also reported by: " + string.Join(", ", links) + "</p>";
     }
+
+    /// <summary>An absolute http(s) URL, else null: javascript:, data: and relative links never reach output.</summary>
+    public static string? SafeUrl(string? url) =>
+        url is not null && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u.AbsoluteUri : null;
 
     /// <summary>One entry per reporter among the other copies, minus the item's own sources.</summary>
     public static IReadOnlyList<StoryCopy> AlsoReportedBy(StoredItem item)
@@ -70,4 +134,30 @@ public static class EntryText
     /// <summary>Who carried the item: outlets and source titles, for "also reported by".</summary>
     public static IReadOnlyList<string> Sources(StoredItem item) =>
         item.Sightings.Select(s => s.SourceTitle ?? s.Locator).Distinct().ToList();
+
+    /// <summary>The text without characters XML 1.0 forbids (C0 controls other than tab and
+    /// line breaks, U+FFFE/U+FFFF, lone surrogates): XmlWriter would refuse the whole feed.</summary>
+    public static string Clean(string text)
+    {
+        var i = 0;
+        while (i < text.Length && Allowed(text, i)) i += char.IsHighSurrogate(text[i]) ? 2 : 1;
+        if (i >= text.Length) return text;
+        var sb = new System.Text.StringBuilder(text.Length);
+        sb.Append(text, 0, i);
+        for (; i < text.Length; i++)
+        {
+            if (!Allowed(text, i)) continue;
+            sb.Append(text[i]);
+            if (char.IsHighSurrogate(text[i])) sb.Append(text[++i]);
+        }
+        return sb.ToString();
+    }
+
+    private static bool Allowed(string text, int i)
+    {
+        var c = text[i];
+        if (char.IsHighSurrogate(c)) return i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+        if (char.IsLowSurrogate(c)) return false;
+        return c is '\t' or '\n' or '\r' || (c >= ' ' && c != '\uFFFE' && c != '\uFFFF');
+    }
 }

@@ -14,24 +14,37 @@ public static class JsonFeedWriter
             w.WriteStartObject();
             w.WriteString("version", "https://jsonfeed.org/version/1.1");
             w.WriteString("title", view.Title);
-            w.WriteString("home_page_url", view.HomeUrl.AbsoluteUri);
-            w.WriteString("feed_url", view.SelfUrl.AbsoluteUri);
+            w.WriteString("home_page_url", view.Links.Alternate.AbsoluteUri);
+            w.WriteString("feed_url", view.Links.Self.AbsoluteUri);
+            // JSON Feed pages forward only: next_url, as the spec defines.
+            if (view.Links.Next is { } next) w.WriteString("next_url", next.AbsoluteUri);
+            w.WriteString("icon", view.IconUrl.AbsoluteUri);
+            w.WriteString("favicon", view.IconUrl.AbsoluteUri);
+            if (view.Links.Hub is { } hub)
+            {
+                w.WriteStartArray("hubs");
+                w.WriteStartObject();
+                w.WriteString("type", "WebSub");
+                w.WriteString("url", hub.AbsoluteUri);
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
             w.WriteStartArray("items");
             foreach (var item in view.Items)
             {
                 w.WriteStartObject();
                 w.WriteString("id", item.EntryId);
-                if (item.Url is not null) w.WriteString("url", item.Url);
-                w.WriteString("title", item.Title);
+                if (EntryText.SafeUrl(item.Url) is { } url) w.WriteString("url", url);
+                w.WriteString("title", EntryText.Title(item));
                 w.WriteString("content_html", EntryText.Html(item));
                 w.WriteString("summary", EntryText.Summary(item.Body));
                 if (item.PublishedAt is { } published) w.WriteString("date_published", published.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
                 w.WriteString("date_modified", item.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
-                if (item.Author is not null)
+                if (item.Author is { Length: > 0 })
                 {
                     w.WriteStartArray("authors");
                     w.WriteStartObject();
-                    w.WriteString("name", item.Author);
+                    w.WriteString("name", EntryText.Line(item.Author));
                     w.WriteEndObject();
                     w.WriteEndArray();
                 }
@@ -40,17 +53,19 @@ public static class JsonFeedWriter
                 w.WriteEndArray();
                 if (item.Language.Length > 0) w.WriteString("language", item.Language);
                 w.WriteStartObject("_aggregator");
-                if (item.Outlet is not null) w.WriteString("outlet", item.Outlet);
+                if (item.Outlet is not null) w.WriteString("outlet", EntryText.Line(item.Outlet));
+                if (item.Sightings.FirstOrDefault(s => s.Kind == "feed") is { } origin && EntryText.SafeUrl(origin.Locator) is { } feedUrl)
+                    w.WriteString("source_feed", feedUrl);
                 w.WriteStartArray("sources");
-                foreach (var source in EntryText.Sources(item)) w.WriteStringValue(source);
+                foreach (var source in EntryText.Sources(item)) w.WriteStringValue(EntryText.Line(source));
                 w.WriteEndArray();
                 w.WriteStartArray("also_reported_by");
                 foreach (var copy in EntryText.AlsoReportedBy(item))
                 {
                     w.WriteStartObject();
-                    w.WriteString("name", copy.Name);
-                    w.WriteString("title", copy.Title);
-                    if (copy.Url is not null) w.WriteString("url", copy.Url);
+                    w.WriteString("name", EntryText.Line(copy.Name));
+                    w.WriteString("title", EntryText.Cut(EntryText.Line(copy.Title), EntryText.MaxTitle));
+                    if (EntryText.SafeUrl(copy.Url) is { } copyUrl) w.WriteString("url", copyUrl);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

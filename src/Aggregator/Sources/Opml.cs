@@ -42,7 +42,7 @@ public static class Opml
         return feeds;
     }
 
-    public static string Write(IEnumerable<FeedRow> feeds, string title, DateTime now)
+    public static string Write(IEnumerable<FeedRow> feeds, string title, DateTime? now)
     {
         var body = new XElement("body", feeds.Select(f => new XElement("outline",
             new XAttribute("type", "rss"),
@@ -55,7 +55,7 @@ public static class Opml
             f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride))));
         var opml = new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("opml", new XAttribute("version", "2.0"),
-                new XElement("head", new XElement("title", title), new XElement("dateCreated", now.ToString("R", CultureInfo.InvariantCulture))),
+                new XElement("head", new XElement("title", title), now is { } created ? new XElement("dateCreated", created.ToString("R", CultureInfo.InvariantCulture)) : null),
                 body));
         using var writer = new Utf8StringWriter();
         opml.Save(writer);

@@ -47,6 +47,15 @@ public sealed class Database
         return connection;
     }
 
+    /// <summary>A connection outside the pool, for a caller that keeps it open for its whole life
+    /// (RenderCache watches PRAGMA data_version on one).</summary>
+    public async Task<DbConnection> OpenDedicatedAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
     /// <summary>SQLite has one writer at a time; queueing writers here is cheaper and fairer
     /// than letting them spin on SQLITE_BUSY.</summary>
     private readonly SemaphoreSlim _writeGate = new(1, 1);

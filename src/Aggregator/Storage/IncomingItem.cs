@@ -16,6 +16,7 @@ public sealed record IncomingItem
     public string? Url { get; init; }
     public string? Outlet { get; init; }
     public string? Author { get; init; }
+    public string? ContentHtml { get; init; }
     public DateTime? PublishedAt { get; init; }
     public required IReadOnlyList<TagDecision> Tags { get; init; }
     public required string RulesVersion { get; init; }

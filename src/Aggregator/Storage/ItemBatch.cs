@@ -41,11 +41,11 @@ public static class ItemBatch
         // Prepared statements, executed once per entry: no SQL is parsed per row.
         var stamp = Time(now);
         await using var insertItem = Prepared.Command(connection, tx, """
-            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at)
-            VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now)
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
+            VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now, @c)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
-            """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now");
+            """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now", "c");
         await using var findItem = Prepared.Command(connection, tx, "SELECT id FROM items WHERE content_hash = @h", "h");
         await using var insertSighting = Prepared.Command(connection, tx, """
             INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
@@ -64,7 +64,7 @@ public static class ItemBatch
             var item = items[index];
             if (!keys.Add(item.EntryKey)) { outcomes[index] = StoreOutcome.Unchanged; continue; } // a feed that lists an entry twice
             Prepared.Set(insertItem, item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author,
-                item.PublishedAt is { } p ? Time(p) : null, stamp);
+                item.PublishedAt is { } p ? Time(p) : null, stamp, item.ContentHtml);
             long id;
             if (await insertItem.ExecuteScalarAsync() is long newId)
             {

@@ -8,29 +8,106 @@ namespace Aggregator.Storage;
 /// has a tag when any of its copies has it.</summary>
 public sealed class ItemQueries(Database database)
 {
-    private const string Columns = "i.id, i.entry_id, i.title, i.body, i.url, i.language, i.outlet, i.author, i.published_at, i.first_seen_at, i.updated_at";
+    private const string Columns = "i.id, i.entry_id, i.title, i.body, i.url, i.language, i.outlet, i.author, i.published_at, i.first_seen_at, i.updated_at, i.content_html";
 
-    public async Task<IReadOnlyList<StoredItem>> NewestAsync(string? tag, int limit, CancellationToken ct, bool collapse = true)
+    public async Task<IReadOnlyList<StoredItem>> NewestAsync(string? tag, int limit, CancellationToken ct, bool collapse = true) =>
+        (await PageAsync(new ItemFilter { Tag = tag, Collapse = collapse }, 1, limit, ct, countTotal: false)).Items;
+
+    /// <summary>Page <paramref name="page"/> (from 1) of the listing, newest first.</summary>
+    public async Task<ItemPage> PageAsync(ItemFilter filter, int page, int pageSize, CancellationToken ct, bool countTotal = true)
     {
         await using var connection = await database.OpenAsync(ct);
-        var filter = (tag, collapse) switch
-        {
-            (null, false) => "",
-            (null, true) => "WHERE i.story_id IS NULL",
-            (_, false) => "WHERE EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = @tag)",
-            (_, true) => """
-                WHERE i.story_id IS NULL
-                  AND (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = @tag)
-                       OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id AND t.tag = @tag WHERE m.story_id = i.id))
-                """,
-        };
+        var (where, parameters) = Where(filter);
+        parameters.Add("limit", pageSize);
+        parameters.Add("offset", (long)(Math.Max(page, 1) - 1) * pageSize);
         var sql = $"""
             SELECT {Columns} FROM items i
-            {filter}
+            {where}
             ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
-            LIMIT @limit
+            LIMIT @limit OFFSET @offset
             """;
-        var items = (await connection.QueryAsync<StoredItem>(new CommandDefinition(sql, new { tag, limit }, cancellationToken: ct))).ToList();
+        var items = (await connection.QueryAsync<StoredItem>(new CommandDefinition(sql, parameters, cancellationToken: ct))).ToList();
+        var total = !countTotal ? items.Count
+            : await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM items i {where}", parameters, cancellationToken: ct));
+        return new ItemPage(await WithDetailsAsync(connection, items, filter.Collapse), Math.Max(page, 1), pageSize, total);
+    }
+
+    /// <summary>Stories per day (UTC) under a filter, from a day on: the river page's coverage chart.</summary>
+    public async Task<IReadOnlyDictionary<DateOnly, int>> StoriesPerDayAsync(ItemFilter filter, DateOnly from, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var (where, parameters) = Where(filter with { Collapse = true, Since = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) });
+        var rows = await connection.QueryAsync<(string Day, long Count)>(new CommandDefinition($"""
+            SELECT substr(coalesce(i.published_at, i.first_seen_at), 1, 10) AS day, count(*) FROM items i
+            {where}
+            GROUP BY day
+            """, parameters, cancellationToken: ct));
+        return rows.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r => (int)r.Count);
+    }
+
+    /// <summary>The languages and tags of stored stories, most frequent first: the river page's filters.</summary>
+    public async Task<(IReadOnlyList<string> Languages, IReadOnlyList<string> Tags)> FacetsAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var languages = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT language FROM items WHERE story_id IS NULL GROUP BY language ORDER BY count(*) DESC, language", cancellationToken: ct));
+        var tags = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT tag FROM item_tags GROUP BY tag ORDER BY count(*) DESC, tag", cancellationToken: ct));
+        return (languages.ToList(), tags.ToList());
+    }
+
+    /// <summary>The WHERE clause of a filter over items aliased i. Collapsed, only stories'
+    /// first copies are listed, and one matches when it or any later copy passes every filter.</summary>
+    private static (string Sql, DynamicParameters Parameters) Where(ItemFilter filter)
+    {
+        var parameters = new DynamicParameters();
+        var perCopy = new List<string>();
+        if (filter.Tag is not null)
+        {
+            perCopy.Add("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = {0}.id AND t.tag = @tag)");
+            parameters.Add("tag", filter.Tag);
+        }
+        if (filter.Language is not null)
+        {
+            perCopy.Add("{0}.language = @language");
+            parameters.Add("language", filter.Language);
+        }
+        if (filter.Source is not null)
+        {
+            perCopy.Add("""
+                ({0}.outlet = @source COLLATE NOCASE
+                 OR EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id
+                            WHERE s.item_id = {0}.id AND (src.locator = @source OR src.title = @source COLLATE NOCASE)))
+                """);
+            parameters.Add("source", filter.Source);
+        }
+        var patterns = filter.TextPatterns();
+        for (var k = 0; k < patterns.Count; k++)
+        {
+            // LIKE folds ASCII case only; CJK scripts have no case, and a scan of the newest
+            // stories stops at the page's end, so no full-text index is kept (see README).
+            perCopy.Add($"({{0}}.title LIKE @q{k} ESCAPE '\\' OR {{0}}.body LIKE @q{k} ESCAPE '\\')");
+            parameters.Add("q" + k, patterns[k]);
+        }
+        var clauses = new List<string>();
+        if (filter.Since is { } since)
+        {
+            clauses.Add("coalesce(i.published_at, i.first_seen_at) >= @since");
+            parameters.Add("since", since);
+        }
+        if (filter.Collapse) clauses.Add("i.story_id IS NULL");
+        if (perCopy.Count > 0)
+        {
+            string On(string alias) => string.Join(" AND ", perCopy.Select(p => string.Format(System.Globalization.CultureInfo.InvariantCulture, p, alias)));
+            clauses.Add(filter.Collapse
+                ? $"({On("i")} OR EXISTS (SELECT 1 FROM items m WHERE m.story_id = i.id AND {On("m")}))"
+                : On("i"));
+        }
+        return (clauses.Count == 0 ? "" : "WHERE " + string.Join("\n  AND ", clauses), parameters);
+    }
+
+    private static async Task<IReadOnlyList<StoredItem>> WithDetailsAsync(System.Data.Common.DbConnection connection, List<StoredItem> items, bool collapse)
+    {
         if (items.Count == 0)
             return items;
 

@@ -1,3 +1,4 @@
+using Aggregator.Processing.Stories;
 using System.Data.Common;
 using System.Text.Json;
 using Aggregator.Processing.Tagging;
@@ -64,13 +65,27 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         if (!othersCarryOld && newContentStored is null)
         {
             itemId = sighting.ItemId;
-            await StoryIndex.RemoveAsync(connection, tx, itemId, keepStory: true);
+            // Readers ignore in-place edits of an entry they have read: a correction keeps the
+            // published id, a material rewrite (no longer a copy of what was published) gets
+            // the new content's id and leaves its old story, so it reaches readers as new.
+            var old = await connection.QuerySingleAsync<(string Title, string Body, DateTime? PublishedAt, DateTime FirstSeenAt)>(
+                "SELECT title, body, published_at, first_seen_at FROM items WHERE id = @itemId", new { itemId }, tx);
+            var rewritten = !StoryMatch.Decide(StoryFingerprint.Of(old.Title, old.Body, old.PublishedAt ?? old.FirstSeenAt), item.Story).Same;
+            await StoryIndex.RemoveAsync(connection, tx, itemId, keepStory: !rewritten);
             await connection.ExecuteAsync("""
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
-                                 outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now
+                                 outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now, content_html = @ContentHtml,
+                                 entry_id = CASE WHEN @rewritten THEN @EntryId ELSE entry_id END,
+                                 story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END
                 WHERE id = @itemId
-                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, itemId }, tx);
-            await StoryIndex.AddKeysAsync(connection, tx, itemId, item.Story);
+                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, rewritten, item.EntryId, itemId }, tx);
+            if (rewritten)
+            {
+                await using var stories = StoryIndex.Open(connection, tx);
+                await stories.PlaceAsync([new StoryIndex.NewItem(itemId, item.Story)]);
+            }
+            else
+                await StoryIndex.AddKeysAsync(connection, tx, itemId, item.Story);
             await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
             await InsertTagsAsync(connection, tx, itemId, item);
         }
@@ -91,11 +106,11 @@ public sealed class ItemStore(Database database, TimeProvider clock)
     private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
     {
         var id = await connection.ExecuteScalarAsync<long?>("""
-            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at)
-            VALUES (@ContentHash, @EntryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now)
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
+            VALUES (@ContentHash, @EntryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now, @ContentHtml)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
-            """, new { item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now }, tx);
+            """, new { item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml }, tx);
         if (id is { } inserted)
         {
             await InsertTagsAsync(connection, tx, inserted, item);

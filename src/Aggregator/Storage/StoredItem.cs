@@ -7,6 +7,8 @@ public sealed record StoredItem
     public string EntryId { get; init; } = "";
     public string Title { get; init; } = "";
     public string Body { get; init; } = "";
+    /// <summary>The source's HTML (feed entries), unsanitized: publish it only through ContentSanitizer.</summary>
+    public string? ContentHtml { get; init; }
     public string? Url { get; init; }
     public string Language { get; init; } = "";
     public string? Outlet { get; init; }

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Aggregator.Storage;
+
+namespace Aggregator.Publishing;
+
+/// <summary>The filters of a feed or page request (?lang=, ?source=, ?q=, ?since=, ?collapse=false)
+/// as an ItemFilter, and their canonical query string, which paging links keep and the render
+/// cache keys on. A malformed filter is an error naming the parameter, never silently ignored.</summary>
+public sealed record ListingQuery(ItemFilter Filter, string QueryString)
+{
+    public static ListingQuery Parse(IQueryCollection query, string? tag, out string? error)
+    {
+        error = null;
+        string? Value(string name) => query[name].LastOrDefault() is { } v && v.Trim().Length > 0 ? v.Trim() : null;
+        var lang = Value("lang")?.ToLowerInvariant();
+        var source = Value("source");
+        var q = Value("q");
+        var sinceText = Value("since");
+        var collapse = !string.Equals(Value("collapse"), "false", StringComparison.OrdinalIgnoreCase);
+
+        if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))
+            error = $"lang must be a language code such as en, zh, ko (was \"{lang}\").";
+        else if (source is { Length: > 500 })
+            error = "source is longer than 500 characters.";
+        else if (q is { Length: > 200 })
+            error = "q is longer than 200 characters.";
+        DateTime? since = null;
+        if (sinceText is not null)
+        {
+            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                since = parsed.UtcDateTime;
+            else
+                error ??= $"since must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (was \"{sinceText}\").";
+        }
+
+        var filter = new ItemFilter { Tag = tag, Language = lang, Source = source, Text = q, Since = since, Collapse = collapse };
+        var parts = new List<string>();
+        if (lang is not null) parts.Add("lang=" + Uri.EscapeDataString(lang));
+        if (source is not null) parts.Add("source=" + Uri.EscapeDataString(source));
+        if (q is not null) parts.Add("q=" + Uri.EscapeDataString(q));
+        if (sinceText is not null) parts.Add("since=" + Uri.EscapeDataString(sinceText));
+        if (!collapse) parts.Add("collapse=false");
+        return new ListingQuery(filter, parts.Count == 0 ? "" : "?" + string.Join("&", parts));
+    }
+}

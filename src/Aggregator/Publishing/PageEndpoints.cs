@@ -1,0 +1,108 @@
+using Aggregator.Configuration;
+using Aggregator.Sources;
+using Aggregator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Publishing;
+
+/// <summary>The river page (/, /tags/{tag}/, later pages at …/page/{n}/), its stylesheet and
+/// icon, and /opml (the sources, for readers to subscribe to them directly).</summary>
+public static class PageEndpoints
+{
+    // Pages carry no script and load nothing from elsewhere; a hostile title that slipped
+    // through encoding could still run nothing.
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    public static void MapPages(this IEndpointRouteBuilder app)
+    {
+        string[] getAndHead = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/", getAndHead, (HttpContext http, PageRenderer pages, CancellationToken ct) =>
+            pages.ServeAsync(http, http.Request.Query["tag"].LastOrDefault() is { Length: > 0 } t ? t : null, 1, ct));
+        // Routing matches these with and without the trailing slash the links carry.
+        app.MapMethods("/page/{page:int}", getAndHead, (int page, HttpContext http, PageRenderer pages, CancellationToken ct) =>
+            pages.ServeAsync(http, http.Request.Query["tag"].LastOrDefault() is { Length: > 0 } t ? t : null, page, ct));
+        app.MapMethods("/tags/{tag}", getAndHead, (string tag, HttpContext http, PageRenderer pages, CancellationToken ct) =>
+            pages.ServeAsync(http, tag, 1, ct));
+        app.MapMethods("/tags/{tag}/page/{page:int}", getAndHead, (string tag, int page, HttpContext http, PageRenderer pages, CancellationToken ct) =>
+            pages.ServeAsync(http, tag, page, ct));
+        app.MapMethods("/assets/site.css", getAndHead, () => new CachedResponse(Assets.Css, 86400));
+        app.MapMethods("/icon.png", getAndHead, () => new CachedResponse(Assets.Icon, 86400));
+        app.MapMethods("/favicon.ico", getAndHead, () => new CachedResponse(Assets.Icon, 86400));
+        app.MapMethods("/opml", getAndHead, async (HttpContext http, PageRenderer pages, CancellationToken ct) => await pages.ServeOpmlAsync(http, ct));
+    }
+
+    public static void SecureHtml(HttpResponse response)
+    {
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+    }
+}
+
+/// <summary>The stylesheet and icon, embedded in the program.</summary>
+public static class Assets
+{
+    public static Rendered Css { get; } = Load("site.css", "text/css; charset=utf-8");
+    public static Rendered Icon { get; } = Load("icon.png", "image/png");
+
+    private static Rendered Load(string name, string contentType)
+    {
+        using var stream = typeof(Assets).Assembly.GetManifestResourceStream("Aggregator.Publishing.Assets." + name)
+            ?? throw new InvalidOperationException($"embedded asset {name} is missing");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        return new Rendered(bytes, contentType, Rendered.TagOf(bytes), new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
+    }
+}
+
+/// <summary>Renders river pages and the OPML list through the render cache; StaticExport uses the same rendering.</summary>
+public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCache cache, TimeProvider time, IOptions<AggregatorOptions> options)
+{
+    private PublishingOptions Options => options.Value.Publishing;
+
+    public async Task<IResult> ServeAsync(HttpContext http, string? tag, int page, CancellationToken ct)
+    {
+        var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
+        if (error is not null)
+            return Results.BadRequest(error);
+        var baseUrl = FeedEndpoints.BaseUrl(http, Options);
+        var key = $"page|{baseUrl}|{tag}|{page}|{listing.QueryString}";
+        var rendered = await cache.GetAsync(key, async token => (await RenderAsync(baseUrl, listing, page, token) ?? [], "text/html; charset=utf-8"), ct);
+        if (rendered.Body.Length == 0)
+            return Results.NotFound($"There is no page {page} of this listing.");
+        PageEndpoints.SecureHtml(http.Response);
+        return new CachedResponse(rendered, Options.MaxAgeSeconds);
+    }
+
+    /// <summary>The page's bytes, or null past the last page (page 1 always exists).</summary>
+    public async Task<byte[]?> RenderAsync(Uri baseUrl, ListingQuery listing, int page, CancellationToken ct)
+    {
+        var items = await queries.PageAsync(listing.Filter, page, Options.PageSize, ct);
+        if (page < 1 || (page > 1 && page > items.LastPage)) return null;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var (languages, tags) = await queries.FacetsAsync(ct);
+        var perDay = await queries.StoriesPerDayAsync(listing.Filter with { Since = null, Text = null, Source = null }, today.AddDays(1 - RiverPage.ChartDays), ct);
+        return RiverPage.Render(new RiverView
+        {
+            SiteTitle = Options.Title,
+            BaseUrl = baseUrl,
+            Listing = listing,
+            Page = items,
+            Tags = tags,
+            Languages = languages,
+            PerDay = perDay,
+            Today = today,
+        });
+    }
+
+    public async Task<IResult> ServeOpmlAsync(HttpContext http, CancellationToken ct)
+    {
+        var rendered = await cache.GetAsync("opml", async token => (await RenderOpmlAsync(token), "text/x-opml; charset=utf-8"), ct);
+        return new CachedResponse(rendered, Options.MaxAgeSeconds);
+    }
+
+    public async Task<byte[]> RenderOpmlAsync(CancellationToken ct) =>
+        System.Text.Encoding.UTF8.GetBytes(Opml.Write((await feeds.ListAsync(ct)).Where(f => f.Enabled && !f.Gone), Options.Title + ": sources", null));
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using Aggregator.Storage;
+
+namespace Aggregator.Publishing;
+
+/// <summary>What the river page shows: one page of stories and the filters around them.</summary>
+public sealed record RiverView
+{
+    public required string SiteTitle { get; init; }
+    public required Uri BaseUrl { get; init; }
+    public required ListingQuery Listing { get; init; }
+    public required ItemPage Page { get; init; }
+    public required IReadOnlyList<string> Tags { get; init; }
+    public required IReadOnlyList<string> Languages { get; init; }
+    public required IReadOnlyDictionary<DateOnly, int> PerDay { get; init; }
+    public required DateOnly Today { get; init; }
+
+    public string? Tag => Listing.Filter.Tag;
+
+    /// <summary>/ or /tags/{tag}/, page n at …/page/n/: paths, so a static export holds the same links.</summary>
+    public Uri PageUrl(int page, string? tag, string query)
+    {
+        var path = (tag is null ? "" : $"tags/{Uri.EscapeDataString(tag)}/") + (page <= 1 ? "" : $"page/{page}/");
+        return new Uri(BaseUrl, path + query);
+    }
+}
+
+/// <summary>The HTML river page: server-rendered, no script, landmarks and headings for screen
+/// readers, every text from stored items encoded (titles and excerpts are plain text here; the
+/// sanitized HTML bodies only go into feeds).</summary>
+public static class RiverPage
+{
+    public const int ChartDays = 30;
+
+    public static byte[] Render(RiverView view)
+    {
+        var tag = view.Tag;
+        var filter = view.Listing.Filter;
+        var heading = tag is null ? "All stories" : $"Stories tagged {tag}";
+        var feed = new FeedAddress(view.BaseUrl, tag, "atom", view.Listing.QueryString);
+        var h = new StringBuilder(64 * 1024);
+        string E(string s) => EntryText.Encode(s);
+
+        h.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        h.Append($"<title>{E(heading)} · {E(view.SiteTitle)}</title>\n");
+        h.Append($"<link rel=\"stylesheet\" href=\"{E(new Uri(view.BaseUrl, "assets/site.css").AbsoluteUri)}\">\n");
+        h.Append($"<link rel=\"icon\" type=\"image/png\" href=\"{E(new Uri(view.BaseUrl, "icon.png").AbsoluteUri)}\">\n");
+        foreach (var (format, type, name) in Formats)
+            h.Append($"<link rel=\"alternate\" type=\"{type}\" title=\"{E(heading)} ({name})\" href=\"{E(feed.PageUrl(1, format).AbsoluteUri)}\">\n");
+        h.Append("</head>\n<body>\n<a class=\"skip\" href=\"#stories\">Skip to the stories</a>\n");
+
+        h.Append($"<header>\n<h1><a href=\"{E(view.BaseUrl.AbsoluteUri)}\">{E(view.SiteTitle)}</a></h1>\n");
+        h.Append("<p>Korea–China coverage from many outlets and languages, one entry per story.</p>\n</header>\n");
+
+        // Filters: a plain GET form, so they work without script and can be bookmarked.
+        h.Append("<nav class=\"filters\" aria-label=\"Filters\">\n");
+        h.Append($"<form method=\"get\" action=\"{E(view.BaseUrl.AbsoluteUri)}\">\n");
+        h.Append("<label for=\"f-tag\">Tag<select id=\"f-tag\" name=\"tag\">\n<option value=\"\">All tags</option>\n");
+        foreach (var t in view.Tags)
+            h.Append($"<option value=\"{E(t)}\"{(t == tag ? " selected" : "")}>{E(t)}</option>\n");
+        h.Append("</select></label>\n");
+        h.Append("<label for=\"f-lang\">Language<select id=\"f-lang\" name=\"lang\">\n<option value=\"\">All languages</option>\n");
+        foreach (var l in view.Languages)
+            h.Append($"<option value=\"{E(l)}\"{(l == filter.Language ? " selected" : "")}>{E(LanguageName(l))}</option>\n");
+        h.Append("</select></label>\n");
+        h.Append($"<label for=\"f-q\">Words<input id=\"f-q\" name=\"q\" type=\"search\" value=\"{E(filter.Text ?? "")}\"></label>\n");
+        h.Append("<button type=\"submit\">Show</button>\n</form>\n");
+        h.Append("<ul class=\"taglist\" aria-label=\"Tags\">\n");
+        foreach (var t in view.Tags)
+            h.Append($"<li><a href=\"{E(view.PageUrl(1, t, "").AbsoluteUri)}\"{(t == tag ? " aria-current=\"page\"" : "")}>{E(t)}</a></li>\n");
+        h.Append("</ul>\n</nav>\n");
+
+        h.Append("<main id=\"stories\">\n");
+        h.Append("<section class=\"panel chart\" aria-labelledby=\"coverage\">\n");
+        h.Append($"<h2 id=\"coverage\">Coverage: stories per day, last {ChartDays} days (UTC)</h2>\n");
+        h.Append(CoverageChart.Svg(view.PerDay, view.Today, ChartDays, tag ?? "tracked"));
+        h.Append("\n</section>\n");
+
+        h.Append("<section class=\"panel subscribe\" aria-labelledby=\"subscribe\">\n<h2 id=\"subscribe\">Subscribe to this listing</h2>\n<ul>\n");
+        foreach (var (format, type, name) in Formats)
+            h.Append($"<li><a href=\"{E(feed.PageUrl(1, format).AbsoluteUri)}\" type=\"{type}\">{name}</a></li>\n");
+        h.Append($"<li><a href=\"{E(new Uri(view.BaseUrl, "opml").AbsoluteUri)}\">Sources (OPML)</a></li>\n</ul>\n</section>\n");
+
+        var page = view.Page;
+        h.Append($"<h2 class=\"listing\" id=\"listing\">{E(heading)}: {page.Total.ToString(CultureInfo.InvariantCulture)} {(page.Total == 1 ? "story" : "stories")}");
+        if (page.LastPage > 1) h.Append($", page {page.Page} of {page.LastPage}");
+        h.Append("</h2>\n");
+        if (page.Items.Count == 0)
+            h.Append("<p class=\"empty\">No stories match these filters.</p>\n");
+        else
+        {
+            h.Append("<ol class=\"river\" aria-labelledby=\"listing\">\n");
+            foreach (var item in page.Items) Story(h, item, view);
+            h.Append("</ol>\n");
+        }
+        if (page.LastPage > 1)
+        {
+            h.Append("<nav class=\"pages\" aria-label=\"Pages\">\n");
+            h.Append(page.Page > 1 ? $"<a rel=\"prev\" href=\"{E(view.PageUrl(page.Page - 1, tag, view.Listing.QueryString).AbsoluteUri)}\">← Newer stories</a>\n" : "<span></span>\n");
+            h.Append(page.Page < page.LastPage ? $"<a rel=\"next\" href=\"{E(view.PageUrl(page.Page + 1, tag, view.Listing.QueryString).AbsoluteUri)}\">Older stories →</a>\n" : "<span></span>\n");
+            h.Append("</nav>\n");
+        }
+        h.Append("</main>\n");
+        h.Append($"<footer>\n<p>{E(FeedView.GeneratorName)} · dates in UTC · <a href=\"{E(new Uri(view.BaseUrl, "opml").AbsoluteUri)}\">sources</a></p>\n</footer>\n");
+        h.Append("</body>\n</html>\n");
+        return Encoding.UTF8.GetBytes(h.ToString());
+    }
+
+    private static void Story(StringBuilder h, StoredItem item, RiverView view)
+    {
+        string E(string s) => EntryText.Encode(s);
+        var lang = item.Language is { Length: 2 or 3 } l && l != "und" ? $" lang=\"{E(l)}\"" : "";
+        var title = EntryText.Title(item);
+        h.Append("<li><article>\n");
+        h.Append(EntryText.SafeUrl(item.Url) is { } url
+            ? $"<h3{lang}><a href=\"{E(url)}\">{E(title)}</a></h3>\n"
+            : $"<h3{lang}>{E(title)}</h3>\n");
+        var sources = EntryText.Sources(item);
+        var source = item.Outlet ?? (sources.Count > 0 ? sources[0] : "");
+        var date = item.PublishedAt ?? item.FirstSeenAt;
+        h.Append($"<p class=\"meta\">{E(EntryText.Line(source))} · <time datetime=\"{date:yyyy-MM-dd'T'HH:mm:ss'Z'}\">{date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</time>");
+        if (item.PublishedAt is null) h.Append(" (first seen)");
+        h.Append($" · {E(LanguageName(item.Language))}</p>\n");
+        if (item.Tags.Count > 0)
+        {
+            h.Append("<ul class=\"tags\" aria-label=\"Tags\">");
+            foreach (var t in item.Tags)
+                h.Append($"<li><a href=\"{E(view.PageUrl(1, t.Tag, "").AbsoluteUri)}\" title=\"{E(EntryText.Line(t.Reason))}\">{E(t.Tag)}</a></li>");
+            h.Append("</ul>\n");
+        }
+        h.Append($"<p class=\"excerpt\"{lang}>{E(EntryText.Summary(item.Body))}</p>\n");
+        var copies = EntryText.AlsoReportedBy(item);
+        if (copies.Count > 0)
+        {
+            h.Append("<p class=\"also\">Also reported by: ");
+            h.Append(string.Join(", ", copies.Select(c => EntryText.SafeUrl(c.Url) is { } u
+                ? $"<a href=\"{E(u)}\">{E(EntryText.Line(c.Name))}</a>"
+                : E(EntryText.Line(c.Name)))));
+            h.Append("</p>\n");
+        }
+        h.Append("</article></li>\n");
+    }
+
+    private static readonly (string Format, string Type, string Name)[] Formats =
+        [("atom", "application/atom+xml", "Atom"), ("rss", "application/rss+xml", "RSS"), ("json", "application/feed+json", "JSON Feed")];
+
+    /// <summary>"ko" → "Korean" (ICU's names); the code itself when unknown.</summary>
+    public static string LanguageName(string code)
+    {
+        if (code is "und" or "") return "Unknown language";
+        try
+        {
+            var name = CultureInfo.GetCultureInfo(code).EnglishName;
+            return name.StartsWith("Unknown", StringComparison.Ordinal) ? code : name;
+        }
+        catch (CultureNotFoundException)
+        {
+            return code;
+        }
+    }
+}

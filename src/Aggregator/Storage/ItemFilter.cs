@@ -1,0 +1,30 @@
+namespace Aggregator.Storage;
+
+/// <summary>What a listing shows: every filter is optional. Collapsed (the default), a story
+/// matches when any of its copies matches every filter, and it is listed once.</summary>
+public sealed record ItemFilter
+{
+    public string? Tag { get; init; }
+    /// <summary>ISO 639-1 code as stored ("en", "zh", "ko").</summary>
+    public string? Language { get; init; }
+    /// <summary>A source's URL or title, or an outlet's name (case-insensitive).</summary>
+    public string? Source { get; init; }
+    /// <summary>Words that must all appear in the title or the body.</summary>
+    public string? Text { get; init; }
+    /// <summary>Only stories dated (published, else first seen) at or after this time.</summary>
+    public DateTime? Since { get; init; }
+    public bool Collapse { get; init; } = true;
+
+    public static ItemFilter All { get; } = new();
+
+    /// <summary>The words of Text, at most eight, each as a LIKE pattern with its wildcards escaped.</summary>
+    public IReadOnlyList<string> TextPatterns() =>
+        (Text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8)
+            .Select(w => "%" + w.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%").ToList();
+}
+
+/// <summary>One page of a listing and how many stories the whole listing has.</summary>
+public sealed record ItemPage(IReadOnlyList<StoredItem> Items, int Page, int PageSize, long Total)
+{
+    public int LastPage => Total == 0 ? 1 : (int)((Total + PageSize - 1) / PageSize);
+}
