@@ -59,6 +59,7 @@ public static class AppServices
         services.AddSingleton<Publishing.RenderCache>();
         services.AddSingleton<Publishing.FeedRenderer>();
         services.AddSingleton<Publishing.PageRenderer>();
+        Publishing.WebSubPublisher.Configure(services);
         FeedFetcher.Configure(services, configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());
         return services;
     }

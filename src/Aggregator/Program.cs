@@ -11,6 +11,7 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     RunOnceCommand.Create(),
     ImportCommand.Create(),
     ItemsCommand.Create(),
+    ExportCommand.Create(),
     ParseCommand.Create(),
     FeedsCommand.Create(),
     TagCommand.Create(),

@@ -20,10 +20,14 @@ public static class RunOnceCommand
                     Console.WriteLine($"topic rules changed: {retag.Items} item(s) retagged, {retag.Changed} changed");
                 if (await services.GetRequiredService<StoryRebuilder>().RebuildIfChangedAsync(ct) is > 0 and var placed)
                     Console.WriteLine($"story clustering changed: {placed} item(s) placed in stories again");
+                var started = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
                 var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
                 var exit = ImportCommand.Print(documents);
                 var feeds = await services.GetRequiredService<FeedIngestor>().PollDueAsync(ct, everyFeed: result.GetValue(all));
                 Console.WriteLine(feeds);
+                if (documents.Inserted + documents.Updated + feeds.Inserted + feeds.Updated > 0
+                    && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishChangesAsync(started, ct) is { Count: > 0 } pinged)
+                    Console.WriteLine($"WebSub: the hub was told about {pinged.Count} changed feed(s)");
                 return feeds.Failed > 0 ? 1 : exit;
             }
         });

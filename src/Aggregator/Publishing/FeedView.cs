@@ -101,11 +101,13 @@ public static class EntryText
             .Select(p => "<p>" + Encode(p) + "</p>"));
 
     /// <summary>The entry's content: the source's HTML through the sanitizer (relative URLs made
-    /// absolute against the entry's link), else the body's paragraphs; then the story's other
+    /// absolute), else the body's paragraphs; then the story's other
     /// copies as links ("Also reported by").</summary>
     public static string Html(StoredItem item)
     {
-        var content = item.ContentHtml is { Length: > 0 } html ? Clean(ContentSanitizer.Sanitize(html, item.Url)) : Html(item.Body);
+        // Relative URLs resolve against the entry's link, else the feed that carried it.
+        var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).FirstOrDefault(u => u is not null);
+        var content = item.ContentHtml is { Length: > 0 } html ? Clean(ContentSanitizer.Sanitize(html, baseUrl)) : Html(item.Body);
         var copies = AlsoReportedBy(item);
         if (copies.Count == 0) return content;
         var links = copies.Select(c => SafeUrl(c.Url) is { } url

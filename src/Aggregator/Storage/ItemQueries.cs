@@ -56,6 +56,21 @@ public sealed class ItemQueries(Database database)
         return (languages.ToList(), tags.ToList());
     }
 
+    /// <summary>The tags of items stored or changed at or after a time (WebSub pings their feeds);
+    /// null when no item changed at all.</summary>
+    public async Task<IReadOnlyList<string>?> TagsChangedSinceAsync(DateTime since, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT 1 FROM items WHERE updated_at >= @since LIMIT 1", new { since }, cancellationToken: ct)) is null)
+            return null;
+        return (await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT DISTINCT t.tag FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.updated_at >= @since
+            ORDER BY t.tag
+            """, new { since }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>The WHERE clause of a filter over items aliased i. Collapsed, only stories'
     /// first copies are listed, and one matches when it or any later copy passes every filter.</summary>
     private static (string Sql, DynamicParameters Parameters) Where(ItemFilter filter)

@@ -1,0 +1,63 @@
+using Aggregator.Publishing;
+using Aggregator.Storage;
+
+namespace Aggregator.Tests.Publishing;
+
+/// <summary>What subscribers may receive of a source's HTML.</summary>
+public sealed class ContentSanitizerTests
+{
+    private const string Hostile = """
+        <p onclick="steal()">Text<script>alert(1)</script><img src="x.png" onerror="alert(2)"></p>
+        <a href="javascript:alert(3)">js</a><a href="JaVaScRiPt&#58;alert(4)">js2</a>
+        <iframe src="https://evil.example/"></iframe><form action="https://evil.example/"><input name="p"><button>go</button></form>
+        <style>body{display:none}</style><span style="position:fixed;top:0">styled</span>
+        <img src="data:image/png;base64,AAAA"><object data="x.swf"></object><embed src="x.swf"><svg><script>alert(5)</script></svg>
+        <math><mtext><table><mglyph><style><img src=x onerror=alert(6)></style></mglyph></table></mtext></math>
+        """;
+
+    [Fact]
+    public void Nothing_active_survives()
+    {
+        var html = ContentSanitizer.Sanitize(Hostile, "https://news.example/a/story.html");
+        foreach (var bad in new[] { "<script", "onclick", "onerror", "javascript", "<iframe", "<form", "<input", "<button", "<style", "style=", "data:", "<object", "<embed", "<svg", "<math" })
+            Assert.DoesNotContain(bad, html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Text", html, StringComparison.Ordinal);
+        Assert.Contains("styled", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Relative_urls_become_absolute_against_the_entry()
+    {
+        var html = ContentSanitizer.Sanitize("""<a href="/about">a</a><a href="next.html">b</a><img src="../img/p.jpg" alt="p">""", "https://news.example/a/story.html");
+        Assert.Contains("""href="https://news.example/about" rel="noopener noreferrer""", html, StringComparison.Ordinal);
+        Assert.Contains("""href="https://news.example/a/next.html""", html, StringComparison.Ordinal);
+        Assert.Contains("""src="https://news.example/img/p.jpg""", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Video_players_keep_their_frame_sandboxed()
+    {
+        var html = ContentSanitizer.Sanitize("""<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe><iframe src="http://www.youtube.com/embed/abc"></iframe>""", null);
+        Assert.Single(html.Split("<iframe")[1..]);
+        Assert.Contains("""src="https://www.youtube-nocookie.com/embed/abc""", html, StringComparison.Ordinal);
+        Assert.Contains("sandbox=", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Titles_are_one_line_without_controls_and_capped()
+    {
+        var item = new StoredItem { Title = "Breaking\r\nX-Injected: yes\u0000\u0007 " + new string('A', 1_000_000) };
+        var title = EntryText.Title(item);
+        Assert.DoesNotContain('\r', title);
+        Assert.DoesNotContain('\n', title);
+        Assert.DoesNotContain('\u0000', title);
+        Assert.StartsWith("Breaking X-Injected: yes ", title, StringComparison.Ordinal);
+        Assert.True(title.Length <= EntryText.MaxTitle + 1, $"title of {title.Length} characters");
+    }
+
+    [Fact]
+    public void Text_loses_only_what_xml_forbids()
+    {
+        Assert.Equal("a\tb\nc 한국 😀", EntryText.Clean("a\tb\nc\u0001 한국\uFFFE 😀\uD800"));
+    }
+}

@@ -1,0 +1,75 @@
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Publishing;
+
+/// <summary>The river page in a real browser (Debian's chromium, headless, over the DevTools
+/// protocol): it renders, lists the stories, its filters work without script, it fits a phone,
+/// and the browser reports no console error. Screenshots go to the test output folder.</summary>
+public sealed class RiverPageTests(PublishedService service) : IClassFixture<PublishedService>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<HeadlessChromium> BrowserAsync()
+    {
+        RequiredTool.Require(HeadlessChromium.FindExecutable() is not null, "chromium (Debian package chromium)");
+        return await HeadlessChromium.StartAsync(Ct);
+    }
+
+    [Fact]
+    public async Task The_page_lists_the_seed_stories_and_its_filters_work()
+    {
+        await using var browser = await BrowserAsync();
+        await browser.SetViewportAsync(1200, 900, mobile: false, Ct);
+        await browser.NavigateAsync(new Uri(service.Process.BaseUrl, "tags/korea-china").AbsoluteUri, Ct);
+
+        var titles = await Strings(browser, "[...document.querySelectorAll('ol.river article h3')].map(h => h.textContent)");
+        Assert.Superset(Seeds.TitlesAndDates.Keys.ToHashSet(), titles.ToHashSet());
+        Assert.Equal(1, (await browser.EvaluateAsync("document.querySelectorAll('main').length", Ct)).GetInt32());
+        Assert.Equal(0, (await browser.EvaluateAsync("document.querySelectorAll('script').length", Ct)).GetInt32());
+        Assert.Equal(3, (await browser.EvaluateAsync("document.querySelectorAll('link[rel=alternate]').length", Ct)).GetInt32());
+        Assert.Equal(30, (await browser.EvaluateAsync("document.querySelectorAll('svg[role=img] rect').length", Ct)).GetInt32());
+        Assert.Contains("Stories per day", (await browser.EvaluateAsync("document.querySelector('svg title').textContent", Ct)).GetString(), StringComparison.Ordinal);
+        await SaveAsync(browser, "river-korea-china.png");
+
+        // Choose Swedish in the language filter and submit the form, as a reader would.
+        await browser.EvaluateAndWaitForNavigationAsync(
+            "document.querySelector('#f-lang').value = 'sv'; document.querySelector('nav.filters form').requestSubmit()", Ct);
+        Assert.Contains("lang=sv", (await browser.EvaluateAsync("location.search", Ct)).GetString(), StringComparison.Ordinal);
+        Assert.Equal(["Xi: Kina redo att stärka banden med Nordkorea"],
+            await Strings(browser, "[...document.querySelectorAll('ol.river article h3')].map(h => h.textContent)"));
+
+        // The tag links lead to the tag's page; the full river pages onwards.
+        await browser.NavigateAsync(service.Process.BaseUrl.AbsoluteUri, Ct);
+        Assert.Equal(50, (await browser.EvaluateAsync("document.querySelectorAll('ol.river > li').length", Ct)).GetInt32());
+        await browser.EvaluateAndWaitForNavigationAsync("document.querySelector('a[rel=next]').click()", Ct);
+        Assert.EndsWith("/page/2/", (await browser.EvaluateAsync("location.pathname", Ct)).GetString(), StringComparison.Ordinal);
+        Assert.Equal(50, (await browser.EvaluateAsync("document.querySelectorAll('ol.river > li').length", Ct)).GetInt32());
+
+        Assert.True(browser.ConsoleErrors.Count == 0, string.Join("\n", browser.ConsoleErrors));
+    }
+
+    [Fact]
+    public async Task The_page_fits_a_phone()
+    {
+        await using var browser = await BrowserAsync();
+        await browser.SetViewportAsync(390, 844, mobile: true, Ct);
+        await browser.NavigateAsync(service.Process.BaseUrl.AbsoluteUri, Ct);
+        var scrollWidth = (await browser.EvaluateAsync("document.documentElement.scrollWidth", Ct)).GetInt32();
+        Assert.True(scrollWidth <= 390, $"the page is {scrollWidth} px wide on a 390 px screen");
+        await SaveAsync(browser, "river-phone.png");
+        Assert.True(browser.ConsoleErrors.Count == 0, string.Join("\n", browser.ConsoleErrors));
+    }
+
+    private static async Task<List<string>> Strings(HeadlessChromium browser, string expression) =>
+        (await browser.EvaluateAsync(expression, Ct)).EnumerateArray().Select(e => e.GetString()!.Trim()).ToList();
+
+    private static async Task SaveAsync(HeadlessChromium browser, string name)
+    {
+        var png = await browser.ScreenshotAsync(Ct);
+        Assert.Equal(0x89, png[0]);
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, png, Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
+    }
+}
