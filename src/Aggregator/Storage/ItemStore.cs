@@ -1,6 +1,6 @@
-using Aggregator.Processing.Stories;
 using System.Data.Common;
 using System.Text.Json;
+using Aggregator.Processing.Stories;
 using Aggregator.Processing.Tagging;
 using Dapper;
 

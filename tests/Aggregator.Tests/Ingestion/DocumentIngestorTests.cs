@@ -73,6 +73,25 @@ public sealed class DocumentIngestorTests
     }
 
     [Fact]
+    public async Task A_rewritten_document_becomes_a_new_entry_for_readers()
+    {
+        await using var app = await TestServices.StartAsync();
+        var seeds = Directory.GetFiles(RepoPaths.Seeds).Order().ToList();
+        var path = app.Temp.File("docs/story.txt", File.ReadAllText(seeds[^1]));
+        var ingestor = app.Get<DocumentIngestor>();
+        await ingestor.ImportAsync([path], null, None);
+        var before = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, None));
+
+        // Readers ignore in-place edits of an entry they have read: a different story under the same file is news.
+        File.WriteAllText(path, File.ReadAllText(seeds[0]));
+        Assert.Equal(1, (await ingestor.ImportAsync([path], null, None)).Updated);
+
+        var after = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, None));
+        Assert.NotEqual(before.EntryId, after.EntryId);
+        Assert.Equal(before.Id, after.Id);
+    }
+
+    [Fact]
     public async Task Editing_one_of_two_copies_leaves_the_other_copy_its_item()
     {
         await using var app = await TestServices.StartAsync();
