@@ -108,12 +108,18 @@ public static class EntryText
         // Relative URLs resolve against the entry's link, else the feed that carried it.
         var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).FirstOrDefault(u => u is not null);
         var content = item.ContentHtml is { Length: > 0 } html ? Clean(ContentSanitizer.Sanitize(html, baseUrl)) : Html(item.Body);
+        return AlsoReportedByHtml(item) is { } also ? content + "<p>" + also + "</p>" : content;
+    }
+
+    /// <summary>"Also reported by: " and the other copies' outlets, linked when they have a web
+    /// address; null when there are none. Shared by the feeds' content and the river page.</summary>
+    public static string? AlsoReportedByHtml(StoredItem item)
+    {
         var copies = AlsoReportedBy(item);
-        if (copies.Count == 0) return content;
-        var links = copies.Select(c => SafeUrl(c.Url) is { } url
+        if (copies.Count == 0) return null;
+        return "Also reported by: " + string.Join(", ", copies.Select(c => SafeUrl(c.Url) is { } url
             ? $"<a href=\"{Encode(url)}\">{Encode(Line(c.Name))}</a>"
-            : Encode(Line(c.Name)));
-        return content + "<p>Also reported by: " + string.Join(", ", links) + "</p>";
+            : Encode(Line(c.Name))));
     }
 
     /// <summary>An absolute http(s) URL, else null: javascript:, data: and relative links never reach output.</summary>

@@ -19,11 +19,10 @@ public sealed record RiverView
     public string? Tag => Listing.Filter.Tag;
 
     /// <summary>/ or /tags/{tag}/, page n at …/page/n/: paths, so a static export holds the same links.</summary>
-    public Uri PageUrl(int page, string? tag, string query)
-    {
-        var path = (tag is null ? "" : $"tags/{Uri.EscapeDataString(tag)}/") + (page <= 1 ? "" : $"page/{page}/");
-        return new Uri(BaseUrl, path + query);
-    }
+    public Uri PageUrl(int page, string? tag, string query) => new(BaseUrl, PathOf(page, tag) + query);
+
+    public static string PathOf(int page, string? tag) =>
+        (tag is null ? "" : $"tags/{Uri.EscapeDataString(tag)}/") + (page <= 1 ? "" : $"page/{page}/");
 }
 
 /// <summary>The HTML river page: server-rendered, no script, landmarks and headings for screen
@@ -131,15 +130,8 @@ public static class RiverPage
             h.Append("</ul>\n");
         }
         h.Append($"<p class=\"excerpt\"{lang}>{E(EntryText.Summary(item.Body))}</p>\n");
-        var copies = EntryText.AlsoReportedBy(item);
-        if (copies.Count > 0)
-        {
-            h.Append("<p class=\"also\">Also reported by: ");
-            h.Append(string.Join(", ", copies.Select(c => EntryText.SafeUrl(c.Url) is { } u
-                ? $"<a href=\"{E(u)}\">{E(EntryText.Line(c.Name))}</a>"
-                : E(EntryText.Line(c.Name)))));
-            h.Append("</p>\n");
-        }
+        if (EntryText.AlsoReportedByHtml(item) is { } also)
+            h.Append($"<p class=\"also\">{also}</p>\n");
         h.Append("</article></li>\n");
     }
 

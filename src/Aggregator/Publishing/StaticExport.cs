@@ -36,7 +36,7 @@ public sealed class StaticExport(FeedRenderer feeds, PageRenderer pages, ItemQue
                     await Write(Relative(baseUrl, address.PageUrl(page)), body);
             }
             for (var page = 1; await pages.RenderAsync(baseUrl, listing, page, ct) is { } body; page++)
-                await Write(Relative(baseUrl, new Uri(baseUrl, (tag is null ? "" : $"tags/{tag}/") + (page == 1 ? "" : $"page/{page}/"))) + "index.html", body);
+                await Write(Uri.UnescapeDataString(RiverView.PathOf(page, tag)) + "index.html", body);
         }
         await Write("assets/site.css", Assets.Css.Body);
         await Write("icon.png", Assets.Icon.Body);
