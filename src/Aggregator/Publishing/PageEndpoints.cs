@@ -76,24 +76,34 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
         return new CachedResponse(rendered, Options.MaxAgeSeconds);
     }
 
-    /// <summary>The page's bytes, or null past the last page (page 1 always exists).</summary>
-    public async Task<byte[]?> RenderAsync(Uri baseUrl, ListingQuery listing, int page, CancellationToken ct)
+    /// <summary>What every page of one listing shares: the filters' choices and the coverage chart.</summary>
+    public sealed record Surroundings(IReadOnlyList<string> Languages, IReadOnlyList<string> Tags, IReadOnlyDictionary<DateOnly, int> PerDay, DateOnly Today);
+
+    public async Task<Surroundings> SurroundingsAsync(ListingQuery listing, CancellationToken ct)
     {
-        var items = await queries.PageAsync(listing.Filter, page, Options.PageSize, ct);
-        if (page < 1 || (page > 1 && page > items.LastPage)) return null;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var (languages, tags) = await queries.FacetsAsync(ct);
         var perDay = await queries.StoriesPerDayAsync(listing.Filter with { Since = null, Text = null, Source = null }, today.AddDays(1 - RiverPage.ChartDays), ct);
+        return new Surroundings(languages, tags, perDay, today);
+    }
+
+    /// <summary>The page's bytes, or null past the last page (page 1 always exists). A caller
+    /// rendering many pages of one listing (StaticExport) passes the surroundings once.</summary>
+    public async Task<byte[]?> RenderAsync(Uri baseUrl, ListingQuery listing, int page, CancellationToken ct, Surroundings? shared = null)
+    {
+        var items = await queries.PageAsync(listing.Filter, page, Options.PageSize, ct);
+        if (page < 1 || (page > 1 && page > items.LastPage)) return null;
+        var around = shared ?? await SurroundingsAsync(listing, ct);
         return RiverPage.Render(new RiverView
         {
             SiteTitle = Options.Title,
             BaseUrl = baseUrl,
             Listing = listing,
             Page = items,
-            Tags = tags,
-            Languages = languages,
-            PerDay = perDay,
-            Today = today,
+            Tags = around.Tags,
+            Languages = around.Languages,
+            PerDay = around.PerDay,
+            Today = around.Today,
         });
     }
 

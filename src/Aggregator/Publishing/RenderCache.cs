@@ -61,7 +61,7 @@ public sealed class RenderCache(Database database, TimeProvider time, IOptions<A
         {
             if (_entries.TryGetValue(key, out var entry) && entry.Version == version && !entry.Rendering.IsFaulted && !entry.Rendering.IsCanceled)
                 return await entry.Rendering.WaitAsync(ct);
-            var fresh = new Entry(version, RenderAsync(key, entry, render));
+            var fresh = new Entry(version, RenderAsync(entry, render));
             var won = entry is null ? _entries.TryAdd(key, fresh) : _entries.TryUpdate(key, fresh, entry);
             if (!won) continue;
             var rendered = await fresh.Rendering.WaitAsync(ct);
@@ -70,10 +70,7 @@ public sealed class RenderCache(Database database, TimeProvider time, IOptions<A
         }
     }
 
-    /// <summary>Drops everything, for writers in this process that want readers to see a change at once.</summary>
-    public void Invalidate() => Interlocked.Exchange(ref _checkedAt, 0);
-
-    private async Task<Rendered> RenderAsync(string key, Entry? previous, Func<CancellationToken, Task<(byte[] Body, string ContentType)>> render)
+    private async Task<Rendered> RenderAsync(Entry? previous, Func<CancellationToken, Task<(byte[] Body, string ContentType)>> render)
     {
         // Rendering is not cancelled with the request that started it: others may be waiting on it.
         var (body, contentType) = await render(CancellationToken.None);

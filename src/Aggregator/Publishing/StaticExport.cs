@@ -35,7 +35,8 @@ public sealed class StaticExport(FeedRenderer feeds, PageRenderer pages, ItemQue
                 for (var page = 1; await feeds.RenderAsync(address, listing.Filter, page, ct) is { } body; page++)
                     await Write(Relative(baseUrl, address.PageUrl(page)), body);
             }
-            for (var page = 1; await pages.RenderAsync(baseUrl, listing, page, ct) is { } body; page++)
+            var surroundings = await pages.SurroundingsAsync(listing, ct);
+            for (var page = 1; await pages.RenderAsync(baseUrl, listing, page, ct, surroundings) is { } body; page++)
                 await Write(Uri.UnescapeDataString(RiverView.PathOf(page, tag)) + "index.html", body);
         }
         await Write("assets/site.css", Assets.Css.Body);
