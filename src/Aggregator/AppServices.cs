@@ -30,8 +30,10 @@ public static class AppServices
     {
         try
         {
-            var options = configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>(Strict) ?? new AggregatorOptions();
-            return (options, AggregatorOptionsValidator.Problems(options));
+            var options = SecretFiles.Section(configuration).Get<AggregatorOptions>(Strict) ?? new AggregatorOptions();
+            var problems = AggregatorOptionsValidator.Problems(options);
+            problems.AddRange(SecretFiles.Problems(configuration));
+            return (options, problems);
         }
         catch (InvalidOperationException e)
         {
@@ -43,7 +45,8 @@ public static class AppServices
     {
         services.AddSingleton(paths);
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<AggregatorOptions>().Bind(configuration.GetSection(AggregatorOptions.SectionName), Strict);
+        var section = SecretFiles.Section(configuration);
+        services.AddOptions<AggregatorOptions>().Bind(section, Strict);
         services.AddSingleton<Database>();
         services.AddSingleton<ItemStore>();
         services.AddSingleton<ItemQueries>();
@@ -59,8 +62,12 @@ public static class AppServices
         services.AddSingleton<Publishing.RenderCache>();
         services.AddSingleton<Publishing.FeedRenderer>();
         services.AddSingleton<Publishing.PageRenderer>();
+        services.AddSingleton<Mail.Outbox>();
+        services.AddSingleton<Mail.MailDelivery>();
+        services.AddSingleton<Mail.MailPlanner>();
+        services.AddSingleton<Mail.UnsubscribeLinks>();
         Publishing.WebSubPublisher.Configure(services);
-        FeedFetcher.Configure(services, configuration.GetSection(AggregatorOptions.SectionName).Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());
+        FeedFetcher.Configure(services, section.Get<AggregatorOptions>()?.Fetching ?? new FetchingOptions());
         return services;
     }
 

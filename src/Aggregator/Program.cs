@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Aggregator.Cli;
 
-// aggregator [serve] | run-once | import | items | parse | feeds | tag | retag | eval   (all take --config DIR --data DIR)
+// aggregator [serve] | run-once | import | items | export | parse | feeds | tag | retag | eval | mail | digest   (all take --config DIR --data DIR)
 var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China topic monitor.")
 {
     GlobalOptions.Config,
@@ -17,6 +17,8 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     TagCommand.Create(),
     RetagCommand.Create(),
     EvalCommand.Create(),
+    MailCommand.Create(),
+    DigestCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
 return await root.Parse(args).InvokeAsync();

@@ -26,6 +26,7 @@ public static class CommandServices
         try
         {
             _ = services.GetRequiredService<TopicCatalog>(); // a broken topics file stops here, naming the file
+            Mail.MailStartup.CheckRecipients(services);
             await services.GetRequiredService<Database>().MigrateAsync(ct);
             return (services, 0);
         }
@@ -35,6 +36,15 @@ public static class CommandServices
             await services.DisposeAsync();
             return (null, ConfigurationError);
         }
+    }
+
+    /// <summary>Runs a command's action with the services, disposing them after.</summary>
+    public static async Task<int> RunAsync(ParseResult result, Func<IServiceProvider, Task<int>> action, CancellationToken ct)
+    {
+        var (services, exit) = await StartAsync(result, ct);
+        if (services is null) return exit;
+        await using (services)
+            return await action(services);
     }
 
     /// <summary>The topic rules alone, for commands that read no database (tag, eval): the

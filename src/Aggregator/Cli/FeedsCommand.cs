@@ -22,7 +22,7 @@ public static class FeedsCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("list", "Each feed's health: last success, last HTTP status, consecutive errors and the last error, next poll, item count.") { json };
-        command.SetAction((result, ct) => WithServices(result, async services =>
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
             if (result.GetValue(json))
@@ -50,7 +50,7 @@ public static class FeedsCommand
         var title = new Option<string?>("--title") { Description = "A title of your own" };
         var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
         var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, noCheck };
-        command.SetAction((result, ct) => WithServices(result, async services =>
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var address = result.GetValue(url)!;
             if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -95,7 +95,7 @@ public static class FeedsCommand
     {
         var url = new Argument<string>("URL") { Description = "The feed's address, as `feeds list` shows it" };
         var command = new Command("remove", "Unsubscribe. Items already read stay.") { url };
-        command.SetAction((result, ct) => WithServices(result, async services =>
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var removed = await services.GetRequiredService<FeedStore>().RemoveAsync(result.GetValue(url)!, ct);
             Console.WriteLine(removed ? $"removed {result.GetValue(url)}" : $"not subscribed: {result.GetValue(url)}");
@@ -108,7 +108,7 @@ public static class FeedsCommand
     {
         var file = new Argument<string>("FILE.opml") { Description = "An OPML file exported by a feed reader" };
         var command = new Command("import", "Subscribe to every feed in an OPML file.") { file };
-        command.SetAction((result, ct) => WithServices(result, async services =>
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             IReadOnlyList<FeedSubscription> list;
             try
@@ -133,7 +133,7 @@ public static class FeedsCommand
     private static Command Export()
     {
         var command = new Command("export", "Print the subscriptions as OPML 2.0.");
-        command.SetAction((result, ct) => WithServices(result, async services =>
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
             var title = services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Publishing.Title;
@@ -141,14 +141,6 @@ public static class FeedsCommand
             return 0;
         }, ct));
         return command;
-    }
-
-    private static async Task<int> WithServices(ParseResult result, Func<IServiceProvider, Task<int>> action, CancellationToken ct)
-    {
-        var (services, exit) = await CommandServices.StartAsync(result, ct);
-        if (services is null) return exit;
-        await using (services)
-            return await action(services);
     }
 
     private static string When(DateTime? t) => t is { } v ? v.ToString("yyyy-MM-dd HH:mm:ss'Z'") : "never";

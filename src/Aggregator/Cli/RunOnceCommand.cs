@@ -20,6 +20,7 @@ public static class RunOnceCommand
                     Console.WriteLine($"topic rules changed: {retag.Items} item(s) retagged, {retag.Changed} changed");
                 if (await services.GetRequiredService<StoryRebuilder>().RebuildIfChangedAsync(ct) is > 0 and var placed)
                     Console.WriteLine($"story clustering changed: {placed} item(s) placed in stories again");
+                var mailState = await Mail.MailStartup.PrepareAsync(services, ct);
                 var started = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
                 var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
                 var exit = ImportCommand.Print(documents);
@@ -28,6 +29,13 @@ public static class RunOnceCommand
                 if (documents.Inserted + documents.Updated + feeds.Inserted + feeds.Updated > 0
                     && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishChangesAsync(started, ct) is { Count: > 0 } pinged)
                     Console.WriteLine($"WebSub: the hub was told about {pinged.Count} changed feed(s)");
+                if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions>>().Value.Mail.Enabled)
+                {
+                    var alerts = await services.GetRequiredService<Mail.MailPlanner>().QueueAlertsAsync(ct);
+                    var delivered = await services.GetRequiredService<Mail.MailDelivery>().DeliverDueAsync(ct);
+                    Console.WriteLine($"mail: {alerts} alert(s) queued; {delivered.Sent} sent, {delivered.Retrying} to retry, {delivered.Failed} failed");
+                }
+                else Console.WriteLine(mailState);
                 return feeds.Failed > 0 ? 1 : exit;
             }
         });

@@ -44,9 +44,11 @@ public static class ServeCommand
         try
         {
             _ = app.Services.GetRequiredService<TopicCatalog>(); // a broken topics file stops the start, not a job later
+            Aggregator.Mail.MailStartup.CheckRecipients(app.Services);
             await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
             await app.Services.GetRequiredService<Aggregator.Ingestion.Retagger>().RetagIfRulesChangedAsync(ct);
             await app.Services.GetRequiredService<Aggregator.Ingestion.StoryRebuilder>().RebuildIfChangedAsync(ct);
+            app.Logger.LogInformation("{Mail}", await Aggregator.Mail.MailStartup.PrepareAsync(app.Services, ct));
         }
         catch (InvalidDataException e)
         {
@@ -56,6 +58,7 @@ public static class ServeCommand
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapFeeds();
         app.MapPages();
+        Aggregator.Mail.UnsubscribeEndpoints.MapUnsubscribe(app);
         await app.RunAsync(ct);
         return 0;
     }

@@ -12,6 +12,7 @@ public sealed class AggregatorOptions
     public TaggingOptions Tagging { get; set; } = new();
     public PublishingOptions Publishing { get; set; } = new();
     public FetchingOptions Fetching { get; set; } = new();
+    public MailOptions Mail { get; set; } = new();
 }
 
 public sealed class FetchingOptions
@@ -91,4 +92,62 @@ public sealed class PublishingOptions
 
     /// <summary>Memory the rendered feeds and pages may hold (identity and compressed).</summary>
     public int CacheMegabytes { get; set; } = 64;
+}
+
+/// <summary>Email alerts and digests. Mail is on when an SMTP host or a pickup folder is set.</summary>
+public sealed class MailOptions
+{
+    /// <summary>The sender, e.g. "Korea–China monitor &lt;monitor@example.org&gt;".</summary>
+    public string From { get; set; } = "";
+    public string? ReplyTo { get; set; }
+    public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Development: write each message as an .eml file into this folder instead of sending it.</summary>
+    public string? PickupDirectory { get; set; }
+
+    public List<RecipientOptions> Recipients { get; set; } = [];
+
+    /// <summary>At most one alert per recipient per window; stories arriving inside it wait for the next.</summary>
+    public int AlertWindowSeconds { get; set; } = 300;
+
+    /// <summary>Stories dated longer ago than this when they arrive (a new feed's backlog) are left to digests.</summary>
+    public int AlertMaxAgeHours { get; set; } = 48;
+
+    /// <summary>How often the service looks for new stories to alert and for messages to send.</summary>
+    public int TickSeconds { get; set; } = 15;
+
+    /// <summary>Transient failures retry after RetryBaseSeconds × 2^(attempt−1), at most RetryMaxSeconds apart,
+    /// until MaxAttempts; then the message is marked failed.</summary>
+    public int RetryBaseSeconds { get; set; } = 30;
+    public int RetryMaxSeconds { get; set; } = 3600;
+    public int MaxAttempts { get; set; } = 20;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Smtp.Host) || !string.IsNullOrWhiteSpace(PickupDirectory);
+}
+
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    /// <summary>0: the security mode's usual port (25 for none, 587 for STARTTLS, 465 for TLS).</summary>
+    public int Port { get; set; }
+    /// <summary>"none", "starttls" or "tls" (implicit TLS).</summary>
+    public string Security { get; set; } = "starttls";
+    public string? User { get; set; }
+    /// <summary>Only from the environment (Aggregator__Mail__Smtp__Password) or a file it names
+    /// (Aggregator__Mail__Smtp__Password_FILE): config/aggregator.json may not hold it.</summary>
+    public string? Password { get; set; }
+    public int TimeoutSeconds { get; set; } = 30;
+}
+
+public sealed class RecipientOptions
+{
+    public string Address { get; set; } = "";
+    /// <summary>The topics (tags) this recipient follows.</summary>
+    public List<string> Tags { get; set; } = [];
+    /// <summary>"alert", "digest" or "both".</summary>
+    public string Mode { get; set; } = "digest";
+    /// <summary>Cron: five fields as in crontab ("0 7 * * *") or Quartz's six or seven.</summary>
+    public string DigestCron { get; set; } = "0 7 * * *";
+    /// <summary>IANA time zone of the cron schedule and of the dates in digests.</summary>
+    public string TimeZone { get; set; } = "UTC";
 }

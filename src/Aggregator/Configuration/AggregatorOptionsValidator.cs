@@ -60,6 +60,38 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
             problems.Add($"{p}:Publishing:CacheMegabytes must be between 1 and 4096 (was {o.Publishing.CacheMegabytes}).");
         if (!System.Text.RegularExpressions.Regex.IsMatch(o.Publishing.IdAuthority, @"^[A-Za-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$"))
             problems.Add($"{p}:Publishing:IdAuthority must be \"domain,YYYY[-MM[-DD]]\" as RFC 4151 requires (was \"{o.Publishing.IdAuthority}\").");
+        problems.AddRange(MailProblems(o.Mail));
         return problems;
+    }
+
+    private static readonly string[] SmtpSecurity = ["none", "starttls", "tls"];
+
+    private static IEnumerable<string> MailProblems(MailOptions m)
+    {
+        const string p = AggregatorOptions.SectionName + ":Mail";
+        if (m.Enabled && !(MimeKit.MailboxAddress.TryParse(m.From, out var from) && from.Address.Contains('@', StringComparison.Ordinal)))
+            yield return $"{p}:From must be the sender's address, e.g. \"Monitor <monitor@example.org>\" (was \"{m.From}\").";
+        if (!string.IsNullOrWhiteSpace(m.ReplyTo) && !MimeKit.MailboxAddress.TryParse(m.ReplyTo, out _))
+            yield return $"{p}:ReplyTo must be an email address (was \"{m.ReplyTo}\").";
+        if (!SmtpSecurity.Contains(m.Smtp.Security, StringComparer.OrdinalIgnoreCase))
+            yield return $"{p}:Smtp:Security must be one of {string.Join(", ", SmtpSecurity)} (was \"{m.Smtp.Security}\").";
+        if (m.Smtp.Port is < 0 or > 65535)
+            yield return $"{p}:Smtp:Port must be between 1 and 65535, or 0 for the security mode's usual port (was {m.Smtp.Port}).";
+        if (m.Smtp.TimeoutSeconds is < 1 or > 600)
+            yield return $"{p}:Smtp:TimeoutSeconds must be between 1 and 600 (was {m.Smtp.TimeoutSeconds}).";
+        if (!string.IsNullOrEmpty(m.Smtp.Password) && string.IsNullOrEmpty(m.Smtp.User))
+            yield return $"{p}:Smtp:Password is set but {p}:Smtp:User is not.";
+        if (m.AlertWindowSeconds is < 0 or > 86400)
+            yield return $"{p}:AlertWindowSeconds must be between 0 and 86400 (was {m.AlertWindowSeconds}).";
+        if (m.AlertMaxAgeHours is < 1 or > 24 * 365)
+            yield return $"{p}:AlertMaxAgeHours must be between 1 and 8760 (was {m.AlertMaxAgeHours}).";
+        if (m.TickSeconds is < 1 or > 60)
+            yield return $"{p}:TickSeconds must be between 1 and 60, so alerts go out within a minute (was {m.TickSeconds}).";
+        if (m.RetryBaseSeconds < 1 || m.RetryBaseSeconds > m.RetryMaxSeconds)
+            yield return $"{p}:RetryBaseSeconds must be at least 1 and at most RetryMaxSeconds (was {m.RetryBaseSeconds}).";
+        if (m.MaxAttempts is < 1 or > 1000)
+            yield return $"{p}:MaxAttempts must be between 1 and 1000 (was {m.MaxAttempts}).";
+        foreach (var problem in Mail.Recipient.FromOptions(m).Problems)
+            yield return problem;
     }
 }

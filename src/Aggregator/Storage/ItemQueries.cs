@@ -32,6 +32,27 @@ public sealed class ItemQueries(Database database)
         return new ItemPage(await WithDetailsAsync(connection, items, filter.Collapse), Math.Max(page, 1), pageSize, total);
     }
 
+    /// <summary>Stories by the ids of their first copies, newest first, with their copies; a
+    /// story's tags are those of all its copies (the first copy's evidence first).</summary>
+    public async Task<IReadOnlyList<StoredItem>> StoriesAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        await using var connection = await database.OpenAsync(ct);
+        var items = (await connection.QueryAsync<StoredItem>(new CommandDefinition($"""
+            SELECT {Columns} FROM items i WHERE i.id IN @ids
+            ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
+            """, new { ids }, cancellationToken: ct))).ToList();
+        var copyTags = (await connection.QueryAsync<StoredTag>(new CommandDefinition("""
+            SELECT m.story_id AS item_id, t.tag, t.score, t.reason, t.evidence
+            FROM items m JOIN item_tags t ON t.item_id = m.id
+            WHERE m.story_id IN @ids
+            ORDER BY m.first_seen_at, m.id
+            """, new { ids }, cancellationToken: ct))).ToLookup(t => t.ItemId);
+        return (await WithDetailsAsync(connection, items, collapse: true))
+            .Select(i => i with { Tags = i.Tags.Concat(copyTags[i.Id]).DistinctBy(t => t.Tag).OrderBy(t => t.Tag, StringComparer.Ordinal).ToList() })
+            .ToList();
+    }
+
     /// <summary>Stories per day (UTC) under a filter, from a day on: the river page's coverage chart.</summary>
     public async Task<IReadOnlyDictionary<DateOnly, int>> StoriesPerDayAsync(ItemFilter filter, DateOnly from, CancellationToken ct)
     {

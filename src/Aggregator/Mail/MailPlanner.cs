@@ -1,0 +1,174 @@
+using System.Data.Common;
+using Aggregator.Configuration;
+using Aggregator.Storage;
+using Dapper;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Aggregator.Mail;
+
+/// <summary>Decides what to send: finds the new stories of each recipient's followed tags,
+/// composes the alert or digest and stores it in the outbox in the same transaction that
+/// records it as decided (alert marks, the digest's period). The orchestrator of the mail stage.</summary>
+public sealed class MailPlanner(Database database, ItemQueries queries, UnsubscribeLinks unsubscribe, TimeProvider time,
+    IOptions<AggregatorOptions> options, ILogger<MailPlanner> logger)
+{
+    /// <summary>A digest lists at most this many stories, newest first, and says how many more there were.</summary>
+    public const int MaxDigestStories = 200;
+
+    private readonly Lazy<IReadOnlyList<Recipient>> _recipients = new(() =>
+    {
+        var (recipients, problems) = Recipient.FromOptions(options.Value.Mail);
+        return problems.Count > 0 ? throw new InvalidDataException(string.Join(" ", problems)) : recipients;
+    });
+
+    public IReadOnlyList<Recipient> Recipients => _recipients.Value;
+    private MailOptions Options => options.Value.Mail;
+
+    public Recipient? Find(string address) =>
+        Recipients.FirstOrDefault(r => string.Equals(r.Address, address.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Queues one alert per alert recipient that has new stories and whose coalescing
+    /// window has passed. Returns the number of alerts queued.</summary>
+    public async Task<int> QueueAlertsAsync(CancellationToken ct)
+    {
+        var queued = 0;
+        await unsubscribe.PrepareAsync(ct);
+        foreach (var recipient in Recipients.Where(r => r.Alerts))
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            // Immediate: the candidates are read and marked under one write lock, so two planners
+            // (the service and a run-once) cannot both alert the same story.
+            await using var write = await database.BeginWriteAsync(ct);
+            var state = await RecipientStateAsync(write.Connection, write.Transaction, recipient.Address, now);
+            if (state.UnsubscribedAt is not null || now < state.LastAlertAt?.AddSeconds(Options.AlertWindowSeconds))
+                continue;
+            var heads = (await write.Connection.QueryAsync<long>(new CommandDefinition($"""
+                SELECT i.id FROM items i
+                WHERE i.story_id IS NULL
+                  AND i.first_seen_at >= @from
+                  AND coalesce(i.published_at, i.first_seen_at) >= @fresh
+                  AND {StoryHasTag}
+                  AND NOT EXISTS (SELECT 1 FROM mail_alerted a
+                                  WHERE a.recipient = @address AND (a.item_id = i.id OR a.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
+                """, new { from = state.AlertsFrom, fresh = now.AddHours(-Options.AlertMaxAgeHours), tags = recipient.Tags, address = recipient.Address },
+                write.Transaction, cancellationToken: ct))).ToList();
+            if (heads.Count == 0) continue;
+
+            var content = new MailContent(MailKind.Alert, recipient, await queries.StoriesAsync(heads, ct), state.LastAlertAt ?? state.AlertsFrom, now, now);
+            var outboxId = await EnqueueAsync(write, content, ct);
+            if (outboxId is not null)
+            {
+                await write.Connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO mail_alerted (recipient, item_id, outbox_id)
+                    SELECT @address, id, @outboxId FROM items WHERE id IN @heads OR story_id IN @heads
+                    ON CONFLICT DO NOTHING
+                    """, new { address = recipient.Address, outboxId, heads }, write.Transaction, cancellationToken: ct));
+                await write.Connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE mail_recipients SET last_alert_at = @now WHERE address = @address",
+                    new { now, address = recipient.Address }, write.Transaction, cancellationToken: ct));
+                queued++;
+                logger.LogInformation("Mail: alert of {Count} new stor(ies) queued for {Recipient}", heads.Count, recipient.Address);
+            }
+            await write.CommitAsync(ct);
+        }
+        return queued;
+    }
+
+    /// <summary>Creates the rows of configured recipients that have none, at start: alerts count
+    /// from then, so stories arriving before the first mail tick are not missed.</summary>
+    public async Task RegisterRecipientsAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var write = await database.BeginWriteAsync(ct);
+        foreach (var recipient in Recipients)
+            await RecipientStateAsync(write.Connection, write.Transaction, recipient.Address, now);
+        await write.CommitAsync(ct);
+    }
+
+    public sealed record Digest(MailContent Content, MimeMessage Message);
+
+    /// <summary>The digest a recipient gets now: the stories first seen since their previous
+    /// digest (or, the first time, one period of their schedule). Null when there are none.
+    /// With <paramref name="queue"/> it is stored in the outbox and the period closed; an empty
+    /// digest closes the period too (it is skipped, not postponed).</summary>
+    public async Task<Digest?> DigestAsync(Recipient recipient, bool queue, CancellationToken ct)
+    {
+        await unsubscribe.PrepareAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var write = await database.BeginWriteAsync(ct);
+        var state = await RecipientStateAsync(write.Connection, write.Transaction, recipient.Address, now);
+        if (queue && state.UnsubscribedAt is not null) return null;
+        var from = state.DigestUntil ?? FirstPeriodStart(recipient, now);
+        var heads = (await write.Connection.QueryAsync<long>(new CommandDefinition($"""
+            SELECT i.id FROM items i
+            WHERE i.story_id IS NULL AND i.first_seen_at > @from AND i.first_seen_at <= @now AND {StoryHasTag}
+            ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
+            """, new { from, now, tags = recipient.Tags }, write.Transaction, cancellationToken: ct))).ToList();
+
+        Digest? digest = null;
+        if (heads.Count > 0)
+        {
+            var content = new MailContent(MailKind.Digest, recipient, await queries.StoriesAsync(heads.Take(MaxDigestStories).ToList(), ct), from, now, now)
+            {
+                More = Math.Max(0, heads.Count - MaxDigestStories),
+            };
+            digest = new Digest(content, await ComposeAsync(content, ct));
+            if (queue) await EnqueueAsync(write, content, ct, digest.Message);
+        }
+        if (queue)
+        {
+            await write.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE mail_recipients SET digest_until = @now WHERE address = @address",
+                new { now, address = recipient.Address }, write.Transaction, cancellationToken: ct));
+            await write.CommitAsync(ct);
+            if (digest is null) logger.LogInformation("Mail: no new stories for {Recipient}'s digest; skipped", recipient.Address);
+            else logger.LogInformation("Mail: digest of {Count} stor(ies) queued for {Recipient}", heads.Count, recipient.Address);
+        }
+        return digest;
+    }
+
+    /// <summary>The first digest covers one period of the schedule, ending now.</summary>
+    private static DateTime FirstPeriodStart(Recipient recipient, DateTime now)
+    {
+        var at = new DateTimeOffset(now, TimeSpan.Zero);
+        var last = recipient.DigestSchedule.GetPreviousValidTimeBefore(at.AddTicks(1)) ?? at.AddDays(-1);
+        var next = recipient.DigestSchedule.GetNextValidTimeAfter(last) ?? last.AddDays(1);
+        return now - (next - last);
+    }
+
+    /// <summary>A story matches when any of its copies carries a followed tag.</summary>
+    private const string StoryHasTag = """
+        EXISTS (SELECT 1 FROM item_tags t WHERE t.tag IN @tags
+                AND (t.item_id = i.id OR t.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
+        """;
+
+    private async Task<MimeMessage> ComposeAsync(MailContent content, CancellationToken ct) =>
+        MessageComposer.Compose(MailIdentity.Of(options.Value), content, await unsubscribe.UrlAsync(content.Recipient.Address, ct));
+
+    private async Task<long?> EnqueueAsync(Database.WriteScope write, MailContent content, CancellationToken ct, MimeMessage? message = null)
+    {
+        message ??= await ComposeAsync(content, ct);
+        // 7-bit clean once, here: the stored bytes are exactly what every later attempt sends.
+        message.Prepare(EncodingConstraint.SevenBit);
+        using var bytes = new MemoryStream();
+        await message.WriteToAsync(bytes, ct);
+        return await Outbox.EnqueueAsync(write.Connection, write.Transaction, message.MessageId!, content.Recipient.Address,
+            content.KindName, message.Subject!, content.Stories.Count + content.More, bytes.ToArray(), content.Created);
+    }
+
+    private sealed record RecipientState(DateTime AlertsFrom, DateTime? LastAlertAt, DateTime? DigestUntil, DateTime? UnsubscribedAt);
+
+    /// <summary>The recipient's row, created on first use: alerts start from then, so adding a
+    /// recipient does not mail them the whole archive.</summary>
+    private static async Task<RecipientState> RecipientStateAsync(DbConnection connection, DbTransaction transaction, string address, DateTime now)
+    {
+        await connection.ExecuteAsync("""
+            INSERT INTO mail_recipients (address, alerts_from) VALUES (@address, @now)
+            ON CONFLICT (address) DO NOTHING
+            """, new { address, now }, transaction);
+        return await connection.QuerySingleAsync<RecipientState>(
+            "SELECT alerts_from, last_alert_at, digest_until, unsubscribed_at FROM mail_recipients WHERE address = @address",
+            new { address }, transaction);
+    }
+}

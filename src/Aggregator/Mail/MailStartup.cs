@@ -1,0 +1,32 @@
+using Aggregator.Configuration;
+using Aggregator.Processing.Tagging;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Mail;
+
+/// <summary>What the service and run-once check and say about mail before they start.</summary>
+public static class MailStartup
+{
+    /// <summary>Throws InvalidDataException (reported as a configuration error) when a recipient
+    /// follows a tag no topic defines: a typo would otherwise mean mail that never comes.</summary>
+    public static void CheckRecipients(IServiceProvider services)
+    {
+        var planner = services.GetRequiredService<MailPlanner>();
+        var known = services.GetRequiredService<TopicCatalog>().Topics.Select(t => t.Rule.Tag).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < planner.Recipients.Count; i++)
+            foreach (var tag in planner.Recipients[i].Tags.Where(t => !known.Contains(t)))
+                throw new InvalidDataException($"{AggregatorOptions.SectionName}:Mail:Recipients:{i}:Tags names \"{tag}\", which no topic defines (topics: {string.Join(", ", known.Order())}).");
+    }
+
+    /// <summary>Registers the recipients, so alerts count from now. Returns what to tell the operator.</summary>
+    public static async Task<string> PrepareAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Mail;
+        var planner = services.GetRequiredService<MailPlanner>();
+        if (!options.Enabled)
+            return "Mail is off: set Aggregator:Mail:Smtp:Host (or Aggregator:Mail:PickupDirectory) to send alerts and digests.";
+        await planner.RegisterRecipientsAsync(ct);
+        var to = !string.IsNullOrWhiteSpace(options.PickupDirectory) ? new PickupDirectoryTransport(options.PickupDirectory).Describe() : new SmtpTransport(options.Smtp).Describe();
+        return $"Mail is on: {planner.Recipients.Count(r => r.Alerts)} alert and {planner.Recipients.Count(r => r.Digests)} digest recipient(s), through {to}.";
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.Sockets;
+using Aggregator.Configuration;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Aggregator.Mail;
+
+/// <summary>SMTP through MailKit: one connection per delivery run, opened on the first message.
+/// MailKit's errors are sorted into transient and permanent here, by RFC 5321 reply class.</summary>
+public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
+{
+    private readonly SmtpClient _client = new() { Timeout = options.TimeoutSeconds * 1000 };
+
+    public static SecureSocketOptions Security(string security) => security.ToLowerInvariant() switch
+    {
+        "none" => SecureSocketOptions.None,
+        "starttls" => SecureSocketOptions.StartTls,
+        "tls" => SecureSocketOptions.SslOnConnect,
+        _ => throw new ArgumentOutOfRangeException(nameof(security), security, "none, starttls or tls"),
+    };
+
+    public static int Port(SmtpOptions options) => options.Port > 0 ? options.Port : options.Security.ToLowerInvariant() switch
+    {
+        "tls" => 465,
+        "starttls" => 587,
+        _ => 25,
+    };
+
+    public string Describe() => $"smtp://{options.Host}:{Port(options)} ({options.Security})";
+
+    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        try
+        {
+            if (!_client.IsConnected)
+            {
+                await _client.ConnectAsync(options.Host ?? "localhost", Port(options), Security(options.Security), ct);
+                if (!string.IsNullOrEmpty(options.User))
+                    await _client.AuthenticateAsync(options.User, options.Password ?? "", ct);
+            }
+            await _client.SendAsync(message, ct);
+        }
+        catch (SmtpCommandException e)
+        {
+            // 4xx: the server may take it later; 5xx: it will not. The reply goes to `mail list`.
+            var code = (int)e.StatusCode;
+            throw new MailDeliveryException($"{Describe()} answered {code} {e.Message.Trim()}", transient: code < 500, e);
+        }
+        catch (AuthenticationException e)
+        {
+            // A wrong password or user fails every message alike: keep them queued with the reason
+            // (the operator fixes the configuration and they go out) rather than failing each one.
+            throw new MailDeliveryException($"{Describe()} refused the login of {options.User}: {e.Message.Trim()}", transient: true, e);
+        }
+        catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException
+                                       or SslHandshakeException or TimeoutException || e is OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new MailDeliveryException($"{Describe()}: {e.Message.Trim()}", transient: true, e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_client.IsConnected) await _client.DisconnectAsync(quit: true);
+        }
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or OperationCanceledException) { }
+        _client.Dispose();
+    }
+}

@@ -1,0 +1,23 @@
+using Aggregator.Mail;
+using Quartz;
+
+namespace Aggregator.Scheduling;
+
+/// <summary>Fired by one recipient's cron trigger (in their time zone): queue their digest and
+/// send it. The recipient is the trigger's "recipient" data.</summary>
+public sealed class SendDigestJob(MailPlanner planner, MailDelivery delivery, ILogger<SendDigestJob> logger) : IJob
+{
+    public const string RecipientKey = "recipient";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var address = context.MergedJobDataMap.GetString(RecipientKey) ?? "";
+        if (planner.Find(address) is not { } recipient)
+        {
+            logger.LogWarning("Digest trigger for {Recipient}, who is no longer configured", address);
+            return;
+        }
+        if (await planner.DigestAsync(recipient, queue: true, cancellationToken) is not null)
+            await delivery.DeliverDueAsync(cancellationToken);
+    }
+}
