@@ -27,8 +27,18 @@ public static class MailCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(messages.Select(m => new
                 {
-                    m.Id, m.MessageId, m.Recipient, m.Kind, m.Subject, m.StoryCount, m.State, m.Attempts,
-                    m.NextAttemptAt, m.LastError, m.CreatedAt, m.SentAt,
+                    m.Id,
+                    m.MessageId,
+                    m.Recipient,
+                    m.Kind,
+                    m.Subject,
+                    m.StoryCount,
+                    m.State,
+                    m.Attempts,
+                    m.NextAttemptAt,
+                    m.LastError,
+                    m.CreatedAt,
+                    m.SentAt,
                 }), CliJson.Options));
                 return 0;
             }
