@@ -16,6 +16,10 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     /// <summary>A digest lists at most this many stories, newest first, and says how many more there were.</summary>
     public const int MaxDigestStories = 200;
 
+    /// <summary>An alert lists at most this many (a new feed with a day of fresh entries can
+    /// bring hundreds at once); the rest are counted, and all of them count as alerted.</summary>
+    public const int MaxAlertStories = 50;
+
     private readonly Lazy<IReadOnlyList<Recipient>> _recipients = new(() =>
     {
         var (recipients, problems) = Recipient.FromOptions(options.Value.Mail);
@@ -51,11 +55,15 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
                   AND {StoryHasTag}
                   AND NOT EXISTS (SELECT 1 FROM mail_alerted a
                                   WHERE a.recipient = @address AND (a.item_id = i.id OR a.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
+                ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
                 """, new { from = state.AlertsFrom, fresh = now.AddHours(-Options.AlertMaxAgeHours), tags = recipient.Tags, address = recipient.Address },
                 write.Transaction, cancellationToken: ct))).ToList();
             if (heads.Count == 0) continue;
 
-            var content = new MailContent(MailKind.Alert, recipient, await queries.StoriesAsync(heads, ct), state.LastAlertAt ?? state.AlertsFrom, now, now);
+            var content = new MailContent(MailKind.Alert, recipient, await queries.StoriesAsync(heads.Take(MaxAlertStories).ToList(), ct), state.LastAlertAt ?? state.AlertsFrom, now, now)
+            {
+                More = Math.Max(0, heads.Count - MaxAlertStories),
+            };
             var outboxId = await EnqueueAsync(write, content, ct);
             if (outboxId is not null)
             {

@@ -46,7 +46,7 @@ public static class MessageComposer
 
     public static string Subject(MailContent content)
     {
-        var n = content.Stories.Count;
+        var n = content.Stories.Count + content.More;
         if (content.Kind == MailKind.Alert)
         {
             var first = EntryText.Cut(EntryText.Title(content.Stories[0]), 90);

@@ -54,6 +54,10 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             // (the operator fixes the configuration and they go out) rather than failing each one.
             throw new MailDeliveryException($"{Describe()} refused the login of {options.User}: {e.Message.Trim()}", transient: true, e);
         }
+        catch (NotSupportedException e)
+        {
+            throw new MailDeliveryException($"{Describe()} offers no login for {options.User} ({e.Message.Trim()}); check Security and User", transient: true, e);
+        }
         catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException
                                        or SslHandshakeException or TimeoutException || e is OperationCanceledException && !ct.IsCancellationRequested)
         {

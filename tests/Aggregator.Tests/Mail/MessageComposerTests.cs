@@ -115,6 +115,16 @@ public sealed class MessageComposerTests
     }
 
     [Fact]
+    public void A_capped_alert_counts_the_stories_it_does_not_list()
+    {
+        var content = new MailContent(MailKind.Alert, Analyst(), [Story(1, "Listed one"), Story(2, "Listed two")], Now, Now, Now) { More = 10 };
+        var (parsed, _) = RoundTrip(MessageComposer.Compose(Identity, content, null));
+        Assert.Equal("12 new stories: Listed one and 11 more", parsed.Subject);
+        Assert.Contains("…and 10 more new stories: https://monitor.example/", parsed.TextBody);
+        Assert.Contains("…and 10 more new stories.", parsed.HtmlBody);
+    }
+
+    [Fact]
     public void The_message_id_depends_on_recipient_and_content_only()
     {
         MailContent Content(Recipient r, DateTime created, params StoredItem[] stories) => new(MailKind.Alert, r, stories, created, created, created);

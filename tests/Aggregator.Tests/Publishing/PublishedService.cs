@@ -87,7 +87,7 @@ public sealed class PublishedService : IAsyncLifetime
     }
 
     /// <summary>Pseudo-words from a seed: every entry is its own story (no shared phrases).</summary>
-    private static string Words(int seed, int count)
+    public static string Words(int seed, int count)
     {
         string[] syllables = ["ka", "lo", "mi", "ru", "te", "sa", "no", "vi", "pe", "zu", "dor", "fen", "gal", "hib", "jon", "kev", "lum", "mab", "nix", "orp"];
         var random = new Random(seed * 7919 + 17);

@@ -1,0 +1,137 @@
+using Aggregator.Tests.TestSupport;
+using MimeKit;
+
+namespace Aggregator.Tests.Mail;
+
+/// <summary>The mail and digest commands, the pickup folder, digests on their cron schedule,
+/// and the configuration checks, all through the real program.</summary>
+public sealed class MailCliTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string> Env(params (string Key, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["Aggregator__Sources__SubscriptionsFile"] = "/nonexistent/feeds.opml",
+            ["Aggregator__Mail__From"] = "Korea–China monitor <monitor@example.org>",
+            ["Aggregator__Mail__Smtp__Security"] = "none",
+            ["Aggregator__Mail__Recipients__0__Address"] = "analyst@example.org",
+            ["Aggregator__Mail__Recipients__0__Tags__0"] = "korea-china",
+            ["Aggregator__Mail__Recipients__0__Mode"] = "digest",
+            ["Aggregator__Mail__Recipients__0__TimeZone"] = "Asia/Seoul",
+            ["Aggregator__Mail__Recipients__1__Address"] = "bounce@example.org",
+            ["Aggregator__Mail__Recipients__1__Tags__0"] = "korea-china",
+        };
+        foreach (var (key, value) in extra) env[key] = value;
+        return env;
+    }
+
+    private static async Task<ProcessResult> RunAsync(Dictionary<string, string> env, string data, params string[] args) =>
+        await Processes.AggregatorAsync(RepoPaths.Root, env, [.. args, "--data", data]);
+
+    [Fact]
+    public async Task Digest_preview_and_send_mail_list_and_retry_work_against_a_real_server()
+    {
+        SmtpSink.Require();
+        using var temp = new TempFolder();
+        await using var smtp = await SmtpSink.StartAsync(Path.Combine(temp.Path, "maildir"));
+        var env = Env(("Aggregator__Mail__Smtp__Host", "127.0.0.1"), ("Aggregator__Mail__Smtp__Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var data = temp.Sub("data");
+        var run = await RunAsync(env, data, "run-once");
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        Assert.Contains("mail: 0 alert(s) queued", run.Stdout); // digest recipients get no alerts
+
+        // Preview: the .eml is written and the text part printed; nothing is sent or recorded.
+        var eml = Path.Combine(temp.Path, "preview.eml");
+        var preview = await RunAsync(env, data, "digest", "preview", "--to", "analyst@example.org", "--out", eml);
+        Assert.True(preview.ExitCode == 0, preview.Stderr);
+        foreach (var title in Seeds.TitlesAndDates.Keys) Assert.Contains(title, preview.Stdout);
+        var previewed = await MimeMessage.LoadAsync(eml, Ct);
+        Assert.StartsWith("Digest: 5 stories, ", previewed.Subject);
+        Assert.Equal(preview.Stdout.Trim(), previewed.TextBody!.Trim());
+        Assert.Empty(smtp.Messages());
+        Assert.Contains("The outbox is empty.", (await RunAsync(env, data, "mail", "list")).Stdout);
+
+        // Send: the same digest arrives; the next one has nothing new and is skipped.
+        var send = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
+        Assert.True(send.ExitCode == 0, send.Stderr + send.Stdout);
+        Assert.Contains("sent", send.Stdout);
+        var delivered = Assert.Single(smtp.Messages());
+        Assert.Equal(previewed.TextBody, delivered.TextBody);
+        var again = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("nothing sent", again.Stdout);
+        Assert.Single(smtp.Messages());
+
+        // A refused recipient: failed with the server's reply, listed so; a retry is refused again.
+        var bounce = await RunAsync(env, data, "digest", "send", "--to", "bounce@example.org");
+        Assert.Equal(1, bounce.ExitCode);
+        var list = await RunAsync(env, data, "mail", "list");
+        Assert.Matches(@"1  SENT +digest  analyst@example.org  5 stories", list.Stdout);
+        Assert.Matches(@"2  FAILED +digest  bounce@example.org", list.Stdout);
+        Assert.Contains("failed: smtp://127.0.0.1:" + smtp.Port + " (none) answered 550", list.Stdout);
+        var retry = await RunAsync(env, data, "mail", "retry", "2");
+        Assert.Equal(1, retry.ExitCode);
+        Assert.Contains("message 2: failed", retry.Stdout);
+        Assert.Contains("is sent, not failed", (await RunAsync(env, data, "mail", "retry", "1")).Stderr);
+
+        var unknown = await RunAsync(env, data, "digest", "preview", "--to", "nobody@example.org");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("nobody@example.org is not a configured recipient", unknown.Stderr);
+    }
+
+    [Fact]
+    public async Task The_service_sends_digests_on_their_cron_schedule_into_a_pickup_folder()
+    {
+        using var temp = new TempFolder();
+        var pickup = Path.Combine(temp.Path, "pickup");
+        var env = Env(("Aggregator__Mail__PickupDirectory", pickup),
+            ("Aggregator__Mail__Recipients__0__DigestCron", "*/3 * * * * ?")); // Quartz form, every 3 seconds
+        env.Remove("Aggregator__Mail__Recipients__1__Address");
+        env.Remove("Aggregator__Mail__Recipients__1__Tags__0");
+        await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), env);
+        Assert.Contains("Mail is on: 0 alert and 1 digest recipient(s), through pickup folder " + pickup, service.Log);
+
+        await service.WaitUntilAsync(() => Task.FromResult(Directory.Exists(pickup) && Directory.GetFiles(pickup, "*.eml").Length >= 1), "a digest is written", 60);
+        await Task.Delay(TimeSpan.FromSeconds(7), Ct); // two more firings with nothing new: skipped
+        var files = Directory.GetFiles(pickup, "*.eml");
+        var digest = await MimeMessage.LoadAsync(Assert.Single(files), Ct);
+        Assert.Equal("analyst@example.org", digest.To.Mailboxes.Single().Address);
+        foreach (var title in Seeds.TitlesAndDates.Keys) Assert.Contains(title, digest.TextBody);
+        Assert.Contains("no new stories for analyst@example.org's digest; skipped", service.Log);
+        Assert.Empty(Directory.GetFiles(pickup, "*.tmp"));
+        Assert.Equal(0, await service.StopAsync());
+    }
+
+    [Fact]
+    public async Task Mail_is_optional_and_bad_mail_settings_are_named()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Sub("data");
+        var off = await RunAsync(new Dictionary<string, string> { ["Aggregator__Sources__SubscriptionsFile"] = "/nonexistent/feeds.opml" }, data, "run-once");
+        Assert.Equal(0, off.ExitCode);
+        Assert.Contains("Mail is off", off.Stdout);
+
+        async Task<string> ProblemAsync(params (string, string)[] settings)
+        {
+            var result = await RunAsync(Env([("Aggregator__Mail__Smtp__Host", "127.0.0.1"), .. settings]), data, "mail", "list");
+            Assert.Equal(2, result.ExitCode);
+            return result.Stderr;
+        }
+        Assert.Contains("Aggregator:Mail:Recipients:0:DigestCron \"0 7 * *\" has 4 fields", await ProblemAsync(("Aggregator__Mail__Recipients__0__DigestCron", "0 7 * *")));
+        Assert.Contains("Aggregator:Mail:Recipients:0:TimeZone must be an IANA time zone", await ProblemAsync(("Aggregator__Mail__Recipients__0__TimeZone", "Seoul")));
+        Assert.Contains("Aggregator:Mail:Recipients:1:Mode must be one of alert, digest, both", await ProblemAsync(("Aggregator__Mail__Recipients__1__Mode", "sometimes")));
+        Assert.Contains("Aggregator:Mail:Recipients:0:Tags names \"korea-japan\", which no topic defines", await ProblemAsync(("Aggregator__Mail__Recipients__0__Tags__0", "korea-japan")));
+        Assert.Contains("Aggregator:Mail:Smtp:Security must be one of none, starttls, tls", await ProblemAsync(("Aggregator__Mail__Smtp__Security", "ssl")));
+        Assert.Contains("Aggregator__Mail__Smtp__Password_FILE names \"/nonexistent/secret\"", await ProblemAsync(("Aggregator__Mail__Smtp__Password_FILE", "/nonexistent/secret")));
+
+        // The password may not sit in the config file.
+        var config = temp.Sub("config");
+        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
+        File.WriteAllText(Path.Combine(config, "aggregator.json"), """{ "Aggregator": { "Mail": { "Smtp": { "User": "u", "Password": "hunter2" } } } }""");
+        var leaked = await Processes.AggregatorAsync(RepoPaths.Root, Env(), "mail", "list", "--config", config, "--data", data);
+        Assert.Equal(2, leaked.ExitCode);
+        Assert.Contains("Aggregator:Mail:Smtp:Password must not be written in aggregator.json", leaked.Stderr);
+    }
+}
