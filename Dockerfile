@@ -1,21 +1,40 @@
-# Build: sdk image; run: aspnet image (ICU included: CJK normalization depends on it).
+# Aggregator as a container: build on the SDK image, run on the ASP.NET runtime image.
+#   docker build -t aggregator .
+#   docker run -p 8080:8080 -v aggregator-data:/data aggregator
+# Without a Docker engine: buildah bud --isolation chroot -t aggregator . (tests/container/smoke.sh).
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# Set by docker buildx and buildah (amd64, arm64): publish for the image's architecture only,
+# without the native libraries of twenty other platforms.
+ARG TARGETARCH
 WORKDIR /src
-# Restore in its own layer so that code changes do not invalidate the package cache.
+# The restore is its own layer, keyed on the project and package files only: a code change
+# reuses it and does not download packages again.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Aggregator/Aggregator.csproj src/Aggregator/
-RUN dotnet restore src/Aggregator/Aggregator.csproj
+RUN dotnet restore src/Aggregator/Aggregator.csproj -a "$TARGETARCH"
 COPY src/ src/
-RUN dotnet publish src/Aggregator/Aggregator.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/Aggregator/Aggregator.csproj -c Release -a "$TARGETARCH" --self-contained false -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
+# /app/config is the configuration (aggregator.json, topics.json, feeds.opml): mount your own
+# folder over it, or override single keys with environment variables (Aggregator__Section__Key).
 COPY config/ config/
 COPY seeds/ seeds/
+# ICU stays on: normalizing CJK text (NFKC, case folding) and the language and script checks need it.
+ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
+    ASPNETCORE_HTTP_PORTS=8080
+# The database lives in /data, owned by the unprivileged user the service runs as.
 RUN mkdir -p /data && chown "$APP_UID" /data
 USER $APP_UID
 VOLUME /data
 EXPOSE 8080
-ENTRYPOINT ["dotnet", "aggregator.dll"]
+# The runtime image has no curl: the program asks its own /readyz.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/aggregator.dll", "healthcheck"]
+# SIGTERM (docker stop): Quartz stops, running jobs are cancelled and their transactions end;
+# allow it the 25 s the service takes at most (docker stop -t 30).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["dotnet", "/app/aggregator.dll"]
 CMD ["serve", "--data", "/data"]

@@ -62,6 +62,7 @@ public static class AppServices
         services.AddSingleton<Publishing.RenderCache>();
         services.AddSingleton<Publishing.FeedRenderer>();
         services.AddSingleton<Publishing.PageRenderer>();
+        services.AddSingleton<Operations.StoredStateMetrics>();
         services.AddSingleton<Mail.Outbox>();
         services.AddSingleton<Mail.MailDelivery>();
         services.AddSingleton<Mail.MailPlanner>();

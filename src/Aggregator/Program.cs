@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Aggregator.Cli;
 
-// aggregator [serve] | run-once | import | items | export | parse | feeds | tag | retag | eval | mail | digest   (all take --config DIR --data DIR)
+// aggregator [serve] | run-once | import | items | export | parse | feeds | tag | retag | eval | mail | digest | healthcheck | backup   (all take --config DIR --data DIR)
 var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China topic monitor.")
 {
     GlobalOptions.Config,
@@ -19,6 +19,8 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     EvalCommand.Create(),
     MailCommand.Create(),
     DigestCommand.Create(),
+    HealthcheckCommand.Create(),
+    BackupCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Aggregator.Operations;
 using Aggregator.Processing.Tagging;
 using Aggregator.Publishing;
 using Aggregator.Scheduling;
@@ -37,6 +38,25 @@ public static class ServeCommand
             builder.WebHost.UseUrls(DefaultUrl);
 
         builder.Services.AddAggregator(builder.Configuration, paths);
+        // One line per event with a UTC timestamp; JSON (one object per line, the message's
+        // fields as properties) with Logging__Console__FormatterName=json.
+        // (Without a formatter name the console logger takes its settings from older options.)
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+            o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+        });
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+        });
+        // SIGTERM: Quartz cancels running jobs and waits for them; each writes in transactions, so
+        // this is time to finish a batch, not a cycle (`docker stop` waits 10 s by default; see README).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
         if (options!.Scheduling.Enabled)
             builder.AddScheduling(options);
 
@@ -55,7 +75,8 @@ public static class ServeCommand
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return CommandServices.ConfigurationError;
         }
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        Operations.MetricsSetup.Use(app);
+        app.MapHealth();
         app.MapFeeds();
         app.MapPages();
         Aggregator.Mail.UnsubscribeEndpoints.MapUnsubscribe(app);

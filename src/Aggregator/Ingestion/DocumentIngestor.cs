@@ -24,6 +24,7 @@ public sealed class DocumentIngestor(
 
     public async Task<ImportSummary> ImportAsync(IEnumerable<string> paths, IProgress<int>? progress, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var summary = new ImportSummary();
         var done = 0;
         foreach (var path in paths)
@@ -47,6 +48,7 @@ public sealed class DocumentIngestor(
             }
         }
         logger.LogInformation("Imported {Summary}", summary.ToString());
+        Operations.Telemetry.Imported(summary, started.Elapsed);
         return summary;
     }
 

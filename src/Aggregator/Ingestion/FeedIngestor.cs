@@ -30,6 +30,7 @@ public sealed class FeedIngestor(
     /// <param name="everyFeed">Poll every enabled feed, due or not (`run-once --all`).</param>
     public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         await SyncSubscriptionsAsync(ct);
         var due = await feeds.DueAsync(everyFeed ? DateTime.MaxValue : clock.GetUtcNow().UtcDateTime, ct);
         var o = options.Value.Fetching;
@@ -58,6 +59,7 @@ public sealed class FeedIngestor(
                     try
                     {
                         fetch = await FetchAsync(feed, ct);
+                        Operations.Telemetry.Fetched(fetch);
                         await pipeline.WaitAsync(ct);
                     }
                     finally { global.Release(); }
@@ -88,6 +90,7 @@ public sealed class FeedIngestor(
         }));
         foreach (var h in hosts.Values) h.Dispose();
         var summary = PollSummary.Of(reports);
+        Operations.Telemetry.Polled(summary, started.Elapsed);
         if (due.Count > 0)
             logger.LogInformation("Polled {Summary}", summary.ToString());
         return summary;

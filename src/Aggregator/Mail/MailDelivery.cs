@@ -79,6 +79,7 @@ public sealed class MailDelivery(Outbox outbox, TimeProvider time, IOptions<Aggr
         {
             logger.LogWarning("Mail {Id} to {Recipient} failed for good: {Reason}", message.Id, message.Recipient, e.Message);
             await outbox.MarkFailedAsync(message.Id, e.Message);
+            Operations.Telemetry.Emailed("failed", message.Kind);
             return (Status.Failed, null);
         }
         catch (MailDeliveryException e)
@@ -86,6 +87,7 @@ public sealed class MailDelivery(Outbox outbox, TimeProvider time, IOptions<Aggr
             return await HandleTransientAsync(message, e);
         }
         await outbox.MarkSentAsync(message.Id);
+        Operations.Telemetry.Emailed("sent", message.Kind);
         return (Status.Sent, null);
     }
 
@@ -96,12 +98,14 @@ public sealed class MailDelivery(Outbox outbox, TimeProvider time, IOptions<Aggr
             var reason = $"gave up after {message.Attempts} attempts: {e.Message}";
             logger.LogWarning("Mail {Id} to {Recipient} failed: {Reason}", message.Id, message.Recipient, reason);
             await outbox.MarkFailedAsync(message.Id, reason);
+            Operations.Telemetry.Emailed("failed", message.Kind);
             return (Status.Failed, null);
         }
         var next = time.GetUtcNow().UtcDateTime + Backoff(message.Attempts);
         logger.LogWarning("Mail {Id} to {Recipient} not sent (attempt {Attempt}), retrying at {Next:u}: {Reason}",
             message.Id, message.Recipient, message.Attempts, next, e.Message);
         await outbox.RequeueAsync(message.Id, e.Message, next);
+        Operations.Telemetry.Emailed("retried", message.Kind);
         return (Status.Retrying, e);
     }
 

@@ -161,6 +161,8 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
         message.Prepare(EncodingConstraint.SevenBit);
         using var bytes = new MemoryStream();
         await message.WriteToAsync(bytes, ct);
+        // Counted when decided; if the transaction then rolls back, the next tick decides again.
+        Operations.Telemetry.Emailed("queued", content.KindName);
         return await Outbox.EnqueueAsync(write.Connection, write.Transaction, message.MessageId!, content.Recipient.Address,
             content.KindName, message.Subject!, content.Stories.Count + content.More, bytes.ToArray(), content.Created);
     }

@@ -40,7 +40,7 @@ public sealed class MailCliTests
         var data = temp.Sub("data");
         var run = await RunAsync(env, data, "run-once");
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
-        Assert.Contains("mail: 0 alert(s) queued", run.Stdout); // digest recipients get no alerts
+        Assert.True(run.Stdout.Contains("mail: 0 alert(s) queued", StringComparison.Ordinal), run.Stdout); // digest recipients get no alerts
 
         // Preview: the .eml is written and the text part printed; nothing is sent or recorded.
         var eml = Path.Combine(temp.Path, "preview.eml");
@@ -51,7 +51,8 @@ public sealed class MailCliTests
         Assert.StartsWith("Digest: 5 stories, ", previewed.Subject);
         Assert.Equal(preview.Stdout.Trim(), previewed.TextBody!.Trim());
         Assert.Empty(smtp.Messages());
-        Assert.Contains("The outbox is empty.", (await RunAsync(env, data, "mail", "list")).Stdout);
+        var empty = await RunAsync(env, data, "mail", "list");
+        Assert.True(empty.Stdout.Contains("The outbox is empty.", StringComparison.Ordinal), empty.Stdout + empty.Stderr);
 
         // Send: the same digest arrives; the next one has nothing new and is skipped.
         var send = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
@@ -60,20 +61,19 @@ public sealed class MailCliTests
         var delivered = Assert.Single(smtp.Messages());
         Assert.Equal(previewed.TextBody, delivered.TextBody);
         var again = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
-        Assert.Equal(0, again.ExitCode);
-        Assert.Contains("nothing sent", again.Stdout);
+        Assert.True(again.ExitCode == 0 && again.Stdout.Contains("nothing sent", StringComparison.Ordinal), again.Stdout + again.Stderr);
         Assert.Single(smtp.Messages());
 
         // A refused recipient: failed with the server's reply, listed so; a retry is refused again.
         var bounce = await RunAsync(env, data, "digest", "send", "--to", "bounce@example.org");
-        Assert.Equal(1, bounce.ExitCode);
+        Assert.True(bounce.ExitCode == 1, bounce.Stdout + bounce.Stderr);
         var list = await RunAsync(env, data, "mail", "list");
+        Assert.True(list.ExitCode == 0, list.Stdout + list.Stderr);
         Assert.Matches(@"1  SENT +digest  analyst@example.org  5 stories", list.Stdout);
         Assert.Matches(@"2  FAILED +digest  bounce@example.org", list.Stdout);
         Assert.Contains("failed: smtp://127.0.0.1:" + smtp.Port + " (none) answered 550", list.Stdout);
         var retry = await RunAsync(env, data, "mail", "retry", "2");
-        Assert.Equal(1, retry.ExitCode);
-        Assert.Contains("message 2: failed", retry.Stdout);
+        Assert.True(retry.ExitCode == 1 && retry.Stdout.Contains("message 2: failed", StringComparison.Ordinal), retry.Stdout + retry.Stderr);
         Assert.Contains("is sent, not failed", (await RunAsync(env, data, "mail", "retry", "1")).Stderr);
 
         var unknown = await RunAsync(env, data, "digest", "preview", "--to", "nobody@example.org");

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Aggregator.Storage;
+using Dapper;
+
+namespace Aggregator.Cli;
+
+/// <summary>`aggregator backup FILE`: a consistent copy of the SQLite database while the service
+/// runs (VACUUM INTO reads one snapshot; WAL lets the service go on writing meanwhile). The
+/// runtime image has no sqlite3, so this is how to back up a container's /data.</summary>
+public static class BackupCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("FILE") { Description = "Where to write the copy (must not exist)" };
+        var command = new Command("backup", "Write a consistent copy of the database to FILE, safe while the service runs.") { file };
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
+        {
+            var target = Path.GetFullPath(result.GetValue(file)!);
+            if (File.Exists(target))
+            {
+                await Console.Error.WriteLineAsync($"backup: {target} exists; choose a new file");
+                return 2;
+            }
+            var database = services.GetRequiredService<Database>();
+            if (database.Provider != "sqlite")
+            {
+                await Console.Error.WriteLineAsync($"backup: the {database.Provider} database is backed up with its own tools");
+                return 2;
+            }
+            await using (var connection = await database.OpenAsync(ct))
+                await connection.ExecuteAsync(new CommandDefinition("VACUUM INTO @target", new { target }, cancellationToken: ct));
+            Console.WriteLine($"wrote {target} ({new FileInfo(target).Length / 1024} KB)");
+            return 0;
+        }, ct));
+        return command;
+    }
+}

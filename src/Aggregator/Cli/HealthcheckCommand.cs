@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Aggregator.Cli;
+
+/// <summary>`aggregator healthcheck`: asks the running service's /readyz and exits 0 when it is
+/// ready, 1 when not. For a container's HEALTHCHECK: the runtime image has no curl.</summary>
+public static class HealthcheckCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<string?>("--url") { Description = "What to ask (default: /readyz on the port of ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS, else 8080)" };
+        var command = new Command("healthcheck", "Exit 0 when the service on this machine is ready (GET /readyz answers 200), else 1.") { url };
+        command.SetAction(async (result, ct) =>
+        {
+            var target = result.GetValue(url) ?? DefaultUrl();
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await http.GetAsync(target, ct);
+                var body = await response.Content.ReadAsStringAsync(ct);
+                Console.WriteLine($"{(int)response.StatusCode} {body}");
+                return response.IsSuccessStatusCode ? 0 : 1;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Console.WriteLine($"{target}: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The service's own port on the loopback interface.</summary>
+    public static string DefaultUrl()
+    {
+        var port = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")?.Split(';', ',')[0].Trim();
+        if (string.IsNullOrEmpty(port) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS")?.Split(';')[0] is { Length: > 0 } first)
+            port = first[(first.LastIndexOf(':') + 1)..].TrimEnd('/');
+        return $"http://127.0.0.1:{(string.IsNullOrEmpty(port) ? "8080" : port)}/readyz";
+    }
+}

@@ -1,0 +1,58 @@
+using Aggregator.Configuration;
+using Aggregator.Storage;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Aggregator.Operations;
+
+/// <summary>/healthz: the process answers (liveness: restart it when this fails).
+/// /readyz: the database answers, every migration is applied, and the scheduler runs
+/// (readiness: send it traffic, report it healthy). 503 with the failing checks otherwise.</summary>
+public static class HealthEndpoints
+{
+    public static void MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (IServiceProvider services, CancellationToken ct) =>
+        {
+            var checks = await CheckAsync(services, ct);
+            var ready = checks.All(c => c.Ok);
+            return Results.Json(new { status = ready ? "ready" : "not ready", checks = checks.ToDictionary(c => c.Name, c => c.Detail) },
+                statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+    }
+
+    private sealed record Check(string Name, bool Ok, string Detail);
+
+    private static async Task<List<Check>> CheckAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var checks = new List<Check>();
+        var database = services.GetRequiredService<Database>();
+        try
+        {
+            await using (var connection = await database.OpenAsync(ct))
+                await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: ct));
+            checks.Add(new Check("database", true, "ok"));
+            var applied = await database.AppliedMigrationsAsync(ct);
+            var missing = Database.Migrations(database.Provider).Select(m => m.Version).Except(applied).ToList();
+            checks.Add(missing.Count == 0
+                ? new Check("migrations", true, $"{applied.Count} applied")
+                : new Check("migrations", false, $"not applied: {string.Join(", ", missing)}"));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            checks.Add(new Check("database", false, e.Message));
+        }
+
+        if (!services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Scheduling.Enabled)
+            checks.Add(new Check("scheduler", true, "disabled by configuration"));
+        else
+        {
+            var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
+            var status = await scheduler.GetStatus(ct);
+            checks.Add(new Check("scheduler", status == SchedulerStatus.Running, status.ToString().ToLowerInvariant()));
+        }
+        return checks;
+    }
+}

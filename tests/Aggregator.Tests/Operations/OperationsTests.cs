@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using Aggregator.Tests.Mail;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Operations;
+
+/// <summary>What an operator's tools see of the running service: probes, Prometheus metrics,
+/// JSON logs and the healthcheck command a container runtime runs.</summary>
+public sealed class OperationsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Probes_metrics_json_logs_and_the_healthcheck_command_report_the_service()
+    {
+        using var temp = new TempFolder();
+        await using var feeds = await MailFeeds.StartAsync();
+        var opml = temp.File("feeds.opml", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="2.0"><head><title>t</title></head><body>
+              <outline type="rss" text="a" xmlUrl="{feeds.Add("a", [1, 2], copies: [])}"/>
+              <outline type="rss" text="b" xmlUrl="{feeds.Add("b", [3], copies: [1])}"/>
+              <outline type="rss" text="gone" xmlUrl="{feeds.Server.Url("missing.xml")}"/>
+            </body></opml>
+            """);
+        await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), new Dictionary<string, string>
+        {
+            ["Aggregator__Sources__SubscriptionsFile"] = opml,
+            ["Aggregator__Scheduling__PollTickSeconds"] = "5",
+            ["Logging__Console__FormatterName"] = "json",
+        });
+
+        Assert.Equal("ok", (await service.Http.GetStringAsync("healthz", Ct)).Trim());
+        var ready = await service.Http.GetAsync("readyz", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var checks = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal("ready", checks.GetProperty("status").GetString());
+        Assert.Equal("ok", checks.GetProperty("checks").GetProperty("database").GetString());
+        Assert.Matches(@"^\d+ applied$", checks.GetProperty("checks").GetProperty("migrations").GetString());
+        Assert.Equal("running", checks.GetProperty("checks").GetProperty("scheduler").GetString());
+
+        // After a cycle: 5 seeds and 3 feed stories (one of them with a copy from feed b).
+        await service.WaitUntilAsync(async () => Metric(await MetricsAsync(service), "aggregator_items") == 9, "9 items are stored", 60);
+        await service.Http.GetStringAsync("feeds/all.atom", Ct);
+        var metrics = await MetricsAsync(service);
+        Assert.Equal(9, Metric(metrics, "aggregator_items"));
+        Assert.Equal(8, Metric(metrics, "aggregator_stories"));
+        Assert.Equal(1, Metric(metrics, "aggregator_duplicates{kind=\"copy\"}"));
+        Assert.Equal(5, Metric(metrics, "aggregator_items_ingested_total{source=\"document\",outcome=\"inserted\"}"));
+        Assert.Equal(4, Metric(metrics, "aggregator_items_ingested_total{source=\"feed\",outcome=\"inserted\"}"));
+        Assert.Equal(2, Metric(metrics, "aggregator_feeds{state=\"ok\"}"));
+        Assert.Equal(1, Metric(metrics, "aggregator_feeds{state=\"failing\"}"));
+        Assert.Equal(2, Metric(metrics, "aggregator_fetches_total{result=\"ok\"}"));
+        Assert.Equal(1, Metric(metrics, "aggregator_fetches_total{result=\"failed\"}"));
+        Assert.Equal(3, Metric(metrics, "aggregator_fetch_duration_seconds_count"));
+        Assert.True(Metric(metrics, "aggregator_cycle_duration_seconds_count{kind=\"poll\"}") >= 1);
+        Assert.Equal(1, Metric(metrics, "aggregator_cycle_duration_seconds_count{kind=\"import\"}"));
+        Assert.Equal(9, Metric(metrics, "aggregator_tags_assigned{tag=\"korea-china\"}")); // every seed and every feed entry, the copy too
+        Assert.Equal(0, Metric(metrics, "aggregator_email_outbox{state=\"queued\"}"));
+        // Requests are labelled by route template, not by path.
+        Assert.Equal(1, Metric(metrics, "http_requests_received_total{code=\"2xx\",method=\"GET\",controller=\"\",action=\"\",endpoint=\"HTTP: GET, HEAD /feeds/all.{format}\"}"));
+        Assert.Contains("process_cpu_seconds_total", metrics);
+
+        // The healthcheck command a container runs: 0 when ready, 1 when nothing answers.
+        var healthy = await Processes.AggregatorAsync(RepoPaths.Root, null, "healthcheck", "--url", new Uri(service.BaseUrl, "readyz").AbsoluteUri);
+        Assert.True(healthy.ExitCode == 0, healthy.Stdout);
+        Assert.StartsWith("200 ", healthy.Stdout);
+        var port = service.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, (await Processes.AggregatorAsync(RepoPaths.Root, new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = port }, "healthcheck")).ExitCode);
+        var down = await Processes.AggregatorAsync(RepoPaths.Root, new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = "1" }, "healthcheck");
+        Assert.Equal(1, down.ExitCode);
+        Assert.Contains("http://127.0.0.1:1/readyz", down.Stdout);
+
+        // A backup taken while the service runs opens on its own and holds every item.
+        var backup = Path.Combine(temp.Path, "backup.db");
+        var backedUp = await Processes.AggregatorAsync(RepoPaths.Root, null, "backup", backup, "--data", Path.Combine(temp.Path, "data"));
+        Assert.True(backedUp.ExitCode == 0, backedUp.Stderr);
+        await using (var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={backup};Mode=ReadOnly;Pooling=False"))
+        {
+            Assert.Equal(9L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(copy, "SELECT count(*) FROM items"));
+            Assert.Equal("ok", await Dapper.SqlMapper.ExecuteScalarAsync<string>(copy, "PRAGMA integrity_check"));
+        }
+        Assert.Equal(2, (await Processes.AggregatorAsync(RepoPaths.Root, null, "backup", backup, "--data", Path.Combine(temp.Path, "data"))).ExitCode);
+
+        // JSON logs: every line one object with a UTC timestamp, a level and the message.
+        Assert.Equal(0, await service.StopAsync());
+        var lines = service.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 5);
+        foreach (var line in lines)
+        {
+            var entry = JsonDocument.Parse(line).RootElement;
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", entry.GetProperty("Timestamp").GetString());
+            Assert.False(string.IsNullOrEmpty(entry.GetProperty("LogLevel").GetString()));
+            Assert.True(entry.TryGetProperty("Message", out _));
+        }
+        Assert.Contains(lines, l => l.Contains("\"Category\":\"Aggregator.Ingestion.FeedIngestor\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
+    }
+
+    private async static Task<string> MetricsAsync(ServiceProcess service)
+    {
+        var response = await service.Http.GetAsync("metrics", Ct);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return await response.Content.ReadAsStringAsync(Ct);
+    }
+
+    /// <summary>The value of one series (name with its labels exactly as exported); NaN when absent.</summary>
+    private static double Metric(string metrics, string series) =>
+        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(double.NaN).First();
+}
