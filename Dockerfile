@@ -4,17 +4,19 @@
 # Without a Docker engine: buildah bud --isolation chroot -t aggregator . (tests/container/smoke.sh).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
-# Set by docker buildx and buildah (amd64, arm64): publish for the image's architecture only,
-# without the native libraries of twenty other platforms.
+# Publish for the image's architecture only, without the native libraries of twenty other
+# platforms. BuildKit sets TARGETARCH (amd64, arm64); older builders do not, and then the build
+# machine's own architecture (the same names, from dpkg) is used.
 ARG TARGETARCH
 WORKDIR /src
 # The restore is its own layer, keyed on the project and package files only: a code change
 # reuses it and does not download packages again.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Aggregator/Aggregator.csproj src/Aggregator/
-RUN dotnet restore src/Aggregator/Aggregator.csproj -a "$TARGETARCH"
+RUN dotnet restore src/Aggregator/Aggregator.csproj -a "${TARGETARCH:-$(dpkg --print-architecture)}"
 COPY src/ src/
-RUN dotnet publish src/Aggregator/Aggregator.csproj -c Release -a "$TARGETARCH" --self-contained false -o /app --no-restore
+RUN dotnet publish src/Aggregator/Aggregator.csproj -c Release -a "${TARGETARCH:-$(dpkg --print-architecture)}" \
+        --self-contained false -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
