@@ -167,11 +167,11 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
             content.KindName, message.Subject!, content.Stories.Count + content.More, bytes.ToArray(), content.Created);
     }
 
-    private sealed record RecipientState(DateTime AlertsFrom, DateTime? LastAlertAt, DateTime? DigestUntil, DateTime? UnsubscribedAt);
+    internal sealed record RecipientState(DateTime AlertsFrom, DateTime? LastAlertAt, DateTime? DigestUntil, DateTime? UnsubscribedAt);
 
     /// <summary>The recipient's row, created on first use: alerts start from then, so adding a
     /// recipient does not mail them the whole archive.</summary>
-    private static async Task<RecipientState> RecipientStateAsync(DbConnection connection, DbTransaction transaction, string address, DateTime now)
+    internal static async Task<RecipientState> RecipientStateAsync(DbConnection connection, DbTransaction transaction, string address, DateTime now)
     {
         await connection.ExecuteAsync("""
             INSERT INTO mail_recipients (address, alerts_from) VALUES (@address, @now)

@@ -26,7 +26,8 @@ public static class MailStartup
         if (!options.Enabled)
             return "Mail is off: set Aggregator:Mail:Smtp:Host (or Aggregator:Mail:PickupDirectory) to send alerts and digests.";
         await planner.RegisterRecipientsAsync(ct);
-        var to = !string.IsNullOrWhiteSpace(options.PickupDirectory) ? new PickupDirectoryTransport(options.PickupDirectory).Describe() : new SmtpTransport(options.Smtp).Describe();
+        await using var transport = services.GetRequiredService<MailDelivery>().CreateTransport();
+        var to = transport.Describe();
         return $"Mail is on: {planner.Recipients.Count(r => r.Alerts)} alert and {planner.Recipients.Count(r => r.Digests)} digest recipient(s), through {to}.";
     }
 }

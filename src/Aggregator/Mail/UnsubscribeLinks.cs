@@ -31,10 +31,7 @@ public sealed class UnsubscribeLinks(Database database, TimeProvider time, IOpti
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var write = await database.BeginWriteAsync(ct);
-        await write.Connection.ExecuteAsync("""
-            INSERT INTO mail_recipients (address, alerts_from) VALUES (@address, @now)
-            ON CONFLICT (address) DO NOTHING
-            """, new { address, now }, write.Transaction);
+        await MailPlanner.RecipientStateAsync(write.Connection, write.Transaction, address, now);
         var changed = await write.Connection.ExecuteAsync(
             "UPDATE mail_recipients SET unsubscribed_at = @now WHERE address = @address AND unsubscribed_at IS NULL",
             new { address, now }, write.Transaction);

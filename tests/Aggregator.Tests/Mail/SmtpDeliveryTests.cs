@@ -44,7 +44,7 @@ public sealed class SmtpDeliveryTests
     [Fact]
     public async Task A_digest_arrives_once_through_SMTP_with_its_headers_and_both_parts()
     {
-        SmtpDeliveryTests_Require();
+        SmtpSink.Require();
         using var temp = new TempFolder();
         await using var smtp = await SmtpSink.StartAsync(temp.Sub("maildir"));
         await using var app = await WithSeedsAsync(Settings(smtp.Port, "analyst@example.org"));
@@ -79,7 +79,7 @@ public sealed class SmtpDeliveryTests
     [Fact]
     public async Task A_5xx_fails_with_the_servers_reply_a_4xx_waits_with_backoff_and_retry_requeues()
     {
-        SmtpDeliveryTests_Require();
+        SmtpSink.Require();
         using var temp = new TempFolder();
         await using var smtp = await SmtpSink.StartAsync(temp.Sub("maildir"));
         await using var app = await WithSeedsAsync(Settings(smtp.Port, "bounce@example.org", "defer@example.org", "analyst@example.org"));
@@ -123,7 +123,7 @@ public sealed class SmtpDeliveryTests
     [Fact]
     public async Task With_no_server_messages_stay_queued_and_go_out_once_when_it_comes_up()
     {
-        SmtpDeliveryTests_Require();
+        SmtpSink.Require();
         using var temp = new TempFolder();
         await using var smtp = new SmtpSink(temp.Sub("maildir")); // not listening yet
         await using var app = await WithSeedsAsync(Settings(smtp.Port, "analyst@example.org", "editor@example.org"));
@@ -144,6 +144,4 @@ public sealed class SmtpDeliveryTests
         Assert.Equal(new MailDelivery.Outcome(0, 0, 0), await app.Get<MailDelivery>().DeliverDueAsync(Ct));
         Assert.Equal(["analyst@example.org", "editor@example.org"], smtp.Messages().Select(m => m.To.Mailboxes.Single().Address).Order());
     }
-
-    private static void SmtpDeliveryTests_Require() => SmtpSink.Require();
 }
