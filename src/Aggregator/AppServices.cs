@@ -59,6 +59,7 @@ public static class AppServices
         services.AddSingleton<StoryRebuilder>();
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<FeedIngestor>();
+        services.AddSingleton<Scheduling.ClusterMembership>();
         services.AddSingleton<Publishing.RenderCache>();
         services.AddSingleton<Publishing.FeedRenderer>();
         services.AddSingleton<Publishing.PageRenderer>();

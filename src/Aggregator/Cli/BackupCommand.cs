@@ -22,9 +22,9 @@ public static class BackupCommand
                 return 2;
             }
             var database = services.GetRequiredService<Database>();
-            if (database.Provider != "sqlite")
+            if (database.IsPostgres)
             {
-                await Console.Error.WriteLineAsync($"backup: the {database.Provider} database is backed up with its own tools");
+                await Console.Error.WriteLineAsync($"backup: {database.Describe()} is PostgreSQL; back it up with pg_dump (README, \"Backups\")");
                 return 2;
             }
             await using (var connection = await database.OpenAsync(ct))

@@ -57,7 +57,8 @@ public static class ServeCommand
         // SIGTERM: Quartz cancels running jobs and waits for them; each writes in transactions, so
         // this is time to finish a batch, not a cycle (`docker stop` waits 10 s by default; see README).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
-        if (options!.Scheduling.Enabled)
+        // Roles (Aggregator:Cluster:Role): a web instance runs no jobs; a worker serves only its probes and metrics.
+        if (options!.Scheduling.Enabled && options.Cluster.Works)
             builder.AddScheduling(options);
 
         await using var app = builder.Build();
@@ -65,9 +66,15 @@ public static class ServeCommand
         {
             _ = app.Services.GetRequiredService<TopicCatalog>(); // a broken topics file stops the start, not a job later
             Aggregator.Mail.MailStartup.CheckRecipients(app.Services);
-            await app.Services.GetRequiredService<Database>().MigrateAsync(ct);
-            await app.Services.GetRequiredService<Aggregator.Ingestion.Retagger>().RetagIfRulesChangedAsync(ct);
-            await app.Services.GetRequiredService<Aggregator.Ingestion.StoryRebuilder>().RebuildIfChangedAsync(ct);
+            var database = app.Services.GetRequiredService<Database>();
+            await database.MigrateAsync(ct);
+            app.Logger.LogInformation("Starting as {Role} on {Database} (node {Node})", options.Cluster.Role, database.Describe(), ClusterMembership.NodeId);
+            if (options.Cluster.Works)
+            {
+                // Writes follow the rules: web instances leave that to the workers.
+                await app.Services.GetRequiredService<Aggregator.Ingestion.Retagger>().RetagIfRulesChangedAsync(ct);
+                await app.Services.GetRequiredService<Aggregator.Ingestion.StoryRebuilder>().RebuildIfChangedAsync(ct);
+            }
             app.Logger.LogInformation("{Mail}", await Aggregator.Mail.MailStartup.PrepareAsync(app.Services, ct));
         }
         catch (InvalidDataException e)
@@ -77,9 +84,12 @@ public static class ServeCommand
         }
         Operations.MetricsSetup.Use(app);
         app.MapHealth();
-        app.MapFeeds();
-        app.MapPages();
-        Aggregator.Mail.UnsubscribeEndpoints.MapUnsubscribe(app);
+        if (options.Cluster.Serves)
+        {
+            app.MapFeeds();
+            app.MapPages();
+            Aggregator.Mail.UnsubscribeEndpoints.MapUnsubscribe(app);
+        }
         await app.RunAsync(ct);
         return 0;
     }

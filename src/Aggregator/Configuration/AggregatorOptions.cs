@@ -13,6 +13,7 @@ public sealed class AggregatorOptions
     public PublishingOptions Publishing { get; set; } = new();
     public FetchingOptions Fetching { get; set; } = new();
     public MailOptions Mail { get; set; } = new();
+    public ClusterOptions Cluster { get; set; } = new();
 }
 
 public sealed class FetchingOptions
@@ -28,11 +29,29 @@ public sealed class FetchingOptions
 
 public sealed class StorageOptions
 {
-    /// <summary>"sqlite" (embedded, the default). PostgreSQL arrives with clustering.</summary>
+    /// <summary>"sqlite" (embedded, the default) or "postgres" (several instances share one database).</summary>
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>Empty means a file aggregator.db inside the data folder.</summary>
+    /// <summary>SQLite: empty means a file aggregator.db inside the data folder. PostgreSQL: an
+    /// Npgsql connection string (Host=…;Port=…;Database=…;Username=…), required; its password
+    /// belongs in ConnectionString_FILE or the environment.</summary>
     public string? ConnectionString { get; set; }
+}
+
+/// <summary>Several instances over one PostgreSQL database (docs/clustering.md).</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>"both" (the default), "web" (serves the feeds and pages, runs no jobs) or
+    /// "worker" (polls, imports and sends mail; serves only /healthz, /readyz and /metrics).</summary>
+    public string Role { get; set; } = "both";
+
+    /// <summary>How often a worker tells the cluster it is alive (Quartz's check-in). A worker
+    /// silent for about this long plus the same again is declared dead, and its jobs and claims
+    /// are taken over by the others.</summary>
+    public double CheckinIntervalSeconds { get; set; } = 7.5;
+
+    public bool Serves => Role is "both" or "web";
+    public bool Works => Role is "both" or "worker";
 }
 
 public sealed class SourcesOptions

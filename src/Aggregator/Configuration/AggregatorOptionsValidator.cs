@@ -5,7 +5,8 @@ namespace Aggregator.Configuration;
 /// <summary>Checks the options tree at start; every message names the configuration key.</summary>
 public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOptions>
 {
-    private static readonly string[] Providers = ["sqlite"];
+    private static readonly string[] Providers = ["sqlite", "postgres"];
+    private static readonly string[] Roles = ["both", "web", "worker"];
 
     public ValidateOptionsResult Validate(string? name, AggregatorOptions options) =>
         Problems(options) is { Count: > 0 } problems
@@ -18,6 +19,12 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
         var problems = new List<string>();
         if (!Providers.Contains(o.Storage.Provider, StringComparer.OrdinalIgnoreCase))
             problems.Add($"{p}:Storage:Provider must be one of {string.Join(", ", Providers)} (was \"{o.Storage.Provider}\").");
+        else if (o.Storage.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+            problems.AddRange(PostgresProblems(o.Storage.ConnectionString));
+        if (!Roles.Contains(o.Cluster.Role))
+            problems.Add($"{p}:Cluster:Role must be one of {string.Join(", ", Roles)} (was \"{o.Cluster.Role}\").");
+        if (o.Cluster.CheckinIntervalSeconds is < 1 or > 300)
+            problems.Add($"{p}:Cluster:CheckinIntervalSeconds must be between 1 and 300 (was {o.Cluster.CheckinIntervalSeconds}).");
         if (o.Scheduling.ImportIntervalMinutes is < 1 or > 24 * 60)
             problems.Add($"{p}:Scheduling:ImportIntervalMinutes must be between 1 and 1440 (was {o.Scheduling.ImportIntervalMinutes}).");
         if (o.Sources.MaxDocumentBytes < 1024)
@@ -93,5 +100,26 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
             yield return $"{p}:MaxAttempts must be between 1 and 1000 (was {m.MaxAttempts}).";
         foreach (var problem in Mail.Recipient.FromOptions(m).Problems)
             yield return problem;
+    }
+
+    private static IEnumerable<string> PostgresProblems(string? connectionString)
+    {
+        const string key = AggregatorOptions.SectionName + ":Storage:ConnectionString";
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            yield return $"{key} is required when Provider is postgres (for example Host=db;Port=5432;Database=aggregator;Username=aggregator).";
+            yield break;
+        }
+        string? problem = null;
+        try
+        {
+            var parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(parsed.Host)) problem = $"{key} names no Host.";
+        }
+        catch (ArgumentException e)
+        {
+            problem = $"{key} is not a valid Npgsql connection string: {e.Message}";
+        }
+        if (problem is not null) yield return problem;
     }
 }

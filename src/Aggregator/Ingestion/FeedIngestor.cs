@@ -16,9 +16,12 @@ namespace Aggregator.Ingestion;
 /// <summary>The one place where the stages meet for feeds: due feed → fetch → parse →
 /// normalize and hash → tag → store with the feed's new state. Feeds are polled concurrently
 /// within a global limit and a per-host limit, so one slow host never holds up the rest; a
-/// feed that fails is recorded with its reason and next attempt and never stops the others.</summary>
+/// feed that fails is recorded with its reason and next attempt and never stops the others.
+/// Due feeds are claimed a few at a time, only as fast as they can be fetched: with several
+/// worker instances each takes what it can handle and leaves the rest to the others.</summary>
 public sealed class FeedIngestor(
     FeedStore feeds,
+    ClusterMembership cluster,
     SettingsStore settings,
     FeedFetcher fetcher,
     TopicCatalog topics,
@@ -32,68 +35,101 @@ public sealed class FeedIngestor(
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         await SyncSubscriptionsAsync(ct);
-        var due = await feeds.DueAsync(everyFeed ? DateTime.MaxValue : clock.GetUtcNow().UtcDateTime, ct);
+        var claimant = await cluster.ClaimantAsync(ct);
+        var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;
         using var global = new SemaphoreSlim(o.MaxConcurrency);
+        // Claimed but not yet fetched: at most twice what can be fetched at once.
+        using var window = new SemaphoreSlim(2 * o.MaxConcurrency);
         // Parsing is CPU work: one feed per core. Parsed feeds are stored in batches (one
         // writer, one commit for many feeds), and a core is free again while its feed waits for
         // its batch. A fetched feed takes a pipeline slot first and keeps it until stored:
         // fetching cannot run ahead of storing and pile bodies up in memory.
         using var cores = new SemaphoreSlim(Environment.ProcessorCount);
         using var pipeline = new SemaphoreSlim(2 * PollBatcher.BatchSize);
-        using var batcher = new PollBatcher(feeds, due.Count);
+        using var batcher = new PollBatcher(feeds);
         var hosts = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
-        var reports = await Task.WhenAll(due.Select(async feed =>
+        var polls = new List<Task<FeedPollReport>>();
+        try
         {
-            var joined = false;
-            try
+            while (true)
             {
-                // The limits are for the network: a slot is held while fetching only, and is
-                // free again while the body is parsed and stored.
-                var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(o.MaxPerHost));
-                FetchResult fetch;
-                await host.WaitAsync(ct); // host first, then a global slot: a feed waiting for its busy host holds none
-                try
-                {
-                    await global.WaitAsync(ct);
-                    try
-                    {
-                        fetch = await FetchAsync(feed, ct);
-                        Operations.Telemetry.Fetched(fetch);
-                        await pipeline.WaitAsync(ct);
-                    }
-                    finally { global.Release(); }
-                }
-                finally { host.Release(); }
-                try
-                {
-                    PollResult result;
-                    await cores.WaitAsync(ct);
-                    try { result = await Task.Run(() => Evaluate(feed, fetch), ct); }
-                    finally { cores.Release(); }
-                    joined = true;
-                    var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
-                    return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
-                }
-                finally { pipeline.Release(); }
+                await window.WaitAsync(ct);
+                var room = 1;
+                while (room < 2 * o.MaxConcurrency && window.Wait(0)) room++;
+                var now = clock.GetUtcNow().UtcDateTime;
+                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : now, cycleStart, room, ct);
+                if (room > claimed.Count) window.Release(room - claimed.Count);
+                if (claimed.Count == 0) break;
+                batcher.Expect(claimed.Count);
+                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, global, cores, pipeline, batcher, hosts, ct)));
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A bug or a database problem with one feed must not stop the others.
-                logger.LogError(e, "Polling {FeedUrl} failed unexpectedly", feed.Url);
-                return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
-            }
-            finally
-            {
-                if (!joined) batcher.Skip();
-            }
-        }));
-        foreach (var h in hosts.Values) h.Dispose();
-        var summary = PollSummary.Of(reports);
+            await Task.WhenAll(polls);
+        }
+        finally
+        {
+            // Whatever is still claimed was not stored (a shutdown, a write that failed): free again.
+            await feeds.ReleaseClaimsAsync(claimant.Id);
+            foreach (var h in hosts.Values) h.Dispose();
+        }
+        var summary = PollSummary.Of(polls.Select(p => p.Result).ToList());
         Operations.Telemetry.Polled(summary, started.Elapsed);
-        if (due.Count > 0)
+        if (polls.Count > 0)
             logger.LogInformation("Polled {Summary}", summary.ToString());
         return summary;
+    }
+
+    /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its
+    /// batch. Its claim window slot is free again once it is fetched.</summary>
+    private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, SemaphoreSlim global, SemaphoreSlim cores,
+        SemaphoreSlim pipeline, PollBatcher batcher, ConcurrentDictionary<string, SemaphoreSlim> hosts, CancellationToken ct)
+    {
+        var joined = false;
+        var claimedSlot = true;
+        try
+        {
+            // The limits are for the network: a slot is held while fetching only, and is
+            // free again while the body is parsed and stored.
+            var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(options.Value.Fetching.MaxPerHost));
+            FetchResult fetch;
+            await host.WaitAsync(ct); // host first, then a global slot: a feed waiting for its busy host holds none
+            try
+            {
+                await global.WaitAsync(ct);
+                try
+                {
+                    fetch = await FetchAsync(feed, ct);
+                    Operations.Telemetry.Fetched(fetch);
+                    window.Release();
+                    claimedSlot = false;
+                    await pipeline.WaitAsync(ct);
+                }
+                finally { global.Release(); }
+            }
+            finally { host.Release(); }
+            try
+            {
+                PollResult result;
+                await cores.WaitAsync(ct);
+                try { result = await Task.Run(() => Evaluate(feed, fetch), ct); }
+                finally { cores.Release(); }
+                joined = true;
+                var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
+                return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
+            }
+            finally { pipeline.Release(); }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug or a database problem with one feed must not stop the others.
+            logger.LogError(e, "Polling {FeedUrl} failed unexpectedly", feed.Url);
+            return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
+        }
+        finally
+        {
+            if (claimedSlot) window.Release();
+            if (!joined) batcher.Skip();
+        }
     }
 
     private async Task<FetchResult> FetchAsync(FeedRow feed, CancellationToken ct)

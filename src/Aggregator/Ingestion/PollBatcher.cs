@@ -4,10 +4,10 @@ namespace Aggregator.Ingestion;
 
 /// <summary>Collects the polls of one cycle that are ready to store and writes them in batches
 /// (FeedStore.CompletePollsAsync: one transaction, a savepoint per feed). A batch is written
-/// when it is full, when every feed of the cycle that could still join it has joined, or
+/// when it is full, when every feed claimed so far that could still join it has joined, or
 /// when its first poll has waited <see cref="MaxWait"/>, so a slow feed never holds finished
 /// ones back for long. One batch is written at a time; the next one fills meanwhile.</summary>
-public sealed class PollBatcher(FeedStore feeds, int feedCount) : IDisposable
+public sealed class PollBatcher(FeedStore feeds) : IDisposable
 {
     /// <summary>Polls per transaction: storing 1000 feeds took 4.2 s one per commit, 1.8 s in
     /// batches of 32 and 1.6 s in batches of 64 (docs/benchmarks.md); 32 keeps memory lower.</summary>
@@ -20,7 +20,13 @@ public sealed class PollBatcher(FeedStore feeds, int feedCount) : IDisposable
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _writer = new(1, 1);
     private List<Waiting> _batch = [];
-    private int _outstanding = feedCount;
+    private int _outstanding;
+
+    /// <summary>More feeds were claimed: their polls may still join the batch being filled.</summary>
+    public void Expect(int feeds)
+    {
+        lock (_lock) _outstanding += feeds;
+    }
 
     /// <summary>Stores a feed's poll with others; completes once its batch is committed.</summary>
     public Task<IReadOnlyList<StoreOutcome>> StoreAsync(CompletedPoll poll)

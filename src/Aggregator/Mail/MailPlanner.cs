@@ -52,11 +52,11 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
                 WHERE i.story_id IS NULL
                   AND i.first_seen_at >= @from
                   AND coalesce(i.published_at, i.first_seen_at) >= @fresh
-                  AND {StoryHasTag}
+                  AND {StoryHasTag(write.Connection)}
                   AND NOT EXISTS (SELECT 1 FROM mail_alerted a
                                   WHERE a.recipient = @address AND (a.item_id = i.id OR a.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
                 ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
-                """, new { from = state.AlertsFrom, fresh = now.AddHours(-Options.AlertMaxAgeHours), tags = recipient.Tags, address = recipient.Address },
+                """, new { from = state.AlertsFrom, fresh = now.AddHours(-Options.AlertMaxAgeHours), tags = recipient.Tags.ToArray(), address = recipient.Address },
                 write.Transaction, cancellationToken: ct))).ToList();
             if (heads.Count == 0) continue;
 
@@ -67,11 +67,12 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
             var outboxId = await EnqueueAsync(write, content, ct);
             if (outboxId is not null)
             {
-                await write.Connection.ExecuteAsync(new CommandDefinition("""
+                await write.Connection.ExecuteAsync(new CommandDefinition($"""
                     INSERT INTO mail_alerted (recipient, item_id, outbox_id)
-                    SELECT @address, id, @outboxId FROM items WHERE id IN @heads OR story_id IN @heads
+                    SELECT @address, id, @outboxId FROM items
+                    WHERE {Dialect.InList(write.Connection, "id", "heads")} OR {Dialect.InList(write.Connection, "story_id", "heads")}
                     ON CONFLICT DO NOTHING
-                    """, new { address = recipient.Address, outboxId, heads }, write.Transaction, cancellationToken: ct));
+                    """, new { address = recipient.Address, outboxId, heads = heads.ToArray() }, write.Transaction, cancellationToken: ct));
                 await write.Connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE mail_recipients SET last_alert_at = @now WHERE address = @address",
                     new { now, address = recipient.Address }, write.Transaction, cancellationToken: ct));
@@ -110,9 +111,9 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
         var from = state.DigestUntil ?? FirstPeriodStart(recipient, now);
         var heads = (await write.Connection.QueryAsync<long>(new CommandDefinition($"""
             SELECT i.id FROM items i
-            WHERE i.story_id IS NULL AND i.first_seen_at > @from AND i.first_seen_at <= @now AND {StoryHasTag}
+            WHERE i.story_id IS NULL AND i.first_seen_at > @from AND i.first_seen_at <= @now AND {StoryHasTag(write.Connection)}
             ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
-            """, new { from, now, tags = recipient.Tags }, write.Transaction, cancellationToken: ct))).ToList();
+            """, new { from, now, tags = recipient.Tags.ToArray() }, write.Transaction, cancellationToken: ct))).ToList();
 
         Digest? digest = null;
         if (heads.Count > 0)
@@ -146,8 +147,8 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     }
 
     /// <summary>A story matches when any of its copies carries a followed tag.</summary>
-    private const string StoryHasTag = """
-        EXISTS (SELECT 1 FROM item_tags t WHERE t.tag IN @tags
+    private static string StoryHasTag(System.Data.Common.DbConnection connection) => $"""
+        EXISTS (SELECT 1 FROM item_tags t WHERE {Dialect.InList(connection, "t.tag", "tags")}
                 AND (t.item_id = i.id OR t.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
         """;
 

@@ -27,7 +27,7 @@ public sealed record OutboxMessage
 /// the caller's transaction, together with what made them (alert marks, digest periods); they
 /// leave it only as sent or failed. Claims are leases, so a sender that dies mid-send gives its
 /// messages back when the lease runs out.</summary>
-public sealed class Outbox(Database database, TimeProvider time)
+public sealed class Outbox(Database database, Scheduling.ClusterMembership cluster, TimeProvider time)
 {
     /// <summary>Longer than any one send (connect, TLS, DATA) can take under the SMTP timeout.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -44,35 +44,38 @@ public sealed class Outbox(Database database, TimeProvider time)
             """, new { messageId, recipient, kind, subject, storyCount, mime, now }, transaction);
 
     /// <summary>Takes up to <paramref name="limit"/> messages that are due (or whose sender's
-    /// lease ran out) for this sender, counting the attempt.</summary>
+    /// lease ran out, or whose sender the cluster declared dead) for this sender, counting the
+    /// attempt. Two instances never claim the same message (row locks on PostgreSQL, the single
+    /// writer on SQLite).</summary>
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int limit, CancellationToken ct, long? onlyId = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var write = await database.BeginWriteAsync(ct);
-        var claimed = (await write.Connection.QueryAsync<OutboxMessage>(new CommandDefinition("""
-            UPDATE mail_outbox SET state = 'sending', claimed_until = @lease, attempts = attempts + 1
+        var claimant = await cluster.ClaimantAsync(ct);
+        await using var write = await database.BeginWriteAsync(ct, serialized: false);
+        var claimed = (await write.Connection.QueryAsync<OutboxMessage>(new CommandDefinition($"""
+            UPDATE mail_outbox SET state = 'sending', claimed_by = @me, claimed_until = @until, attempts = attempts + 1
             WHERE id IN (SELECT id FROM mail_outbox
-                         WHERE ((state = 'queued' AND next_attempt_at <= @now) OR (state = 'sending' AND claimed_until < @now))
+                         WHERE ((state = 'queued' AND next_attempt_at <= @claimNow) OR (state = 'sending' AND {Claims.Takeover(database, claimant)}))
                            AND (@onlyId IS NULL OR id = @onlyId)
-                         ORDER BY next_attempt_at, id LIMIT @limit)
+                         ORDER BY next_attempt_at, id LIMIT @limit {Claims.SkipLocked(database)})
             RETURNING id, message_id, recipient, kind, subject, story_count, mime, state, attempts, next_attempt_at, last_error, created_at, sent_at
-            """, new { now, lease = now + Lease, limit, onlyId }, write.Transaction, cancellationToken: ct))).OrderBy(m => m.Id).ToList();
+            """, Claims.Parameters(claimant, now, Lease, new { limit, onlyId }), write.Transaction, cancellationToken: ct))).OrderBy(m => m.Id).ToList();
         await write.CommitAsync(ct);
         return claimed;
     }
 
     /// <summary>The server accepted it. Written whatever the caller's cancellation: the message is out.</summary>
     public Task MarkSentAsync(long id) => UpdateAsync("""
-        UPDATE mail_outbox SET state = 'sent', sent_at = @now, claimed_until = NULL, last_error = NULL WHERE id = @id
+        UPDATE mail_outbox SET state = 'sent', sent_at = @now, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = @id
         """, new { id, now = time.GetUtcNow().UtcDateTime });
 
     public Task MarkFailedAsync(long id, string error) => UpdateAsync("""
-        UPDATE mail_outbox SET state = 'failed', claimed_until = NULL, last_error = @error WHERE id = @id
+        UPDATE mail_outbox SET state = 'failed', claimed_by = NULL, claimed_until = NULL, last_error = @error WHERE id = @id
         """, new { id, error });
 
     /// <summary>Back to the queue for another attempt at <paramref name="next"/>.</summary>
     public Task RequeueAsync(long id, string? error, DateTime next, bool countAttempt = true) => UpdateAsync($"""
-        UPDATE mail_outbox SET state = 'queued', claimed_until = NULL, next_attempt_at = @next,
+        UPDATE mail_outbox SET state = 'queued', claimed_by = NULL, claimed_until = NULL, next_attempt_at = @next,
                last_error = coalesce(@error, last_error){(countAttempt ? "" : ", attempts = attempts - 1")}
         WHERE id = @id AND state = 'sending'
         """, new { id, error, next });
@@ -82,7 +85,7 @@ public sealed class Outbox(Database database, TimeProvider time)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var changed = await write.Connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = @now, claimed_until = NULL
+            UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = @now, claimed_by = NULL, claimed_until = NULL
             WHERE id = @id AND state IN ('failed', 'queued')
             """, new { id, now = time.GetUtcNow().UtcDateTime }, write.Transaction, cancellationToken: ct));
         await write.CommitAsync(ct);

@@ -45,13 +45,18 @@ public static class HealthEndpoints
             checks.Add(new Check("database", false, e.Message));
         }
 
-        if (!services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Scheduling.Enabled)
+        var options = services.GetRequiredService<IOptions<AggregatorOptions>>().Value;
+        if (!options.Scheduling.Enabled)
             checks.Add(new Check("scheduler", true, "disabled by configuration"));
+        else if (!options.Cluster.Works)
+            checks.Add(new Check("scheduler", true, "none: web role"));
         else
         {
-            var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
-            var status = await scheduler.GetStatus(ct);
-            checks.Add(new Check("scheduler", status == SchedulerStatus.Running, status.ToString().ToLowerInvariant()));
+            foreach (var name in new[] { Scheduling.SchedulingSetup.ClusteredScheduler, Scheduling.SchedulingSetup.LocalScheduler })
+            {
+                var status = services.GetKeyedService<IScheduler>(name) is { } scheduler ? await scheduler.GetStatus(ct) : SchedulerStatus.Shutdown;
+                checks.Add(new Check(name == Scheduling.SchedulingSetup.LocalScheduler ? "poller" : "scheduler", status == SchedulerStatus.Running, status.ToString().ToLowerInvariant()));
+            }
         }
         return checks;
     }

@@ -22,7 +22,7 @@ public sealed class StoredStateMetrics(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         var feeds = (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition("""
-            SELECT CASE WHEN gone = 1 THEN 'gone' WHEN enabled = 0 THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
+            SELECT CASE WHEN gone = TRUE THEN 'gone' WHEN enabled = FALSE THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
                         WHEN last_success_at IS NULL THEN 'new' ELSE 'ok' END AS state, count(*)
             FROM feeds GROUP BY state
             """, cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);

@@ -105,11 +105,13 @@ public sealed class RenderCache(Database database, TimeProvider time, IOptions<A
         try
         {
             if (time.GetTimestamp() - _checkedAt < CheckEvery.TotalSeconds * time.TimestampFrequency) return _version;
-            // A connection of its own, never returned to the pool: data_version only counts the
-            // commits of connections other than the one asking.
+            // SQLite: a connection of its own, never returned to the pool: data_version only
+            // counts the commits of connections other than the one asking. PostgreSQL: the
+            // counter every serialized write adds to (postgres/0007_claims.sql), so a page is
+            // fresh whichever instance stored the items.
             _watcher ??= await database.OpenDedicatedAsync(ct);
             await using var command = _watcher.CreateCommand();
-            command.CommandText = "PRAGMA data_version";
+            command.CommandText = database.IsPostgres ? "SELECT version FROM data_version" : "PRAGMA data_version";
             var version = (long)(await command.ExecuteScalarAsync(ct))!;
             Interlocked.Exchange(ref _version, version);
             Interlocked.Exchange(ref _checkedAt, time.GetTimestamp());

@@ -4,15 +4,29 @@ using Aggregator.Configuration;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Aggregator.Storage;
 
-/// <summary>Opens connections and applies the numbered migrations of the configured dialect.
-/// Dialect specifics live here and in the migration files; stores run portable SQL.</summary>
-public sealed class Database
+/// <summary>Opens connections to the configured database (SQLite embedded, or PostgreSQL for
+/// several instances) and applies the numbered migrations of its dialect. Dialect specifics live
+/// here, in the migration files, and in the few statements that test <see cref="IsPostgres"/>
+/// next to their SQL; everything else is SQL both databases run.</summary>
+public sealed class Database : IAsyncDisposable
 {
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary>pg_advisory_xact_lock key held by every serialized write transaction ("aggr").</summary>
+    private const long WriterLockKey = 0x61676772;
+
+    /// <summary>pg_advisory_lock key held while migrating, so instances starting together migrate once.</summary>
+    private const long MigrationLockKey = 0x61676773;
+
     public string Provider { get; }
+    public bool IsPostgres => Provider == Postgres;
     private readonly string _connectionString;
+    private readonly NpgsqlDataSource? _postgres;
 
     static Database()
     {
@@ -26,6 +40,17 @@ public sealed class Database
     {
         Provider = options.Value.Storage.Provider.ToLowerInvariant();
         var configured = options.Value.Storage.ConnectionString;
+        if (IsPostgres)
+        {
+            // Statements run many times a cycle (the batch writer's, the claims) are prepared
+            // on the server after their second use, as SQLite prepares them explicitly.
+            var builder = new NpgsqlConnectionStringBuilder(configured);
+            if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+            if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "aggregator";
+            _connectionString = builder.ToString();
+            _postgres = NpgsqlDataSource.Create(_connectionString);
+            return;
+        }
         _connectionString = string.IsNullOrWhiteSpace(configured)
             ? new SqliteConnectionStringBuilder { DataSource = paths.DatabaseFile, Pooling = true, DefaultTimeout = 30 }.ToString()
             : configured;
@@ -33,8 +58,17 @@ public sealed class Database
             Directory.CreateDirectory(paths.DataDirectory);
     }
 
+    /// <summary>Where the data is, for logs and errors: the file, or host/port/database (never the password).</summary>
+    public string Describe()
+    {
+        if (!IsPostgres) return new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        return $"postgres://{b.Host}:{b.Port}/{b.Database}";
+    }
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         // Per connection: SQLite leaves foreign keys off unless asked.
@@ -48,70 +82,109 @@ public sealed class Database
     }
 
     /// <summary>A connection outside the pool, for a caller that keeps it open for its whole life
-    /// (RenderCache watches PRAGMA data_version on one).</summary>
+    /// (RenderCache watches PRAGMA data_version on one). PostgreSQL needs no such thing.</summary>
     public async Task<DbConnection> OpenDedicatedAsync(CancellationToken ct)
     {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
         await connection.OpenAsync(ct);
         return connection;
     }
 
-    /// <summary>SQLite has one writer at a time; queueing writers here is cheaper and fairer
-    /// than letting them spin on SQLITE_BUSY.</summary>
+    /// <summary>One writer at a time in this process: queueing writers here is cheaper and fairer
+    /// than letting them spin on SQLITE_BUSY, or hold pooled connections waiting on a lock.</summary>
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    /// <summary>A connection with an open write transaction; disposing it without commit rolls back.</summary>
-    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct)
+    /// <summary>A connection with an open write transaction; disposing it without commit rolls back.
+    /// Serialized writes are one at a time across every instance: SQLite's BEGIN IMMEDIATE, and on
+    /// PostgreSQL a transaction-scoped advisory lock. Item batches (story placement reads what
+    /// earlier batches stored), alert planning and digests rely on it; the writes themselves are
+    /// a small part of a poll, the fetching, parsing and tagging before them run on every worker
+    /// at once (docs/clustering.md).</summary>
+    /// <param name="serialized">False for a short write that needs no order with the others
+    /// (taking claims): on PostgreSQL it then runs beside them under row locks. SQLite serializes
+    /// every write anyway.</param>
+    public async Task<WriteScope> BeginWriteAsync(CancellationToken ct, bool serialized = true)
     {
-        await _writeGate.WaitAsync(ct);
+        serialized |= !IsPostgres;
+        var gate = serialized ? _writeGate : null;
+        if (gate is not null) await gate.WaitAsync(ct);
         try
         {
             var connection = await OpenAsync(ct);
-            return new WriteScope(connection, await connection.BeginTransactionAsync(ct), _writeGate);
+            try
+            {
+                var transaction = await connection.BeginTransactionAsync(ct);
+                if (IsPostgres && serialized)
+                    await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = WriterLockKey }, transaction, cancellationToken: ct));
+                return new WriteScope(connection, transaction, gate, IsPostgres && serialized);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
-            _writeGate.Release();
+            gate?.Release();
             throw;
         }
     }
 
-    public sealed class WriteScope(DbConnection connection, DbTransaction transaction, SemaphoreSlim gate) : IAsyncDisposable
+    public sealed class WriteScope(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate, bool countsVersion) : IAsyncDisposable
     {
         public DbConnection Connection => connection;
         public DbTransaction Transaction => transaction;
 
-        public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            // The change counter other instances' web tiers watch (see postgres/0007_claims.sql).
+            if (countsVersion)
+                await connection.ExecuteAsync(new CommandDefinition("UPDATE data_version SET version = version + 1", transaction: transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
 
         public async ValueTask DisposeAsync()
         {
             await transaction.DisposeAsync();
             await connection.DisposeAsync();
-            gate.Release();
+            gate?.Release();
         }
     }
 
     public async Task MigrateAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        // WAL lets the web tier read while an import writes; the setting persists in the file.
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
-        await connection.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    INTEGER PRIMARY KEY,
-                name       TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )
-            """);
-        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-        foreach (var (version, name, sql) in Migrations(Provider).Where(m => !applied.Contains(m.Version)))
+        if (IsPostgres)
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: ct));
+        else
+            // WAL lets the web tier read while an import writes; the setting persists in the file.
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        try
         {
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(sql, transaction: tx);
-            await connection.ExecuteAsync(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
-                new { version, name, now = DateTime.UtcNow }, tx);
-            await tx.CommitAsync(ct);
+            await connection.ExecuteAsync($"""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    {(IsPostgres ? "bigint" : "INTEGER")} PRIMARY KEY,
+                    name       TEXT NOT NULL,
+                    applied_at TEXT NOT NULL
+                )
+                """);
+            var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+            foreach (var (version, name, sql) in Migrations(Provider).Where(m => !applied.Contains(m.Version)))
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await connection.ExecuteAsync(sql, transaction: tx);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                    new { version, name, now = DateTime.UtcNow }, tx);
+                await tx.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            if (IsPostgres)
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
         }
     }
 
@@ -136,5 +209,11 @@ public sealed class Database
             })
             .OrderBy(m => m.Item1)
             .ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        _writeGate.Dispose();
     }
 }

@@ -50,12 +50,37 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             """)).ToList();
     }
 
-    public async Task<IReadOnlyList<FeedRow>> DueAsync(DateTime now, CancellationToken ct)
+    /// <summary>How long a claim holds when its claimant is not known to have died: longer than
+    /// any poll takes (fetch timeout, then the wait for the writer).</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
+
+    /// <summary>Claims up to <paramref name="limit"/> feeds due at <paramref name="now"/> and not
+    /// attempted since <paramref name="cycleStart"/>, oldest due first, for one poller: no other
+    /// poller takes them until this one stores their poll or gives them back, its lease runs out,
+    /// or the cluster declares it dead (<see cref="Claims.Takeover"/>). On PostgreSQL the rows
+    /// being claimed by another instance at this moment are skipped, not waited for.</summary>
+    public async Task<IReadOnlyList<FeedRow>> ClaimDueAsync(Claimant claimant, DateTime now, DateTime cycleStart, int limit, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<FeedRow>("""
-            SELECT * FROM feeds WHERE enabled = 1 AND gone = 0 AND next_poll_at <= @now ORDER BY next_poll_at
-            """, new { now })).ToList();
+        await using var write = await database.BeginWriteAsync(ct, serialized: false);
+        var claimed = (await write.Connection.QueryAsync<FeedRow>(new CommandDefinition($"""
+            UPDATE feeds SET claimed_by = @me, claimed_until = @until
+            WHERE id IN (SELECT id FROM feeds
+                         WHERE enabled = TRUE AND gone = FALSE AND next_poll_at <= @now
+                           AND (last_attempt_at IS NULL OR last_attempt_at < @cycleStart)
+                           AND {Claims.Takeover(database, claimant)}
+                         ORDER BY next_poll_at, id LIMIT @limit {Claims.SkipLocked(database)})
+            RETURNING *
+            """, Claims.Parameters(claimant, clock.GetUtcNow().UtcDateTime, ClaimLease, new { now, cycleStart, limit }),
+            write.Transaction, cancellationToken: ct))).OrderBy(f => f.NextPollAt).ToList();
+        await write.CommitAsync(ct);
+        return claimed;
+    }
+
+    /// <summary>Gives back whatever this poller still holds (a shutdown abandoned those polls).</summary>
+    public async Task ReleaseClaimsAsync(string claimantId)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @claimantId", new { claimantId });
     }
 
     /// <summary>Writes polls (each a feed's entries and its new state, together: after a crash
@@ -152,7 +177,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 etag = CASE WHEN @Success THEN coalesce(@Etag, etag) ELSE etag END,
                 last_modified = CASE WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
                 title = coalesce(@Title, title),
-                entries_per_week = coalesce(@EntriesPerWeek, entries_per_week)
+                entries_per_week = coalesce(@EntriesPerWeek, entries_per_week),
+                claimed_by = NULL,
+                claimed_until = NULL
             WHERE id = @FeedId
             """, s, tx);
         if (s.NewUrl is not null)

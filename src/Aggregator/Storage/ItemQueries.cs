@@ -38,16 +38,17 @@ public sealed class ItemQueries(Database database)
     {
         if (ids.Count == 0) return [];
         await using var connection = await database.OpenAsync(ct);
+        var list = ids.ToArray();
         var items = (await connection.QueryAsync<StoredItem>(new CommandDefinition($"""
-            SELECT {Columns} FROM items i WHERE i.id IN @ids
+            SELECT {Columns} FROM items i WHERE {Dialect.InList(connection, "i.id", "list")}
             ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
-            """, new { ids }, cancellationToken: ct))).ToList();
-        var copyTags = (await connection.QueryAsync<StoredTag>(new CommandDefinition("""
+            """, new { list }, cancellationToken: ct))).ToList();
+        var copyTags = (await connection.QueryAsync<StoredTag>(new CommandDefinition($"""
             SELECT m.story_id AS item_id, t.tag, t.score, t.reason, t.evidence
             FROM items m JOIN item_tags t ON t.item_id = m.id
-            WHERE m.story_id IN @ids
+            WHERE {Dialect.InList(connection, "m.story_id", "list")}
             ORDER BY m.first_seen_at, m.id
-            """, new { ids }, cancellationToken: ct))).ToLookup(t => t.ItemId);
+            """, new { list }, cancellationToken: ct))).ToLookup(t => t.ItemId);
         return (await WithDetailsAsync(connection, items, collapse: true))
             .Select(i => i with { Tags = i.Tags.Concat(copyTags[i.Id]).DistinctBy(t => t.Tag).OrderBy(t => t.Tag, StringComparer.Ordinal).ToList() })
             .ToList();
@@ -94,8 +95,10 @@ public sealed class ItemQueries(Database database)
 
     /// <summary>The WHERE clause of a filter over items aliased i. Collapsed, only stories'
     /// first copies are listed, and one matches when it or any later copy passes every filter.</summary>
-    private static (string Sql, DynamicParameters Parameters) Where(ItemFilter filter)
+    private (string Sql, DynamicParameters Parameters) Where(ItemFilter filter)
     {
+        // SQLite's LIKE folds ASCII case; PostgreSQL's ILIKE folds every letter's.
+        var like = database.IsPostgres ? "ILIKE" : "LIKE";
         var parameters = new DynamicParameters();
         var perCopy = new List<string>();
         if (filter.Tag is not null)
@@ -111,18 +114,18 @@ public sealed class ItemQueries(Database database)
         if (filter.Source is not null)
         {
             perCopy.Add("""
-                ({0}.outlet = @source COLLATE NOCASE
+                (lower({0}.outlet) = lower(@source)
                  OR EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id
-                            WHERE s.item_id = {0}.id AND (src.locator = @source OR src.title = @source COLLATE NOCASE)))
+                            WHERE s.item_id = {0}.id AND (src.locator = @source OR lower(src.title) = lower(@source))))
                 """);
             parameters.Add("source", filter.Source);
         }
         var patterns = filter.TextPatterns();
         for (var k = 0; k < patterns.Count; k++)
         {
-            // LIKE folds ASCII case only; CJK scripts have no case, and a scan of the newest
+            // CJK scripts have no case, and a scan of the newest
             // stories stops at the page's end, so no full-text index is kept (see README).
-            perCopy.Add($"({{0}}.title LIKE @q{k} ESCAPE '\\' OR {{0}}.body LIKE @q{k} ESCAPE '\\')");
+            perCopy.Add($"({{0}}.title {like} @q{k} ESCAPE '\\' OR {{0}}.body {like} @q{k} ESCAPE '\\')");
             parameters.Add("q" + k, patterns[k]);
         }
         var clauses = new List<string>();
@@ -149,18 +152,18 @@ public sealed class ItemQueries(Database database)
 
         var ids = items.Select(i => i.Id).ToArray();
         var tags = (await connection.QueryAsync<StoredTag>(
-            "SELECT item_id, tag, score, reason, evidence FROM item_tags WHERE item_id IN @ids ORDER BY tag", new { ids }))
+            $"SELECT item_id, tag, score, reason, evidence FROM item_tags WHERE {Dialect.InList(connection, "item_id", "ids")} ORDER BY tag", new { ids }))
             .ToLookup(t => t.ItemId);
-        var sightings = (await connection.QueryAsync<StoredSighting>("""
+        var sightings = (await connection.QueryAsync<StoredSighting>($"""
             SELECT s.item_id, src.kind, src.locator, src.title AS source_title, s.url, s.first_seen_at
             FROM sightings s JOIN sources src ON src.id = s.source_id
-            WHERE s.item_id IN @ids
+            WHERE {Dialect.InList(connection, "s.item_id", "ids")}
             ORDER BY s.first_seen_at, s.id
             """, new { ids })).ToLookup(s => s.ItemId);
-        var copies = !collapse ? null : (await connection.QueryAsync<StoryCopy>("""
+        var copies = !collapse ? null : (await connection.QueryAsync<StoryCopy>($"""
             SELECT m.story_id, m.id AS item_id, m.title, coalesce(s.url, m.url) AS url, m.outlet, src.title AS source_title, src.locator
             FROM items m JOIN sightings s ON s.item_id = m.id JOIN sources src ON src.id = s.source_id
-            WHERE m.story_id IN @ids
+            WHERE {Dialect.InList(connection, "m.story_id", "ids")}
             ORDER BY m.first_seen_at, m.id, s.id
             """, new { ids })).ToLookup(c => c.StoryId);
         return items.Select(i => i with

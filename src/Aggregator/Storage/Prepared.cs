@@ -17,7 +17,9 @@ public static class Prepared
             parameter.ParameterName = "@" + name;
             command.Parameters.Add(parameter);
         }
-        command.Prepare();
+        // Npgsql prepares a statement on the server by itself once it is used again (Max Auto
+        // Prepare), and cannot prepare parameters that have no value yet.
+        if (connection is not Npgsql.NpgsqlConnection) command.Prepare();
         return command;
     }
 

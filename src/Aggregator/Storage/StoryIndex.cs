@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using Aggregator.Processing.Stories;
 using Dapper;
 
@@ -25,30 +24,43 @@ public sealed class StoryIndex : IAsyncDisposable
     private readonly DbCommand addMember;
     private readonly DbCommand join;
     private readonly Dictionary<long, StoryFingerprint?> storedFingerprints = [];
+    private readonly bool postgres;
 
     /// <summary>Candidates compared exactly so far (for benchmarks and metrics).</summary>
     public long Compared { get; private set; }
 
-    private StoryIndex(DbCommand findCandidates, DbCommand insertKeys, DbCommand readText, DbCommand readStory, DbCommand addMember, DbCommand join) =>
-        (this.findCandidates, this.insertKeys, this.readText, this.readStory, this.addMember, this.join) = (findCandidates, insertKeys, readText, readStory, addMember, join);
+    private StoryIndex(bool postgres, DbCommand findCandidates, DbCommand insertKeys, DbCommand readText, DbCommand readStory, DbCommand addMember, DbCommand join) =>
+        (this.postgres, this.findCandidates, this.insertKeys, this.readText, this.readStory, this.addMember, this.join) = (postgres, findCandidates, insertKeys, readText, readStory, addMember, join);
 
-    /// <summary>The batch's keys travel as one JSON array of integers, key × 2³¹ + item id
-    /// (json_each): one statement to find candidates and one to index, instead of one per key.</summary>
-    public static StoryIndex Open(DbConnection connection, DbTransaction tx) => new(
-        Prepared.Command(connection, tx, """
-            SELECT p.value & 2147483647, m.item_id, m.sketch, m.published, k.key & 3
-            FROM json_each(@probes) p
-            JOIN story_keys k ON k.key = p.value >> 31
-            JOIN story_members m ON m.item_id = k.item_id AND m.published BETWEEN @from AND @to
-            """, "probes", "from", "to"),
-        Prepared.Command(connection, tx, """
-            INSERT OR IGNORE INTO story_keys (key, item_id)
-            SELECT p.value >> 31, p.value & 2147483647 FROM json_each(@probes) p
-            """, "probes"),
-        Prepared.Command(connection, tx, "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @i", "i"),
-        Prepared.Command(connection, tx, "SELECT coalesce(story_id, id) FROM items WHERE id = @i", "i"),
-        Prepared.Command(connection, tx, "INSERT OR REPLACE INTO story_members (item_id, published, sketch) VALUES (@i, @p, @s)", "i", "p", "s"),
-        Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
+    /// <summary>The batch's keys travel as one list of integers, key × 2³¹ + item id (a JSON
+    /// array read with json_each on SQLite, a bigint[] read with unnest on PostgreSQL): one
+    /// statement to find candidates and one to index, instead of one per key.</summary>
+    public static StoryIndex Open(DbConnection connection, DbTransaction tx)
+    {
+        var postgres = connection is Npgsql.NpgsqlConnection;
+        var probes = postgres ? "unnest(@probes) AS p(value)" : "json_each(@probes) p";
+        return new(postgres,
+            Prepared.Command(connection, tx, $"""
+                SELECT p.value & 2147483647, m.item_id, m.sketch, m.published, k.key & 3
+                FROM {probes}
+                JOIN story_keys k ON k.key = p.value >> 31
+                JOIN story_members m ON m.item_id = k.item_id AND m.published BETWEEN @from AND @to
+                """, "probes", "from", "to"),
+            Prepared.Command(connection, tx, $"""
+                INSERT INTO story_keys (key, item_id)
+                SELECT p.value >> 31, p.value & 2147483647 FROM {probes} WHERE TRUE -- SQLite: ON after a FROM would open a join
+                ON CONFLICT DO NOTHING
+                """, "probes"),
+            Prepared.Command(connection, tx, "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @i", "i"),
+            Prepared.Command(connection, tx, "SELECT coalesce(story_id, id) FROM items WHERE id = @i", "i"),
+            Prepared.Command(connection, tx, UpsertMember.Replace("@itemId", "@i").Replace("@published", "@p").Replace("@sketch", "@s"), "i", "p", "s"),
+            Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
+    }
+
+    private const string UpsertMember = """
+        INSERT INTO story_members (item_id, published, sketch) VALUES (@itemId, @published, @sketch)
+        ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
+        """;
 
     /// <summary>A stored item to place; its date is its fingerprint's (published, else first seen).</summary>
     public sealed record NewItem(long Id, StoryFingerprint Story)
@@ -69,10 +81,8 @@ public sealed class StoryIndex : IAsyncDisposable
         if (items.Any(i => i.Id is <= 0 or > int.MaxValue))
             throw new ArgumentOutOfRangeException(nameof(items), "item ids must fit in 31 bits");
         // In key order: the index takes sorted inserts with far fewer page moves than random ones.
-        var probes = new StringBuilder("[");
-        foreach (var probe in items.SelectMany(item => item.Story.Keys.Select(key => (key << 31) | item.Id)).Order())
-            probes.Append(probes.Length > 1 ? "," : "").Append(probe);
-        var json = probes.Append(']').ToString();
+        var sorted = items.SelectMany(item => item.Story.Keys.Select(key => (key << 31) | item.Id)).Order().ToArray();
+        object probes = postgres ? sorted : "[" + string.Join(',', sorted) + "]";
         var indexOf = new Dictionary<long, int>(items.Count);
         for (var n = 0; n < items.Count; n++) indexOf[items[n].Id] = n;
 
@@ -80,7 +90,7 @@ public sealed class StoryIndex : IAsyncDisposable
         // sketch bytes as read, before any object is made for them.
         var stored = new Dictionary<long, Candidate>?[items.Count];
         var sketch = new byte[2 * StoryKeys.Slots * sizeof(uint)];
-        Prepared.Set(findCandidates, json, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
+        Prepared.Set(findCandidates, probes, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
         await using (var reader = await findCandidates.ExecuteReaderAsync())
             while (await reader.ReadAsync())
             {
@@ -144,7 +154,7 @@ public sealed class StoryIndex : IAsyncDisposable
                 Prepared.Set(join, story, items[n].Id);
                 await join.ExecuteNonQueryAsync();
             }
-        Prepared.Set(insertKeys, json);
+        Prepared.Set(insertKeys, probes);
         await insertKeys.ExecuteNonQueryAsync();
         return stories;
     }
@@ -170,9 +180,9 @@ public sealed class StoryIndex : IAsyncDisposable
     /// <summary>Indexes an item under its keys, its story unchanged (an item edited in place).</summary>
     public static async Task AddKeysAsync(DbConnection connection, DbTransaction tx, long itemId, StoryFingerprint story)
     {
-        await connection.ExecuteAsync("INSERT OR IGNORE INTO story_keys (key, item_id) VALUES (@key, @itemId)",
+        await connection.ExecuteAsync("INSERT INTO story_keys (key, item_id) VALUES (@key, @itemId) ON CONFLICT DO NOTHING",
             story.Keys.Select(key => new { key, itemId }), tx);
-        await connection.ExecuteAsync("INSERT OR REPLACE INTO story_members (item_id, published, sketch) VALUES (@itemId, @published, @sketch)",
+        await connection.ExecuteAsync(UpsertMember,
             new { itemId, published = Time(story.Date ?? DateTime.UtcNow), sketch = story.SketchBytes() }, tx);
     }
 

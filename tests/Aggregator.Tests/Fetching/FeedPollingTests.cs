@@ -11,7 +11,7 @@ namespace Aggregator.Tests.Fetching;
 /// <summary>Polling real HTTP servers on loopback into a real SQLite file: conditional GET,
 /// redirects, 410, 429, slow and oversize bodies, gzip bombs, loops, charsets, HTML pages,
 /// concurrency limits, and one bad feed among good ones.</summary>
-public sealed class FeedPollingTests
+public abstract class FeedPollingTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -25,8 +25,8 @@ public sealed class FeedPollingTests
         </channel></rss>
         """;
 
-    private static Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) =>
-        TestServices.StartAsync(settings.ToDictionary(s => "Aggregator:" + s.Key, s => (string?)s.Value));
+    private Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) =>
+        TestServices.StartAsync(backend, settings.ToDictionary(s => "Aggregator:" + s.Key, s => (string?)s.Value));
 
     private static async Task<FeedRow> FeedAsync(TestServices app, Uri url)
     {
@@ -333,3 +333,7 @@ public sealed class FeedPollingTests
         Assert.All(failing, f => Assert.True(f.NextPollAt > DateTime.UtcNow));
     }
 }
+
+public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
+
+public sealed class FeedPollingTestsOnPostgres() : FeedPollingTests(Backend.Postgres);

@@ -5,20 +5,20 @@ using Aggregator.Tests.TestSupport;
 namespace Aggregator.Tests.Ingestion;
 
 /// <summary>The document pipeline end to end on a real SQLite file.</summary>
-public sealed class DocumentIngestorTests
+public abstract class DocumentIngestorTests(Backend backend)
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private const string AllRows = """
         SELECT 'item', id, content_hash, entry_id, title, body, published_at, first_seen_at, updated_at FROM items
-        UNION ALL SELECT 'sighting', id, source_id, entry_key, item_id, content_hash, first_seen_at, last_changed_at, '' FROM sightings
-        UNION ALL SELECT 'tag', item_id, tag, score, evidence, rules_version, '', '', '' FROM item_tags
+        UNION ALL SELECT 'sighting', id, CAST(source_id AS TEXT), entry_key, CAST(item_id AS TEXT), content_hash, first_seen_at, last_changed_at, '' FROM sightings
+        UNION ALL SELECT 'tag', item_id, tag, CAST(score AS TEXT), evidence, rules_version, '', '', '' FROM item_tags
         ORDER BY 1, 2, 3
         """;
 
     [Fact]
     public async Task Importing_the_seeds_again_changes_nothing()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         var ingestor = app.Get<DocumentIngestor>();
 
         var first = await ingestor.ImportAsync([RepoPaths.Seeds], null, None);
@@ -37,7 +37,7 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task A_copy_from_another_source_is_a_sighting_not_an_item()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         var seed = Directory.GetFiles(RepoPaths.Seeds).Order().First();
         var copy = app.Temp.File("elsewhere/mirror-of-seed.txt", File.ReadAllText(seed).Replace("\n", "\r\n") + "\n\n");
 
@@ -54,7 +54,7 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task An_edited_document_updates_its_item_and_keeps_its_id()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         var seed = File.ReadAllText(Directory.GetFiles(RepoPaths.Seeds).Order().Last());
         var path = app.Temp.File("docs/story.txt", seed);
         var ingestor = app.Get<DocumentIngestor>();
@@ -75,7 +75,7 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task A_rewritten_document_becomes_a_new_entry_for_readers()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         var seeds = Directory.GetFiles(RepoPaths.Seeds).Order().ToList();
         var path = app.Temp.File("docs/story.txt", File.ReadAllText(seeds[^1]));
         var ingestor = app.Get<DocumentIngestor>();
@@ -94,7 +94,7 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task Editing_one_of_two_copies_leaves_the_other_copy_its_item()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         var seed = File.ReadAllText(Directory.GetFiles(RepoPaths.Seeds).Order().Last());
         var a = app.Temp.File("docs/a.txt", seed);
         app.Temp.File("docs/b.txt", seed);
@@ -112,7 +112,7 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task One_broken_document_is_reported_and_the_rest_are_imported()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         var folder = app.Temp.Sub("mixed");
         File.Copy(Directory.GetFiles(RepoPaths.Seeds).Order().First(), Path.Combine(folder, "a-good.txt"));
         File.WriteAllBytes(Path.Combine(folder, "b-binary.txt"), [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]);
@@ -134,7 +134,7 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task Evidence_is_stored_with_each_tag()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         await app.Get<DocumentIngestor>().ImportAsync([RepoPaths.Seeds], null, None);
         var items = await app.Get<ItemQueries>().NewestAsync("korea-china", 50, None);
 
@@ -152,11 +152,18 @@ public sealed class DocumentIngestorTests
     [Fact]
     public async Task Migrations_apply_once()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         await app.Get<Database>().MigrateAsync(None);
-        var embedded = Database.Migrations("sqlite").Select(m => m.Version).ToList();
+        var embedded = Database.Migrations(app.Get<Database>().Provider).Select(m => m.Version).ToList();
         Assert.Equal(Enumerable.Range(1, embedded.Count).Select(v => (long)v), embedded); // numbered without gaps
+        // Both dialects have every migration, under the same numbers.
+        Assert.Equal(Database.Migrations("sqlite").Select(m => m.Name), Database.Migrations("postgres").Select(m => m.Name));
         Assert.Equal(embedded, await app.Get<Database>().AppliedMigrationsAsync(None));
-        Assert.Equal("wal", await app.ScalarAsync<string>("PRAGMA journal_mode"));
+        if (backend == Backend.Sqlite)
+            Assert.Equal("wal", await app.ScalarAsync<string>("PRAGMA journal_mode"));
     }
 }
+
+public sealed class DocumentIngestorTestsOnSqlite() : DocumentIngestorTests(Backend.Sqlite);
+
+public sealed class DocumentIngestorTestsOnPostgres() : DocumentIngestorTests(Backend.Postgres);

@@ -7,7 +7,7 @@ namespace Aggregator.Tests.Mail;
 
 /// <summary>The outbox against a real SMTP server (aiosmtpd on loopback): what arrives, and what
 /// happens on 5xx, 4xx and no server at all.</summary>
-public sealed class SmtpDeliveryTests
+public abstract class SmtpDeliveryTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -34,9 +34,9 @@ public sealed class SmtpDeliveryTests
         return settings;
     }
 
-    private static async Task<TestServices> WithSeedsAsync(Dictionary<string, string?> settings)
+    private async Task<TestServices> WithSeedsAsync(Dictionary<string, string?> settings)
     {
-        var app = await TestServices.StartAsync(settings);
+        var app = await TestServices.StartAsync(backend, settings);
         await app.Get<DocumentIngestor>().ImportAsync([RepoPaths.Seeds], null, Ct);
         return app;
     }
@@ -145,3 +145,7 @@ public sealed class SmtpDeliveryTests
         Assert.Equal(["analyst@example.org", "editor@example.org"], smtp.Messages().Select(m => m.To.Mailboxes.Single().Address).Order());
     }
 }
+
+public sealed class SmtpDeliveryTestsOnSqlite() : SmtpDeliveryTests(Backend.Sqlite);
+
+public sealed class SmtpDeliveryTestsOnPostgres() : SmtpDeliveryTests(Backend.Postgres);

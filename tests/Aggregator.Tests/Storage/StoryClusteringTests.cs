@@ -8,7 +8,7 @@ namespace Aggregator.Tests.Storage;
 
 /// <summary>Copies of one story from different outlets are one entry with the others listed;
 /// the same formula about another event is not; the index lives in the database.</summary>
-public sealed class StoryClusteringTests
+public abstract class StoryClusteringTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -41,7 +41,7 @@ public sealed class StoryClusteringTests
     [Fact]
     public async Task Copies_collapse_into_one_story_and_the_index_survives_a_restart()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, Day));
         Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Wire Feed", "S. Korea, China to restart sea dialogue", Summary, Day.AddHours(3)));
         Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Harbour News", "Seoul, Beijing resume maritime talks", OtherRound, Day.AddHours(5)));
@@ -64,7 +64,7 @@ public sealed class StoryClusteringTests
     [Fact]
     public async Task A_story_is_listed_under_a_tag_when_any_copy_has_it_and_the_rebuild_finds_the_same_stories()
     {
-        await using var app = await TestServices.StartAsync();
+        await using var app = await TestServices.StartAsync(backend);
         await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, Day);
         await StoreAsync(app, "Wire Feed", "Talks resume", Summary, Day.AddHours(3));
         var before = await app.RowsAsync("SELECT id, coalesce(story_id, id) FROM items ORDER BY id");
@@ -76,3 +76,7 @@ public sealed class StoryClusteringTests
         Assert.Equal("Seoul Daily", Assert.Single(tagged).Outlet);
     }
 }
+
+public sealed class StoryClusteringTestsOnSqlite() : StoryClusteringTests(Backend.Sqlite);
+
+public sealed class StoryClusteringTestsOnPostgres() : StoryClusteringTests(Backend.Postgres);

@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Tests.TestSupport;
 
-/// <summary>The production composition over a real SQLite file in a temp folder, with the
-/// repository's topic rules.</summary>
+/// <summary>The production composition over a real SQLite file in a temp folder, or a new
+/// database of its own on the test PostgreSQL server, with the repository's topic rules.</summary>
 public sealed class TestServices : IAsyncDisposable
 {
     public TempFolder Temp { get; } = new();
@@ -37,9 +37,15 @@ public sealed class TestServices : IAsyncDisposable
         await Get<Database>().MigrateAsync(CancellationToken.None);
     }
 
-    public static async Task<TestServices> StartAsync(IDictionary<string, string?>? settings = null)
+    public Backend Backend { get; private init; }
+
+    public static async Task<TestServices> StartAsync(Backend backend, IDictionary<string, string?>? settings = null)
     {
-        var services = new TestServices(settings ?? new Dictionary<string, string?>());
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (backend == Backend.Postgres)
+            foreach (var (key, value) in await TestPostgres.SettingsAsync())
+                all[key] = value;
+        var services = new TestServices(all) { Backend = backend };
         await services.Get<Database>().MigrateAsync(CancellationToken.None);
         return services;
     }
@@ -48,13 +54,13 @@ public sealed class TestServices : IAsyncDisposable
 
     public async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "aggregator.db")}");
+        await using var connection = await Get<Database>().OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<T>(sql) ?? throw new InvalidOperationException(sql);
     }
 
     public async Task<List<string>> RowsAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "aggregator.db")}");
+        await using var connection = await Get<Database>().OpenAsync(CancellationToken.None);
         return (await connection.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object>)r).Values)).ToList();
     }
 
@@ -62,6 +68,8 @@ public sealed class TestServices : IAsyncDisposable
     {
         await Provider.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (Backend == Backend.Postgres && settings.TryGetValue("Aggregator:Storage:ConnectionString", out var connectionString))
+            await TestPostgres.DropDatabaseAsync(connectionString!);
         Temp.Dispose();
     }
 }

@@ -1,0 +1,25 @@
+using Aggregator.Storage;
+using Quartz;
+
+namespace Aggregator.Scheduling;
+
+/// <summary>This process as a claimant of work. In the service it is a Quartz node (its instance
+/// id names its claims) and the cluster's check-ins say which other nodes are alive; a command
+/// (run-once, mail send) runs no scheduler, knows of no nodes, and its claims hold until their
+/// lease runs out.</summary>
+public sealed class ClusterMembership(IServiceProvider services)
+{
+    /// <summary>This process's Quartz instance id: unique per process, so a restarted worker is a new node.</summary>
+    public static string NodeId { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
+
+    private string CommandId => $"cli-{Environment.MachineName}-{Environment.ProcessId}";
+
+    public async Task<Claimant> ClaimantAsync(CancellationToken ct)
+    {
+        var scheduler = services.GetKeyedService<IScheduler>(SchedulingSetup.ClusteredScheduler);
+        if (scheduler is null || await scheduler.GetStatus(ct) != SchedulerStatus.Running)
+            return new Claimant(CommandId, null);
+        var nodes = await scheduler.QueryClusterNodes(ct);
+        return new Claimant(NodeId, nodes.Where(n => n.State != ClusterNodeState.Failed).Select(n => n.InstanceId).ToList());
+    }
+}

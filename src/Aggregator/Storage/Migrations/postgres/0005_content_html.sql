@@ -1,0 +1,1 @@
+ALTER TABLE items ADD COLUMN content_html text;
