@@ -21,6 +21,7 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     DigestCommand.Create(),
     HealthcheckCommand.Create(),
     BackupCommand.Create(),
+    MigrateCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
 return await root.Parse(args).InvokeAsync();

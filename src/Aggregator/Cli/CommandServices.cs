@@ -10,7 +10,7 @@ public static class CommandServices
 {
     public const int ConfigurationError = 2;
 
-    public static async Task<(ServiceProvider? Services, int ExitCode)> StartAsync(ParseResult result, CancellationToken ct)
+    public static async Task<(ServiceProvider? Services, int ExitCode)> StartAsync(ParseResult result, CancellationToken ct, bool migrate = true)
     {
         var paths = GlobalOptions.Paths(result);
         var builder = new ConfigurationBuilder().AddEnvironmentVariables();
@@ -27,7 +27,7 @@ public static class CommandServices
         {
             _ = services.GetRequiredService<TopicCatalog>(); // a broken topics file stops here, naming the file
             Mail.MailStartup.CheckRecipients(services);
-            await services.GetRequiredService<Database>().MigrateAsync(ct);
+            if (migrate) await services.GetRequiredService<Database>().MigrateAsync(ct);
             return (services, 0);
         }
         catch (InvalidDataException e)
@@ -35,6 +35,12 @@ public static class CommandServices
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             await services.DisposeAsync();
             return (null, ConfigurationError);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot use the database {services.GetRequiredService<Database>().Describe()}: {e.Message}");
+            await services.DisposeAsync();
+            return (null, 1);
         }
     }
 

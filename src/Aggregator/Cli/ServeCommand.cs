@@ -82,6 +82,11 @@ public static class ServeCommand
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return CommandServices.ConfigurationError;
         }
+        catch (System.Data.Common.DbException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot use the database {app.Services.GetRequiredService<Database>().Describe()}: {e.Message}");
+            return 1;
+        }
         Operations.MetricsSetup.Use(app);
         app.MapHealth();
         if (options.Cluster.Serves)

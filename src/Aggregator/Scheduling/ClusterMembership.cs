@@ -7,7 +7,7 @@ namespace Aggregator.Scheduling;
 /// id names its claims) and the cluster's check-ins say which other nodes are alive; a command
 /// (run-once, mail send) runs no scheduler, knows of no nodes, and its claims hold until their
 /// lease runs out.</summary>
-public sealed class ClusterMembership(IServiceProvider services)
+public sealed class ClusterMembership(IServiceProvider services, Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions> options)
 {
     /// <summary>This process's Quartz instance id: unique per process, so a restarted worker is a new node.</summary>
     public static string NodeId { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
@@ -20,6 +20,8 @@ public sealed class ClusterMembership(IServiceProvider services)
         if (scheduler is null || await scheduler.GetStatus(ct) != SchedulerStatus.Running)
             return new Claimant(CommandId, null);
         var nodes = await scheduler.QueryClusterNodes(ct);
-        return new Claimant(NodeId, nodes.Where(n => n.State != ClusterNodeState.Failed).Select(n => n.InstanceId).ToList());
+        // Three check-ins: a new node has checked in by then, however its start was timed.
+        var grace = TimeSpan.FromSeconds(3 * options.Value.Cluster.CheckinIntervalSeconds);
+        return new Claimant(NodeId, nodes.Where(n => n.State != ClusterNodeState.Failed).Select(n => n.InstanceId).ToList(), grace);
     }
 }

@@ -4,7 +4,9 @@ namespace Aggregator.Storage;
 
 /// <summary>Who takes work (a due feed, a queued message): a cluster node named by its Quartz
 /// instance id, with the nodes the cluster believes alive; or a command, which knows of none.</summary>
-public sealed record Claimant(string Id, IReadOnlyList<string>? LiveNodes)
+/// <param name="Grace">A claim younger than this is never judged by its node's liveness: a node
+/// that just started may claim before its first check-in reaches the others.</param>
+public sealed record Claimant(string Id, IReadOnlyList<string>? LiveNodes, TimeSpan Grace = default)
 {
     public const string NodePrefix = "node-";
 }
@@ -12,12 +14,8 @@ public sealed record Claimant(string Id, IReadOnlyList<string>? LiveNodes)
 /// <summary>The SQL shared by the claims on feeds and on the outbox.</summary>
 public static class Claims
 {
-    /// <summary>A claim younger than this is never judged by its node's liveness: a node that just
-    /// started may claim before its first check-in reaches the others.</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
-
     /// <summary>A row is free when unclaimed or its lease ran out, or when a cluster node claimed
-    /// it (longer ago than <see cref="Grace"/>) that the cluster no longer lists alive: Quartz
+    /// it (longer ago than its grace period) that the cluster no longer lists alive: Quartz
     /// declares a node dead once it misses its check-ins, and its work is taken over at once.</summary>
     public static string Takeover(Database database, Claimant claimant) => claimant.LiveNodes is null
         ? "(claimed_until IS NULL OR claimed_until < @claimNow)"
@@ -36,7 +34,7 @@ public static class Claims
         parameters.Add("until", now + lease);
         parameters.Add("claimNow", now);
         // claimed_until = claim time + lease; older than the grace period means before now - grace.
-        parameters.Add("graceUntil", now + lease - Grace);
+        parameters.Add("graceUntil", now + lease - claimant.Grace);
         if (claimant.LiveNodes is { } live)
             parameters.Add("live", live.ToArray());
         return parameters;

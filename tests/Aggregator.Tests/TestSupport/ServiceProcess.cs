@@ -13,6 +13,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseUrl { get; }
     public HttpClient Http { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
+    public int Pid => _process.Id;
+
+    /// <summary>SIGKILL: no shutdown, no cleanup, as when a machine dies.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
 
     private ServiceProcess(Process process, Uri baseUrl)
     {
