@@ -121,9 +121,7 @@ public static class FeedsCommand
                 return 2;
             }
             var store = services.GetRequiredService<FeedStore>();
-            var added = 0;
-            foreach (var feed in list)
-                if (await store.AddAsync(feed, ct)) added++;
+            var added = await store.AddAsync(list, null, ct);
             Console.WriteLine($"{added} added, {list.Count - added} already subscribed");
             return 0;
         }, ct));

@@ -253,10 +253,7 @@ public sealed class FeedIngestor(
             logger.LogError("Subscriptions not imported: {Reason}", e.Message);
             return;
         }
-        var added = 0;
-        foreach (var subscription in list)
-            if (await feeds.AddAsync(subscription, ct)) added++;
-        await settings.SetAsync("subscriptions_file_sha256", hash, ct);
+        var added = await feeds.AddAsync(list, ("subscriptions_file_sha256", hash), ct);
         logger.LogInformation("Imported {Added} new subscription(s) from {Path} ({Total} listed)", added, path, list.Count);
     }
 

@@ -53,8 +53,8 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
                   AND i.first_seen_at >= @from
                   AND coalesce(i.published_at, i.first_seen_at) >= @fresh
                   AND {StoryHasTag(write.Connection)}
-                  AND NOT EXISTS (SELECT 1 FROM mail_alerted a
-                                  WHERE a.recipient = @address AND (a.item_id = i.id OR a.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
+                  AND NOT EXISTS (SELECT 1 FROM mail_alerted a WHERE a.recipient = @address AND a.item_id = i.id)
+                  AND NOT EXISTS (SELECT 1 FROM items m JOIN mail_alerted a ON a.item_id = m.id AND a.recipient = @address WHERE m.story_id = i.id)
                 ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
                 """, new { from = state.AlertsFrom, fresh = now.AddHours(-Options.AlertMaxAgeHours), tags = recipient.Tags.ToArray(), address = recipient.Address },
                 write.Transaction, cancellationToken: ct))).ToList();
@@ -146,10 +146,12 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
         return now - (next - last);
     }
 
-    /// <summary>A story matches when any of its copies carries a followed tag.</summary>
+    /// <summary>A story matches when any of its copies carries a followed tag. Two lookups by
+    /// index rather than one with OR: PostgreSQL planned the OR as a scan per story (3.9 s over
+    /// 9,500 stories, now milliseconds).</summary>
     private static string StoryHasTag(System.Data.Common.DbConnection connection) => $"""
-        EXISTS (SELECT 1 FROM item_tags t WHERE {Dialect.InList(connection, "t.tag", "tags")}
-                AND (t.item_id = i.id OR t.item_id IN (SELECT m.id FROM items m WHERE m.story_id = i.id)))
+        (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND {Dialect.InList(connection, "t.tag", "tags")})
+         OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id WHERE m.story_id = i.id AND {Dialect.InList(connection, "t.tag", "tags")}))
         """;
 
     private async Task<MimeMessage> ComposeAsync(MailContent content, CancellationToken ct) =>

@@ -47,6 +47,8 @@ public sealed class Database : IAsyncDisposable
             var builder = new NpgsqlConnectionStringBuilder(configured);
             if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
             if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "aggregator";
+            // JIT compiling a plan costs more than these short queries run (0.45 s of 3.9 s once).
+            if (string.IsNullOrEmpty(builder.Options)) builder.Options = "-c jit=off";
             _connectionString = builder.ToString();
             _postgres = NpgsqlDataSource.Create(_connectionString);
             return;

@@ -7,10 +7,28 @@ namespace Aggregator.Storage;
 public sealed class FeedStore(Database database, TimeProvider clock)
 {
     /// <summary>Adds a subscription unless its URL is already subscribed; true when added.</summary>
-    public async Task<bool> AddAsync(FeedSubscription feed, CancellationToken ct)
+    public async Task<bool> AddAsync(FeedSubscription feed, CancellationToken ct) => await AddAsync([feed], null, ct) == 1;
+
+    /// <summary>Adds the subscriptions not yet subscribed, in one transaction; returns how many
+    /// were added. <paramref name="setting"/>, when given, is recorded in the same transaction
+    /// (the hash of the OPML file they came from: imported once, whichever instance did it).</summary>
+    public async Task<int> AddAsync(IReadOnlyList<FeedSubscription> list, (string Key, string Value)? setting, CancellationToken ct)
     {
         await using var write = await database.BeginWriteAsync(ct);
-        var (connection, tx) = (write.Connection, write.Transaction);
+        var added = 0;
+        foreach (var feed in list)
+            added += await AddInAsync(write.Connection, write.Transaction, feed);
+        if (setting is var (key, value))
+            await write.Connection.ExecuteAsync("""
+                INSERT INTO settings (key, value) VALUES (@key, @value)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, new { key, value }, write.Transaction);
+        await write.CommitAsync(ct);
+        return added;
+    }
+
+    private async Task<int> AddInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         await connection.ExecuteAsync("""
             INSERT INTO sources (kind, locator, title, created_at) VALUES ('feed', @Url, @Title, @now)
@@ -30,8 +48,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             feed.EncodingOverride,
             now,
         }, tx);
-        await write.CommitAsync(ct);
-        return added > 0;
+        return added;
     }
 
     public async Task<bool> RemoveAsync(string url, CancellationToken ct)
