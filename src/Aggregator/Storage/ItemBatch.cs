@@ -38,8 +38,25 @@ public static class ItemBatch
         }
         if (fresh.Count == 0) return outcomes;
 
-        // Prepared statements, executed once per entry: no SQL is parsed per row.
         var stamp = Time(now);
+        var placed = placeLater ?? [];
+        if (connection is Npgsql.NpgsqlConnection)
+            await StoreFreshAsArraysAsync(connection, tx, items, fresh, outcomes, stamp, placed);
+        else
+            await StoreFreshRowByRowAsync(connection, tx, items, fresh, outcomes, stamp, placed);
+        if (placeLater is null && placed.Count > 0)
+        {
+            await using var stories = StoryIndex.Open(connection, tx);
+            await stories.PlaceAsync(placed);
+        }
+        return outcomes;
+    }
+
+    /// <summary>SQLite, in process: prepared statements executed once per entry, no SQL parsed per row.</summary>
+    private static async Task StoreFreshRowByRowAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, List<int> fresh,
+        StoreOutcome[] outcomes, string stamp, List<StoryIndex.NewItem> placed)
+    {
+        var sourceId = items[0].SourceId;
         await using var insertItem = Prepared.Command(connection, tx, """
             INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
             VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now, @c)
@@ -57,7 +74,6 @@ public static class ItemBatch
             VALUES (@i, @t, @c, @r, @e, @v)
             """, "i", "t", "c", "r", "e", "v");
 
-        var placed = placeLater ?? [];
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in fresh)
         {
@@ -86,12 +102,92 @@ public static class ItemBatch
             Prepared.Set(insertSighting, sourceId, item.EntryKey, id, item.ContentHash, item.Url, stamp);
             await insertSighting.ExecuteNonQueryAsync();
         }
-        if (placeLater is null && placed.Count > 0)
+    }
+
+    /// <summary>PostgreSQL, a round trip away: the poll's entries go in as arrays, four statements
+    /// for the whole feed instead of two or three per entry (a cold cycle over 10,000 feeds spent
+    /// most of its time on round trips). Same outcomes as row by row: the first entry with a new
+    /// content is inserted, later ones with the same content are sightings of it.</summary>
+    private static async Task StoreFreshAsArraysAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, List<int> fresh,
+        StoreOutcome[] outcomes, string stamp, List<StoryIndex.NewItem> placed)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var rows = new List<int>();
+        foreach (var index in fresh)
+            if (keys.Add(items[index].EntryKey)) rows.Add(index);
+            else outcomes[index] = StoreOutcome.Unchanged; // a feed that lists an entry twice
+        var entries = rows.Select(i => items[i]).ToList();
+
+        var inserted = (await connection.QueryAsync<(long Id, string Hash)>("""
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
+            SELECT h, e, t, b, u, l, o, a, p, @now, @now, c
+            FROM unnest(@h::text[], @e::text[], @t::text[], @b::text[], @u::text[], @l::text[], @o::text[], @a::text[], @p::text[], @c::text[])
+                 AS x(h, e, t, b, u, l, o, a, p, c)
+            ON CONFLICT (content_hash) DO NOTHING
+            RETURNING id, content_hash
+            """, new
         {
-            await using var stories = StoryIndex.Open(connection, tx);
-            await stories.PlaceAsync(placed);
+            h = entries.Select(e => e.ContentHash).ToArray(),
+            e = entries.Select(e => e.EntryId).ToArray(),
+            t = entries.Select(e => e.Title).ToArray(),
+            b = entries.Select(e => e.Body).ToArray(),
+            u = entries.Select(e => e.Url).ToArray(),
+            l = entries.Select(e => e.Language).ToArray(),
+            o = entries.Select(e => e.Outlet).ToArray(),
+            a = entries.Select(e => e.Author).ToArray(),
+            p = entries.Select(e => e.PublishedAt is { } d ? Time(d) : null).ToArray(),
+            c = entries.Select(e => e.ContentHtml).ToArray(),
+            now = stamp,
+        }, tx)).ToDictionary(r => r.Hash, r => r.Id, StringComparer.Ordinal);
+        var stored = new Dictionary<string, long>(inserted, StringComparer.Ordinal);
+        var elsewhere = entries.Select(e => e.ContentHash).Where(h => !inserted.ContainsKey(h)).Distinct().ToArray();
+        if (elsewhere.Length > 0)
+            foreach (var (id, hash) in await connection.QueryAsync<(long, string)>(
+                "SELECT id, content_hash FROM items WHERE content_hash = ANY(@elsewhere)", new { elsewhere }, tx))
+                stored[hash] = id;
+
+        var tags = new List<(long Item, IncomingItem Entry, int Tag)>();
+        var sightingItems = new long[entries.Count];
+        var newItems = new List<StoryIndex.NewItem>();
+        for (var n = 0; n < entries.Count; n++)
+        {
+            var entry = entries[n];
+            var id = sightingItems[n] = stored[entry.ContentHash];
+            if (inserted.Remove(entry.ContentHash)) // the first entry with this content
+            {
+                outcomes[rows[n]] = StoreOutcome.Inserted;
+                newItems.Add(new StoryIndex.NewItem(id, entry.Story));
+                for (var t = 0; t < entry.Tags.Count; t++) tags.Add((id, entry, t));
+            }
+            else outcomes[rows[n]] = StoreOutcome.Sighted;
         }
-        return outcomes;
+        placed.AddRange(newItems.OrderBy(i => i.Id));
+        if (tags.Count > 0)
+            await connection.ExecuteAsync("""
+                INSERT INTO item_tags (item_id, tag, score, reason, evidence, rules_version)
+                SELECT * FROM unnest(@i::bigint[], @t::text[], @c::float8[], @r::text[], @e::text[], @v::text[])
+                """, new
+            {
+                i = tags.Select(x => x.Item).ToArray(),
+                t = tags.Select(x => x.Entry.Tags[x.Tag].Tag).ToArray(),
+                c = tags.Select(x => x.Entry.Tags[x.Tag].Score).ToArray(),
+                r = tags.Select(x => x.Entry.Tags[x.Tag].Reason).ToArray(),
+                e = tags.Select(x => EvidenceJson.Write(x.Entry.Tags[x.Tag].Evidence)).ToArray(),
+                v = tags.Select(x => x.Entry.RulesVersion).ToArray(),
+            }, tx);
+        await connection.ExecuteAsync("""
+            INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
+            SELECT @s, k, i, h, u, @now, @now FROM unnest(@k::text[], @i::bigint[], @h::text[], @u::text[]) AS x(k, i, h, u)
+            ON CONFLICT (source_id, entry_key) DO NOTHING
+            """, new
+        {
+            s = items[0].SourceId,
+            k = entries.Select(e => e.EntryKey).ToArray(),
+            i = sightingItems,
+            h = entries.Select(e => e.ContentHash).ToArray(),
+            u = entries.Select(e => e.Url).ToArray(),
+            now = stamp,
+        }, tx);
     }
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>

@@ -53,8 +53,17 @@ public sealed class StoryIndex : IAsyncDisposable
                 """, "probes"),
             Prepared.Command(connection, tx, "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @i", "i"),
             Prepared.Command(connection, tx, "SELECT coalesce(story_id, id) FROM items WHERE id = @i", "i"),
-            Prepared.Command(connection, tx, UpsertMember.Replace("@itemId", "@i").Replace("@published", "@p").Replace("@sketch", "@s"), "i", "p", "s"),
-            Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
+            // PostgreSQL: the batch's members and joins as arrays, one statement each (a round trip per item otherwise).
+            postgres
+                ? Prepared.Command(connection, tx, """
+                    INSERT INTO story_members (item_id, published, sketch)
+                    SELECT * FROM unnest(@i::bigint[], @p::text[], @s::bytea[])
+                    ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
+                    """, "i", "p", "s")
+                : Prepared.Command(connection, tx, UpsertMember.Replace("@itemId", "@i").Replace("@published", "@p").Replace("@sketch", "@s"), "i", "p", "s"),
+            postgres
+                ? Prepared.Command(connection, tx, "UPDATE items SET story_id = u.s FROM unnest(@s::bigint[], @i::bigint[]) AS u(s, i) WHERE items.id = u.i", "s", "i")
+                : Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
     }
 
     private const string UpsertMember = """
@@ -143,17 +152,31 @@ public sealed class StoryIndex : IAsyncDisposable
             }
         }
 
-        for (var n = 0; n < items.Count; n++)
+        if (postgres)
         {
-            Prepared.Set(addMember, items[n].Id, Time(items[n].Date), items[n].Story.SketchBytes());
+            Prepared.Set(addMember, items.Select(i => i.Id).ToArray(), items.Select(i => Time(i.Date)).ToArray(), items.Select(i => i.Story.SketchBytes()).ToArray());
             await addMember.ExecuteNonQueryAsync();
-        }
-        for (var n = 0; n < items.Count; n++)
-            if (stories[n] is { } story)
+            var joined = Enumerable.Range(0, items.Count).Where(n => stories[n] is not null).ToList();
+            if (joined.Count > 0)
             {
-                Prepared.Set(join, story, items[n].Id);
+                Prepared.Set(join, joined.Select(n => stories[n]!.Value).ToArray(), joined.Select(n => items[n].Id).ToArray());
                 await join.ExecuteNonQueryAsync();
             }
+        }
+        else
+        {
+            for (var n = 0; n < items.Count; n++)
+            {
+                Prepared.Set(addMember, items[n].Id, Time(items[n].Date), items[n].Story.SketchBytes());
+                await addMember.ExecuteNonQueryAsync();
+            }
+            for (var n = 0; n < items.Count; n++)
+                if (stories[n] is { } story)
+                {
+                    Prepared.Set(join, story, items[n].Id);
+                    await join.ExecuteNonQueryAsync();
+                }
+        }
         Prepared.Set(insertKeys, probes);
         await insertKeys.ExecuteNonQueryAsync();
         return stories;

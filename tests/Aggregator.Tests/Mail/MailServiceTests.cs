@@ -8,11 +8,11 @@ namespace Aggregator.Tests.Mail;
 
 /// <summary>Alerts from the running service: real feeds on loopback, a real SMTP server, the
 /// service as a child process stopped with SIGTERM.</summary>
-public sealed class MailServiceTests
+public abstract class MailServiceTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Dictionary<string, string> Environment(TempFolder temp, int smtpPort, int windowSeconds) => new()
+    private async Task<Dictionary<string, string>> EnvironmentAsync(TempFolder temp, int smtpPort, int windowSeconds) => new(await TestPostgres.EnvironmentAsync(backend))
     {
         ["Aggregator__Sources__SubscriptionsFile"] = Path.Combine(temp.Path, "none.opml"),
         ["Aggregator__Sources__DocumentFolders__0"] = temp.Sub("documents"), // no documents: feeds only
@@ -45,9 +45,11 @@ public sealed class MailServiceTests
             .Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
 
-    private static async Task<List<(string State, string? Error)>> OutboxAsync(TempFolder temp)
+    private static async Task<List<(string State, string? Error)>> OutboxAsync(TempFolder temp, Dictionary<string, string> env)
     {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(temp.Path, "data", "aggregator.db")};Mode=ReadOnly;Pooling=False");
+        await using System.Data.Common.DbConnection db = env.TryGetValue("Aggregator__Storage__ConnectionString", out var postgres)
+            ? new Npgsql.NpgsqlConnection(postgres)
+            : new SqliteConnection($"Data Source={Path.Combine(temp.Path, "data", "aggregator.db")};Mode=ReadOnly;Pooling=False");
         return (await db.QueryAsync<(string, string?)>("SELECT state, last_error FROM mail_outbox ORDER BY id")).ToList();
     }
 
@@ -58,7 +60,7 @@ public sealed class MailServiceTests
         using var temp = new TempFolder();
         await using var smtp = await SmtpSink.StartAsync(Path.Combine(temp.Path, "maildir"));
         await using var feeds = await MailFeeds.StartAsync();
-        var env = Environment(temp, smtp.Port, windowSeconds: 10);
+        var env = await EnvironmentAsync(temp, smtp.Port, windowSeconds: 10);
         await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), env);
 
         // A feed with two new stories: one alert listing both, well within a minute.
@@ -110,13 +112,13 @@ public sealed class MailServiceTests
         using var temp = new TempFolder();
         await using var smtp = new SmtpSink(Path.Combine(temp.Path, "maildir")); // down
         await using var feeds = await MailFeeds.StartAsync();
-        var env = Environment(temp, smtp.Port, windowSeconds: 0);
+        var env = await EnvironmentAsync(temp, smtp.Port, windowSeconds: 0);
         var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), env);
         try
         {
             // Stories arrive while the server is down: the alert waits in the outbox with the reason.
             await AddFeedAsync(temp, env, feeds.Add("a", [11, 12]));
-            await service.WaitUntilAsync(async () => await OutboxAsync(temp) is [("queued", { } error)] && error.Contains("127.0.0.1", StringComparison.Ordinal),
+            await service.WaitUntilAsync(async () => await OutboxAsync(temp, env) is [("queued", { } error)] && error.Contains("127.0.0.1", StringComparison.Ordinal),
                 "the first alert is queued and failing", 60);
 
             // The service restarts (SIGTERM) while the server is still down; more stories arrive.
@@ -124,12 +126,12 @@ public sealed class MailServiceTests
             await service.DisposeAsync();
             service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, Path.Combine(temp.Path, "data"), env);
             await AddFeedAsync(temp, env, feeds.Add("b", [13], copies: [11]));
-            await service.WaitUntilAsync(async () => await OutboxAsync(temp) is [("queued", _), ("queued", _)], "the second alert is queued", 60);
+            await service.WaitUntilAsync(async () => await OutboxAsync(temp, env) is [("queued", _), ("queued", _)], "the second alert is queued", 60);
             Assert.Empty(smtp.Messages());
 
             // The server comes up: each alert arrives once, each story in exactly one of them.
             await smtp.UpAsync();
-            await service.WaitUntilAsync(async () => await OutboxAsync(temp) is [("sent", _), ("sent", _)], "both alerts are sent", 60);
+            await service.WaitUntilAsync(async () => await OutboxAsync(temp, env) is [("sent", _), ("sent", _)], "both alerts are sent", 60);
             await Task.Delay(TimeSpan.FromSeconds(5), Ct); // a few more ticks: nothing further goes out
             Assert.Equal(2, smtp.Messages().Count);
             Assert.Equal(2, smtp.Messages().Select(m => m.MessageId).Distinct().Count());
@@ -142,3 +144,7 @@ public sealed class MailServiceTests
         }
     }
 }
+
+public sealed class MailServiceTestsOnSqlite() : MailServiceTests(Backend.Sqlite);
+
+public sealed class MailServiceTestsOnPostgres() : MailServiceTests(Backend.Postgres);

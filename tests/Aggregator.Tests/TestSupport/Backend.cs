@@ -48,6 +48,15 @@ public static class TestPostgres
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Environment variables that point a service process at a new database of its own
+    /// on PostgreSQL (nothing on SQLite: the data folder holds its file). The database stays until
+    /// the throwaway server is stopped.</summary>
+    public static async Task<Dictionary<string, string>> EnvironmentAsync(Backend backend) => backend == Backend.Sqlite ? [] : new()
+    {
+        ["Aggregator__Storage__Provider"] = "postgres",
+        ["Aggregator__Storage__ConnectionString"] = await CreateDatabaseAsync(),
+    };
+
     /// <summary>Settings that point the service at a new database of its own.</summary>
     public static async Task<Dictionary<string, string?>> SettingsAsync(string prefix = "Aggregator:Storage:") => new()
     {
