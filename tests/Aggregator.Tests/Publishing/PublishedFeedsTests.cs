@@ -9,10 +9,17 @@ namespace Aggregator.Tests.Publishing;
 
 /// <summary>The published feeds over HTTP as readers and caches meet them: validators and 304,
 /// compression, RFC 5005 paging, filters, provenance, a hostile entry made inert.</summary>
-public sealed class PublishedFeedsTests(PublishedService service) : IClassFixture<PublishedService>
+public abstract class PublishedFeedsTests(PublishedService service)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private HttpClient Http => service.Process.Http;
+    private HttpClient Http
+    {
+        get
+        {
+            service.Require();
+            return service.Process.Http;
+        }
+    }
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
 
     public static TheoryData<string> AllFeeds() => new(
@@ -242,7 +249,7 @@ public sealed class PublishedFeedsTests(PublishedService service) : IClassFixtur
     public async Task Export_writes_the_bytes_the_server_serves()
     {
         using var output = new TempFolder();
-        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "export", "--out", output.Path, "--base-url", service.Process.BaseUrl.AbsoluteUri,
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, service.StorageEnvironment, "export", "--out", output.Path, "--base-url", service.Process.BaseUrl.AbsoluteUri,
             "--data", Path.Combine(service.Temp.Path, "data"));
         Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
         foreach (var (served, file) in new[]
@@ -260,3 +267,7 @@ public sealed class PublishedFeedsTests(PublishedService service) : IClassFixtur
     private async Task<List<string>> TitlesAsync(string path) =>
         JsonDocument.Parse(await Http.GetStringAsync(path, Ct)).RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetString()!).ToList();
 }
+
+public sealed class PublishedFeedsTestsOnSqlite(PublishedService service) : PublishedFeedsTests(service), IClassFixture<PublishedService>;
+
+public sealed class PublishedFeedsTestsOnPostgres(PublishedServiceOnPostgres service) : PublishedFeedsTests(service), IClassFixture<PublishedServiceOnPostgres>;

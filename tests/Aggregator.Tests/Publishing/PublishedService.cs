@@ -9,23 +9,56 @@ using Microsoft.AspNetCore.Http;
 namespace Aggregator.Tests.Publishing;
 
 /// <summary>The service as users run it, on the seeds plus two feeds served on loopback: a
-/// 120-entry "river" (paging, filters, relative links in HTML content) and one hostile entry.</summary>
-public sealed class PublishedService : IAsyncLifetime
+/// 120-entry "river" (paging, filters, relative links in HTML content) and one hostile entry.
+/// On SQLite; <see cref="PublishedServiceOnPostgres"/> is the same on PostgreSQL.</summary>
+public class PublishedService : IAsyncLifetime
 {
+    protected virtual Backend Backend => Backend.Sqlite;
+    private string? _unavailable;
+
+    /// <summary>Skips (fails under CI=true) a test whose database is not there.</summary>
+    public void Require()
+    {
+        if (_unavailable is not null) RequiredTool.Require(false, _unavailable);
+    }
+
     public const int RiverEntries = 120;
     public const string RiverTitle = "Harbour Ledger";
     public const string RareWord = "zanzibarite";
     public static readonly DateTime RiverStart = new(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public TempFolder Temp { get; } = new();
+
+    /// <summary>Where the service keeps its data besides the data folder: the PostgreSQL settings, or none.</summary>
+    public Dictionary<string, string> StorageEnvironment { get; private set; } = [];
     public LoopbackServer Feeds { get; private set; } = null!;
-    public ServiceProcess Process { get; private set; } = null!;
+    public ServiceProcess Process
+    {
+        get
+        {
+            Require();
+            return _process!;
+        }
+        private set => _process = value;
+    }
+    private ServiceProcess? _process;
     public int Stories => Seeds.TitlesAndDates.Count + RiverEntries + 1;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
+        var env = new Dictionary<string, string>();
+        if (Backend == Backend.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestPostgres.Variable)) && !RequiredTool.InCi)
+            {
+                _unavailable = $"PostgreSQL ({TestPostgres.Variable}, started by .ci/postgres.sh)";
+                return;
+            }
+            env = await TestPostgres.EnvironmentAsync(Backend);
+        }
+        StorageEnvironment = new Dictionary<string, string>(env);
         Feeds = await LoopbackServer.StartAsync(app =>
         {
             app.MapGet("/river.xml", (HttpContext http) => Results.Text(River(new Uri($"{http.Request.Scheme}://{http.Request.Host}/")), "application/rss+xml", Encoding.UTF8));
@@ -38,17 +71,16 @@ public sealed class PublishedService : IAsyncLifetime
               <outline type="rss" text="Hostile" xmlUrl="{Feeds.Url("hostile.xml")}"/>
             </body></opml>
             """);
-        Process = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, Temp.Sub("data"), new Dictionary<string, string>
-        {
-            ["Aggregator__Sources__SubscriptionsFile"] = opml,
-            ["Aggregator__Scheduling__PollTickSeconds"] = "5",
-        });
+        env["Aggregator__Sources__SubscriptionsFile"] = opml;
+        env["Aggregator__Scheduling__PollTickSeconds"] = "5";
+        Process = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, Temp.Sub("data"), env);
         await Process.WaitUntilAsync(async () => await TotalAsync("feeds/all.json") == Stories, $"{Stories} stories are served", 90);
     }
 
     /// <summary>How many stories a JSON Feed listing holds over all its pages.</summary>
     public async Task<int> TotalAsync(string path)
     {
+        Require();
         var total = 0;
         for (var url = path; url is not null;)
         {
@@ -115,8 +147,14 @@ public sealed class PublishedService : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await Process.DisposeAsync();
-        await Feeds.DisposeAsync();
+        if (_process is not null) await _process.DisposeAsync();
+        if (Feeds is not null) await Feeds.DisposeAsync();
         Temp.Dispose();
+        GC.SuppressFinalize(this);
     }
+}
+
+public sealed class PublishedServiceOnPostgres : PublishedService
+{
+    protected override Backend Backend => Backend.Postgres;
 }
