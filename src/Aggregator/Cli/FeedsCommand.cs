@@ -38,6 +38,7 @@ public static class FeedsCommand
                 Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.Gone || !f.Enabled ? "never" : When(f.NextPollAt))}, {f.ItemCount} item(s)");
                 if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
                 if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
+                if (f.ClaimedBy is not null) Console.WriteLine($"  being polled by {f.ClaimedBy} (claim until {When(f.ClaimedUntil)})");
             }
             return 0;
         }, ct));

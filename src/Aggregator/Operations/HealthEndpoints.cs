@@ -57,6 +57,13 @@ public static class HealthEndpoints
                 var status = services.GetKeyedService<IScheduler>(name) is { } scheduler ? await scheduler.GetStatus(ct) : SchedulerStatus.Shutdown;
                 checks.Add(new Check(name == Scheduling.SchedulingSetup.LocalScheduler ? "poller" : "scheduler", status == SchedulerStatus.Running, status.ToString().ToLowerInvariant()));
             }
+            // Informational: what this node believes about the cluster (one node on SQLite).
+            if (database.IsPostgres && services.GetKeyedService<IScheduler>(Scheduling.SchedulingSetup.ClusteredScheduler) is { } clustered
+                && await clustered.GetStatus(ct) == SchedulerStatus.Running)
+            {
+                var nodes = await clustered.QueryClusterNodes(ct);
+                checks.Add(new Check("cluster", true, string.Join(", ", nodes.GroupBy(n => n.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))));
+            }
         }
         return checks;
     }

@@ -14,7 +14,10 @@ public sealed class SendDigestJob(MailPlanner planner, MailDelivery delivery, IL
         var address = context.MergedJobDataMap.GetString(RecipientKey) ?? "";
         if (planner.Find(address) is not { } recipient)
         {
-            logger.LogWarning("Digest trigger for {Recipient}, who is no longer configured", address);
+            // The clustered store keeps triggers across restarts: one for a recipient taken out
+            // of the configuration goes when it first fires.
+            logger.LogWarning("Digest trigger for {Recipient}, who is no longer configured: removed", address);
+            await context.Scheduler.UnscheduleJob(context.Trigger.Key, cancellationToken);
             return;
         }
         if (await planner.DigestAsync(recipient, queue: true, cancellationToken) is not null)

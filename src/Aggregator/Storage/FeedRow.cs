@@ -23,6 +23,10 @@ public sealed record FeedRow
     public double? EntriesPerWeek { get; init; }
     public DateTime NextPollAt { get; init; }
     public long ItemCount { get; init; }
+
+    /// <summary>The poller (a cluster node or a command) polling it right now, and until when its claim holds.</summary>
+    public string? ClaimedBy { get; init; }
+    public DateTime? ClaimedUntil { get; init; }
 }
 
 /// <summary>A subscription to add: from OPML or `feeds add`.</summary>

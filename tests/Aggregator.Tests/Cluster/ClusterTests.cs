@@ -60,6 +60,8 @@ public sealed partial class ClusterTests
                 ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub($"data{n}"), settings))));
             foreach (var instance in instances)
                 await instance.WaitUntilAsync(async () => (await instance.Http.GetAsync("readyz", Ct)).IsSuccessStatusCode, "ready");
+            // Each node sees the cluster its check-ins make (readyz reports it).
+            await WaitAsync(async () => (await Task.WhenAll(instances.Select(ClusterSeenAsync))).All(seen => seen == "3 alive"), "three nodes alive", instances, seconds: 30);
 
             // Cycle 1: the first 500 feeds, all due at once.
             await WriteOpmlAsync(opml, outlines.Take(Feeds / 2));
@@ -108,6 +110,8 @@ public sealed partial class ClusterTests
             Assert.Equal(Feeds * Entries, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'feed'"));
             Assert.Equal(ExpectedItems(corpus, fetches.Keys, port), await ScalarAsync(database, "SELECT count(*) FROM items i WHERE EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id WHERE s.item_id = i.id AND src.kind = 'feed')"));
             await AlertsDeliveredOnceAsync(database, smtp, survivors);
+            // The dead node was declared failed and its row removed by the recovery sweep.
+            await WaitAsync(async () => (await Task.WhenAll(survivors.Select(ClusterSeenAsync))).All(seen => seen == "2 alive"), "the survivors see two nodes", survivors, seconds: 60);
             TestContext.Current.SendDiagnosticMessage($"killed instance held {held} claim(s) ({orphaned.Count} at the kill); fetched twice: {twice.Count}");
         }
         finally
@@ -149,6 +153,12 @@ public sealed partial class ClusterTests
         ["Aggregator__Mail__Recipients__0__Tags__0"] = "korea-china",
         ["Aggregator__Mail__Recipients__0__Mode"] = "alert",
     };
+
+    private static async Task<string?> ClusterSeenAsync(ServiceProcess instance)
+    {
+        var ready = JsonDocument.Parse(await instance.Http.GetStringAsync("readyz", Ct)).RootElement;
+        return ready.GetProperty("checks").TryGetProperty("cluster", out var cluster) ? cluster.GetString() : null;
+    }
 
     /// <summary>Every outbox message sent, and the SMTP server holding each exactly once.</summary>
     private static async Task AlertsDeliveredOnceAsync(string database, SmtpSink smtp, IReadOnlyList<ServiceProcess> instances)
