@@ -265,3 +265,39 @@ public sealed partial class ClusterTests
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>Roles: a web instance serves what a worker stores and runs no job; a worker polls and
+/// imports and serves only its probes.</summary>
+public sealed class RoleTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_web_instance_serves_what_a_worker_stores_and_runs_no_job()
+    {
+        var storage = await TestPostgres.EnvironmentAsync(Backend.Postgres);
+        using var temp = new TempFolder();
+        Dictionary<string, string> Role(string role) => new(storage) { ["Aggregator__Cluster__Role"] = role, ["Aggregator__Cluster__CheckinIntervalSeconds"] = "2" };
+        await using var web = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("web"), Role("web"));
+        await using var worker = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("worker"), Role("worker"));
+
+        // The worker imports the seeds; the web instance serves them without importing anything.
+        await web.WaitUntilAsync(async () =>
+            JsonDocument.Parse(await web.Http.GetStringAsync("feeds/all.json", Ct)).RootElement.GetProperty("items").GetArrayLength() == Seeds.TitlesAndDates.Count,
+            "the web instance serves the seeds the worker imported");
+        Assert.Contains("Imported 5 document(s): 5 new", worker.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Imported", web.Log, StringComparison.Ordinal);
+
+        var webReady = JsonDocument.Parse(await web.Http.GetStringAsync("readyz", Ct)).RootElement.GetProperty("checks");
+        Assert.Equal("none: web role", webReady.GetProperty("scheduler").GetString());
+        var workerReady = JsonDocument.Parse(await worker.Http.GetStringAsync("readyz", Ct)).RootElement.GetProperty("checks");
+        Assert.Equal("running", workerReady.GetProperty("scheduler").GetString());
+        Assert.Equal("running", workerReady.GetProperty("poller").GetString());
+
+        // A worker serves its probes and metrics, not the feeds or pages.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await worker.Http.GetAsync("feeds/all.json", Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await worker.Http.GetAsync("", Ct)).StatusCode);
+        Assert.Contains("aggregator_items", await worker.Http.GetStringAsync("metrics", Ct), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await web.Http.GetAsync("", Ct)).StatusCode);
+    }
+}
