@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Aggregator.Tests.Cli;
 
 /// <summary>`feeds` and `run-once` as users run them, against feeds served on loopback.</summary>
-public sealed class FeedsCliTests
+public abstract class FeedsCliTests(Backend backend)
 {
     private static Task<LoopbackServer> ServerAsync() => LoopbackServer.StartAsync(app =>
     {
@@ -30,18 +30,19 @@ public sealed class FeedsCliTests
     {
         await using var server = await ServerAsync();
         using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
         var config = await ConfigAsync(temp);
         string[] common = ["--config", config, "--data", temp.Sub("data")];
 
-        var page = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "add", server.Url("page").ToString(), .. common]);
+        var page = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("page").ToString(), .. common]);
         Assert.Equal(1, page.ExitCode);
         Assert.Contains("not a feed", page.Stderr, StringComparison.Ordinal);
         Assert.Contains($"aggregator feeds add {server.Url("wire.xml")}", page.Stderr, StringComparison.Ordinal);
 
-        var feed = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
+        var feed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
         Assert.True(feed.ExitCode == 0, feed.Stderr);
         Assert.Contains("added", feed.Stdout, StringComparison.Ordinal);
-        var again = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
+        var again = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
         Assert.Contains("already subscribed", again.Stdout, StringComparison.Ordinal);
     }
 
@@ -50,6 +51,7 @@ public sealed class FeedsCliTests
     {
         await using var server = await ServerAsync();
         using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
         var config = await ConfigAsync(temp);
         string[] common = ["--config", config, "--data", temp.Sub("data")];
         var opml = temp.File("in.opml", $"""
@@ -61,17 +63,17 @@ public sealed class FeedsCliTests
             </body></opml>
             """);
 
-        var import = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "import", opml, .. common]);
+        var import = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", opml, .. common]);
         Assert.Contains("2 added", import.Stdout, StringComparison.Ordinal);
-        var export = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "export", .. common]);
+        var export = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
         var outlines = XDocument.Parse(export.Stdout).Descendants("outline").ToList();
         Assert.Equal(2, outlines.Count);
         Assert.Contains(outlines, o => (string?)o.Attribute("xmlUrl") == server.Url("wire.xml").ToString() && (string?)o.Attribute("minPollMinutes") == "15");
         Assert.Contains(outlines, o => (string?)o.Attribute("enabled") == "false" && (string?)o.Attribute("encoding") == "euc-kr");
 
-        var removed = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "remove", server.Url("broken.xml").ToString(), .. common]);
+        var removed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", server.Url("broken.xml").ToString(), .. common]);
         Assert.Equal(0, removed.ExitCode);
-        var list = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "list", .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains(server.Url("wire.xml").ToString(), list.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Url("broken.xml").ToString(), list.Stdout, StringComparison.Ordinal);
     }
@@ -81,6 +83,7 @@ public sealed class FeedsCliTests
     {
         await using var server = await ServerAsync();
         using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
         var config = await ConfigAsync(temp, $"""
             <opml version="2.0"><body>
               <outline type="rss" text="Wire" xmlUrl="{server.Url("wire.xml")}"/>
@@ -89,15 +92,15 @@ public sealed class FeedsCliTests
             """);
         string[] common = ["--config", config, "--data", temp.Sub("data")];
 
-        var first = await Processes.AggregatorAsync(temp.Path, null, ["run-once", .. common]);
+        var first = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
         Assert.Equal(1, first.ExitCode); // one feed failed: reported, the other stored
         Assert.Contains("2 feed(s) polled: 1 fetched", first.Stdout, StringComparison.Ordinal);
         Assert.Contains("entries: 2 new", first.Stdout, StringComparison.Ordinal);
-        var second = await Processes.AggregatorAsync(temp.Path, null, ["run-once", .. common]);
+        var second = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
         Assert.Contains("0 feed(s) polled", second.Stdout, StringComparison.Ordinal); // nothing is due yet
         Assert.Equal(1, server.Count("/wire.xml"));
 
-        var list = await Processes.AggregatorAsync(temp.Path, null, ["feeds", "list", .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains("[ok]", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("FAILING (1 in a row)", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("last error: HTTP 503", list.Stdout, StringComparison.Ordinal);
@@ -115,3 +118,7 @@ public sealed class FeedsCliTests
         Assert.Equal("2025-11-05T05:30:00Z", json.GetProperty("entries")[0].GetProperty("published").GetString());
     }
 }
+
+public sealed class FeedsCliTestsOnSqlite() : FeedsCliTests(Backend.Sqlite);
+
+public sealed class FeedsCliTestsOnPostgres() : FeedsCliTests(Backend.Postgres);

@@ -5,13 +5,13 @@ namespace Aggregator.Tests.Mail;
 
 /// <summary>The mail and digest commands, the pickup folder, digests on their cron schedule,
 /// and the configuration checks, all through the real program.</summary>
-public sealed class MailCliTests
+public abstract class MailCliTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Dictionary<string, string> Env(params (string Key, string Value)[] extra)
+    private async Task<Dictionary<string, string>> EnvAsync(params (string Key, string Value)[] extra)
     {
-        var env = new Dictionary<string, string>
+        var env = new Dictionary<string, string>(await TestPostgres.EnvironmentAsync(backend))
         {
             ["Aggregator__Sources__SubscriptionsFile"] = "/nonexistent/feeds.opml",
             ["Aggregator__Mail__From"] = "Korea–China monitor <monitor@example.org>",
@@ -36,7 +36,7 @@ public sealed class MailCliTests
         SmtpSink.Require();
         using var temp = new TempFolder();
         await using var smtp = await SmtpSink.StartAsync(Path.Combine(temp.Path, "maildir"));
-        var env = Env(("Aggregator__Mail__Smtp__Host", "127.0.0.1"), ("Aggregator__Mail__Smtp__Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var env = await EnvAsync(("Aggregator__Mail__Smtp__Host", "127.0.0.1"), ("Aggregator__Mail__Smtp__Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var data = temp.Sub("data");
         var run = await RunAsync(env, data, "run-once");
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
@@ -86,7 +86,7 @@ public sealed class MailCliTests
     {
         using var temp = new TempFolder();
         var pickup = Path.Combine(temp.Path, "pickup");
-        var env = Env(("Aggregator__Mail__PickupDirectory", pickup),
+        var env = await EnvAsync(("Aggregator__Mail__PickupDirectory", pickup),
             ("Aggregator__Mail__Recipients__0__DigestCron", "*/3 * * * * ?")); // Quartz form, every 3 seconds
         env.Remove("Aggregator__Mail__Recipients__1__Address");
         env.Remove("Aggregator__Mail__Recipients__1__Tags__0");
@@ -115,7 +115,7 @@ public sealed class MailCliTests
 
         async Task<string> ProblemAsync(params (string, string)[] settings)
         {
-            var result = await RunAsync(Env([("Aggregator__Mail__Smtp__Host", "127.0.0.1"), .. settings]), data, "mail", "list");
+            var result = await RunAsync(await EnvAsync([("Aggregator__Mail__Smtp__Host", "127.0.0.1"), .. settings]), data, "mail", "list");
             Assert.Equal(2, result.ExitCode);
             return result.Stderr;
         }
@@ -130,8 +130,12 @@ public sealed class MailCliTests
         var config = temp.Sub("config");
         File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
         File.WriteAllText(Path.Combine(config, "aggregator.json"), """{ "Aggregator": { "Mail": { "Smtp": { "User": "u", "Password": "hunter2" } } } }""");
-        var leaked = await Processes.AggregatorAsync(RepoPaths.Root, Env(), "mail", "list", "--config", config, "--data", data);
+        var leaked = await Processes.AggregatorAsync(RepoPaths.Root, await EnvAsync(), "mail", "list", "--config", config, "--data", data);
         Assert.Equal(2, leaked.ExitCode);
         Assert.Contains("Aggregator:Mail:Smtp:Password must not be written in aggregator.json", leaked.Stderr);
     }
 }
+
+public sealed class MailCliTestsOnSqlite() : MailCliTests(Backend.Sqlite);
+
+public sealed class MailCliTestsOnPostgres() : MailCliTests(Backend.Postgres);
