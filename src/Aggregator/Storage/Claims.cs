@@ -21,7 +21,7 @@ public static class Claims
         ? "(claimed_until IS NULL OR claimed_until < @claimNow)"
         : $"""
           (claimed_until IS NULL OR claimed_until < @claimNow
-           OR (claimed_by LIKE '{Claimant.NodePrefix}%' AND claimed_until < @graceUntil AND NOT ({LiveList(database)})))
+           OR (claimed_by LIKE '{Claimant.NodePrefix}%' AND claimed_until < @graceUntil AND NOT ({Dialect.InList(database.IsPostgres, "claimed_by", "live")})))
           """;
 
     /// <summary>PostgreSQL: rows another instance is claiming right now are passed over.</summary>
@@ -39,6 +39,4 @@ public static class Claims
             parameters.Add("live", live.ToArray());
         return parameters;
     }
-
-    private static string LiveList(Database database) => database.IsPostgres ? "claimed_by = ANY(@live)" : "claimed_by IN @live"; // see Dialect.InList
 }

@@ -19,10 +19,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         foreach (var feed in list)
             added += await AddInAsync(write.Connection, write.Transaction, feed);
         if (setting is var (key, value))
-            await write.Connection.ExecuteAsync("""
-                INSERT INTO settings (key, value) VALUES (@key, @value)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """, new { key, value }, write.Transaction);
+            await SettingsStore.SetInAsync(write.Connection, write.Transaction, key, value);
         await write.CommitAsync(ct);
         return added;
     }

@@ -15,9 +15,13 @@ public sealed class SettingsStore(Database database)
     public async Task SetAsync(string key, string value, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync("""
+        await SetInAsync(connection, null, key, value);
+    }
+
+    /// <summary>Records a setting in the caller's transaction, with what it is about.</summary>
+    public static Task SetInAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx, string key, string value) =>
+        connection.ExecuteAsync("""
             INSERT INTO settings (key, value) VALUES (@key, @value)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """, new { key, value });
-    }
+            """, new { key, value }, tx);
 }

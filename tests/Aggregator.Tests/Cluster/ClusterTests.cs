@@ -29,7 +29,7 @@ public sealed partial class ClusterTests
         RequiredTool.Require(File.Exists(Path.Combine(Bench, "gen_feeds.py")), "../shared/bench beside the repository");
         using var temp = new TempFolder();
         var corpus = temp.Sub("corpus");
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var generated = await Processes.RunAsync("/usr/bin/python3", [Path.Combine(Bench, "gen_feeds.py"), "--feeds", Feeds.ToString(CultureInfo.InvariantCulture),
             "--entries", Entries.ToString(CultureInfo.InvariantCulture), "--seed", "11", "--out", corpus, "--base-url", $"http://127.0.0.1:{port}"]);
         Assert.True(generated.ExitCode == 0, generated.Stderr);
@@ -256,13 +256,6 @@ public sealed partial class ClusterTests
         var rows = new List<string>();
         while (await reader.ReadAsync(Ct)) rows.Add(reader.GetString(0));
         return rows;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -13,7 +13,7 @@ public sealed class SmtpSink : IAsyncDisposable
     private const string Python = "/usr/bin/python3";
     private Process? _process;
     private readonly System.Text.StringBuilder _log = new();
-    public int Port { get; } = FreePort();
+    public int Port { get; } = ServiceProcess.FreePort();
     public string Maildir { get; }
 
     public SmtpSink(string maildir) => Maildir = maildir;
@@ -85,13 +85,6 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await DownAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static int Run(string file, params string[] args)
     {
