@@ -112,7 +112,9 @@ public sealed partial class ClusterTests
             await AlertsDeliveredOnceAsync(database, smtp, survivors);
             // The dead node was declared failed and its row removed by the recovery sweep.
             await WaitAsync(async () => (await Task.WhenAll(survivors.Select(ClusterSeenAsync))).All(seen => seen == "2 alive"), "the survivors see two nodes", survivors, seconds: 60);
-            TestContext.Current.SendDiagnosticMessage($"killed instance held {held} claim(s) ({orphaned.Count} at the kill); fetched twice: {twice.Count}");
+            TestContext.Current.TestOutputHelper?.WriteLine($"cycle 1: feeds polled per instance {string.Join(", ", polledBy)}; " +
+                $"cycle 2: the killed instance held {orphaned.Count} claim(s) at the kill, {twice.Count} feed(s) fetched twice, " +
+                $"{await ScalarAsync(database, "SELECT count(*) FROM mail_outbox")} alert(s) sent once each");
         }
         finally
         {
