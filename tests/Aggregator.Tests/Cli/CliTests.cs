@@ -23,48 +23,13 @@ public sealed class CliTests
         Assert.Contains("--data", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Run_once_then_items_lists_the_seeds_with_sources_tags_and_evidence()
-    {
-        using var temp = new TempFolder();
-        var once = await Processes.AggregatorAsync(RepoPaths.Root, null, "run-once", "--data", temp.Path);
-        Assert.True(once.ExitCode == 0, once.Stderr);
-        Assert.Contains("5 new", once.Stdout, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(temp.Path, "aggregator.db")));
-
-        var items = await Processes.AggregatorAsync(RepoPaths.Root, null, "items", "--json", "--data", temp.Path);
-        Assert.True(items.ExitCode == 0, items.Stderr);
-        var json = JsonDocument.Parse(items.Stdout).RootElement.EnumerateArray().ToList();
-        Assert.Equal(Seeds.TitlesAndDates.Keys.Order(), json.Select(i => i.GetProperty("title").GetString()!).Order());
-        foreach (var item in json)
-        {
-            Assert.StartsWith("seeds/", item.GetProperty("sources")[0].GetProperty("locator").GetString(), StringComparison.Ordinal);
-            var tag = item.GetProperty("tags").EnumerateArray().Single(t => t.GetProperty("tag").GetString() == "korea-china");
-            Assert.NotEmpty(tag.GetProperty("evidence").EnumerateArray());
-        }
-
-        var text = await Processes.AggregatorAsync(RepoPaths.Root, null, "items", "--tag", "dprk-china", "--limit", "2", "--data", temp.Path);
-        Assert.Equal(2, text.Stdout.Split('\n').Count(l => l.StartsWith("  sources:", StringComparison.Ordinal)));
-        Assert.Contains("evidence: \"", text.Stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Import_reports_each_failure_and_imports_the_rest()
-    {
-        using var temp = new TempFolder();
-        var good = temp.File("in/good.md", "# China and South Korea resume talks\n\nChina and South Korea resumed trade talks in Seoul on Monday.\n");
-        temp.File("in/bad.txt", "\0\0binary");
-        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, "import", Path.GetDirectoryName(good)!, "--data", temp.Sub("data"));
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("1 new", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("bad.txt: binary content", result.Stderr, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("Aggregator__Scheduling__ImportIntervalMinutes", "0", "Aggregator:Scheduling:ImportIntervalMinutes must be between 1 and 1440")]
     [InlineData("Aggregator__Publishing__PageSize", "many", "Aggregator:Publishing:PageSize")]
     [InlineData("Aggregator__Storage__Provder", "sqlite", "Provder")]
-    [InlineData("Aggregator__Storage__Provider", "oracle", "Aggregator:Storage:Provider must be one of sqlite")]
+    [InlineData("Aggregator__Storage__Provider", "oracle", "Aggregator:Storage:Provider must be one of sqlite, postgres")]
+    [InlineData("Aggregator__Storage__Provider", "postgres", "Aggregator:Storage:ConnectionString is required when Provider is postgres")]
+    [InlineData("Aggregator__Cluster__Role", "leader", "Aggregator:Cluster:Role must be one of both, web, worker")]
     public async Task An_invalid_setting_stops_the_program_naming_the_key(string variable, string value, string message)
     {
         using var temp = new TempFolder();
@@ -85,3 +50,49 @@ public sealed class CliTests
         Assert.Contains(Path.Combine(temp.Path, "topics.json"), result.Stderr, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Commands that run the pipeline and read what it stored, on both databases.</summary>
+public abstract class CliPipelineTests(Backend backend)
+{
+    [Fact]
+    public async Task Run_once_then_items_lists_the_seeds_with_sources_tags_and_evidence()
+    {
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var once = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--data", temp.Path);
+        Assert.True(once.ExitCode == 0, once.Stderr);
+        Assert.Contains("5 new", once.Stdout, StringComparison.Ordinal);
+        Assert.Equal(backend == Backend.Sqlite, File.Exists(Path.Combine(temp.Path, "aggregator.db")));
+
+        var items = await Processes.AggregatorAsync(RepoPaths.Root, env, "items", "--json", "--data", temp.Path);
+        Assert.True(items.ExitCode == 0, items.Stderr);
+        var json = JsonDocument.Parse(items.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(Seeds.TitlesAndDates.Keys.Order(), json.Select(i => i.GetProperty("title").GetString()!).Order());
+        foreach (var item in json)
+        {
+            Assert.StartsWith("seeds/", item.GetProperty("sources")[0].GetProperty("locator").GetString(), StringComparison.Ordinal);
+            var tag = item.GetProperty("tags").EnumerateArray().Single(t => t.GetProperty("tag").GetString() == "korea-china");
+            Assert.NotEmpty(tag.GetProperty("evidence").EnumerateArray());
+        }
+
+        var text = await Processes.AggregatorAsync(RepoPaths.Root, env, "items", "--tag", "dprk-china", "--limit", "2", "--data", temp.Path);
+        Assert.Equal(2, text.Stdout.Split('\n').Count(l => l.StartsWith("  sources:", StringComparison.Ordinal)));
+        Assert.Contains("evidence: \"", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_reports_each_failure_and_imports_the_rest()
+    {
+        using var temp = new TempFolder();
+        var good = temp.File("in/good.md", "# China and South Korea resume talks\n\nChina and South Korea resumed trade talks in Seoul on Monday.\n");
+        temp.File("in/bad.txt", "\0\0binary");
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, await TestPostgres.EnvironmentAsync(backend), "import", Path.GetDirectoryName(good)!, "--data", temp.Sub("data"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("1 new", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("bad.txt: binary content", result.Stderr, StringComparison.Ordinal);
+    }
+}
+
+public sealed class CliPipelineTestsOnSqlite() : CliPipelineTests(Backend.Sqlite);
+
+public sealed class CliPipelineTestsOnPostgres() : CliPipelineTests(Backend.Postgres);

@@ -1,16 +1,15 @@
 using Aggregator.Tests.TestSupport;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Aggregator.Tests.Cli;
 
 /// <summary>Stored tags follow the rules: `retag` recomputes them from stored text, and a cycle
 /// (like the service at start) does it by itself when the rules' version changed.</summary>
-public sealed class RetagTests
+public abstract class RetagTests(Backend backend)
 {
-    private static async Task<List<string>> RowsAsync(string data, string sql)
+    private static async Task<List<string>> RowsAsync(Dictionary<string, string> env, string data, string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "aggregator.db")};Pooling=False");
+        await using var connection = await TestPostgres.OpenAsync(env, data);
         return (await connection.QueryAsync<string>(sql)).ToList();
     }
 
@@ -27,29 +26,34 @@ public sealed class RetagTests
     {
         using var temp = new TempFolder();
         var (config, data) = (temp.Sub("config"), temp.Sub("data"));
+        var env = await TestPostgres.EnvironmentAsync(backend);
         File.Copy(Path.Combine(RepoPaths.Config, "aggregator.json"), Path.Combine(config, "aggregator.json"));
         WriteRules(config, "test-1", 2);
-        var first = await Processes.AggregatorAsync(RepoPaths.Root, null, "run-once", "--config", config, "--data", data);
+        var first = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
         Assert.True(first.ExitCode == 0, first.Stderr);
-        Assert.Equal(5, (await RowsAsync(data, "SELECT item_id FROM item_tags WHERE tag = 'korea-china'")).Count);
+        Assert.Equal(5, (await RowsAsync(env, data, "SELECT item_id FROM item_tags WHERE tag = 'korea-china'")).Count);
 
         // Rules no seed can meet: `retag` takes every tag away and says so.
         WriteRules(config, "test-2", 1000);
-        var retag = await Processes.AggregatorAsync(RepoPaths.Root, null, "retag", "--config", config, "--data", data);
+        var retag = await Processes.AggregatorAsync(RepoPaths.Root, env, "retag", "--config", config, "--data", data);
         Assert.True(retag.ExitCode == 0, retag.Stderr);
         Assert.Contains("5 item(s) retagged with rules test-2: 5 changed", retag.Stdout, StringComparison.Ordinal);
-        Assert.Empty(await RowsAsync(data, "SELECT item_id FROM item_tags"));
+        Assert.Empty(await RowsAsync(env, data, "SELECT item_id FROM item_tags"));
 
         // Back to the shipped thresholds under a new version: the next cycle retags by itself.
         WriteRules(config, "test-3", 2);
-        var cycle = await Processes.AggregatorAsync(RepoPaths.Root, null, "run-once", "--config", config, "--data", data);
+        var cycle = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
         Assert.True(cycle.ExitCode == 0, cycle.Stderr);
         Assert.Contains("topic rules changed: 5 item(s) retagged, 5 changed", cycle.Stdout, StringComparison.Ordinal);
-        Assert.Equal(["test-3"], await RowsAsync(data, "SELECT DISTINCT rules_version FROM item_tags"));
-        Assert.Equal(5, (await RowsAsync(data, "SELECT item_id FROM item_tags WHERE tag = 'korea-china'")).Count);
+        Assert.Equal(["test-3"], await RowsAsync(env, data, "SELECT DISTINCT rules_version FROM item_tags"));
+        Assert.Equal(5, (await RowsAsync(env, data, "SELECT item_id FROM item_tags WHERE tag = 'korea-china'")).Count);
 
         // Same rules again: nothing to do.
-        var again = await Processes.AggregatorAsync(RepoPaths.Root, null, "run-once", "--config", config, "--data", data);
+        var again = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
         Assert.DoesNotContain("retagged", again.Stdout, StringComparison.Ordinal);
     }
 }
+
+public sealed class RetagTestsOnSqlite() : RetagTests(Backend.Sqlite);
+
+public sealed class RetagTestsOnPostgres() : RetagTests(Backend.Postgres);

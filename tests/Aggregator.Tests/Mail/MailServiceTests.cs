@@ -1,7 +1,6 @@
 using System.Net;
 using Aggregator.Tests.TestSupport;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using MimeKit;
 
 namespace Aggregator.Tests.Mail;
@@ -47,9 +46,7 @@ public abstract class MailServiceTests(Backend backend)
 
     private static async Task<List<(string State, string? Error)>> OutboxAsync(TempFolder temp, Dictionary<string, string> env)
     {
-        await using System.Data.Common.DbConnection db = env.TryGetValue("Aggregator__Storage__ConnectionString", out var postgres)
-            ? new Npgsql.NpgsqlConnection(postgres)
-            : new SqliteConnection($"Data Source={Path.Combine(temp.Path, "data", "aggregator.db")};Mode=ReadOnly;Pooling=False");
+        await using var db = await TestPostgres.OpenAsync(env, Path.Combine(temp.Path, "data"));
         return (await db.QueryAsync<(string, string?)>("SELECT state, last_error FROM mail_outbox ORDER BY id")).ToList();
     }
 

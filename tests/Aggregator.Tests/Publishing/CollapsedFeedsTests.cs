@@ -5,7 +5,7 @@ namespace Aggregator.Tests.Publishing;
 
 /// <summary>The served feeds show one entry per story, the other copies listed as "also reported
 /// by", and every copy with ?collapse=false.</summary>
-public sealed class CollapsedFeedsTests
+public abstract class CollapsedFeedsTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +26,7 @@ public sealed class CollapsedFeedsTests
         await File.WriteAllTextAsync(Path.Combine(documents, "global-briefing.txt"), "GLOBAL BRIEFING\nLatest | Markets | Politics | Tech\n\n" + Story.Replace("opened its first", "has opened its first") + "\nGlobal Briefing is an independent publication. © 2025 All rights reserved.", Ct);
         File.Copy(Directory.GetFiles(RepoPaths.Seeds).Order().First(), Path.Combine(documents, "other.txt"));
         await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"),
-            new Dictionary<string, string> { ["Aggregator__Sources__DocumentFolders__0"] = documents });
+            new Dictionary<string, string>(await TestPostgres.EnvironmentAsync(backend)) { ["Aggregator__Sources__DocumentFolders__0"] = documents });
 
         JsonElement[] Items(JsonDocument feed) => [.. feed.RootElement.GetProperty("items").EnumerateArray()];
         await service.WaitUntilAsync(async () =>
@@ -45,3 +45,7 @@ public sealed class CollapsedFeedsTests
         Assert.Equal(3, every.Split("<entry").Length - 1);
     }
 }
+
+public sealed class CollapsedFeedsTestsOnSqlite() : CollapsedFeedsTests(Backend.Sqlite);
+
+public sealed class CollapsedFeedsTestsOnPostgres() : CollapsedFeedsTests(Backend.Postgres);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Aggregator.Tests.Publishing;
 
 /// <summary>The service as a WebSub publisher, against a hub the test runs on loopback.</summary>
-public sealed class WebSubTests
+public abstract class WebSubTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,7 +26,7 @@ public sealed class WebSubTests
         }));
         using var temp = new TempFolder();
         var site = "https://monitor.example/k/";
-        var env = new Dictionary<string, string>
+        var env = new Dictionary<string, string>(await TestPostgres.EnvironmentAsync(backend))
         {
             ["Aggregator__Publishing__HubUrl"] = hub.Url("hub").AbsoluteUri,
             ["Aggregator__Publishing__BaseUrl"] = site,
@@ -54,3 +54,7 @@ public sealed class WebSubTests
         Assert.Contains(atom.Elements(a + "link"), l => (string?)l.Attribute("rel") == "self" && (string?)l.Attribute("href") == site + "feeds/all.atom");
     }
 }
+
+public sealed class WebSubTestsOnSqlite() : WebSubTests(Backend.Sqlite);
+
+public sealed class WebSubTestsOnPostgres() : WebSubTests(Backend.Postgres);

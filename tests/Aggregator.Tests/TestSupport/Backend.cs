@@ -57,6 +57,17 @@ public static class TestPostgres
         ["Aggregator__Storage__ConnectionString"] = await CreateDatabaseAsync(),
     };
 
+    /// <summary>A connection to the database a process ran with <paramref name="env"/> uses:
+    /// its PostgreSQL database, or the SQLite file in its data folder.</summary>
+    public static async Task<System.Data.Common.DbConnection> OpenAsync(IReadOnlyDictionary<string, string> env, string dataDirectory)
+    {
+        System.Data.Common.DbConnection connection = env.TryGetValue("Aggregator__Storage__ConnectionString", out var postgres)
+            ? new NpgsqlConnection(postgres)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "aggregator.db")};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>Settings that point the service at a new database of its own.</summary>
     public static async Task<Dictionary<string, string?>> SettingsAsync(string prefix = "Aggregator:Storage:") => new()
     {
