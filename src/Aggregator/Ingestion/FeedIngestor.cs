@@ -64,15 +64,17 @@ public sealed class FeedIngestor(
                 batcher.Expect(claimed.Count);
                 polls.AddRange(claimed.Select(feed => PollAsync(feed, window, global, cores, pipeline, batcher, hosts, ct)));
             }
-            await Task.WhenAll(polls);
         }
         finally
         {
+            // Every poll started ends (stored, failed or cancelled) before the limits it uses go,
+            // also when claiming stopped on a shutdown or a database error.
+            await ((Task)Task.WhenAll(polls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // Whatever is still claimed was not stored (a shutdown, a write that failed): free again.
             await feeds.ReleaseClaimsAsync(claimant.Id);
             foreach (var h in hosts.Values) h.Dispose();
         }
-        var summary = PollSummary.Of(polls.Select(p => p.Result).ToList());
+        var summary = PollSummary.Of(await Task.WhenAll(polls)); // a cancelled poll cancels the cycle, as before
         Operations.Telemetry.Polled(summary, started.Elapsed);
         if (polls.Count > 0)
             logger.LogInformation("Polled {Summary}", summary.ToString());

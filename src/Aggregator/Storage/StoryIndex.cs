@@ -60,14 +60,14 @@ public sealed class StoryIndex : IAsyncDisposable
                     SELECT * FROM unnest(@i::bigint[], @p::text[], @s::bytea[])
                     ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
                     """, "i", "p", "s")
-                : Prepared.Command(connection, tx, UpsertMember.Replace("@itemId", "@i").Replace("@published", "@p").Replace("@sketch", "@s"), "i", "p", "s"),
+                : Prepared.Command(connection, tx, UpsertMember, "i", "p", "s"),
             postgres
                 ? Prepared.Command(connection, tx, "UPDATE items SET story_id = u.s FROM unnest(@s::bigint[], @i::bigint[]) AS u(s, i) WHERE items.id = u.i", "s", "i")
                 : Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
     }
 
     private const string UpsertMember = """
-        INSERT INTO story_members (item_id, published, sketch) VALUES (@itemId, @published, @sketch)
+        INSERT INTO story_members (item_id, published, sketch) VALUES (@i, @p, @s)
         ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
         """;
 
@@ -206,7 +206,7 @@ public sealed class StoryIndex : IAsyncDisposable
         await connection.ExecuteAsync("INSERT INTO story_keys (key, item_id) VALUES (@key, @itemId) ON CONFLICT DO NOTHING",
             story.Keys.Select(key => new { key, itemId }), tx);
         await connection.ExecuteAsync(UpsertMember,
-            new { itemId, published = Time(story.Date ?? DateTime.UtcNow), sketch = story.SketchBytes() }, tx);
+            new { i = itemId, p = Time(story.Date ?? DateTime.UtcNow), s = story.SketchBytes() }, tx);
     }
 
     /// <summary>Takes an item out of the index and out of its story before its row is deleted or
