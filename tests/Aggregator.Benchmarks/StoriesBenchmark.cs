@@ -30,7 +30,7 @@ public static class StoriesBenchmark
             return 1;
         }
 
-        var topics = CompiledTopic.From(TopicRules.Load(Path.Combine(FindConfig(), "topics.json")));
+        var topics = CompiledTopic.From(TopicRules.Load(Path.Combine(Paths.Config(), "topics.json")));
         var fingerprints = new StoryFingerprint[largest + Probes];
         var tagTime = Stopwatch.StartNew();
         var tagged = 0;
@@ -59,7 +59,7 @@ public static class StoriesBenchmark
         try
         {
             var options = Options.Create(new AggregatorOptions());
-            var database = new Database(new AppPaths(FindConfig(), folder), options);
+            var database = new Database(new AppPaths(Paths.Config(), folder), options);
             await database.MigrateAsync(CancellationToken.None);
             var sourceId = await new ItemStore(database, TimeProvider.System).EnsureSourceAsync("feed", "http://127.0.0.1/bench", "bench", CancellationToken.None);
             for (var start = 0; start < size; start += 1000)
@@ -140,12 +140,5 @@ public static class StoriesBenchmark
                     documents.Add(a.Article);
         }
         return documents;
-    }
-
-    private static string FindConfig()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Aggregator.sln"))) return Path.Combine(dir.FullName, "config");
-        throw new DirectoryNotFoundException("the repository's config folder (looked upwards for Aggregator.sln)");
     }
 }

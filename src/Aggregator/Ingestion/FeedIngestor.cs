@@ -39,8 +39,12 @@ public sealed class FeedIngestor(
         var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;
         using var global = new SemaphoreSlim(o.MaxConcurrency);
-        // Claimed but not yet fetched: at most twice what can be fetched at once.
-        using var window = new SemaphoreSlim(2 * o.MaxConcurrency);
+        // Claimed but not yet fetched: at most twice what can be fetched at once when other
+        // instances share the database, so each takes what it can handle and leaves the rest.
+        // Alone (SQLite), a claim waits for the one writer's commit: claimed so few ahead,
+        // fetching stalled behind every batch write, and batches went out half full.
+        var claimWindow = feeds.SharedByInstances ? 2 * o.MaxConcurrency : Math.Max(2 * o.MaxConcurrency, 4 * PollBatcher.BatchSize);
+        using var window = new SemaphoreSlim(claimWindow);
         // Parsing is CPU work: one feed per core. Parsed feeds are stored in batches (one
         // writer, one commit for many feeds), and a core is free again while its feed waits for
         // its batch. A fetched feed takes a pipeline slot first and keeps it until stored:
@@ -56,7 +60,7 @@ public sealed class FeedIngestor(
             {
                 await window.WaitAsync(ct);
                 var room = 1;
-                while (room < 2 * o.MaxConcurrency && window.Wait(0)) room++;
+                while (room < claimWindow && window.Wait(0)) room++;
                 var now = clock.GetUtcNow().UtcDateTime;
                 var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : now, cycleStart, room, ct);
                 if (room > claimed.Count) window.Release(room - claimed.Count);

@@ -64,6 +64,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             """)).ToList();
     }
 
+    /// <summary>Other instances may poll from this database too (PostgreSQL); SQLite is one machine's.</summary>
+    public bool SharedByInstances => database.IsPostgres;
+
     /// <summary>How long a claim holds when its claimant is not known to have died: longer than
     /// any poll takes (fetch timeout, then the wait for the writer).</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);

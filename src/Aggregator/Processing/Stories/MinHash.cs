@@ -8,13 +8,21 @@ namespace Aggregator.Processing.Stories;
 /// any two sketches stay comparable slot by slot.</summary>
 public static class MinHash
 {
-    public static ulong[] Sketch(IReadOnlyCollection<ulong> shingles, int count)
+    public static ulong[] Sketch(ReadOnlySpan<ulong> shingles, int count)
     {
-        if (count is < 2 or > 64 || (count & (count - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(count), "a power of two up to 64");
-        var bits = System.Numerics.BitOperations.Log2((uint)count);
         var slots = new ulong[count];
-        Array.Fill(slots, ulong.MaxValue);
-        if (shingles.Count == 0) return slots;
+        Sketch(shingles, slots);
+        return slots;
+    }
+
+    /// <summary>Fills <paramref name="slots"/> (a power of two up to 64 of them) with the sketch of a set of distinct shingles.</summary>
+    public static void Sketch(ReadOnlySpan<ulong> shingles, Span<ulong> slots)
+    {
+        var count = slots.Length;
+        if (count is < 2 or > 64 || (count & (count - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(slots), "a power of two up to 64");
+        var bits = System.Numerics.BitOperations.Log2((uint)count);
+        slots.Fill(ulong.MaxValue);
+        if (shingles.Length == 0) return;
         foreach (var shingle in shingles)
         {
             var h = Hashing.Mix(shingle ^ 0x5851F42D4C957F2DUL);
@@ -33,6 +41,5 @@ public static class MinHash
                 break;
             }
         }
-        return slots;
     }
 }

@@ -20,61 +20,84 @@ public static class Shingles
     /// recur across unrelated articles. A CJK phrase is five characters, about as specific.</summary>
     public const int WordsPerPhrase = 3, CharactersPerPhrase = 5;
 
-    public static HashSet<ulong> Phrases(IReadOnlyList<Token> tokens)
+    /// <summary>The distinct phrase hashes of a text, sorted.</summary>
+    public static ulong[] Phrases(ReadOnlySpan<Token> tokens)
     {
-        var phrases = new HashSet<ulong>();
-        for (var i = 0; i < tokens.Count; i++)
+        var phrases = Scratch(tokens.Length + 1);
+        var count = 0;
+        for (var i = 0; i < tokens.Length; i++)
         {
             var n = tokens[i].Cjk ? CharactersPerPhrase : WordsPerPhrase;
-            if (i + n <= tokens.Count) phrases.Add(Combine(tokens, i, n));
-            else if (i == 0) phrases.Add(Combine(tokens, 0, tokens.Count)); // a text shorter than one phrase
+            if (i + n <= tokens.Length) phrases[count++] = Combine(tokens.Slice(i, n));
+            else if (i == 0) phrases[count++] = Combine(tokens); // a text shorter than one phrase
         }
-        return phrases;
+        return SortedDistinct(phrases.AsSpan(0, count));
     }
 
-    public static HashSet<ulong> Terms(IReadOnlyList<Token> tokens)
+    /// <summary>The distinct term hashes of a text, sorted.</summary>
+    public static ulong[] Terms(ReadOnlySpan<Token> tokens)
     {
-        var terms = new HashSet<ulong>();
-        for (var i = 0; i < tokens.Count; i++)
+        var terms = Scratch(tokens.Length);
+        var count = 0;
+        for (var i = 0; i < tokens.Length; i++)
         {
             if (!tokens[i].Cjk)
             {
-                if (tokens[i].Length >= 4) terms.Add(tokens[i].Hash);
+                if (tokens[i].Length >= 4) terms[count++] = tokens[i].Hash;
             }
-            else if (i + 1 < tokens.Count && tokens[i + 1].Cjk)
-                terms.Add(Combine(tokens, i, 2));
+            else if (i + 1 < tokens.Length && tokens[i + 1].Cjk)
+                terms[count++] = Combine(tokens.Slice(i, 2));
         }
-        return terms;
+        return SortedDistinct(terms.AsSpan(0, count));
     }
 
-    private static ulong Combine(IReadOnlyList<Token> tokens, int start, int count)
+    private static ulong[] SortedDistinct(Span<ulong> hashes)
+    {
+        hashes.Sort();
+        var distinct = 0;
+        for (var i = 0; i < hashes.Length; i++)
+            if (distinct == 0 || hashes[i] != hashes[distinct - 1]) hashes[distinct++] = hashes[i];
+        return hashes[..distinct].ToArray();
+    }
+
+    /// <summary>Shingles are collected in a buffer each thread reuses: a fingerprint is computed for
+    /// every entry of every poll, and fresh sets for each were most of a cold cycle's allocation.</summary>
+    [ThreadStatic] private static ulong[]? _scratch;
+
+    private static ulong[] Scratch(int length)
+    {
+        if (_scratch is null || _scratch.Length < length) _scratch = new ulong[Math.Max(length, 1024)];
+        return _scratch;
+    }
+
+    private static ulong Combine(ReadOnlySpan<Token> tokens)
     {
         var h = 0x9E3779B97F4A7C15UL;
-        for (var j = start; j < start + count; j++)
-            h = Hashing.Mix(h ^ tokens[j].Hash);
+        foreach (var token in tokens)
+            h = Hashing.Mix(h ^ token.Hash);
         return h;
     }
 
     public readonly record struct Token(ulong Hash, int Length, bool Cjk);
 
     /// <param name="text">Text in comparison form (TextNormalizer.ForComparison).</param>
-    public static List<Token> Tokens(string text)
+    /// <summary>The tokens of a text, in a list the caller reuses (cleared first).</summary>
+    public static List<Token> Tokens(string text, List<Token> tokens)
     {
-        var tokens = new List<Token>(text.Length / 5);
+        tokens.Clear();
         var i = 0;
         while (i < text.Length)
         {
             var c = text[i];
-            if (Scripts.IsCjk(Scripts.Of(c)))
+            if (c >= 0x80 && Scripts.IsCjk(Scripts.Of(c)))
             {
                 tokens.Add(new Token(Hashing.Mix(c), 1, true));
                 i++;
             }
-            else if (char.IsLetterOrDigit(c))
+            else if (c < 0x80 ? char.IsAsciiLetterOrDigit(c) : char.IsLetterOrDigit(c))
             {
                 var start = i;
-                while (i < text.Length && (char.IsLetterOrDigit(text[i]) || CharUnicodeInfo.GetUnicodeCategory(text[i]) == UnicodeCategory.NonSpacingMark)
-                       && !Scripts.IsCjk(Scripts.Of(text[i])))
+                while (i < text.Length && InWord(text[i]))
                     i++;
                 tokens.Add(new Token(Hashing.Of(text.AsSpan(start, i - start)), i - start, false));
             }
@@ -82,4 +105,10 @@ public static class Shingles
         }
         return tokens;
     }
+
+    /// <summary>A word goes on through letters, digits and combining marks, up to a CJK character.
+    /// ASCII first: most text the aggregator reads is.</summary>
+    private static bool InWord(char c) => c < 0x80
+        ? char.IsAsciiLetterOrDigit(c)
+        : (char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) && !Scripts.IsCjk(Scripts.Of(c));
 }

@@ -29,7 +29,7 @@ public static class StoryKeys
 
     public static KeyKind KindOf(long key) => (KeyKind)(key & 3);
 
-    public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, IReadOnlyList<Shingles.Token> tokens, IReadOnlyList<string> numbers)
+    public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, ReadOnlySpan<Shingles.Token> tokens, IReadOnlyList<string> numbers)
     {
         var keys = new List<long>(Slots / RowsPerBand + 8);
         for (var band = 0; band < Slots / RowsPerBand && phraseCount >= MinPhrasesForBands; band++)
@@ -39,7 +39,7 @@ public static class StoryKeys
                 h = Hashing.Mix(h ^ sketch[band * RowsPerBand + row]);
             keys.Add(Key(h, KeyKind.Band));
         }
-        if (tokens.Count >= LeadTokens)
+        if (tokens.Length >= LeadTokens)
         {
             var h = Hashing.Mix(0x4C454144UL); // "LEAD"
             for (var i = 0; i < LeadTokens; i++) h = Hashing.Mix(h ^ tokens[i].Hash);

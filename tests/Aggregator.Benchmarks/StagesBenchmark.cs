@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Aggregator.Ingestion;
+using Aggregator.Parsing;
+using Aggregator.Parsing.Feeds;
+using Aggregator.Processing;
+using Aggregator.Processing.Stories;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+
+namespace Aggregator.Benchmarks;
+
+/// <summary>Where a poll's CPU and allocation go, stage by stage, on one thread over a generated
+/// corpus (the parsing side of issue 3's cold cycle, without fetching or storing). Each stage
+/// runs over every entry before the next starts, so its figures are its own.</summary>
+public static class StagesBenchmark
+{
+    public static int Run(string corpus, int rounds)
+    {
+        var topics = CompiledTopic.From(TopicRules.Load(Path.Combine(Paths.Config(), "topics.json")));
+        var files = Directory.GetFiles(corpus)
+            .Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && !f.EndsWith(".opml", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('_'))
+            .Order(StringComparer.Ordinal).Select(f => (Url: new Uri("http://127.0.0.1/" + Path.GetFileName(f)), Bytes: File.ReadAllBytes(f))).ToList();
+        Console.WriteLine($"{files.Count} feeds, {files.Sum(f => f.Bytes.Length) / 1048576.0:F1} MB");
+        for (var round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"round {round}:");
+            var feeds = Stage("parse (bytes → entries)", () => files.Select(f => FeedParser.Parse(f.Bytes, f.Url, null, null).Feed!).ToList());
+            var articles = Stage("entry → article (HTML → text, language)", () => feeds.SelectMany(f => f.Entries.Select(e => FeedIngestor.Article(e, f)!.Value)).ToList());
+            var comparable = Stage("normalize for comparison (NFKC, case)", () => articles.Select(a => (Title: TextNormalizer.ForComparison(a.Article.Title), Body: TextNormalizer.ForComparison(a.Article.Body))).ToList());
+            Stage("content hash + entry id", () => comparable.Select(c => EntryIds.For("bench", ContentHash.OfComparable(c.Title, c.Body))).ToList());
+            Stage("tagging", () => articles.Select(a => Tagger.Tag(topics, a.Article.Title, a.Article.Body)).ToList());
+            Stage("story fingerprint", () => comparable.Select((c, i) => StoryFingerprint.OfComparable(c.Title, c.Body, articles[i].Article.PublishedAt ?? DateTime.UtcNow)).ToList());
+            Stage("gzip the raw feed", () => files.Select(f => FeedBodies.Gzip(f.Bytes)).ToList());
+            Console.WriteLine($"  ({articles.Count:N0} entries)");
+        }
+        return 0;
+    }
+
+    private static T Stage<T>(string name, Func<T> run)
+    {
+        GC.Collect();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var time = Stopwatch.StartNew();
+        var result = run();
+        time.Stop();
+        Console.WriteLine($"  {name,-44} {time.Elapsed.TotalMilliseconds,8:F0} ms  {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 1048576.0,8:F0} MB allocated");
+        return result;
+    }
+}

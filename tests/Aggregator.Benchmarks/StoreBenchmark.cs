@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Aggregator.Configuration;
+using Aggregator.Ingestion;
+using Aggregator.Parsing.Feeds;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Benchmarks;
+
+/// <summary>The writer alone: a generated corpus parsed and evaluated first, then stored into an
+/// empty SQLite database in batches as a cold poll cycle does (PollBatcher.BatchSize feeds per
+/// transaction), on one thread with nothing else running.</summary>
+public static class StoreBenchmark
+{
+    public static async Task<int> RunAsync(string corpus)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "aggregator-store-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var options = Options.Create(new AggregatorOptions());
+            var paths = new AppPaths(Paths.Config(), folder);
+            var topics = new TopicCatalog(paths, options);
+            var database = new Database(paths, options);
+            await database.MigrateAsync(CancellationToken.None);
+            var store = new FeedStore(database, TimeProvider.System);
+            var files = Directory.GetFiles(corpus)
+                .Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && !f.EndsWith(".opml", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('_'))
+                .Order(StringComparer.Ordinal).ToList();
+            await store.AddAsync(files.Select(f => new FeedSubscription("http://127.0.0.1/" + Path.GetFileName(f), null)).ToList(), null, CancellationToken.None);
+            var rows = (await store.ListAsync(CancellationToken.None)).ToDictionary(r => r.Url);
+            var now = DateTime.UtcNow;
+            var polls = files.Select(f =>
+            {
+                var row = rows["http://127.0.0.1/" + Path.GetFileName(f)];
+                var bytes = File.ReadAllBytes(f);
+                var feed = FeedParser.Parse(bytes, new Uri(row.Url), null, null).Feed!;
+                var items = feed.Entries.Select(e => FeedIngestor.Article(e, feed)).OfType<(string Key, Parsing.ParsedDocument Article)>()
+                    .Select(a => IncomingItems.From(row.SourceId, a.Key, a.Article, topics, "bench")).DistinctBy(i => i.EntryKey).ToList();
+                return new CompletedPoll(new FeedPollState { FeedId = row.Id, AttemptAt = now, NextPollAt = now.AddHours(1), Status = 200, Success = true, Body = FeedBodies.Gzip(bytes) }, items);
+            }).ToList();
+            Console.WriteLine($"{polls.Count} polls, {polls.Sum(p => p.Items.Count):N0} entries evaluated; storing in batches of {PollBatcher.BatchSize}");
+            var time = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            foreach (var batch in polls.Chunk(PollBatcher.BatchSize))
+                await store.CompletePollsAsync(batch, CancellationToken.None);
+            Console.WriteLine($"stored in {time.Elapsed.TotalSeconds:F2} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU); database {new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length) / 1048576} MB");
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, true);
+        }
+    }
+}
