@@ -17,9 +17,7 @@ public static class StagesBenchmark
     public static int Run(string corpus, int rounds)
     {
         var topics = CompiledTopic.From(TopicRules.Load(Path.Combine(Paths.Config(), "topics.json")));
-        var files = Directory.GetFiles(corpus)
-            .Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && !f.EndsWith(".opml", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('_'))
-            .Order(StringComparer.Ordinal).Select(f => (Url: new Uri("http://127.0.0.1/" + Path.GetFileName(f)), Bytes: File.ReadAllBytes(f))).ToList();
+        var files = Paths.CorpusFeeds(corpus).Select(f => (Url: new Uri("http://127.0.0.1/" + Path.GetFileName(f)), Bytes: File.ReadAllBytes(f))).ToList();
         Console.WriteLine($"{files.Count} feeds, {files.Sum(f => f.Bytes.Length) / 1048576.0:F1} MB");
         for (var round = 1; round <= rounds; round++)
         {

@@ -24,9 +24,7 @@ public static class StoreBenchmark
             var database = new Database(paths, options);
             await database.MigrateAsync(CancellationToken.None);
             var store = new FeedStore(database, TimeProvider.System);
-            var files = Directory.GetFiles(corpus)
-                .Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && !f.EndsWith(".opml", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('_'))
-                .Order(StringComparer.Ordinal).ToList();
+            var files = Paths.CorpusFeeds(corpus);
             await store.AddAsync(files.Select(f => new FeedSubscription("http://127.0.0.1/" + Path.GetFileName(f), null)).ToList(), null, CancellationToken.None);
             var rows = (await store.ListAsync(CancellationToken.None)).ToDictionary(r => r.Url);
             var now = DateTime.UtcNow;

@@ -130,9 +130,8 @@ public static class StoriesBenchmark
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var documents = new List<ParsedDocument>();
-        foreach (var file in Directory.GetFiles(corpus).Order(StringComparer.Ordinal))
+        foreach (var file in Paths.CorpusFeeds(corpus))
         {
-            if (file.EndsWith(".txt", StringComparison.Ordinal) || file.EndsWith(".opml", StringComparison.Ordinal) || Path.GetFileName(file).StartsWith('_')) continue;
             var parsed = FeedParser.Parse(File.ReadAllBytes(file), new Uri("http://127.0.0.1/" + Path.GetFileName(file)), null, null);
             if (parsed.Feed is not { } feed) continue;
             foreach (var entry in feed.Entries)

@@ -8,13 +8,6 @@ namespace Aggregator.Processing.Stories;
 /// any two sketches stay comparable slot by slot.</summary>
 public static class MinHash
 {
-    public static ulong[] Sketch(ReadOnlySpan<ulong> shingles, int count)
-    {
-        var slots = new ulong[count];
-        Sketch(shingles, slots);
-        return slots;
-    }
-
     /// <summary>Fills <paramref name="slots"/> (a power of two up to 64 of them) with the sketch of a set of distinct shingles.</summary>
     public static void Sketch(ReadOnlySpan<ulong> shingles, Span<ulong> slots)
     {

@@ -80,8 +80,8 @@ public static class Shingles
 
     public readonly record struct Token(ulong Hash, int Length, bool Cjk);
 
-    /// <param name="text">Text in comparison form (TextNormalizer.ForComparison).</param>
     /// <summary>The tokens of a text, in a list the caller reuses (cleared first).</summary>
+    /// <param name="text">Text in comparison form (TextNormalizer.ForComparison).</param>
     public static List<Token> Tokens(string text, List<Token> tokens)
     {
         tokens.Clear();
