@@ -224,7 +224,7 @@ public sealed class FeedIngestor(
         if (string.IsNullOrWhiteSpace(title))
             title = text.Length == 0 ? null : HtmlText.Collapse(text.Length > 120 ? text[..120] + "…" : text);
         if (title is null) return null;
-        var language = LanguageDetector.Detect(title + "\n" + text);
+        var language = LanguageDetector.Detect(title, text);
         if (language == "und" && feed.Language is { Length: >= 2 } declared) language = declared[..2].ToLowerInvariant();
         var key = entry.Id ?? entry.Link ?? "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "|" + entry.Published?.ToString("o"))))[..32];
         return (key, new ParsedDocument

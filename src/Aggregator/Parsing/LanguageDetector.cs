@@ -26,7 +26,29 @@ public static partial class LanguageDetector
     /// <summary>The opening of a text decides; more only costs time.</summary>
     private const int Sample = 2000;
 
-    public static string Detect(string text)
+    public static string Detect(string text) => Detect(text.AsSpan());
+
+    /// <summary>A headline and its body, read as one text ("title\nbody") without making it.</summary>
+    public static string Detect(string title, string body)
+    {
+        var length = Math.Min(Sample, title.Length + 1 + body.Length);
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            var sample = buffer.AsSpan(0, length);
+            var head = Math.Min(title.Length, length);
+            title.AsSpan(0, head).CopyTo(sample);
+            if (head < length) sample[head] = '\n';
+            if (head + 1 < length) body.AsSpan(0, length - head - 1).CopyTo(sample[(head + 1)..]);
+            return Detect(sample);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    public static string Detect(ReadOnlySpan<char> text)
     {
         if (text.Length > Sample) text = text[..Sample];
         var script = Scripts.Dominant(text);
@@ -40,7 +62,7 @@ public static partial class LanguageDetector
         // One pass over the words; each function word maps to a bit per language that uses it.
         Span<int> counts = stackalloc int[Languages.Length];
         var lookup = WordLanguages.GetAlternateLookup<ReadOnlySpan<char>>();
-        var span = text.AsSpan();
+        var span = text;
         for (var i = 0; i < span.Length;)
         {
             while (i < span.Length && !char.IsLetter(span[i])) i++;

@@ -33,7 +33,7 @@ public static partial class TextDocumentParser
         {
             Title = title,
             Body = bodyText,
-            Language = LanguageDetector.Detect(title + "\n" + bodyText),
+            Language = LanguageDetector.Detect(title, bodyText),
             PublishedAt = opening.Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i]) : null)
                 .FirstOrDefault(d => d is not null)
                 ?? (dateline is null ? null : DateText.Find(dateline)), // "BEIJING, Feb. 13, 2017 —" 

@@ -69,7 +69,8 @@ public static partial class ExtensionElements
     /// <summary>The text directly inside an element, without that of child elements
     /// (&lt;category&gt;Name&lt;image&gt;…&lt;/image&gt;&lt;/category&gt; is "Name").</summary>
     public static string? OwnText(XElement e) =>
-        string.Concat(e.Nodes().OfType<XText>().Select(t => t.Value)).Trim() is { Length: > 0 } t ? t : null;
+        !e.HasElements ? Text(e) // the common case, without turning the text into nodes to walk
+        : string.Concat(e.Nodes().OfType<XText>().Select(t => t.Value)).Trim() is { Length: > 0 } t ? t : null;
 
     [GeneratedRegex(@"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")]
     private static partial Regex LooksLikeHtml();

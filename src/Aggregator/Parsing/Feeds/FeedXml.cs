@@ -71,12 +71,14 @@ public static class FeedXml
                         open.Pop();
                         break;
                     case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace:
-                        if (open.Count > 0) open.Peek().Add(new XText(reader.Value));
+                        // Added as a string, not an XText: an element whose content is one string
+                        // gives it back from .Value as it is, where an XText node is copied each time.
+                        if (open.Count > 0) open.Peek().Add(reader.Value);
                         break;
                     case XmlNodeType.Whitespace when open.Count > 0 && open.Peek().Name.Namespace == Xhtml:
                         // Inside embedded XHTML a space between inline elements is text ("<b>a</b> <i>b</i>");
                         // between a feed's own elements it is layout, which Syndication's reader refuses.
-                        open.Peek().Add(new XText(reader.Value));
+                        open.Peek().Add(reader.Value);
                         break;
                 }
             }

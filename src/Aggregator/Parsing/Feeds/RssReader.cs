@@ -27,7 +27,17 @@ public static class RssReader
         };
     }
 
-    public static ParsedEntry Entry(XElement item, Uri? url, string? language)
+    public static ParsedEntry Entry(XElement item, Uri? url, string? language) => Texts(item, url) with
+    {
+        Id = Text(item.FirstOwn("guid")) ?? item.Attribute(Rdf + "about")?.Value,
+        Published = FeedDates.Parse(Text(item.FirstOwn("pubDate")), language) ?? ExtensionElements.Published(item, language),
+        Updated = ExtensionElements.Updated(item, language),
+        Author = Text(item.FirstOwn("author")) ?? ExtensionElements.Author(item),
+    };
+
+    /// <summary>What RSS quirks decide (title, link, categories, summary and content), without the
+    /// identity, dates and author that Syndication reads when it reads the feed.</summary>
+    public static ParsedEntry Texts(XElement item, Uri? url)
     {
         var guid = item.FirstOwn("guid");
         var guidText = Text(guid);
@@ -37,12 +47,8 @@ public static class RssReader
         var (summary, content) = ExtensionElements.SummaryAndContent(item);
         return new ParsedEntry
         {
-            Id = guidText ?? item.Attribute(Rdf + "about")?.Value,
             Title = TextOf(item.FirstOwn("title")) ?? ExtensionElements.Title(item),
             Link = link,
-            Published = FeedDates.Parse(Text(item.FirstOwn("pubDate")), language) ?? ExtensionElements.Published(item, language),
-            Updated = ExtensionElements.Updated(item, language),
-            Author = Text(item.FirstOwn("author")) ?? ExtensionElements.Author(item),
             Categories = ExtensionElements.Distinct(item.Own("category").Select(ExtensionElements.OwnText).OfType<string>().Concat(ExtensionElements.Categories(item))),
             Summary = summary,
             Content = content,

@@ -5,6 +5,7 @@ namespace Aggregator.Processing.Stories;
 /// versions, unlike string.GetHashCode, because signatures are stored.</summary>
 public static class Hashing
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // called per token, several times
     public static ulong Mix(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;

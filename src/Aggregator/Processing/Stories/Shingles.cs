@@ -20,7 +20,7 @@ public static class Shingles
     /// recur across unrelated articles. A CJK phrase is five characters, about as specific.</summary>
     public const int WordsPerPhrase = 3, CharactersPerPhrase = 5;
 
-    /// <summary>The distinct phrase hashes of a text, sorted.</summary>
+    /// <summary>The distinct phrase hashes of a text, in order of first appearance.</summary>
     public static ulong[] Phrases(ReadOnlySpan<Token> tokens)
     {
         var phrases = Scratch(tokens.Length + 1);
@@ -31,10 +31,10 @@ public static class Shingles
             if (i + n <= tokens.Length) phrases[count++] = Combine(tokens.Slice(i, n));
             else if (i == 0) phrases[count++] = Combine(tokens); // a text shorter than one phrase
         }
-        return SortedDistinct(phrases.AsSpan(0, count));
+        return ShingleSet.Distinct(phrases.AsSpan(0, count));
     }
 
-    /// <summary>The distinct term hashes of a text, sorted.</summary>
+    /// <summary>The distinct term hashes of a text, in order of first appearance.</summary>
     public static ulong[] Terms(ReadOnlySpan<Token> tokens)
     {
         var terms = Scratch(tokens.Length);
@@ -48,16 +48,7 @@ public static class Shingles
             else if (i + 1 < tokens.Length && tokens[i + 1].Cjk)
                 terms[count++] = Combine(tokens.Slice(i, 2));
         }
-        return SortedDistinct(terms.AsSpan(0, count));
-    }
-
-    private static ulong[] SortedDistinct(Span<ulong> hashes)
-    {
-        hashes.Sort();
-        var distinct = 0;
-        for (var i = 0; i < hashes.Length; i++)
-            if (distinct == 0 || hashes[i] != hashes[distinct - 1]) hashes[distinct++] = hashes[i];
-        return hashes[..distinct].ToArray();
+        return ShingleSet.Distinct(terms.AsSpan(0, count));
     }
 
     /// <summary>Shingles are collected in a buffer each thread reuses: a fingerprint is computed for

@@ -34,8 +34,8 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
             Shingles.Tokens(text, tokens);
         }
         var span = CollectionsMarshal.AsSpan(tokens);
-        // Sets kept as sorted arrays: an eighth of a HashSet's memory while items wait to be
-        // written, and overlap counted by one merge.
+        // Sets kept as arrays of distinct values: an eighth of a HashSet's memory while items
+        // wait to be written.
         var phrases = Shingles.Phrases(span);
         // The headline's numbers count even when its words do not: "70th" against "75th" in two
         // otherwise alike headlines is the whole difference between two anniversaries.
@@ -105,6 +105,9 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
 
     private static (string Ordinal, int Length)? OrdinalAt(string text, int at)
     {
+        var end = at;
+        while (end < text.Length && end - at <= 8 && char.IsAsciiLetterLower(text[end])) end++;
+        if (end - at is < 5 or > 8) return null; // "first" to "eleventh": most words are ruled out here
         for (var n = 0; n < Ordinals.Length; n++)
         {
             var word = Ordinals[n];

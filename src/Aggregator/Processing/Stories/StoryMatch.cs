@@ -80,17 +80,11 @@ public sealed record StoryMatch(bool Same, string Reason)
     }
 
     /// <summary>Jaccard similarity, and the share of the smaller set inside the larger (sets as
-    /// sorted arrays of distinct values).</summary>
+    /// arrays of distinct values).</summary>
     public static (double Jaccard, double Containment) Overlap(ulong[] a, ulong[] b)
     {
         if (a.Length == 0 || b.Length == 0) return (0, 0);
-        int i = 0, j = 0, shared = 0;
-        while (i < a.Length && j < b.Length)
-        {
-            if (a[i] == b[j]) { shared++; i++; j++; }
-            else if (a[i] < b[j]) i++;
-            else j++;
-        }
+        var shared = ShingleSet.Shared(a, b);
         return ((double)shared / (a.Length + b.Length - shared), (double)shared / Math.Min(a.Length, b.Length));
     }
 }
