@@ -62,13 +62,12 @@ public static partial class LanguageDetector
         // One pass over the words; each function word maps to a bit per language that uses it.
         Span<int> counts = stackalloc int[Languages.Length];
         var lookup = WordLanguages.GetAlternateLookup<ReadOnlySpan<char>>();
-        var span = text;
-        for (var i = 0; i < span.Length;)
+        for (var i = 0; i < text.Length;)
         {
-            while (i < span.Length && !char.IsLetter(span[i])) i++;
+            while (i < text.Length && !char.IsLetter(text[i])) i++;
             var start = i;
-            while (i < span.Length && (char.IsLetter(span[i]) || CharUnicodeInfo.GetUnicodeCategory(span[i]) == UnicodeCategory.NonSpacingMark)) i++;
-            if (i > start && i - start <= 8 && lookup.TryGetValue(span[start..i], out var mask))
+            while (i < text.Length && (char.IsLetter(text[i]) || CharUnicodeInfo.GetUnicodeCategory(text[i]) == UnicodeCategory.NonSpacingMark)) i++;
+            if (i > start && i - start <= 8 && lookup.TryGetValue(text[start..i], out var mask))
                 for (var l = 0; l < Languages.Length; l++)
                     if ((mask & (1 << l)) != 0) counts[l]++;
         }

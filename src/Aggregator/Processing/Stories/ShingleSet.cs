@@ -4,7 +4,8 @@ namespace Aggregator.Processing.Stories;
 
 /// <summary>Shingle sets as plain arrays of distinct hashes, made and compared through a hash
 /// table each thread reuses. Sorting each set (to dedupe it and to count overlaps by a merge) was
-/// a third of a fingerprint's cost, and most sets are never compared with any other.</summary>
+/// the largest single cost in a profile of fingerprinting, and most sets are never compared with
+/// any other.</summary>
 public static class ShingleSet
 {
     [ThreadStatic] private static ulong[]? _table;
