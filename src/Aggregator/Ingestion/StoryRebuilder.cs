@@ -32,7 +32,7 @@ public sealed class StoryRebuilder(Database database, SettingsStore settings, IL
         await using (var write = await database.BeginWriteAsync(ct))
         {
             var (connection, tx) = (write.Connection, write.Transaction);
-            await connection.ExecuteAsync("DELETE FROM story_keys; DELETE FROM story_members; UPDATE items SET story_id = NULL WHERE story_id IS NOT NULL;", transaction: tx);
+            await StoryIndex.ClearAsync(connection, tx);
             await using var stories = StoryIndex.Open(connection, tx);
             var after = 0L;
             while (true)

@@ -24,6 +24,9 @@ public sealed class Database : IAsyncDisposable
     private const long MigrationLockKey = 0x61676773;
 
     public string Provider { get; }
+
+    /// <summary>SQLite's story index (null on PostgreSQL, which keeps it in a table every instance sees).</summary>
+    public StoryKeyCache? StoryKeys { get; }
     public bool IsPostgres => Provider == Postgres;
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _postgres;
@@ -53,6 +56,7 @@ public sealed class Database : IAsyncDisposable
             _postgres = NpgsqlDataSource.Create(_connectionString);
             return;
         }
+        StoryKeys = new StoryKeyCache();
         _connectionString = string.IsNullOrWhiteSpace(configured)
             ? new SqliteConnectionStringBuilder { DataSource = paths.DatabaseFile, Pooling = true, DefaultTimeout = 30 }.ToString()
             : configured;
@@ -73,6 +77,7 @@ public sealed class Database : IAsyncDisposable
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
+        StoryKeyCache.Attach(connection, StoryKeys!);
         // Per connection: SQLite leaves foreign keys off unless asked.
         // A 24 MB page cache (the default is 2 MB) keeps a batch's index pages in memory
         // instead of spilling them to the WAL and reading them back; it is filled only as used.

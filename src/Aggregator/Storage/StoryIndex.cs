@@ -3,72 +3,83 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Aggregator.Processing.Stories;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Aggregator.Storage;
 
-/// <summary>Places new items in stories through the story_keys index, a batch at a time inside
-/// the writer's transaction: one join finds every stored item sharing a key with any new item,
-/// the stored sketches drop chance candidates without reading their text, the rest are compared
-/// exactly (StoryMatch), and the earliest copy gives its story. The batch's keys go in with one
-/// statement, in key order.</summary>
+/// <summary>Places new items in stories, a batch at a time inside the writer's transaction: the
+/// index finds every stored item sharing a key with any new item (on PostgreSQL one join over the
+/// story_keys table, on SQLite the in-memory StoryKeyCache), the stored sketches drop chance
+/// candidates without reading their text, the rest are compared exactly (StoryMatch), and the
+/// earliest copy gives its story. Then the batch is filed under its keys.</summary>
 public sealed class StoryIndex : IAsyncDisposable
 {
     /// <summary>Candidates compared at most per new item, newest first: a key shared by very many
     /// items (a common date and figure) must not make placing an item cost a scan.</summary>
     public const int MaxCandidates = 64;
 
-    private readonly DbCommand findCandidates;
-    private readonly DbCommand insertKeys;
+    private readonly DbConnection connection;
+    private readonly DbTransaction tx;
+    private readonly StoryKeyCache? cache;
+    private readonly DbCommand? findCandidates;
+    private readonly DbCommand? insertKeys;
+    private readonly DbCommand? readMember;
     private readonly DbCommand readText;
     private readonly DbCommand readStory;
     private readonly DbCommand addMember;
     private readonly DbCommand join;
     private readonly Dictionary<long, StoryFingerprint?> storedFingerprints = [];
-    private readonly bool postgres;
 
     /// <summary>Candidates compared exactly so far (for benchmarks and metrics).</summary>
     public long Compared { get; private set; }
 
-    private StoryIndex(bool postgres, DbCommand findCandidates, DbCommand insertKeys, DbCommand readText, DbCommand readStory, DbCommand addMember, DbCommand join) =>
-        (this.postgres, this.findCandidates, this.insertKeys, this.readText, this.readStory, this.addMember, this.join) = (postgres, findCandidates, insertKeys, readText, readStory, addMember, join);
+    private StoryIndex(DbConnection connection, DbTransaction tx, StoryKeyCache? cache, DbCommand? findCandidates, DbCommand? insertKeys, DbCommand? readMember,
+        DbCommand readText, DbCommand readStory, DbCommand addMember, DbCommand join) =>
+        (this.connection, this.tx, this.cache, this.findCandidates, this.insertKeys, this.readMember, this.readText, this.readStory, this.addMember, this.join) =
+        (connection, tx, cache, findCandidates, insertKeys, readMember, readText, readStory, addMember, join);
 
-    /// <summary>The batch's keys travel as one list of integers, key × 2³¹ + item id (a JSON
-    /// array read with json_each on SQLite, a bigint[] read with unnest on PostgreSQL): one
-    /// statement to find candidates and one to index, instead of one per key.</summary>
+    /// <summary>On PostgreSQL the batch's keys travel as one bigint[] of key × 2³¹ + item id, read
+    /// with unnest: one statement to find candidates and one to index, instead of one per key.</summary>
     public static StoryIndex Open(DbConnection connection, DbTransaction tx)
     {
-        var postgres = connection is Npgsql.NpgsqlConnection;
-        var probes = postgres ? "unnest(@probes) AS p(value)" : "json_each(@probes) p";
-        return new(postgres,
-            Prepared.Command(connection, tx, $"""
+        var readText = Prepared.Command(connection, tx, "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @i", "i");
+        var readStory = Prepared.Command(connection, tx, "SELECT coalesce(story_id, id) FROM items WHERE id = @i", "i");
+        if (connection is SqliteConnection)
+            return new(connection, tx, StoryKeyCache.Of(connection), null, null,
+                Prepared.Command(connection, tx, "SELECT sketch FROM story_members WHERE item_id = @i", "i"),
+                readText, readStory,
+                Prepared.Command(connection, tx, UpsertMemberWithKeys, "i", "p", "s", "k"),
+                Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
+        // PostgreSQL: the batch's members and joins as arrays, one statement each (a round trip per item otherwise).
+        return new(connection, tx, null,
+            Prepared.Command(connection, tx, """
                 SELECT p.value & 2147483647, m.item_id, m.sketch, m.published, k.key & 3
-                FROM {probes}
+                FROM unnest(@probes) AS p(value)
                 JOIN story_keys k ON k.key = p.value >> 31
                 JOIN story_members m ON m.item_id = k.item_id AND m.published BETWEEN @from AND @to
                 """, "probes", "from", "to"),
-            Prepared.Command(connection, tx, $"""
+            Prepared.Command(connection, tx, """
                 INSERT INTO story_keys (key, item_id)
-                SELECT p.value >> 31, p.value & 2147483647 FROM {probes} WHERE TRUE -- SQLite: ON after a FROM would open a join
+                SELECT p.value >> 31, p.value & 2147483647 FROM unnest(@probes) AS p(value)
                 ON CONFLICT DO NOTHING
                 """, "probes"),
-            Prepared.Command(connection, tx, "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @i", "i"),
-            Prepared.Command(connection, tx, "SELECT coalesce(story_id, id) FROM items WHERE id = @i", "i"),
-            // PostgreSQL: the batch's members and joins as arrays, one statement each (a round trip per item otherwise).
-            postgres
-                ? Prepared.Command(connection, tx, """
-                    INSERT INTO story_members (item_id, published, sketch)
-                    SELECT * FROM unnest(@i::bigint[], @p::text[], @s::bytea[])
-                    ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
-                    """, "i", "p", "s")
-                : Prepared.Command(connection, tx, UpsertMember, "i", "p", "s"),
-            postgres
-                ? Prepared.Command(connection, tx, "UPDATE items SET story_id = u.s FROM unnest(@s::bigint[], @i::bigint[]) AS u(s, i) WHERE items.id = u.i", "s", "i")
-                : Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
+            null, readText, readStory,
+            Prepared.Command(connection, tx, """
+                INSERT INTO story_members (item_id, published, sketch)
+                SELECT * FROM unnest(@i::bigint[], @p::text[], @s::bytea[])
+                ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
+                """, "i", "p", "s"),
+            Prepared.Command(connection, tx, "UPDATE items SET story_id = u.s FROM unnest(@s::bigint[], @i::bigint[]) AS u(s, i) WHERE items.id = u.i", "s", "i"));
     }
 
     private const string UpsertMember = """
         INSERT INTO story_members (item_id, published, sketch) VALUES (@i, @p, @s)
         ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
+        """;
+
+    private const string UpsertMemberWithKeys = """
+        INSERT INTO story_members (item_id, published, sketch, keys) VALUES (@i, @p, @s, @k)
+        ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch, keys = excluded.keys
         """;
 
     /// <summary>A stored item to place; its date is its fingerprint's (published, else first seen).</summary>
@@ -85,22 +96,49 @@ public sealed class StoryIndex : IAsyncDisposable
     /// Returns the story of each (null: it starts one).</summary>
     public async Task<long?[]> PlaceAsync(IReadOnlyList<NewItem> items)
     {
-        var stories = new long?[items.Count];
-        if (items.Count == 0) return stories;
+        if (items.Count == 0) return [];
         if (items.Any(i => i.Id is <= 0 or > int.MaxValue))
             throw new ArgumentOutOfRangeException(nameof(items), "item ids must fit in 31 bits");
+        if (cache is null)
+        {
+            var placed = await PlaceAsync(items, await FindInTableAsync(items, out var probes));
+            Prepared.Set(insertKeys!, probes);
+            await insertKeys!.ExecuteNonQueryAsync();
+            return placed;
+        }
+        await cache.Gate.WaitAsync();
+        try
+        {
+            await cache.PrepareAsync(connection, tx, items.SelectMany(i => StoryKeyCache.DaysAround(i.Date, StoryMatch.MaxApart)).ToHashSet());
+            var stories = await PlaceAsync(items, await FindInCacheAsync(items));
+            foreach (var item in items) cache.Add((int)item.Id, item.Date, item.Story.Keys);
+            await cache.StampAsync(connection, tx);
+            return stories;
+        }
+        finally
+        {
+            cache.Gate.Release();
+        }
+    }
+
+    /// <summary>PostgreSQL: stored items sharing a key with a new one, one join for the batch. Chance
+    /// candidates (a band shared by luck) are the most rows: they are dropped here, on the sketch
+    /// bytes as read, before any object is made for them.</summary>
+    private Task<Dictionary<long, Candidate>?[]> FindInTableAsync(IReadOnlyList<NewItem> items, out long[] probes)
+    {
         // In key order: the index takes sorted inserts with far fewer page moves than random ones.
-        var sorted = items.SelectMany(item => item.Story.Keys.Select(key => (key << 31) | item.Id)).Order().ToArray();
-        object probes = postgres ? sorted : "[" + string.Join(',', sorted) + "]";
+        probes = items.SelectMany(item => item.Story.Keys.Select(key => (key << 31) | item.Id)).Order().ToArray();
+        return FindInTableAsync(items, probes);
+    }
+
+    private async Task<Dictionary<long, Candidate>?[]> FindInTableAsync(IReadOnlyList<NewItem> items, long[] probes)
+    {
         var indexOf = new Dictionary<long, int>(items.Count);
         for (var n = 0; n < items.Count; n++) indexOf[items[n].Id] = n;
-
-        // Chance candidates (a band shared by luck) are the most rows: they are dropped here, on the
-        // sketch bytes as read, before any object is made for them.
         var stored = new Dictionary<long, Candidate>?[items.Count];
         var sketch = new byte[2 * StoryKeys.Slots * sizeof(uint)];
-        Prepared.Set(findCandidates, probes, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
-        await using (var reader = await findCandidates.ExecuteReaderAsync())
+        Prepared.Set(findCandidates!, probes, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
+        await using (var reader = await findCandidates!.ExecuteReaderAsync())
             while (await reader.ReadAsync())
             {
                 var (n, id, kind) = (indexOf[reader.GetInt64(0)], reader.GetInt64(1), (KeyKind)reader.GetInt64(4));
@@ -117,7 +155,49 @@ public sealed class StoryIndex : IAsyncDisposable
                 if ((items[n].Date - date).Duration() > StoryMatch.MaxApart) continue;
                 (stored[n] ??= [])[id] = new Candidate(id, null, slots.ToArray(), date, kind);
             }
+        return stored;
+    }
 
+    /// <summary>SQLite: the same candidates from the cache. The strongest key kind an item shares
+    /// with a stored one decides the sketch test, which only a stored item close enough in date
+    /// gets; its sketch is read by its key, once per batch.</summary>
+    private async Task<Dictionary<long, Candidate>?[]> FindInCacheAsync(IReadOnlyList<NewItem> items)
+    {
+        var stored = new Dictionary<long, Candidate>?[items.Count];
+        var sketches = new Dictionary<long, uint[]>();
+        var filed = new List<(int Item, DateTime Date)>();
+        var shared = new Dictionary<int, (KeyKind Strongest, DateTime Date)>();
+        for (var n = 0; n < items.Count; n++)
+        {
+            shared.Clear();
+            foreach (var key in items[n].Story.Keys)
+            {
+                filed.Clear();
+                cache!.Find(key, filed);
+                var kind = StoryKeys.KindOf(key);
+                foreach (var (id, date) in filed)
+                    if ((items[n].Date - date).Duration() <= StoryMatch.MaxApart)
+                        shared[id] = shared.TryGetValue(id, out var seen) && seen.Strongest >= kind ? seen : (kind, date);
+            }
+            foreach (var (id, (kind, date)) in shared)
+            {
+                if (!sketches.TryGetValue(id, out var sketch))
+                {
+                    Prepared.Set(readMember!, (long)id);
+                    sketches[id] = sketch = await readMember!.ExecuteScalarAsync() is byte[] bytes ? MemoryMarshal.Cast<byte, uint>(bytes).ToArray() : [];
+                }
+                if (StoryMatch.SketchesAgree(kind, items[n].Story.Sketch, sketch))
+                    (stored[n] ??= [])[id] = new Candidate(id, null, sketch, date, kind);
+            }
+        }
+        return stored;
+    }
+
+    private async Task<long?[]> PlaceAsync(IReadOnlyList<NewItem> items, Dictionary<long, Candidate>?[] stored)
+    {
+        var stories = new long?[items.Count];
+        var indexOf = new Dictionary<long, int>(items.Count);
+        for (var n = 0; n < items.Count; n++) indexOf[items[n].Id] = n;
         var earlierByKey = new Dictionary<long, List<int>>();
         for (var n = 0; n < items.Count; n++)
         {
@@ -152,7 +232,7 @@ public sealed class StoryIndex : IAsyncDisposable
             }
         }
 
-        if (postgres)
+        if (cache is null)
         {
             Prepared.Set(addMember, items.Select(i => i.Id).ToArray(), items.Select(i => Time(i.Date)).ToArray(), items.Select(i => i.Story.SketchBytes()).ToArray());
             await addMember.ExecuteNonQueryAsync();
@@ -167,7 +247,7 @@ public sealed class StoryIndex : IAsyncDisposable
         {
             for (var n = 0; n < items.Count; n++)
             {
-                Prepared.Set(addMember, items[n].Id, Time(items[n].Date), items[n].Story.SketchBytes());
+                Prepared.Set(addMember, items[n].Id, Time(items[n].Date), items[n].Story.SketchBytes(), StoryKeyCache.WriteKeys(items[n].Story.Keys));
                 await addMember.ExecuteNonQueryAsync();
             }
             for (var n = 0; n < items.Count; n++)
@@ -177,8 +257,6 @@ public sealed class StoryIndex : IAsyncDisposable
                     await join.ExecuteNonQueryAsync();
                 }
         }
-        Prepared.Set(insertKeys, probes);
-        await insertKeys.ExecuteNonQueryAsync();
         return stories;
     }
 
@@ -203,22 +281,42 @@ public sealed class StoryIndex : IAsyncDisposable
     /// <summary>Indexes an item under its keys, its story unchanged (an item edited in place).</summary>
     public static async Task AddKeysAsync(DbConnection connection, DbTransaction tx, long itemId, StoryFingerprint story)
     {
+        var member = new { i = itemId, p = Time(story.Date ?? DateTime.UtcNow), s = story.SketchBytes(), k = StoryKeyCache.WriteKeys(story.Keys) };
+        if (connection is SqliteConnection)
+        {
+            await connection.ExecuteAsync(UpsertMemberWithKeys, member, tx);
+            await StoryKeyCache.NewTokenAsync(connection, tx);
+            return;
+        }
         await connection.ExecuteAsync("INSERT INTO story_keys (key, item_id) VALUES (@key, @itemId) ON CONFLICT DO NOTHING",
             story.Keys.Select(key => new { key, itemId }), tx);
-        await connection.ExecuteAsync(UpsertMember,
-            new { i = itemId, p = Time(story.Date ?? DateTime.UtcNow), s = story.SketchBytes() }, tx);
+        await connection.ExecuteAsync(UpsertMember, new { member.i, member.p, member.s }, tx);
+    }
+
+    /// <summary>Empties the index and every story, before all items are placed again.</summary>
+    public static async Task ClearAsync(DbConnection connection, DbTransaction tx)
+    {
+        var sqlite = connection is SqliteConnection;
+        await connection.ExecuteAsync((sqlite ? "" : "DELETE FROM story_keys; ")
+            + "DELETE FROM story_members; UPDATE items SET story_id = NULL WHERE story_id IS NOT NULL;", transaction: tx);
+        if (sqlite) await StoryKeyCache.NewTokenAsync(connection, tx);
     }
 
     /// <summary>Takes an item out of the index and out of its story before its row is deleted or
-    /// its text replaced: its keys go (recomputed from the text they were made from), and when it
+    /// its text replaced: its keys go (on PostgreSQL recomputed from the text they were made from), and when it
     /// started a story with other members, the earliest of them starts it instead.</summary>
     public static async Task RemoveAsync(DbConnection connection, DbTransaction tx, long itemId, bool keepStory)
     {
-        var old = await connection.QuerySingleAsync<(string Title, string Body, string Date)>(
-            "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @itemId", new { itemId }, tx);
-        var keys = StoryFingerprint.Of(old.Title, old.Body, ParseTime(old.Date)).Keys;
-        await connection.ExecuteAsync("DELETE FROM story_keys WHERE key = @key AND item_id = @itemId",
-            keys.Select(key => new { key, itemId }), tx);
+        if (connection is SqliteConnection)
+            await StoryKeyCache.NewTokenAsync(connection, tx); // its keys go with its member row
+        else
+        {
+            var old = await connection.QuerySingleAsync<(string Title, string Body, string Date)>(
+                "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @itemId", new { itemId }, tx);
+            var keys = StoryFingerprint.Of(old.Title, old.Body, ParseTime(old.Date)).Keys;
+            await connection.ExecuteAsync("DELETE FROM story_keys WHERE key = @key AND item_id = @itemId",
+                keys.Select(key => new { key, itemId }), tx);
+        }
         await connection.ExecuteAsync("DELETE FROM story_members WHERE item_id = @itemId", new { itemId }, tx);
         if (keepStory) return;
         var heir = await connection.ExecuteScalarAsync<long?>(
@@ -237,8 +335,9 @@ public sealed class StoryIndex : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await findCandidates.DisposeAsync();
-        await insertKeys.DisposeAsync();
+        if (findCandidates is not null) await findCandidates.DisposeAsync();
+        if (insertKeys is not null) await insertKeys.DisposeAsync();
+        if (readMember is not null) await readMember.DisposeAsync();
         await readText.DisposeAsync();
         await readStory.DisposeAsync();
         await addMember.DisposeAsync();

@@ -16,9 +16,9 @@ public sealed class TestServices : IAsyncDisposable
     public string DataDirectory { get; }
     private readonly IDictionary<string, string?> settings;
 
-    private TestServices(IDictionary<string, string?> settings)
+    private TestServices(IDictionary<string, string?> settings, string? dataDirectory)
     {
-        DataDirectory = Temp.Sub("data");
+        DataDirectory = dataDirectory ?? Temp.Sub("data");
         this.settings = settings;
         Provider = Build();
     }
@@ -37,15 +37,20 @@ public sealed class TestServices : IAsyncDisposable
         await Get<Database>().MigrateAsync(CancellationToken.None);
     }
 
+    /// <summary>Another instance over the same data, alive beside this one, as another process
+    /// would be: what either keeps in memory, the other does not see. The caller disposes it.</summary>
+    public ServiceProvider AnotherInstance() => Build();
+
     public Backend Backend { get; private init; }
 
-    public static async Task<TestServices> StartAsync(Backend backend, IDictionary<string, string?>? settings = null)
+    /// <param name="dataDirectory">An existing data folder (the caller's) instead of a new empty one.</param>
+    public static async Task<TestServices> StartAsync(Backend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (backend == Backend.Postgres)
             foreach (var (key, value) in await TestPostgres.SettingsAsync())
                 all[key] = value;
-        var services = new TestServices(all) { Backend = backend };
+        var services = new TestServices(all, dataDirectory) { Backend = backend };
         await services.Get<Database>().MigrateAsync(CancellationToken.None);
         return services;
     }

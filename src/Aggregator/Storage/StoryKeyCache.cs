@@ -1,0 +1,177 @@
+using System.Buffers.Binary;
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Dapper;
+
+namespace Aggregator.Storage;
+
+/// <summary>SQLite's story index, held in memory: which stored items are filed under a key
+/// (Processing/Stories/StoryKeys), for the days of items being placed. In the database each
+/// member row carries its own keys (sqlite/0008), appended in item order, so filing an item
+/// costs no index writes: looking 765,000 keys up in a story_keys table and inserting them there
+/// in random order was more than half of what storing a cold cycle over 1000 feeds cost.
+/// <para>A day is loaded whole, from the members dated that day, the first time an item within
+/// <see cref="Processing.Stories.StoryMatch.MaxApart"/> of it is placed; every item placed
+/// afterwards is added. What the cache holds is checked against the database before each use:
+/// every change to the stored index writes a new random token (a setting), and a cache that did
+/// not write the current token (another process placed items, an item was removed or edited, a
+/// transaction rolled back) starts over. It also starts over past <see cref="MaxDays"/> days or
+/// <see cref="MaxPostings"/> keys, which bounds its memory: a service placing today's news loads
+/// about two weeks of members again every few months.</para></summary>
+public sealed class StoryKeyCache
+{
+    public const int MaxDays = 120;
+    public const int MaxPostings = 4_000_000;
+    public const string TokenSetting = "story_index.token";
+
+    private static readonly ConditionalWeakTable<DbConnection, StoryKeyCache> ByConnection = new();
+
+    /// <summary>Gives a connection its database's cache (Database.OpenAsync): every connection of
+    /// one Database shares one; another Database on the same file, like another process, has its own.</summary>
+    public static void Attach(DbConnection connection, StoryKeyCache cache) => ByConnection.AddOrUpdate(connection, cache);
+
+    /// <summary>The cache of the connection's database; a connection opened some other way gets
+    /// one for this use only, which loads what it needs.</summary>
+    public static StoryKeyCache Of(DbConnection connection) => ByConnection.TryGetValue(connection, out var cache) ? cache : new StoryKeyCache();
+
+    /// <summary>Held while the cache is read or changed; always taken inside a write transaction.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Open addressing with linear probing, one slot per (key, item): key in the high 32
+    /// bits, item id (1 to 2³¹ − 1, so never 0, the empty slot) in the low 32.</summary>
+    private ulong[] slots = new ulong[1 << 12];
+    private int postings;
+    private readonly Dictionary<int, long> dates = [];
+    private readonly HashSet<int> days = [];
+    private string? token;
+    private bool loaded;
+
+    /// <summary>Days loaded so far, for tests and metrics.</summary>
+    public int DaysLoaded => days.Count;
+
+    /// <summary>Makes the cache current for a placement: checked against the stored token, then
+    /// every day in <paramref name="neededDays"/> loaded.</summary>
+    public async Task PrepareAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<int> neededDays)
+    {
+        var stored = await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @TokenSetting", new { TokenSetting }, tx);
+        var missing = neededDays.Where(d => !days.Contains(d)).Order().ToList();
+        if (!loaded || stored != token || days.Count + missing.Count > MaxDays || postings > MaxPostings)
+        {
+            Clear();
+            (token, loaded) = (stored, true);
+            missing = neededDays.Order().ToList();
+        }
+        for (var start = 0; start < missing.Count;)
+        {
+            var end = start;
+            while (end + 1 < missing.Count && missing[end + 1] == missing[end] + 1) end++;
+            await LoadAsync(connection, tx, missing[start], missing[end]);
+            start = end + 1;
+        }
+    }
+
+    private async Task LoadAsync(DbConnection connection, DbTransaction tx, int firstDay, int lastDay)
+    {
+        var rows = await connection.QueryAsync<(long Item, string Published, byte[] Keys)>("""
+            SELECT item_id, published, keys FROM story_members WHERE substr(published, 1, 10) BETWEEN @from AND @to
+            """, new { from = DayText(firstDay), to = DayText(lastDay) }, tx);
+        foreach (var (item, published, keys) in rows)
+        {
+            var date = DateTime.Parse(published, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            Add((int)item, date, ReadKeys(keys));
+        }
+        for (var day = firstDay; day <= lastDay; day++) days.Add(day);
+    }
+
+    /// <summary>Files an item under its keys (an item placed now, or one loaded).</summary>
+    public void Add(int item, DateTime date, IEnumerable<long> keys)
+    {
+        dates[item] = date.ToUniversalTime().Ticks;
+        foreach (var key in keys)
+        {
+            if ((postings + 1) * 4L > slots.Length * 3L) Grow();
+            Insert(((ulong)(uint)key << 32) | (uint)item);
+        }
+    }
+
+    /// <summary>Items filed under a key, and their dates.</summary>
+    public void Find(long key, List<(int Item, DateTime Date)> into)
+    {
+        var mask = slots.Length - 1;
+        for (var i = Slot((uint)key); slots[i] != 0; i = (i + 1) & mask)
+            if ((uint)(slots[i] >> 32) == (uint)key)
+            {
+                var item = (int)(uint)slots[i];
+                into.Add((item, new DateTime(dates[item], DateTimeKind.Utc)));
+            }
+    }
+
+    /// <summary>Records that the stored index changed through this cache, which holds the change.</summary>
+    public async Task StampAsync(DbConnection connection, DbTransaction tx) =>
+        token = await NewTokenAsync(connection, tx);
+
+    /// <summary>Records a change made without any cache (an item removed or edited): every cache
+    /// of the file starts over at its next use.</summary>
+    public static async Task<string> NewTokenAsync(DbConnection connection, DbTransaction tx)
+    {
+        var value = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        await SettingsStore.SetInAsync(connection, tx, TokenSetting, value);
+        return value;
+    }
+
+    /// <summary>The days (since 0001-01-01) whose members can match an item dated <paramref name="date"/>.</summary>
+    public static IEnumerable<int> DaysAround(DateTime date, TimeSpan apart)
+    {
+        var (first, last) = (Day(date - apart), Day(date + apart));
+        for (var day = first; day <= last; day++) yield return day;
+    }
+
+    public static byte[] WriteKeys(IReadOnlyList<long> keys)
+    {
+        var bytes = new byte[keys.Count * 4];
+        for (var i = 0; i < keys.Count; i++) BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(i * 4), (uint)keys[i]);
+        return bytes;
+    }
+
+    public static long[] ReadKeys(byte[] bytes)
+    {
+        var keys = new long[bytes.Length / 4];
+        for (var i = 0; i < keys.Length; i++) keys[i] = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(i * 4));
+        return keys;
+    }
+
+    private static int Day(DateTime date) => (int)(date.Ticks / TimeSpan.TicksPerDay);
+
+    private static string DayText(int day) => new DateTime(day * TimeSpan.TicksPerDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private int Slot(uint key) => (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - System.Numerics.BitOperations.Log2((uint)slots.Length)));
+
+    private void Insert(ulong entry)
+    {
+        var mask = slots.Length - 1;
+        var i = Slot((uint)(entry >> 32));
+        for (; slots[i] != 0; i = (i + 1) & mask)
+            if (slots[i] == entry) return;
+        slots[i] = entry;
+        postings++;
+    }
+
+    private void Grow()
+    {
+        var old = slots;
+        slots = new ulong[old.Length * 2];
+        postings = 0;
+        foreach (var entry in old)
+            if (entry != 0) Insert(entry);
+    }
+
+    private void Clear()
+    {
+        slots = new ulong[1 << 12];
+        postings = 0;
+        dates.Clear();
+        days.Clear();
+    }
+}
