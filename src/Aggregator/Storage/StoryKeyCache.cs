@@ -74,14 +74,11 @@ public sealed class StoryKeyCache
 
     private async Task LoadAsync(DbConnection connection, DbTransaction tx, int firstDay, int lastDay)
     {
-        var rows = await connection.QueryAsync<(long Item, string Published, byte[] Keys)>("""
+        var rows = await connection.QueryAsync<(long Item, DateTime Published, byte[] Keys)>("""
             SELECT item_id, published, keys FROM story_members WHERE substr(published, 1, 10) BETWEEN @from AND @to
             """, new { from = DayText(firstDay), to = DayText(lastDay) }, tx);
         foreach (var (item, published, keys) in rows)
-        {
-            var date = DateTime.Parse(published, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-            Add((int)item, date, ReadKeys(keys));
-        }
+            Add((int)item, published, ReadKeys(keys));
         for (var day = firstDay; day <= lastDay; day++) days.Add(day);
     }
 
@@ -142,7 +139,8 @@ public sealed class StoryKeyCache
         return keys;
     }
 
-    private static int Day(DateTime date) => (int)(date.Ticks / TimeSpan.TicksPerDay);
+    /// <summary>The day of a date as stored (UTC), as the day index reads it.</summary>
+    private static int Day(DateTime date) => (int)(date.ToUniversalTime().Ticks / TimeSpan.TicksPerDay);
 
     private static string DayText(int day) => new DateTime(day * TimeSpan.TicksPerDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
