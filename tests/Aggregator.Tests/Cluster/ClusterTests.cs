@@ -11,7 +11,8 @@ namespace Aggregator.Tests.Cluster;
 /// once (nginx's access log), every entry stored once, every alert delivered once. Then 500 more
 /// feeds, and one instance killed with SIGKILL while it holds claims: the other two take its
 /// feeds over once the cluster has declared it dead, and finish the cycle with nothing lost or
-/// stored twice and no email doubled.</summary>
+/// stored twice, and no email doubled but one the killed instance was sending (the server may
+/// have taken it just before the kill; MailDelivery's at-least-once window).</summary>
 public sealed partial class ClusterTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -78,7 +79,7 @@ public sealed partial class ClusterTests
             Assert.True(polledBy.Count(n => n > 0) >= 2, $"the work was shared: feeds polled per instance {string.Join(", ", polledBy)}\n{Events(instances)}");
             // The seed documents were imported by one instance (a clustered job), once.
             Assert.Equal(5, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'document'"));
-            await AlertsDeliveredOnceAsync(database, smtp, instances);
+            await AlertsDeliveredOnceAsync(database, smtp, instances, interrupted: []);
 
             // Cycle 2: the other 500 feeds; one instance is killed while it holds claims.
             await WriteOpmlAsync(opml, outlines);
@@ -96,6 +97,9 @@ public sealed partial class ClusterTests
             }, "an instance holding claims", instances, pollMilliseconds: 20);
             await victim!.KillAsync();
             var orphaned = (await RowsAsync(database, $"SELECT url FROM feeds WHERE claimed_by LIKE '%-{victim.Pid}-%'")).Select(u => new Uri(u).AbsolutePath.TrimStart('/')).ToHashSet();
+            // Alerts the killed instance was sending: the server may have taken one before the kill
+            // and the outbox never heard, so a survivor sends it again (Mail/MailDelivery.cs).
+            var interrupted = (await RowsAsync(database, $"SELECT message_id FROM mail_outbox WHERE state = 'sending' AND claimed_by LIKE '%-{victim.Pid}-%'")).ToHashSet();
             var survivors = instances.Where(i => i != victim).ToList();
             await WaitAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL") == Feeds,
                 "every feed polled, the killed instance's too", survivors, seconds: 180);
@@ -109,12 +113,12 @@ public sealed partial class ClusterTests
             Assert.All(fetches, f => Assert.InRange(f.Value, 1, 2));
             Assert.Equal(Feeds * Entries, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'feed'"));
             Assert.Equal(ExpectedItems(corpus, fetches.Keys, port), await ScalarAsync(database, "SELECT count(*) FROM items i WHERE EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id WHERE s.item_id = i.id AND src.kind = 'feed')"));
-            await AlertsDeliveredOnceAsync(database, smtp, survivors);
+            await AlertsDeliveredOnceAsync(database, smtp, survivors, interrupted);
             // The dead node was declared failed and its row removed by the recovery sweep.
             await WaitAsync(async () => (await Task.WhenAll(survivors.Select(ClusterSeenAsync))).All(seen => seen == "2 alive"), "the survivors see two nodes", survivors, seconds: 60);
             TestContext.Current.TestOutputHelper?.WriteLine($"cycle 1: feeds polled per instance {string.Join(", ", polledBy)}; " +
                 $"cycle 2: the killed instance held {orphaned.Count} claim(s) at the kill, {twice.Count} feed(s) fetched twice, " +
-                $"{await ScalarAsync(database, "SELECT count(*) FROM mail_outbox")} alert(s) sent once each");
+                $"{await ScalarAsync(database, "SELECT count(*) FROM mail_outbox")} alert(s) sent, {interrupted.Count} of them in flight at the kill");
         }
         finally
         {
@@ -162,15 +166,20 @@ public sealed partial class ClusterTests
         return ready.GetProperty("checks").TryGetProperty("cluster", out var cluster) ? cluster.GetString() : null;
     }
 
-    /// <summary>Every outbox message sent, and the SMTP server holding each exactly once.</summary>
-    private static async Task AlertsDeliveredOnceAsync(string database, SmtpSink smtp, IReadOnlyList<ServiceProcess> instances)
+    /// <summary>Every outbox message sent, and the SMTP server holding each exactly once; twice
+    /// only for a message <paramref name="interrupted"/> (in a killed sender's hands), as a feed
+    /// is fetched twice only when its fetcher was killed.</summary>
+    private static async Task AlertsDeliveredOnceAsync(string database, SmtpSink smtp, IReadOnlyList<ServiceProcess> instances, HashSet<string> interrupted)
     {
         await WaitAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM mail_outbox WHERE state <> 'sent'") == 0
                 && await ScalarAsync(database, "SELECT count(*) FROM mail_outbox") > 0,
             "every alert sent", instances);
         var sent = await RowsAsync(database, "SELECT message_id FROM mail_outbox");
-        var received = smtp.Messages().Select(m => m.MessageId).ToList();
-        Assert.Equal(sent.Order(StringComparer.Ordinal), received.Order(StringComparer.Ordinal)); // no message lost, none twice
+        var received = smtp.Messages().Select(m => m.MessageId ?? "(no Message-ID)").ToList();
+        Assert.Equal(sent.Order(StringComparer.Ordinal), received.Distinct().Order(StringComparer.Ordinal)); // no message lost, none unknown
+        var copies = received.GroupBy(id => id).Where(g => g.Count() > 1).ToList();
+        Assert.All(copies, g => Assert.True(g.Count() == 2 && interrupted.Contains(g.Key),
+            $"{g.Key} received {g.Count()} times; only a message a killed instance was sending may arrive twice"));
         // Each story head alerted once (the primary key), and every alerted story was a tagged head.
         Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM mail_alerted a JOIN items i ON i.id = a.item_id WHERE NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = coalesce(i.story_id, i.id) OR t.item_id IN (SELECT m.id FROM items m WHERE m.story_id = coalesce(i.story_id, i.id)))"));
     }
