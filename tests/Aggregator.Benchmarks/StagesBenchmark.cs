@@ -22,6 +22,13 @@ public static class StagesBenchmark
         for (var round = 1; round <= rounds; round++)
         {
             Console.WriteLine($"round {round}:");
+            var texts = Stage("  parse: decode (bytes → text)", () => files.Select(f => FeedDecoder.Decode(f.Bytes).Text).ToList());
+            var repaired = Stage("  parse: repair", () => texts.Select(t => XmlRepair.Repair(t).Text).ToList());
+            var trees = Stage("  parse: XML tree", () => repaired.Select(t => FeedXml.Load(t).Document).ToList());
+            Stage("  parse: Syndication + readers", () => trees.Select((t, i) => t.Root!.Name.LocalName == "rss"
+                ? SyndicationReader.TryRead(t, atom: false, files[i].Url, out _) : SyndicationReader.TryRead(t, atom: true, files[i].Url, out _)).ToList());
+            texts = repaired = null!;
+            trees = null!;
             var feeds = Stage("parse (bytes → entries)", () => files.Select(f => FeedParser.Parse(f.Bytes, f.Url, null, null).Feed!).ToList());
             var articles = Stage("entry → article (HTML → text, language)", () => feeds.SelectMany(f => f.Entries.Select(e => FeedIngestor.Article(e, f)!.Value)).ToList());
             var comparable = Stage("normalize for comparison (NFKC, case)", () => articles.Select(a => (Title: TextNormalizer.ForComparison(a.Article.Title), Body: TextNormalizer.ForComparison(a.Article.Body))).ToList());

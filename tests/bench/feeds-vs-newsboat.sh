@@ -30,13 +30,14 @@ measure() { # label, command...
     "$(grep -F 'Elapsed (wall' "$work/time" | awk '{print $NF}')" \
     "$(( $(grep -F 'Maximum resident' "$work/time" | awk '{print $NF}') / 1024 ))" \
     "$(grep -E 'feed\(s\) polled' "$work/out" || true)"
+  grep '^runtime:' "$work/time" | sed 's/^/    /' || true # CPU and GC of the cycle (run-once --runtime-stats)
 }
 
 for run in 1 2 3; do # three cold runs into empty databases, each followed by a warm run
   rm -rf "$work/data"
   app feeds import "$corpus/feeds.opml" >/dev/null
-  measure "aggregator cold ($run)" dotnet "$work/app/aggregator.dll" run-once --config "$work/config" --data "$work/data"
-  measure "aggregator warm ($run, 304s)" dotnet "$work/app/aggregator.dll" run-once --all --config "$work/config" --data "$work/data"
+  measure "aggregator cold ($run)" dotnet "$work/app/aggregator.dll" run-once --runtime-stats --config "$work/config" --data "$work/data"
+  measure "aggregator warm ($run, 304s)" dotnet "$work/app/aggregator.dll" run-once --all --runtime-stats --config "$work/config" --data "$work/data"
 done
 echo "items stored: $(sqlite3 "$work/data/aggregator.db" 'select count(*) from items') items, $(sqlite3 "$work/data/aggregator.db" 'select count(*) from sightings') sightings"
 echo

@@ -59,9 +59,12 @@ public abstract class CliPipelineTests(Backend backend)
     {
         using var temp = new TempFolder();
         var env = await TestPostgres.EnvironmentAsync(backend);
-        var once = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--data", temp.Path);
+        var once = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--runtime-stats", "--data", temp.Path);
         Assert.True(once.ExitCode == 0, once.Stderr);
         Assert.Contains("5 new", once.Stdout, StringComparison.Ordinal);
+        // The benchmark's figures (tests/bench/feeds-vs-newsboat.sh): on stderr, apart from the report.
+        Assert.Matches(@"runtime: \d+\.\d\d s CPU; GC: \d+ gen0, \d+ gen1, \d+ gen2 collections, paused \d+ ms, \d+ MB allocated", once.Stderr);
+        Assert.DoesNotContain("runtime:", once.Stdout, StringComparison.Ordinal);
         Assert.Equal(backend == Backend.Sqlite, File.Exists(Path.Combine(temp.Path, "aggregator.db")));
 
         var items = await Processes.AggregatorAsync(RepoPaths.Root, env, "items", "--json", "--data", temp.Path);
