@@ -25,8 +25,21 @@ public static class StagesBenchmark
             var texts = Stage("  parse: decode (bytes → text)", () => files.Select(f => FeedDecoder.Decode(f.Bytes).Text).ToList());
             var repaired = Stage("  parse: repair", () => texts.Select(t => XmlRepair.Repair(t).Text).ToList());
             var trees = Stage("  parse: XML tree", () => repaired.Select(t => FeedXml.Load(t).Document).ToList());
-            Stage("  parse: Syndication + readers", () => trees.Select((t, i) => t.Root!.Name.LocalName == "rss"
-                ? SyndicationReader.TryRead(t, atom: false, files[i].Url, out _) : SyndicationReader.TryRead(t, atom: true, files[i].Url, out _)).ToList());
+            var syndicated = trees.Select((t, i) => (Tree: t, files[i].Url)).Where(t => t.Tree.Root!.Name.LocalName == "rss" || t.Tree.Root!.Name == FeedXml.Atom10 + "feed").ToList();
+            Console.WriteLine($"  ({syndicated.Count} of them RSS 2.0 or Atom 1.0, read by Syndication)");
+            Stage("  parse: Syndication, dates", () => syndicated.Select(s =>
+            {
+                var t = s.Tree;
+                System.ServiceModel.Syndication.SyndicationFeedFormatter f = t.Root!.Name.LocalName == "rss"
+                    ? new System.ServiceModel.Syndication.Rss20FeedFormatter { PreserveElementExtensions = false, PreserveAttributeExtensions = false }
+                    : new System.ServiceModel.Syndication.Atom10FeedFormatter { PreserveElementExtensions = false, PreserveAttributeExtensions = false };
+                f.DateTimeParser = (System.ServiceModel.Syndication.XmlDateTimeData data, out DateTimeOffset value) => { value = FeedDates.Parse(data.DateTimeString, null) is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : DateTimeOffset.MinValue; return true; };
+                using var r = t.CreateReader();
+                f.ReadFrom(r);
+                return f.Feed;
+            }).ToList());
+            Stage("  parse: Syndication + readers", () => syndicated.Select(s =>
+                SyndicationReader.TryRead(s.Tree, atom: s.Tree.Root!.Name.LocalName != "rss", s.Url, out _)).ToList());
             texts = repaired = null!;
             trees = null!;
             var feeds = Stage("parse (bytes → entries)", () => files.Select(f => FeedParser.Parse(f.Bytes, f.Url, null, null).Feed!).ToList());

@@ -97,7 +97,7 @@ public sealed class FeedIngestor(
             // The limits are for the network: a slot is held while fetching only, and is
             // free again while the body is parsed and stored.
             var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(options.Value.Fetching.MaxPerHost));
-            FetchResult fetch;
+            FetchResult? fetch;
             await host.WaitAsync(ct); // host first, then a global slot: a feed waiting for its busy host holds none
             try
             {
@@ -119,6 +119,9 @@ public sealed class FeedIngestor(
                 await cores.WaitAsync(ct);
                 try { result = await Task.Run(() => Evaluate(feed, fetch), ct); }
                 finally { cores.Release(); }
+                // The body is parsed (and kept gzipped in the state): the raw bytes need not wait
+                // for the batch too, promoted through every collection on the way.
+                fetch = null;
                 joined = true;
                 var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
                 return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
