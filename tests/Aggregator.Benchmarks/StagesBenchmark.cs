@@ -27,7 +27,7 @@ public static class StagesBenchmark
             var trees = Stage("  parse: XML tree", () => repaired.Select(t => FeedXml.Load(t).Document).ToList());
             var syndicated = trees.Select((t, i) => (Tree: t, files[i].Url)).Where(t => t.Tree.Root!.Name.LocalName == "rss" || t.Tree.Root!.Name == FeedXml.Atom10 + "feed").ToList();
             Console.WriteLine($"  ({syndicated.Count} of them RSS 2.0 or Atom 1.0, read by Syndication)");
-            Stage("  parse: Syndication, dates", () => syndicated.Select(s =>
+            Stage("  parse: Syndication alone (its objects)", () => syndicated.Select(s =>
             {
                 var t = s.Tree;
                 System.ServiceModel.Syndication.SyndicationFeedFormatter f = t.Root!.Name.LocalName == "rss"
@@ -38,7 +38,7 @@ public static class StagesBenchmark
                 f.ReadFrom(r);
                 return f.Feed;
             }).ToList());
-            Stage("  parse: Syndication + readers", () => syndicated.Select(s =>
+            Stage("  parse: Syndication + our entry records", () => syndicated.Select(s =>
                 SyndicationReader.TryRead(s.Tree, atom: s.Tree.Root!.Name.LocalName != "rss", s.Url, out _)).ToList());
             texts = repaired = null!;
             trees = null!;

@@ -187,8 +187,9 @@ public sealed class FeedIngestor(
             return Failure(feed, state, parsed.Error!, null, min, max, now);
 
         var authority = options.Value.Publishing.IdAuthority;
+        var outlet = parsedFeed.Title?.Plain;
         var items = parsedFeed.Entries
-            .Select(e => Article(e, parsedFeed))
+            .Select(e => Article(e, parsedFeed, outlet))
             .OfType<(string Key, ParsedDocument Article)>()
             .Select(a => IncomingItems.From(feed.SourceId, a.Key, a.Article, topics, authority))
             .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
@@ -219,7 +220,10 @@ public sealed class FeedIngestor(
 
     /// <summary>A feed entry as an article: plain text from its HTML, its own identity (id, else
     /// link, else a hash of title and date), the language it is written in.</summary>
-    public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed)
+    public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed) => Article(entry, feed, feed.Title?.Plain);
+
+    /// <param name="outlet">The feed's title as plain text, worked out once for all its entries.</param>
+    public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed, string? outlet)
     {
         var body = entry.Content ?? entry.Summary;
         var text = body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim();
@@ -236,7 +240,7 @@ public sealed class FeedIngestor(
             Body = text,
             Language = language,
             PublishedAt = entry.Published ?? entry.Updated,
-            Outlet = feed.Title?.Plain,
+            Outlet = outlet,
             Author = entry.Author,
             Url = entry.Link,
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,

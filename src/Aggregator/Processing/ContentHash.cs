@@ -12,6 +12,24 @@ public static class ContentHash
 
     /// <param name="title">The title in comparison form (TextNormalizer.ForComparison).</param>
     /// <param name="body">The body in comparison form.</param>
-    public static string OfComparable(string title, string body) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "\n" + body)));
+    public static string OfComparable(string title, string body)
+    {
+        // The UTF-8 of title + "\n" + body, encoded into one pooled buffer: joining the strings
+        // and encoding them into a fresh array copied every entry twice for one hash.
+        var length = Encoding.UTF8.GetByteCount(title) + 1 + Encoding.UTF8.GetByteCount(body);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(title, buffer);
+            buffer[written++] = (byte)'\n';
+            written += Encoding.UTF8.GetBytes(body, buffer.AsSpan(written));
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, written), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

@@ -39,7 +39,9 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         var phrases = Shingles.Phrases(span);
         // The headline's numbers count even when its words do not: "70th" against "75th" in two
         // otherwise alike headlines is the whole difference between two anniversaries.
-        var numbers = NumbersIn(text).Concat(NumbersIn(title)).Distinct().Take(MaxNumbers).ToList();
+        var numbers = new List<string>();
+        NumbersIn(text, numbers);
+        NumbersIn(title, numbers);
         var terms = Shingles.Terms(span);
         Span<ulong> slots = stackalloc ulong[2 * StoryKeys.Slots];
         MinHash.Sketch(phrases, slots[..StoryKeys.Slots]);
@@ -66,6 +68,13 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     public static IReadOnlyList<string> NumbersIn(string text)
     {
         var found = new List<string>();
+        NumbersIn(text, found);
+        return found;
+    }
+
+    /// <summary>Adds the numbers of a text that <paramref name="found"/> lacks, up to <see cref="MaxNumbers"/> in all.</summary>
+    private static void NumbersIn(string text, List<string> found)
+    {
         var i = 0;
         while (i < text.Length && found.Count < MaxNumbers)
         {
@@ -89,7 +98,6 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
             if (number.Length == 0) number = "0";
             if (!found.Contains(number)) found.Add(number);
         }
-        return found;
     }
 
     /// <summary>The width of a thousands separator at a position (one of , . ' or a space, with
