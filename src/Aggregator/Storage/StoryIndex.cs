@@ -193,15 +193,21 @@ public sealed class StoryIndex : IAsyncDisposable
         var stories = new long?[items.Count];
         var indexOf = new Dictionary<long, int>(items.Count);
         for (var n = 0; n < items.Count; n++) indexOf[items[n].Id] = n;
-        var earlierByKey = new Dictionary<long, List<int>>();
+        // The batch's own items by key, as chains through one list (newest first): a list per key
+        // was a hundred megabytes of a cold cycle's allocation for keys that nearly all stay unshared.
+        var keyCount = items.Sum(i => i.Story.Keys.Count);
+        var newestByKey = new Dictionary<long, int>(keyCount);
+        var filedEarlier = new List<(int Item, int Next)>(keyCount);
+        var earlier = new HashSet<int>();
         for (var n = 0; n < items.Count; n++)
         {
             var item = items[n];
             var candidates = stored[n] is { } found ? found.Values.OrderByDescending(c => c.Id).Take(MaxCandidates).ToList() : [];
-            var earlier = new HashSet<int>();
+            earlier.Clear();
             foreach (var key in item.Story.Keys)
-                if (earlierByKey.TryGetValue(key, out var sharing))
-                    earlier.UnionWith(sharing.TakeLast(MaxCandidates));
+                if (newestByKey.TryGetValue(key, out var link))
+                    for (var taken = 0; link >= 0 && taken < MaxCandidates; link = filedEarlier[link].Next, taken++)
+                        earlier.Add(filedEarlier[link].Item);
             foreach (var e in earlier.OrderDescending().Take(MaxCandidates))
             {
                 var kind = item.Story.Keys.Intersect(items[e].Story.Keys).Max(StoryKeys.KindOf);
@@ -222,8 +228,8 @@ public sealed class StoryIndex : IAsyncDisposable
             }
             foreach (var key in item.Story.Keys)
             {
-                if (!earlierByKey.TryGetValue(key, out var list)) earlierByKey[key] = list = [];
-                list.Add(n);
+                filedEarlier.Add((n, newestByKey.TryGetValue(key, out var newest) ? newest : -1));
+                newestByKey[key] = filedEarlier.Count - 1;
             }
         }
 
