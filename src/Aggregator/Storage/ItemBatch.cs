@@ -43,7 +43,7 @@ public static class ItemBatch
         if (connection is Npgsql.NpgsqlConnection)
             await StoreFreshAsArraysAsync(connection, tx, items, fresh, outcomes, stamp, placed);
         else
-            await StoreFreshRowByRowAsync(connection, tx, items, fresh, outcomes, stamp, placed);
+            StoreFreshRowByRow(connection, items, fresh, outcomes, stamp, placed);
         if (placeLater is null && placed.Count > 0)
         {
             await using var stories = StoryIndex.Open(connection, tx);
@@ -52,24 +52,25 @@ public static class ItemBatch
         return outcomes;
     }
 
-    /// <summary>SQLite, in process: prepared statements executed once per entry, no SQL parsed per row.</summary>
-    private static async Task StoreFreshRowByRowAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, List<int> fresh,
+    /// <summary>SQLite, in process: statements prepared on SQLite's handle (SqliteStatement) and
+    /// executed once per entry, no SQL parsed per row and nothing built per execution.</summary>
+    private static void StoreFreshRowByRow(DbConnection connection, IReadOnlyList<IncomingItem> items, List<int> fresh,
         StoreOutcome[] outcomes, string stamp, List<StoryIndex.NewItem> placed)
     {
         var sourceId = items[0].SourceId;
-        await using var insertItem = Prepared.Command(connection, tx, """
+        using var insertItem = new SqliteStatement(connection, """
             INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
             VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now, @c)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
             """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now", "c");
-        await using var findItem = Prepared.Command(connection, tx, "SELECT id FROM items WHERE content_hash = @h", "h");
-        await using var insertSighting = Prepared.Command(connection, tx, """
+        using var findItem = new SqliteStatement(connection, "SELECT id FROM items WHERE content_hash = @h", "h");
+        using var insertSighting = new SqliteStatement(connection, """
             INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
             VALUES (@s, @k, @i, @h, @u, @now, @now)
             ON CONFLICT (source_id, entry_key) DO NOTHING
             """, "s", "k", "i", "h", "u", "now");
-        await using var insertTag = Prepared.Command(connection, tx, """
+        using var insertTag = new SqliteStatement(connection, """
             INSERT INTO item_tags (item_id, tag, score, reason, evidence, rules_version)
             VALUES (@i, @t, @c, @r, @e, @v)
             """, "i", "t", "c", "r", "e", "v");
@@ -79,28 +80,47 @@ public static class ItemBatch
         {
             var item = items[index];
             if (!keys.Add(item.EntryKey)) { outcomes[index] = StoreOutcome.Unchanged; continue; } // a feed that lists an entry twice
-            Prepared.Set(insertItem, item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author,
-                item.PublishedAt is { } p ? Time(p) : null, stamp, item.ContentHtml);
+            insertItem.Bind(0, item.ContentHash);
+            insertItem.Bind(1, item.EntryId);
+            insertItem.Bind(2, item.Title);
+            insertItem.Bind(3, item.Body);
+            insertItem.Bind(4, item.Url);
+            insertItem.Bind(5, item.Language);
+            insertItem.Bind(6, item.Outlet);
+            insertItem.Bind(7, item.Author);
+            insertItem.Bind(8, item.PublishedAt is { } p ? Time(p) : null);
+            insertItem.Bind(9, stamp);
+            insertItem.Bind(10, item.ContentHtml);
             long id;
-            if (await insertItem.ExecuteScalarAsync() is long newId)
+            if (insertItem.Run() is { } newId)
             {
                 id = newId;
                 placed.Add(new StoryIndex.NewItem(id, item.Story));
                 outcomes[index] = StoreOutcome.Inserted;
                 foreach (var tag in item.Tags)
                 {
-                    Prepared.Set(insertTag, id, tag.Tag, tag.Score, tag.Reason, EvidenceJson.Write(tag.Evidence), item.RulesVersion);
-                    await insertTag.ExecuteNonQueryAsync();
+                    insertTag.Bind(0, id);
+                    insertTag.Bind(1, tag.Tag);
+                    insertTag.Bind(2, tag.Score);
+                    insertTag.Bind(3, tag.Reason);
+                    insertTag.Bind(4, EvidenceJson.Write(tag.Evidence));
+                    insertTag.Bind(5, item.RulesVersion);
+                    insertTag.Run();
                 }
             }
             else
             {
-                Prepared.Set(findItem, item.ContentHash);
-                id = (long)(await findItem.ExecuteScalarAsync())!;
+                findItem.Bind(0, item.ContentHash);
+                id = findItem.Run()!.Value;
                 outcomes[index] = StoreOutcome.Sighted;
             }
-            Prepared.Set(insertSighting, sourceId, item.EntryKey, id, item.ContentHash, item.Url, stamp);
-            await insertSighting.ExecuteNonQueryAsync();
+            insertSighting.Bind(0, sourceId);
+            insertSighting.Bind(1, item.EntryKey);
+            insertSighting.Bind(2, id);
+            insertSighting.Bind(3, item.ContentHash);
+            insertSighting.Bind(4, item.Url);
+            insertSighting.Bind(5, stamp);
+            insertSighting.Run();
         }
     }
 

@@ -26,17 +26,17 @@ public sealed class StoryIndex : IAsyncDisposable
     private readonly DbCommand? readMember;
     private readonly DbCommand readText;
     private readonly DbCommand readStory;
-    private readonly DbCommand addMember;
-    private readonly DbCommand join;
+    private readonly DbCommand? addMembers, joinAll; // PostgreSQL: the batch as arrays
+    private readonly SqliteStatement? addMember, join; // SQLite: a row at a time, on SQLite's handle
     private readonly Dictionary<long, StoryFingerprint?> storedFingerprints = [];
 
     /// <summary>Candidates compared exactly so far (for benchmarks and metrics).</summary>
     public long Compared { get; private set; }
 
     private StoryIndex(DbConnection connection, DbTransaction tx, StoryKeyCache? cache, DbCommand? findCandidates, DbCommand? insertKeys, DbCommand? readMember,
-        DbCommand readText, DbCommand readStory, DbCommand addMember, DbCommand join) =>
-        (this.connection, this.tx, this.cache, this.findCandidates, this.insertKeys, this.readMember, this.readText, this.readStory, this.addMember, this.join) =
-        (connection, tx, cache, findCandidates, insertKeys, readMember, readText, readStory, addMember, join);
+        DbCommand readText, DbCommand readStory, DbCommand? addMembers, DbCommand? joinAll, SqliteStatement? addMember, SqliteStatement? join) =>
+        (this.connection, this.tx, this.cache, this.findCandidates, this.insertKeys, this.readMember, this.readText, this.readStory, this.addMembers, this.joinAll, this.addMember, this.join) =
+        (connection, tx, cache, findCandidates, insertKeys, readMember, readText, readStory, addMembers, joinAll, addMember, join);
 
     /// <summary>On PostgreSQL the batch's keys travel as one bigint[] of key × 2³¹ + item id, read
     /// with unnest: one statement to find candidates and one to index, instead of one per key.</summary>
@@ -47,9 +47,9 @@ public sealed class StoryIndex : IAsyncDisposable
         if (connection is SqliteConnection)
             return new(connection, tx, StoryKeyCache.Of(connection), null, null,
                 Prepared.Command(connection, tx, "SELECT sketch FROM story_members WHERE item_id = @i", "i"),
-                readText, readStory,
-                Prepared.Command(connection, tx, UpsertMemberWithKeys, "i", "p", "s", "k"),
-                Prepared.Command(connection, tx, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
+                readText, readStory, null, null,
+                new SqliteStatement(connection, UpsertMemberWithKeys, "i", "p", "s", "k"),
+                new SqliteStatement(connection, "UPDATE items SET story_id = @s WHERE id = @i", "s", "i"));
         // PostgreSQL: the batch's members and joins as arrays, one statement each (a round trip per item otherwise).
         return new(connection, tx, null,
             Prepared.Command(connection, tx, """
@@ -69,7 +69,8 @@ public sealed class StoryIndex : IAsyncDisposable
                 SELECT * FROM unnest(@i::bigint[], @p::text[], @s::bytea[])
                 ON CONFLICT (item_id) DO UPDATE SET published = excluded.published, sketch = excluded.sketch
                 """, "i", "p", "s"),
-            Prepared.Command(connection, tx, "UPDATE items SET story_id = u.s FROM unnest(@s::bigint[], @i::bigint[]) AS u(s, i) WHERE items.id = u.i", "s", "i"));
+            Prepared.Command(connection, tx, "UPDATE items SET story_id = u.s FROM unnest(@s::bigint[], @i::bigint[]) AS u(s, i) WHERE items.id = u.i", "s", "i"),
+            null, null);
     }
 
     private const string UpsertMember = """
@@ -235,27 +236,31 @@ public sealed class StoryIndex : IAsyncDisposable
 
         if (cache is null)
         {
-            Prepared.Set(addMember, items.Select(i => i.Id).ToArray(), items.Select(i => Time(i.Date)).ToArray(), items.Select(i => i.Story.SketchBytes()).ToArray());
-            await addMember.ExecuteNonQueryAsync();
+            Prepared.Set(addMembers!, items.Select(i => i.Id).ToArray(), items.Select(i => Time(i.Date)).ToArray(), items.Select(i => i.Story.SketchBytes()).ToArray());
+            await addMembers!.ExecuteNonQueryAsync();
             var joined = Enumerable.Range(0, items.Count).Where(n => stories[n] is not null).ToList();
             if (joined.Count > 0)
             {
-                Prepared.Set(join, joined.Select(n => stories[n]!.Value).ToArray(), joined.Select(n => items[n].Id).ToArray());
-                await join.ExecuteNonQueryAsync();
+                Prepared.Set(joinAll!, joined.Select(n => stories[n]!.Value).ToArray(), joined.Select(n => items[n].Id).ToArray());
+                await joinAll!.ExecuteNonQueryAsync();
             }
         }
         else
         {
             for (var n = 0; n < items.Count; n++)
             {
-                Prepared.Set(addMember, items[n].Id, Time(items[n].Date), items[n].Story.SketchBytes(), StoryKeyCache.WriteKeys(items[n].Story.Keys));
-                await addMember.ExecuteNonQueryAsync();
+                addMember!.Bind(0, items[n].Id);
+                addMember.Bind(1, Time(items[n].Date));
+                addMember.Bind(2, items[n].Story.SketchBytes());
+                addMember.Bind(3, StoryKeyCache.WriteKeys(items[n].Story.Keys));
+                addMember.Run();
             }
             for (var n = 0; n < items.Count; n++)
                 if (stories[n] is { } story)
                 {
-                    Prepared.Set(join, story, items[n].Id);
-                    await join.ExecuteNonQueryAsync();
+                    join!.Bind(0, story);
+                    join.Bind(1, items[n].Id);
+                    join.Run();
                 }
         }
         return stories;
@@ -341,7 +346,9 @@ public sealed class StoryIndex : IAsyncDisposable
         if (readMember is not null) await readMember.DisposeAsync();
         await readText.DisposeAsync();
         await readStory.DisposeAsync();
-        await addMember.DisposeAsync();
-        await join.DisposeAsync();
+        if (addMembers is not null) await addMembers.DisposeAsync();
+        if (joinAll is not null) await joinAll.DisposeAsync();
+        addMember?.Dispose();
+        join?.Dispose();
     }
 }
