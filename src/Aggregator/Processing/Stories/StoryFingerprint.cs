@@ -113,6 +113,7 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
 
     private static (string Ordinal, int Length)? OrdinalAt(string text, int at)
     {
+        if (text[at] is not ('f' or 's' or 't' or 'e' or 'n')) return null; // the first letters of Ordinals: most words stop here
         var end = at;
         while (end < text.Length && end - at <= 8 && char.IsAsciiLetterLower(text[end])) end++;
         if (end - at is < 5 or > 8) return null; // "first" to "eleventh": most words are ruled out here
