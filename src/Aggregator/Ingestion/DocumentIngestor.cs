@@ -67,8 +67,18 @@ public sealed class DocumentIngestor(
             return summary.Add(new ImportFailure(file.Locator, e.Message));
         }
 
-        var outcome = await store.StoreAsync(
-            IncomingItems.From(sourceId, "", parsed, topics, options.Value.Publishing.IdAuthority), ct);
+        StoreOutcome outcome;
+        try
+        {
+            outcome = await store.StoreAsync(IncomingItems.From(sourceId, "", parsed, topics, options.Value.Publishing.IdAuthority), ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // A document the database refuses (its transaction rolled back) is reported, and the rest are still imported.
+            logger.LogError(e, "Storing {Document} failed", file.Locator);
+            await store.SetSourceErrorAsync(sourceId, e.Message, ct);
+            return summary.Add(new ImportFailure(file.Locator, $"not stored: {e.Message}"));
+        }
         await store.SetSourceErrorAsync(sourceId, null, ct);
         return summary.Add(outcome);
     }

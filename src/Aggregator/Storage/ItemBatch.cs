@@ -41,9 +41,9 @@ public static class ItemBatch
         var stamp = Time(now);
         var placed = placeLater ?? [];
         if (connection is Npgsql.NpgsqlConnection)
-            await StoreFreshAsArraysAsync(connection, tx, items, fresh, outcomes, stamp, placed);
+            await StoreFreshAsArraysAsync(connection, tx, items, fresh, outcomes, now, placed);
         else
-            StoreFreshRowByRow(connection, items, fresh, outcomes, stamp, placed);
+            StoreFreshRowByRow(connection, tx, items, fresh, outcomes, stamp, placed);
         if (placeLater is null && placed.Count > 0)
         {
             await using var stories = StoryIndex.Open(connection, tx);
@@ -54,7 +54,7 @@ public static class ItemBatch
 
     /// <summary>SQLite, in process: statements prepared on SQLite's handle (SqliteStatement) and
     /// executed once per entry, no SQL parsed per row and nothing built per execution.</summary>
-    private static void StoreFreshRowByRow(DbConnection connection, IReadOnlyList<IncomingItem> items, List<int> fresh,
+    private static void StoreFreshRowByRow(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, List<int> fresh,
         StoreOutcome[] outcomes, string stamp, List<StoryIndex.NewItem> placed)
     {
         var sourceId = items[0].SourceId;
@@ -91,8 +91,18 @@ public static class ItemBatch
             insertItem.Bind(8, item.PublishedAt is { } p ? Time(p) : null);
             insertItem.Bind(9, stamp);
             insertItem.Bind(10, item.ContentHtml);
+            long? inserted;
+            try
+            {
+                inserted = insertItem.Run();
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (ItemStore.EntryIdTaken(e))
+            {
+                insertItem.Bind(1, ItemStore.FreeEntryIdAsync(connection, tx, item).GetAwaiter().GetResult()); // SQLite: synchronous underneath
+                inserted = insertItem.Run();
+            }
             long id;
-            if (insertItem.Run() is { } newId)
+            if (inserted is { } newId)
             {
                 id = newId;
                 placed.Add(new StoryIndex.NewItem(id, item.Story));
@@ -129,8 +139,9 @@ public static class ItemBatch
     /// most of its time on round trips). Same outcomes as row by row: the first entry with a new
     /// content is inserted, later ones with the same content are sightings of it.</summary>
     private static async Task StoreFreshAsArraysAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items, List<int> fresh,
-        StoreOutcome[] outcomes, string stamp, List<StoryIndex.NewItem> placed)
+        StoreOutcome[] outcomes, DateTime now, List<StoryIndex.NewItem> placed)
     {
+        var stamp = Time(now);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var rows = new List<int>();
         foreach (var index in fresh)
@@ -143,7 +154,7 @@ public static class ItemBatch
             SELECT h, e, t, b, u, l, o, a, p, @now, @now, c
             FROM unnest(@h::text[], @e::text[], @t::text[], @b::text[], @u::text[], @l::text[], @o::text[], @a::text[], @p::text[], @c::text[])
                  AS x(h, e, t, b, u, l, o, a, p, c)
-            ON CONFLICT (content_hash) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING id, content_hash
             """, new
         {
@@ -165,6 +176,11 @@ public static class ItemBatch
             foreach (var (id, hash) in await connection.QueryAsync<(long, string)>(
                 "SELECT id, content_hash FROM items WHERE content_hash = ANY(@elsewhere)", new { elsewhere }, tx))
                 stored[hash] = id;
+        // Neither inserted nor stored: refused for its published id, which an item corrected in
+        // place still carries (EntryIds.Candidates). Rare, so one row at a time under another id.
+        foreach (var entry in entries.Where(e => !stored.ContainsKey(e.ContentHash)).DistinctBy(e => e.ContentHash))
+            if (await ItemStore.InsertRowAsync(connection, tx, entry, now) is { } id)
+                stored[entry.ContentHash] = inserted[entry.ContentHash] = id;
 
         var tags = new List<(long Item, IncomingItem Entry, int Tag)>();
         var sightingItems = new long[entries.Count];

@@ -78,7 +78,22 @@ public sealed class ItemStore(Database database, TimeProvider clock)
                                  entry_id = CASE WHEN @rewritten THEN @EntryId ELSE entry_id END,
                                  story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END
                 WHERE id = @itemId
-                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, rewritten, item.EntryId, itemId }, tx);
+                """, new
+            {
+                item.ContentHash,
+                item.Title,
+                item.Body,
+                item.Url,
+                item.Language,
+                item.Outlet,
+                item.Author,
+                item.PublishedAt,
+                now,
+                item.ContentHtml,
+                rewritten,
+                EntryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : item.EntryId,
+                itemId,
+            }, tx);
             if (rewritten)
             {
                 await using var stories = StoryIndex.Open(connection, tx);
@@ -103,14 +118,46 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         }
     }
 
-    private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
+    /// <summary>The first of the item's candidate ids (EntryIds.Candidates) no other item carries.</summary>
+    public static async Task<string> FreeEntryIdAsync(DbConnection connection, DbTransaction tx, IncomingItem item, long? except = null)
     {
-        var id = await connection.ExecuteScalarAsync<long?>("""
+        var full = item.EntryId + item.ContentHash[32..];
+        var taken = (await connection.QueryAsync<string>(
+            "SELECT entry_id FROM items WHERE (entry_id = @EntryId OR entry_id = @full OR entry_id LIKE @numbered) AND id <> @except",
+            new { item.EntryId, full, numbered = full + "-%", except = except ?? 0 }, tx)).ToHashSet(StringComparer.Ordinal);
+        return Processing.EntryIds.Candidates(item.EntryId, item.ContentHash).First(id => !taken.Contains(id));
+    }
+
+    /// <summary>SQLite refused an insert because another item carries its published id (see
+    /// FreeEntryIdAsync). PostgreSQL's batch insert skips such rows instead (ON CONFLICT DO NOTHING).</summary>
+    public static bool EntryIdTaken(Microsoft.Data.Sqlite.SqliteException e) =>
+        e.SqliteErrorCode == 19 && e.Message.Contains("items.entry_id", StringComparison.Ordinal);
+
+    /// <summary>One item's row under a published id no other item carries; null when its content is stored already.</summary>
+    public static async Task<long?> InsertRowAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now) =>
+        await connection.ExecuteScalarAsync<long?>("""
             INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
-            VALUES (@ContentHash, @EntryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now, @ContentHtml)
+            VALUES (@ContentHash, @entryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now, @ContentHtml)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
-            """, new { item.ContentHash, item.EntryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml }, tx);
+            """, new
+        {
+            item.ContentHash,
+            entryId = await FreeEntryIdAsync(connection, tx, item),
+            item.Title,
+            item.Body,
+            item.Url,
+            item.Language,
+            item.Outlet,
+            item.Author,
+            item.PublishedAt,
+            now,
+            item.ContentHtml,
+        }, tx);
+
+    private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
+    {
+        var id = await InsertRowAsync(connection, tx, item, now);
         if (id is { } inserted)
         {
             await InsertTagsAsync(connection, tx, inserted, item);

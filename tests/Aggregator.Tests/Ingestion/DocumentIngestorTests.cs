@@ -91,6 +91,94 @@ public abstract class DocumentIngestorTests(Backend backend)
         Assert.Equal(before.Id, after.Id);
     }
 
+    /// <summary>An item corrected in place keeps the published id its first text gave it. When
+    /// that first text turns up again (a wire copy that was never corrected), it is a new item,
+    /// and it needs an id of its own: the first one is taken.</summary>
+    [Fact]
+    public async Task The_first_text_of_a_corrected_item_published_again_is_stored_under_an_id_of_its_own()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var seed = File.ReadAllText(Directory.GetFiles(RepoPaths.Seeds).Order().Last());
+        var path = app.Temp.File("docs/story.txt", seed);
+        var ingestor = app.Get<DocumentIngestor>();
+        await ingestor.ImportAsync([path], null, None);
+        File.WriteAllText(path, seed.Replace("vow to strengthen ties", "vow to deepen ties", StringComparison.Ordinal));
+        Assert.Equal(1, (await ingestor.ImportAsync([path], null, None)).Updated);
+
+        var wire = app.Temp.File("wire/story.txt", seed);
+        var summary = await ingestor.ImportAsync([wire], null, None);
+
+        Assert.Empty(summary.Failures);
+        Assert.Equal(1, summary.Inserted);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(DISTINCT entry_id) FROM items"));
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM items WHERE title = 'Leaders of North Korea, China vow to strengthen ties'"));
+
+        // And again, under yet another id, should the second one be corrected too.
+        File.WriteAllText(wire, seed.Replace("vow to strengthen ties", "vow to reinforce ties", StringComparison.Ordinal));
+        Assert.Equal(1, (await ingestor.ImportAsync([wire], null, None)).Updated);
+        var again = await ingestor.ImportAsync([app.Temp.File("third/story.txt", seed)], null, None);
+        Assert.Empty(again.Failures);
+        Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(DISTINCT entry_id) FROM items"));
+    }
+
+    /// <summary>The same for an entry rewritten into that first text: it becomes news under a new
+    /// id, and the one its text would give is taken.</summary>
+    [Fact]
+    public async Task An_entry_rewritten_into_the_first_text_of_a_corrected_item_gets_an_id_of_its_own()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var seeds = Directory.GetFiles(RepoPaths.Seeds).Order().ToList();
+        var first = File.ReadAllText(seeds[^1]);
+        var corrected = app.Temp.File("docs/corrected.txt", first);
+        var rewritten = app.Temp.File("docs/rewritten.txt", File.ReadAllText(seeds[0]));
+        var ingestor = app.Get<DocumentIngestor>();
+        await ingestor.ImportAsync([corrected, rewritten], null, None);
+        File.WriteAllText(corrected, first.Replace("vow to strengthen ties", "vow to deepen ties", StringComparison.Ordinal));
+        Assert.Equal(1, (await ingestor.ImportAsync([corrected], null, None)).Updated);
+
+        File.WriteAllText(rewritten, first);
+        var summary = await ingestor.ImportAsync([rewritten], null, None);
+
+        Assert.Empty(summary.Failures);
+        Assert.Equal(1, summary.Updated);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(DISTINCT entry_id) FROM items"));
+    }
+
+    /// <summary>A document the database refuses (here a trigger refuses one title) is reported
+    /// with the database's reason, and the documents after it are still stored.</summary>
+    [Fact]
+    public async Task A_document_the_database_refuses_is_reported_and_the_rest_are_stored()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await using (var connection = await app.Get<Database>().OpenAsync(None))
+            await Dapper.SqlMapper.ExecuteAsync(connection, backend == Backend.Postgres
+                ? """
+                  CREATE FUNCTION refuse_test_item() RETURNS trigger LANGUAGE plpgsql AS
+                  $$ BEGIN IF NEW.title LIKE '%refused%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+                  CREATE TRIGGER refuse_test_item BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION refuse_test_item();
+                  """
+                : """
+                  CREATE TRIGGER refuse_test_item BEFORE INSERT ON items WHEN NEW.title LIKE '%refused%'
+                  BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                  """);
+        var folder = app.Temp.Sub("mixed");
+        var seeds = Directory.GetFiles(RepoPaths.Seeds).Order().ToList();
+        File.Copy(seeds[0], Path.Combine(folder, "a-good.txt"));
+        File.WriteAllText(Path.Combine(folder, "b-refused.txt"), "A refused headline\n\nSeoul and Beijing held talks on Thursday.\n");
+        File.Copy(seeds[^1], Path.Combine(folder, "c-good.txt"));
+
+        var summary = await app.Get<DocumentIngestor>().ImportAsync([folder], null, None);
+
+        Assert.Equal(2, summary.Inserted);
+        var failure = Assert.Single(summary.Failures);
+        Assert.EndsWith("b-refused.txt", failure.Locator, StringComparison.Ordinal);
+        Assert.Contains("refused by the test", failure.Error, StringComparison.Ordinal);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+
     [Fact]
     public async Task Editing_one_of_two_copies_leaves_the_other_copy_its_item()
     {
