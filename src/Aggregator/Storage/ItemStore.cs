@@ -72,28 +72,14 @@ public sealed class ItemStore(Database database, TimeProvider clock)
                 "SELECT title, body, published_at, first_seen_at FROM items WHERE id = @itemId", new { itemId }, tx);
             var rewritten = !StoryMatch.Decide(StoryFingerprint.Of(old.Title, old.Body, old.PublishedAt ?? old.FirstSeenAt), item.Story).Same;
             await StoryIndex.RemoveAsync(connection, tx, itemId, keepStory: !rewritten);
+            var entryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : null;
             await connection.ExecuteAsync("""
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
                                  outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now, content_html = @ContentHtml,
-                                 entry_id = CASE WHEN @rewritten THEN @EntryId ELSE entry_id END,
+                                 entry_id = CASE WHEN @rewritten THEN @entryId ELSE entry_id END,
                                  story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END
                 WHERE id = @itemId
-                """, new
-            {
-                item.ContentHash,
-                item.Title,
-                item.Body,
-                item.Url,
-                item.Language,
-                item.Outlet,
-                item.Author,
-                item.PublishedAt,
-                now,
-                item.ContentHtml,
-                rewritten,
-                EntryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : item.EntryId,
-                itemId,
-            }, tx);
+                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, rewritten, entryId, itemId }, tx);
             if (rewritten)
             {
                 await using var stories = StoryIndex.Open(connection, tx);
@@ -134,26 +120,16 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         e.SqliteErrorCode == 19 && e.Message.Contains("items.entry_id", StringComparison.Ordinal);
 
     /// <summary>One item's row under a published id no other item carries; null when its content is stored already.</summary>
-    public static async Task<long?> InsertRowAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now) =>
-        await connection.ExecuteScalarAsync<long?>("""
+    public static async Task<long?> InsertRowAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
+    {
+        var entryId = await FreeEntryIdAsync(connection, tx, item);
+        return await connection.ExecuteScalarAsync<long?>("""
             INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
             VALUES (@ContentHash, @entryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now, @ContentHtml)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
-            """, new
-        {
-            item.ContentHash,
-            entryId = await FreeEntryIdAsync(connection, tx, item),
-            item.Title,
-            item.Body,
-            item.Url,
-            item.Language,
-            item.Outlet,
-            item.Author,
-            item.PublishedAt,
-            now,
-            item.ContentHtml,
-        }, tx);
+            """, new { item.ContentHash, entryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml }, tx);
+    }
 
     private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
     {
