@@ -86,11 +86,12 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                     case 410:
                         return result with { Outcome = FetchOutcome.Gone, Error = "HTTP 410 Gone: the publisher removed this feed; polling stopped" };
                     case >= 200 and < 300:
-                        var body = await ReadBodyAsync(response, o.MaxBodyBytes, timeout.Token);
+                        var (body, gzipped) = await ReadBodyAsync(response, o.MaxBodyBytes, timeout.Token);
                         return result with
                         {
                             Outcome = FetchOutcome.Ok,
                             Body = body,
+                            Gzipped = gzipped,
                             ContentType = response.Content.Headers.ContentType?.MediaType,
                             Charset = response.Content.Headers.ContentType?.CharSet,
                             Etag = response.Headers.ETag?.ToString(),
@@ -127,13 +128,18 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
     private static FetchResult Failed(Uri url, Uri current, int? status, string error, Stopwatch watch) =>
         new() { Outcome = FetchOutcome.Failed, FinalUrl = current == url ? url : current, Status = status, Error = error, Elapsed = watch.Elapsed };
 
-    private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int max, CancellationToken ct)
+    /// <returns>The body, and when the server sent it gzipped (and nothing else), its bytes as sent.</returns>
+    private static async Task<(byte[] Body, byte[]? Gzipped)> ReadBodyAsync(HttpResponseMessage response, int max, CancellationToken ct)
     {
         await using var raw = await response.Content.ReadAsStreamAsync(ct);
-        var coding = response.Content.Headers.ContentEncoding.LastOrDefault()?.ToLowerInvariant();
+        var codings = response.Content.Headers.ContentEncoding;
+        var coding = codings.LastOrDefault()?.ToLowerInvariant();
+        // The server's gzip is kept to be stored as it is: compressing every body again was 0.12 s
+        // of a cold cycle over 1000 feeds (docs/benchmarks.md).
+        var recording = coding is "gzip" or "x-gzip" && codings.Count == 1 ? new RecordingStream(raw, max + 1) : null;
         await using var stream = coding switch
         {
-            "gzip" or "x-gzip" => new GZipStream(raw, CompressionMode.Decompress),
+            "gzip" or "x-gzip" => new GZipStream(recording ?? raw, CompressionMode.Decompress),
             "br" => new BrotliStream(raw, CompressionMode.Decompress),
             "deflate" => Deflate(raw),
             _ => raw,
@@ -163,7 +169,7 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                 if (length > max)
                     throw new BodyTooLargeException($"the body is over the limit of {max:N0} bytes{(coding is null ? "" : " after decompression")} (Aggregator:Fetching:MaxBodyBytes); reading stopped there");
             }
-            return buffer.AsSpan(0, length).ToArray();
+            return (buffer.AsSpan(0, length).ToArray(), recording?.Recorded);
         }
         finally
         {

@@ -10,6 +10,8 @@ public sealed record FetchResult
     public required Uri FinalUrl { get; init; }
     public int? Status { get; init; }
     public byte[]? Body { get; init; }
+    /// <summary>The body as the server sent it when it gzipped it: the stored form, as it is.</summary>
+    public byte[]? Gzipped { get; init; }
     public string? ContentType { get; init; }
     public string? Charset { get; init; }
     public string? Etag { get; init; }

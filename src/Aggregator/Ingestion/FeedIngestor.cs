@@ -205,7 +205,7 @@ public sealed class FeedIngestor(
             LastModified = fetch.LastModified,
             Title = parsedFeed.Title?.Plain is { Length: > 0 } title ? title : null,
             EntriesPerWeek = perWeek,
-            Body = FeedBodies.Gzip(fetch.Body!),
+            Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
             ContentType = fetch.ContentType,
             NextPollAt = PollPlanner.AfterSuccess(now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
         }, items, FeedPollKind.Fetched, null);
