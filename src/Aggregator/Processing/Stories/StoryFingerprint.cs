@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Aggregator.Processing.Stories;
 
@@ -63,6 +62,8 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     /// ("first summit", "second summit"); kept as "1st"…, apart from digits.</summary>
     private static readonly string[] Ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"];
 
+    private static readonly string[] OrdinalNumbers = [.. Ordinals.Select((_, n) => (n + 1) + (n is 0 ? "st" : n is 1 ? "nd" : n is 2 ? "rd" : "th"))];
+
     /// <summary>Digit runs, with thousands separators dropped ("1,400" and "75 000" are "1400"
     /// and "75000"), and English ordinal words, distinct, in order of appearance.</summary>
     public static IReadOnlyList<string> NumbersIn(string text)
@@ -73,6 +74,8 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     }
 
     /// <summary>Adds the numbers of a text that <paramref name="found"/> lacks, up to <see cref="MaxNumbers"/> in all.</summary>
+    /// <remarks>Digits are gathered in a buffer the thread reuses and become a string only when new:
+    /// a builder and a string for every digit run were a large share of a fingerprint's allocation.</remarks>
     private static void NumbersIn(string text, List<string> found)
     {
         var i = 0;
@@ -87,17 +90,42 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
             if (!char.IsAsciiDigit(text[i])) { i++; continue; }
             var start = i;
             while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
-            var digits = new StringBuilder().Append(text, start, i - start);
+            var digits = Digits(i - start);
+            text.CopyTo(start, digits, 0, i - start);
+            var count = i - start;
             if (i - start <= 3) // then groups of three: 1,400 / 75 000 / 12.345.678 / 75 , 000
                 while (Separator(text, i) is > 0 and var width && IsGroup(text, i + width))
                 {
-                    digits.Append(text, i + width, 3);
+                    digits = Digits(count + 3);
+                    text.CopyTo(i + width, digits, count, 3);
+                    count += 3;
                     i += width + 3;
                 }
-            var number = digits.ToString().TrimStart('0');
-            if (number.Length == 0) number = "0";
-            if (!found.Contains(number)) found.Add(number);
+            ReadOnlySpan<char> number = digits.AsSpan(0, count).TrimStart('0');
+            if (number.IsEmpty) number = "0";
+            if (!Contains(found, number)) found.Add(number.ToString());
         }
+    }
+
+    [ThreadStatic] private static char[]? _digits;
+
+    /// <summary>The thread's digit buffer, at least <paramref name="length"/> long, its content kept.</summary>
+    private static char[] Digits(int length)
+    {
+        if (_digits is null || _digits.Length < length)
+        {
+            var larger = new char[Math.Max(length, 2 * (_digits?.Length ?? 32))];
+            _digits?.CopyTo(larger, 0);
+            _digits = larger;
+        }
+        return _digits;
+    }
+
+    private static bool Contains(List<string> found, ReadOnlySpan<char> number)
+    {
+        foreach (var f in found)
+            if (number.SequenceEqual(f)) return true;
+        return false;
     }
 
     /// <summary>The width of a thousands separator at a position (one of , . ' or a space, with
@@ -121,7 +149,7 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         {
             var word = Ordinals[n];
             if (string.CompareOrdinal(text, at, word, 0, word.Length) == 0 && (at + word.Length == text.Length || !char.IsLetter(text[at + word.Length])))
-                return ((n + 1) + (n is 0 ? "st" : n is 1 ? "nd" : n is 2 ? "rd" : "th"), word.Length);
+                return (OrdinalNumbers[n], word.Length);
         }
         return null;
     }

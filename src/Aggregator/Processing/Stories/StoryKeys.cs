@@ -29,6 +29,8 @@ public static class StoryKeys
 
     public static KeyKind KindOf(long key) => (KeyKind)(key & 3);
 
+    /// <remarks>Loops rather than LINQ: this runs for every entry of every poll, and its iterators,
+    /// sorting buffers and sets were a large share of what a fingerprint allocated.</remarks>
     public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, ReadOnlySpan<Shingles.Token> tokens, IReadOnlyList<string> numbers)
     {
         var keys = new List<long>(Slots / RowsPerBand + 8);
@@ -37,26 +39,46 @@ public static class StoryKeys
             var h = Hashing.Mix((ulong)band + 1);
             for (var row = 0; row < RowsPerBand; row++)
                 h = Hashing.Mix(h ^ sketch[band * RowsPerBand + row]);
-            keys.Add(Key(h, KeyKind.Band));
+            Add(keys, Key(h, KeyKind.Band));
         }
         if (tokens.Length >= LeadTokens)
         {
             var h = Hashing.Mix(0x4C454144UL); // "LEAD"
             for (var i = 0; i < LeadTokens; i++) h = Hashing.Mix(h ^ tokens[i].Hash);
-            keys.Add(Key(h, KeyKind.Lead));
+            Add(keys, Key(h, KeyKind.Lead));
         }
-        var figures = numbers.Where(IsFigure).Take(MaxFigures).Order(StringComparer.Ordinal).ToList();
-        for (var i = 0; i < figures.Count; i++)
-            for (var j = i + 1; j < figures.Count; j++)
-                keys.Add(Key(Hashing.Mix(Hashing.Mix(0x4E554D53UL ^ Hashing.Of(figures[i])) ^ Hashing.Of(figures[j])), KeyKind.Figures));
-        return keys.Distinct().ToList();
+        // The first figures stated, sorted ordinally: a pair's key does not depend on which came first.
+        var figures = new string[MaxFigures];
+        var count = 0;
+        for (var n = 0; n < numbers.Count && count < MaxFigures; n++)
+        {
+            if (!IsFigure(numbers[n])) continue;
+            var at = count++;
+            for (; at > 0 && string.CompareOrdinal(figures[at - 1], numbers[n]) > 0; at--) figures[at] = figures[at - 1];
+            figures[at] = numbers[n];
+        }
+        for (var i = 0; i < count; i++)
+            for (var j = i + 1; j < count; j++)
+                Add(keys, Key(Hashing.Mix(Hashing.Mix(0x4E554D53UL ^ Hashing.Of(figures[i])) ^ Hashing.Of(figures[j])), KeyKind.Figures));
+        return keys;
+    }
+
+    /// <summary>Each key once, in order of first appearance (a few dozen keys: a scan beats a set).</summary>
+    private static void Add(List<long> keys, long key)
+    {
+        if (!keys.Contains(key)) keys.Add(key);
     }
 
     /// <summary>A number specific enough to find a story by: two digits or more, not a year (every
     /// story of a year states it) and not an ordinal word. Common ones would make keys that
     /// thousands of items share.</summary>
-    private static bool IsFigure(string n) =>
-        n.Length >= 2 && n.All(char.IsAsciiDigit) && !(n.Length == 4 && n[0] is '1' or '2' && int.Parse(n) is >= 1900 and <= 2100);
+    private static bool IsFigure(string n)
+    {
+        if (n.Length < 2) return false;
+        foreach (var c in n)
+            if (!char.IsAsciiDigit(c)) return false;
+        return !(n.Length == 4 && n[0] is '1' or '2' && int.Parse(n) is >= 1900 and <= 2100);
+    }
 
     /// <summary>32 bits (a smaller index: SQLite stores small integers in fewer bytes; a chance
     /// collision only adds a candidate the sketch then drops), the two low bits carrying the kind.</summary>
