@@ -40,9 +40,13 @@ public static class StoreBenchmark
             Console.WriteLine($"{polls.Count} polls, {polls.Sum(p => p.Items.Count):N0} entries evaluated; storing in batches of {PollBatcher.BatchSize}");
             var time = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var collections = GC.CollectionCount(0);
             foreach (var batch in polls.Chunk(PollBatcher.BatchSize))
                 await store.CompletePollsAsync(batch, CancellationToken.None);
-            Console.WriteLine($"stored in {time.Elapsed.TotalSeconds:F2} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU); database {new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length) / 1048576} MB");
+            Console.WriteLine($"stored in {time.Elapsed.TotalSeconds:F2} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU, "
+                + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576} MB allocated, {GC.CollectionCount(0) - collections} collections); "
+                + $"database {new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length) / 1048576} MB");
             return 0;
         }
         finally

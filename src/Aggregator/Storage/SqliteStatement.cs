@@ -45,7 +45,7 @@ public sealed class SqliteStatement : IDisposable
     public void Bind(int parameter, double value) => Check(raw.sqlite3_bind_double(_statement, _indexes[parameter], value));
 
     /// <remarks>An empty text or blob stays empty, not NULL (SqliteStatementTests holds SQLitePCL to that).</remarks>
-    public void Bind(int parameter, byte[] value) => Check(raw.sqlite3_bind_blob(_statement, _indexes[parameter], value));
+    public void Bind(int parameter, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, _indexes[parameter], value));
 
     /// <summary>Runs the statement with the values bound; the first column of the first row it
     /// returns as an integer (RETURNING id), or null when it returns none.</summary>

@@ -166,8 +166,10 @@ public sealed class StoryIndex : IAsyncDisposable
         for (var n = 0; n < items.Count; n++)
         {
             shared.Clear();
-            foreach (var key in items[n].Story.Keys)
+            var keys = items[n].Story.Keys;
+            for (var k = 0; k < keys.Count; k++)
             {
+                var key = keys[k];
                 filed.Clear();
                 cache!.Find(key, filed);
                 var kind = StoryKeys.KindOf(key);
@@ -199,19 +201,37 @@ public sealed class StoryIndex : IAsyncDisposable
         var keyCount = items.Sum(i => i.Story.Keys.Count);
         var newestByKey = new Dictionary<long, int>(keyCount);
         var filedEarlier = new List<(int Item, int Next)>(keyCount);
+        // Loops over reused lists, not LINQ: this runs for every new item on the one writer thread,
+        // and its sorts, sets and iterators were most of what placing a cold cycle allocated.
         var earlier = new HashSet<int>();
+        var newestFirst = new List<int>();
+        var candidates = new List<Candidate>();
         for (var n = 0; n < items.Count; n++)
         {
             var item = items[n];
-            var candidates = stored[n] is { } found ? found.Values.OrderByDescending(c => c.Id).Take(MaxCandidates).ToList() : [];
+            var keys = item.Story.Keys;
+            candidates.Clear();
+            if (stored[n] is { } found)
+            {
+                candidates.AddRange(found.Values);
+                if (candidates.Count > MaxCandidates) // the latest stored ones
+                {
+                    candidates.Sort((a, b) => b.Id.CompareTo(a.Id));
+                    candidates.RemoveRange(MaxCandidates, candidates.Count - MaxCandidates);
+                }
+            }
             earlier.Clear();
-            foreach (var key in item.Story.Keys)
-                if (newestByKey.TryGetValue(key, out var link))
+            for (var k = 0; k < keys.Count; k++)
+                if (newestByKey.TryGetValue(keys[k], out var link))
                     for (var taken = 0; link >= 0 && taken < MaxCandidates; link = filedEarlier[link].Next, taken++)
                         earlier.Add(filedEarlier[link].Item);
-            foreach (var e in earlier.OrderDescending().Take(MaxCandidates))
+            newestFirst.Clear();
+            newestFirst.AddRange(earlier);
+            newestFirst.Sort((a, b) => b.CompareTo(a));
+            for (var t = 0; t < newestFirst.Count && t < MaxCandidates; t++)
             {
-                var kind = item.Story.Keys.Intersect(items[e].Story.Keys).Max(StoryKeys.KindOf);
+                var e = newestFirst[t];
+                var kind = StrongestShared(keys, items[e].Story.Keys);
                 if (StoryMatch.WorthComparing(kind, item.Story.Sketch, item.Date, items[e].Story.Sketch, items[e].Date))
                     candidates.Add(new Candidate(items[e].Id, stories[e] ?? items[e].Id, items[e].Story.Sketch, items[e].Date, kind));
             }
@@ -227,10 +247,10 @@ public sealed class StoryIndex : IAsyncDisposable
                 stories[n] = candidate.Story ?? await StoryOfAsync(candidate.Id);
                 break;
             }
-            foreach (var key in item.Story.Keys)
+            for (var k = 0; k < keys.Count; k++)
             {
-                filedEarlier.Add((n, newestByKey.TryGetValue(key, out var newest) ? newest : -1));
-                newestByKey[key] = filedEarlier.Count - 1;
+                filedEarlier.Add((n, newestByKey.TryGetValue(keys[k], out var newest) ? newest : -1));
+                newestByKey[keys[k]] = filedEarlier.Count - 1;
             }
         }
 
@@ -247,12 +267,13 @@ public sealed class StoryIndex : IAsyncDisposable
         }
         else
         {
+            Span<byte> keyBytes = stackalloc byte[4 * StoryKeys.MaxKeys];
             for (var n = 0; n < items.Count; n++)
             {
                 addMember!.Bind(0, items[n].Id);
                 addMember.Bind(1, Time(items[n].Date));
-                addMember.Bind(2, items[n].Story.SketchBytes());
-                addMember.Bind(3, StoryKeyCache.WriteKeys(items[n].Story.Keys));
+                addMember.Bind(2, MemoryMarshal.AsBytes(items[n].Story.Sketch.AsSpan())); // as SketchBytes() has it
+                addMember.Bind(3, StoryKeyCache.WriteKeys(items[n].Story.Keys, keyBytes));
                 addMember.Run();
             }
             for (var n = 0; n < items.Count; n++)
@@ -264,6 +285,17 @@ public sealed class StoryIndex : IAsyncDisposable
                 }
         }
         return stories;
+    }
+
+    /// <summary>The strongest kind of key two items share (they share at least one).</summary>
+    private static KeyKind StrongestShared(IReadOnlyList<long> keys, IReadOnlyList<long> others)
+    {
+        var strongest = KeyKind.Band;
+        for (var i = 0; i < keys.Count; i++)
+            for (var j = 0; j < others.Count; j++)
+                if (keys[i] == others[j] && StoryKeys.KindOf(keys[i]) > strongest)
+                    strongest = StoryKeys.KindOf(keys[i]);
+        return strongest;
     }
 
     private async Task<long> StoryOfAsync(long id)

@@ -83,13 +83,13 @@ public sealed class StoryKeyCache
     }
 
     /// <summary>Files an item under its keys (an item placed now, or one loaded).</summary>
-    public void Add(int item, DateTime date, IEnumerable<long> keys)
+    public void Add(int item, DateTime date, IReadOnlyList<long> keys)
     {
         dates[item] = date.ToUniversalTime().Ticks;
-        foreach (var key in keys)
+        for (var k = 0; k < keys.Count; k++)
         {
             if ((postings + 1) * 4L > slots.Length * 3L) Grow();
-            Insert(((ulong)(uint)key << 32) | (uint)item);
+            Insert(((ulong)(uint)keys[k] << 32) | (uint)item);
         }
     }
 
@@ -128,8 +128,15 @@ public sealed class StoryKeyCache
     public static byte[] WriteKeys(IReadOnlyList<long> keys)
     {
         var bytes = new byte[keys.Count * 4];
-        for (var i = 0; i < keys.Count; i++) BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(i * 4), (uint)keys[i]);
+        WriteKeys(keys, bytes);
         return bytes;
+    }
+
+    /// <summary>The keys as stored, into a buffer of at least 4 bytes per key; the part written.</summary>
+    public static Span<byte> WriteKeys(IReadOnlyList<long> keys, Span<byte> into)
+    {
+        for (var i = 0; i < keys.Count; i++) BinaryPrimitives.WriteUInt32BigEndian(into[(i * 4)..], (uint)keys[i]);
+        return into[..(keys.Count * 4)];
     }
 
     public static long[] ReadKeys(byte[] bytes)

@@ -23,6 +23,9 @@ public static class StoryKeys
     public const int LeadTokens = 12;
     public const int MaxFigures = 4;
 
+    /// <summary>The most keys an item gets: every band, its lead, each pair of its figures.</summary>
+    public const int MaxKeys = Slots / RowsPerBand + 1 + MaxFigures * (MaxFigures - 1) / 2;
+
     /// <summary>A sketch of a few phrases is mostly slots borrowed from one another, and two short
     /// texts sharing one phrase would share most bands: short texts are found by their lead.</summary>
     public const int MinPhrasesForBands = 16;
