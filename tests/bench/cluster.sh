@@ -30,8 +30,7 @@ python3 "$bench/gen_feeds.py" --feeds "$feeds" --entries "$entries" --seed 1 --o
 admin=$(bash "$root/.ci/postgres.sh" start "$pg_port")
 psql_admin() { psql -X -q -A -t -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
 
-dotnet publish "$root/src/Aggregator" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$work/app" >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true # idle compiler servers would share the two cores
+"$root/tests/bench/publish.sh" "$work/app" # as the Dockerfile publishes it
 mkdir -p "$work/config"
 cp "$root/config/topics.json" "$work/config/"
 cat > "$work/config/aggregator.json" <<'EOF'
@@ -56,10 +55,10 @@ for n in "${counts[@]}"; do
   export Aggregator__Storage__Provider=postgres
   export Aggregator__Storage__ConnectionString="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db"
   export Aggregator__Sources__SubscriptionsFile="$work/feeds-$n.opml"
-  dotnet "$work/app/aggregator.dll" migrate --config "$work/config" --data "$work/data" >/dev/null
+  "$work/app/aggregator" migrate --config "$work/config" --data "$work/data" >/dev/null
   pids=()
   for i in $(seq "$n"); do
-    dotnet "$work/app/aggregator.dll" serve --urls "http://127.0.0.1:$((19100 + i))" --config "$work/config" --data "$work/data-$n-$i" \
+    "$work/app/aggregator" serve --urls "http://127.0.0.1:$((19100 + i))" --config "$work/config" --data "$work/data-$n-$i" \
       > "$work/log-$n-$i" 2>&1 &
     pids+=($!)
   done

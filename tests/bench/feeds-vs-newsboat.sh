@@ -16,13 +16,11 @@ python3 "$bench/gen_feeds.py" --feeds "$feeds" --entries "$entries" --seed 1 --o
 "$bench/serve.sh" start "$corpus" "$port"
 trap '"$bench/serve.sh" stop "$corpus" "$port" >/dev/null 2>&1 || true' EXIT
 
-# Published ReadyToRun, as a deployment would be: start-up without most of the JIT work.
-dotnet publish "$root/src/Aggregator" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$work/app" >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true # idle compiler servers would share the two cores
+"$root/tests/bench/publish.sh" "$work/app" # as the Dockerfile publishes it
 mkdir -p "$work/config"
 cp "$root/config/topics.json" "$work/config/"
 echo '{"Aggregator":{"Sources":{"DocumentFolders":[]}},"Logging":{"LogLevel":{"Default":"Warning"}}}' > "$work/config/aggregator.json"
-app() { dotnet "$work/app/aggregator.dll" "$@" --config "$work/config" --data "$work/data"; }
+app() { "$work/app/aggregator" "$@" --config "$work/config" --data "$work/data"; }
 measure() { # label, command...
   local label=$1; shift
   /usr/bin/time -v "$@" > "$work/out" 2> "$work/time"
@@ -36,8 +34,8 @@ measure() { # label, command...
 for run in 1 2 3; do # three cold runs into empty databases, each followed by a warm run
   rm -rf "$work/data"
   app feeds import "$corpus/feeds.opml" >/dev/null
-  measure "aggregator cold ($run)" dotnet "$work/app/aggregator.dll" run-once --runtime-stats --config "$work/config" --data "$work/data"
-  measure "aggregator warm ($run, 304s)" dotnet "$work/app/aggregator.dll" run-once --all --runtime-stats --config "$work/config" --data "$work/data"
+  measure "aggregator cold ($run)" "$work/app/aggregator" run-once --runtime-stats --config "$work/config" --data "$work/data"
+  measure "aggregator warm ($run, 304s)" "$work/app/aggregator" run-once --all --runtime-stats --config "$work/config" --data "$work/data"
 done
 echo "items stored: $(sqlite3 "$work/data/aggregator.db" 'select count(*) from items') items, $(sqlite3 "$work/data/aggregator.db" 'select count(*) from sightings') sightings"
 echo

@@ -24,19 +24,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet publish "$root/src/Aggregator" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$work/app" >/dev/null
-dotnet build-server shutdown >/dev/null 2>&1 || true
+"$root/tests/bench/publish.sh" "$work/app" # as the Dockerfile publishes it
 mkdir -p "$work/config"
 cp "$root/config/topics.json" "$work/config/"
 cat > "$work/config/aggregator.json" <<JSON
 {"Aggregator":{"Sources":{"DocumentFolders":[]},"Scheduling":{"Enabled":false}},"Logging":{"LogLevel":{"Default":"Warning"}}}
 JSON
-app() { dotnet "$work/app/aggregator.dll" "$@" --config "$work/config" --data "$work/data"; }
+app() { "$work/app/aggregator" "$@" --config "$work/config" --data "$work/data"; }
 app feeds import "$corpus/feeds.opml" >/dev/null
 app run-once >/dev/null || true
 echo "stored: $(sqlite3 "$work/data/aggregator.db" 'select count(*) from items') items, $(sqlite3 "$work/data/aggregator.db" 'select count(*) from items where story_id is null') stories"
 
-dotnet "$work/app/aggregator.dll" serve --urls "http://127.0.0.1:$app_port" --config "$work/config" --data "$work/data" > "$work/serve.log" 2>&1 &
+"$work/app/aggregator" serve --urls "http://127.0.0.1:$app_port" --config "$work/config" --data "$work/data" > "$work/serve.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$app_port/healthz" >/dev/null && break; sleep 0.2; done
 url="http://127.0.0.1:$app_port/feeds/all.atom"

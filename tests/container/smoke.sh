@@ -115,7 +115,7 @@ stop() { # SIGTERM, as docker stop sends it; returns the service's exit code
     # the container's process is a process of this host: send SIGTERM to the service itself,
     # as a container runtime would, and `buildah run` exits with its exit code.
     local service
-    service=$(descendants "$pid" | while read -r p; do [[ $(cat "/proc/$p/comm" 2>/dev/null) == dotnet ]] && echo "$p"; done | head -1)
+    service=$(descendants "$pid" | while read -r p; do [[ $(cat "/proc/$p/comm" 2>/dev/null) == aggregator ]] && echo "$p"; done | head -1)
     kill -TERM "${service:-$pid}" 2>/dev/null || true
     local code=0; wait "$pid" || code=$?
     pid=""

@@ -63,7 +63,7 @@ public abstract class CliPipelineTests(Backend backend)
         Assert.True(once.ExitCode == 0, once.Stderr);
         Assert.Contains("5 new", once.Stdout, StringComparison.Ordinal);
         // The benchmark's figures (tests/bench/feeds-vs-newsboat.sh): on stderr, apart from the report.
-        Assert.Matches(@"runtime: \d+\.\d\d s CPU; GC: \d+ gen0, \d+ gen1, \d+ gen2 collections, paused \d+ ms, \d+ MB allocated", once.Stderr);
+        Assert.Matches(@"runtime: \d+\.\d\d s CPU; GC: \d+ gen0, \d+ gen1, \d+ gen2 collections, paused \d+ ms, \d+ MB allocated; JIT: \d+ methods in \d+ ms", once.Stderr);
         Assert.DoesNotContain("runtime:", once.Stdout, StringComparison.Ordinal);
         Assert.Equal(backend == Backend.Sqlite, File.Exists(Path.Combine(temp.Path, "aggregator.db")));
 
