@@ -54,12 +54,21 @@ public abstract class MailCliTests(Backend backend)
         var empty = await RunAsync(env, data, "mail", "list");
         Assert.True(empty.Stdout.Contains("The outbox is empty.", StringComparison.Ordinal), empty.Stdout + empty.Stderr);
 
-        // Send: the same digest arrives; the next one has nothing new and is skipped.
+        // Send: the same digest arrives; the next one has nothing new and is skipped. Its period
+        // ends when it is made, so a send seconds after the preview may end a minute later.
+        var sending = DateTime.UtcNow;
         var send = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
+        var sent = DateTime.UtcNow;
         Assert.True(send.ExitCode == 0, send.Stderr + send.Stdout);
         Assert.Contains("sent", send.Stdout);
         var delivered = Assert.Single(smtp.Messages());
-        Assert.Equal(previewed.TextBody, delivered.TextBody);
+        var (previewedPeriod, deliveredPeriod) = (Period(previewed.TextBody!), Period(delivered.TextBody!));
+        Assert.Equal(previewed.TextBody!.Replace(previewedPeriod.Text, "PERIOD", StringComparison.Ordinal),
+            delivered.TextBody!.Replace(deliveredPeriod.Text, "PERIOD", StringComparison.Ordinal));
+        var seoul = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+        DateTime Minute(DateTime utc) { var local = TimeZoneInfo.ConvertTimeFromUtc(utc, seoul); return local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute)); }
+        Assert.InRange(deliveredPeriod.Until, Minute(sending), Minute(sent));
+        Assert.Equal(deliveredPeriod.Until.AddDays(-1), deliveredPeriod.From); // the first digest: one day of the daily schedule
         var again = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
         Assert.True(again.ExitCode == 0 && again.Stdout.Contains("nothing sent", StringComparison.Ordinal), again.Stdout + again.Stderr);
         Assert.Single(smtp.Messages());
@@ -79,6 +88,16 @@ public abstract class MailCliTests(Backend backend)
         var unknown = await RunAsync(env, data, "digest", "preview", "--to", "nobody@example.org");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("nobody@example.org is not a configured recipient", unknown.Stderr);
+    }
+
+    /// <summary>A digest's period as its text states it ("2026-11-23 07:24 to 2026-11-24 07:24", the
+    /// recipient's local time).</summary>
+    private static (string Text, DateTime From, DateTime Until) Period(string body)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(body, @"(\d{4}-\d\d-\d\d \d\d:\d\d) to (\d{4}-\d\d-\d\d \d\d:\d\d)");
+        Assert.True(m.Success, body);
+        DateTime At(string text) => DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return (m.Value, At(m.Groups[1].Value), At(m.Groups[2].Value));
     }
 
     [Fact]
