@@ -25,7 +25,7 @@ public static class StoreBenchmark
             await database.MigrateAsync(CancellationToken.None);
             var store = new FeedStore(database, TimeProvider.System);
             var files = Paths.CorpusFeeds(corpus);
-            await store.AddAsync(files.Select(f => new FeedSubscription("http://127.0.0.1/" + Path.GetFileName(f), null)).ToList(), null, CancellationToken.None);
+            await store.AddAsync(files.Select(f => new FeedSubscription("http://127.0.0.1/" + Path.GetFileName(f), null)).ToList(), CancellationToken.None);
             var rows = (await store.ListAsync(CancellationToken.None)).ToDictionary(r => r.Url);
             var now = DateTime.UtcNow;
             var polls = files.Select(f =>

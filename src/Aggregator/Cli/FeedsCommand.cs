@@ -9,13 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace Aggregator.Cli;
 
-/// <summary>feeds list | add | remove | import | export. Subscriptions live in the database
-/// (data/aggregator.db); config/feeds.opml is imported into it whenever the file changes.</summary>
+/// <summary>feeds list | add | edit | remove | import | export. Subscriptions live in the database
+/// (data/aggregator.db); config/feeds.opml is applied to it whenever the file changes.</summary>
 public static class FeedsCommand
 {
     public static Command Create() => new("feeds", "Manage subscriptions (stored in the database in the data folder).")
     {
-        List(), Add(), Remove(), Import(), Export(),
+        List(), Add(), Edit(), Remove(), Import(), Export(),
     };
 
     private static Command List()
@@ -34,7 +34,8 @@ public static class FeedsCommand
             foreach (var f in feeds)
             {
                 var state = f.Gone ? "GONE (410, not polled)" : !f.Enabled ? "disabled" : f.ConsecutiveErrors > 0 ? $"FAILING ({f.ConsecutiveErrors} in a row)" : f.LastSuccessAt is null ? "new" : "ok";
-                Console.WriteLine($"{f.Url}  [{state}]  {f.Title}");
+                Console.WriteLine($"{f.Url}  [{state}]  {f.DisplayTitle}" + (f.Folder is null ? "" : $"  (in {f.Folder})"));
+                if (f.CustomTitle is not null && f.Title is not null && f.Title != f.CustomTitle) Console.WriteLine($"  the feed's own title: {f.Title}");
                 Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.Gone || !f.Enabled ? "never" : When(f.NextPollAt))}, {f.ItemCount} item(s)");
                 if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
                 if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
@@ -49,8 +50,9 @@ public static class FeedsCommand
     {
         var url = new Argument<string>("URL") { Description = "The feed's address" };
         var title = new Option<string?>("--title") { Description = "A title of your own" };
+        var folder = new Option<string?>("--folder") { Description = "A folder to file it under (an outline around it in `feeds export`)" };
         var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
-        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, noCheck };
+        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, folder, noCheck };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var address = result.GetValue(url)!;
@@ -60,6 +62,7 @@ public static class FeedsCommand
                 return 2;
             }
             var name = result.GetValue(title);
+            string? own = null;
             if (!result.GetValue(noCheck))
             {
                 var fetch = await services.GetRequiredService<FeedFetcher>().FetchAsync(uri, null, null, ct);
@@ -77,7 +80,7 @@ public static class FeedsCommand
                         }
                         return 1;
                     }
-                    name ??= parsed.Feed.Title?.Plain;
+                    own = parsed.Feed.Title?.Plain;
                     Console.WriteLine($"{uri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
                 }
                 else
@@ -85,9 +88,30 @@ public static class FeedsCommand
                     Console.WriteLine($"{uri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
                 }
             }
-            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(uri.ToString(), name), ct);
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(uri.ToString(), name, FeedTitle: own, Folder: result.GetValue(folder)), ct);
             Console.WriteLine(added ? $"added {uri}" : $"already subscribed to {uri}");
             return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Edit()
+    {
+        var url = new Argument<string>("URL") { Description = "The feed's address, as `feeds list` shows it" };
+        var title = new Option<string?>("--title") { Description = "Your name for it (\"\": back to the feed's own title)" };
+        var folder = new Option<string?>("--folder") { Description = "The folder to file it under (\"\": out of its folder)" };
+        var command = new Command("edit", "Rename a feed or file it under another folder.") { url, title, folder };
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
+        {
+            var (address, name, under) = (result.GetValue(url)!, result.GetValue(title), result.GetValue(folder));
+            if (name is null && under is null)
+            {
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title and/or --folder");
+                return 2;
+            }
+            var found = await services.GetRequiredService<FeedStore>().EditAsync(address, name, under, ct);
+            Console.WriteLine(found ? $"edited {address}" : $"not subscribed: {address}");
+            return found ? 0 : 1;
         }, ct));
         return command;
     }
@@ -122,7 +146,7 @@ public static class FeedsCommand
                 return 2;
             }
             var store = services.GetRequiredService<FeedStore>();
-            var added = await store.AddAsync(list, null, ct);
+            var added = await store.AddAsync(list, ct);
             Console.WriteLine($"{added} added, {list.Count - added} already subscribed");
             return 0;
         }, ct));

@@ -203,7 +203,7 @@ public sealed class FeedIngestor(
             Warning = parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null,
             Etag = fetch.Etag,
             LastModified = fetch.LastModified,
-            Title = parsedFeed.Title?.Plain is { Length: > 0 } title ? title : null,
+            Title = parsedFeed.Title?.Plain is { Length: > 0 } title && title != feed.Title ? title : null, // null: unchanged
             EntriesPerWeek = perWeek,
             Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
             ContentType = fetch.ContentType,
@@ -247,8 +247,10 @@ public sealed class FeedIngestor(
         });
     }
 
-    /// <summary>config/feeds.opml is imported whenever its content changes; removing a feed with
-    /// the CLI sticks until the file is edited again.</summary>
+    /// <summary>config/feeds.opml is applied whenever its content changes: the feeds it lists are
+    /// subscribed, with the names and settings it gives them (an outline edited to set an
+    /// encoding or to disable a feed takes effect). Removing a feed with the CLI sticks until
+    /// the file is edited again.</summary>
     private async Task SyncSubscriptionsAsync(CancellationToken ct)
     {
         var path = paths.InConfig(options.Value.Sources.SubscriptionsFile);
@@ -266,8 +268,8 @@ public sealed class FeedIngestor(
             logger.LogError("Subscriptions not imported: {Reason}", e.Message);
             return;
         }
-        var added = await feeds.AddAsync(list, ("subscriptions_file_sha256", hash), ct);
-        logger.LogInformation("Imported {Added} new subscription(s) from {Path} ({Total} listed)", added, path, list.Count);
+        var (added, changed) = await feeds.ApplyAsync(list, ("subscriptions_file_sha256", hash), ct);
+        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Count);
     }
 
     private (TimeSpan Min, TimeSpan Max) Bounds(FeedRow feed)

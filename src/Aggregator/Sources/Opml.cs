@@ -7,9 +7,11 @@ using Aggregator.Storage;
 namespace Aggregator.Sources;
 
 /// <summary>OPML 2.0 subscription lists (http://opml.org/spec2.opml), what every feed reader
-/// imports and exports. Optional per-feed attributes of ours: minPollMinutes, maxPollMinutes,
-/// encoding (an override for mislabelled feeds) and enabled="false". Nested outlines
-/// (folders) are flattened.</summary>
+/// imports and exports. An outline's text is the subscriber's name for a feed, its title the
+/// feed's own. Optional per-feed attributes of ours: minPollMinutes, maxPollMinutes,
+/// encoding (an override for mislabelled feeds) and enabled="false". An outline without an
+/// xmlUrl around feeds is a folder; a feed is filed under the nearest one (readers keep one
+/// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
 {
     public static IReadOnlyList<FeedSubscription> Read(string path)
@@ -31,28 +33,33 @@ public static class Opml
             if (string.IsNullOrEmpty(url)) continue;
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 throw new InvalidDataException($"{path}: outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{url}\", which is not an http(s) URL.");
+            var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
             feeds.Add(new FeedSubscription(
                 uri.ToString(),
-                outline.Attribute("title")?.Value ?? outline.Attribute("text")?.Value,
+                text != title ? text : null,
                 !string.Equals(outline.Attribute("enabled")?.Value, "false", StringComparison.OrdinalIgnoreCase),
                 Minutes(outline, "minPollMinutes", path),
                 Minutes(outline, "maxPollMinutes", path),
-                outline.Attribute("encoding")?.Value));
+                outline.Attribute("encoding")?.Value,
+                title ?? text,
+                outline.Ancestors("outline").Where(a => a.Attribute("xmlUrl") is null)
+                    .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null)));
         }
         return feeds;
     }
 
+    /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
+    /// may have chosen; its title, when there is one, is the feed's own (the convention
+    /// listparser describes, and what <see cref="Write"/> does). A name that is only the address
+    /// (what a reader writes for a feed it never named) is no name.</summary>
+    private static string? Name(XElement outline, string attribute, string url) =>
+        outline.Attribute(attribute)?.Value.Trim() is { Length: > 0 } name && name != url ? name : null;
+
     public static string Write(IEnumerable<FeedRow> feeds, string title, DateTime? now)
     {
-        var body = new XElement("body", feeds.Select(f => new XElement("outline",
-            new XAttribute("type", "rss"),
-            new XAttribute("text", f.Title ?? f.Url),
-            f.Title is null ? null : new XAttribute("title", f.Title),
-            new XAttribute("xmlUrl", f.Url),
-            f.Enabled ? null : new XAttribute("enabled", "false"),
-            f.MinIntervalSeconds is { } min ? new XAttribute("minPollMinutes", min / 60) : null,
-            f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
-            f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride))));
+        // Feeds outside any folder first, then each folder's, folders in name order.
+        var body = new XElement("body", feeds.GroupBy(f => f.Folder).OrderBy(g => g.Key is not null).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key is null ? (object)g.Select(Outline) : new XElement("outline", new XAttribute("text", g.Key), g.Select(Outline))));
         var opml = new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("opml", new XAttribute("version", "2.0"),
                 new XElement("head", new XElement("title", title), now is { } created ? new XElement("dateCreated", created.ToString("R", CultureInfo.InvariantCulture)) : null),
@@ -61,6 +68,16 @@ public static class Opml
         opml.Save(writer);
         return writer.ToString();
     }
+
+    private static XElement Outline(FeedRow f) => new("outline",
+        new XAttribute("type", "rss"),
+        new XAttribute("text", f.DisplayTitle ?? f.Url),
+        f.Title is null ? null : new XAttribute("title", f.Title),
+        new XAttribute("xmlUrl", f.Url),
+        f.Enabled ? null : new XAttribute("enabled", "false"),
+        f.MinIntervalSeconds is { } min ? new XAttribute("minPollMinutes", min / 60) : null,
+        f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
+        f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride));
 
     private static TimeSpan? Minutes(XElement outline, string attribute, string path)
     {

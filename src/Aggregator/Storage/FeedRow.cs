@@ -6,7 +6,19 @@ public sealed record FeedRow
     public long Id { get; init; }
     public long SourceId { get; init; }
     public string Url { get; init; } = "";
+
+    /// <summary>The title the feed gives itself, as of its last successful poll.</summary>
     public string? Title { get; init; }
+
+    /// <summary>The subscriber's own name for the feed, when they gave one: polls leave it alone.</summary>
+    public string? CustomTitle { get; init; }
+
+    /// <summary>The folder the subscriber filed it under, if any.</summary>
+    public string? Folder { get; init; }
+
+    /// <summary>What lists show: the subscriber's name, else the feed's own title.</summary>
+    public string? DisplayTitle => CustomTitle ?? Title;
+
     public bool Enabled { get; init; } = true;
     public long? MinIntervalSeconds { get; init; }
     public long? MaxIntervalSeconds { get; init; }
@@ -29,9 +41,14 @@ public sealed record FeedRow
     public DateTime? ClaimedUntil { get; init; }
 }
 
-/// <summary>A subscription to add: from OPML or `feeds add`.</summary>
+/// <summary>A subscription as a list states it: from OPML or `feeds add`.</summary>
+/// <param name="Title">The subscriber's own name for the feed (`feeds add --title`, an OPML
+/// outline's text when it differs from its title), kept whatever the feed calls itself.</param>
+/// <param name="FeedTitle">The feed's own title as known when subscribing (`feeds add` read it,
+/// an OPML outline's title attribute), shown until the first poll.</param>
+/// <param name="Folder">The folder it is filed under (the OPML outline around it, `feeds add --folder`).</param>
 public sealed record FeedSubscription(string Url, string? Title, bool Enabled = true,
-    TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null);
+    TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null);
 
 /// <summary>What one poll of a feed changes in its state.</summary>
 public sealed record FeedPollState

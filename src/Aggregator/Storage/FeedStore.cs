@@ -7,46 +7,124 @@ namespace Aggregator.Storage;
 public sealed class FeedStore(Database database, TimeProvider clock)
 {
     /// <summary>Adds a subscription unless its URL is already subscribed; true when added.</summary>
-    public async Task<bool> AddAsync(FeedSubscription feed, CancellationToken ct) => await AddAsync([feed], null, ct) == 1;
+    public async Task<bool> AddAsync(FeedSubscription feed, CancellationToken ct) => await AddAsync([feed], ct) == 1;
 
     /// <summary>Adds the subscriptions not yet subscribed, in one transaction; returns how many
-    /// were added. <paramref name="setting"/>, when given, is recorded in the same transaction
-    /// (the hash of the OPML file they came from: imported once, whichever instance did it).</summary>
-    public async Task<int> AddAsync(IReadOnlyList<FeedSubscription> list, (string Key, string Value)? setting, CancellationToken ct)
+    /// were added. Those already subscribed are left as they are (`feeds import`).</summary>
+    public async Task<int> AddAsync(IReadOnlyList<FeedSubscription> list, CancellationToken ct) =>
+        (await WriteListAsync(list, null, applyToSubscribed: false, ct)).Added;
+
+    /// <summary>Makes the subscriptions what a list says (config/feeds.opml, whenever it changes):
+    /// adds those not yet subscribed, and gives those already subscribed the list's name, poll
+    /// bounds, encoding override, folder and enabled state. Feeds the list does not name are left alone.
+    /// <paramref name="setting"/>, when given, is recorded in the same transaction (the hash of
+    /// the file: applied once, whichever instance did it).</summary>
+    public Task<(int Added, int Changed)> ApplyAsync(IReadOnlyList<FeedSubscription> list, (string Key, string Value)? setting, CancellationToken ct) =>
+        WriteListAsync(list, setting, applyToSubscribed: true, ct);
+
+    private async Task<(int Added, int Changed)> WriteListAsync(IReadOnlyList<FeedSubscription> list, (string Key, string Value)? setting, bool applyToSubscribed, CancellationToken ct)
     {
         await using var write = await database.BeginWriteAsync(ct);
-        var added = 0;
+        var (added, changed) = (0, 0);
         foreach (var feed in list)
-            added += await AddInAsync(write.Connection, write.Transaction, feed);
+        {
+            if (await AddInAsync(write.Connection, write.Transaction, feed) == 1) added++;
+            else if (applyToSubscribed && await ApplyInAsync(write.Connection, write.Transaction, feed) == 1) changed++;
+        }
         if (setting is var (key, value))
             await SettingsStore.SetInAsync(write.Connection, write.Transaction, key, value);
         await write.CommitAsync(ct);
-        return added;
+        return (added, changed);
     }
 
     private async Task<int> AddInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await connection.ExecuteAsync("""
-            INSERT INTO sources (kind, locator, title, created_at) VALUES ('feed', @Url, @Title, @now)
+            INSERT INTO sources (kind, locator, title, created_at) VALUES ('feed', @Url, @display, @now)
             ON CONFLICT (kind, locator) DO NOTHING
-            """, new { feed.Url, feed.Title, now }, tx);
+            """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
-            INSERT INTO feeds (source_id, url, title, enabled, min_interval_seconds, max_interval_seconds, encoding_override, next_poll_at, created_at)
-            SELECT id, @Url, @Title, @Enabled, @min, @max, @EncodingOverride, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, next_poll_at, created_at)
+            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
             """, new
         {
             feed.Url,
+            feed.FeedTitle,
             feed.Title,
+            feed.Folder,
             feed.Enabled,
             min = (long?)feed.MinInterval?.TotalSeconds,
             max = (long?)feed.MaxInterval?.TotalSeconds,
             feed.EncodingOverride,
             now,
         }, tx);
+        if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
         return added;
     }
+
+    /// <summary>Gives a subscribed feed (found by the address it was subscribed under, which a
+    /// permanent redirect does not change) the settings a list states; 1 when anything changed.</summary>
+    private async Task<int> ApplyInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)
+    {
+        var changed = await connection.ExecuteAsync("""
+            UPDATE feeds SET
+                custom_title = @Title,
+                folder = @Folder,
+                enabled = @Enabled,
+                min_interval_seconds = @min,
+                max_interval_seconds = @max,
+                encoding_override = @EncodingOverride,
+                -- A new encoding is for the body misread so far: fetched again at the next poll,
+                -- not answered 304 because it has not changed since.
+                etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE etag END,
+                last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE last_modified END,
+                next_poll_at = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride AND next_poll_at > @now THEN @now ELSE next_poll_at END
+            WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)
+              AND (custom_title IS DISTINCT FROM @Title OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
+                   OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
+                   OR encoding_override IS DISTINCT FROM @EncodingOverride)
+            """, new
+        {
+            feed.Url,
+            feed.Title,
+            feed.Folder,
+            feed.Enabled,
+            min = (long?)feed.MinInterval?.TotalSeconds,
+            max = (long?)feed.MaxInterval?.TotalSeconds,
+            feed.EncodingOverride,
+            now = clock.GetUtcNow().UtcDateTime,
+        }, tx);
+        if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
+        return changed;
+    }
+
+    /// <summary>A feed's source carries the name lists show (items are filtered by it, and their
+    /// pages say where they were seen): the subscriber's, else the feed's own.</summary>
+    private static async Task RetitleSourceInAsync(DbConnection connection, DbTransaction tx, string where, object parameters) =>
+        await connection.ExecuteAsync($"""
+            UPDATE sources SET title = coalesce((SELECT coalesce(f.custom_title, f.title) FROM feeds f WHERE f.source_id = sources.id), title)
+            WHERE {where}
+            """, parameters, tx);
+
+    /// <summary>Renames a feed and/or files it elsewhere (null: left as it is; "": cleared, back
+    /// to the feed's own title or out of any folder); false when the URL is not subscribed.</summary>
+    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct)
+    {
+        await using var write = await database.BeginWriteAsync(ct);
+        var found = await write.Connection.ExecuteAsync("""
+            UPDATE feeds SET
+                custom_title = CASE WHEN @setTitle THEN @title ELSE custom_title END,
+                folder = CASE WHEN @setFolder THEN @folder ELSE folder END
+            WHERE url = @url
+            """, new { url, setTitle = title is not null, title = NullIfEmpty(title), setFolder = folder is not null, folder = NullIfEmpty(folder) }, write.Transaction) == 1;
+        if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, "id = (SELECT source_id FROM feeds WHERE url = @url)", new { url });
+        await write.CommitAsync(ct);
+        return found;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public async Task<bool> RemoveAsync(string url, CancellationToken ct)
     {
@@ -199,6 +277,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 claimed_until = NULL
             WHERE id = @FeedId
             """, s, tx);
+        if (s.Title is not null) // the feed renamed itself (or was read for the first time)
+            await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)
             // RFC 9110 §15.4.2 and §15.4.9: a permanent redirect means "use the new URI from now on".
             await connection.ExecuteAsync("UPDATE feeds SET url = @NewUrl WHERE id = @FeedId AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = @NewUrl)", s, tx);

@@ -9,11 +9,19 @@ namespace Aggregator.Tests.Cli;
 /// <summary>`feeds` and `run-once` as users run them, against feeds served on loopback.</summary>
 public abstract class FeedsCliTests(Backend backend)
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private static Task<LoopbackServer> ServerAsync() => LoopbackServer.StartAsync(app =>
     {
         app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
         app.MapGet("/page", () => Results.Content("""<html><head><link rel="alternate" type="application/rss+xml" href="/wire.xml"></head><body>x</body></html>""", "text/html"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
+        app.MapGet("/tagged.xml", (HttpContext context) =>
+        {
+            if (context.Request.Headers.IfNoneMatch == "\"v1\"") return Results.StatusCode(304);
+            context.Response.Headers.ETag = "\"v1\"";
+            return Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "Tagged Wire", StringComparison.Ordinal), "application/rss+xml");
+        });
     });
 
     private static async Task<string> ConfigAsync(TempFolder temp, string? opml = null)
@@ -66,15 +74,18 @@ public abstract class FeedsCliTests(Backend backend)
         var import = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", opml, .. common]);
         Assert.Contains("2 added", import.Stdout, StringComparison.Ordinal);
         var export = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
-        var outlines = XDocument.Parse(export.Stdout).Descendants("outline").ToList();
+        var folder = Assert.Single(XDocument.Parse(export.Stdout).Root!.Element("body")!.Elements("outline")); // the folder, around both
+        Assert.Equal("Folder", (string?)folder.Attribute("text"));
+        var outlines = folder.Elements("outline").ToList();
         Assert.Equal(2, outlines.Count);
+        Assert.Equal(["Broken", "Wire"], outlines.Select(o => (string?)o.Attribute("text")).Order());
         Assert.Contains(outlines, o => (string?)o.Attribute("xmlUrl") == server.Url("wire.xml").ToString() && (string?)o.Attribute("minPollMinutes") == "15");
         Assert.Contains(outlines, o => (string?)o.Attribute("enabled") == "false" && (string?)o.Attribute("encoding") == "euc-kr");
 
         var removed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", server.Url("broken.xml").ToString(), .. common]);
         Assert.Equal(0, removed.ExitCode);
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
-        Assert.Contains(server.Url("wire.xml").ToString(), list.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{server.Url("wire.xml")}  [new]  Wire  (in Folder)", list.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Url("broken.xml").ToString(), list.Stdout, StringComparison.Ordinal);
     }
 
@@ -106,6 +117,89 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Contains("last error: HTTP 503", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("2 item(s)", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("next poll 20", list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_title_given_to_feeds_add_outlives_polls_and_round_trips_through_opml()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var add = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString(), "--title", "Seoul desk", .. common]);
+        Assert.True(add.ExitCode == 0, add.Stderr);
+        var poll = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.Contains("1 feed(s) polled: 1 fetched", poll.Stdout, StringComparison.Ordinal);
+
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains("[ok]  Seoul desk", list.Stdout, StringComparison.Ordinal); // the poll read "Loopback Wire" and kept the name
+        Assert.Contains("the feed's own title: Loopback Wire", list.Stdout, StringComparison.Ordinal);
+        var export = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
+        var outline = Assert.Single(XDocument.Parse(export.Stdout).Descendants("outline"));
+        Assert.Equal("Seoul desk", (string?)outline.Attribute("text"));
+        Assert.Equal("Loopback Wire", (string?)outline.Attribute("title"));
+
+        // Subscribed again from that file: the name comes along; a feed named as it names
+        // itself (text and title alike, as most readers export) follows the feed's own title.
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", server.Url("wire.xml").ToString(), .. common])).ExitCode);
+        var opml = temp.File("exported.opml", export.Stdout.Replace("</body>", $"""<outline type="rss" text="Old name" title="Old name" xmlUrl="{server.Url("tagged.xml")}"/></body>""", StringComparison.Ordinal));
+        var import = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", opml, .. common]);
+        Assert.Contains("2 added", import.Stdout, StringComparison.Ordinal);
+        await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        var imported = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains("[ok]  Seoul desk", imported.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[ok]  Tagged Wire", imported.Stdout, StringComparison.Ordinal);
+
+        // Renamed back to the feed's own title and filed under a folder.
+        var edit = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("wire.xml").ToString(), "--title", "", "--folder", "Wires", .. common]);
+        Assert.True(edit.ExitCode == 0, edit.Stderr);
+        var edited = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains("[ok]  Loopback Wire  (in Wires)", edited.Stdout, StringComparison.Ordinal);
+        var unknown = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("nowhere.xml").ToString(), "--folder", "Wires", .. common]);
+        Assert.Equal((1, $"not subscribed: {server.Url("nowhere.xml")}\n"), (unknown.ExitCode, unknown.Stdout));
+        Assert.DoesNotContain("Old name", imported.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Editing_config_feeds_opml_changes_the_feeds_it_lists_that_are_subscribed_already()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        string Opml(string tagged, string wire) => $"""
+            <opml version="2.0"><body>
+              <outline type="rss" xmlUrl="{server.Url("tagged.xml")}" {tagged}/>
+              <outline type="rss" xmlUrl="{server.Url("wire.xml")}" {wire}/>
+            </body></opml>
+            """;
+        var config = await ConfigAsync(temp, Opml("""text="Tagged" """, """text="Wire" """));
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var first = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.Contains("2 feed(s) polled: 2 fetched", first.Stdout, StringComparison.Ordinal);
+
+        // The subscriber sees mojibake, sets an encoding, renames one feed and disables the other.
+        await File.WriteAllTextAsync(Path.Combine(config, "feeds.opml"), Opml("""text="Tagged, renamed" encoding="iso-8859-1" maxPollMinutes="60" """, """text="Wire" enabled="false" """), Ct);
+        var second = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        // The feed with a new encoding is due at once and fetched whole, not answered 304 about
+        // the body it misread; the disabled one is not polled.
+        Assert.Contains("1 feed(s) polled: 1 fetched", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal([null, null], server.Requests.Where(r => r.Path == "/tagged.xml").Select(r => r.IfNoneMatch).ToArray());
+        Assert.Equal(1, server.Count("/wire.xml"));
+
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains("[ok]  Tagged, renamed", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[disabled]  Wire", list.Stdout, StringComparison.Ordinal);
+        var export = XDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common])).Stdout);
+        var tagged = export.Descendants("outline").Single(o => (string?)o.Attribute("xmlUrl") == server.Url("tagged.xml").ToString());
+        Assert.Equal(("iso-8859-1", "60"), ((string?)tagged.Attribute("encoding"), (string?)tagged.Attribute("maxPollMinutes")));
+
+        // Unchanged settings are not touched: the next poll is conditional again.
+        var third = await Processes.AggregatorAsync(temp.Path, env, ["run-once", "--all", .. common]);
+        Assert.Contains("1 not modified", third.Stdout, StringComparison.Ordinal);
+        Assert.Equal("\"v1\"", server.Requests.Last(r => r.Path == "/tagged.xml").IfNoneMatch);
     }
 
     [Fact]

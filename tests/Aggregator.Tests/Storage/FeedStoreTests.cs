@@ -52,6 +52,32 @@ public abstract class FeedStoreTests(Backend backend)
     }
 
     [Fact]
+    public async Task A_feeds_source_carries_the_name_lists_show_through_polls_and_edits()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var store = app.Get<FeedStore>();
+        const string url = "http://127.0.0.1:9/named";
+        await store.AddAsync(new FeedSubscription(url, "Seoul desk", FeedTitle: "As subscribed"), Ct);
+        var feed = Assert.Single(await store.ListAsync(Ct));
+        var now = DateTime.UtcNow;
+        async Task<string> SourceTitle() => Assert.Single(await app.RowsAsync("SELECT title FROM sources WHERE kind = 'feed'"));
+        Assert.Equal("Seoul desk", await SourceTitle());
+
+        // The feed renames itself: the subscriber's name stays, on the feed and on its source.
+        await store.CompletePollsAsync([new CompletedPoll(new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Success = true, Status = 200, Title = "Yonhap" }, [])], Ct);
+        feed = Assert.Single(await store.ListAsync(Ct));
+        Assert.Equal(("Yonhap", "Seoul desk", "Seoul desk"), (feed.Title, feed.CustomTitle, feed.DisplayTitle));
+        Assert.Equal("Seoul desk", await SourceTitle());
+
+        // Without a name of the subscriber's, the feed's own title is shown and follows the feed.
+        Assert.True(await store.EditAsync(url, "", null, Ct));
+        Assert.Equal("Yonhap", await SourceTitle());
+        await store.CompletePollsAsync([new CompletedPoll(new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Success = true, Status = 200, Title = "Yonhap News" }, [])], Ct);
+        Assert.Equal("Yonhap News", await SourceTitle());
+        Assert.Equal("Yonhap News", Assert.Single(await store.ListAsync(Ct)).DisplayTitle);
+    }
+
+    [Fact]
     public async Task Feed_bodies_are_kept_gzip_compressed_and_read_back_as_fetched()
     {
         var raw = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<item><title>중국과 한국</title></item>", 500)));
