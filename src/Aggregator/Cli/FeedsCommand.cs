@@ -135,7 +135,7 @@ public static class FeedsCommand
         var command = new Command("import", "Subscribe to every feed in an OPML file.") { file };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            IReadOnlyList<FeedSubscription> list;
+            Opml.OpmlList list;
             try
             {
                 list = Opml.Read(result.GetValue(file)!);
@@ -145,10 +145,11 @@ public static class FeedsCommand
                 await Console.Error.WriteLineAsync($"feeds import: {e.Message}");
                 return 2;
             }
-            var store = services.GetRequiredService<FeedStore>();
-            var added = await store.AddAsync(list, ct);
-            Console.WriteLine($"{added} added, {list.Count - added} already subscribed");
-            return 0;
+            foreach (var problem in list.Problems)
+                await Console.Error.WriteLineAsync($"feeds import: {problem}");
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(list.Feeds, ct);
+            Console.WriteLine($"{added} added, {list.Feeds.Count - added} already subscribed" + (list.Problems.Count > 0 ? $", {list.Problems.Count} left out" : ""));
+            return list.Problems.Count > 0 ? 1 : 0;
         }, ct));
         return command;
     }

@@ -258,7 +258,7 @@ public sealed class FeedIngestor(
         var bytes = await File.ReadAllBytesAsync(path, ct);
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (await settings.GetAsync("subscriptions_file_sha256", ct) == hash) return;
-        IReadOnlyList<FeedSubscription> list;
+        Opml.OpmlList list;
         try
         {
             list = Opml.Read(path);
@@ -268,8 +268,10 @@ public sealed class FeedIngestor(
             logger.LogError("Subscriptions not imported: {Reason}", e.Message);
             return;
         }
-        var (added, changed) = await feeds.ApplyAsync(list, ("subscriptions_file_sha256", hash), ct);
-        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Count);
+        foreach (var problem in list.Problems)
+            logger.LogError("Subscription not imported: {Reason}", problem);
+        var (added, changed) = await feeds.ApplyAsync(list.Feeds, ("subscriptions_file_sha256", hash), ct);
+        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Feeds.Count);
     }
 
     private (TimeSpan Min, TimeSpan Max) Bounds(FeedRow feed)

@@ -14,38 +14,62 @@ namespace Aggregator.Sources;
 /// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
 {
-    public static IReadOnlyList<FeedSubscription> Read(string path)
+    /// <param name="Problems">One line per outline left out: the file, the line, what was wrong.</param>
+    public sealed record OpmlList(IReadOnlyList<FeedSubscription> Feeds, IReadOnlyList<string> Problems);
+
+    /// <summary>The feeds a list subscribes to, and what was wrong with the outlines left out: one
+    /// bad outline (an address that is not http(s), a bound that is not a number) costs that
+    /// feed only, never the rest of the list.</summary>
+    /// <exception cref="InvalidDataException">The file is not well-formed XML.</exception>
+    public static OpmlList Read(string path)
     {
         XDocument document;
         try
         {
             using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null });
-            document = XDocument.Load(reader);
+            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
         {
             throw new InvalidDataException($"{path}: not well-formed OPML at line {e.LineNumber}: {e.Message}", e);
         }
         var feeds = new List<FeedSubscription>();
+        var problems = new List<string>();
         foreach (var outline in document.Descendants("outline"))
         {
             var url = outline.Attribute("xmlUrl")?.Value.Trim();
             if (string.IsNullOrEmpty(url)) continue;
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                throw new InvalidDataException($"{path}: outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{url}\", which is not an http(s) URL.");
-            var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
-            feeds.Add(new FeedSubscription(
-                uri.ToString(),
-                text != title ? text : null,
-                !string.Equals(outline.Attribute("enabled")?.Value, "false", StringComparison.OrdinalIgnoreCase),
-                Minutes(outline, "minPollMinutes", path),
-                Minutes(outline, "maxPollMinutes", path),
-                outline.Attribute("encoding")?.Value,
-                title ?? text,
-                outline.Ancestors("outline").Where(a => a.Attribute("xmlUrl") is null)
-                    .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null)));
+            try
+            {
+                feeds.Add(Subscription(outline, url));
+            }
+            catch (InvalidDataException e)
+            {
+                problems.Add($"{path}, line {((IXmlLineInfo)outline).LineNumber}: {e.Message}; this feed was left out");
+            }
         }
-        return feeds;
+        return new OpmlList(feeds, problems);
+    }
+
+    private static FeedSubscription Subscription(XElement outline, string url)
+    {
+        // feed:// and feed:https://… were browsers' way to hand a feed to a reader; older lists keep them.
+        var address = url.StartsWith("feed:", StringComparison.OrdinalIgnoreCase)
+            ? url[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + url[5..] : url[5..]
+            : url;
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new InvalidDataException($"outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{url}\", which is not an http(s) URL");
+        var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
+        return new FeedSubscription(
+            uri.ToString(),
+            text != title ? text : null,
+            !string.Equals(outline.Attribute("enabled")?.Value, "false", StringComparison.OrdinalIgnoreCase),
+            Minutes(outline, "minPollMinutes"),
+            Minutes(outline, "maxPollMinutes"),
+            outline.Attribute("encoding")?.Value,
+            title ?? text,
+            outline.Ancestors("outline").Where(a => a.Attribute("xmlUrl") is null)
+                .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null));
     }
 
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
@@ -79,13 +103,13 @@ public static class Opml
         f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
         f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride));
 
-    private static TimeSpan? Minutes(XElement outline, string attribute, string path)
+    private static TimeSpan? Minutes(XElement outline, string attribute)
     {
         var value = outline.Attribute(attribute)?.Value;
         if (value is null) return null;
         return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes > 0
             ? TimeSpan.FromMinutes(minutes)
-            : throw new InvalidDataException($"{path}: {attribute}=\"{value}\" on {outline.Attribute("xmlUrl")?.Value} must be a whole number of minutes.");
+            : throw new InvalidDataException($"{attribute}=\"{value}\" on {outline.Attribute("xmlUrl")?.Value} must be a whole number of minutes");
     }
 
     private sealed class Utf8StringWriter : StringWriter

@@ -90,6 +90,42 @@ public abstract class FeedsCliTests(Backend backend)
     }
 
     [Fact]
+    public async Task A_bad_outline_costs_its_own_feed_only_in_feeds_import_and_in_config_feeds_opml()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var list = $"""
+            <opml version="2.0"><body>
+              <outline type="rss" text="Wire" xmlUrl="{server.Url("wire.xml")}"/>
+              <outline type="rss" text="Gopher" xmlUrl="gopher://example.org/feed"/>
+              <outline type="rss" text="Soon" xmlUrl="{server.Url("broken.xml")}" minPollMinutes="soon"/>
+              <outline type="rss" text="Old style" xmlUrl="feed:{server.Url("tagged.xml").ToString()[5..]}"/>
+            </body></opml>
+            """;
+        var config = await ConfigAsync(temp);
+        var file = temp.File("list.opml", list);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var import = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", file, .. common]);
+        Assert.Equal(1, import.ExitCode);
+        Assert.Equal("2 added, 0 already subscribed, 2 left out\n", import.Stdout);
+        Assert.Contains($"{file}, line 3: outline \"Gopher\" has xmlUrl \"gopher://example.org/feed\", which is not an http(s) URL", import.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{file}, line 4: minPollMinutes=\"soon\" on {server.Url("broken.xml")} must be a whole number of minutes", import.Stderr, StringComparison.Ordinal);
+        var feeds = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains($"{server.Url("wire.xml")}  [new]  Wire", feeds.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{server.Url("tagged.xml")}  [new]  Old style", feeds.Stdout, StringComparison.Ordinal); // feed:// read as http://
+
+        // The same list as config/feeds.opml, on another database: the good outlines are polled.
+        using var other = new TempFolder();
+        var otherEnv = await TestPostgres.EnvironmentAsync(backend);
+        var otherConfig = await ConfigAsync(other, list);
+        var run = await Processes.AggregatorAsync(other.Path, otherEnv, ["run-once", "--config", otherConfig, "--data", other.Sub("data")]);
+        Assert.Contains("2 feed(s) polled: 2 fetched", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("line 3: outline \"Gopher\"", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_once_imports_config_feeds_opml_polls_every_due_feed_once_and_feeds_list_shows_health()
     {
         await using var server = await ServerAsync();
