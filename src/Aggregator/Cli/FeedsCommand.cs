@@ -89,7 +89,8 @@ public static class FeedsCommand
                 }
             }
             var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(uri.ToString(), name, FeedTitle: own, Folder: result.GetValue(folder)), ct);
-            Console.WriteLine(added ? $"added {uri}" : $"already subscribed to {uri}");
+            Console.WriteLine(added ? $"added {uri}"
+                : $"already subscribed to {uri}" + (name is null && result.GetValue(folder) is null ? "" : " (nothing changed: `feeds edit` renames and refiles)"));
             return 0;
         }, ct));
         return command;
