@@ -48,18 +48,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, next_poll_at, created_at)
             SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
-            """, new
-        {
-            feed.Url,
-            feed.FeedTitle,
-            feed.Title,
-            feed.Folder,
-            feed.Enabled,
-            min = (long?)feed.MinInterval?.TotalSeconds,
-            max = (long?)feed.MaxInterval?.TotalSeconds,
-            feed.EncodingOverride,
-            now,
-        }, tx);
+            """, Parameters(feed, now), tx);
         if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
         return added;
     }
@@ -85,20 +74,24 @@ public sealed class FeedStore(Database database, TimeProvider clock)
               AND (custom_title IS DISTINCT FROM @Title OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
                    OR encoding_override IS DISTINCT FROM @EncodingOverride)
-            """, new
-        {
-            feed.Url,
-            feed.Title,
-            feed.Folder,
-            feed.Enabled,
-            min = (long?)feed.MinInterval?.TotalSeconds,
-            max = (long?)feed.MaxInterval?.TotalSeconds,
-            feed.EncodingOverride,
-            now = clock.GetUtcNow().UtcDateTime,
-        }, tx);
+            """, Parameters(feed, clock.GetUtcNow().UtcDateTime), tx);
         if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
         return changed;
     }
+
+    /// <summary>A subscription's settings as statement parameters (Dapper sends those the SQL names).</summary>
+    private static object Parameters(FeedSubscription feed, DateTime now) => new
+    {
+        feed.Url,
+        feed.FeedTitle,
+        feed.Title,
+        feed.Folder,
+        feed.Enabled,
+        min = (long?)feed.MinInterval?.TotalSeconds,
+        max = (long?)feed.MaxInterval?.TotalSeconds,
+        feed.EncodingOverride,
+        now,
+    };
 
     /// <summary>A feed's source carries the name lists show (items are filtered by it, and their
     /// pages say where they were seen): the subscriber's, else the feed's own.</summary>
