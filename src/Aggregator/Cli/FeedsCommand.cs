@@ -56,11 +56,12 @@ public static class FeedsCommand
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var address = result.GetValue(url)!;
-            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (FeedUrl.Normalize(address, out var problem) is not { } normalized)
             {
-                await Console.Error.WriteLineAsync($"feeds add: \"{address}\" is not an http(s) URL");
+                await Console.Error.WriteLineAsync($"feeds add: \"{FeedUrl.Masked(address)}\" {problem}");
                 return 2;
             }
+            var uri = new Uri(normalized);
             var name = result.GetValue(title);
             string? own = null;
             if (!result.GetValue(noCheck))
@@ -83,12 +84,19 @@ public static class FeedsCommand
                     own = parsed.Feed.Title?.Plain;
                     Console.WriteLine($"{uri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
                 }
+                else if (fetch.Outcome == FetchOutcome.Gone || fetch.Status is 401 or 403 or 404)
+                {
+                    // An address that says it is not there (or not for us) is most often mistyped;
+                    // subscribing to it would only add a feed that fails from its first poll.
+                    await Console.Error.WriteLineAsync($"{uri}: {fetch.Error}; not added (add it anyway with --no-check)");
+                    return 1;
+                }
                 else
                 {
                     Console.WriteLine($"{uri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
                 }
             }
-            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(uri.ToString(), name, FeedTitle: own, Folder: result.GetValue(folder)), ct);
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: result.GetValue(folder)), ct);
             Console.WriteLine(added ? $"added {uri}"
                 : $"already subscribed to {uri}" + (name is null && result.GetValue(folder) is null ? "" : " (nothing changed: `feeds edit` renames and refiles)"));
             return 0;
@@ -110,7 +118,7 @@ public static class FeedsCommand
                 await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title and/or --folder");
                 return 2;
             }
-            var found = await services.GetRequiredService<FeedStore>().EditAsync(address, name, under, ct);
+            var found = await services.GetRequiredService<FeedStore>().EditAsync(FeedUrl.Normalize(address, out _) ?? address, name, under, ct);
             Console.WriteLine(found ? $"edited {address}" : $"not subscribed: {address}");
             return found ? 0 : 1;
         }, ct));
@@ -123,7 +131,8 @@ public static class FeedsCommand
         var command = new Command("remove", "Unsubscribe. Items already read stay.") { url };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var removed = await services.GetRequiredService<FeedStore>().RemoveAsync(result.GetValue(url)!, ct);
+            var address = result.GetValue(url)!;
+            var removed = await services.GetRequiredService<FeedStore>().RemoveAsync(FeedUrl.Normalize(address, out _) ?? address, ct);
             Console.WriteLine(removed ? $"removed {result.GetValue(url)}" : $"not subscribed: {result.GetValue(url)}");
             return removed ? 0 : 1;
         }, ct));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Aggregator.Fetching;
 using Aggregator.Parsing.Feeds;
 
 namespace Aggregator.Cli;
@@ -23,8 +24,25 @@ public static class ParseCommand
             }
             if (result.GetValue(jsonl) is { } output)
                 return await ParseFolderAsync(target, output, ct);
-            var (bytes, url, charset) = await LoadAsync(target, ct);
-            var parsed = FeedParser.Parse(bytes, url, charset);
+            FeedParseResult parsed;
+            if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            {
+                if (await FetchAsync(result, url, ct) is not { } fetched) return CommandServices.ConfigurationError;
+                if (fetched.Outcome != FetchOutcome.Ok)
+                {
+                    // Fetched as a poll would be (limits, codings, redirects): a 404 is a 404, not bad XML.
+                    await Console.Error.WriteLineAsync($"{url.AbsoluteUri}: {fetched.Error ?? "HTTP " + fetched.Status}");
+                    return 1;
+                }
+                parsed = FeedParser.Parse(fetched.Body!, fetched.FinalUrl, fetched.Charset);
+            }
+            else if (File.Exists(target))
+                parsed = FeedParser.Parse(await File.ReadAllBytesAsync(target, ct));
+            else
+            {
+                await Console.Error.WriteLineAsync($"parse: {target} is neither a file nor an http(s) URL");
+                return 2;
+            }
             if (result.GetValue(json))
             {
                 await using var stdout = Console.OpenStandardOutput();
@@ -69,16 +87,20 @@ public static class ParseCommand
         return 0;
     }
 
-    private static async Task<(byte[] Bytes, Uri? Url, string? Charset)> LoadAsync(string target, CancellationToken ct)
+    /// <summary>One fetch with the configured limits; null when the configuration is broken (reported).</summary>
+    private static async Task<FetchResult?> FetchAsync(ParseResult result, Uri url, CancellationToken ct)
     {
-        if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            http.DefaultRequestHeaders.UserAgent.ParseAdd(Fetching.UserAgent.Value);
-            using var response = await http.GetAsync(url, ct);
-            return (await response.Content.ReadAsByteArrayAsync(ct), response.RequestMessage?.RequestUri ?? url, response.Content.Headers.ContentType?.CharSet);
-        }
-        return (await File.ReadAllBytesAsync(target, ct), null, null);
+        var builder = new ConfigurationBuilder().AddEnvironmentVariables();
+        AppServices.AddConfigFile(builder, GlobalOptions.Paths(result));
+        var (options, problems) = AppServices.Validate(builder.Build());
+        if (!CommandServices.Report(problems) || options is null) return null;
+        var services = new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton<FeedFetcher>();
+        FeedFetcher.Configure(services, options.Fetching);
+        await using var provider = services.BuildServiceProvider();
+        return await provider.GetRequiredService<FeedFetcher>().FetchAsync(url, null, null, ct);
     }
 
     private static string Describe(FeedParseResult parsed)

@@ -4,7 +4,7 @@ namespace Aggregator.Fetching;
 
 /// <summary>Reads through to another stream and keeps a copy of what passed, up to a limit:
 /// a gzip body as the server sent it, stored as it is instead of being compressed again.</summary>
-internal sealed class RecordingStream(Stream inner, int limit) : Stream
+internal sealed class RecordingStream(Stream inner, int limit) : ReadOnlyStream
 {
     private byte[]? _copy = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _length;
@@ -16,16 +16,11 @@ internal sealed class RecordingStream(Stream inner, int limit) : Stream
 
     public override int Read(Span<byte> buffer) => Keep(buffer, inner.Read(buffer));
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
         var read = await inner.ReadAsync(buffer, ct);
         return Keep(buffer.Span, read);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     private int Keep(ReadOnlySpan<byte> buffer, int read)
     {
@@ -70,14 +65,4 @@ internal sealed class RecordingStream(Stream inner, int limit) : Stream
         await inner.DisposeAsync();
         await base.DisposeAsync();
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -117,7 +117,7 @@ public sealed class FeedIngestor(
             {
                 PollResult result;
                 await cores.WaitAsync(ct);
-                try { result = await Task.Run(() => Evaluate(feed, fetch), ct); }
+                try { result = await Task.Run(() => EvaluateOrFail(feed, fetch), ct); }
                 finally { cores.Release(); }
                 // The body is parsed (and kept gzipped in the state): the raw bytes need not wait
                 // for the batch too, promoted through every collection on the way.
@@ -151,6 +151,30 @@ public sealed class FeedIngestor(
         {
             return new FetchResult { Outcome = FetchOutcome.Failed, FinalUrl = new Uri("about:blank"), Error = $"invalid URL: {e.Message}" };
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug met by one feed: recorded against it, with its backoff, like any failure.
+            logger.LogError(e, "Fetching {FeedUrl} failed unexpectedly", feed.Url);
+            return new FetchResult { Outcome = FetchOutcome.Failed, FinalUrl = new Uri(feed.Url), Error = $"unexpected error while fetching ({e.GetType().Name}: {e.Message})" };
+        }
+    }
+
+    /// <summary>Evaluates a fetched feed; a bug met while parsing one feed is recorded against
+    /// it as a failure (with its backoff, shown in `feeds list`) instead of leaving it due.</summary>
+    private PollResult EvaluateOrFail(FeedRow feed, FetchResult fetch)
+    {
+        try
+        {
+            return Evaluate(feed, fetch);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Reading {FeedUrl} failed unexpectedly", feed.Url);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var (min, max) = Bounds(feed);
+            var state = new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Status = fetch.Status };
+            return Failure(feed, state, $"unexpected error while reading the feed ({e.GetType().Name}: {e.Message})", null, min, max, now);
+        }
     }
 
     /// <summary>What a poll writes: the feed's new state and its entries, and what to report.</summary>
@@ -161,7 +185,7 @@ public sealed class FeedIngestor(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var (min, max) = Bounds(feed);
-        var state = new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Status = fetch.Status, NewUrl = fetch.PermanentUrl?.ToString() };
+        var state = new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Status = fetch.Status, NewUrl = fetch.PermanentUrl?.AbsoluteUri };
 
         switch (fetch.Outcome)
         {

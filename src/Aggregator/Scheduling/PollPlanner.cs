@@ -3,7 +3,7 @@ namespace Aggregator.Scheduling;
 /// <summary>When to poll a feed next. After a success the interval follows how often the feed
 /// publishes (7 days / entries in the last week, as Miniflux's entry-frequency scheduler does),
 /// bounded, and never sooner than the feed or server asks (ttl, sy:updatePeriod, max-age,
-/// Expires, Retry-After). After a failure it backs off exponentially. Jitter spreads feeds out
+/// Expires, Retry-After) up to the upper bound. After a failure it backs off exponentially. Jitter spreads feeds out
 /// so that they do not all come due in the same minute.</summary>
 public static class PollPlanner
 {
@@ -19,7 +19,7 @@ public static class PollPlanner
         interval += interval * 0.1 * jitter;
         foreach (var asked in new[] { feedMinimum, serverMinimum })
             if (asked is { } a && a > interval)
-                interval = a;
+                interval = Cap(a, max);
         return now + interval;
     }
 
@@ -28,8 +28,14 @@ public static class PollPlanner
         var exponent = Math.Min(Math.Max(consecutiveErrors - 1, 0), 20);
         var backoff = Clamp(min * Math.Pow(2, exponent), min, max);
         backoff += backoff * 0.2 * jitter;
-        return now + (retryAfter is { } r && r > backoff ? r : backoff);
+        return now + (retryAfter is { } r && r > backoff ? Cap(r, max) : backoff);
     }
+
+    /// <summary>What a feed or server asks for is honoured up to the upper bound: a ttl of a
+    /// year, a CDN's max-age of a year or a Retry-After in 9999 would otherwise stop a feed for
+    /// good while it is listed as healthy. Miniflux caps them the same way
+    /// (SCHEDULER_ROUND_ROBIN_MAX_INTERVAL).</summary>
+    private static TimeSpan Cap(TimeSpan asked, TimeSpan max) => asked > max ? max : asked;
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value < min ? min : value > max ? max : value;

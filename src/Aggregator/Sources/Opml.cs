@@ -57,11 +57,11 @@ public static class Opml
         var address = url.StartsWith("feed:", StringComparison.OrdinalIgnoreCase)
             ? url[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + url[5..] : url[5..]
             : url;
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new InvalidDataException($"outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{url}\", which is not an http(s) URL");
+        if (FeedUrl.Normalize(address, out var problem) is not { } normalized)
+            throw new InvalidDataException($"outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{FeedUrl.Masked(url)}\", which {problem}");
         var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
         return new FeedSubscription(
-            uri.ToString(),
+            normalized,
             text != title ? text : null,
             !string.Equals(outline.Attribute("enabled")?.Value, "false", StringComparison.OrdinalIgnoreCase),
             Minutes(outline, "minPollMinutes"),

@@ -273,8 +273,16 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         if (s.Title is not null) // the feed renamed itself (or was read for the first time)
             await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)
+        {
             // RFC 9110 §15.4.2 and §15.4.9: a permanent redirect means "use the new URI from now on".
+            // Unless that address is subscribed already: then the same feed is polled twice, and
+            // the subscriber is told which one to remove.
             await connection.ExecuteAsync("UPDATE feeds SET url = @NewUrl WHERE id = @FeedId AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = @NewUrl)", s, tx);
+            await connection.ExecuteAsync("""
+                UPDATE feeds SET warning = 'moved permanently to ' || @NewUrl || ', which is subscribed too: the same feed is polled twice; remove this one (feeds remove ' || url || ')'
+                WHERE id = @FeedId AND url <> @NewUrl
+                """, s, tx);
+        }
         if (s.Body is not null)
             await connection.ExecuteAsync("""
                 INSERT INTO feed_bodies (feed_id, fetched_at, content_type, body, encoding) VALUES (@FeedId, @AttemptAt, @ContentType, @Body, 'gzip')

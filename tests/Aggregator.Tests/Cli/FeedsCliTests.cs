@@ -16,6 +16,16 @@ public abstract class FeedsCliTests(Backend backend)
         app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
         app.MapGet("/page", () => Results.Content("""<html><head><link rel="alternate" type="application/rss+xml" href="/wire.xml"></head><body>x</body></html>""", "text/html"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
+        app.MapGet("/missing.xml", () => Results.NotFound());
+        app.MapGet("/removed.xml", () => Results.StatusCode(410));
+        app.MapGet("/packed.xml", (HttpContext context) =>
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            var body = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(FeedPollingTests.Rss));
+            return Results.Bytes(body.ToArray(), "application/rss+xml");
+        });
         app.MapGet("/tagged.xml", (HttpContext context) =>
         {
             if (context.Request.Headers.IfNoneMatch == "\"v1\"") return Results.StatusCode(304);
@@ -246,6 +256,48 @@ public abstract class FeedsCliTests(Backend backend)
         var json = System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement;
         Assert.Equal("연합뉴스", json.GetProperty("feed").GetProperty("title").GetString());
         Assert.Equal("2025-11-05T05:30:00Z", json.GetProperty("entries")[0].GetProperty("published").GetString());
+    }
+
+    [Fact]
+    public async Task Feeds_add_refuses_an_address_that_says_it_is_not_there_or_carries_a_password()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var missing = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("missing.xml").ToString(), .. common]);
+        var removed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("removed.xml").ToString(), .. common]);
+        var secret = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "https://alice:s3cret@wire.example/feed", .. common]);
+        var broken = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("broken.xml").ToString(), .. common]);
+        var anyway = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", server.Url("missing.xml").ToString(), .. common]);
+
+        Assert.Equal((1, 1, 2, 0, 0), (missing.ExitCode, removed.ExitCode, secret.ExitCode, broken.ExitCode, anyway.ExitCode));
+        Assert.Contains("HTTP 404 Not Found; not added (add it anyway with --no-check)", missing.Stderr, StringComparison.Ordinal);
+        Assert.Contains("410 Gone", removed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("carries a user name or password, which is not supported", secret.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", secret.Stderr + secret.Stdout, StringComparison.Ordinal);
+        Assert.Contains("added anyway, it will be retried", broken.Stdout, StringComparison.Ordinal);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains(server.Url("missing.xml").ToString(), list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("removed.xml", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("wire.example", list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_fetches_a_url_as_a_poll_does()
+    {
+        await using var server = await ServerAsync();
+
+        var packed = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", server.Url("packed.xml").ToString());
+        var missing = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", server.Url("missing.xml").ToString());
+
+        Assert.True(packed.ExitCode == 0, packed.Stderr);
+        Assert.Contains("Loopback Wire", packed.Stdout, StringComparison.Ordinal); // gzip decoded
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"{server.Url("missing.xml")}: HTTP 404 Not Found", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, server.Requests.Count(r => r.UserAgent is null || !r.UserAgent.StartsWith("Aggregator/", StringComparison.Ordinal)));
     }
 }
 

@@ -24,8 +24,15 @@ public static partial class FeedDecoder
             return new(bom.GetString(bytes, length, bytes.Length - length), bom.WebName, null);
 
         var declared = Declared(bytes);
-        var claimed = Resolve(httpCharset) ?? Resolve(declared);
+        var http = Resolve(httpCharset);
+        var claimed = http ?? Resolve(declared);
         var utf8 = TryUtf8(bytes);
+        if (http is not null && Resolve(declared) is { } inDocument && inDocument.CodePage != http.CodePage && utf8 is null
+            && ServerDefault(http, bytes) && Strict(inDocument, bytes) is { } text)
+            // A server's default label (UTF-8 the bytes are not, Latin-1, ASCII) against a document
+            // that names its own encoding and decodes cleanly in it: Apache, nginx and many CMSs
+            // label every text/xml one way whatever the feed is written in.
+            return new(text, inDocument.WebName, $"the server said {httpCharset} but the document declares {declared} and is written in it; read as {inDocument.WebName}");
         if (claimed is null || claimed.CodePage == Encoding.UTF8.CodePage)
         {
             if (utf8 is not null)
@@ -71,6 +78,24 @@ public static partial class FeedDecoder
         if (m.Success) return m.Groups[1].Value;
         m = MetaCharset().Match(head);
         return m.Success ? m.Groups[1].Value : null;
+    }
+
+    /// <summary>A label servers put on everything: UTF-8, or Latin-1/ASCII (read as windows-1252)
+    /// on a document with bytes above ASCII.</summary>
+    private static bool ServerDefault(Encoding http, byte[] bytes) =>
+        http.CodePage == Encoding.UTF8.CodePage || (http.CodePage == 1252 && bytes.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0);
+
+    /// <summary>The text in <paramref name="encoding"/>, or null when the bytes are not valid in it.</summary>
+    private static string? Strict(Encoding encoding, byte[] bytes)
+    {
+        try
+        {
+            return Strip(Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(bytes));
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     private static string? TryUtf8(byte[] bytes)

@@ -1,0 +1,242 @@
+using System.IO.Compression;
+using System.Text;
+using Aggregator.Ingestion;
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Aggregator.Tests.Fetching;
+
+/// <summary>Servers that get HTTP wrong in the ways real ones do: bodies cut off in transfer,
+/// stacked or unknown codings, redirects to odd places, validators in their own format, cache
+/// lifetimes of years, charset labels that are server defaults.</summary>
+public abstract class MisbehavingServerTests(Backend backend)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly byte[] Feed = Encoding.UTF8.GetBytes(FeedPollingTests.Rss);
+
+    private Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) =>
+        TestServices.StartAsync(backend, settings.ToDictionary(s => "Aggregator:" + s.Key, s => (string?)s.Value));
+
+    private static async Task<FeedRow> FeedAsync(TestServices app, Uri url)
+    {
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription(url.AbsoluteUri, null), Ct);
+        return (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Url == url.AbsoluteUri);
+    }
+
+    private static Task<PollSummary> PollAsync(TestServices app) => app.Get<FeedIngestor>().PollDueAsync(Ct, everyFeed: true);
+
+    private static async Task<FeedRow> StateAsync(TestServices app, long id) => (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == id);
+
+    private static byte[] Compress(string coding, byte[] data)
+    {
+        var body = new MemoryStream();
+        using (Stream compressor = coding switch
+        {
+            "gzip" => new GZipStream(body, CompressionLevel.Optimal, leaveOpen: true),
+            "br" => new BrotliStream(body, CompressionLevel.Optimal, leaveOpen: true),
+            _ => new ZLibStream(body, CompressionLevel.Optimal, leaveOpen: true),
+        })
+            compressor.Write(data);
+        return body.ToArray();
+    }
+
+    [Theory]
+    [InlineData("gzip", 3)] // cut inside the compressed data
+    [InlineData("gzip", 8)] // whole data, its trailer missing
+    [InlineData("br", 3)]
+    [InlineData("deflate", 3)]
+    public async Task A_compressed_body_cut_off_in_transfer_is_a_failure_and_the_last_good_body_stays(string coding, int cut)
+    {
+        // Long enough that a third of its compressed form is well inside the data.
+        var long_ = Encoding.UTF8.GetBytes(FeedPollingTests.Rss.Replace("<item>", string.Concat(Enumerable.Range(0, 40).Select(i => $"<item><guid>urn:pad:{i}</guid><title>Padding {i}</title><description>Entry {i} of the padding.</description></item>")) + "<item>", StringComparison.Ordinal));
+        var whole = Compress(coding, long_);
+        var truncated = whole[..(cut == 8 ? whole.Length - 8 : whole.Length / cut)];
+        var broken = false;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/packed.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.ContentEncoding = coding;
+            return Results.Bytes(broken ? truncated : whole, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("packed.xml"));
+        Assert.Equal(1, (await PollAsync(app)).Fetched);
+
+        broken = true;
+        var summary = await PollAsync(app);
+
+        Assert.Equal(1, summary.Failed);
+        var state = await StateAsync(app, feed.Id);
+        Assert.Contains($"the {(coding == "br" ? "brotli" : coding)} body stops before its end", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(long_, await app.Get<FeedStore>().LastBodyAsync(feed.Id, Ct));
+        Assert.Equal(42, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+
+    [Fact]
+    public async Task Stacked_codings_are_undone_in_turn_and_an_unknown_one_is_named()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/twice.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.ContentEncoding = "gzip, br"; // gzip applied first, then brotli
+                return Results.Bytes(Compress("br", Compress("gzip", Feed)), "application/rss+xml");
+            });
+            app.MapGet("/zstd.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.ContentEncoding = "zstd";
+                return Results.Bytes(Feed, "application/rss+xml");
+            });
+        });
+        await using var app = await ServicesAsync();
+        var twice = await FeedAsync(app, server.Url("twice.xml"));
+        var zstd = await FeedAsync(app, server.Url("zstd.xml"));
+
+        await PollAsync(app);
+
+        Assert.Equal(200, (await StateAsync(app, twice.Id)).LastStatus);
+        Assert.Null((await StateAsync(app, twice.Id)).LastError);
+        Assert.Equal(Feed, await app.Get<FeedStore>().LastBodyAsync(twice.Id, Ct));
+        Assert.Contains("Content-Encoding \"zstd\", which cannot be decoded", (await StateAsync(app, zstd.Id)).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deflate_body_that_stalls_is_abandoned_at_the_timeout()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/stall.xml", async (HttpContext c) =>
+        {
+            c.Response.Headers.ContentEncoding = "deflate";
+            c.Response.ContentLength = 100_000;
+            await c.Response.Body.FlushAsync(c.RequestAborted);
+            await Task.Delay(TimeSpan.FromSeconds(20), c.RequestAborted);
+        }));
+        await using var app = await ServicesAsync(("Fetching:TimeoutSeconds", "2"));
+        var feed = await FeedAsync(app, server.Url("stall.xml"));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await PollAsync(app);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        var state = await StateAsync(app, feed.Id);
+        Assert.Contains("timed out after 2 s", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(200, state.LastStatus); // the headers had come
+    }
+
+    [Fact]
+    public async Task Redirects_are_adopted_only_once_they_answer_and_never_lead_off_http()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/moved-to-nothing", () => Results.Redirect("/nothing", permanent: true));
+            app.MapGet("/nothing", () => Results.NotFound());
+            app.MapGet("/lent", () => Results.Redirect("/gone", preserveMethod: true)); // 307
+            app.MapGet("/gone", () => Results.StatusCode(410));
+            app.MapGet("/to-file", () => Results.Redirect("file:///etc/passwd"));
+            app.MapGet("/duplicate", () => Results.Redirect("/wire.xml", permanent: true));
+            app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        var toNothing = await FeedAsync(app, server.Url("moved-to-nothing"));
+        var lent = await FeedAsync(app, server.Url("lent"));
+        var toFile = await FeedAsync(app, server.Url("to-file"));
+        var duplicate = await FeedAsync(app, server.Url("duplicate"));
+        await FeedAsync(app, server.Url("wire.xml"));
+
+        await PollAsync(app);
+
+        var a = await StateAsync(app, toNothing.Id);
+        Assert.Equal(server.Url("moved-to-nothing").AbsoluteUri, a.Url); // the subscribed address is kept
+        Assert.Equal($"HTTP 404 Not Found at {server.Url("nothing").AbsoluteUri}", a.LastError);
+        var b = await StateAsync(app, lent.Id);
+        Assert.False(b.Gone);
+        Assert.Contains("reached through a temporary redirect", b.LastError, StringComparison.Ordinal);
+        var c = await StateAsync(app, toFile.Id);
+        Assert.Equal((1L, 302), (c.ConsecutiveErrors, c.LastStatus));
+        Assert.Contains("file:///etc/passwd, which is not an http(s) address", c.LastError, StringComparison.Ordinal);
+        Assert.True(c.NextPollAt > DateTime.UtcNow);
+        var d = await StateAsync(app, duplicate.Id);
+        Assert.Equal(server.Url("duplicate").AbsoluteUri, d.Url);
+        Assert.Contains($"moved permanently to {server.Url("wire.xml").AbsoluteUri}, which is subscribed too", d.Warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validators_go_back_exactly_as_the_server_wrote_them()
+    {
+        const string date = "Mon, 1 Jun 2026 12:00:00 +0000"; // not the IMF-fixdate form
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/own.xml", (HttpContext c) =>
+        {
+            if (c.Request.Headers.IfNoneMatch == "abc123") return Results.StatusCode(304);
+            c.Response.Headers.ETag = "abc123"; // unquoted, as many servers send it
+            c.Response.Headers.LastModified = date;
+            return Results.Text(FeedPollingTests.Rss, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("own.xml"));
+
+        await PollAsync(app);
+        var second = await PollAsync(app);
+
+        Assert.Equal(1, second.NotModified);
+        var request = server.Requests.Last();
+        Assert.Equal(("abc123", date), (request.IfNoneMatch, request.IfModifiedSince));
+        Assert.Equal(304, (await StateAsync(app, feed.Id)).LastStatus);
+    }
+
+    [Fact]
+    public async Task Cache_lifetimes_and_retry_after_of_years_are_honoured_up_to_the_upper_bound()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/cdn.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.CacheControl = "public, max-age=315360000";
+                return Results.Text(FeedPollingTests.Rss, "application/rss+xml");
+            });
+            app.MapGet("/busy.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.RetryAfter = "Fri, 31 Dec 9999 23:59:59 GMT";
+                return Results.StatusCode(503);
+            });
+        });
+        await using var app = await ServicesAsync(("Scheduling:MaxPollMinutes", "120"));
+        var cdn = await FeedAsync(app, server.Url("cdn.xml"));
+        var busy = await FeedAsync(app, server.Url("busy.xml"));
+        var before = DateTime.UtcNow;
+
+        await PollAsync(app);
+
+        foreach (var feed in new[] { cdn, busy })
+        {
+            var next = (await StateAsync(app, feed.Id)).NextPollAt;
+            Assert.InRange(next, before.AddMinutes(119), DateTime.UtcNow.AddMinutes(120));
+        }
+    }
+
+    [Fact]
+    public async Task A_server_default_charset_label_gives_way_to_the_encoding_the_document_declares_and_is_written_in()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        static string Feed(string encoding, string title) =>
+            $"<?xml version=\"1.0\" encoding=\"{encoding}\"?><rss version=\"2.0\"><channel><title>t</title><item><guid>{encoding}</guid><title>{title}</title></item></channel></rss>";
+        var korean = Encoding.GetEncoding("euc-kr").GetBytes(Feed("euc-kr", "한국과 중국 외교 회담"));
+        var chinese = Encoding.GetEncoding("gb18030").GetBytes(Feed("gbk", "中国与韩国关系"));
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/ko.xml", () => Results.Bytes(korean, "text/xml; charset=utf-8"));
+            app.MapGet("/zh.xml", () => Results.Bytes(chinese, "text/xml; charset=iso-8859-1"));
+        });
+        await using var app = await ServicesAsync();
+        var ko = await FeedAsync(app, server.Url("ko.xml"));
+        await FeedAsync(app, server.Url("zh.xml"));
+
+        await PollAsync(app);
+
+        Assert.Equal(["中国与韩国关系", "한국과 중국 외교 회담"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
+        Assert.Contains("the server said utf-8 but the document declares euc-kr", (await StateAsync(app, ko.Id)).Warning, StringComparison.Ordinal);
+    }
+}
+
+public sealed class MisbehavingServerTestsOnSqlite() : MisbehavingServerTests(Backend.Sqlite);
+
+public sealed class MisbehavingServerTestsOnPostgres() : MisbehavingServerTests(Backend.Postgres);
