@@ -24,4 +24,7 @@ var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China to
     MigrateCommand.Create(),
 };
 root.SetAction(ServeCommand.RunAsync);
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C and SIGTERM cancel the command's token; the process is ended only if it has not finished
+// 30 s later. (System.CommandLine's default, 2 s, killed `serve` in the middle of its 25 s of
+// graceful shutdown and left its claimed feeds locked until their claims expired.)
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -34,7 +34,7 @@ public static class FeedsCommand
             foreach (var f in feeds)
             {
                 var state = f.Gone ? "GONE (410, not polled)" : !f.Enabled ? "disabled" : f.ConsecutiveErrors > 0 ? $"FAILING ({f.ConsecutiveErrors} in a row)" : f.LastSuccessAt is null ? "new" : "ok";
-                Console.WriteLine($"{f.Url}  [{state}]  {f.DisplayTitle}" + (f.Folder is null ? "" : $"  (in {f.Folder})"));
+                Console.WriteLine($"{f.Url}  [{state}]  {(string.IsNullOrWhiteSpace(f.DisplayTitle) ? "(no title yet)" : f.DisplayTitle)}" + (f.Folder is null ? "" : $"  (in {f.Folder})"));
                 if (f.CustomTitle is not null && f.Title is not null && f.Title != f.CustomTitle) Console.WriteLine($"  the feed's own title: {f.Title}");
                 Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.Gone || !f.Enabled ? "never" : When(f.NextPollAt))}, {f.ItemCount} item(s)");
                 if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
@@ -157,8 +157,15 @@ public static class FeedsCommand
             }
             foreach (var problem in list.Problems)
                 await Console.Error.WriteLineAsync($"feeds import: {problem}");
+            if (list.Feeds.Count == 0 && list.Problems.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"feeds import: {result.GetValue(file)} lists no feeds (no outline has an xmlUrl)");
+                return 1;
+            }
             var added = await services.GetRequiredService<FeedStore>().AddAsync(list.Feeds, ct);
-            Console.WriteLine($"{added} added, {list.Feeds.Count - added} already subscribed" + (list.Problems.Count > 0 ? $", {list.Problems.Count} left out" : ""));
+            Console.WriteLine($"{added} added, {list.Feeds.Count - added} already subscribed"
+                + (list.Repeated > 0 ? $", {list.Repeated} listed twice in the file" : "")
+                + (list.Problems.Count > 0 ? $", {list.Problems.Count} left out" : ""));
             return list.Problems.Count > 0 ? 1 : 0;
         }, ct));
         return command;

@@ -95,7 +95,16 @@ public static class ServeCommand
             app.MapPages();
             Aggregator.Mail.UnsubscribeEndpoints.MapUnsubscribe(app);
         }
-        await app.RunAsync(ct);
+        try
+        {
+            await app.RunAsync(ct);
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Most often another instance (or another program) on the same port.
+            await Console.Error.WriteLineAsync($"error: {e.Message} (choose another with --urls, or ASPNETCORE_HTTP_PORTS)");
+            return 1;
+        }
         return 0;
     }
 }

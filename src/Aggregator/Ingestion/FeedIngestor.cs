@@ -31,7 +31,9 @@ public sealed class FeedIngestor(
     ILogger<FeedIngestor> logger)
 {
     /// <param name="everyFeed">Poll every enabled feed, due or not (`run-once --all`).</param>
-    public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false)
+    /// <param name="onceEach">Poll each feed at most once in this cycle (`run-once`); the
+    /// scheduler's cycles poll a feed again when it comes due during a long cycle.</param>
+    public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         await SyncSubscriptionsAsync(ct);
@@ -62,9 +64,20 @@ public sealed class FeedIngestor(
                 var room = 1;
                 while (room < claimWindow && window.Wait(0)) room++;
                 var now = clock.GetUtcNow().UtcDateTime;
-                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : now, cycleStart, room, ct);
+                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : now, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
-                if (claimed.Count == 0) break;
+                if (claimed.Count == 0)
+                {
+                    // Nothing due now. While polls are still in flight (a slow host can hold a few
+                    // for minutes), feeds that come due meanwhile, and feeds the subscriptions file
+                    // adds, are claimed every tick rather than when the slowest poll is done.
+                    var inFlight = polls.Where(p => !p.IsCompleted).ToList();
+                    if (inFlight.Count == 0) break;
+                    await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(TimeSpan.FromSeconds(options.Value.Scheduling.PollTickSeconds), ct));
+                    ct.ThrowIfCancellationRequested();
+                    await SyncSubscriptionsAsync(ct);
+                    continue;
+                }
                 batcher.Expect(claimed.Count);
                 polls.AddRange(claimed.Select(feed => PollAsync(feed, window, global, cores, pipeline, batcher, hosts, ct)));
             }
@@ -195,7 +208,8 @@ public sealed class FeedIngestor(
                 {
                     Success = true,
                     Warning = feed.Warning,
-                    NextPollAt = PollPlanner.AfterSuccess(now, feed.EntriesPerWeek ?? 0, min, max, null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
+                    NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, feed.EntriesPerWeek ?? 0, min, max,
+                        feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
                 }, [], FeedPollKind.NotModified, null);
 
             case FetchOutcome.Gone:
@@ -231,7 +245,8 @@ public sealed class FeedIngestor(
             EntriesPerWeek = perWeek,
             Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
             ContentType = fetch.ContentType,
-            NextPollAt = PollPlanner.AfterSuccess(now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
+            AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
+            NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
         }, items, FeedPollKind.Fetched, null);
     }
 
@@ -257,7 +272,9 @@ public sealed class FeedIngestor(
         if (title is null) return null;
         var language = LanguageDetector.Detect(title, text);
         if (language == "und" && feed.Language is { Length: >= 2 } declared) language = declared[..2].ToLowerInvariant();
-        var key = entry.Id ?? entry.Link ?? "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "|" + entry.Published?.ToString("o"))))[..32];
+        // Without an id or a link an entry is what it says: entries sharing a title ("속보",
+        // "Breaking") and no date are different entries when their text differs.
+        var key = entry.Id ?? entry.Link ?? "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "|" + entry.Published?.ToString("o") + "|" + text)))[..32];
         return (key, new ParsedDocument
         {
             Title = title,

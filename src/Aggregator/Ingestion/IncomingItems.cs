@@ -12,6 +12,7 @@ public static class IncomingItems
 {
     public static IncomingItem From(long sourceId, string entryKey, ParsedDocument article, TopicCatalog topics, string idAuthority)
     {
+        article = Storable(article);
         // The comparison form serves both the content hash and the story fingerprint.
         var (title, body) = (TextNormalizer.ForComparison(article.Title), TextNormalizer.ForComparison(article.Body));
         var hash = ContentHash.OfComparable(title, body);
@@ -33,5 +34,16 @@ public static class IncomingItems
             RulesVersion = topics.Version,
             Story = StoryFingerprint.OfComparable(title, body, article.PublishedAt ?? DateTime.UtcNow),
         };
+    }
+
+    /// <summary>The article without characters no store or later stage can take (<see cref="StorableText"/>).</summary>
+    private static ParsedDocument Storable(ParsedDocument a)
+    {
+        var (title, body, author, outlet, url, html) = (StorableText.Clean(a.Title), StorableText.Clean(a.Body), StorableText.CleanOrNull(a.Author),
+            StorableText.CleanOrNull(a.Outlet), StorableText.CleanOrNull(a.Url), StorableText.CleanOrNull(a.ContentHtml));
+        return ReferenceEquals(title, a.Title) && ReferenceEquals(body, a.Body) && ReferenceEquals(author, a.Author)
+            && ReferenceEquals(outlet, a.Outlet) && ReferenceEquals(url, a.Url) && ReferenceEquals(html, a.ContentHtml)
+            ? a
+            : a with { Title = title, Body = body, Author = author, Outlet = outlet, Url = url, ContentHtml = html };
     }
 }

@@ -6,17 +6,21 @@ namespace Aggregator.Parsing;
 /// <summary>Finds a full calendar date (with a year) written in text, in the forms news pages
 /// use across languages: ISO, 2025.09.05, 2025年9月5日, 2025년 9월 5일 오후 3:20, 9 september 2025,
 /// 5. September 2025, 9 de septiembre de 2025, September 9, 2025, ngày 5 tháng 9 năm 2025.
-/// Returns UTC; a date without a time is midnight UTC, a local time without a zone is taken as UTC.</summary>
+/// Returns UTC; a date without a time is midnight UTC. A local time without a zone is in the zone
+/// its own words give (오후 and 午後: Korea and Japan, UTC+9; 下午: China, UTC+8), else in the
+/// zone of the language it is written in (<see cref="LanguageZone"/>), else UTC.</summary>
 public static partial class DateText
 {
-    public static DateTime? Find(string text)
+    /// <param name="language">The language of the text around the date (a feed's language), for
+    /// the zone of a local time that names none.</param>
+    public static DateTime? Find(string text, string? language = null)
     {
         foreach (var finder in Finders)
         {
             var m = finder.Regex.Match(text);
             while (m.Success)
             {
-                if (finder.Build(m) is { } date)
+                if (finder.Build(m, language) is { } date)
                     return date;
                 m = m.NextMatch();
             }
@@ -24,34 +28,46 @@ public static partial class DateText
         return null;
     }
 
+    /// <summary>Where a language's news is written: Korean and Japanese UTC+9, Chinese UTC+8.
+    /// Other languages span too many zones to guess one.</summary>
+    public static TimeSpan? LanguageZone(string? language) =>
+        language is null ? null
+        : language.StartsWith("ko", StringComparison.OrdinalIgnoreCase) || language.StartsWith("ja", StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromHours(9)
+        : language.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromHours(8)
+        : null;
+
     /// <summary>A date plus the text around it: how many words the line has besides the date.</summary>
     public static (DateTime? Date, string Remainder) FindWithRest(string text)
     {
         foreach (var finder in Finders)
         {
             for (var m = finder.Regex.Match(text); m.Success; m = m.NextMatch())
-                if (finder.Build(m) is { } date)
+                if (finder.Build(m, null) is { } date)
                     return (date, text.Remove(m.Index, m.Length));
         }
         return (null, text);
     }
 
-    private sealed record Finder(Regex Regex, Func<Match, DateTime?> Build);
+    private sealed record Finder(Regex Regex, Func<Match, string?, DateTime?> Build);
 
     private static readonly Finder[] Finders =
     [
-        new(Iso(), m => Make(m, "y", "mo", "d")),
-        new(Cjk(), m => Make(m, "y", "mo", "d")),
-        new(Korean(), m => Make(m, "y", "mo", "d")),
-        new(Vietnamese(), m => Make(m, "y", "mo", "d")),
-        new(DayMonthName(), m => Make(m, "y", "name", "d")),
-        new(MonthNameDay(), m => Make(m, "y", "name", "d")),
-        new(Dotted(), m => Make(m, "y", "mo", "d")),
+        new(Iso(), (m, l) => Make(m, "y", "mo", "d", l)),
+        new(Cjk(), (m, l) => Make(m, "y", "mo", "d", l)),
+        new(JapaneseEra(), (m, l) => Make(m, "y", "mo", "d", l ?? "ja")),
+        new(Korean(), (m, _) => Make(m, "y", "mo", "d", "ko")),
+        new(Vietnamese(), (m, l) => Make(m, "y", "mo", "d", l)),
+        new(Slashed(), (m, l) => int.Parse(m.Groups["a"].Value, CultureInfo.InvariantCulture) > 12 ? Make(m, "y", "b", "a", l)
+            : int.Parse(m.Groups["b"].Value, CultureInfo.InvariantCulture) > 12 ? Make(m, "y", "a", "b", l)
+            : null), // 9/5/2025 is 9 May in most of the world and 5 September in the US
+        new(DayMonthName(), (m, l) => Make(m, "y", "name", "d", l)),
+        new(MonthNameDay(), (m, l) => Make(m, "y", "name", "d", l)),
+        new(Dotted(), (m, l) => Make(m, "y", "mo", "d", l)),
     ];
 
-    private static DateTime? Make(Match m, string year, string month, string day)
+    private static DateTime? Make(Match m, string year, string month, string day, string? language)
     {
-        var y = int.Parse(m.Groups[year].Value, CultureInfo.InvariantCulture);
+        var y = m.Groups["era"].Success ? EraYear(m) : int.Parse(m.Groups[year].Value, CultureInfo.InvariantCulture);
         var mo = month == "name"
             ? MonthNames.Numbers.GetValueOrDefault(m.Groups["name"].Value.TrimEnd('.'))
             : int.Parse(m.Groups[month].Value, CultureInfo.InvariantCulture);
@@ -63,13 +79,31 @@ public static partial class DateText
         {
             var h = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
             var min = int.Parse(m.Groups["min"].Value, CultureInfo.InvariantCulture);
-            if (m.Groups["pm"].Success && m.Groups["pm"].Value is "오후" or "下午" or "午後" && h < 12) h += 12;
+            var marker = m.Groups["pm"].Success ? m.Groups["pm"].Value : m.Groups["ampm"].Value.Replace(".", "", StringComparison.Ordinal).ToUpperInvariant();
+            if (marker is "오후" or "下午" or "午後" or "PM" && h < 12) h += 12;
+            else if (marker is "오전" or "上午" or "午前" or "AM" && h == 12) h = 0; // 12:30 AM is half past midnight
             if (h > 23 || min > 59)
                 return date;
             date = date.AddHours(h).AddMinutes(min);
-            date -= ZoneOffset(m.Groups["zone"].Value);
+            var zone = m.Groups["zone"].Value;
+            date -= zone.Length > 0 ? ZoneOffset(zone) : MarkerZone(marker) ?? LanguageZone(language) ?? TimeSpan.Zero;
         }
         return date;
+    }
+
+    /// <summary>오전/오후 are Korean, 午前/午後 Japanese: UTC+9 both; 上午/下午 are Chinese: UTC+8.</summary>
+    private static TimeSpan? MarkerZone(string marker) => marker switch
+    {
+        "오전" or "오후" or "午前" or "午後" => TimeSpan.FromHours(9),
+        "上午" or "下午" => TimeSpan.FromHours(8),
+        _ => null,
+    };
+
+    /// <summary>Japanese era years: 令和 began in 2019 and 平成 in 1989, each with its year 1 (元年).</summary>
+    private static int EraYear(Match m)
+    {
+        var n = m.Groups["ey"].Value == "元" ? 1 : int.Parse(m.Groups["ey"].Value, CultureInfo.InvariantCulture);
+        return (m.Groups["era"].Value == "令和" ? 2018 : 1988) + n;
     }
 
     /// <summary>Zone abbreviations of the region's sources; an unknown or absent zone is UTC.</summary>
@@ -92,7 +126,7 @@ public static partial class DateText
 
     /// <summary>An optional clock time after the date: "T07:45:00+09:00", " 오후 3:20", " 21時05分",
     /// ", 14:32 Uhr", " kl. 14.30", " à 08h15", " 10.00 BST".</summary>
-    private const string Time = @"(?:(?:T|,?\s+(?:kl\.|à|um|at|lúc)?\s*)(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})[:時시hH.](?<min>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?<zone>Z|[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
+    private const string Time = @"(?:(?:T|,?\s+(?:kl\.|à|um|at|lúc)?\s*)(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})[:時시hH.](?<min>\d{2})(?::\d{2}(?:\.\d+)?)?(?:\s*(?<ampm>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?\s*(?<zone>Z|[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
 
     [GeneratedRegex(@"(?<!\d)(?<y>\d{4})-(?<mo>\d{1,2})-(?<d>\d{1,2})(?!\d)" + Time)]
     private static partial Regex Iso();
@@ -103,8 +137,16 @@ public static partial class DateText
     [GeneratedRegex(@"(?<y>\d{4})\s*년\s*(?<mo>\d{1,2})\s*월\s*(?<d>\d{1,2})\s*일(?:\s*\([월화수목금토일]\))?" + Time)]
     private static partial Regex Korean();
 
-    [GeneratedRegex(@"ngày\s+(?<d>\d{1,2})\s+tháng\s+(?<mo>\d{1,2})\s+năm\s+(?<y>\d{4})|(?<d>\d{1,2})/(?<mo>\d{1,2})/(?<y>\d{4})", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<era>令和|平成)(?<ey>\d{1,2}|元)\s*年\s*(?<mo>\d{1,2})\s*月\s*(?<d>\d{1,2})\s*日" + Time)]
+    private static partial Regex JapaneseEra();
+
+    [GeneratedRegex(@"ngày\s+(?<d>\d{1,2})\s+tháng\s+(?<mo>\d{1,2})\s+năm\s+(?<y>\d{4})" + Time, RegexOptions.IgnoreCase)]
     private static partial Regex Vietnamese();
+
+    /// <summary>25/9/2025 (day first, most of the world) and 9/25/2025 (month first, the US): read
+    /// only when one of the two numbers is over 12, so that it can only be the day.</summary>
+    [GeneratedRegex(@"(?<!\d)(?<a>\d{1,2})/(?<b>\d{1,2})/(?<y>\d{4})(?!\d)" + Time)]
+    private static partial Regex Slashed();
 
     [GeneratedRegex(@"(?<!\d)(?<d>\d{1,2})(?:\.|er)?\s+(?:de\s+)?(?<name>\p{L}+)\.?,?\s+(?:de\s+|del\s+)?(?<y>\d{4})(?!\d)" + Time, RegexOptions.IgnoreCase)]
     private static partial Regex DayMonthName();
@@ -112,7 +154,8 @@ public static partial class DateText
     [GeneratedRegex(@"(?<name>\p{L}+)\.?\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<y>\d{4})(?!\d)" + Time, RegexOptions.IgnoreCase)]
     private static partial Regex MonthNameDay();
 
-    [GeneratedRegex(@"(?<!\d)(?<y>\d{4})[./](?<mo>\d{1,2})[./](?<d>\d{1,2})(?!\d)" + Time)]
+    /// <summary>2025.09.05, 2025/09/05, and Naver's "2025. 9. 5. 오후 3:20".</summary>
+    [GeneratedRegex(@"(?<!\d)(?<y>\d{4})[./]\s?(?<mo>\d{1,2})[./]\s?(?<d>\d{1,2})(?!\d)\.?" + Time)]
     private static partial Regex Dotted();
 
     [GeneratedRegex(@"^([+-])(\d{2}):?(\d{2})$")]

@@ -15,7 +15,8 @@ namespace Aggregator.Sources;
 public static class Opml
 {
     /// <param name="Problems">One line per outline left out: the file, the line, what was wrong.</param>
-    public sealed record OpmlList(IReadOnlyList<FeedSubscription> Feeds, IReadOnlyList<string> Problems);
+    /// <param name="Repeated">Outlines left out because an earlier one lists the same address.</param>
+    public sealed record OpmlList(IReadOnlyList<FeedSubscription> Feeds, IReadOnlyList<string> Problems, int Repeated = 0);
 
     /// <summary>The feeds a list subscribes to, and what was wrong with the outlines left out: one
     /// bad outline (an address that is not http(s), a bound that is not a number) costs that
@@ -33,22 +34,30 @@ public static class Opml
         {
             throw new InvalidDataException($"{path}: not well-formed OPML at line {e.LineNumber}: {e.Message}", e);
         }
+        if (document.Root?.Name.LocalName != "opml")
+            throw new InvalidDataException($"{path}: not an OPML file (its root element is <{document.Root?.Name.LocalName}>)");
         var feeds = new List<FeedSubscription>();
         var problems = new List<string>();
-        foreach (var outline in document.Descendants("outline"))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var repeated = 0;
+        // By local name: some exporters put OPML in a namespace (xmlns="http://opml.org/spec2")
+        // or write xmlURL; the outlines are the same.
+        foreach (var outline in document.Descendants().Where(e => e.Name.LocalName == "outline"))
         {
-            var url = outline.Attribute("xmlUrl")?.Value.Trim();
+            var url = outline.Attributes().FirstOrDefault(a => a.Name.LocalName.Equals("xmlUrl", StringComparison.OrdinalIgnoreCase))?.Value.Trim();
             if (string.IsNullOrEmpty(url)) continue;
             try
             {
-                feeds.Add(Subscription(outline, url));
+                var feed = Subscription(outline, url);
+                if (seen.Add(feed.Url)) feeds.Add(feed);
+                else repeated++;
             }
             catch (InvalidDataException e)
             {
                 problems.Add($"{path}, line {((IXmlLineInfo)outline).LineNumber}: {e.Message}; this feed was left out");
             }
         }
-        return new OpmlList(feeds, problems);
+        return new OpmlList(feeds, problems, repeated);
     }
 
     private static FeedSubscription Subscription(XElement outline, string url)
@@ -68,7 +77,7 @@ public static class Opml
             Minutes(outline, "maxPollMinutes"),
             outline.Attribute("encoding")?.Value,
             title ?? text,
-            outline.Ancestors("outline").Where(a => a.Attribute("xmlUrl") is null)
+            outline.Ancestors().Where(a => a.Name.LocalName == "outline" && a.Attribute("xmlUrl") is null)
                 .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null));
     }
 

@@ -33,6 +33,9 @@ public sealed record FeedRow
     public string? Warning { get; init; }
     public bool Gone { get; init; }
     public double? EntriesPerWeek { get; init; }
+
+    /// <summary>The shortest interval the feed asks for (ttl, sy:updatePeriod) as of its last full fetch.</summary>
+    public long? AskedIntervalSeconds { get; init; }
     public DateTime NextPollAt { get; init; }
     public long ItemCount { get; init; }
 
@@ -66,6 +69,9 @@ public sealed record FeedPollState
     public string? LastModified { get; init; }
     public string? Title { get; init; }
     public double? EntriesPerWeek { get; init; }
+    /// <summary>With a body: what the feed asks for now (null: nothing). Without one (a 304, a
+    /// failure): unchanged.</summary>
+    public long? AskedIntervalSeconds { get; init; }
     public byte[]? Body { get; init; }
     public string? ContentType { get; init; }
 }

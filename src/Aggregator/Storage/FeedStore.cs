@@ -266,10 +266,11 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 last_modified = CASE WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
                 title = coalesce(@Title, title),
                 entries_per_week = coalesce(@EntriesPerWeek, entries_per_week),
+                asked_interval_seconds = CASE WHEN @Parsed THEN @AskedIntervalSeconds ELSE asked_interval_seconds END,
                 claimed_by = NULL,
                 claimed_until = NULL
             WHERE id = @FeedId
-            """, s, tx);
+            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.Title, s.EntriesPerWeek, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.FeedId }, tx);
         if (s.Title is not null) // the feed renamed itself (or was read for the first time)
             await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)

@@ -299,6 +299,41 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Contains($"{server.Url("missing.xml")}: HTTP 404 Not Found", missing.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, server.Requests.Count(r => r.UserAgent is null || !r.UserAgent.StartsWith("Aggregator/", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Feeds_import_reads_namespaced_lists_counts_repeats_and_says_when_a_file_lists_no_feeds()
+    {
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var namespaced = Path.Combine(temp.Path, "spec2.opml");
+        await File.WriteAllTextAsync(namespaced, """
+            <opml version="2.0" xmlns="http://opml.org/spec2"><body>
+              <outline text="News"><outline text="A" xmlURL="http://a.example/feed"/></outline>
+              <outline text="B" xmlUrl="http://B.EXAMPLE/feed"/>
+              <outline text="B again" xmlUrl="http://b.example/feed"/>
+            </body></opml>
+            """, Ct);
+        var feed = Path.Combine(temp.Path, "feed.xml");
+        await File.WriteAllTextAsync(feed, FeedPollingTests.Rss, Ct);
+
+        var imported = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", namespaced, .. common]);
+        var notOpml = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", feed, .. common]);
+        var empty = Path.Combine(temp.Path, "empty.opml");
+        await File.WriteAllTextAsync(empty, "<opml version=\"2.0\"><body><outline text=\"Folder only\"/></body></opml>", Ct);
+        var nothing = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", empty, .. common]);
+
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Contains("2 added, 0 already subscribed, 1 listed twice in the file", imported.Stdout, StringComparison.Ordinal);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains("http://a.example/feed  [new]  A  (in News)", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("http://b.example/feed  [new]  B", list.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, notOpml.ExitCode);
+        Assert.Contains("not an OPML file (its root element is <rss>)", notOpml.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, nothing.ExitCode);
+        Assert.Contains("lists no feeds", nothing.Stderr, StringComparison.Ordinal);
+    }
 }
 
 public sealed class FeedsCliTestsOnSqlite() : FeedsCliTests(Backend.Sqlite);

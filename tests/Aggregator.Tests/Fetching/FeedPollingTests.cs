@@ -142,7 +142,10 @@ public abstract class FeedPollingTests(Backend backend)
         var state = await StateAsync(app, feed.Id);
         Assert.Equal((404, 3L), (state.LastStatus, state.ConsecutiveErrors));
         Assert.Contains("HTTP 404", state.LastError, StringComparison.Ordinal);
-        Assert.True(waits[0] >= TimeSpan.FromMinutes(5) && waits[1] >= TimeSpan.FromMinutes(10) && waits[2] >= TimeSpan.FromMinutes(20), string.Join(", ", waits));
+        // 5, 10, 20 minutes, each spread by jitter of up to a tenth either way (never under the 5-minute bound).
+        Assert.True(waits[0] >= TimeSpan.FromMinutes(5) && waits[0] <= TimeSpan.FromMinutes(5.6)
+            && waits[1] >= TimeSpan.FromMinutes(9) && waits[1] <= TimeSpan.FromMinutes(11.1)
+            && waits[2] >= TimeSpan.FromMinutes(18) && waits[2] <= TimeSpan.FromMinutes(22.1), string.Join(", ", waits));
     }
 
     [Fact]
@@ -339,6 +342,73 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(4, failing.Count);
         Assert.All(failing, f => Assert.False(string.IsNullOrWhiteSpace(f.LastError)));
         Assert.All(failing, f => Assert.True(f.NextPollAt > DateTime.UtcNow));
+    }
+
+    [Fact]
+    public async Task The_interval_a_feed_asks_for_holds_after_it_answers_304()
+    {
+        var now = DateTime.UtcNow;
+        var items = string.Concat(Enumerable.Range(0, 20).Select(i => $"<item><guid>urn:busy:{i}</guid><title>Busy {i}</title><pubDate>{now.AddMinutes(-3 * i):R}</pubDate></item>"));
+        var feed = $"<rss version=\"2.0\"><channel><title>Busy</title><ttl>2880</ttl>{items}</channel></rss>";
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/ttl.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.ETag = "\"t1\"";
+            return c.Request.Headers.IfNoneMatch == "\"t1\"" ? Results.StatusCode(304) : Results.Text(feed, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync(("Scheduling:MaxPollMinutes", "4320"));
+        var row = await FeedAsync(app, server.Url("ttl.xml"));
+
+        await PollAsync(app);
+        var afterFull = (await StateAsync(app, row.Id)).NextPollAt;
+        var before = DateTime.UtcNow;
+        var second = await PollAsync(app);
+        var after304 = (await StateAsync(app, row.Id)).NextPollAt;
+
+        Assert.Equal(1, second.NotModified);
+        // 20 entries an hour would mean every 5 minutes; the feed asks for 48 hours, with a body or without.
+        Assert.True(afterFull >= before.AddHours(47.9), $"after the full fetch: {afterFull:o}");
+        Assert.True(after304 >= before.AddHours(47.9), $"after the 304: {after304:o}");
+    }
+
+    [Fact]
+    public async Task Characters_no_store_can_take_cost_neither_the_entry_nor_the_feed()
+    {
+        const string json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "Desk", "items": [
+              {"id": "j1", "title": "Nul \u0000 in a title", "content_text": "Seoul and Beijing\u0000 talks."},
+              {"id": "j2", "title": "Lone \ud800 surrogate", "content_text": "Text."},
+              {"id": "j3", "title": "Clean", "content_text": "Clean text."}]}
+            """;
+        const string rss = """<rss version="2.0"><channel><title>Wire</title><item><guid>r1</guid><title>Ref &#0; to NUL</title><description>a&#x1;b</description></item><item><guid>r2</guid><title>Fine</title></item></channel></rss>""";
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/desk.json", () => Results.Text(json, "application/feed+json"));
+            app.MapGet("/wire.xml", () => Results.Text(rss, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("desk.json"));
+        await FeedAsync(app, server.Url("wire.xml"));
+
+        var summary = await PollAsync(app);
+
+        Assert.Equal((2, 0, 5), (summary.Fetched, summary.Failed, summary.Inserted));
+        Assert.Equal(["Clean", "Fine", "Lone \uFFFD surrogate", "Nul  in a title", "Ref to NUL"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
+    }
+
+    [Fact]
+    public async Task Entries_without_id_or_link_that_share_a_title_are_told_apart_by_their_text()
+    {
+        const string rss = """<rss version="2.0"><channel><title>Flash</title><item><title>속보</title><description>중국 외교부 발표.</description></item><item><title>속보</title><description>북한 미사일 발사.</description></item><item><title>속보</title><description>한중 정상회담 개최.</description></item></channel></rss>""";
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/flash.xml", () => Results.Text(rss, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("flash.xml"));
+
+        var summary = await PollAsync(app);
+        var again = await PollAsync(app);
+
+        Assert.Equal(3, summary.Inserted);
+        Assert.Equal(0, again.Inserted + again.Updated);
+        Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
     }
 }
 

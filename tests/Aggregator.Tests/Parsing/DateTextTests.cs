@@ -11,7 +11,7 @@ public sealed class DateTextTests
     [InlineData("2025-06-18 07:45 KST", "2025-06-17T22:45:00Z")]
     [InlineData("2025.09.05", "2025-09-05T00:00:00Z")]
     [InlineData("2025年9月5日", "2025-09-05T00:00:00Z")]
-    [InlineData("2025년 9월 5일 오후 3:20", "2025-09-05T15:20:00Z")]
+    [InlineData("2025년 9월 5일 오후 3:20", "2025-09-05T06:20:00Z")] // Korean words: Korea's time, UTC+9
     [InlineData("2025년 9월 5일 (금) 오전 9:05 KST", "2025-09-05T00:05:00Z")]
     [InlineData("9 september 2025", "2025-09-09T00:00:00Z")]
     [InlineData("5. September 2025", "2025-09-05T00:00:00Z")]

@@ -22,6 +22,33 @@ public sealed class FeedDatesTests
     [InlineData("  Sat, 01 Mar 2025 09:30:00 +0900\n", null, "2025-03-01T00:30:00Z")]
     [InlineData("2025-02-30T09:30:00Z", null, null)]
     [InlineData("Sun, 30 Feb 2025 09:30:00 GMT", null, null)]
+    // Twelve-hour clocks: PM adds twelve hours, 12 AM is midnight.
+    [InlineData("5 Sep 2025 3:20 PM", null, "2025-09-05T15:20:00Z")]
+    [InlineData("Friday, September 5, 2025 3:20 PM", null, "2025-09-05T15:20:00Z")]
+    [InlineData("Fri, 05 Sep 2025 12:30 AM GMT", null, "2025-09-05T00:30:00Z")]
+    [InlineData("2025년 9월 5일 오전 12:30", null, "2025-09-04T15:30:00Z")]
+    // A local time without a zone is in the zone its words or the feed's language give.
+    [InlineData("2025년 9월 5일 오후 3:20", null, "2025-09-05T06:20:00Z")]
+    [InlineData("2025. 9. 5. 오후 3:20:00", null, "2025-09-05T06:20:00Z")]
+    [InlineData("2025. 9. 5. 15:20", "ko", "2025-09-05T06:20:00Z")]
+    [InlineData("2025年09月05日 15:20", "zh-CN", "2025-09-05T07:20:00Z")]
+    [InlineData("2025年09月05日 下午 3:20", null, "2025-09-05T07:20:00Z")]
+    [InlineData("2025-09-05T15:20:00", "ko-KR", "2025-09-05T06:20:00Z")]
+    [InlineData("2025-09-05T15:20:00", null, "2025-09-05T15:20:00Z")]
+    [InlineData("2025-09-05T15:20:00", "en", "2025-09-05T15:20:00Z")]
+    [InlineData("Fri, 05 Sep 2025 15:20:00", "ja", "2025-09-05T06:20:00Z")]
+    [InlineData("2025-09-05", "ko", "2025-09-05T00:00:00Z")] // a date alone stays a date
+    // Japanese era years, Unix time, Russian abbreviations.
+    [InlineData("令和7年9月5日", null, "2025-09-05T00:00:00Z")]
+    [InlineData("平成31年4月30日", null, "2019-04-30T00:00:00Z")]
+    [InlineData("令和元年5月1日", null, "2019-05-01T00:00:00Z")]
+    [InlineData("1757053200", null, "2025-09-05T06:20:00Z")]
+    [InlineData("1757053200000", null, "2025-09-05T06:20:00Z")]
+    [InlineData("Пт, 05 сен 2025 15:20:00 +0300", null, "2025-09-05T12:20:00Z")]
+    // Day and month in either order only when one of them cannot be a month.
+    [InlineData("25/9/2025", null, "2025-09-25T00:00:00Z")]
+    [InlineData("9/25/2025", null, "2025-09-25T00:00:00Z")]
+    [InlineData("9/5/2025 3:20 PM", null, null)]
     public void Reads_the_forms_feeds_write(string text, string? language, string? expected) =>
         Assert.Equal(expected, FeedDates.Parse(text, language)?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 

@@ -60,4 +60,18 @@ public sealed class ContentSanitizerTests
     {
         Assert.Equal("a\tb\nc 한국 😀", EntryText.Clean("a\tb\nc\u0001 한국\uFFFE 😀\uD800"));
     }
+
+    [Fact]
+    public void Markup_nested_deeper_than_any_article_is_published_as_its_text_instead()
+    {
+        var deep = string.Concat(Enumerable.Repeat("<div>", 100_000)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 100_000));
+        var article = "<div><p>One<p>Two<ul>" + string.Concat(Enumerable.Repeat("<li>item", 2000)) + "</ul><br><img src=x><hr/></div>";
+        var justUnder = string.Concat(Enumerable.Repeat("<span>", ContentSanitizer.MaxDepth)) + "x" + string.Concat(Enumerable.Repeat("</span>", ContentSanitizer.MaxDepth));
+
+        Assert.True(ContentSanitizer.TooDeep(deep));
+        Assert.True(ContentSanitizer.TooDeep("<b>" + deep));
+        Assert.False(ContentSanitizer.TooDeep(article)); // unclosed <p> and <li>, void elements: not depth
+        Assert.False(ContentSanitizer.TooDeep(justUnder));
+        Assert.True(ContentSanitizer.TooDeep("<span>" + justUnder));
+    }
 }

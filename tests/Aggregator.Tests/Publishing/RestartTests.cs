@@ -32,6 +32,35 @@ public abstract class RestartTests(Backend backend)
         }
     }
 
+    /// <summary>SIGTERM while every fetch hangs on a slow server: the fetches are abandoned, the
+    /// service exits 0 at once (not when a shutdown timeout kills it), and no feed stays claimed
+    /// by the stopped instance, so the next start or `run-once` polls them straight away.</summary>
+    [Fact]
+    public async Task Stopping_while_fetches_hang_abandons_them_and_frees_their_claims()
+    {
+        await using var slow = await LoopbackServer.StartAsync(app => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/hang/{n}.xml",
+            async (Microsoft.AspNetCore.Http.HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(60), c.RequestAborted)));
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = temp.Sub("config");
+        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
+        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[]}}}""", Ct);
+        await File.WriteAllTextAsync(Path.Combine(config, "feeds.opml"), "<opml version=\"2.0\"><body>"
+            + string.Concat(Enumerable.Range(0, 4).Select(n => $"<outline text=\"hang {n}\" xmlUrl=\"{slow.Url($"hang/{n}.xml")}\"/>")) + "</body></opml>", Ct);
+        var data = temp.Sub("data");
+        await using var service = await ServiceProcess.StartAsync(temp.Path, config, data, env);
+        await service.WaitUntilAsync(() => Task.FromResult(slow.Requests.Count >= 2), "fetches are in flight");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, await service.StopAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {watch.Elapsed}:\n{service.Log}");
+
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", "--config", config, "--data", data]);
+        var feeds = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, feeds.Count);
+        Assert.All(feeds, f => Assert.Equal(JsonValueKind.Null, f.EnumerateObject().Single(p => p.Name.Equals("claimedBy", StringComparison.OrdinalIgnoreCase)).Value.ValueKind));
+    }
+
     private static string Items(string jsonFeed) => JsonDocument.Parse(jsonFeed).RootElement.GetProperty("items").GetRawText();
 
     private static List<string> Ids(string jsonFeed) =>

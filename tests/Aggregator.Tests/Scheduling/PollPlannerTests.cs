@@ -6,6 +6,7 @@ public sealed class PollPlannerTests
 {
     private static readonly DateTime Now = new(2025, 11, 5, 12, 0, 0, DateTimeKind.Utc);
     private static readonly TimeSpan Min = TimeSpan.FromMinutes(5), Max = TimeSpan.FromHours(24);
+    private const double NoJitter = 0.5; // the middle of [0, 1): jitter spreads both ways
 
     [Theory]
     [InlineData(0, 24 * 60)]      // silent feed: the upper bound
@@ -13,21 +14,36 @@ public sealed class PollPlannerTests
     [InlineData(168, 60)]         // hourly: 1 hour
     [InlineData(100_000, 5)]      // firehose: the lower bound
     public void The_interval_follows_how_often_the_feed_publishes(double perWeek, int minutes) =>
-        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterSuccess(Now, perWeek, Min, Max, null, null, jitter: 0));
+        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterSuccess(Now, Now, perWeek, Min, Max, null, null, NoJitter));
 
     [Fact]
-    public void Never_sooner_than_the_feed_or_the_server_asks()
+    public void Never_sooner_than_the_feed_or_the_server_asks_up_to_the_upper_bound()
     {
-        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, 168, Min, Max, TimeSpan.FromHours(2), null, 0));
-        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), 0));
-        Assert.Equal(Now.AddDays(2), PollPlanner.AfterSuccess(Now, 168, Min, Max, TimeSpan.FromDays(2), null, 0)); // above the bound: the feed asked
+        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, NoJitter));
+        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), NoJitter));
+        // A ttl of two days, a CDN's max-age of a year: the upper bound still holds.
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter));
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, TimeSpan.FromDays(365), NoJitter));
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromDays(3650), NoJitter));
     }
 
     [Fact]
-    public void Jitter_only_lengthens_and_by_at_most_a_tenth()
+    public void The_interval_counts_from_the_start_of_the_fetch_and_what_the_server_asks_from_its_answer()
     {
-        var next = PollPlanner.AfterSuccess(Now, 168, Min, Max, null, null, jitter: 0.999);
-        Assert.InRange(next, Now.AddHours(1), Now.AddMinutes(66));
+        var answered = Now.AddSeconds(20);
+        Assert.Equal(Now.AddHours(1), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, null, NoJitter));
+        Assert.Equal(answered.AddHours(2), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), NoJitter));
+    }
+
+    [Fact]
+    public void Jitter_spreads_by_a_twentieth_either_way_and_never_past_a_bound()
+    {
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0.999), Now.AddMinutes(62.9), Now.AddMinutes(63));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0), Now.AddMinutes(57), Now.AddMinutes(57));
+        Assert.Equal(Now.AddHours(24), PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0.999)); // silent: the bound, not past it
+        Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, jitter: 0));
+        var oneMinute = TimeSpan.FromMinutes(1);
+        Assert.Equal(Now.AddMinutes(1), PollPlanner.AfterSuccess(Now, Now, 100_000, oneMinute, oneMinute, null, null, jitter: 0.999));
     }
 
     [Theory]
@@ -36,19 +52,29 @@ public sealed class PollPlannerTests
     [InlineData(3, 20)]
     [InlineData(12, 24 * 60)]
     public void Failures_back_off_exponentially_up_to_the_bound(long errors, int minutes) =>
-        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterFailure(Now, errors, Min, Max, null, jitter: 0));
+        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterFailure(Now, errors, Min, Max, null, NoJitter));
 
     [Fact]
     public void Retry_after_wins_when_longer()
     {
-        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), 0));
-        Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromSeconds(30), 0));
+        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), NoJitter));
+        Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromSeconds(30), NoJitter));
     }
 
     [Fact]
-    public void Entries_per_week_counts_the_last_seven_days_only()
+    public void Entries_per_week_counts_the_last_seven_days_of_a_feed_that_shows_more_than_a_week()
     {
         DateTime?[] dates = [Now.AddDays(-1), Now.AddDays(-6), Now.AddDays(-8), null, Now.AddDays(30)];
         Assert.Equal(2, PollPlanner.EntriesPerWeek(dates, Now));
+    }
+
+    [Fact]
+    public void A_feed_that_shows_only_its_latest_entries_is_as_busy_as_the_time_they_cover_says()
+    {
+        // 20 entries over the last 4.8 hours: 100 a day, though the document holds only 20.
+        var latest = Enumerable.Range(0, 20).Select(i => (DateTime?)Now.AddHours(-4.8 * i / 19)).ToList();
+        Assert.Equal(700, PollPlanner.EntriesPerWeek(latest, Now), precision: 6);
+        // One fresh post is not a rate.
+        Assert.Equal(1, PollPlanner.EntriesPerWeek([Now.AddMinutes(-10)], Now));
     }
 }

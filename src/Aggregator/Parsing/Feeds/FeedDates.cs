@@ -18,7 +18,16 @@ public static partial class FeedDates
 
     /// <summary>Every form, by regular expressions: the reference the fast path is tested against.</summary>
     internal static DateTime? ByPatterns(string value, string? language) =>
-        Iso(value) ?? Rfc822(value, language) ?? Asctime(value) ?? DateText.Find(value);
+        Iso(value, language) ?? Rfc822(value, language) ?? Asctime(value) ?? Epoch(value) ?? DateText.Find(value, language);
+
+    /// <summary>Unix time in seconds (10 digits) or milliseconds (13), as some generators write it.</summary>
+    private static DateTime? Epoch(string value)
+    {
+        if (value.Length is not (10 or 13) || value.AsSpan().IndexOfAnyExceptInRange('0', '9') >= 0) return null;
+        var number = long.Parse(value, CultureInfo.InvariantCulture);
+        var date = value.Length == 10 ? DateTime.UnixEpoch.AddSeconds(number) : DateTime.UnixEpoch.AddMilliseconds(number);
+        return date.Year is >= 1990 and <= 2100 ? date : null;
+    }
 
     /// <summary>The two forms nearly every feed writes, read without a regular expression:
     /// RFC 3339 ("2025-03-01T09:30:00Z", "…00.123+09:00") and RFC 822 as RSS writes it
@@ -79,7 +88,7 @@ public static partial class FeedDates
         return name.IndexOfAnyExcept(AsciiLetters) < 0 && name.ToLowerInvariant(lower) == 3 && MonthNames.TryGetValue(lower, out var month) ? month : 0;
     }
 
-    private static DateTime? Iso(string value)
+    private static DateTime? Iso(string value, string? language)
     {
         var m = IsoPattern().Match(value);
         if (!m.Success) return null;
@@ -93,8 +102,14 @@ public static partial class FeedDates
             var date = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(doy - 1);
             (month, day) = (date.Month, date.Day);
         }
-        return Build(year, month, day, m, ZoneOffset(m.Groups["zone"].Value, null));
+        return Build(year, month, day, m, Zone(m, null, language));
     }
+
+    /// <summary>The zone a date names; a local time that names none is in the zone of the feed's
+    /// language where it has one (a Korean feed's "2025-09-05T15:20:00" is 15:20 in Seoul), else UTC.</summary>
+    private static TimeSpan? Zone(Match m, string? named, string? language) =>
+        m.Groups["zone"].Value.Trim().Length > 0 || !m.Groups["h"].Success ? ZoneOffset(m.Groups["zone"].Value, named)
+        : DateText.LanguageZone(language) ?? TimeSpan.Zero;
 
     private static DateTime? Rfc822(string value, string? language)
     {
@@ -103,7 +118,7 @@ public static partial class FeedDates
         if (!Months.TryGetValue(m.Groups["mon"].Value[..3].ToLowerInvariant(), out var month)) return null;
         var year = Int(m, "y");
         if (m.Groups["y"].Value.Length == 2) year += year < 50 ? 2000 : 1900;
-        return Build(year, month, Int(m, "d"), m, ZoneOffset(m.Groups["zone"].Value, language));
+        return Build(year, month, Int(m, "d"), m, Zone(m, language, language));
     }
 
     private static DateTime? Asctime(string value)
@@ -113,8 +128,13 @@ public static partial class FeedDates
         return Build(Int(m, "y"), month, Int(m, "d"), m, ZoneOffset(m.Groups["zone"].Value, null));
     }
 
-    private static DateTime? Build(int year, int month, int day, Match m, TimeSpan? offset) =>
-        Build(year, month, day, m.Groups["h"].Success ? Int(m, "h") : 0, m.Groups["min"].Success ? Int(m, "min") : 0, m.Groups["s"].Success ? Int(m, "s") : 0, offset);
+    private static DateTime? Build(int year, int month, int day, Match m, TimeSpan? offset)
+    {
+        var hour = m.Groups["h"].Success ? Int(m, "h") : 0;
+        if (m.Groups["ampm"].Value.ToUpperInvariant() is var half && half == "PM" && hour < 12) hour += 12; // "3:20 PM"
+        else if (half == "AM" && hour == 12) hour = 0; // "12:30 AM" is half past midnight
+        return Build(year, month, day, hour, m.Groups["min"].Success ? Int(m, "min") : 0, m.Groups["s"].Success ? Int(m, "s") : 0, offset);
+    }
 
     private static DateTime? Build(int year, int month, int day, int hour, int minute, int second, TimeSpan? offset)
     {
@@ -245,7 +265,7 @@ public static partial class FeedDates
     [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?:(?<doy>\d{3})|(?<mo>\d{2})(?:-?(?<d>\d{2}))?))?(?:[T\s]+(?<h>\d{2}):?(?<min>\d{2})(?::?(?<s>\d{2}))?(?:[.,]\d+)?)?\s*(?<zone>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?$", RegexOptions.IgnoreCase)]
     private static partial Regex IsoPattern();
 
-    [GeneratedRegex(@"^(?:[A-Za-z]{2,9}\.?,?\s*)?(?<d>\d{1,2})(?:\s+|-)(?<mon>[A-Za-z]{3,9})\.?(?:\s+|-)(?<y>\d{4}|\d{2})(?:\s+|T)?(?:" + Clock + @")?\s*(?<zone>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\.?$")]
+    [GeneratedRegex(@"^(?:[A-Za-z]{2,9}\.?,?\s*)?(?<d>\d{1,2})(?:\s+|-)(?<mon>[A-Za-z]{3,9})\.?(?:\s+|-)(?<y>\d{4}|\d{2})(?:\s+|T)?(?:" + Clock + @"(?:\s*(?<ampm>[AaPp][Mm])(?![A-Za-z]))?)?\s*(?<zone>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\.?$")]
     private static partial Regex Rfc822Pattern();
 
     [GeneratedRegex(@"^[A-Za-z]{3}\s+(?<mon>[A-Za-z]{3})\s+(?<d>\d{1,2})\s+" + Clock + @"(?:\s+(?<zone>[A-Za-z]{1,5}|[+-]\d{4}))?\s+(?<y>\d{4})$")]

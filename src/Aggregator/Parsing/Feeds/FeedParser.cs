@@ -32,14 +32,25 @@ public static class FeedParser
         {
             return FeedParseResult.Failed($"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}");
         }
+        if (truncated is not null && XmlRepair.EscapeStrayAngles(repaired) is (var escaped, true))
+        {
+            // Broken halfway: a bare "<" in text ("a < b") is the commonest cause, and escaping it
+            // gets the rest of the entries back.
+            var (again, stillTruncated) = FeedXml.Load(escaped);
+            if (stillTruncated is null || Entries(again) > Entries(document))
+                (document, truncated, problems) = (again, stillTruncated, [.. problems, "a bare < that starts no markup was escaped"]);
+        }
         IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { truncated }.OfType<string>()];
         var feed = Read(document, url);
         if (feed is null)
-            return document.Root?.Name.LocalName.Equals("html", StringComparison.OrdinalIgnoreCase) == true
+            return document.Root?.Name.LocalName.ToLowerInvariant() is "html" or "head" or "body"
                 ? NotAFeed(text, url)
                 : FeedParseResult.Failed($"not a feed: the root element is <{document.Root?.Name.LocalName}>");
         return FeedParseResult.Of(feed with { Problems = [.. allProblems, .. feed.Problems] });
     }
+
+    private static int Entries(XDocument document) =>
+        document.Descendants().Count(e => e.Name.LocalName is "item" or "entry");
 
     private static ParsedFeed? Read(XDocument document, Uri? url)
     {

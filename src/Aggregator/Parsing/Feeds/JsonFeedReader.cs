@@ -4,7 +4,7 @@ namespace Aggregator.Parsing.Feeds;
 
 /// <summary>JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1): author (1.0) and authors
 /// (1.1), language (1.1); ids may be numbers in the wild.</summary>
-public static class JsonFeedReader
+public static partial class JsonFeedReader
 {
     public static FeedParseResult Read(string text, Uri? url)
     {
@@ -30,12 +30,13 @@ public static class JsonFeedReader
                 Title = Str(root, "title") is { } title ? new FeedText(title, TextKind.Text) : null,
                 Link = Absolute(Str(root, "home_page_url"), url),
                 Language = language,
-                Entries = items.Where(i => i.ValueKind == JsonValueKind.Object).Select(i => Entry(i, url, language)).ToList(),
+                // An item without an author of its own has the feed's (JSON Feed 1.1, "authors").
+                Entries = items.Where(i => i.ValueKind == JsonValueKind.Object).Select(i => Entry(i, url, language, Authors(root).FirstOrDefault())).ToList(),
             });
         }
     }
 
-    private static ParsedEntry Entry(JsonElement item, Uri? url, string? language)
+    private static ParsedEntry Entry(JsonElement item, Uri? url, string? language, string? feedAuthor)
     {
         var html = Str(item, "content_html");
         var text = Str(item, "content_text");
@@ -46,9 +47,9 @@ public static class JsonFeedReader
             Link = Absolute(Str(item, "url") ?? Str(item, "external_url"), url),
             Published = FeedDates.Parse(Str(item, "date_published"), language),
             Updated = FeedDates.Parse(Str(item, "date_modified"), language),
-            Author = Authors(item).FirstOrDefault(),
+            Author = Authors(item).FirstOrDefault() ?? feedAuthor,
             Categories = item.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
-                ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToList()
+                ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(String).ToList()
                 : [],
             Summary = Str(item, "summary") is { } summary ? new FeedText(summary, TextKind.Text) : null,
             Content = html is not null ? new FeedText(html, TextKind.Html) : text is not null ? new FeedText(text, TextKind.Text) : null,
@@ -65,7 +66,26 @@ public static class JsonFeedReader
     }
 
     private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Trim() is { Length: > 0 } s ? s : null;
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && String(v).Trim() is { Length: > 0 } s ? s : null;
+
+    /// <summary>A string value; one with a lone surrogate escaped in it ("\ud800"), which
+    /// System.Text.Json refuses to give as a string, with U+FFFD in its place.</summary>
+    private static string String(JsonElement v)
+    {
+        try
+        {
+            return v.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            using var cleaned = JsonDocument.Parse(LoneSurrogate().Replace(v.GetRawText(), "\\ufffd"));
+            return cleaned.RootElement.GetString()!;
+        }
+    }
+
+    /// <summary>A \uD800–\uDBFF escape not followed by a \uDC00–\uDFFF one, or one of those not preceded by the first kind.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")]
+    private static partial System.Text.RegularExpressions.Regex LoneSurrogate();
 
     private static string? Absolute(string? href, Uri? url) =>
         href is null ? null : url is not null && Uri.TryCreate(url, href, out var abs) ? abs.ToString() : href;

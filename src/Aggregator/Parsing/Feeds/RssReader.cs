@@ -19,7 +19,7 @@ public static class RssReader
         {
             Format = format,
             Title = TextOf(channel.FirstOwn("title")) ?? ExtensionElements.Title(channel),
-            Link = Resolve(Text(channel.FirstOwn("link")), channel, url),
+            Link = Resolve(LinkText(channel), channel, url),
             Language = language,
             Updated = FeedDates.Parse(Text(channel.FirstOwn("lastBuildDate")), language) ?? ExtensionElements.Updated(channel, language),
             MinimumInterval = Interval(channel),
@@ -42,8 +42,8 @@ public static class RssReader
         var guid = item.FirstOwn("guid");
         var guidText = Text(guid);
         var permalink = guid?.Attribute("isPermaLink")?.Value.Trim().ToLowerInvariant() != "false";
-        var link = Resolve(Text(item.FirstOwn("link")), item, url)
-            ?? (permalink && guidText is not null && Uri.TryCreate(guidText, UriKind.Absolute, out _) ? guidText : null);
+        var link = Resolve(LinkText(item), item, url)
+            ?? (permalink && Resolve(guidText, item, url) is { } guidLink && Uri.TryCreate(guidLink, UriKind.Absolute, out var g) && g.Scheme is "http" or "https" ? guidLink : null);
         var (summary, content) = ExtensionElements.SummaryAndContent(item);
         return new ParsedEntry
         {
@@ -53,6 +53,16 @@ public static class RssReader
             Summary = summary,
             Content = content,
         };
+    }
+
+    /// <summary>The first &lt;link&gt; with text: WordPress writes &lt;atom:link rel="self" href="…"/&gt;
+    /// (empty, its address in an attribute) before the channel's own link.</summary>
+    private static string? LinkText(XElement parent)
+    {
+        foreach (var link in parent.Own("link"))
+            if (Text(link) is { } text)
+                return text;
+        return null;
     }
 
     private static FeedText? TextOf(XElement? e) =>

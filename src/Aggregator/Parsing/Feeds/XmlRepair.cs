@@ -37,7 +37,32 @@ public static class XmlRepair
         return (text, problems);
     }
 
+    /// <summary>Where the document starts: its XML declaration, wherever it is (a PHP warning
+    /// printed before the feed, "&lt;br /&gt;&lt;b&gt;Warning&lt;/b&gt;: …", puts markup first), else
+    /// the first markup.</summary>
     private static int FirstMarkup(string text)
+    {
+        var declaration = text.IndexOf("<?xml", 0, Math.Min(text.Length, 64 * 1024), StringComparison.Ordinal);
+        if (declaration > 0) return declaration;
+        if (declaration < 0 && Root(text) is var root and > 0) return root;
+        return FirstTag(text);
+    }
+
+    /// <summary>The start tag of a feed's root after junk markup that is not a web page's.</summary>
+    private static int Root(string text)
+    {
+        var first = FirstTag(text);
+        var head = text.AsSpan(first, Math.Min(text.Length - first, 64 * 1024));
+        if (head.StartsWith("<html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<!doctype", StringComparison.OrdinalIgnoreCase)
+            || head.StartsWith("<rss", StringComparison.Ordinal) || head.StartsWith("<feed", StringComparison.Ordinal) || head.StartsWith("<rdf:RDF", StringComparison.Ordinal))
+            return first;
+        foreach (var tag in (ReadOnlySpan<string>)["<rss", "<feed", "<rdf:RDF"])
+            if (head.IndexOf(tag, StringComparison.Ordinal) is var at and > 0 && at + tag.Length < head.Length && head[at + tag.Length] is ' ' or '>' or '\n' or '\r' or '\t')
+                return first + at;
+        return first;
+    }
+
+    private static int FirstTag(string text)
     {
         for (var i = text.IndexOf('<'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('<', i + 1))
         {
@@ -55,6 +80,7 @@ public static class XmlRepair
         StringBuilder? sb = null;
         var undeclared = new SortedSet<string>(StringComparer.Ordinal);
         var bare = false;
+        var forbidden = false;
         var copied = 0;
         var i = 0;
         var cdata = text.IndexOf("<![CDATA[", StringComparison.Ordinal);
@@ -72,9 +98,18 @@ public static class XmlRepair
             }
             var semicolon = text.IndexOf(';', amp + 1, Math.Min(34, text.Length - amp - 1));
             string? replacement = null;
-            if (semicolon > amp + 1 && text[amp + 1] == '#')
+            if (semicolon > amp + 1 && text[amp + 1] == '#' && CharacterReference(text.AsSpan(amp + 2, semicolon - amp - 2)) is { } referenced)
             {
-                i = semicolon + 1; // a character reference
+                if (IsXmlChar(referenced))
+                {
+                    i = semicolon + 1; // a character reference
+                    continue;
+                }
+                // &#0; or &#xD800;: a character XML cannot hold, which would stop the parser there.
+                forbidden = true;
+                sb ??= new StringBuilder(text.Length + 64);
+                sb.Append(text, copied, amp - copied);
+                copied = i = semicolon + 1;
                 continue;
             }
             if (semicolon > amp + 1 && IsName(text.AsSpan(amp + 1, semicolon - amp - 1)))
@@ -101,8 +136,58 @@ public static class XmlRepair
             problems.Add("undeclared entities " + string.Join(", ", undeclared.Take(5).Select(n => "&" + n + ";")) + (undeclared.Count > 5 ? ", …" : ""));
         if (bare)
             problems.Add("bare ampersands were escaped");
+        if (forbidden)
+            problems.Add("character references to characters XML forbids were removed");
         return sb is null ? text : sb.Append(text, copied, text.Length - copied).ToString();
     }
+
+    /// <summary>Escapes each &lt; that cannot start markup ("a &lt; b", "&lt;3"), outside CDATA
+    /// sections and comments. Run only on a document the parser broke on: well-formed feeds do
+    /// not pay for the scan.</summary>
+    /// <returns>The text, and whether anything was escaped.</returns>
+    public static (string Text, bool Changed) EscapeStrayAngles(string text)
+    {
+        StringBuilder? sb = null;
+        var copied = 0;
+        for (var i = text.IndexOf('<'); i >= 0; i = text.IndexOf('<', i + 1))
+        {
+            var rest = text.AsSpan(i);
+            if (rest.StartsWith("<![CDATA[", StringComparison.Ordinal) || rest.StartsWith("<!--", StringComparison.Ordinal))
+            {
+                var end = text.IndexOf(rest[1] == '!' && rest[2] == '[' ? "]]>" : "-->", i, StringComparison.Ordinal);
+                if (end < 0) break;
+                i = end;
+                continue;
+            }
+            if (rest.Length > 1 && (char.IsLetter(rest[1]) || rest[1] is '_' or ':' or '/' or '!' or '?')) continue;
+            sb ??= new StringBuilder(text.Length + 64);
+            sb.Append(text, copied, i - copied).Append("&lt;");
+            copied = i + 1;
+        }
+        return sb is null ? (text, false) : (sb.Append(text, copied, text.Length - copied).ToString(), true);
+    }
+
+    /// <summary>The code point of "#123" or "#x7B" (given without the # and ;), or null when it is
+    /// not one (a "&amp;#039 quote;" without its semicolon is a bare ampersand).</summary>
+    private static int? CharacterReference(ReadOnlySpan<char> digits)
+    {
+        var hex = digits.Length > 0 && digits[0] is 'x' or 'X';
+        if (hex) digits = digits[1..];
+        if (digits.IsEmpty || digits.Length > 8) return null;
+        var value = 0;
+        foreach (var c in digits)
+        {
+            int digit = char.IsAsciiDigit(c) ? c - '0' : hex && char.IsAsciiHexDigit(c) ? (c | 0x20) - 'a' + 10 : -1;
+            if (digit < 0) return null;
+            value = hex ? value * 16 + digit : value * 10 + digit;
+            if (value > 0x10FFFF) return 0; // out of Unicode: forbidden like NUL
+        }
+        return value;
+    }
+
+    /// <summary>XML 1.0 §2.2 Char.</summary>
+    private static bool IsXmlChar(int c) =>
+        c is 0x9 or 0xA or 0xD or (>= 0x20 and <= 0xD7FF) or (>= 0xE000 and <= 0xFFFD) or (>= 0x10000 and <= 0x10FFFF);
 
     private static bool IsName(ReadOnlySpan<char> s)
     {

@@ -1,0 +1,4 @@
+-- The shortest interval the feed itself asks for (RSS ttl, sy:updatePeriod/updateFrequency), as
+-- of its last full fetch. A 304 carries no body to read it from: before, a feed asking for 48 h
+-- was polled again after the entry-frequency interval as soon as it answered 304 once.
+ALTER TABLE feeds ADD COLUMN asked_interval_seconds bigint;
