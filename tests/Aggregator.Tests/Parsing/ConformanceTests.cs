@@ -11,8 +11,8 @@ namespace Aggregator.Tests.Parsing;
 /// (docs/conformance.md has the figures and the files where feedparser is judged wrong).</summary>
 public sealed partial class ConformanceTests
 {
-    private const int FilesFullyAgreeing = 1765;
-    private const double FieldAgreement = 98.9;
+    private const int FilesFullyAgreeing = 1766;
+    private const double FieldAgreement = 99.0;
 
     [Fact]
     public async Task The_corpus_parses_without_a_crash_at_the_level_reached()

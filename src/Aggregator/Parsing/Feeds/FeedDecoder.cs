@@ -33,10 +33,21 @@ public static partial class FeedDecoder
             // that names its own encoding and decodes cleanly in it: Apache, nginx and many CMSs
             // label every text/xml one way whatever the feed is written in.
             return new(text, inDocument.WebName, $"the server said {httpCharset} but the document declares {declared} and is written in it; read as {inDocument.WebName}");
+        if (claimed?.CodePage == 1252 && utf8 is null && ServerDefault(claimed, bytes)
+            && LanguageEncoding(bytes) is var (lang, inLanguage) && Strict(inLanguage, bytes) is { } legacy)
+            // "ISO-8859-1" on a feed in Korean or Chinese is a generator's default, not a choice.
+            return new(legacy, inLanguage.WebName, $"labelled {httpCharset ?? declared} but written in {lang}, in {inLanguage.WebName}; read as {inLanguage.WebName}");
+        if (utf8 is null && Utf16WithoutBom(bytes) is { } utf16)
+            // XML 1.0 Appendix F: "<?" in two bytes a character tells UTF-16 and its byte order.
+            return new(Strip(utf16.GetString(bytes)), utf16.WebName, "UTF-16 without a byte order mark; read by the order of its first bytes");
         if (claimed is null || claimed.CodePage == Encoding.UTF8.CodePage)
         {
             if (utf8 is not null)
                 return new(utf8, "utf-8", declared is not null && Resolve(declared) is null ? $"unknown encoding \"{declared}\" declared; read as UTF-8" : null);
+            // Not UTF-8, and nothing (or only a wrong UTF-8) says what it is: a Korean, Chinese or
+            // Japanese feed most often is in its region's legacy encoding, which its language names.
+            if (LanguageEncoding(bytes) is var (language, regional) && Strict(regional, bytes) is { } regionalText)
+                return new(regionalText, regional.WebName, $"the bytes are not UTF-8 and no other encoding is declared; read as {regional.WebName}, the usual one for its language ({language})");
             var fallback = Encoding.GetEncoding(1252);
             return new(fallback.GetString(bytes), fallback.WebName,
                 declared is not null && Resolve(declared) is null
@@ -79,6 +90,34 @@ public static partial class FeedDecoder
         m = MetaCharset().Match(head);
         return m.Success ? m.Groups[1].Value : null;
     }
+
+    private static Encoding? Utf16WithoutBom(byte[] b) => b switch
+    {
+        [0x3C, 0, 0x3F, 0, ..] => Encoding.Unicode,
+        [0, 0x3C, 0, 0x3F, ..] => Encoding.BigEndianUnicode,
+        _ => null,
+    };
+
+    /// <summary>The language a feed declares in its first kilobytes (&lt;language&gt;,
+    /// &lt;dc:language&gt;, xml:lang, JSON Feed's "language"), read as ASCII, and the legacy
+    /// encoding its sites use: EUC-KR/CP949 for Korean, GB18030 for Chinese (Big5 for Taiwan and
+    /// Hong Kong), Shift_JIS for Japanese.</summary>
+    private static (string Language, Encoding Encoding)? LanguageEncoding(byte[] bytes)
+    {
+        var head = Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 4096));
+        var m = DeclaredLanguage().Match(head);
+        if (!m.Success) return null;
+        var language = m.Groups[1].Value.ToLowerInvariant();
+        var name = language.StartsWith("ko", StringComparison.Ordinal) ? "ks_c_5601-1987"
+            : language.StartsWith("ja", StringComparison.Ordinal) ? "shift_jis"
+            : language is "zh-tw" or "zh-hk" or "zh-mo" or "zh-hant" ? "big5"
+            : language.StartsWith("zh", StringComparison.Ordinal) ? "gb18030"
+            : null;
+        return name is null ? null : (language, Encoding.GetEncoding(name));
+    }
+
+    [GeneratedRegex(@"(?:<(?:\w+:)?language>\s*|xml:lang\s*=\s*[""']|""language""\s*:\s*"")([A-Za-z]{2,3}(?:[-_][A-Za-z]{2,4})?)", RegexOptions.IgnoreCase)]
+    private static partial Regex DeclaredLanguage();
 
     /// <summary>A label servers put on everything: UTF-8, or Latin-1/ASCII (read as windows-1252)
     /// on a document with bytes above ASCII.</summary>
