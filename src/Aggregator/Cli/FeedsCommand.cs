@@ -39,6 +39,7 @@ public static class FeedsCommand
                 Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.Gone || !f.Enabled ? "never" : When(f.NextPollAt))}, {f.ItemCount} item(s)");
                 if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
                 if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
+                if (f.Username is not null) Console.WriteLine($"  signs in as {f.Username}");
                 if (f.ClaimedBy is not null) Console.WriteLine($"  being polled by {f.ClaimedBy} (claim until {When(f.ClaimedUntil)})");
             }
             return 0;
@@ -52,21 +53,24 @@ public static class FeedsCommand
         var title = new Option<string?>("--title") { Description = "A title of your own" };
         var folder = new Option<string?>("--folder") { Description = "A folder to file it under (an outline around it in `feeds export`)" };
         var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
-        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, folder, noCheck };
+        var (user, passwordStdin) = CredentialOptions();
+        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, folder, noCheck, user, passwordStdin };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var address = result.GetValue(url)!;
-            if (FeedUrl.Normalize(address, out var problem) is not { } normalized)
+            if (FeedUrl.Parse(address, out var credentials, out var problem) is not { } normalized)
             {
                 await Console.Error.WriteLineAsync($"feeds add: \"{FeedUrl.Masked(address)}\" {problem}");
                 return 2;
             }
+            if (await CredentialsAsync(result, user, passwordStdin, "feeds add") is var (given, error) && error is not null) return 2;
+            credentials = given ?? credentials;
             var uri = new Uri(normalized);
             var name = result.GetValue(title);
             string? own = null;
             if (!result.GetValue(noCheck))
             {
-                var fetch = await services.GetRequiredService<FeedFetcher>().FetchAsync(uri, null, null, ct);
+                var fetch = await services.GetRequiredService<FeedFetcher>().FetchAsync(uri, null, null, ct, credentials);
                 if (fetch.Outcome == FetchOutcome.Ok)
                 {
                     var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset);
@@ -88,7 +92,9 @@ public static class FeedsCommand
                 {
                     // An address that says it is not there (or not for us) is most often mistyped;
                     // subscribing to it would only add a feed that fails from its first poll.
-                    await Console.Error.WriteLineAsync($"{uri}: {fetch.Error}; not added (add it anyway with --no-check)");
+                    await Console.Error.WriteLineAsync(fetch.Status == 401 && credentials is null
+                        ? $"{uri}: HTTP 401: the feed wants a user name and password; not added (give them with --user NAME --password-stdin)"
+                        : $"{uri}: {fetch.Error}; not added (add it anyway with --no-check)");
                     return 1;
                 }
                 else
@@ -96,9 +102,9 @@ public static class FeedsCommand
                     Console.WriteLine($"{uri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
                 }
             }
-            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: result.GetValue(folder)), ct);
-            Console.WriteLine(added ? $"added {uri}"
-                : $"already subscribed to {uri}" + (name is null && result.GetValue(folder) is null ? "" : " (nothing changed: `feeds edit` renames and refiles)"));
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: result.GetValue(folder), Credentials: credentials), ct);
+            Console.WriteLine(added ? $"added {uri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
+                : $"already subscribed to {uri}" + (name is null && result.GetValue(folder) is null && credentials is null ? "" : " (nothing changed: `feeds edit` renames, refiles and changes credentials)"));
             return 0;
         }, ct));
         return command;
@@ -109,20 +115,47 @@ public static class FeedsCommand
         var url = new Argument<string>("URL") { Description = "The feed's address, as `feeds list` shows it" };
         var title = new Option<string?>("--title") { Description = "Your name for it (\"\": back to the feed's own title)" };
         var folder = new Option<string?>("--folder") { Description = "The folder to file it under (\"\": out of its folder)" };
-        var command = new Command("edit", "Rename a feed or file it under another folder.") { url, title, folder };
+        var (user, passwordStdin) = CredentialOptions();
+        var noCredentials = new Option<bool>("--no-credentials") { Description = "Stop signing in to this feed" };
+        var command = new Command("edit", "Rename a feed, file it under another folder, or change the credentials it is fetched with.") { url, title, folder, user, passwordStdin, noCredentials };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var (address, name, under) = (result.GetValue(url)!, result.GetValue(title), result.GetValue(folder));
-            if (name is null && under is null)
+            if (await CredentialsAsync(result, user, passwordStdin, "feeds edit") is var (credentials, error) && error is not null) return 2;
+            if (result.GetValue(noCredentials)) credentials = FeedStore.NoCredentials;
+            if (name is null && under is null && credentials is null)
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title and/or --folder");
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --user (with --password-stdin) or --no-credentials");
                 return 2;
             }
-            var found = await services.GetRequiredService<FeedStore>().EditAsync(FeedUrl.Normalize(address, out _) ?? address, name, under, ct);
+            var found = await services.GetRequiredService<FeedStore>().EditAsync(FeedUrl.Normalize(address, out _) ?? address, name, under, ct, credentials);
             Console.WriteLine(found ? $"edited {address}" : $"not subscribed: {address}");
             return found ? 0 : 1;
         }, ct));
         return command;
+    }
+
+    private static (Option<string?> User, Option<bool> PasswordStdin) CredentialOptions() => (
+        new Option<string?>("--user") { Description = "Sign in to the feed (HTTP Basic) as this user; the password comes with --password-stdin" },
+        new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (kept out of the shell's history and the process list)" });
+
+    /// <summary>The credentials --user and --password-stdin give: (null, null) when not given,
+    /// (null, error) when given wrong (the error already printed).</summary>
+    private static async Task<(FeedCredentials? Credentials, string? Error)> CredentialsAsync(ParseResult result, Option<string?> user, Option<bool> passwordStdin, string verb)
+    {
+        var name = result.GetValue(user);
+        var fromStdin = result.GetValue(passwordStdin);
+        if (name is null && !fromStdin) return (null, null);
+        string? error = null;
+        if (string.IsNullOrWhiteSpace(name)) error = $"{verb}: --password-stdin needs --user NAME";
+        else if (!fromStdin) error = $"{verb}: --user needs --password-stdin (the password is read from standard input, never from the command line)";
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync(error);
+            return (null, error);
+        }
+        var password = (await Console.In.ReadLineAsync())?.TrimEnd('\r') ?? "";
+        return (new FeedCredentials(name!.Trim(), password), null);
     }
 
     private static Command Remove()

@@ -30,7 +30,8 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                 UseCookies = false,
             });
 
-    public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, CancellationToken ct)
+    /// <param name="credentials">Sent to the feed's own scheme, host and port only.</param>
+    public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, CancellationToken ct, FeedCredentials? credentials = null)
     {
         var o = options.Value.Fetching;
         var watch = Stopwatch.StartNew();
@@ -50,6 +51,7 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                 request.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8");
                 if (etag is not null) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
                 if (lastModified is not null) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+                request.Headers.Authorization = credentials?.For(url, current);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 status = (int)response.StatusCode;
 
@@ -107,6 +109,13 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                             Etag = Raw(response.Headers, "ETag"),
                             LastModified = Raw(response.Content.Headers, "Last-Modified"),
                             Elapsed = watch.Elapsed,
+                        };
+                    case 401:
+                        return result with
+                        {
+                            Error = $"HTTP 401 {response.ReasonPhrase}".TrimEnd() + At(url, current) + (credentials is null
+                                ? ": the feed wants a user name and password (feeds edit URL --user NAME --password-stdin)"
+                                : ": the user name or password was refused"),
                         };
                     default:
                         return result with { Error = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + At(url, current) };

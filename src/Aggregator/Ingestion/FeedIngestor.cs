@@ -158,7 +158,7 @@ public sealed class FeedIngestor(
     {
         try
         {
-            return await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct);
+            return await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct, feed.Credentials);
         }
         catch (UriFormatException e)
         {

@@ -1,3 +1,5 @@
+using Aggregator.Fetching;
+
 namespace Aggregator.Sources;
 
 /// <summary>Feed addresses as they are stored: http(s) only, escaped, with an internationalized
@@ -5,22 +7,28 @@ namespace Aggregator.Sources;
 public static partial class FeedUrl
 {
     /// <returns>The stored form, or null with why it cannot be a feed address ("is not…", to follow the address).</returns>
-    public static string? Normalize(string address, out string? problem)
+    public static string? Normalize(string address, out string? problem) => Parse(address, out _, out problem);
+
+    /// <summary>The stored form, and the user name and password an address carries
+    /// (https://user:password@host/feed, as newsboat and FreshRSS take them): those are stored
+    /// apart from the address, which is then listed, exported and published without them.</summary>
+    public static string? Parse(string address, out FeedCredentials? credentials, out string? problem)
     {
-        problem = null;
+        (credentials, problem) = (null, null);
         if (!Uri.TryCreate(address.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             problem = "is not an http(s) URL";
             return null;
         }
+        if (uri.Host == uri.IdnHost && uri.UserInfo.Length == 0) return uri.AbsoluteUri;
+        var builder = new UriBuilder(uri) { Host = uri.IdnHost };
         if (uri.UserInfo.Length > 0)
         {
-            // They would be stored in the database and shown by `feeds list`, `feeds export`, /opml
-            // and the merged feeds' sources, all in plain text.
-            problem = "carries a user name or password, which is not supported: it would be stored and shown in plain text";
-            return null;
+            var pair = uri.UserInfo.Split(':', 2);
+            credentials = new FeedCredentials(Uri.UnescapeDataString(pair[0]), pair.Length > 1 ? Uri.UnescapeDataString(pair[1]) : "");
+            (builder.UserName, builder.Password) = ("", "");
         }
-        return uri.Host == uri.IdnHost ? uri.AbsoluteUri : new UriBuilder(uri) { Host = uri.IdnHost }.Uri.AbsoluteUri;
+        return builder.Uri.AbsoluteUri;
     }
 
     /// <summary>An address as it may be echoed in a message: whatever precedes an @ in its

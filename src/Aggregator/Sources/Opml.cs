@@ -66,7 +66,7 @@ public static class Opml
         var address = url.StartsWith("feed:", StringComparison.OrdinalIgnoreCase)
             ? url[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + url[5..] : url[5..]
             : url;
-        if (FeedUrl.Normalize(address, out var problem) is not { } normalized)
+        if (FeedUrl.Parse(address, out var credentials, out var problem) is not { } normalized)
             throw new InvalidDataException($"outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{FeedUrl.Masked(url)}\", which {problem}");
         var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
         return new FeedSubscription(
@@ -78,7 +78,8 @@ public static class Opml
             outline.Attribute("encoding")?.Value,
             title ?? text,
             outline.Ancestors().Where(a => a.Name.LocalName == "outline" && a.Attribute("xmlUrl") is null)
-                .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null));
+                .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null),
+            credentials);
     }
 
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber

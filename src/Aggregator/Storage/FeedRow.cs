@@ -19,6 +19,14 @@ public sealed record FeedRow
     /// <summary>What lists show: the subscriber's name, else the feed's own title.</summary>
     public string? DisplayTitle => CustomTitle ?? Title;
 
+    /// <summary>HTTP authentication for the feed (<see cref="Fetching.FeedCredentials"/>); the
+    /// password is never printed, listed or exported.</summary>
+    public string? Username { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Password { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Fetching.FeedCredentials? Credentials => Username is null ? null : new(Username, Password ?? "");
+
     public bool Enabled { get; init; } = true;
     public long? MinIntervalSeconds { get; init; }
     public long? MaxIntervalSeconds { get; init; }
@@ -50,8 +58,10 @@ public sealed record FeedRow
 /// <param name="FeedTitle">The feed's own title as known when subscribing (`feeds add` read it,
 /// an OPML outline's title attribute), shown until the first poll.</param>
 /// <param name="Folder">The folder it is filed under (the OPML outline around it, `feeds add --folder`).</param>
+/// <param name="Credentials">A user name and password the list gives (an address's user:password@), or null: none given.</param>
 public sealed record FeedSubscription(string Url, string? Title, bool Enabled = true,
-    TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null);
+    TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null,
+    Fetching.FeedCredentials? Credentials = null);
 
 /// <summary>What one poll of a feed changes in its state.</summary>
 public sealed record FeedPollState

@@ -45,8 +45,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             ON CONFLICT (kind, locator) DO NOTHING
             """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
-            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, next_poll_at, created_at)
-            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, next_poll_at, created_at)
+            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
             """, Parameters(feed, now), tx);
         if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -65,6 +65,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 min_interval_seconds = @min,
                 max_interval_seconds = @max,
                 encoding_override = @EncodingOverride,
+                -- Credentials only when the list gives them: those set with `feeds edit` stay.
+                username = CASE WHEN @user IS NOT NULL THEN @user ELSE username END,
+                password = CASE WHEN @user IS NOT NULL THEN @password ELSE password END,
                 -- A new encoding is for the body misread so far: fetched again at the next poll,
                 -- not answered 304 because it has not changed since.
                 etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE etag END,
@@ -73,7 +76,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)
               AND (custom_title IS DISTINCT FROM @Title OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
-                   OR encoding_override IS DISTINCT FROM @EncodingOverride)
+                   OR encoding_override IS DISTINCT FROM @EncodingOverride
+                   OR (@user IS NOT NULL AND (username IS DISTINCT FROM @user OR password IS DISTINCT FROM @password)))
             """, Parameters(feed, clock.GetUtcNow().UtcDateTime), tx);
         if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
         return changed;
@@ -90,6 +94,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         min = (long?)feed.MinInterval?.TotalSeconds,
         max = (long?)feed.MaxInterval?.TotalSeconds,
         feed.EncodingOverride,
+        user = feed.Credentials?.User,
+        password = feed.Credentials?.Password,
         now,
     };
 
@@ -103,19 +109,32 @@ public sealed class FeedStore(Database database, TimeProvider clock)
 
     /// <summary>Renames a feed and/or files it elsewhere (null: left as it is; "": cleared, back
     /// to the feed's own title or out of any folder); false when the URL is not subscribed.</summary>
-    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct)
+    /// <param name="credentials">New credentials; <see cref="NoCredentials"/> removes them; null leaves them.</param>
+    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync("""
             UPDATE feeds SET
                 custom_title = CASE WHEN @setTitle THEN @title ELSE custom_title END,
-                folder = CASE WHEN @setFolder THEN @folder ELSE folder END
+                folder = CASE WHEN @setFolder THEN @folder ELSE folder END,
+                username = CASE WHEN @setCredentials THEN @user ELSE username END,
+                password = CASE WHEN @setCredentials THEN @password ELSE password END,
+                -- New credentials are tried at once, a failing feed included.
+                next_poll_at = CASE WHEN @setCredentials AND next_poll_at > @now THEN @now ELSE next_poll_at END
             WHERE url = @url
-            """, new { url, setTitle = title is not null, title = NullIfEmpty(title), setFolder = folder is not null, folder = NullIfEmpty(folder) }, write.Transaction) == 1;
+            """, new
+            {
+                url, setTitle = title is not null, title = NullIfEmpty(title), setFolder = folder is not null, folder = NullIfEmpty(folder),
+                setCredentials = credentials is not null, user = NullIfEmpty(credentials?.User), password = credentials?.User.Length > 0 ? credentials.Password : null,
+                now = clock.GetUtcNow().UtcDateTime,
+            }, write.Transaction) == 1;
         if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, "id = (SELECT source_id FROM feeds WHERE url = @url)", new { url });
         await write.CommitAsync(ct);
         return found;
     }
+
+    /// <summary>For <see cref="EditAsync"/>: take the credentials away.</summary>
+    public static readonly Fetching.FeedCredentials NoCredentials = new("", "");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
