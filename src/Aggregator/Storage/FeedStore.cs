@@ -123,11 +123,17 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 next_poll_at = CASE WHEN @setCredentials AND next_poll_at > @now THEN @now ELSE next_poll_at END
             WHERE url = @url
             """, new
-            {
-                url, setTitle = title is not null, title = NullIfEmpty(title), setFolder = folder is not null, folder = NullIfEmpty(folder),
-                setCredentials = credentials is not null, user = NullIfEmpty(credentials?.User), password = credentials?.User.Length > 0 ? credentials.Password : null,
-                now = clock.GetUtcNow().UtcDateTime,
-            }, write.Transaction) == 1;
+        {
+            url,
+            setTitle = title is not null,
+            title = NullIfEmpty(title),
+            setFolder = folder is not null,
+            folder = NullIfEmpty(folder),
+            setCredentials = credentials is not null,
+            user = NullIfEmpty(credentials?.User),
+            password = credentials?.User.Length > 0 ? credentials.Password : null,
+            now = clock.GetUtcNow().UtcDateTime,
+        }, write.Transaction) == 1;
         if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, "id = (SELECT source_id FROM feeds WHERE url = @url)", new { url });
         await write.CommitAsync(ct);
         return found;
