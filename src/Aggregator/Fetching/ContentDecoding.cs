@@ -35,7 +35,10 @@ internal static class ContentDecoding
     private static BodyException CutOff(string coding) =>
         new($"the {coding} body stops before its end: it was cut off on the way (the server or a proxy sent it incomplete)");
 
-    /// <summary>gzip ends with the length of what it decompresses to, modulo 2³² (ISIZE, RFC 1952 §2.3.1).</summary>
+    /// <summary>gzip ends with the length of what it decompresses to, modulo 2³² (ISIZE, RFC 1952 §2.3.1).
+    /// What servers also send, and .NET reads, is let through: an empty body (the parser then
+    /// says so), a few bytes of padding after the trailer (NULs, a line break), and several gzip
+    /// members one after another, whose last trailer counts only the last member.</summary>
     private sealed class GzipBodyStream : DecodedStream
     {
         private readonly TailStream _input;
@@ -49,8 +52,24 @@ internal static class ContentDecoding
 
         protected override void Ended()
         {
-            if (_input.Total < 18 || BinaryPrimitives.ReadUInt32LittleEndian(_input.Tail[4..]) != (uint)_length)
-                throw CutOff("gzip");
+            if (_input.Total == 0) return;
+            var tail = _input.Tail;
+            if (_input.Total < 18) throw CutOff("gzip");
+            if (Fits(tail)) return;
+            // Padding after the trailer (NULs, a line break), tried only when the plain ending
+            // does not fit: a length's own high bytes are NULs too.
+            for (var end = tail.Length - 1; end >= 8 && tail[end] is 0 or (byte)'\n' or (byte)'\r' or (byte)' '; end--)
+                if (Fits(tail[..end])) return;
+            throw CutOff("gzip");
+        }
+
+        private bool Fits(ReadOnlySpan<byte> ending)
+        {
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(ending[^4..]);
+            // Several members: the last one's length is part of the whole, and a member header
+            // (1F 8B 08) was seen after the first. A cut-off stream would need its last four bytes
+            // to fall under the length and such a header inside its compressed data by chance.
+            return size == (uint)_length || (_input.Members > 1 && size <= _length);
         }
     }
 
@@ -82,7 +101,8 @@ internal static class ContentDecoding
 
         protected override void Ended()
         {
-            if (_input.Total < 6 || BinaryPrimitives.ReadUInt32BigEndian(_input.Tail[4..]) != (_b << 16 | _a))
+            if (_input.Total == 0) return;
+            if (_input.Total < 6 || BinaryPrimitives.ReadUInt32BigEndian(_input.Tail[^4..]) != (_b << 16 | _a))
                 throw CutOff("deflate");
         }
     }
@@ -94,7 +114,7 @@ internal static class ContentDecoding
         private BrotliDecoder _decoder;
         private readonly byte[] _input = ArrayPool<byte>.Shared.Rent(16 * 1024);
         private int _start, _end;
-        private bool _done;
+        private bool _done, _any;
 
         public override int Read(Span<byte> buffer)
         {
@@ -131,8 +151,10 @@ internal static class ContentDecoding
 
         private void Fill(int read)
         {
-            if (read == 0) throw CutOff("brotli");
+            if (read == 0 && !_any) _done = true; // an empty body: the parser says so
+            else if (read == 0) throw CutOff("brotli");
             _end += read;
+            _any |= read > 0;
         }
 
         protected override void Dispose(bool disposing)
@@ -183,12 +205,16 @@ internal static class ContentDecoding
         }
     }
 
-    /// <summary>Reads through and keeps the last 8 bytes that passed: where gzip and zlib put their trailers.</summary>
+    /// <summary>Reads through and keeps the last bytes that passed (where gzip and zlib put their
+    /// trailers, with room for padding after), and counts gzip member headers.</summary>
     private sealed class TailStream(Stream inner) : ReadOnlyStream
     {
-        private readonly byte[] _tail = new byte[8];
+        private static readonly byte[] GzipHeader = [0x1F, 0x8B, 0x08];
+        private readonly byte[] _tail = new byte[72];
+        private byte _previous1, _previous2;
         public long Total { get; private set; }
-        public ReadOnlySpan<byte> Tail => _tail;
+        public int Members { get; private set; }
+        public ReadOnlySpan<byte> Tail => Total >= _tail.Length ? _tail : _tail.AsSpan(_tail.Length - (int)Total);
 
         public override int Read(Span<byte> buffer) => Keep(buffer, inner.Read(buffer));
 
@@ -200,11 +226,19 @@ internal static class ContentDecoding
 
         private int Keep(ReadOnlySpan<byte> buffer, int read)
         {
-            if (read >= 8) buffer.Slice(read - 8, 8).CopyTo(_tail);
-            else if (read > 0)
+            var data = buffer[..read];
+            if (read == 0) return 0;
+            // Headers split across reads: the two bytes before this read, then the read.
+            if ((_previous1 == 0x1F && _previous2 == 0x8B && data[0] == 0x08) || (_previous2 == 0x1F && data.Length > 1 && data[0] == 0x8B && data[1] == 0x08)) Members++;
+            for (var at = data.IndexOf(GzipHeader); at >= 0; at = data[(at + 1)..].IndexOf(GzipHeader) is var next and >= 0 ? at + 1 + next : -1)
+                Members++;
+            (_previous1, _previous2) = read >= 2 ? (data[^2], data[^1]) : (_previous2, data[0]);
+            var n = _tail.Length;
+            if (read >= n) data[^n..].CopyTo(_tail);
+            else
             {
                 _tail.AsSpan(read).CopyTo(_tail); // shift left by what came
-                buffer[..read].CopyTo(_tail.AsSpan(8 - read));
+                data.CopyTo(_tail.AsSpan(n - read));
             }
             Total += read;
             return read;

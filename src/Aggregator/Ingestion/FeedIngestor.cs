@@ -5,6 +5,7 @@ using Aggregator.Configuration;
 using Aggregator.Fetching;
 using Aggregator.Parsing;
 using Aggregator.Parsing.Feeds;
+using Aggregator.Processing;
 using Aggregator.Processing.Tagging;
 using Aggregator.Scheduling;
 using Aggregator.Sources;
@@ -226,9 +227,10 @@ public sealed class FeedIngestor(
 
         var authority = options.Value.Publishing.IdAuthority;
         var outlet = parsedFeed.Title?.Plain;
-        var items = parsedFeed.Entries
+        var items = DistinctKeys(parsedFeed.Entries
             .Select(e => Article(e, parsedFeed, outlet))
             .OfType<(string Key, ParsedDocument Article)>()
+            .ToList())
             .Select(a => IncomingItems.From(feed.SourceId, a.Key, a.Article, topics, authority))
             .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
             .ToList();
@@ -241,7 +243,7 @@ public sealed class FeedIngestor(
             Warning = parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null,
             Etag = fetch.Etag,
             LastModified = fetch.LastModified,
-            Title = parsedFeed.Title?.Plain is { Length: > 0 } title && title != feed.Title ? title : null, // null: unchanged
+            Title = parsedFeed.Title?.Plain is { Length: > 0 } plain && StorableText.Clean(plain) is var title && title != feed.Title ? title : null, // null: unchanged
             EntriesPerWeek = perWeek,
             Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
             ContentType = fetch.ContentType,
@@ -272,9 +274,7 @@ public sealed class FeedIngestor(
         if (title is null) return null;
         var language = LanguageDetector.Detect(title, text);
         if (language == "und" && feed.Language is { Length: >= 2 } declared) language = declared[..2].ToLowerInvariant();
-        // Without an id or a link an entry is what it says: entries sharing a title ("속보",
-        // "Breaking") and no date are different entries when their text differs.
-        var key = entry.Id ?? entry.Link ?? "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(title + "|" + entry.Published?.ToString("o") + "|" + text)))[..32];
+        var key = entry.Id ?? entry.Link ?? HashKey(title + "|" + entry.Published?.ToString("o"));
         return (key, new ParsedDocument
         {
             Title = title,
@@ -286,6 +286,18 @@ public sealed class FeedIngestor(
             Url = entry.Link,
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
         });
+    }
+
+    private static string HashKey(string identity) => "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+
+    /// <summary>An entry without an id or a link is known by its title and date, so that a
+    /// correction of its text stays the same entry. Entries sharing those ("속보", "Breaking",
+    /// no date) are different entries, told apart by their text.</summary>
+    private static IEnumerable<(string Key, ParsedDocument Article)> DistinctKeys(List<(string Key, ParsedDocument Article)> articles)
+    {
+        var shared = articles.Where(a => a.Key.StartsWith("hash:", StringComparison.Ordinal)).GroupBy(a => a.Key).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        return shared.Count == 0 ? articles
+            : articles.Select(a => shared.Contains(a.Key) ? (HashKey(a.Article.Title + "|" + a.Article.PublishedAt?.ToString("o") + "|" + a.Article.Body), a.Article) : a);
     }
 
     /// <summary>config/feeds.opml is applied whenever its content changes: the feeds it lists are

@@ -54,7 +54,7 @@ public static partial class DateText
     [
         new(Iso(), (m, l) => Make(m, "y", "mo", "d", l)),
         new(Cjk(), (m, l) => Make(m, "y", "mo", "d", l)),
-        new(JapaneseEra(), (m, l) => Make(m, "y", "mo", "d", l ?? "ja")),
+        new(JapaneseEra(), (m, _) => Make(m, "y", "mo", "d", "ja")), // an era year is Japan's, whatever the feed's language
         new(Korean(), (m, _) => Make(m, "y", "mo", "d", "ko")),
         new(Vietnamese(), (m, l) => Make(m, "y", "mo", "d", l)),
         new(Slashed(), (m, l) => int.Parse(m.Groups["a"].Value, CultureInfo.InvariantCulture) > 12 ? Make(m, "y", "b", "a", l)

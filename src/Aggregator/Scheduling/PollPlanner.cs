@@ -9,23 +9,25 @@ public static class PollPlanner
 {
     /// <summary>How many entries the feed publishes a week, from the dates of those it shows. A
     /// feed that shows only its latest entries (20 of the 100 it publishes a day) covers less
-    /// than a week: its rate is what it shows over the time they cover, not a count that makes
-    /// a busy feed look like a weekly one. Three dated entries at least, so that one fresh post
-    /// does not make a quiet feed look busy.</summary>
+    /// than a week: its rate is the gaps between them over the time since the oldest, not a
+    /// count that makes a busy feed look like a weekly one. Three dated entries at least, so
+    /// that one fresh post does not make a quiet feed look busy; entries that all carry one
+    /// time (a generator's build time, a date without a time) give no rate, only a count.</summary>
     public static double EntriesPerWeek(IEnumerable<DateTime?> entryDates, DateTime now)
     {
         var week = now.AddDays(-7);
-        var (recent, oldest, older) = (0, DateTime.MaxValue, false);
+        var (recent, oldest, newest, older) = (0, DateTime.MaxValue, DateTime.MinValue, false);
         foreach (var d in entryDates)
         {
             if (d is not { } date || date > now.AddHours(1)) continue;
             if (date <= week) { older = true; continue; }
             recent++;
             if (date < oldest) oldest = date;
+            if (date > newest) newest = date;
         }
-        if (older || recent < 3) return recent;
+        if (older || recent < 3 || newest - oldest < TimeSpan.FromMinutes(1)) return recent;
         var covered = now - oldest < TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : now - oldest;
-        return recent * (TimeSpan.FromDays(7) / covered);
+        return Math.Max(recent, (recent - 1) * (TimeSpan.FromDays(7) / covered));
     }
 
     /// <param name="started">When the fetch started: the interval counts from there, so a

@@ -93,7 +93,7 @@ public static class Opml
     {
         // Feeds outside any folder first, then each folder's, folders in name order.
         var body = new XElement("body", feeds.GroupBy(f => f.Folder).OrderBy(g => g.Key is not null).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Key is null ? (object)g.Select(Outline) : new XElement("outline", new XAttribute("text", g.Key), g.Select(Outline))));
+            .Select(g => g.Key is null ? (object)g.Select(Outline) : new XElement("outline", new XAttribute("text", Safe(g.Key)), g.Select(Outline))));
         var opml = new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("opml", new XAttribute("version", "2.0"),
                 new XElement("head", new XElement("title", title), now is { } created ? new XElement("dateCreated", created.ToString("R", CultureInfo.InvariantCulture)) : null),
@@ -105,13 +105,17 @@ public static class Opml
 
     private static XElement Outline(FeedRow f) => new("outline",
         new XAttribute("type", "rss"),
-        new XAttribute("text", f.DisplayTitle ?? f.Url),
-        f.Title is null ? null : new XAttribute("title", f.Title),
+        new XAttribute("text", Safe(f.DisplayTitle ?? f.Url)),
+        f.Title is null ? null : new XAttribute("title", Safe(f.Title)),
         new XAttribute("xmlUrl", f.Url),
         f.Enabled ? null : new XAttribute("enabled", "false"),
         f.MinIntervalSeconds is { } min ? new XAttribute("minPollMinutes", min / 60) : null,
         f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
         f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride));
+
+    /// <summary>A name as XML can carry it: one feed that calls itself "J\0" must not stop the
+    /// export of every subscription.</summary>
+    private static string Safe(string text) => Processing.StorableText.Clean(text).Replace("\uFFFE", "", StringComparison.Ordinal).Replace("\uFFFF", "", StringComparison.Ordinal);
 
     private static TimeSpan? Minutes(XElement outline, string attribute)
     {

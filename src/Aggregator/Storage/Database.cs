@@ -187,6 +187,7 @@ public sealed class Database : IAsyncDisposable
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await connection.ExecuteAsync(sql, transaction: tx);
+                if (version == 12) await NormalizeFeedUrlsAsync(connection, tx);
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                     new { version, name, now = DateTime.UtcNow }, tx);
@@ -197,6 +198,25 @@ public sealed class Database : IAsyncDisposable
         {
             if (IsPostgres)
                 await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+        }
+    }
+
+    /// <summary>Migration 12: each feed address, and its source's locator, in the stored form
+    /// (<see cref="Sources.FeedUrl"/>), unless a feed already has that form (then both stay).</summary>
+    private static async Task NormalizeFeedUrlsAsync(DbConnection connection, DbTransaction tx)
+    {
+        foreach (var (id, url, sourceId) in await connection.QueryAsync<(long, string, long)>("SELECT id, url, source_id FROM feeds", transaction: tx))
+        {
+            // An address with user:password@ (earlier builds kept them in it) gives them to the new columns.
+            if (Sources.FeedUrl.Parse(url, out var credentials, out _) is not { } normalized || normalized == url) continue;
+            if (await connection.ExecuteAsync("""
+                UPDATE feeds SET url = @normalized, username = coalesce(@user, username), password = CASE WHEN @user IS NULL THEN password ELSE @password END
+                WHERE id = @id AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = @normalized)
+                """, new { normalized, id, user = credentials?.User, password = credentials?.Password }, tx) == 1)
+                await connection.ExecuteAsync("""
+                    UPDATE sources SET locator = @normalized
+                    WHERE id = @sourceId AND NOT EXISTS (SELECT 1 FROM sources WHERE kind = 'feed' AND locator = @normalized)
+                    """, new { normalized, sourceId }, tx);
         }
     }
 

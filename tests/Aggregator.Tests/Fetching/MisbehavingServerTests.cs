@@ -235,6 +235,33 @@ public abstract class MisbehavingServerTests(Backend backend)
         Assert.Equal(["中国与韩国关系", "한국과 중국 외교 회담"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
         Assert.Contains("the server said utf-8 but the document declares euc-kr", (await StateAsync(app, ko.Id)).Warning, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Gzip_as_servers_really_send_it_is_taken_several_members_padding_and_nothing()
+    {
+        var half = Feed.Length / 2;
+        var members = Compress("gzip", Feed[..half]).Concat(Compress("gzip", Feed[half..])).ToArray();
+        var padded = Compress("gzip", Feed).Concat(new byte[16]).Append((byte)'\n').ToArray();
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            foreach (var (path, body) in new[] { ("members", members), ("padded", padded), ("empty", Array.Empty<byte>()) })
+                app.MapGet($"/{path}.xml", (HttpContext c) =>
+                {
+                    c.Response.Headers.ContentEncoding = "gzip";
+                    return Results.Bytes(body, "application/rss+xml");
+                });
+        });
+        await using var app = await ServicesAsync();
+        var several = await FeedAsync(app, server.Url("members.xml"));
+        var padding = await FeedAsync(app, server.Url("padded.xml"));
+        var nothing = await FeedAsync(app, server.Url("empty.xml"));
+
+        await PollAsync(app);
+
+        Assert.Equal(Feed, await app.Get<FeedStore>().LastBodyAsync(several.Id, Ct));
+        Assert.Equal(Feed, await app.Get<FeedStore>().LastBodyAsync(padding.Id, Ct));
+        Assert.Equal("the document is empty", (await StateAsync(app, nothing.Id)).LastError);
+    }
 }
 
 public sealed class MisbehavingServerTestsOnSqlite() : MisbehavingServerTests(Backend.Sqlite);

@@ -44,6 +44,8 @@ public sealed class FeedDatesTests
     [InlineData("令和元年5月1日", null, "2019-05-01T00:00:00Z")]
     [InlineData("1757053200", null, "2025-09-05T06:20:00Z")]
     [InlineData("1757053200000", null, "2025-09-05T06:20:00Z")]
+    [InlineData("2025090515", null, null)] // yyyyMMddHH, not Unix time in 2034
+    [InlineData("令和7年9月5日 15時20分", "en", "2025-09-05T06:20:00Z")] // an era date is Japan's
     [InlineData("Пт, 05 сен 2025 15:20:00 +0300", null, "2025-09-05T12:20:00Z")]
     // Day and month in either order only when one of them cannot be a month.
     [InlineData("25/9/2025", null, "2025-09-25T00:00:00Z")]

@@ -73,8 +73,12 @@ public sealed class PollPlannerTests
     {
         // 20 entries over the last 4.8 hours: 100 a day, though the document holds only 20.
         var latest = Enumerable.Range(0, 20).Select(i => (DateTime?)Now.AddHours(-4.8 * i / 19)).ToList();
-        Assert.Equal(700, PollPlanner.EntriesPerWeek(latest, Now), precision: 6);
-        // One fresh post is not a rate.
+        Assert.Equal(665, PollPlanner.EntriesPerWeek(latest, Now), precision: 6); // 19 gaps in 4.8 hours
+        // One fresh post is not a rate; nor are entries that all carry one time (a build time, a date alone).
         Assert.Equal(1, PollPlanner.EntriesPerWeek([Now.AddMinutes(-10)], Now));
+        Assert.Equal(20, PollPlanner.EntriesPerWeek(Enumerable.Repeat((DateTime?)Now, 20), Now));
+        Assert.Equal(3, PollPlanner.EntriesPerWeek(Enumerable.Repeat((DateTime?)Now.Date, 3), Now));
+        // Three a day apart, the newest now: one a day.
+        Assert.Equal(7, PollPlanner.EntriesPerWeek([Now, Now.AddDays(-1), Now.AddDays(-2)], Now), precision: 6);
     }
 }

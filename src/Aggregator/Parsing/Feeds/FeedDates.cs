@@ -24,6 +24,7 @@ public static partial class FeedDates
     private static DateTime? Epoch(string value)
     {
         if (value.Length is not (10 or 13) || value.AsSpan().IndexOfAnyExceptInRange('0', '9') >= 0) return null;
+        if (value.Length == 10 && LooksLikeDigitsOfADate(value)) return null; // 2025090515 is yyyyMMddHH, not 2034
         var number = long.Parse(value, CultureInfo.InvariantCulture);
         var date = value.Length == 10 ? DateTime.UnixEpoch.AddSeconds(number) : DateTime.UnixEpoch.AddMilliseconds(number);
         return date.Year is >= 1990 and <= 2100 ? date : null;
@@ -87,6 +88,12 @@ public static partial class FeedDates
         Span<char> lower = stackalloc char[3];
         return name.IndexOfAnyExcept(AsciiLetters) < 0 && name.ToLowerInvariant(lower) == 3 && MonthNames.TryGetValue(lower, out var month) ? month : 0;
     }
+
+    private static bool LooksLikeDigitsOfADate(string v) =>
+        int.Parse(v.AsSpan(0, 4), CultureInfo.InvariantCulture) is >= 1990 and <= 2100
+        && int.Parse(v.AsSpan(4, 2), CultureInfo.InvariantCulture) is >= 1 and <= 12
+        && int.Parse(v.AsSpan(6, 2), CultureInfo.InvariantCulture) is >= 1 and <= 31
+        && int.Parse(v.AsSpan(8, 2), CultureInfo.InvariantCulture) <= 23;
 
     private static DateTime? Iso(string value, string? language)
     {

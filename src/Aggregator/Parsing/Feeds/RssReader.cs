@@ -43,7 +43,10 @@ public static class RssReader
         var guidText = Text(guid);
         var permalink = guid?.Attribute("isPermaLink")?.Value.Trim().ToLowerInvariant() != "false";
         var link = Resolve(LinkText(item), item, url)
-            ?? (permalink && Resolve(guidText, item, url) is { } guidLink && Uri.TryCreate(guidLink, UriKind.Absolute, out var g) && g.Scheme is "http" or "https" ? guidLink : null);
+            // A permalink guid that is an address ("https://…", or a path "/archives/2"); an
+            // opaque one ("k1", a number, a UUID) is no link whatever isPermaLink says.
+            ?? (permalink && guidText is not null && (guidText.StartsWith('/') || guidText.Contains("://", StringComparison.Ordinal))
+                && Resolve(guidText, item, url) is { } guidLink && Uri.TryCreate(guidLink, UriKind.Absolute, out var g) && g.Scheme is "http" or "https" ? guidLink : null);
         var (summary, content) = ExtensionElements.SummaryAndContent(item);
         return new ParsedEntry
         {

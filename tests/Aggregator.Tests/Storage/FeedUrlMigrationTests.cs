@@ -1,0 +1,50 @@
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>Migration 12 on a database an earlier build made: its feed addresses, stored as they
+/// were typed, come out in the stored form, credentials in an address move to their columns.</summary>
+public sealed class FeedUrlMigrationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Addresses_stored_as_typed_by_an_earlier_build_are_found_and_not_subscribed_twice()
+    {
+        using var temp = new TempFolder();
+        var file = Path.Combine(temp.Sub("data"), "aggregator.db");
+        await using (var legacy = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await legacy.OpenAsync(Ct);
+            await legacy.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            foreach (var (version, name, sql) in Database.Migrations("sqlite").Where(m => m.Version <= 11))
+            {
+                await legacy.ExecuteAsync(sql);
+                await legacy.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, '2025-01-01')", new { version, name });
+            }
+            var n = 0;
+            foreach (var url in new[] { "http://bücher.example/plain", "http://example.org/q?x=a b", "http://alice:s3cret@wire.example/feed", "http://example.org/ok" })
+            {
+                n++;
+                await legacy.ExecuteAsync("""
+                    INSERT INTO sources (id, kind, locator, title, created_at) VALUES (@n, 'feed', @url, 'f', '2025-01-01');
+                    INSERT INTO feeds (source_id, url, enabled, next_poll_at, created_at) VALUES (@n, @url, 1, '2025-01-01', '2025-01-01');
+                    """, new { n, url });
+            }
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var app = await TestServices.StartAsync(Backend.Sqlite, dataDirectory: Path.GetDirectoryName(file));
+        var feeds = await app.Get<FeedStore>().ListAsync(Ct);
+
+        Assert.Equal(["http://example.org/ok", "http://example.org/q?x=a%20b", "http://wire.example/feed", "http://xn--bcher-kva.example/plain"], feeds.Select(f => f.Url).Order(StringComparer.Ordinal));
+        Assert.Equal(feeds.Select(f => f.Url).Order(StringComparer.Ordinal), await app.RowsAsync("SELECT locator FROM sources ORDER BY locator"));
+        var wire = feeds.Single(f => f.Url == "http://wire.example/feed");
+        Assert.Equal(("alice", "s3cret"), (wire.Username, wire.Password));
+        Assert.False(await app.Get<FeedStore>().AddAsync(new FeedSubscription("http://xn--bcher-kva.example/plain", null), Ct));
+        Assert.True(await app.Get<FeedStore>().RemoveAsync("http://example.org/q?x=a%20b", Ct));
+    }
+}
