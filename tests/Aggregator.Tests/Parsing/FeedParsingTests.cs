@@ -52,6 +52,21 @@ public sealed class FeedParsingTests
         }
     }
 
+    /// <summary>The content's links resolve against the xml:base in scope of the content element
+    /// (feed, entry and content each add theirs), as feedparser resolves them; its entry link
+    /// says nothing about them.</summary>
+    [Fact]
+    public void Links_inside_content_resolve_against_the_xml_base_of_the_element_they_came_from()
+    {
+        var feed = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", "atom10_xml_base_in_content.xml"))).Feed!;
+        var entry = Assert.Single(feed.Entries);
+
+        Assert.Equal("http://example.org/news/2025/story.html", entry.Link);
+        Assert.Contains("href=\"http://example.org/news/2025/sub/rel.html\"", entry.Content!.Value, StringComparison.Ordinal);
+        Assert.Contains("src=\"http://example.org/img/a.png\"", entry.Content.Value, StringComparison.Ordinal);
+        Assert.Contains("href=\"http://example.org/news/2025/sum.html\"", entry.Summary!.Value, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Deep_nesting_cannot_crash_the_process()
     {

@@ -46,7 +46,7 @@ public static class FeedParser
             return document.Root?.Name.LocalName.ToLowerInvariant() is "html" or "head" or "body"
                 ? NotAFeed(text, url)
                 : FeedParseResult.Failed($"not a feed: the root element is <{document.Root?.Name.LocalName}>");
-        return FeedParseResult.Of(feed with { Problems = [.. allProblems, .. feed.Problems] });
+        return FeedParseResult.Of(ContentBase.Apply(repaired, document, feed, url) with { Problems = [.. allProblems, .. feed.Problems] });
     }
 
     private static int Entries(XDocument document) =>
