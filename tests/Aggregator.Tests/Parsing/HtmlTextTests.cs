@@ -11,6 +11,10 @@ public sealed class HtmlTextTests
     [InlineData("<ul><li>a</li><li>b</li></ul>", "a\n\nb")]
     [InlineData("no markup at all", "no markup at all")]
     [InlineData("<p>  </p><p>\t</p>", "")]
+    // A '>' inside a quoted attribute value does not end the tag; an unclosed script runs to the end.
+    [InlineData("<p>Seoul <img alt=\"x>LEAK\" src='a>b.png'>talks</p>", "Seoul talks")]
+    [InlineData("<p>Lead</p><script>var LEAK = 1; document.write('<p>x</p>')", "Lead")]
+    [InlineData("<p>Kept <b title=a>b</b> unquoted</p>", "Kept b unquoted")]
     public void Block_elements_become_paragraphs_and_the_rest_collapses(string html, string expected) =>
         Assert.Equal(expected, HtmlText.ToParagraphs(html));
 

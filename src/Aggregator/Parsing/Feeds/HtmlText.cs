@@ -15,6 +15,26 @@ public static class HtmlText
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
         { "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "ul", "ol", "table", "pre", "section", "article", "figure", "hr" };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RawTextNames =
+        new HashSet<string>(["script", "style", "iframe", "noscript"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The '&gt;' that ends a tag starting at <paramref name="from"/>, past any inside a
+    /// quoted attribute value (&lt;img alt="a &gt; b"&gt;); -1 when there is none.</summary>
+    private static int TagEnd(string html, int from)
+    {
+        var gt = html.IndexOf('>', from);
+        if (gt < 0 || html.AsSpan(from, gt - from).IndexOfAny('"', '\'') < 0) return gt; // nearly every tag
+        char quote = '\0';
+        for (var i = from; i < html.Length; i++)
+        {
+            var c = html[i];
+            if (quote != '\0') { if (c == quote) quote = '\0'; }
+            else if (c is '"' or '\'' && html.AsSpan(from, i - from).TrimEnd() is [.., '=']) quote = c; // a value's opening quote
+            else if (c == '>') return i;
+        }
+        return gt; // an unbalanced quote: the first '>' after all
+    }
+
     // Looked up by the span of the tag name: a substring per tag was most of this class's allocation.
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> InvisibleNames = Invisible.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BlockNames = Blocks.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -117,7 +137,7 @@ public static class HtmlText
                 i = lt + 1;
                 continue;
             }
-            var gt = html.IndexOf('>', lt + 1);
+            var gt = TagEnd(html, lt + 1);
             if (gt < 0) { sb.Append(html, lt, html.Length - lt); break; } // not a tag after all
             var nameStart = next == '/' ? lt + 2 : lt + 1;
             var nameEnd = nameStart;
@@ -126,10 +146,14 @@ public static class HtmlText
             i = gt + 1;
             if (next != '/' && InvisibleNames.Contains(name) && html[gt - 1] != '/')
             {
-                // Only a closed element's content is dropped; an unclosed one loses just its tag.
+                // A closed element's content is dropped. An unclosed script, style, iframe or
+                // noscript runs to the end of the document, as a browser reads it (its content is
+                // raw text, not markup); any other unclosed one loses just its tag.
                 var close = html.IndexOf(string.Concat("</", name), i, StringComparison.OrdinalIgnoreCase);
                 if (close >= 0)
                     i = html.IndexOf('>', close) is var c && c >= 0 ? c + 1 : html.Length;
+                else if (RawTextNames.Contains(name))
+                    i = html.Length;
             }
             else if (paragraphs && BlockNames.Contains(name))
             {

@@ -109,6 +109,9 @@ public static class SyndicationReader
         TextSyndicationContent text => Text(text),
         XmlSyndicationContent xml when xml.Type.Contains("xml", StringComparison.Ordinal) || xml.Type.Contains("html", StringComparison.Ordinal)
             => new FeedText(FeedXml.InnerXml(XElement.Load(xml.GetReaderAtContent())), TextKind.Html),
+        // RFC 4287 §4.1.3.3: any other text/* media type is text, as it is written.
+        XmlSyndicationContent other when other.Type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            => new FeedText(XElement.Load(other.GetReaderAtContent()).Value, TextKind.Text),
         _ => null,
     };
 
