@@ -285,6 +285,7 @@ public sealed class FeedIngestor(
             Author = entry.Author,
             Url = entry.Link,
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
+            Enclosures = entry.Enclosures,
         });
     }
 

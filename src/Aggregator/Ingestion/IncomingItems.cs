@@ -29,6 +29,7 @@ public static class IncomingItems
             Outlet = article.Outlet,
             Author = article.Author,
             ContentHtml = article.ContentHtml,
+            Enclosures = Storage.Enclosures.ToJson(article.Enclosures),
             PublishedAt = article.PublishedAt,
             Tags = Tagger.Tag(topics.Topics, article.Title, article.Body),
             RulesVersion = topics.Version,

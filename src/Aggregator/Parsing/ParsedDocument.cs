@@ -13,4 +13,6 @@ public sealed record ParsedDocument
     public string? Url { get; init; }
     /// <summary>The entry's own HTML (feeds), published after sanitizing; null when the body is the content.</summary>
     public string? ContentHtml { get; init; }
+    /// <summary>The files the entry carries (feeds).</summary>
+    public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
 }

@@ -52,6 +52,20 @@ public static class JsonFeedWriter
                 foreach (var tag in item.Tags) w.WriteStringValue(tag.Tag);
                 w.WriteEndArray();
                 if (item.Language.Length > 0) w.WriteString("language", item.Language);
+                var files = item.Files.Where(f => EntryText.SafeUrl(f.Url) is not null).ToList();
+                if (files.Count > 0)
+                {
+                    w.WriteStartArray("attachments");
+                    foreach (var file in files)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("url", EntryText.SafeUrl(file.Url));
+                        w.WriteString("mime_type", file.Type ?? "application/octet-stream");
+                        if (file.Length is { } size) w.WriteNumber("size_in_bytes", size);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
                 w.WriteStartObject("_aggregator");
                 if (item.Outlet is not null) w.WriteString("outlet", EntryText.Line(item.Outlet));
                 if (item.Sightings.FirstOrDefault(s => s.Kind == "feed") is { } origin && EntryText.SafeUrl(origin.Locator) is { } feedUrl)

@@ -132,7 +132,21 @@ public static class RiverPage
         h.Append($"<p class=\"excerpt\"{lang}>{E(EntryText.Summary(item.Body))}</p>\n");
         if (EntryText.AlsoReportedByHtml(item) is { } also)
             h.Append($"<p class=\"also\">{also}</p>\n");
+        var files = item.Files.Select(f => (File: f, Url: EntryText.SafeUrl(f.Url))).Where(f => f.Url is not null).ToList();
+        if (files.Count > 0)
+            h.Append("<p class=\"files\">Files: ")
+             .AppendJoin(", ", files.Select(f => $"<a href=\"{E(f.Url!)}\">{E(FileLabel(f.File))}</a>"))
+             .Append("</p>\n");
         h.Append("</article></li>\n");
+    }
+
+    /// <summary>"audio (1.2 MB)", "application/pdf", "file": what a link to an enclosure says.</summary>
+    private static string FileLabel(Parsing.Enclosure file)
+    {
+        var kind = file.Type is { } type ? type.Split('/')[0] is "audio" or "video" or "image" ? type.Split('/')[0] : type : "file";
+        return file.Length is { } bytes
+            ? string.Create(CultureInfo.InvariantCulture, $"{kind} ({(bytes >= 1_000_000 ? $"{bytes / 1e6:0.#} MB" : $"{Math.Max(1, bytes / 1000)} KB")})")
+            : kind;
     }
 
     private static readonly (string Format, string Type, string Name)[] Formats =

@@ -73,6 +73,10 @@ public static class SyndicationWriter
             entry.PublishDate = published;
         if (EntryText.SafeUrl(item.Url) is { } url)
             entry.Links.Add(SyndicationLink.CreateAlternateLink(new Uri(url), "text/html"));
+        // Atom: link rel="enclosure"; RSS 2.0: <enclosure> (Syndication writes one per link).
+        foreach (var file in item.Files)
+            if (EntryText.SafeUrl(file.Url) is { } fileUrl)
+                entry.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(fileUrl), file.Type ?? "application/octet-stream", file.Length ?? 0));
         if (item.Author is { Length: > 0 } author)
             entry.Authors.Add(new SyndicationPerson { Name = EntryText.Line(author) });
         foreach (var tag in item.Tags)

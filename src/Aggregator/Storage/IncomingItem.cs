@@ -17,6 +17,8 @@ public sealed record IncomingItem
     public string? Outlet { get; init; }
     public string? Author { get; init; }
     public string? ContentHtml { get; init; }
+    /// <summary>The files the entry carries, as stored: a JSON array (<see cref="Enclosures"/>), null for none.</summary>
+    public string? Enclosures { get; init; }
     public DateTime? PublishedAt { get; init; }
     public required IReadOnlyList<TagDecision> Tags { get; init; }
     public required string RulesVersion { get; init; }

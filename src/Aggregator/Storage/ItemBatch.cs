@@ -59,11 +59,11 @@ public static class ItemBatch
     {
         var sourceId = items[0].SourceId;
         using var insertItem = new SqliteStatement(connection, """
-            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
-            VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now, @c)
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html, enclosures)
+            VALUES (@h, @e, @t, @b, @u, @l, @o, @a, @p, @now, @now, @c, @x)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
-            """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now", "c");
+            """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now", "c", "x");
         using var findItem = new SqliteStatement(connection, "SELECT id FROM items WHERE content_hash = @h", "h");
         using var insertSighting = new SqliteStatement(connection, """
             INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
@@ -91,6 +91,7 @@ public static class ItemBatch
             insertItem.Bind(8, item.PublishedAt is { } p ? Time(p) : null);
             insertItem.Bind(9, stamp);
             insertItem.Bind(10, item.ContentHtml);
+            insertItem.Bind(11, item.Enclosures);
             long? inserted;
             try
             {
@@ -150,10 +151,10 @@ public static class ItemBatch
         var entries = rows.Select(i => items[i]).ToList();
 
         var inserted = (await connection.QueryAsync<(long Id, string Hash)>("""
-            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
-            SELECT h, e, t, b, u, l, o, a, p, @now, @now, c
-            FROM unnest(@h::text[], @e::text[], @t::text[], @b::text[], @u::text[], @l::text[], @o::text[], @a::text[], @p::text[], @c::text[])
-                 AS x(h, e, t, b, u, l, o, a, p, c)
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html, enclosures)
+            SELECT h, e, t, b, u, l, o, a, p, @now, @now, c, x
+            FROM unnest(@h::text[], @e::text[], @t::text[], @b::text[], @u::text[], @l::text[], @o::text[], @a::text[], @p::text[], @c::text[], @x::text[])
+                 AS x(h, e, t, b, u, l, o, a, p, c, x)
             ON CONFLICT DO NOTHING
             RETURNING id, content_hash
             """, new
@@ -168,6 +169,7 @@ public static class ItemBatch
             a = entries.Select(e => e.Author).ToArray(),
             p = entries.Select(e => e.PublishedAt is { } d ? Time(d) : null).ToArray(),
             c = entries.Select(e => e.ContentHtml).ToArray(),
+            x = entries.Select(e => e.Enclosures).ToArray(),
             now = stamp,
         }, tx)).ToDictionary(r => r.Hash, r => r.Id, StringComparer.Ordinal);
         var stored = new Dictionary<string, long>(inserted, StringComparer.Ordinal);

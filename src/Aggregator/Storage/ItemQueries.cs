@@ -8,7 +8,7 @@ namespace Aggregator.Storage;
 /// has a tag when any of its copies has it.</summary>
 public sealed class ItemQueries(Database database)
 {
-    private const string Columns = "i.id, i.entry_id, i.title, i.body, i.url, i.language, i.outlet, i.author, i.published_at, i.first_seen_at, i.updated_at, i.content_html";
+    private const string Columns = "i.id, i.entry_id, i.title, i.body, i.url, i.language, i.outlet, i.author, i.published_at, i.first_seen_at, i.updated_at, i.content_html, i.enclosures";
 
     public async Task<IReadOnlyList<StoredItem>> NewestAsync(string? tag, int limit, CancellationToken ct, bool collapse = true) =>
         (await PageAsync(new ItemFilter { Tag = tag, Collapse = collapse }, 1, limit, ct, countTotal: false)).Items;

@@ -75,11 +75,11 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             var entryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : null;
             await connection.ExecuteAsync("""
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
-                                 outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now, content_html = @ContentHtml,
+                                 outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now, content_html = @ContentHtml, enclosures = @Enclosures,
                                  entry_id = CASE WHEN @rewritten THEN @entryId ELSE entry_id END,
                                  story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END
                 WHERE id = @itemId
-                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, rewritten, entryId, itemId }, tx);
+                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, item.Enclosures, rewritten, entryId, itemId }, tx);
             if (rewritten)
             {
                 await using var stories = StoryIndex.Open(connection, tx);
@@ -124,11 +124,11 @@ public sealed class ItemStore(Database database, TimeProvider clock)
     {
         var entryId = await FreeEntryIdAsync(connection, tx, item);
         return await connection.ExecuteScalarAsync<long?>("""
-            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html)
-            VALUES (@ContentHash, @entryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now, @ContentHtml)
+            INSERT INTO items (content_hash, entry_id, title, body, url, language, outlet, author, published_at, first_seen_at, updated_at, content_html, enclosures)
+            VALUES (@ContentHash, @entryId, @Title, @Body, @Url, @Language, @Outlet, @Author, @PublishedAt, @now, @now, @ContentHtml, @Enclosures)
             ON CONFLICT (content_hash) DO NOTHING
             RETURNING id
-            """, new { item.ContentHash, entryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml }, tx);
+            """, new { item.ContentHash, entryId, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, item.Enclosures }, tx);
     }
 
     private static async Task<(long Id, bool Inserted)> InsertItemAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)

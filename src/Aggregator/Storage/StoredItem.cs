@@ -10,6 +10,9 @@ public sealed record StoredItem
     /// <summary>The source's HTML (feed entries), unsanitized: publish it only through ContentSanitizer.</summary>
     public string? ContentHtml { get; init; }
     public string? Url { get; init; }
+    /// <summary>The stored column (<see cref="Storage.Enclosures"/>); <see cref="Files"/> reads it.</summary>
+    public string? Enclosures { get; init; }
+    public IReadOnlyList<Parsing.Enclosure> Files => Storage.Enclosures.FromJson(Enclosures);
     public string Language { get; init; } = "";
     public string? Outlet { get; init; }
     public string? Author { get; init; }

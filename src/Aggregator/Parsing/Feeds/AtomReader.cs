@@ -40,6 +40,7 @@ public static class AtomReader
                 .Concat(ExtensionElements.Categories(entry))),
             Summary = Construct(entry.FirstOwn("summary")),
             Content = content ?? ExtensionElements.Content(entry),
+            Enclosures = EnclosureElements.Of(entry, url),
         };
     }
 

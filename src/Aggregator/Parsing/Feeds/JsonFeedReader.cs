@@ -53,7 +53,21 @@ public static partial class JsonFeedReader
                 : [],
             Summary = Str(item, "summary") is { } summary ? new FeedText(summary, TextKind.Text) : null,
             Content = html is not null ? new FeedText(html, TextKind.Html) : text is not null ? new FeedText(text, TextKind.Text) : null,
+            Enclosures = Attachments(item, url),
         };
+    }
+
+    /// <summary>"attachments": url, mime_type, size_in_bytes (JSON Feed 1.0 and 1.1).</summary>
+    private static List<Enclosure> Attachments(JsonElement item, Uri? url)
+    {
+        var found = new List<Enclosure>();
+        if (!item.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array) return found;
+        foreach (var a in list.EnumerateArray())
+            if (a.ValueKind == JsonValueKind.Object && Absolute(Str(a, "url"), url) is { } address
+                && Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && !found.Exists(f => f.Url == uri.AbsoluteUri))
+                found.Add(new Enclosure(uri.AbsoluteUri, Str(a, "mime_type"),
+                    a.TryGetProperty("size_in_bytes", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes > 0 ? bytes : null));
+        return found;
     }
 
     private static IEnumerable<string> Authors(JsonElement item)

@@ -22,6 +22,7 @@ public sealed record ParsedEntry
     public IReadOnlyList<string> Categories { get; init; } = [];
     public FeedText? Summary { get; init; }
     public FeedText? Content { get; init; }
+    public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
 }
 
 /// <summary>A parsed feed. Bozo, as in feedparser: the feed was readable only after working

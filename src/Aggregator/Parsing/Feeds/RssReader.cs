@@ -55,6 +55,7 @@ public static class RssReader
             Categories = ExtensionElements.Distinct(item.Own("category").Select(ExtensionElements.OwnText).OfType<string>().Concat(ExtensionElements.Categories(item))),
             Summary = summary,
             Content = content,
+            Enclosures = EnclosureElements.Of(item, url),
         };
     }
 

@@ -89,6 +89,7 @@ public static class SyndicationReader
                 : rss!.Categories,
             Summary = atom ? Text(item.Summary) : rss!.Summary,
             Content = atom ? Content(item.Content) ?? ExtensionElements.Content(element) : rss!.Content,
+            Enclosures = atom ? EnclosureElements.Of(element, url) : rss!.Enclosures,
         };
     }
 
