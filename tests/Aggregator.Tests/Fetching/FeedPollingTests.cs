@@ -5,6 +5,7 @@ using Aggregator.Storage;
 using Aggregator.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using static Aggregator.Tests.TestSupport.LoopbackFeeds;
 
 namespace Aggregator.Tests.Fetching;
 
@@ -25,18 +26,7 @@ public abstract class FeedPollingTests(Backend backend)
         </channel></rss>
         """;
 
-    private Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) =>
-        TestServices.StartAsync(backend, settings.ToDictionary(s => "Aggregator:" + s.Key, s => (string?)s.Value));
-
-    private static async Task<FeedRow> FeedAsync(TestServices app, Uri url)
-    {
-        await app.Get<FeedStore>().AddAsync(new FeedSubscription(url.ToString(), null), Ct);
-        return (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Url == url.ToString() || f.Url.EndsWith(url.AbsolutePath, StringComparison.Ordinal));
-    }
-
-    private static Task<PollSummary> PollAsync(TestServices app) => app.Get<FeedIngestor>().PollDueAsync(Ct, everyFeed: true);
-
-    private static async Task<FeedRow> StateAsync(TestServices app, long id) => (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == id);
+    private Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) => LoopbackFeeds.ServicesAsync(backend, settings);
 
     [Fact]
     public async Task A_200_with_an_etag_then_a_304_that_costs_no_parsing_or_item_writes()

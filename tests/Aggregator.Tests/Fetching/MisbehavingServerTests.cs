@@ -5,6 +5,7 @@ using Aggregator.Storage;
 using Aggregator.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using static Aggregator.Tests.TestSupport.LoopbackFeeds;
 
 namespace Aggregator.Tests.Fetching;
 
@@ -16,18 +17,7 @@ public abstract class MisbehavingServerTests(Backend backend)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly byte[] Feed = Encoding.UTF8.GetBytes(FeedPollingTests.Rss);
 
-    private Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) =>
-        TestServices.StartAsync(backend, settings.ToDictionary(s => "Aggregator:" + s.Key, s => (string?)s.Value));
-
-    private static async Task<FeedRow> FeedAsync(TestServices app, Uri url)
-    {
-        await app.Get<FeedStore>().AddAsync(new FeedSubscription(url.AbsoluteUri, null), Ct);
-        return (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Url == url.AbsoluteUri);
-    }
-
-    private static Task<PollSummary> PollAsync(TestServices app) => app.Get<FeedIngestor>().PollDueAsync(Ct, everyFeed: true);
-
-    private static async Task<FeedRow> StateAsync(TestServices app, long id) => (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == id);
+    private Task<TestServices> ServicesAsync(params (string Key, string Value)[] settings) => LoopbackFeeds.ServicesAsync(backend, settings);
 
     private static byte[] Compress(string coding, byte[] data)
     {
