@@ -21,16 +21,23 @@ public static class FeedsCommand
     private static Command List()
     {
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("list", "Each feed's health: last success, last HTTP status, consecutive errors and the last error, next poll, item count.") { json };
+        var failing = new Option<bool>("--failing") { Description = "Only the feeds that are failing or gone" };
+        var command = new Command("list", "Each feed's health: last success, last HTTP status, consecutive errors and the last error, next poll, item count.") { json, failing };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
+            var all = await services.GetRequiredService<FeedStore>().ListAsync(ct);
+            var feeds = result.GetValue(failing) ? all.Where(f => f.Gone || f.ConsecutiveErrors > 0).ToList() : all;
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(feeds, CliJson.Options));
                 return 0;
             }
-            if (feeds.Count == 0) Console.WriteLine("No subscriptions. Add one with: aggregator feeds add URL");
+            if (all.Count == 0) Console.WriteLine("No subscriptions. Add one with: aggregator feeds add URL");
+            else
+                // With hundreds of feeds, the count first: what needs looking at.
+                Console.WriteLine($"{all.Count} feed(s): {all.Count(f => f.Enabled && !f.Gone && f.ConsecutiveErrors == 0 && f.LastSuccessAt is not null)} ok, "
+                    + $"{all.Count(f => !f.Gone && f.ConsecutiveErrors > 0)} failing, {all.Count(f => f.Gone)} gone, "
+                    + $"{all.Count(f => !f.Enabled && !f.Gone)} disabled, {all.Count(f => f.Enabled && !f.Gone && f.ConsecutiveErrors == 0 && f.LastSuccessAt is null)} not polled yet");
             foreach (var f in feeds)
             {
                 var state = f.Gone ? "GONE (410, not polled)" : !f.Enabled ? "disabled" : f.ConsecutiveErrors > 0 ? $"FAILING ({f.ConsecutiveErrors} in a row)" : f.LastSuccessAt is null ? "new" : "ok";

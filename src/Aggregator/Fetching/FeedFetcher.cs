@@ -88,6 +88,10 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                 };
                 switch (status)
                 {
+                    case 304 when etag is null && lastModified is null:
+                        // "Not modified" since nothing: a misconfigured server or cache, which
+                        // would otherwise show the feed as healthy and empty forever.
+                        return result with { Error = "HTTP 304 Not Modified in answer to a request without validators (the server or a cache in front of it is misconfigured)" + At(url, current) };
                     case 304:
                         return result with { Outcome = FetchOutcome.NotModified };
                     case 410 when permanent:

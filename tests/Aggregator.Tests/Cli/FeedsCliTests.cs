@@ -163,6 +163,10 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Contains("last error: HTTP 503", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("2 item(s)", list.Stdout, StringComparison.Ordinal);
         Assert.Contains("next poll 20", list.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("2 feed(s): 1 ok, 1 failing, 0 gone, 0 disabled, 0 not polled yet", list.Stdout, StringComparison.Ordinal);
+        var onlyFailing = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--failing", .. common]);
+        Assert.Contains(server.Url("broken.xml").ToString(), onlyFailing.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Url("wire.xml").ToString(), onlyFailing.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -252,6 +252,21 @@ public abstract class MisbehavingServerTests(Backend backend)
         Assert.Equal(Feed, await app.Get<FeedStore>().LastBodyAsync(padding.Id, Ct));
         Assert.Equal("the document is empty", (await StateAsync(app, nothing.Id)).LastError);
     }
+
+    [Fact]
+    public async Task A_304_to_a_request_without_validators_is_a_failure_not_a_healthy_empty_feed()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/stuck.xml", () => Results.StatusCode(304)));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("stuck.xml"));
+
+        var summary = await PollAsync(app);
+
+        Assert.Equal((0, 1), (summary.NotModified, summary.Failed));
+        var state = await StateAsync(app, feed.Id);
+        Assert.Equal((304L, 1L), (state.LastStatus, state.ConsecutiveErrors));
+        Assert.Contains("without validators", state.LastError, StringComparison.Ordinal);
+    }
 }
 
 public sealed class MisbehavingServerTestsOnSqlite() : MisbehavingServerTests(Backend.Sqlite);
