@@ -16,15 +16,8 @@ public sealed class FeedUrlMigrationTests
     {
         using var temp = new TempFolder();
         var file = Path.Combine(temp.Sub("data"), "aggregator.db");
-        await using (var legacy = new SqliteConnection($"Data Source={file};Pooling=False"))
+        await using (var legacy = await LegacyDatabase.CreateAsync(file, 11, Ct))
         {
-            await legacy.OpenAsync(Ct);
-            await legacy.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var (version, name, sql) in Database.Migrations("sqlite").Where(m => m.Version <= 11))
-            {
-                await legacy.ExecuteAsync(sql);
-                await legacy.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, '2025-01-01')", new { version, name });
-            }
             var n = 0;
             foreach (var url in new[] { "http://bücher.example/plain", "http://example.org/q?x=a b", "http://alice:s3cret@wire.example/feed", "http://example.org/ok" })
             {

@@ -78,15 +78,8 @@ public sealed class StoryKeyCacheTests
         using var temp = new TempFolder();
         var file = Path.Combine(temp.Sub("data"), "aggregator.db");
         var stored = StoryFingerprint.Of("Maritime talks resume", Talks.Trim(), Day);
-        await using (var legacy = new SqliteConnection($"Data Source={file};Pooling=False"))
+        await using (var legacy = await LegacyDatabase.CreateAsync(file, 7, Ct))
         {
-            await legacy.OpenAsync(Ct);
-            await legacy.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-            foreach (var (version, name, sql) in Database.Migrations("sqlite").Where(m => m.Version <= 7))
-            {
-                await legacy.ExecuteAsync(sql);
-                await legacy.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, @name, '2025-01-01')", new { version, name });
-            }
             await legacy.ExecuteAsync("""
                 INSERT INTO items (id, content_hash, entry_id, title, body, language, outlet, published_at, first_seen_at, updated_at)
                 VALUES (7, 'h7', 'tag:example.org,2025:7', 'Maritime talks resume', @body, 'en', 'Seoul Daily', @day, @day, @day);
