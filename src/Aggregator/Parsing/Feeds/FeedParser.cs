@@ -32,13 +32,23 @@ public static class FeedParser
         {
             return FeedParseResult.Failed($"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}");
         }
-        if (truncated is not null && XmlRepair.EscapeStrayAngles(repaired) is (var escaped, true))
+        if (truncated is not null)
         {
-            // Broken halfway: a bare "<" in text ("a < b") is the commonest cause, and escaping it
-            // gets the rest of the entries back.
-            var (again, stillTruncated) = FeedXml.Load(escaped);
-            if (stillTruncated is null || Entries(again) > Entries(document))
-                (document, truncated, problems) = (again, stillTruncated, [.. problems, "a bare < that starts no markup was escaped"]);
+            // Broken halfway: a bare "<" in text ("a < b") and unescaped HTML with a tag left open
+            // or closed twice are the commonest causes, and undoing them gets the rest back.
+            var (escaped, anyEscaped) = XmlRepair.EscapeStrayAngles(repaired);
+            var (balanced, anyBalanced) = XmlRepair.BalanceTags(escaped);
+            if (anyEscaped || anyBalanced)
+            {
+                var (again, stillTruncated) = FeedXml.Load(balanced);
+                if (stillTruncated is null || Entries(again) > Entries(document))
+                {
+                    (document, truncated, repaired) = (again, stillTruncated, balanced);
+                    problems = [.. problems,
+                        .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
+                        .. anyBalanced ? ["tags of unescaped HTML were closed where an HTML parser closes them"] : Array.Empty<string>()];
+                }
+            }
         }
         IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { truncated }.OfType<string>()];
         var feed = Read(document, url);

@@ -75,9 +75,10 @@ public static class FeedXml
                         // gives it back from .Value as it is, where an XText node is copied each time.
                         if (open.Count > 0) open.Peek().Add(reader.Value);
                         break;
-                    case XmlNodeType.Whitespace when open.Count > 0 && open.Peek().Name.Namespace == Xhtml:
-                        // Inside embedded XHTML a space between inline elements is text ("<b>a</b> <i>b</i>");
-                        // between a feed's own elements it is layout, which Syndication's reader refuses.
+                    case XmlNodeType.Whitespace when open.Count > 0 && (open.Peek().Name.Namespace == Xhtml || open.Peek().LastNode is not null && InTextElement(open)):
+                        // Inside embedded XHTML, or unescaped HTML in a description, a space between
+                        // inline elements is text ("<b>a</b> <i>b</i>"); between a feed's own elements
+                        // it is layout, which Syndication's reader refuses.
                         open.Peek().Add(reader.Value);
                         break;
                 }
@@ -92,6 +93,15 @@ public static class FeedXml
                 unfinished.Remove();
             return (new XDocument(root), $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition} ({e.Message}); kept what came before");
         }
+    }
+
+    /// <summary>Whether an element on the stack holds text that may be HTML written unescaped.</summary>
+    private static bool InTextElement(Stack<XElement> open)
+    {
+        foreach (var e in open)
+            if (e.Name.LocalName is "description" or "title" or "summary" or "content" or "encoded" or "subtitle" or "tagline" or "info" or "rights" or "copyright")
+                return true;
+        return false;
     }
 
     /// <summary>Elements in the namespaces the readers treat as the format's own: some feeds put
