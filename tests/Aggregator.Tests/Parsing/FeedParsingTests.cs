@@ -104,6 +104,32 @@ public sealed class FeedParsingTests
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>Unescaped HTML rewritten as an HTML parser reads it, only where an XML parser stops.</summary>
+    [Theory]
+    [InlineData("<d><b>x</d>", "<d><b>x</b></d>")]
+    [InlineData("<d>x</p> y</d>", "<d>x y</d>")]
+    [InlineData("<d>a<br>b<img src=\"i.png\">c</d>", "<d>a<br/>b<img src=\"i.png\"/>c</d>")]
+    [InlineData("<d><font size=2 face='x'>y</font></d>", "<d><font size=\"2\" face=\"x\">y</font></d>")]
+    [InlineData("<d><td nowrap>y</td></d>", "<d><td nowrap=\"nowrap\">y</td></d>")]
+    [InlineData("<d><a href=\"1\" href=\"2\">y</a></d>", "<d><a href=\"1\">y</a></d>")]
+    [InlineData("<d><P>y</p></d>", "<d><P>y</P></d>")]
+    [InlineData("<d title=\"x > y\"><b>z</d>", "<d title=\"x > y\"><b>z</b></d>")]
+    [InlineData("<i><t>a</t><d><b>x</i><i><t>b</t></i>", "<i><t>a</t><d><b>x</b></d></i><i><t>b</t></i>")]
+    public void Unbalanced_html_is_closed_where_an_html_parser_closes_it(string broken, string balanced)
+    {
+        var (text, changed) = XmlRepair.BalanceTags(broken);
+        Assert.True(changed);
+        Assert.Equal(balanced, text);
+    }
+
+    [Theory]
+    [InlineData("<d><![CDATA[<b>x</p>]]></d>")]
+    [InlineData("<d><!-- <b> --><x/></d>")]
+    [InlineData("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>a</title></item></channel></rss>")]
+    [InlineData("<d><b>cut off")]
+    public void Markup_an_xml_parser_reads_is_left_as_it_is(string text) =>
+        Assert.Equal((text, false), XmlRepair.BalanceTags(text));
+
     private static void Check(JsonElement want, string name, string? actual)
     {
         if (want.TryGetProperty(name, out var value))
