@@ -221,6 +221,21 @@ public sealed class FeedIngestor(
                 return Failure(feed, state, fetch.Error!, fetch.RetryAfter, min, max, now);
         }
 
+        var bodyHash = BodyHash(fetch, feed.EncodingOverride);
+        if (bodyHash == feed.BodyHash)
+            // The same bytes as the last successful fetch, from a server that ignores conditional
+            // requests (many do, or send a new ETag each time): like a 304, no parsing and no
+            // writes beyond the feed's state.
+            return new PollResult(state with
+            {
+                Success = true,
+                Warning = feed.Warning,
+                Etag = fetch.Etag,
+                LastModified = fetch.LastModified,
+                NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, feed.EntriesPerWeek ?? 0, min, max,
+                    feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
+            }, [], FeedPollKind.NotModified, null);
+
         var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
         if (parsed.Feed is not { } parsedFeed)
             return Failure(feed, state, parsed.Error!, null, min, max, now);
@@ -246,11 +261,29 @@ public sealed class FeedIngestor(
             Title = parsedFeed.Title?.Plain is { Length: > 0 } plain && StorableText.Clean(plain) is var title && title != feed.Title ? title : null, // null: unchanged
             EntriesPerWeek = perWeek,
             Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
+            BodyHash = bodyHash,
             ContentType = fetch.ContentType,
             AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
             NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
         }, items, FeedPollKind.Fetched, null);
     }
+
+    /// <summary>A fetched body as this build reads it: the bytes, and what else decides what is
+    /// read from them (the charset the server declared, the address links resolve against, the
+    /// encoding override, the parser's build), so that a new encoding, a move or a better parser
+    /// reads an unchanged body again.</summary>
+    private static string BodyHash(FetchResult fetch, string? encodingOverride)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(ReaderBuild);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{fetch.Charset}\n{encodingOverride}\n{fetch.FinalUrl.AbsoluteUri}\n"));
+        hash.AppendData(fetch.Body!);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Changes with every build of the service (its module's id; a deterministic build
+    /// of the same source keeps it, so cluster nodes of one release agree).</summary>
+    private static readonly byte[] ReaderBuild = typeof(FeedParser).Module.ModuleVersionId.ToByteArray();
 
     private PollResult Failure(FeedRow feed, FeedPollState state, string error, TimeSpan? retryAfter, TimeSpan min, TimeSpan max, DateTime now)
     {

@@ -44,6 +44,10 @@ public sealed record FeedRow
 
     /// <summary>The shortest interval the feed asks for (ttl, sy:updatePeriod) as of its last full fetch.</summary>
     public long? AskedIntervalSeconds { get; init; }
+
+    /// <summary>The last successful fetch's body as this build read it (FeedIngestor.BodyHash).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? BodyHash { get; init; }
     public DateTime NextPollAt { get; init; }
     public long ItemCount { get; init; }
 
@@ -83,6 +87,7 @@ public sealed record FeedPollState
     /// failure): unchanged.</summary>
     public long? AskedIntervalSeconds { get; init; }
     public byte[]? Body { get; init; }
+    public string? BodyHash { get; init; }
     public string? ContentType { get; init; }
 }
 

@@ -292,10 +292,11 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 title = coalesce(@Title, title),
                 entries_per_week = coalesce(@EntriesPerWeek, entries_per_week),
                 asked_interval_seconds = CASE WHEN @Parsed THEN @AskedIntervalSeconds ELSE asked_interval_seconds END,
+                body_hash = CASE WHEN @Parsed THEN @BodyHash ELSE body_hash END,
                 claimed_by = NULL,
                 claimed_until = NULL
             WHERE id = @FeedId
-            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.Title, s.EntriesPerWeek, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.FeedId }, tx);
+            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.Title, s.EntriesPerWeek, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
         if (s.Title is not null) // the feed renamed itself (or was read for the first time)
             await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)

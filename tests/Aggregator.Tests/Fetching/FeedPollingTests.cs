@@ -56,6 +56,40 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal("gzip", await app.ScalarAsync<string>("SELECT encoding FROM feed_bodies"));
     }
 
+    /// <summary>Many servers answer every request with a 200 (no validators, or a new ETag each
+    /// time) although nothing changed: the same bytes again cost what a 304 costs.</summary>
+    [Fact]
+    public async Task The_same_bytes_again_from_a_server_without_conditional_requests_cost_no_parsing_or_item_writes()
+    {
+        var body = Rss;
+        var etag = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/feed.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.ETag = $"\"{++etag}\""; // a new one every time, as some CDNs do
+            return Results.Text(body, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("feed.xml"));
+
+        var first = await PollAsync(app);
+        var stored = await app.RowsAsync("SELECT fetched_at FROM feed_bodies UNION ALL SELECT updated_at FROM items UNION ALL SELECT last_changed_at FROM sightings");
+        var second = await PollAsync(app);
+
+        Assert.Equal((1, 2), (first.Fetched, first.Inserted));
+        Assert.Equal((0, 1, 0), (second.Fetched, second.NotModified, second.Inserted + second.Unchanged));
+        Assert.Equal(stored, await app.RowsAsync("SELECT fetched_at FROM feed_bodies UNION ALL SELECT updated_at FROM items UNION ALL SELECT last_changed_at FROM sightings"));
+        var state = await StateAsync(app, feed.Id);
+        Assert.Equal((200, 0L, "\"2\""), (state.LastStatus, state.ConsecutiveErrors, state.Etag));
+
+        // Changed bytes are read; so are the same bytes under another encoding override.
+        body = Rss.Replace("Sunny.", "Rain.", StringComparison.Ordinal);
+        var third = await PollAsync(app);
+        Assert.Equal((1, 1, 1), (third.Fetched, third.Updated, third.Unchanged));
+        await app.Get<FeedStore>().ApplyAsync([new FeedSubscription(server.Url("feed.xml").ToString(), null, EncodingOverride: "utf-8")], null, Ct);
+        var fourth = await PollAsync(app);
+        Assert.Equal((1, 2), (fourth.Fetched, fourth.Unchanged));
+    }
+
     [Fact]
     public async Task A_permanent_redirect_chain_updates_the_stored_url_and_a_temporary_one_does_not()
     {
