@@ -324,15 +324,30 @@ public sealed class FeedIngestor(
 
     private static string HashKey(string identity) => "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
 
-    /// <summary>An entry without an id or a link is known by its title and date, so that a
-    /// correction of its text stays the same entry. Entries sharing those ("속보", "Breaking",
-    /// no date) are different entries, told apart by their text.</summary>
+    /// <summary>Entries of one feed that share a key but not their content are told apart, so
+    /// that none is lost: entries without an id or a link that share title and date ("속보",
+    /// "Breaking", no date) by their text; entries that share an id or a link (a live blog's
+    /// posts all linking to its page, a CMS that writes &lt;guid&gt;0&lt;/guid&gt;) by their title and
+    /// date, and their text too when those are shared as well. Before, all but one were dropped
+    /// and the one kept was overwritten by the next. A key held by one entry keeps its plain
+    /// form, so that a correction of its text stays the same entry.</summary>
     private static IEnumerable<(string Key, ParsedDocument Article)> DistinctKeys(List<(string Key, ParsedDocument Article)> articles)
     {
-        var shared = articles.Where(a => a.Key.StartsWith("hash:", StringComparison.Ordinal)).GroupBy(a => a.Key).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        return shared.Count == 0 ? articles
-            : articles.Select(a => shared.Contains(a.Key) ? (HashKey(a.Article.Title + "|" + a.Article.PublishedAt?.ToString("o") + "|" + a.Article.Body), a.Article) : a);
+        var shared = articles.GroupBy(a => a.Key)
+            .Where(g => g.Select(a => (a.Article.Title, a.Article.PublishedAt, a.Article.Body)).Distinct().Count() > 1)
+            .ToDictionary(g => g.Key, g => g.Select(a => a.Article).ToList());
+        return shared.Count == 0 ? articles : articles.Select(a => shared.TryGetValue(a.Key, out var group) ? (Disambiguated(a.Key, a.Article, group), a.Article) : a);
     }
+
+    private static string Disambiguated(string key, ParsedDocument article, List<ParsedDocument> group)
+    {
+        var withText = HashKey(Headline(article) + "|" + article.Body);
+        if (key.StartsWith("hash:", StringComparison.Ordinal)) return withText; // the key was title and date already
+        var headlineShared = group.Exists(other => other.Body != article.Body && Headline(other) == Headline(article));
+        return key + "#" + (headlineShared ? withText : HashKey(Headline(article)))["hash:".Length..];
+    }
+
+    private static string Headline(ParsedDocument article) => article.Title + "|" + article.PublishedAt?.ToString("o");
 
     /// <summary>config/feeds.opml is applied whenever its content changes: the feeds it lists are
     /// subscribed, with the names and settings it gives them (an outline edited to set an

@@ -434,6 +434,32 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(0, again.Inserted + again.Updated);
         Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
     }
+
+    /// <summary>A live blog whose posts all link to its page, and a CMS that gives every entry
+    /// the guid "0": each entry is its own item, poll after poll, and a repeated entry is one.</summary>
+    [Fact]
+    public async Task Entries_that_share_a_link_or_a_guid_are_each_kept()
+    {
+        static string Item(string title, string body, string identity) => $"<item><title>{title}</title>{identity}<description>{body}</description></item>";
+        const string live = "<link>http://example.org/live</link>";
+        string[] posts = [Item("09:00 Talks open", "Delegations from Seoul and Beijing arrived.", live), Item("10:30 Tariffs", "Chip tariffs were on the table.", live),
+            Item("12:00 Lunch break", "Talks paused at noon.", live), Item("12:00 Lunch break", "Talks paused at noon.", live)];
+        var rss = "";
+        void Serve(IEnumerable<string> items) => rss = $"""<rss version="2.0"><channel><title>Live</title>{string.Concat(items)}{Item("A", "First with guid 0.", "<guid>0</guid>")}{Item("B", "Second with guid 0.", "<guid>0</guid>")}</channel></rss>""";
+        Serve(posts);
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/live.xml", () => Results.Text(rss, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("live.xml"));
+
+        var first = await PollAsync(app);
+        Serve([Item("13:15 Joint statement", "A joint statement is expected.", live), .. posts]);
+        var second = await PollAsync(app);
+
+        Assert.Equal(5, first.Inserted);
+        Assert.Equal((1, 0, 5), (second.Inserted, second.Updated, second.Unchanged));
+        Assert.Equal(["09:00 Talks open", "10:30 Tariffs", "12:00 Lunch break", "13:15 Joint statement", "A", "B"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
+        Assert.Equal(6, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
