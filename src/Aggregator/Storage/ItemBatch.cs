@@ -36,6 +36,8 @@ public static class ItemBatch
                 outcomes[i] = StoreOutcome.Updated;
             }
         }
+        if (fresh.Count > 0 && known.Count > 0)
+            fresh = await RekeyedAsync(connection, tx, sourceId, items, fresh, known, outcomes);
         if (fresh.Count == 0) return outcomes;
 
         var stamp = Time(now);
@@ -50,6 +52,33 @@ public static class ItemBatch
             await stories.PlaceAsync(placed);
         }
         return outcomes;
+    }
+
+    /// <summary>An entry under a key the feed never used, with the content of an entry it no
+    /// longer lists: the same entry, under a guid the feed rotates on every request or a link
+    /// with new tracking parameters. Its sighting takes the new key instead of a second sighting
+    /// being added poll after poll (a feed's item count grew by one per poll, and `items`
+    /// listed the feed once per key).</summary>
+    /// <returns>The entries still fresh.</returns>
+    private static async Task<List<int>> RekeyedAsync(DbConnection connection, DbTransaction tx, long sourceId, IReadOnlyList<IncomingItem> items, List<int> fresh,
+        Dictionary<string, string> known, StoreOutcome[] outcomes)
+    {
+        var listed = items.Select(i => i.EntryKey).ToHashSet(StringComparer.Ordinal);
+        var gone = new Dictionary<string, string>(StringComparer.Ordinal); // content hash → a key no longer listed
+        foreach (var (key, hash) in known)
+            if (!listed.Contains(key)) gone.TryAdd(hash, key);
+        if (gone.Count == 0) return fresh;
+        var stillFresh = new List<int>(fresh.Count);
+        foreach (var index in fresh)
+        {
+            var item = items[index];
+            if (!gone.Remove(item.ContentHash, out var oldKey)) { stillFresh.Add(index); continue; }
+            await connection.ExecuteAsync(
+                "UPDATE sightings SET entry_key = @newKey, url = @Url WHERE source_id = @sourceId AND entry_key = @oldKey",
+                new { newKey = item.EntryKey, item.Url, sourceId, oldKey }, tx);
+            outcomes[index] = StoreOutcome.Unchanged;
+        }
+        return stillFresh;
     }
 
     /// <summary>SQLite, in process: statements prepared on SQLite's handle (SqliteStatement) and

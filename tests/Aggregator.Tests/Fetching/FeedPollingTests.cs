@@ -460,6 +460,31 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(["09:00 Talks open", "10:30 Tariffs", "12:00 Lunch break", "13:15 Joint statement", "A", "B"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
         Assert.Equal(6, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
     }
+
+    /// <summary>A feed that makes up new guids on every request, or new tracking parameters on
+    /// its links: its entries are still the same entries, one sighting each.</summary>
+    [Fact]
+    public async Task Rotating_guids_and_tracking_parameters_do_not_add_a_sighting_per_poll()
+    {
+        var poll = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/rotating.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Rotating</title>
+            <item><title>Seoul and Beijing sign a currency swap</title><guid>urn:uuid:{Guid.NewGuid()}</guid><description>The central banks renewed the swap line.</description></item>
+            <item><title>Ferry route reopens</title><link>http://example.org/ferry?utm_source=rss&amp;utm_campaign={++poll}</link><description>The Incheon to Weihai ferry runs again.</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("rotating.xml"));
+
+        var first = await PollAsync(app);
+        var second = await PollAsync(app);
+        var third = await PollAsync(app);
+
+        Assert.Equal(2, first.Inserted);
+        Assert.Equal((0, 0, 2), (second.Inserted + third.Inserted, second.Sighted + third.Sighted, second.Unchanged));
+        Assert.Equal(2, (await StateAsync(app, feed.Id)).ItemCount);
+        Assert.Equal(["http://example.org/ferry?utm_source=rss&utm_campaign=3"], await app.RowsAsync("SELECT url FROM sightings WHERE url IS NOT NULL"));
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
