@@ -239,6 +239,10 @@ public sealed class FeedIngestor(
         var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
         if (parsed.Feed is not { } parsedFeed)
             return Failure(feed, state, parsed.Error!, null, min, max, now);
+        if (parsedFeed is { Entries.Count: 0, BrokenAt: { } broken })
+            // Broken before its first entry: nothing was recovered, so it is a failure with its
+            // reason (shown in `feeds list`, retried with backoff), not a healthy empty feed.
+            return Failure(feed, state, broken.Replace("; kept what came before", "", StringComparison.Ordinal) + "; no entry could be read", null, min, max, now);
 
         var authority = options.Value.Publishing.IdAuthority;
         var outlet = parsedFeed.Title?.Plain;

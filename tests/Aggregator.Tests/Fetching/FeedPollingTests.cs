@@ -485,6 +485,24 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(2, (await StateAsync(app, feed.Id)).ItemCount);
         Assert.Equal(["http://example.org/ferry?utm_source=rss&utm_campaign=3"], await app.RowsAsync("SELECT url FROM sightings WHERE url IS NOT NULL"));
     }
+
+    /// <summary>A document broken before its first entry yields nothing: a failure with its
+    /// reason, not a healthy feed with no entries.</summary>
+    [Fact]
+    public async Task A_feed_broken_before_its_first_entry_is_failing_with_the_reason()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/cut.xml", () => Results.Text("<rss version=\"2.0\"><channel><title>Cut</title><ite", "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        var feed = await FeedAsync(app, server.Url("cut.xml"));
+
+        var summary = await PollAsync(app);
+
+        Assert.Equal((0, 1), (summary.Fetched, summary.Failed));
+        var state = await StateAsync(app, feed.Id);
+        Assert.Equal(1, state.ConsecutiveErrors);
+        Assert.Contains("not well-formed XML at line 1", state.LastError, StringComparison.Ordinal);
+        Assert.EndsWith("no entry could be read", state.LastError, StringComparison.Ordinal);
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);

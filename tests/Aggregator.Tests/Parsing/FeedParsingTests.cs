@@ -97,6 +97,7 @@ public sealed class FeedParsingTests
     [InlineData("<opml version=\"2.0\"><body/></opml>", "not a feed: the root element is <opml>")]
     [InlineData("{\"title\": \"x\"}", "not a feed: JSON without a jsonfeed.org version")]
     [InlineData("<<<", "not well-formed XML at line 1")]
+    [InlineData("Service Unavailable. Please try again later.\n", "not a feed: plain text, not XML or JSON (it begins \"Service Unavailable. Please try again later.\")")]
     public void Unreadable_input_says_what_it_is(string body, string message)
     {
         var result = FeedParser.Parse(Encoding.UTF8.GetBytes(body));
@@ -115,10 +116,13 @@ public sealed class FeedParsingTests
     [InlineData("<d><P>y</p></d>", "<d><P>y</P></d>")]
     [InlineData("<d title=\"x > y\"><b>z</d>", "<d title=\"x > y\"><b>z</b></d>")]
     [InlineData("<i><t>a</t><d><b>x</i><i><t>b</t></i>", "<i><t>a</t><d><b>x</b></d></i><i><t>b</t></i>")]
+    [InlineData("<d><img alt=\"<사진> 회담\" src=\"a.jpg\"> x</d>", "<d><img alt=\"&lt;사진> 회담\" src=\"a.jpg\"/> x</d>")]
+    [InlineData("<d>a <!-- old -- text --> b<!-- fine --></d>", "<d>a  b<!-- fine --></d>")]
+    [InlineData("<d>a</d>\n<?xml version=\"1.0\"?><e/>", "<d>a</d>\n<e/>")]
     public void Unbalanced_html_is_closed_where_an_html_parser_closes_it(string broken, string balanced)
     {
-        var (text, changed) = XmlRepair.BalanceTags(broken);
-        Assert.True(changed);
+        var (text, repairs) = XmlRepair.BalanceTags(broken);
+        Assert.NotEqual(XmlRepair.TagRepairs.None, repairs);
         Assert.Equal(balanced, text);
     }
 
@@ -128,7 +132,7 @@ public sealed class FeedParsingTests
     [InlineData("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>a</title></item></channel></rss>")]
     [InlineData("<d><b>cut off")]
     public void Markup_an_xml_parser_reads_is_left_as_it_is(string text) =>
-        Assert.Equal((text, false), XmlRepair.BalanceTags(text));
+        Assert.Equal((text, XmlRepair.TagRepairs.None), XmlRepair.BalanceTags(text));
 
     private static void Check(JsonElement want, string name, string? actual)
     {

@@ -38,7 +38,7 @@ public static class AtomReader
             Author = Person(entry.FirstOwn("author")) ?? ExtensionElements.Author(entry),
             Categories = ExtensionElements.Distinct(entry.Own("category").Select(c => c.Attribute("term")?.Value).OfType<string>()
                 .Concat(ExtensionElements.Categories(entry))),
-            Summary = Construct(entry.FirstOwn("summary")),
+            Summary = Construct(entry.FirstOwn("summary")) ?? (entry.FirstOwn("content") is null ? ExtensionElements.MediaDescription(entry) : null),
             Content = content ?? ExtensionElements.Content(entry),
             Enclosures = EnclosureElements.Of(entry, url),
         };

@@ -64,16 +64,57 @@ public static partial class ExtensionElements
                 summaries.Add(new FeedText(x.HasElements ? InnerXml(x) : x.Value, TextKind.Html));
         var content = Content(e) ?? (summaries.Count > 1 ? summaries[1] : null);
         var dcDescription = Text(e.FirstModule(DcFamily, "description")) is { } d ? new FeedText(d, TextKind.Html) : null;
-        return (summaries.FirstOrDefault() ?? dcDescription, content);
+        return (summaries.FirstOrDefault() ?? dcDescription ?? (content is null ? MediaDescription(e) : null), content);
+    }
+
+    /// <summary>Media RSS's description (YouTube's feeds put a video's only text in
+    /// media:group/media:description), for an entry that has no other: feedparser reads it as
+    /// the summary.</summary>
+    public static FeedText? MediaDescription(XElement e)
+    {
+        var description = e.FirstModule(MediaFamily, "description") ?? e.FirstModule(MediaFamily, "group")?.FirstModule(MediaFamily, "description");
+        return Text(description) is not { } text ? null
+            : new FeedText(text, description!.Attribute("type")?.Value.Trim() == "html" ? TextKind.Html : TextKind.Text);
     }
 
     /// <summary>Order kept, duplicates dropped (feedparser adds a tag once).</summary>
     public static List<string> Distinct(IEnumerable<string> categories) =>
         categories.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>RSS titles are plain text by the spec, but many carry escaped markup; read
-    /// them as HTML when they contain a tag or an entity.</summary>
-    public static TextKind Guess(string value) => LooksLikeHtml().IsMatch(value) ? TextKind.Html : TextKind.Text;
+    /// <summary>RSS titles are plain text by the spec, but many carry escaped markup; read them
+    /// as HTML when they hold an end tag or an entity and every tag is an HTML element's, as
+    /// feedparser judges. A title naming a product or a book in angle brackets ("Samsung
+    /// unveils &lt;Galaxy Z&gt;", Korean style for titles of works) is text: read as HTML, the
+    /// name was dropped as an unknown tag.</summary>
+    public static TextKind Guess(string value)
+    {
+        if (!value.Contains('<'))
+            return value.Contains('&') && Entity().IsMatch(value) ? TextKind.Html : TextKind.Text;
+        var endTag = false;
+        foreach (var tag in Tag().EnumerateMatches(value))
+        {
+            var span = value.AsSpan(tag.Index + 1, tag.Length - 1);
+            if (span[0] == '/') { endTag = true; span = span[1..]; }
+            var nameLength = span.IndexOfAnyExcept(NameCharacters);
+            if (!HtmlElementNames.Contains(nameLength < 0 ? span : span[..nameLength])) return TextKind.Text;
+        }
+        return endTag || Entity().IsMatch(value) ? TextKind.Html : TextKind.Text;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> NameCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> HtmlElementNames = new HashSet<string>(
+    [
+        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "big", "blink", "blockquote", "body", "br",
+        "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog", "dir",
+        "div", "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+        "header", "hgroup", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link", "main", "map", "mark", "marquee",
+        "menu", "meta", "meter", "nav", "nobr", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param", "picture", "pre", "progress",
+        "q", "rp", "rt", "ruby", "s", "samp", "script", "section", "select", "small", "source", "span", "strike", "strong", "style", "sub", "summary",
+        "sup", "svg", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var",
+        "video", "wbr",
+    ], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The text directly inside an element, without that of child elements
     /// (&lt;category&gt;Name&lt;image&gt;…&lt;/image&gt;&lt;/category&gt; is "Name").</summary>
@@ -81,6 +122,9 @@ public static partial class ExtensionElements
         !e.HasElements ? Text(e) // the common case, without turning the text into nodes to walk
         : string.Concat(e.Nodes().OfType<XText>().Select(t => t.Value)).Trim() is { Length: > 0 } t ? t : null;
 
-    [GeneratedRegex(@"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")]
-    private static partial Regex LooksLikeHtml();
+    [GeneratedRegex(@"</?[A-Za-z][A-Za-z0-9]*\b[^>]*>")]
+    private static partial Regex Tag();
+
+    [GeneratedRegex(@"&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")]
+    private static partial Regex Entity();
 }

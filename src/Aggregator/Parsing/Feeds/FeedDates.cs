@@ -170,9 +170,8 @@ public static partial class FeedDates
         var m = NumericZone().Match(zone);
         if (m.Success)
         {
-            var digits = m.Groups[2].Value.Replace(":", "", StringComparison.Ordinal);
-            var hours = int.Parse(digits[..2], CultureInfo.InvariantCulture);
-            var minutes = digits.Length >= 4 ? int.Parse(digits[2..4], CultureInfo.InvariantCulture) : 0;
+            var hours = int.Parse(m.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
+            var minutes = m.Groups[3].Success ? int.Parse(m.Groups[3].ValueSpan, CultureInfo.InvariantCulture) : 0;
             var span = new TimeSpan(hours, minutes, 0);
             return m.Groups[1].Value == "-" ? -span : span;
         }
@@ -272,12 +271,13 @@ public static partial class FeedDates
     [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?:(?<doy>\d{3})|(?<mo>\d{2})(?:-?(?<d>\d{2}))?))?(?:[T\s]+(?<h>\d{2}):?(?<min>\d{2})(?::?(?<s>\d{2}))?(?:[.,]\d+)?)?\s*(?<zone>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?$", RegexOptions.IgnoreCase)]
     private static partial Regex IsoPattern();
 
-    [GeneratedRegex(@"^(?:[A-Za-z]{2,9}\.?,?\s*)?(?<d>\d{1,2})(?:\s+|-)(?<mon>[A-Za-z]{3,9})\.?(?:\s+|-)(?<y>\d{4}|\d{2})(?:\s+|T)?(?:" + Clock + @"(?:\s*(?<ampm>[AaPp][Mm])(?![A-Za-z]))?)?\s*(?<zone>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\.?$")]
+    [GeneratedRegex(@"^(?:[A-Za-z]{2,9}\.?,?\s*)?(?<d>\d{1,2})(?:\s+|-)(?<mon>[A-Za-z]{3,9})\.?(?:\s+|-)(?<y>\d{4}|\d{2})(?:\s+|T)?(?:" + Clock + @"(?:\s*(?<ampm>[AaPp][Mm])(?![A-Za-z]))?)?\s*(?<zone>(?:(?:GMT|UTC|UT)\s*)?[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{1,5})?\.?$")]
     private static partial Regex Rfc822Pattern();
 
     [GeneratedRegex(@"^[A-Za-z]{3}\s+(?<mon>[A-Za-z]{3})\s+(?<d>\d{1,2})\s+" + Clock + @"(?:\s+(?<zone>[A-Za-z]{1,5}|[+-]\d{4}))?\s+(?<y>\d{4})$")]
     private static partial Regex AsctimePattern();
 
-    [GeneratedRegex(@"^([+-])(\d{2}(?::?\d{2})?)$")]
+    /// <summary>"+0900", "+09:00", "-05", and as some servers write them "GMT+0900", "UTC+9".</summary>
+    [GeneratedRegex(@"^(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$")]
     private static partial Regex NumericZone();
 }

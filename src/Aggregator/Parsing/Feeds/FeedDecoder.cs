@@ -60,17 +60,78 @@ public static partial class FeedDecoder
         return new(claimed.GetString(bytes), claimed.WebName, null);
     }
 
+    private static readonly Dictionary<string, string> LegacyAliases = new(StringComparer.Ordinal)
+    {
+        // Chinese: GB2312 and GBK are subsets of GB18030, which is read for all of them.
+        ["gb2312"] = "gb18030",
+        ["gbk"] = "gb18030",
+        ["xgbk"] = "gb18030",
+        ["cp936"] = "gb18030",
+        ["ms936"] = "gb18030",
+        ["windows936"] = "gb18030",
+        ["euccn"] = "gb18030",
+        ["xeuccn"] = "gb18030",
+        ["hzgb2312"] = "gb18030",
+        ["gb231280"] = "gb18030",
+        ["csgb2312"] = "gb18030",
+        ["chinese"] = "gb18030",
+        // Korean: EUC-KR is a subset of CP949 (Unified Hangul Code), which is read for all of them.
+        ["euckr"] = "ks_c_5601-1987",
+        ["xeuckr"] = "ks_c_5601-1987",
+        ["cseuckr"] = "ks_c_5601-1987",
+        ["ksc56011987"] = "ks_c_5601-1987",
+        ["ksc5601"] = "ks_c_5601-1987",
+        ["cp949"] = "ks_c_5601-1987",
+        ["ms949"] = "ks_c_5601-1987",
+        ["windows949"] = "ks_c_5601-1987",
+        ["xwindows949"] = "ks_c_5601-1987",
+        ["uhc"] = "ks_c_5601-1987",
+        ["korean"] = "ks_c_5601-1987",
+        ["csksc56011987"] = "ks_c_5601-1987",
+        ["isoir149"] = "ks_c_5601-1987",
+        // Japanese
+        ["shiftjis"] = "shift_jis",
+        ["sjis"] = "shift_jis",
+        ["xsjis"] = "shift_jis",
+        ["mskanji"] = "shift_jis",
+        ["cp932"] = "shift_jis",
+        ["ms932"] = "shift_jis",
+        ["windows31j"] = "shift_jis",
+        ["windows932"] = "shift_jis",
+        ["xmscp932"] = "shift_jis",
+        ["csshiftjis"] = "shift_jis",
+        ["eucjp"] = "euc-jp",
+        ["xeucjp"] = "euc-jp",
+        ["cseucpkdfmtjapanese"] = "euc-jp",
+        // Traditional Chinese
+        ["big5"] = "big5",
+        ["big5hkscs"] = "big5",
+        ["cp950"] = "big5",
+        ["ms950"] = "big5",
+        ["windows950"] = "big5",
+        ["xxbig5"] = "big5",
+        ["cnbig5"] = "big5",
+        ["csbig5"] = "big5",
+        // As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean windows-1252, whose
+        // curly quotes and dashes sit where Latin-1 has unused control codes.
+        ["iso88591"] = "windows-1252",
+        ["latin1"] = "windows-1252",
+        ["l1"] = "windows-1252",
+        ["usascii"] = "windows-1252",
+        ["ascii"] = "windows-1252",
+        ["cp1252"] = "windows-1252",
+        ["ms1252"] = "windows-1252",
+        ["cp819"] = "windows-1252",
+        ["ibm819"] = "windows-1252",
+    };
+
     public static Encoding? Resolve(string? name)
     {
         if (string.IsNullOrWhiteSpace(name)) return null;
         name = name.Trim().Trim('"', '\'').ToLowerInvariant();
-        if (name is "gb2312" or "gbk" or "x-gbk" or "cp936" or "euc-cn" or "hz-gb-2312") name = "gb18030";
-        if (name is "euc-kr" or "ks_c_5601-1987" or "ksc5601" or "cp949" or "uhc" or "x-windows-949") name = "ks_c_5601-1987";
-        if (name is "x-sjis" or "sjis" or "ms_kanji" or "cp932" or "windows-31j") name = "shift_jis";
-        if (name is "big5-hkscs" or "cp950") name = "big5";
-        // As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean windows-1252, whose
-        // curly quotes and dashes sit where Latin-1 has unused control codes.
-        if (name is "iso-8859-1" or "latin1" or "latin-1" or "iso8859-1" or "l1" or "us-ascii" or "ascii" or "cp1252") name = "windows-1252";
+        // Labels as servers write them, Java's (MS949, x-windows-949, MS932) and Python's
+        // (euc_kr) among them: compared without dashes and underscores.
+        if (LegacyAliases.TryGetValue(name.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), out var alias)) name = alias;
         try
         {
             return Encoding.GetEncoding(name);

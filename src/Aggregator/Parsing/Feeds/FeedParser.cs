@@ -20,9 +20,13 @@ public static class FeedParser
             return JsonFeedReader.Read(text, url);
         if (LooksLikeHtml(start))
             return NotAFeed(text, url);
+        if (start[0] != '<' && !start.Contains('<'))
+            // An error page or a message in plain text ("Service Unavailable", "Access denied"):
+            // what it says is the useful part.
+            return FeedParseResult.Failed($"not a feed: plain text, not XML or JSON (it begins \"{Beginning(start)}\")");
 
         var (repaired, problems) = XmlRepair.Repair(text);
-        XDocument document;
+        XDocument? document = null;
         string? truncated;
         try
         {
@@ -30,33 +34,52 @@ public static class FeedParser
         }
         catch (XmlException e)
         {
-            return FeedParseResult.Failed($"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}");
+            truncated = $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}";
         }
         if (truncated is not null)
         {
-            // Broken halfway: a bare "<" in text ("a < b") and unescaped HTML with a tag left open
-            // or closed twice are the commonest causes, and undoing them gets the rest back.
+            // Broken: a bare "<" in text ("a < b"), unescaped HTML with a tag left open or closed
+            // twice, and prefixes used without a declaration are the commonest causes, and undoing
+            // them gets the rest back.
             var (escaped, anyEscaped) = XmlRepair.EscapeStrayAngles(repaired);
-            var (balanced, anyBalanced) = XmlRepair.BalanceTags(escaped);
-            if (anyEscaped || anyBalanced)
+            var (balanced, repairs) = XmlRepair.BalanceTags(escaped);
+            var undeclared = XmlRepair.UndeclaredPrefixes(balanced);
+            if (anyEscaped || repairs != XmlRepair.TagRepairs.None || undeclared.Count > 0)
             {
-                var (again, stillTruncated) = FeedXml.Load(balanced);
-                if (stillTruncated is null || Entries(again) > Entries(document))
+                try
                 {
-                    (document, truncated, repaired) = (again, stillTruncated, balanced);
-                    problems = [.. problems,
-                        .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
-                        .. anyBalanced ? ["tags of unescaped HTML were closed where an HTML parser closes them"] : Array.Empty<string>()];
+                    var (again, stillTruncated) = FeedXml.Load(balanced, undeclared);
+                    if (document is null || stillTruncated is null || Entries(again) > Entries(document))
+                    {
+                        (document, truncated, repaired) = (again, stillTruncated, balanced);
+                        problems = [.. problems,
+                            .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
+                            .. repairs != XmlRepair.TagRepairs.None ? [XmlRepair.Describe(repairs)] : Array.Empty<string>(),
+                            .. undeclared.Count > 0 ? ["namespace prefixes used without a declaration: " + string.Join(", ", undeclared)] : Array.Empty<string>()];
+                    }
+                }
+                catch (XmlException)
+                {
+                    // No better: the first attempt's error stands.
                 }
             }
         }
+        if (document is null)
+            return FeedParseResult.Failed(truncated!);
         IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { truncated }.OfType<string>()];
         var feed = Read(document, url);
+
         if (feed is null)
             return document.Root?.Name.LocalName.ToLowerInvariant() is "html" or "head" or "body"
                 ? NotAFeed(text, url)
                 : FeedParseResult.Failed($"not a feed: the root element is <{document.Root?.Name.LocalName}>");
-        return FeedParseResult.Of(ContentBase.Apply(repaired, document, feed, url) with { Problems = [.. allProblems, .. feed.Problems] });
+        return FeedParseResult.Of(ContentBase.Apply(repaired, document, feed, url) with { Problems = [.. allProblems, .. feed.Problems], BrokenAt = truncated });
+    }
+
+    private static string Beginning(ReadOnlySpan<char> text)
+    {
+        var line = text[..Math.Min(text.Length, 80)].ToString().ReplaceLineEndings(" ").Trim();
+        return text.Length > 80 ? line + "…" : line;
     }
 
     private static int Entries(XDocument document) =>
@@ -65,6 +88,11 @@ public static class FeedParser
     private static ParsedFeed? Read(XDocument document, Uri? url)
     {
         var root = document.Root!;
+        if (RssNames.IsRss(root))
+        {
+            RssNames.Normalize(document);
+            root = document.Root!;
+        }
         var ns = root.Name.Namespace;
         switch (root.Name.LocalName)
         {

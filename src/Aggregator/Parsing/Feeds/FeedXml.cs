@@ -38,9 +38,13 @@ public static class FeedXml
     /// <summary>Builds the tree node by node from the reader, so that a document cut short or
     /// broken halfway keeps everything before the break (reported as a problem) instead of
     /// losing the whole feed. The loop is iterative: deep nesting cannot exhaust the stack.</summary>
-    public static (XDocument Document, string? Problem) Load(string text)
+    /// <param name="undeclaredPrefixes">Prefixes the document uses without declaring them: the
+    /// well-known ones get their namespace (media:, dc:, …), any other one a made-up one.</param>
+    public static (XDocument Document, string? Problem) Load(string text, IReadOnlyList<string>? undeclaredPrefixes = null)
     {
-        using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
+        using var reader = undeclaredPrefixes is not { Count: > 0 }
+            ? XmlReader.Create(new StringReader(text), ReaderSettings)
+            : XmlReader.Create(new StringReader(text), ReaderSettings, Declaring(undeclaredPrefixes));
         XElement? root = null;
         var open = new Stack<XElement>();
         try
@@ -94,6 +98,32 @@ public static class FeedXml
             return (new XDocument(root), $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition} ({e.Message}); kept what came before");
         }
     }
+
+    private static XmlParserContext Declaring(IReadOnlyList<string> prefixes)
+    {
+        var names = new NameTable();
+        var namespaces = new XmlNamespaceManager(names);
+        foreach (var prefix in prefixes)
+            namespaces.AddNamespace(prefix, WellKnownPrefixes.TryGetValue(prefix, out var known) ? known : "urn:x-undeclared-prefix:" + prefix);
+        return new XmlParserContext(names, namespaces, null, XmlSpace.None);
+    }
+
+    /// <summary>The namespaces feeds mean by the usual prefixes, for those that forget to declare them.</summary>
+    private static readonly Dictionary<string, string> WellKnownPrefixes = new(StringComparer.Ordinal)
+    {
+        ["media"] = "http://search.yahoo.com/mrss/",
+        ["dc"] = Dc.NamespaceName,
+        ["dcterms"] = DcTerms.NamespaceName,
+        ["content"] = Content.NamespaceName,
+        ["atom"] = Atom10.NamespaceName,
+        ["itunes"] = Itunes.NamespaceName,
+        ["sy"] = Sy.NamespaceName,
+        ["rdf"] = Rdf.NamespaceName,
+        ["slash"] = "http://purl.org/rss/1.0/modules/slash/",
+        ["wfw"] = "http://wellformedweb.org/CommentAPI/",
+        ["georss"] = "http://www.georss.org/georss",
+        ["feedburner"] = "http://rssnamespace.org/feedburner/ext/1.0",
+    };
 
     /// <summary>Whether an element on the stack holds text that may be HTML written unescaped.</summary>
     private static bool InTextElement(Stack<XElement> open)
@@ -206,6 +236,8 @@ public static class FeedXml
     {
         if (string.IsNullOrWhiteSpace(href)) return null;
         href = href.Trim();
+        // Escaped twice ("?a=1&amp;amp;b=2" in the XML): the address means "&", as feedparser reads it.
+        if (href.Contains("&amp;", StringComparison.Ordinal)) href = href.Replace("&amp;", "&", StringComparison.Ordinal);
         // A scheme written out makes it absolute; on Unix "/story/1" would otherwise parse as a file URI.
         if (HasScheme(href)) return href;
         var baseUri = BaseOf(context, documentUrl);

@@ -160,6 +160,6 @@ public static class HtmlText
                 sb.Append("\n\n");
             }
         }
-        return sb.Length == 0 ? Return(sb) : WebUtility.HtmlDecode(Return(sb));
+        return sb.Length == 0 ? Return(sb) : Windows1252.Remap(WebUtility.HtmlDecode(Return(sb)));
     }
 }

@@ -34,6 +34,9 @@ public sealed record ParsedFeed
     public string Reader { get; init; } = "own";
     public bool Bozo => Problems.Count > 0;
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Where the document broke off, when it did (what came before was kept).</summary>
+    public string? BrokenAt { get; init; }
     public FeedText? Title { get; init; }
     public string? Link { get; init; }
     public string? Language { get; init; }

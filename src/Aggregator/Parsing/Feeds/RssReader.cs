@@ -61,11 +61,18 @@ public static class RssReader
 
     /// <summary>The first &lt;link&gt; with text: WordPress writes &lt;atom:link rel="self" href="…"/&gt;
     /// (empty, its address in an attribute) before the channel's own link.</summary>
-    private static string? LinkText(XElement parent)
+    /// <summary>The first &lt;link&gt; with text; else, as Atom writes it, the href of one that is
+    /// the alternate (a &lt;link href="…"/&gt; in RSS, an atom:link rel="alternate"), never
+    /// WordPress's atom:link rel="self".</summary>
+    public static string? LinkText(XElement parent)
     {
         foreach (var link in parent.Own("link"))
             if (Text(link) is { } text)
                 return text;
+        foreach (var link in parent.Own("link"))
+            if (link.Attribute("href")?.Value is { } href && !string.IsNullOrWhiteSpace(href)
+                && (link.Attribute("rel")?.Value.Trim() ?? "alternate") == "alternate")
+                return href;
         return null;
     }
 

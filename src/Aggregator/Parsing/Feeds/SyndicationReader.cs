@@ -61,8 +61,9 @@ public static class SyndicationReader
         {
             Format = atom ? "atom10" : "rss20",
             Reader = "syndication",
-            Title = Text(feed.Title),
-            Link = Alternate(feed.Links, feed.BaseUri, url),
+            // RSS titles are text by the spec and escaped markup in practice, as an entry's are.
+            Title = atom || feed.Title?.Text is not { } title ? Text(feed.Title) : new FeedText(title, ExtensionElements.Guess(title)),
+            Link = Alternate(feed.Links, feed.BaseUri, url) is var link && (atom || !string.IsNullOrEmpty(link)) ? link : FeedXml.Resolve(RssReader.LinkText(channel), channel, url),
             Language = feed.Language ?? language,
             Updated = Date(feed.LastUpdatedTime) ?? (atom ? null : ExtensionElements.Updated(channel, language)),
             MinimumInterval = atom ? null : RssReader.Interval(channel),
@@ -87,7 +88,7 @@ public static class SyndicationReader
             Categories = atom
                 ? ExtensionElements.Distinct(item.Categories.Select(c => c.Name).OfType<string>().Concat(ExtensionElements.Categories(element)))
                 : rss!.Categories,
-            Summary = atom ? Text(item.Summary) : rss!.Summary,
+            Summary = atom ? Text(item.Summary) ?? (item.Content is null ? ExtensionElements.MediaDescription(element) : null) : rss!.Summary,
             Content = atom ? Content(item.Content) ?? ExtensionElements.Content(element) : rss!.Content,
             Enclosures = atom ? EnclosureElements.Of(element, url) : rss!.Enclosures,
         };

@@ -8,7 +8,7 @@ namespace Aggregator.Parsing.Feeds;
 /// (&amp;nbsp; &amp;eacute;) and bare ampersands. Each repair is reported, so the feed is
 /// flagged (feedparser's "bozo") while its entries are kept. Well-formed input is returned
 /// as it is after one scan.</summary>
-public static class XmlRepair
+public static partial class XmlRepair
 {
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> XmlEntities =
         new HashSet<string>(["amp", "lt", "gt", "quot", "apos"], StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
@@ -100,6 +100,15 @@ public static class XmlRepair
             string? replacement = null;
             if (semicolon > amp + 1 && text[amp + 1] == '#' && CharacterReference(text.AsSpan(amp + 2, semicolon - amp - 2)) is { } referenced)
             {
+                if (Windows1252.Referenced(referenced) is var meant && meant != referenced)
+                {
+                    // &#146; written for the windows-1252 byte: the character it stands for there
+                    // (well-formed XML, so not a problem to report).
+                    sb ??= new StringBuilder(text.Length + 64);
+                    sb.Append(text, copied, amp - copied).Append("&#").Append(meant).Append(';');
+                    copied = i = semicolon + 1;
+                    continue;
+                }
                 if (IsXmlChar(referenced))
                 {
                     i = semicolon + 1; // a character reference
@@ -138,6 +147,7 @@ public static class XmlRepair
             problems.Add("bare ampersands were escaped");
         if (forbidden)
             problems.Add("character references to characters XML forbids were removed");
+
         return sb is null ? text : sb.Append(text, copied, text.Length - copied).ToString();
     }
 
@@ -181,12 +191,12 @@ public static class XmlRepair
     /// or dropped. Without this every entry after the first such tag was lost. Run only on a
     /// document the parser broke on; elements still open at the end are left for the loader,
     /// which drops an unfinished entry.</summary>
-    /// <returns>The text, and whether anything was rewritten.</returns>
-    public static (string Text, bool Changed) BalanceTags(string text)
+    /// <returns>The text, and what was rewritten.</returns>
+    public static (string Text, TagRepairs Repairs) BalanceTags(string text)
     {
         var sb = new StringBuilder(text.Length + 256);
         var open = new List<string>();
-        var changed = false;
+        var changed = TagRepairs.None;
         var copied = 0;
         for (var lt = text.IndexOf('<'); lt >= 0 && lt + 1 < text.Length; lt = text.IndexOf('<', lt + 1))
         {
@@ -198,6 +208,17 @@ public static class XmlRepair
             {
                 var end = text.IndexOf(skipTo, lt + 2, StringComparison.Ordinal);
                 if (end < 0) break;
+                // Dropped: a comment with "--" inside ("<!-- old -- text -->", which XML forbids),
+                // and a second XML declaration (a template included twice). The parser skips
+                // comments anyway, and the first declaration has been read.
+                var badComment = skipTo == "-->" && (text.AsSpan(lt + 4, end - lt - 4).Contains("--", StringComparison.Ordinal) || text[end - 1] == '-');
+                var laterDeclaration = skipTo == "?>" && lt > 0 && rest.StartsWith("<?xml", StringComparison.Ordinal) && rest.Length > 5 && char.IsWhiteSpace(rest[5]);
+                if (badComment || laterDeclaration)
+                {
+                    sb.Append(text, copied, lt - copied);
+                    copied = end + skipTo.Length;
+                    changed |= badComment ? TagRepairs.Comments : TagRepairs.Declarations;
+                }
                 lt = end;
                 continue;
             }
@@ -223,7 +244,7 @@ public static class XmlRepair
                 }
                 copied = close + 1;
                 lt = close;
-                changed = true;
+                changed |= TagRepairs.Tags;
                 continue;
             }
             if (!(char.IsLetter(rest[1]) || rest[1] is '_' or ':')) continue;
@@ -234,13 +255,40 @@ public static class XmlRepair
                 var tag = rewritten ?? text[lt..tagEnd];
                 sb.Append(text, copied, lt - copied).Append(isVoid ? tag.AsSpan(0, tag.Length - 1) : tag).Append(isVoid ? "/>" : "");
                 copied = tagEnd;
-                changed = true;
+                changed |= (rewritten is not null ? TagRepairs.Attributes : 0) | (isVoid ? TagRepairs.Tags : 0);
             }
             if (!selfClosing && !isVoid) open.Add(tagName);
             lt = tagEnd - 1;
         }
-        return changed ? (sb.Append(text, copied, text.Length - copied).ToString(), true) : (text, false);
+        return changed != TagRepairs.None ? (sb.Append(text, copied, text.Length - copied).ToString(), changed) : (text, changed);
     }
+
+    [Flags]
+    public enum TagRepairs { None = 0, Tags = 1, Attributes = 2, Comments = 4, Declarations = 8 }
+
+    /// <summary>What <see cref="BalanceTags"/> did, for the feed's problems.</summary>
+    public static string Describe(TagRepairs repairs) => "rewritten as an HTML parser reads them: " + string.Join(", ", new[]
+    {
+        repairs.HasFlag(TagRepairs.Tags) ? "tags left open or closed twice" : null,
+        repairs.HasFlag(TagRepairs.Attributes) ? "attributes unquoted, without a value, repeated or holding a <" : null,
+        repairs.HasFlag(TagRepairs.Comments) ? "comments holding --" : null,
+        repairs.HasFlag(TagRepairs.Declarations) ? "a second XML declaration" : null,
+    }.OfType<string>());
+
+    /// <summary>Namespace prefixes the document's tags and attributes use without declaring
+    /// them anywhere (&lt;media:content&gt; without xmlns:media, Word's &lt;o:p&gt; in pasted HTML).</summary>
+    public static IReadOnlyList<string> UndeclaredPrefixes(string text)
+    {
+        var declared = DeclaredPrefix().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        return UsedPrefix().Matches(text).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
+            .Where(p => p is not ("xml" or "xmlns") && !declared.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"xmlns:([A-Za-z_][\w.\-]*)\s*=")]
+    private static partial System.Text.RegularExpressions.Regex DeclaredPrefix();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"</?([A-Za-z_][\w.\-]*):[A-Za-z_]|\s([A-Za-z_][\w.\-]*):[A-Za-z_][\w.\-]*\s*=\s*[""']")]
+    private static partial System.Text.RegularExpressions.Regex UsedPrefix();
 
     private static int Innermost(List<string> open, ReadOnlySpan<char> name, StringComparison comparison)
     {
@@ -286,6 +334,7 @@ public static class XmlRepair
                     var quote = text.IndexOf(text[i], i + 1);
                     if (quote < 0) return null;
                     value = text[(i + 1)..quote];
+                    if (value.Contains('<')) rewrite = true; // alt="<사진> …": XML wants it escaped
                     i = quote + 1;
                 }
                 else
