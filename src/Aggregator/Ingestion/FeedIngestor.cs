@@ -39,6 +39,8 @@ public sealed class FeedIngestor(
         var started = System.Diagnostics.Stopwatch.StartNew();
         await SyncSubscriptionsAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
+        foreach (var ended in await feeds.ReleaseClaimsOfEndedCommandsAsync(ClusterMembership.CommandPrefix, ct))
+            logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
         var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;
         using var global = new SemaphoreSlim(o.MaxConcurrency);

@@ -12,7 +12,10 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
     /// <summary>This process's Quartz instance id: unique per process, so a restarted worker is a new node.</summary>
     public static string NodeId { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 
-    private string CommandId => $"cli-{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>How the claims of commands on this machine begin; the process id follows.</summary>
+    public static string CommandPrefix { get; } = $"cli-{Environment.MachineName}-";
+
+    private static string CommandId => CommandPrefix + Environment.ProcessId;
 
     public async Task<Claimant> ClaimantAsync(CancellationToken ct)
     {

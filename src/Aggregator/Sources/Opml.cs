@@ -77,9 +77,18 @@ public static class Opml
             Minutes(outline, "maxPollMinutes"),
             outline.Attribute("encoding")?.Value,
             title ?? text,
-            outline.Ancestors().Where(a => a.Name.LocalName == "outline" && a.Attribute("xmlUrl") is null)
-                .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).FirstOrDefault(n => n is not null),
+            FolderPath(outline),
             credentials);
+    }
+
+    /// <summary>The folders around an outline, outermost first, as a path: "Korea/Politics" and
+    /// "China/Politics" (Tiny Tiny RSS and Thunderbird nest folders) stay two folders, as
+    /// newsboat reads them, instead of both becoming "Politics".</summary>
+    private static string? FolderPath(XElement outline)
+    {
+        var names = outline.Ancestors().Where(a => a.Name.LocalName == "outline" && a.Attribute("xmlUrl") is null)
+            .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).OfType<string>().Reverse().ToList();
+        return names.Count == 0 ? null : string.Join('/', names);
     }
 
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
@@ -91,9 +100,22 @@ public static class Opml
 
     public static string Write(IEnumerable<FeedRow> feeds, string title, DateTime? now)
     {
-        // Feeds outside any folder first, then each folder's, folders in name order.
-        var body = new XElement("body", feeds.GroupBy(f => f.Folder).OrderBy(g => g.Key is not null).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Key is null ? (object)g.Select(Outline) : new XElement("outline", new XAttribute("text", Safe(g.Key)), g.Select(Outline))));
+        // Feeds outside any folder first, then each folder's, folders in name order; a folder
+        // path ("Korea/Politics") is written as folders inside folders.
+        var body = new XElement("body");
+        var folders = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        XElement Folder(string path)
+        {
+            if (folders.TryGetValue(path, out var folder)) return folder;
+            var slash = path.LastIndexOf('/');
+            folders[path] = folder = new XElement("outline", new XAttribute("text", Safe(path[(slash + 1)..])));
+            (slash < 0 ? body : Folder(path[..slash])).Add(folder);
+            return folder;
+        }
+        var list = feeds.ToList();
+        body.Add(list.Where(f => f.Folder is null).Select(Outline));
+        foreach (var g in list.Where(f => f.Folder is not null).GroupBy(f => f.Folder!).OrderBy(g => g.Key, StringComparer.Ordinal))
+            Folder(g.Key).Add(g.Select(Outline));
         var opml = new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("opml", new XAttribute("version", "2.0"),
                 new XElement("head", new XElement("title", title), now is { } created ? new XElement("dateCreated", created.ToString("R", CultureInfo.InvariantCulture)) : null),

@@ -113,7 +113,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
-        var found = await write.Connection.ExecuteAsync("""
+        var found = await write.Connection.ExecuteAsync($"""
             UPDATE feeds SET
                 custom_title = CASE WHEN @setTitle THEN @title ELSE custom_title END,
                 folder = CASE WHEN @setFolder THEN @folder ELSE folder END,
@@ -121,7 +121,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 password = CASE WHEN @setCredentials THEN @password ELSE password END,
                 -- New credentials are tried at once, a failing feed included.
                 next_poll_at = CASE WHEN @setCredentials AND next_poll_at > @now THEN @now ELSE next_poll_at END
-            WHERE url = @url
+            WHERE {SubscribedAs}
             """, new
         {
             url,
@@ -134,7 +134,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             password = credentials?.User.Length > 0 ? credentials.Password : null,
             now = clock.GetUtcNow().UtcDateTime,
         }, write.Transaction) == 1;
-        if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, "id = (SELECT source_id FROM feeds WHERE url = @url)", new { url });
+        if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { url });
         await write.CommitAsync(ct);
         return found;
     }
@@ -148,8 +148,12 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         // Items and sightings stay: what was read is still news; only the polling ends.
-        return await connection.ExecuteAsync("DELETE FROM feeds WHERE url = @url", new { url }) > 0;
+        return await connection.ExecuteAsync($"DELETE FROM feeds WHERE {SubscribedAs}", new { url }) > 0;
     }
+
+    /// <summary>The feed at @url now, or subscribed under @url before a permanent redirect
+    /// moved it: `feeds remove` and `feeds edit` take the address the subscriber knows.</summary>
+    private const string SubscribedAs = "(url = @url OR source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @url))";
 
     public async Task<IReadOnlyList<FeedRow>> ListAsync(CancellationToken ct)
     {
@@ -187,6 +191,41 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             write.Transaction, cancellationToken: ct))).OrderBy(f => f.NextPollAt).ToList();
         await write.CommitAsync(ct);
         return claimed;
+    }
+
+    /// <summary>Frees the feeds claimed by commands on this machine (`run-once`, named
+    /// <paramref name="commandPrefix"/> and their process id) whose process is gone: a command
+    /// killed mid-cycle held its feeds until the lease ran out, and the next `run-once` polled
+    /// none of them. A command on another machine is left to its lease.</summary>
+    /// <returns>The claimants whose claims were released.</returns>
+    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedCommandsAsync(string commandPrefix, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var claimants = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT claimed_by FROM feeds WHERE claimed_by LIKE @pattern AND claimed_until > @now",
+            new { pattern = commandPrefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        var ended = claimants.Where(c => int.TryParse(c.AsSpan(commandPrefix.Length), out var pid) && !IsRunning(pid)).ToList();
+        foreach (var claimant in ended)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @claimant", new { claimant }, cancellationToken: ct));
+        return ended;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Gives back whatever this poller still holds (a shutdown abandoned those polls).</summary>
@@ -290,6 +329,12 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 etag = CASE WHEN @Success THEN coalesce(@Etag, etag) ELSE etag END,
                 last_modified = CASE WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
                 title = coalesce(@Title, title),
+                -- The name the feed was subscribed under (an OPML outline's, which Feedly, Inoreader,
+                -- NetNewsWire, Thunderbird, Miniflux and newsboat all write as the subscriber's own
+                -- name) becomes the subscriber's name when the first poll shows the feed calls
+                -- itself something else: otherwise that poll overwrote it.
+                custom_title = CASE WHEN @Title IS NOT NULL AND custom_title IS NULL AND last_success_at IS NULL AND title IS NOT NULL AND title <> @Title
+                                    THEN title ELSE custom_title END,
                 entries_per_week = coalesce(@EntriesPerWeek, entries_per_week),
                 asked_interval_seconds = CASE WHEN @Parsed THEN @AskedIntervalSeconds ELSE asked_interval_seconds END,
                 body_hash = CASE WHEN @Parsed THEN @BodyHash ELSE body_hash END,

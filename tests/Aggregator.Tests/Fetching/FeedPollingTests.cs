@@ -108,6 +108,11 @@ public abstract class FeedPollingTests(Backend backend)
 
         Assert.Equal(server.Url("new.xml").ToString(), (await StateAsync(app, moved.Id)).Url);
         Assert.Equal(server.Url("temp").ToString(), (await StateAsync(app, temporary.Id)).Url);
+        // The address the subscriber knows still names the moved feed.
+        Assert.True(await app.Get<FeedStore>().EditAsync(server.Url("old").ToString(), "Renamed", null, Ct));
+        Assert.Equal("Renamed", (await StateAsync(app, moved.Id)).CustomTitle);
+        Assert.True(await app.Get<FeedStore>().RemoveAsync(server.Url("old").ToString(), Ct));
+        Assert.Equal([temporary.Id], (await app.Get<FeedStore>().ListAsync(Ct)).Select(f => f.Id));
     }
 
     [Fact]
@@ -502,6 +507,67 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(1, state.ConsecutiveErrors);
         Assert.Contains("not well-formed XML at line 1", state.LastError, StringComparison.Ordinal);
         Assert.EndsWith("no entry could be read", state.LastError, StringComparison.Ordinal);
+    }
+
+    /// <summary>A `run-once` killed mid-cycle leaves its feeds claimed; the next poll on the same
+    /// machine frees them when that process is gone, and leaves a running command's alone.</summary>
+    [Fact]
+    public async Task Feeds_claimed_by_a_killed_command_on_this_machine_are_polled_by_the_next()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/{name}.xml", () => Results.Text(Rss, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        var orphaned = await FeedAsync(app, server.Url("orphaned.xml"));
+        var busy = await FeedAsync(app, server.Url("busy.xml"));
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        await ended.WaitForExitAsync(Ct);
+        using var running = System.Diagnostics.Process.Start("sleep", "60")!;
+        try
+        {
+            await using (var connection = await app.Get<Database>().OpenAsync(Ct))
+            {
+                var until = DateTime.UtcNow.AddMinutes(10);
+                await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE feeds SET claimed_by = @by, claimed_until = @until WHERE id = @id",
+                    new { by = Aggregator.Scheduling.ClusterMembership.CommandPrefix + ended.Id, until, id = orphaned.Id });
+                await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE feeds SET claimed_by = @by, claimed_until = @until WHERE id = @id",
+                    new { by = Aggregator.Scheduling.ClusterMembership.CommandPrefix + running.Id, until, id = busy.Id });
+            }
+
+            var summary = await PollAsync(app);
+
+            Assert.Equal(1, summary.Feeds);
+            Assert.NotNull((await StateAsync(app, orphaned.Id)).LastSuccessAt);
+            Assert.Null((await StateAsync(app, busy.Id)).LastAttemptAt);
+        }
+        finally
+        {
+            running.Kill();
+        }
+    }
+
+    /// <summary>Feedly, Inoreader, NetNewsWire, Thunderbird, Miniflux and newsboat export the
+    /// subscriber's name for a feed as both text and title: it survives the first poll.</summary>
+    [Fact]
+    public async Task A_name_given_in_another_reader_survives_the_first_poll()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/{name}.xml", () => Results.Text(Rss, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        var opml = Path.Combine(app.Temp.Path, "feedly.opml");
+        await File.WriteAllTextAsync(opml, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <opml version="1.0"><head><title>Feedly</title></head><body><outline text="Korea" title="Korea">
+            <outline type="rss" text="연합뉴스 Yonhap" title="연합뉴스 Yonhap" xmlUrl="{server.Url("renamed.xml")}" htmlUrl="http://example.org/"/>
+            <outline type="rss" text="Loopback Wire" title="Loopback Wire" xmlUrl="{server.Url("same.xml")}"/>
+            <outline type="rss" xmlUrl="{server.Url("unnamed.xml")}"/>
+            </outline></body></opml>
+            """, Ct);
+        await app.Get<FeedStore>().AddAsync(Aggregator.Sources.Opml.Read(opml).Feeds, Ct);
+
+        await PollAsync(app);
+
+        var feeds = (await app.Get<FeedStore>().ListAsync(Ct)).ToDictionary(f => f.Url[(f.Url.LastIndexOf('/') + 1)..]);
+        Assert.Equal(("연합뉴스 Yonhap", "Loopback Wire"), (feeds["renamed.xml"].DisplayTitle, feeds["renamed.xml"].Title));
+        Assert.Equal(("Loopback Wire", null), (feeds["same.xml"].DisplayTitle, feeds["same.xml"].CustomTitle));
+        Assert.Equal(("Loopback Wire", null), (feeds["unnamed.xml"].DisplayTitle, feeds["unnamed.xml"].CustomTitle));
     }
 }
 
