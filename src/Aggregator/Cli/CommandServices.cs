@@ -25,6 +25,7 @@ public static class CommandServices
             .BuildServiceProvider();
         try
         {
+            _ = services.GetRequiredService<Database>(); // creates the data folder: a --data that cannot be one stops here
             _ = services.GetRequiredService<TopicCatalog>(); // a broken topics file stops here, naming the file
             Mail.MailStartup.CheckRecipients(services);
             if (migrate) await services.GetRequiredService<Database>().MigrateAsync(ct);
@@ -33,6 +34,12 @@ public static class CommandServices
         catch (InvalidDataException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await services.DisposeAsync();
+            return (null, ConfigurationError);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: the data folder {paths.DataDirectory} cannot be used: {e.Message}");
             await services.DisposeAsync();
             return (null, ConfigurationError);
         }

@@ -26,7 +26,10 @@ public static class FeedsCommand
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var all = await services.GetRequiredService<FeedStore>().ListAsync(ct);
-            var feeds = result.GetValue(failing) ? all.Where(f => f.Gone || f.ConsecutiveErrors > 0).ToList() : all;
+            // As a reader lists them: by folder, then by name.
+            var feeds = (result.GetValue(failing) ? all.Where(f => f.Gone || f.ConsecutiveErrors > 0) : all)
+                .OrderBy(f => f.Folder is not null).ThenBy(f => f.Folder, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(f => f.DisplayTitle ?? f.Url, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Url, StringComparer.Ordinal).ToList();
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(feeds, CliJson.Options));
@@ -135,9 +138,17 @@ public static class FeedsCommand
                 await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --user (with --password-stdin) or --no-credentials");
                 return 2;
             }
-            var found = await services.GetRequiredService<FeedStore>().EditAsync(FeedUrl.Normalize(address, out _) ?? address, name, under, ct, credentials);
-            Console.WriteLine(found ? $"edited {address}" : $"not subscribed: {address}");
-            return found ? 0 : 1;
+            var normalized = FeedUrl.Normalize(address, out _) ?? address;
+            var found = await services.GetRequiredService<FeedStore>().EditAsync(normalized, name, under, ct, credentials);
+            if (!found)
+            {
+                await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                return 1;
+            }
+            Console.WriteLine($"edited {address}");
+            if ((name is not null || under is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name and folder there come back the next time that file changes; edit it there too");
+            return 0;
         }, ct));
         return command;
     }
@@ -165,6 +176,21 @@ public static class FeedsCommand
         return (new FeedCredentials(name!.Trim(), password), null);
     }
 
+    /// <summary>The subscriptions file (config/feeds.opml) when it lists the feed: a change made
+    /// with the command line lasts only until that file next changes.</summary>
+    private static string? ListedInSubscriptionsFile(IServiceProvider services, string url)
+    {
+        var path = services.GetRequiredService<Configuration.AppPaths>().InConfig(services.GetRequiredService<IOptions<Configuration.AggregatorOptions>>().Value.Sources.SubscriptionsFile);
+        try
+        {
+            return File.Exists(path) && Opml.Read(path).Feeds.Any(f => f.Url == url) ? path : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static Command Remove()
     {
         var url = new Argument<string>("URL") { Description = "The feed's address, as `feeds list` shows it" };
@@ -172,9 +198,16 @@ public static class FeedsCommand
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var address = result.GetValue(url)!;
-            var removed = await services.GetRequiredService<FeedStore>().RemoveAsync(FeedUrl.Normalize(address, out _) ?? address, ct);
-            Console.WriteLine(removed ? $"removed {result.GetValue(url)}" : $"not subscribed: {result.GetValue(url)}");
-            return removed ? 0 : 1;
+            var normalized = FeedUrl.Normalize(address, out _) ?? address;
+            if (!await services.GetRequiredService<FeedStore>().RemoveAsync(normalized, ct))
+            {
+                await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                return 1;
+            }
+            Console.WriteLine($"removed {address}");
+            if (ListedInSubscriptionsFile(services, normalized) is { } file)
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: the next time that file changes it is subscribed again; remove it there too");
+            return 0;
         }, ct));
         return command;
     }
@@ -186,11 +219,17 @@ public static class FeedsCommand
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             Opml.OpmlList list;
+            var path = result.GetValue(file)!;
+            if (Directory.Exists(path))
+            {
+                await Console.Error.WriteLineAsync($"feeds import: {path} is a folder; give the OPML file a feed reader exported");
+                return 2;
+            }
             try
             {
-                list = Opml.Read(result.GetValue(file)!);
+                list = Opml.Read(path);
             }
-            catch (Exception e) when (e is InvalidDataException or IOException)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"feeds import: {e.Message}");
                 return 2;

@@ -19,6 +19,9 @@ public sealed record FeedRow
     /// <summary>What lists show: the subscriber's name, else the feed's own title.</summary>
     public string? DisplayTitle => CustomTitle ?? Title;
 
+    /// <summary>ok, failing, gone (410: not polled any more), disabled, or new (not polled yet).</summary>
+    public string State => Gone ? "gone" : !Enabled ? "disabled" : ConsecutiveErrors > 0 ? "failing" : LastSuccessAt is null ? "new" : "ok";
+
     /// <summary>HTTP authentication for the feed (<see cref="Fetching.FeedCredentials"/>); the
     /// password is never printed, listed or exported.</summary>
     public string? Username { get; init; }

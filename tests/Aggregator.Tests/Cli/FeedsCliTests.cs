@@ -191,8 +191,9 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal("Seoul desk", (string?)outline.Attribute("text"));
         Assert.Equal("Loopback Wire", (string?)outline.Attribute("title"));
 
-        // Subscribed again from that file: the name comes along; a feed named as it names
-        // itself (text and title alike, as most readers export) follows the feed's own title.
+        // Subscribed again from that file: the name comes along; so does a name written as both
+        // text and title (as most readers export the subscriber's name) that the feed's own
+        // title turns out to differ from.
         Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", server.Url("wire.xml").ToString(), .. common])).ExitCode);
         var opml = temp.File("exported.opml", export.Stdout.Replace("</body>", $"""<outline type="rss" text="Old name" title="Old name" xmlUrl="{server.Url("tagged.xml")}"/></body>""", StringComparison.Ordinal));
         var import = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", opml, .. common]);
@@ -200,7 +201,8 @@ public abstract class FeedsCliTests(Backend backend)
         await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
         var imported = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains("[ok]  Seoul desk", imported.Stdout, StringComparison.Ordinal);
-        Assert.Contains("[ok]  Tagged Wire", imported.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[ok]  Old name", imported.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the feed's own title: Tagged Wire", imported.Stdout, StringComparison.Ordinal);
 
         // Renamed back to the feed's own title and filed under a folder.
         var edit = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("wire.xml").ToString(), "--title", "", "--folder", "Wires", .. common]);
@@ -208,8 +210,15 @@ public abstract class FeedsCliTests(Backend backend)
         var edited = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains("[ok]  Loopback Wire  (in Wires)", edited.Stdout, StringComparison.Ordinal);
         var unknown = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("nowhere.xml").ToString(), "--folder", "Wires", .. common]);
-        Assert.Equal((1, $"not subscribed: {server.Url("nowhere.xml")}\n"), (unknown.ExitCode, unknown.Stdout));
-        Assert.DoesNotContain("Old name", imported.Stdout, StringComparison.Ordinal);
+        Assert.Equal((1, "", $"not subscribed: {server.Url("nowhere.xml")}\n"), (unknown.ExitCode, unknown.Stdout, unknown.Stderr));
+        var folderInstead = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", temp.Path, .. common]);
+        Assert.Equal((2, $"feeds import: {temp.Path} is a folder; give the OPML file a feed reader exported\n"), (folderInstead.ExitCode, folderInstead.Stderr));
+        if (backend == Backend.Sqlite) // PostgreSQL keeps nothing in the data folder
+        {
+            var dataIsAFile = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--config", config, "--data", opml]);
+            Assert.Equal(2, dataIsAFile.ExitCode);
+            Assert.StartsWith($"error: the data folder {opml} cannot be used:", dataIsAFile.Stderr, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
