@@ -252,7 +252,7 @@ public sealed class FeedIngestor(
             .Select(e => Article(e, parsedFeed, outlet))
             .OfType<(string Key, ParsedDocument Article)>()
             .ToList())
-            .Select(a => IncomingItems.From(feed.SourceId, a.Key, a.Article, topics, authority))
+            .Select(a => IncomingItems.From(feed.SourceId, a.Key, NotAhead(a.Article, now), topics, authority))
             .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
             .ToList();
         var perWeek = PollPlanner.EntriesPerWeek(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
@@ -297,6 +297,12 @@ public sealed class FeedIngestor(
         logger.LogWarning("Fetching {FeedUrl} failed: {Reason}; next attempt {NextAttempt:u}", feed.Url, error, next);
         return new PollResult(state with { Error = error, NextPollAt = next }, [], FeedPollKind.Failed, error);
     }
+
+    /// <summary>An entry dated ahead of now (a local time labelled GMT, a calendar's event date,
+    /// a typo in the year) is dated now, as first seen: it otherwise sat at the top of every
+    /// merged feed and list until its date came. Ten minutes of clock difference are allowed.</summary>
+    private static ParsedDocument NotAhead(ParsedDocument article, DateTime now) =>
+        article.PublishedAt is { } published && published > now + TimeSpan.FromMinutes(10) ? article with { PublishedAt = now } : article;
 
     /// <summary>A feed entry as an article: plain text from its HTML, its own identity (id, else
     /// link, else a hash of title and date), the language it is written in.</summary>

@@ -20,8 +20,12 @@ public static partial class FeedUrl
             problem = "is not an http(s) URL";
             return null;
         }
-        if (uri.Host == uri.IdnHost && uri.UserInfo.Length == 0) return uri.AbsoluteUri;
-        var builder = new UriBuilder(uri) { Host = uri.IdnHost };
+        // The fragment is never sent to the server, and "feed.xml?" asks for what "feed.xml" does:
+        // without them, the same feed is not subscribed twice under two addresses.
+        var bare = uri.Fragment.Length == 0 && !uri.AbsoluteUri.EndsWith('?');
+        if (uri.Host == uri.IdnHost && uri.UserInfo.Length == 0 && bare) return uri.AbsoluteUri;
+        var builder = new UriBuilder(uri) { Host = uri.IdnHost, Fragment = "" };
+        if (builder.Query == "?") builder.Query = "";
         if (uri.UserInfo.Length > 0)
         {
             var pair = uri.UserInfo.Split(':', 2);

@@ -187,7 +187,7 @@ public sealed class Database : IAsyncDisposable
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await connection.ExecuteAsync(sql, transaction: tx);
-                if (version == 12) await NormalizeFeedUrlsAsync(connection, tx);
+                if (version is 12 or 15) await NormalizeFeedUrlsAsync(connection, tx);
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                     new { version, name, now = DateTime.UtcNow }, tx);
@@ -201,7 +201,7 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    /// <summary>Migration 12: each feed address, and its source's locator, in the stored form
+    /// <summary>Migrations 12 and 15: each feed address, and its source's locator, in the stored form
     /// (<see cref="Sources.FeedUrl"/>), unless a feed already has that form (then both stay).</summary>
     private static async Task NormalizeFeedUrlsAsync(DbConnection connection, DbTransaction tx)
     {

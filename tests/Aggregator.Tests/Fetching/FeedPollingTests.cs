@@ -569,6 +569,29 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(("Loopback Wire", null), (feeds["same.xml"].DisplayTitle, feeds["same.xml"].CustomTitle));
         Assert.Equal(("Loopback Wire", null), (feeds["unnamed.xml"].DisplayTitle, feeds["unnamed.xml"].CustomTitle));
     }
+
+    /// <summary>An entry dated a year ahead would head every list for a year: it is dated when
+    /// first seen. A date a few minutes ahead (clocks differ) is kept.</summary>
+    [Fact]
+    public async Task An_entry_dated_ahead_is_dated_when_first_seen()
+    {
+        var soon = DateTime.UtcNow.AddMinutes(5);
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/ahead.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Ahead</title>
+            <item><title>Next year</title><guid>f1</guid><pubDate>{DateTime.UtcNow.AddYears(1):R}</pubDate><description>A date a year ahead.</description></item>
+            <item><title>Soon</title><guid>f2</guid><pubDate>{soon:R}</pubDate><description>A date five minutes ahead.</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("ahead.xml"));
+
+        var before = DateTime.UtcNow;
+        await PollAsync(app);
+
+        var dates = (await app.Get<ItemQueries>().NewestAsync(null, 10, Ct, collapse: false)).ToDictionary(i => i.Title, i => i.PublishedAt);
+        Assert.InRange(dates["Next year"]!.Value, before.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal(soon.ToString("R"), dates["Soon"]!.Value.ToString("R"));
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);

@@ -41,3 +41,36 @@ public sealed class FeedUrlMigrationTests
         Assert.True(await app.Get<FeedStore>().RemoveAsync("http://example.org/q?x=a%20b", Ct));
     }
 }
+
+/// <summary>Migration 15: addresses with a fragment or an empty query, which the same feed was
+/// subscribed twice under, lose them; where the bare address is subscribed too, both stay.</summary>
+public sealed class FeedUrlFragmentMigrationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Fragments_and_empty_queries_are_dropped_from_stored_addresses()
+    {
+        using var temp = new TempFolder();
+        var file = Path.Combine(temp.Sub("data"), "aggregator.db");
+        await using (var legacy = await LegacyDatabase.CreateAsync(file, 14, Ct))
+        {
+            var n = 0;
+            foreach (var url in new[] { "http://example.org/a.xml#top", "http://example.org/b.xml?", "http://example.org/c.xml#x", "http://example.org/c.xml" })
+            {
+                n++;
+                await legacy.ExecuteAsync("""
+                    INSERT INTO sources (id, kind, locator, title, created_at) VALUES (@n, 'feed', @url, 'f', '2025-01-01');
+                    INSERT INTO feeds (source_id, url, enabled, next_poll_at, created_at) VALUES (@n, @url, 1, '2025-01-01', '2025-01-01');
+                    """, new { n, url });
+            }
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var app = await TestServices.StartAsync(Backend.Sqlite, dataDirectory: Path.GetDirectoryName(file));
+
+        Assert.Equal(["http://example.org/a.xml", "http://example.org/b.xml", "http://example.org/c.xml", "http://example.org/c.xml#x"],
+            (await app.Get<FeedStore>().ListAsync(Ct)).Select(f => f.Url).Order(StringComparer.Ordinal));
+        Assert.False(await app.Get<FeedStore>().AddAsync(new FeedSubscription(Aggregator.Sources.FeedUrl.Normalize("http://example.org/a.xml#other", out _)!, null), Ct));
+    }
+}
