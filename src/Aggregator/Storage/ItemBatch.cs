@@ -22,14 +22,16 @@ public static class ItemBatch
             throw new ArgumentException("a batch holds the entries of one source", nameof(items));
 
         var sourceId = items[0].SourceId;
-        var known = (await connection.QueryAsync<(string EntryKey, string ContentHash)>(
-            "SELECT entry_key, content_hash FROM sightings WHERE source_id = @sourceId", new { sourceId }, tx))
-            .ToDictionary(s => s.EntryKey, s => s.ContentHash, StringComparer.Ordinal);
+        var sightings = (await connection.QueryAsync<KnownSighting>(
+            "SELECT s.entry_key, s.content_hash, s.item_id, i.title, i.url FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_id = @sourceId",
+            new { sourceId }, tx)).ToDictionary(s => s.EntryKey, StringComparer.Ordinal);
+        var known = sightings.ToDictionary(s => s.Key, s => s.Value.ContentHash, StringComparer.Ordinal);
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
             if (!known.TryGetValue(items[i].EntryKey, out var hash)) fresh.Add(i);
-            else if (hash == items[i].ContentHash) outcomes[i] = StoreOutcome.Unchanged;
+            else if (hash == items[i].ContentHash)
+                outcomes[i] = await RetouchedAsync(connection, tx, sightings[items[i].EntryKey], items[i], now) ? StoreOutcome.Updated : StoreOutcome.Unchanged;
             else
             {
                 await ItemStore.UpdateInAsync(connection, tx, items[i], now);
@@ -52,6 +54,24 @@ public static class ItemBatch
             await stories.PlaceAsync(placed);
         }
         return outcomes;
+    }
+
+    private sealed record KnownSighting(string EntryKey, string ContentHash, long ItemId, string Title, string? Url);
+
+    /// <summary>An entry whose text compares the same but whose headline or link changed: a
+    /// fix of capitals or of full-width digits, a draft's address ("?preview=1") replaced by
+    /// the article's. The content hash does not see those, so they were never shown. The item
+    /// takes them (keeping its id) when no other feed carries it; the sighting takes the link.</summary>
+    /// <returns>Whether anything changed.</returns>
+    private static async Task<bool> RetouchedAsync(DbConnection connection, DbTransaction tx, KnownSighting known, IncomingItem item, DateTime now)
+    {
+        if (known.Title == item.Title && (item.Url is null || known.Url == item.Url)) return false;
+        await connection.ExecuteAsync(
+            "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
+        return await connection.ExecuteAsync("""
+            UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now
+            WHERE id = @ItemId AND NOT EXISTS (SELECT 1 FROM sightings WHERE item_id = @ItemId AND source_id <> @SourceId)
+            """, new { item.Title, item.Url, now = Time(now), known.ItemId, item.SourceId }, tx) == 1;
     }
 
     /// <summary>An entry under a key the feed never used, with the content of an entry it no

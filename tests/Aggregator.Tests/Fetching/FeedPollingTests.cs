@@ -592,6 +592,32 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.InRange(dates["Next year"]!.Value, before.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
         Assert.Equal(soon.ToString("R"), dates["Soon"]!.Value.ToString("R"));
     }
+
+    /// <summary>A headline's capitals fixed, a draft's link replaced by the article's: the text
+    /// compares the same, and the item still takes them, keeping its id.</summary>
+    [Fact]
+    public async Task A_headline_or_link_fixed_without_a_change_of_text_is_shown()
+    {
+        var (title, link) = ("seoul and beijing renew SWAP line", "http://example.org/swap?preview=1");
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/fixed.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Desk</title>
+            <item><title>{title}</title><guid>s1</guid><link>{link.Replace("&", "&amp;", StringComparison.Ordinal)}</link><description>The central banks renewed the currency swap.</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("fixed.xml"));
+
+        await PollAsync(app);
+        var before = await app.RowsAsync("SELECT id, content_hash, entry_id FROM items");
+        (title, link) = ("Seoul and Beijing renew swap line", "http://example.org/swap");
+        var second = await PollAsync(app);
+
+        Assert.Equal((1, 0), (second.Updated, second.Inserted + second.Sighted));
+        Assert.Equal(before, await app.RowsAsync("SELECT id, content_hash, entry_id FROM items"));
+        Assert.Equal(["Seoul and Beijing renew swap line|http://example.org/swap"], await app.RowsAsync("SELECT title, url FROM items"));
+        Assert.Equal(["http://example.org/swap"], await app.RowsAsync("SELECT url FROM sightings"));
+        Assert.Equal(0, (await PollAsync(app)).Updated); // and once is enough
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
