@@ -360,9 +360,18 @@ public sealed class StoryIndex : IAsyncDisposable
         var heir = await connection.ExecuteScalarAsync<long?>(
             "SELECT min(id) FROM items WHERE story_id = @itemId", new { itemId }, tx);
         if (heir is { } h)
+        {
             await connection.ExecuteAsync("""
                 UPDATE items SET story_id = CASE WHEN id = @h THEN NULL ELSE @h END WHERE story_id = @itemId
                 """, new { h, itemId }, tx);
+            // The story was alerted by its old head: its heir carries that, or the story was
+            // alerted again as new when every outlet had corrected its copy.
+            await connection.ExecuteAsync("""
+                INSERT INTO mail_alerted (recipient, item_id, outbox_id)
+                SELECT recipient, @h, outbox_id FROM mail_alerted WHERE item_id = @itemId
+                ON CONFLICT DO NOTHING
+                """, new { h, itemId }, tx);
+        }
     }
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>

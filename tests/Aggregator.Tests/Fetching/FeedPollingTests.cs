@@ -618,6 +618,41 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(["http://example.org/swap"], await app.RowsAsync("SELECT url FROM sightings"));
         Assert.Equal(0, (await PollAsync(app)).Updated); // and once is enough
     }
+
+    /// <summary>Two feeds carry one wire copy, which was alerted; both correct it, one after the
+    /// other. The corrected item heads the story in the end, and it is known as alerted.</summary>
+    [Fact]
+    public async Task A_story_alerted_before_every_copy_was_corrected_stays_alerted()
+    {
+        const string wrong = "Seoul and Beijing agreed to resume the coast gaurd talks next month, officials said.";
+        var bodies = new Dictionary<string, string> { ["a"] = wrong, ["b"] = wrong };
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/{name}.xml", (string name) => Results.Text($"""
+            <rss version="2.0"><channel><title>Feed {name}</title>
+            <item><title>Coast guard talks to resume</title><guid>{name}-1</guid><description>{bodies[name]}</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("a.xml"));
+        await FeedAsync(app, server.Url("b.xml"));
+        await PollAsync(app);
+        var original = await app.ScalarAsync<long>("SELECT id FROM items");
+        await using (var connection = await app.Get<Database>().OpenAsync(Ct))
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO mail_outbox (id, message_id, recipient, kind, subject, story_count, mime, state, next_attempt_at, created_at)
+                VALUES (1, 'm1', 'desk@example.org', 'alert', 'New story', 1, @mime, 'sent', '2025-01-01', '2025-01-01');
+                INSERT INTO mail_alerted (recipient, item_id, outbox_id) VALUES ('desk@example.org', @original, 1);
+                """, new { mime = new byte[] { 1 }, original });
+
+        bodies["a"] = wrong.Replace("gaurd", "guard", StringComparison.Ordinal);
+        await PollAsync(app);
+        bodies["b"] = bodies["a"];
+        await PollAsync(app);
+
+        var head = await app.ScalarAsync<long>("SELECT id FROM items WHERE story_id IS NULL");
+        Assert.NotEqual(original, head);
+        Assert.Equal(0, await app.ScalarAsync<long>($"SELECT count(*) FROM items WHERE id = {original}"));
+        Assert.Equal([$"desk@example.org|{head}"], await app.RowsAsync("SELECT recipient, item_id FROM mail_alerted WHERE item_id <> " + original));
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
