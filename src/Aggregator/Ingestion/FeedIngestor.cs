@@ -345,6 +345,10 @@ public sealed class FeedIngestor(
     /// form, so that a correction of its text stays the same entry.</summary>
     private static IEnumerable<(string Key, ParsedDocument Article)> DistinctKeys(List<(string Key, ParsedDocument Article)> articles)
     {
+        var keys = new HashSet<string>(articles.Count, StringComparer.Ordinal);
+        var anyShared = false;
+        foreach (var (key, _) in articles) anyShared |= !keys.Add(key);
+        if (!anyShared) return articles; // nearly every feed: no grouping at all
         var shared = articles.GroupBy(a => a.Key)
             .Where(g => g.Select(a => (a.Article.Title, a.Article.PublishedAt, a.Article.Body)).Distinct().Count() > 1)
             .ToDictionary(g => g.Key, g => g.Select(a => a.Article).ToList());

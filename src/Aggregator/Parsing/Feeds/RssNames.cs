@@ -19,12 +19,13 @@ public static class RssNames
     private static readonly string[] Attributes = ["version", "isPermaLink", "url", "length", "type", "domain", "port", "path", "registerProcedure", "protocol"];
 
     private static readonly HashSet<XName> CanonicalElements = [.. Elements.Select(n => XName.Get(n))];
-    private static readonly Dictionary<string, XName> ElementsByLowerCase = Elements.ToDictionary(n => n.ToLowerInvariant(), n => XName.Get(n), StringComparer.Ordinal);
-    private static readonly Dictionary<string, XName> AttributesByLowerCase = Attributes.ToDictionary(n => n.ToLowerInvariant(), n => XName.Get(n), StringComparer.Ordinal);
+    private static readonly Dictionary<string, XName> ElementsIgnoringCase = Elements.ToDictionary(n => n, n => XName.Get(n), StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, XName> AttributesIgnoringCase = Attributes.ToDictionary(n => n, n => XName.Get(n), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Whether the root is RSS in any capitals (or a bare &lt;channel&gt;), with no namespace.</summary>
     public static bool IsRss(XElement root) =>
-        root.Name.Namespace == XNamespace.None && root.Name.LocalName.ToLowerInvariant() is "rss" or "channel";
+        root.Name.Namespace == XNamespace.None
+        && (root.Name.LocalName.Equals("rss", StringComparison.OrdinalIgnoreCase) || root.Name.LocalName.Equals("channel", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Puts the tree right (see the class); only the levels readers look at: the root, the
     /// channel, its children, and the children of items. Unescaped HTML inside a description is
@@ -57,12 +58,20 @@ public static class RssNames
 
     private static void Canonical(XElement e)
     {
-        if (e.Name.Namespace == XNamespace.None && !CanonicalElements.Contains(e.Name)
-            && ElementsByLowerCase.TryGetValue(e.Name.LocalName.ToLowerInvariant(), out var element))
+        if (e.Name.Namespace == XNamespace.None && !CanonicalElements.Contains(e.Name) && ElementsIgnoringCase.TryGetValue(e.Name.LocalName, out var element))
             e.Name = element;
-        if (!e.HasAttributes) return;
+        for (var a = e.FirstAttribute; a is not null; a = a.NextAttribute)
+            if (a.Name.Namespace == XNamespace.None && AttributesIgnoringCase.TryGetValue(a.Name.LocalName, out var name) && name != a.Name)
+            {
+                RenameAttributes(e); // rare: only then a list of them
+                return;
+            }
+    }
+
+    private static void RenameAttributes(XElement e)
+    {
         foreach (var a in e.Attributes().ToList())
-            if (a.Name.Namespace == XNamespace.None && AttributesByLowerCase.TryGetValue(a.Name.LocalName.ToLowerInvariant(), out var name) && name != a.Name && e.Attribute(name) is null)
+            if (a.Name.Namespace == XNamespace.None && AttributesIgnoringCase.TryGetValue(a.Name.LocalName, out var name) && name != a.Name && e.Attribute(name) is null)
             {
                 a.Remove();
                 e.SetAttributeValue(name, a.Value);
