@@ -77,11 +77,15 @@ public sealed class ItemStore(Database database, TimeProvider clock)
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
                                  outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now, content_html = @ContentHtml, enclosures = @Enclosures,
                                  entry_id = CASE WHEN @rewritten THEN @entryId ELSE entry_id END,
-                                 story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END
+                                 story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END,
+                                 first_seen_at = CASE WHEN @rewritten THEN @now ELSE first_seen_at END
                 WHERE id = @itemId
                 """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, item.Enclosures, rewritten, entryId, itemId }, tx);
             if (rewritten)
             {
+                // New to readers, so new to alerts and digests too: seen now, not yet alerted
+                // (its old story, if it had others, keeps the marks through its heir).
+                await connection.ExecuteAsync("DELETE FROM mail_alerted WHERE item_id = @itemId", new { itemId }, tx);
                 await using var stories = StoryIndex.Open(connection, tx);
                 await stories.PlaceAsync([new StoryIndex.NewItem(itemId, item.Story)]);
             }

@@ -653,6 +653,36 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(0, await app.ScalarAsync<long>($"SELECT count(*) FROM items WHERE id = {original}"));
         Assert.Equal([$"desk@example.org|{head}"], await app.RowsAsync("SELECT recipient, item_id FROM mail_alerted WHERE item_id <> " + original));
     }
+
+    /// <summary>A guid reused for another story is a new story to readers: first seen now, and
+    /// not marked as alerted by the story it replaced.</summary>
+    [Fact]
+    public async Task A_guid_reused_for_another_story_is_new_to_alerts_and_digests()
+    {
+        var (title, body) = ("Ferry route reopens", "The Incheon to Weihai ferry runs again after three years, the operator said on Monday.");
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/reused.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Desk</title><item><title>{title}</title><guid>slot-1</guid><description>{body}</description></item></channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("reused.xml"));
+        await PollAsync(app);
+        var item = await app.ScalarAsync<long>("SELECT id FROM items");
+        await using (var connection = await app.Get<Database>().OpenAsync(Ct))
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO mail_outbox (id, message_id, recipient, kind, subject, story_count, mime, state, next_attempt_at, created_at)
+                VALUES (1, 'm1', 'desk@example.org', 'alert', 'New story', 1, @mime, 'sent', '2025-01-01', '2025-01-01');
+                INSERT INTO mail_alerted (recipient, item_id, outbox_id) VALUES ('desk@example.org', @item, 1);
+                UPDATE items SET first_seen_at = '2025-01-01T00:00:00.0000000Z';
+                """, new { mime = new byte[] { 1 }, item });
+
+        (title, body) = ("Chip export curbs tightened", "Beijing announced new licensing rules for gallium and germanium exports to Korea.");
+        var summary = await PollAsync(app);
+
+        Assert.Equal(1, summary.Updated);
+        Assert.Equal(item, await app.ScalarAsync<long>("SELECT id FROM items"));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM mail_alerted"));
+        Assert.StartsWith(DateTime.UtcNow.ToString("yyyy-MM-dd"), await app.ScalarAsync<string>("SELECT first_seen_at FROM items"), StringComparison.Ordinal);
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
