@@ -127,27 +127,38 @@ public static class FeedsCommand
         var folder = new Option<string?>("--folder") { Description = "The folder to file it under (\"\": out of its folder)" };
         var (user, passwordStdin) = CredentialOptions();
         var noCredentials = new Option<bool>("--no-credentials") { Description = "Stop signing in to this feed" };
-        var command = new Command("edit", "Rename a feed, file it under another folder, or change the credentials it is fetched with.") { url, title, folder, user, passwordStdin, noCredentials };
+        var disable = new Option<bool>("--disable") { Description = "Stop polling it (it stays subscribed and listed)" };
+        var enable = new Option<bool>("--enable") { Description = "Poll it again, at once" };
+        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, or change the credentials it is fetched with.")
+        {
+            url, title, folder, disable, enable, user, passwordStdin, noCredentials,
+        };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var (address, name, under) = (result.GetValue(url)!, result.GetValue(title), result.GetValue(folder));
             if (await CredentialsAsync(result, user, passwordStdin, "feeds edit") is var (credentials, error) && error is not null) return 2;
             if (result.GetValue(noCredentials)) credentials = FeedStore.NoCredentials;
-            if (name is null && under is null && credentials is null)
+            if (result.GetValue(disable) && result.GetValue(enable))
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --user (with --password-stdin) or --no-credentials");
+                await Console.Error.WriteLineAsync("feeds edit: --disable and --enable contradict each other");
+                return 2;
+            }
+            bool? enabled = result.GetValue(disable) ? false : result.GetValue(enable) ? true : null;
+            if (name is null && under is null && credentials is null && enabled is null)
+            {
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --user (with --password-stdin) or --no-credentials");
                 return 2;
             }
             var normalized = FeedUrl.Normalize(address, out _) ?? address;
-            var found = await services.GetRequiredService<FeedStore>().EditAsync(normalized, name, under, ct, credentials);
+            var found = await services.GetRequiredService<FeedStore>().EditAsync(normalized, name, under, ct, credentials, enabled);
             if (!found)
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {address}");
                 return 1;
             }
             Console.WriteLine($"edited {address}");
-            if ((name is not null || under is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
-                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name and folder there come back the next time that file changes; edit it there too");
+            if ((name is not null || under is not null || enabled is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder and enabled state there come back the next time that file changes; edit it there too");
             return 0;
         }, ct));
         return command;

@@ -110,7 +110,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// <summary>Renames a feed and/or files it elsewhere (null: left as it is; "": cleared, back
     /// to the feed's own title or out of any folder); false when the URL is not subscribed.</summary>
     /// <param name="credentials">New credentials; <see cref="NoCredentials"/> removes them; null leaves them.</param>
-    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null)
+    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync($"""
@@ -119,8 +119,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 folder = CASE WHEN @setFolder THEN @folder ELSE folder END,
                 username = CASE WHEN @setCredentials THEN @user ELSE username END,
                 password = CASE WHEN @setCredentials THEN @password ELSE password END,
-                -- New credentials are tried at once, a failing feed included.
-                next_poll_at = CASE WHEN @setCredentials AND next_poll_at > @now THEN @now ELSE next_poll_at END
+                enabled = coalesce(@enabled, enabled),
+                -- New credentials are tried at once, a failing feed included; so is a feed resumed.
+                next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now ELSE next_poll_at END
             WHERE {SubscribedAs}
             """, new
         {
@@ -132,6 +133,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             setCredentials = credentials is not null,
             user = NullIfEmpty(credentials?.User),
             password = credentials?.User.Length > 0 ? credentials.Password : null,
+            enabled,
             now = clock.GetUtcNow().UtcDateTime,
         }, write.Transaction) == 1;
         if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { url });

@@ -209,6 +209,12 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.True(edit.ExitCode == 0, edit.Stderr);
         var edited = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains("[ok]  Loopback Wire  (in Wires)", edited.Stdout, StringComparison.Ordinal);
+        // Paused and resumed.
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("wire.xml").ToString(), "--disable", .. common])).ExitCode);
+        Assert.Contains("[disabled]  Loopback Wire", (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common])).Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 feed(s) polled", (await Processes.AggregatorAsync(temp.Path, env, ["run-once", "--all", .. common])).Stdout, StringComparison.Ordinal); // of two
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("wire.xml").ToString(), "--enable", .. common])).ExitCode);
+        Assert.Contains("[ok]  Loopback Wire", (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common])).Stdout, StringComparison.Ordinal);
         var unknown = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("nowhere.xml").ToString(), "--folder", "Wires", .. common]);
         Assert.Equal((1, "", $"not subscribed: {server.Url("nowhere.xml")}\n"), (unknown.ExitCode, unknown.Stdout, unknown.Stderr));
         var folderInstead = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", temp.Path, .. common]);
