@@ -22,9 +22,11 @@ public static class ItemBatch
             throw new ArgumentException("a batch holds the entries of one source", nameof(items));
 
         var sourceId = items[0].SourceId;
-        var sightings = (await connection.QueryAsync<KnownSighting>(
-            "SELECT s.entry_key, s.content_hash, s.item_id, i.title, i.url FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_id = @sourceId",
-            new { sourceId }, tx)).ToDictionary(s => s.EntryKey, StringComparer.Ordinal);
+        var sightings = (await connection.QueryAsync<KnownSighting>("""
+            SELECT s.entry_key, s.content_hash, s.item_id, s.url AS sighting_url, i.title, i.url,
+                   EXISTS (SELECT 1 FROM sightings o WHERE o.item_id = s.item_id AND o.id <> s.id) AS shared
+            FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_id = @sourceId
+            """, new { sourceId }, tx)).ToDictionary(s => s.EntryKey, StringComparer.Ordinal);
         var known = sightings.ToDictionary(s => s.Key, s => s.Value.ContentHash, StringComparer.Ordinal);
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
@@ -56,22 +58,53 @@ public static class ItemBatch
         return outcomes;
     }
 
-    private sealed record KnownSighting(string EntryKey, string ContentHash, long ItemId, string Title, string? Url);
+    /// <summary>A sighting the feed had, with its item's headline and link (properties, not a
+    /// constructor: EXISTS is a boolean on PostgreSQL and an integer on SQLite).</summary>
+    private sealed record KnownSighting
+    {
+        public string EntryKey { get; init; } = "";
+        public string ContentHash { get; init; } = "";
+        public long ItemId { get; init; }
+        public string? SightingUrl { get; init; }
+        public string Title { get; init; } = "";
+        public string? Url { get; init; }
+        public bool Shared { get; init; }
+    }
 
     /// <summary>An entry whose text compares the same but whose headline or link changed: a
     /// fix of capitals or of full-width digits, a draft's address ("?preview=1") replaced by
     /// the article's. The content hash does not see those, so they were never shown. The item
-    /// takes them (keeping its id) when no other feed carries it; the sighting takes the link.</summary>
-    /// <returns>Whether anything changed.</returns>
+    /// takes them (keeping its id) when this sighting is its only one: an item several feeds
+    /// (or one feed twice) carry keeps what it has. Links are compared without tracking
+    /// parameters, which some feeds change on every request.</summary>
+    /// <returns>Whether the item changed.</returns>
     private static async Task<bool> RetouchedAsync(DbConnection connection, DbTransaction tx, KnownSighting known, IncomingItem item, DateTime now)
     {
-        if (known.Title == item.Title && (item.Url is null || known.Url == item.Url)) return false;
+        var linkMoved = item.Url is not null && Untracked(item.Url) != Untracked(known.Shared ? known.SightingUrl : known.Url);
+        if (known.Shared || known.Title == item.Title && !linkMoved)
+        {
+            if (known.Shared && item.Url is not null && Untracked(item.Url) != Untracked(known.SightingUrl))
+                await connection.ExecuteAsync(
+                    "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
+            return false;
+        }
         await connection.ExecuteAsync(
             "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
-        return await connection.ExecuteAsync("""
-            UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now
-            WHERE id = @ItemId AND NOT EXISTS (SELECT 1 FROM sightings WHERE item_id = @ItemId AND source_id <> @SourceId)
-            """, new { item.Title, item.Url, now = Time(now), known.ItemId, item.SourceId }, tx) == 1;
+        await connection.ExecuteAsync(
+            "UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now WHERE id = @ItemId",
+            new { item.Title, item.Url, now = Time(now), known.ItemId }, tx);
+        return true;
+    }
+
+    /// <summary>A link without the parameters that only track who clicked (utm_*, fbclid, gclid…).</summary>
+    private static string? Untracked(string? url)
+    {
+        if (url is null || !url.Contains('?')) return url;
+        var query = url.IndexOf('?');
+        var fragment = url.IndexOf('#', query);
+        var kept = url[(query + 1)..(fragment < 0 ? url.Length : fragment)].Split('&')
+            .Where(p => !(p.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || p.Split('=')[0].ToLowerInvariant() is "fbclid" or "gclid" or "mc_cid" or "mc_eid" or "ref" or "ocid" or "cmpid"));
+        return url[..query] + "?" + string.Join('&', kept);
     }
 
     /// <summary>An entry under a key the feed never used, with the content of an entry it no

@@ -683,6 +683,31 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM mail_alerted"));
         Assert.StartsWith(DateTime.UtcNow.ToString("yyyy-MM-dd"), await app.ScalarAsync<string>("SELECT first_seen_at FROM items"), StringComparison.Ordinal);
     }
+
+    /// <summary>Not a fix: a link whose tracking parameters change on every request, and one
+    /// article a feed lists twice under two links. Neither item is touched poll after poll.</summary>
+    [Fact]
+    public async Task Tracking_parameters_and_an_article_listed_twice_leave_the_item_alone()
+    {
+        var poll = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/churn.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Churn</title><lastBuildDate>{++poll}</lastBuildDate>
+            <item><title>Tracked</title><guid>t1</guid><link>http://example.org/t?id=7&amp;utm_source=rss&amp;utm_campaign={poll}</link><description>Tracked link text.</description></item>
+            <item><title>Twice</title><guid>w1</guid><link>http://example.org/politics/w</link><description>One article in two sections.</description></item>
+            <item><title>Twice</title><guid>w2</guid><link>http://example.org/world/w</link><description>One article in two sections.</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("churn.xml"));
+
+        await PollAsync(app);
+        var items = await app.RowsAsync("SELECT id, title, url, updated_at FROM items ORDER BY id");
+        var second = await PollAsync(app);
+        var third = await PollAsync(app);
+
+        Assert.Equal((0, 0), (second.Updated, third.Updated));
+        Assert.Equal(items, await app.RowsAsync("SELECT id, title, url, updated_at FROM items ORDER BY id"));
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
