@@ -88,8 +88,12 @@ public static class Opml
     {
         var names = outline.Ancestors().Where(a => a.Name.LocalName == "outline" && a.Attribute("xmlUrl") is null)
             .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).OfType<string>().Reverse().ToList();
-        return names.Count == 0 ? null : string.Join('/', names);
+        // A slash inside one folder's name ("Korea/China") is not a level: it is kept as U+2215,
+        // which looks the same, and written back as a slash.
+        return names.Count == 0 ? null : string.Join('/', names.Select(n => n.Replace('/', NameSlash)));
     }
+
+    private const char NameSlash = '\u2215';
 
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
     /// may have chosen; its title, when there is one, is the feed's own (the convention
@@ -108,7 +112,7 @@ public static class Opml
         {
             if (folders.TryGetValue(path, out var folder)) return folder;
             var slash = path.LastIndexOf('/');
-            folders[path] = folder = new XElement("outline", new XAttribute("text", Safe(path[(slash + 1)..])));
+            folders[path] = folder = new XElement("outline", new XAttribute("text", Safe(path[(slash + 1)..].Replace(NameSlash, '/'))));
             (slash < 0 ? body : Folder(path[..slash])).Add(folder);
             return folder;
         }

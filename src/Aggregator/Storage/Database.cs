@@ -202,7 +202,8 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>Migrations 12 and 15: each feed address, and its source's locator, in the stored form
-    /// (<see cref="Sources.FeedUrl"/>), unless a feed already has that form (then both stay).</summary>
+    /// (<see cref="Sources.FeedUrl"/>); a feed whose stored form another feed has already is
+    /// that feed subscribed twice, and its second subscription is removed.</summary>
     private static async Task NormalizeFeedUrlsAsync(DbConnection connection, DbTransaction tx)
     {
         foreach (var (id, url, sourceId) in await connection.QueryAsync<(long, string, long)>("SELECT id, url, source_id FROM feeds", transaction: tx))
@@ -217,6 +218,11 @@ public sealed class Database : IAsyncDisposable
                     UPDATE sources SET locator = @normalized
                     WHERE id = @sourceId AND NOT EXISTS (SELECT 1 FROM sources WHERE kind = 'feed' AND locator = @normalized)
                     """, new { normalized, sourceId }, tx);
+            else
+                // The same feed subscribed a second time under another spelling ("feed.xml#top"
+                // beside "feed.xml"): polled twice, and `feeds remove` could reach only one. The
+                // second subscription goes; what it read stays.
+                await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @id", new { id }, tx);
         }
     }
 

@@ -59,7 +59,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     {
         var changed = await connection.ExecuteAsync("""
             UPDATE feeds SET
-                custom_title = @Title,
+                -- A name the list gives as both text and title stays the subscriber's once the
+                -- first poll made it theirs (see CompletePollsAsync), instead of flipping back.
+                custom_title = CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END,
                 folder = @Folder,
                 enabled = @Enabled,
                 min_interval_seconds = @min,
@@ -74,7 +76,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE last_modified END,
                 next_poll_at = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride AND next_poll_at > @now THEN @now ELSE next_poll_at END
             WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)
-              AND (custom_title IS DISTINCT FROM @Title OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
+              AND (custom_title IS DISTINCT FROM (CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END)
+                   OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
                    OR encoding_override IS DISTINCT FROM @EncodingOverride
                    OR (@user IS NOT NULL AND (username IS DISTINCT FROM @user OR password IS DISTINCT FROM @password)))
@@ -153,9 +156,11 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         return await connection.ExecuteAsync($"DELETE FROM feeds WHERE {SubscribedAs}", new { url }) > 0;
     }
 
-    /// <summary>The feed at @url now, or subscribed under @url before a permanent redirect
-    /// moved it: `feeds remove` and `feeds edit` take the address the subscriber knows.</summary>
-    private const string SubscribedAs = "(url = @url OR source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @url))";
+    /// <summary>The feed at @url now, else the one subscribed under @url before a permanent
+    /// redirect moved it: `feeds remove` and `feeds edit` take the address the subscriber knows,
+    /// and never act on two feeds.</summary>
+    private const string SubscribedAs =
+        "(url = @url OR (NOT EXISTS (SELECT 1 FROM feeds WHERE url = @url) AND source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @url)))";
 
     public async Task<IReadOnlyList<FeedRow>> ListAsync(CancellationToken ct)
     {

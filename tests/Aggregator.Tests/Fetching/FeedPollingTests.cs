@@ -568,6 +568,9 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(("연합뉴스 Yonhap", "Loopback Wire"), (feeds["renamed.xml"].DisplayTitle, feeds["renamed.xml"].Title));
         Assert.Equal(("Loopback Wire", null), (feeds["same.xml"].DisplayTitle, feeds["same.xml"].CustomTitle));
         Assert.Equal(("Loopback Wire", null), (feeds["unnamed.xml"].DisplayTitle, feeds["unnamed.xml"].CustomTitle));
+        // The same list applied again (config/feeds.opml edited): the name stays.
+        await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, null, Ct);
+        Assert.Equal("연합뉴스 Yonhap", (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == feeds["renamed.xml"].Id).DisplayTitle);
     }
 
     /// <summary>An entry dated a year ahead would head every list for a year: it is dated when

@@ -22,15 +22,16 @@ public sealed class OpmlTests
               <outline text="Economy" xmlUrl="http://kr.example/economy.xml"/></outline>
             <outline text="China"><outline title="Politics"><outline text="Xinhua" xmlUrl="http://cn.example/politics.xml"/></outline></outline>
             <outline text="Loose" xmlUrl="http://example.org/loose.xml"/>
+            <outline text="Korea/China"><outline text="Bilateral" xmlUrl="http://example.org/bilateral.xml"/></outline>
             </body></opml>
             """, TestContext.Current.CancellationToken);
 
         var feeds = Opml.Read(path).Feeds;
 
-        Assert.Equal(["Korea/Politics", "Korea", "China/Politics", null], feeds.Select(f => f.Folder));
+        Assert.Equal(["Korea/Politics", "Korea", "China/Politics", null, "Korea\u2215China"], feeds.Select(f => f.Folder));
         var written = XDocument.Parse(Opml.Write(feeds.Select(f => new FeedRow { Url = f.Url, CustomTitle = f.Title, Title = f.FeedTitle, Folder = f.Folder }), "export", null));
         var body = written.Root!.Element("body")!;
-        Assert.Equal(["Loose", "China", "Korea"], body.Elements("outline").Select(o => (string?)o.Attribute("text")));
+        Assert.Equal(["Loose", "China", "Korea", "Korea/China"], body.Elements("outline").Select(o => (string?)o.Attribute("text"))); // a slash in a name is no level
         Assert.Equal("http://cn.example/politics.xml", (string?)body.Elements().ElementAt(1).Element("outline")!.Element("outline")!.Attribute("xmlUrl"));
         var korea = body.Elements().ElementAt(2);
         Assert.Equal(["Economy", "Politics"], korea.Elements("outline").Select(o => (string?)o.Attribute("text")));

@@ -23,6 +23,31 @@ public abstract class FeedStoreTests(Backend backend)
         Story = Aggregator.Processing.Stories.StoryFingerprint.Of(title, "Body of " + title, null),
     };
 
+    /// <summary>Feed 1 moved from a to b, feed 2 from c to a: "a" names feed 2, the feed at that
+    /// address now, and an edit or removal by it never reaches feed 1 too.</summary>
+    [Fact]
+    public async Task An_address_names_the_feed_there_now_before_the_one_subscribed_under_it()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var store = app.Get<FeedStore>();
+        foreach (var url in new[] { "http://127.0.0.1:9/a", "http://127.0.0.1:9/c" })
+            await store.AddAsync(new FeedSubscription(url, null), Ct);
+        var feeds = (await store.ListAsync(Ct)).ToDictionary(f => f.Url);
+        var now = DateTime.UtcNow;
+        await store.CompletePollsAsync([
+            new CompletedPoll(new FeedPollState { FeedId = feeds["http://127.0.0.1:9/a"].Id, AttemptAt = now, NextPollAt = now, Success = true, Status = 200, NewUrl = "http://127.0.0.1:9/b" }, []),
+        ], Ct);
+        await store.CompletePollsAsync([
+            new CompletedPoll(new FeedPollState { FeedId = feeds["http://127.0.0.1:9/c"].Id, AttemptAt = now, NextPollAt = now, Success = true, Status = 200, NewUrl = "http://127.0.0.1:9/a" }, []),
+        ], Ct);
+
+        Assert.True(await store.EditAsync("http://127.0.0.1:9/a", "Renamed", null, Ct));
+        var after = (await store.ListAsync(Ct)).ToDictionary(f => f.Id);
+        Assert.Equal(("Renamed", null), (after[feeds["http://127.0.0.1:9/c"].Id].CustomTitle, after[feeds["http://127.0.0.1:9/a"].Id].CustomTitle));
+        Assert.True(await store.RemoveAsync("http://127.0.0.1:9/a", Ct));
+        Assert.Equal([feeds["http://127.0.0.1:9/a"].Id], (await store.ListAsync(Ct)).Select(f => f.Id));
+    }
+
     [Fact]
     public async Task A_poll_that_fails_inside_a_batch_is_rolled_back_alone()
     {

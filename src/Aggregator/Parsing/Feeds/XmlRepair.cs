@@ -249,7 +249,7 @@ public static partial class XmlRepair
             }
             if (!(char.IsLetter(rest[1]) || rest[1] is '_' or ':')) continue;
             if (StartTag(text, lt) is not var (tagEnd, tagName, selfClosing, rewritten)) break; // a tag cut off by the end of the text
-            var isVoid = !selfClosing && VoidHtml.Contains(tagName);
+            var isVoid = !selfClosing && VoidHtml.Contains(tagName) && InText(open); // an extension's <meta> or <track> elsewhere is not HTML
             if (rewritten is not null || isVoid)
             {
                 var tag = rewritten ?? text[lt..tagEnd];
@@ -289,6 +289,15 @@ public static partial class XmlRepair
 
     [System.Text.RegularExpressions.GeneratedRegex(@"</?([A-Za-z_][\w.\-]*):[A-Za-z_]|\s([A-Za-z_][\w.\-]*):[A-Za-z_][\w.\-]*\s*=\s*[""']")]
     private static partial System.Text.RegularExpressions.Regex UsedPrefix();
+
+    /// <summary>Whether the open elements include one whose text may be unescaped HTML.</summary>
+    private static bool InText(List<string> open)
+    {
+        foreach (var name in open)
+            if (name is "description" or "title" or "summary" or "content" or "content:encoded" or "subtitle" or "tagline" or "info" or "rights" or "copyright")
+                return true;
+        return false;
+    }
 
     private static int Innermost(List<string> open, ReadOnlySpan<char> name, StringComparison comparison)
     {
