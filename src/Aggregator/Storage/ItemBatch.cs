@@ -42,6 +42,8 @@ public static class ItemBatch
         }
         if (fresh.Count > 0 && known.Count > 0)
             fresh = await RekeyedAsync(connection, tx, sourceId, items, fresh, known, outcomes);
+        if (fresh.Count > 0 && known.Count > 0)
+            fresh = await CorrectedSharingAKeyAsync(connection, tx, sourceId, items, fresh, sightings, outcomes, now);
         if (fresh.Count == 0) return outcomes;
 
         var stamp = Time(now);
@@ -106,6 +108,58 @@ public static class ItemBatch
             .Where(p => !(p.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || p.Split('=')[0].ToLowerInvariant() is "fbclid" or "gclid" or "mc_cid" or "mc_eid" or "ref" or "ocid" or "cmpid"));
         return url[..query] + "?" + string.Join('&', kept);
     }
+
+    /// <summary>Entries that share a link or guid are keyed by it and their headline
+    /// (FeedIngestor.DistinctKeys), so a live-blog post whose headline or date was corrected
+    /// came under a new key and was stored beside its old version. A new key of that kind whose
+    /// old sibling under the same link is gone from the feed and tells the same story is that
+    /// entry, edited.</summary>
+    /// <returns>The entries still fresh.</returns>
+    private static async Task<List<int>> CorrectedSharingAKeyAsync(DbConnection connection, DbTransaction tx, long sourceId, IReadOnlyList<IncomingItem> items,
+        List<int> fresh, Dictionary<string, KnownSighting> known, StoreOutcome[] outcomes, DateTime now)
+    {
+        if (!fresh.Exists(i => SharedKeyBase(items[i].EntryKey) is not null)) return fresh;
+        var listed = items.Select(i => i.EntryKey).ToHashSet(StringComparer.Ordinal);
+        var gone = known.Values.Where(k => !listed.Contains(k.EntryKey) && SharedKeyBase(k.EntryKey) is not null).ToList();
+        if (gone.Count == 0) return fresh;
+        var stillFresh = new List<int>(fresh.Count);
+        foreach (var index in fresh)
+        {
+            var item = items[index];
+            var key = SharedKeyBase(item.EntryKey);
+            KnownSighting? edited = null;
+            foreach (var old in gone)
+            {
+                if (SharedKeyBase(old.EntryKey) != key) continue;
+                var text = await connection.QuerySingleAsync<(string Title, string Body, DateTime? Date)>(
+                    "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @ItemId", old, tx);
+                if (!Processing.Stories.StoryMatch.Decide(Processing.Stories.StoryFingerprint.Of(text.Title, text.Body, text.Date), item.Story).Same) continue;
+                edited = old;
+                break;
+            }
+            if (key is null || edited is null) { stillFresh.Add(index); continue; }
+            gone.Remove(edited);
+            await connection.ExecuteAsync("UPDATE sightings SET entry_key = @newKey WHERE source_id = @sourceId AND entry_key = @oldKey",
+                new { newKey = item.EntryKey, sourceId, oldKey = edited.EntryKey }, tx);
+            if (edited.ContentHash == item.ContentHash) outcomes[index] = StoreOutcome.Unchanged;
+            else
+            {
+                await ItemStore.UpdateInAsync(connection, tx, item, now);
+                outcomes[index] = StoreOutcome.Updated;
+            }
+        }
+        return stillFresh;
+    }
+
+    /// <summary>The link or guid of a key made distinct by a headline hash ("link#" and 32 hex
+    /// digits), else null.</summary>
+    private static string? SharedKeyBase(string key)
+    {
+        var hash = key.LastIndexOf('#');
+        return hash > 0 && key.Length - hash - 1 == 32 && key.AsSpan(hash + 1).IndexOfAnyExcept(HexDigits) < 0 ? key[..hash] : null;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>An entry under a key the feed never used, with the content of an entry it no
     /// longer lists: the same entry, under a guid the feed rotates on every request or a link

@@ -711,6 +711,34 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal((0, 0), (second.Updated, third.Updated));
         Assert.Equal(items, await app.RowsAsync("SELECT id, title, url, updated_at FROM items ORDER BY id"));
     }
+
+    /// <summary>A live blog's post corrected (its headline, so its key) while a new post arrives:
+    /// the correction replaces the post, the new one is added.</summary>
+    [Fact]
+    public async Task A_corrected_post_among_entries_that_share_a_link_replaces_itself()
+    {
+        static string Post(string title, string body) => $"<item><title>{title}</title><link>http://example.org/live</link><description>{body}</description></item>";
+        var posts = new List<string>
+        {
+            Post("09:00 Talks open in Seol", "Delegations from Seoul and Beijing arrived at the venue this morning for the first round."),
+            Post("10:30 Tariffs on the table", "Chip tariffs and export licences were the first subject of the talks, officials said."),
+        };
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/live.xml", () => Results.Text(
+            $"""<rss version="2.0"><channel><title>Live</title>{string.Concat(posts)}</channel></rss>""", "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("live.xml"));
+        await PollAsync(app);
+        var first = await app.ScalarAsync<long>("SELECT id FROM items WHERE title LIKE '09:00%'");
+
+        posts[0] = Post("09:00 Talks open in Seoul", "Delegations from Seoul and Beijing arrived at the venue this morning for the first round.");
+        posts.Insert(0, Post("12:00 Lunch break", "The talks paused at noon and resume at two."));
+        var second = await PollAsync(app);
+
+        Assert.Equal((1, 1), (second.Inserted, second.Updated));
+        Assert.Equal(["09:00 Talks open in Seoul", "10:30 Tariffs on the table", "12:00 Lunch break"], await app.RowsAsync("SELECT title FROM items ORDER BY title"));
+        Assert.Equal(first, await app.ScalarAsync<long>("SELECT id FROM items WHERE title LIKE '09:00%'"));
+        Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
