@@ -78,7 +78,8 @@ public static class Opml
             outline.Attribute("encoding")?.Value,
             title ?? text,
             FolderPath(outline),
-            credentials);
+            credentials,
+            Listed: true);
     }
 
     /// <summary>The folders around an outline, outermost first, as a path: "Korea/Politics" and

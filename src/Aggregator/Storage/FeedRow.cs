@@ -66,9 +66,11 @@ public sealed record FeedRow
 /// an OPML outline's title attribute), shown until the first poll.</param>
 /// <param name="Folder">The folder it is filed under (the OPML outline around it, `feeds add --folder`).</param>
 /// <param name="Credentials">A user name and password the list gives (an address's user:password@), or null: none given.</param>
+/// <param name="Listed">From a subscription list (OPML): its <paramref name="FeedTitle"/> is the
+/// name the list gives, which readers write as the subscriber's own; not a title read from the feed.</param>
 public sealed record FeedSubscription(string Url, string? Title, bool Enabled = true,
     TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null,
-    Fetching.FeedCredentials? Credentials = null);
+    Fetching.FeedCredentials? Credentials = null, bool Listed = false);
 
 /// <summary>What one poll of a feed changes in its state.</summary>
 public sealed record FeedPollState

@@ -45,8 +45,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             ON CONFLICT (kind, locator) DO NOTHING
             """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
-            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, next_poll_at, created_at)
-            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, next_poll_at, created_at)
+            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
             """, Parameters(feed, now), tx);
         if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -62,6 +62,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 -- A name the list gives as both text and title stays the subscriber's once the
                 -- first poll made it theirs (see CompletePollsAsync), instead of flipping back.
                 custom_title = CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END,
+                listed_name = @listedName,
                 folder = @Folder,
                 enabled = @Enabled,
                 min_interval_seconds = @min,
@@ -99,6 +100,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         feed.EncodingOverride,
         user = feed.Credentials?.User,
         password = feed.Credentials?.Password,
+        listedName = feed.Listed ? feed.FeedTitle : null,
         now,
     };
 
@@ -336,12 +338,13 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 etag = CASE WHEN @Success THEN coalesce(@Etag, etag) ELSE etag END,
                 last_modified = CASE WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
                 title = coalesce(@Title, title),
-                -- The name the feed was subscribed under (an OPML outline's, which Feedly, Inoreader,
+                -- The name a subscription list gave (an OPML outline's, which Feedly, Inoreader,
                 -- NetNewsWire, Thunderbird, Miniflux and newsboat all write as the subscriber's own
                 -- name) becomes the subscriber's name when the first poll shows the feed calls
-                -- itself something else: otherwise that poll overwrote it.
-                custom_title = CASE WHEN @Title IS NOT NULL AND custom_title IS NULL AND last_success_at IS NULL AND title IS NOT NULL AND title <> @Title
-                                    THEN title ELSE custom_title END,
+                -- itself something else: otherwise that poll overwrote it. A title `feeds add` read
+                -- from the feed itself is not a name anyone gave.
+                custom_title = CASE WHEN @Title IS NOT NULL AND custom_title IS NULL AND last_success_at IS NULL AND listed_name IS NOT NULL AND listed_name <> @Title
+                                    THEN listed_name ELSE custom_title END,
                 entries_per_week = coalesce(@EntriesPerWeek, entries_per_week),
                 asked_interval_seconds = CASE WHEN @Parsed THEN @AskedIntervalSeconds ELSE asked_interval_seconds END,
                 body_hash = CASE WHEN @Parsed THEN @BodyHash ELSE body_hash END,

@@ -561,6 +561,8 @@ public abstract class FeedPollingTests(Backend backend)
             </outline></body></opml>
             """, Ct);
         await app.Get<FeedStore>().AddAsync(Aggregator.Sources.Opml.Read(opml).Feeds, Ct);
+        // `feeds add` read the feed's own title, which has changed by the first poll ("(updated 10:00)").
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription(server.Url("added.xml").ToString(), null, FeedTitle: "Loopback Wire (updated 10:00)"), Ct);
 
         await PollAsync(app);
 
@@ -568,6 +570,7 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(("연합뉴스 Yonhap", "Loopback Wire"), (feeds["renamed.xml"].DisplayTitle, feeds["renamed.xml"].Title));
         Assert.Equal(("Loopback Wire", null), (feeds["same.xml"].DisplayTitle, feeds["same.xml"].CustomTitle));
         Assert.Equal(("Loopback Wire", null), (feeds["unnamed.xml"].DisplayTitle, feeds["unnamed.xml"].CustomTitle));
+        Assert.Equal(("Loopback Wire", null), (feeds["added.xml"].DisplayTitle, feeds["added.xml"].CustomTitle));
         // The same list applied again (config/feeds.opml edited): the name stays.
         await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, null, Ct);
         Assert.Equal("연합뉴스 Yonhap", (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == feeds["renamed.xml"].Id).DisplayTitle);
