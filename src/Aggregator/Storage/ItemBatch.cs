@@ -22,18 +22,13 @@ public static class ItemBatch
             throw new ArgumentException("a batch holds the entries of one source", nameof(items));
 
         var sourceId = items[0].SourceId;
-        var sightings = (await connection.QueryAsync<KnownSighting>("""
-            SELECT s.entry_key, s.content_hash, s.item_id, s.url AS sighting_url, i.title, i.url,
-                   EXISTS (SELECT 1 FROM sightings o WHERE o.item_id = s.item_id AND o.id <> s.id) AS shared
-            FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_id = @sourceId
-            """, new { sourceId }, tx)).ToDictionary(s => s.EntryKey, StringComparer.Ordinal);
-        var known = sightings.ToDictionary(s => s.Key, s => s.Value.ContentHash, StringComparer.Ordinal);
+        var known = await KnownEntries.OfSourceAsync(connection, tx, sourceId);
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
-            if (!known.TryGetValue(items[i].EntryKey, out var hash)) fresh.Add(i);
-            else if (hash == items[i].ContentHash)
-                outcomes[i] = await RetouchedAsync(connection, tx, sightings[items[i].EntryKey], items[i], now) ? StoreOutcome.Updated : StoreOutcome.Unchanged;
+            if (!known.TryGetValue(items[i].EntryKey, out var sighting)) fresh.Add(i);
+            else if (sighting.ContentHash == items[i].ContentHash)
+                outcomes[i] = await KnownEntries.RetouchedAsync(connection, tx, sighting, items[i], now) ? StoreOutcome.Updated : StoreOutcome.Unchanged;
             else
             {
                 await ItemStore.UpdateInAsync(connection, tx, items[i], now);
@@ -41,9 +36,9 @@ public static class ItemBatch
             }
         }
         if (fresh.Count > 0 && known.Count > 0)
-            fresh = await RekeyedAsync(connection, tx, sourceId, items, fresh, known, outcomes);
+            fresh = await KnownEntries.RekeyedAsync(connection, tx, sourceId, items, fresh, known, outcomes);
         if (fresh.Count > 0 && known.Count > 0)
-            fresh = await CorrectedSharingAKeyAsync(connection, tx, sourceId, items, fresh, sightings, outcomes, now);
+            fresh = await KnownEntries.CorrectedSharingAKeyAsync(connection, tx, sourceId, items, fresh, known, outcomes, now);
         if (fresh.Count == 0) return outcomes;
 
         var stamp = Time(now);
@@ -58,134 +53,6 @@ public static class ItemBatch
             await stories.PlaceAsync(placed);
         }
         return outcomes;
-    }
-
-    /// <summary>A sighting the feed had, with its item's headline and link (properties, not a
-    /// constructor: EXISTS is a boolean on PostgreSQL and an integer on SQLite).</summary>
-    private sealed record KnownSighting
-    {
-        public string EntryKey { get; init; } = "";
-        public string ContentHash { get; init; } = "";
-        public long ItemId { get; init; }
-        public string? SightingUrl { get; init; }
-        public string Title { get; init; } = "";
-        public string? Url { get; init; }
-        public bool Shared { get; init; }
-    }
-
-    /// <summary>An entry whose text compares the same but whose headline or link changed: a
-    /// fix of capitals or of full-width digits, a draft's address ("?preview=1") replaced by
-    /// the article's. The content hash does not see those, so they were never shown. The item
-    /// takes them (keeping its id) when this sighting is its only one: an item several feeds
-    /// (or one feed twice) carry keeps what it has. Links are compared without tracking
-    /// parameters, which some feeds change on every request.</summary>
-    /// <returns>Whether the item changed.</returns>
-    private static async Task<bool> RetouchedAsync(DbConnection connection, DbTransaction tx, KnownSighting known, IncomingItem item, DateTime now)
-    {
-        var linkMoved = item.Url is not null && Untracked(item.Url) != Untracked(known.Shared ? known.SightingUrl : known.Url);
-        if (known.Shared || known.Title == item.Title && !linkMoved)
-        {
-            if (known.Shared && item.Url is not null && Untracked(item.Url) != Untracked(known.SightingUrl))
-                await connection.ExecuteAsync(
-                    "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
-            return false;
-        }
-        await connection.ExecuteAsync(
-            "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
-        await connection.ExecuteAsync(
-            "UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now WHERE id = @ItemId",
-            new { item.Title, item.Url, now = Time(now), known.ItemId }, tx);
-        return true;
-    }
-
-    /// <summary>A link without the parameters that only track who clicked (utm_*, fbclid, gclid…).</summary>
-    private static string? Untracked(string? url)
-    {
-        if (url is null || !url.Contains('?')) return url;
-        var query = url.IndexOf('?');
-        var fragment = url.IndexOf('#', query);
-        var kept = url[(query + 1)..(fragment < 0 ? url.Length : fragment)].Split('&')
-            .Where(p => !(p.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || p.Split('=')[0].ToLowerInvariant() is "fbclid" or "gclid" or "mc_cid" or "mc_eid" or "ref" or "ocid" or "cmpid"));
-        return url[..query] + "?" + string.Join('&', kept);
-    }
-
-    /// <summary>Entries that share a link or guid are keyed by it and their headline
-    /// (FeedIngestor.DistinctKeys), so a live-blog post whose headline or date was corrected
-    /// came under a new key and was stored beside its old version. A new key of that kind whose
-    /// old sibling under the same link is gone from the feed and tells the same story is that
-    /// entry, edited.</summary>
-    /// <returns>The entries still fresh.</returns>
-    private static async Task<List<int>> CorrectedSharingAKeyAsync(DbConnection connection, DbTransaction tx, long sourceId, IReadOnlyList<IncomingItem> items,
-        List<int> fresh, Dictionary<string, KnownSighting> known, StoreOutcome[] outcomes, DateTime now)
-    {
-        if (!fresh.Exists(i => SharedKeyBase(items[i].EntryKey) is not null)) return fresh;
-        var listed = items.Select(i => i.EntryKey).ToHashSet(StringComparer.Ordinal);
-        var gone = known.Values.Where(k => !listed.Contains(k.EntryKey) && SharedKeyBase(k.EntryKey) is not null).ToList();
-        if (gone.Count == 0) return fresh;
-        var stillFresh = new List<int>(fresh.Count);
-        foreach (var index in fresh)
-        {
-            var item = items[index];
-            var key = SharedKeyBase(item.EntryKey);
-            KnownSighting? edited = null;
-            foreach (var old in gone)
-            {
-                if (SharedKeyBase(old.EntryKey) != key) continue;
-                var text = await connection.QuerySingleAsync<(string Title, string Body, DateTime? Date)>(
-                    "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @ItemId", old, tx);
-                if (!Processing.Stories.StoryMatch.Decide(Processing.Stories.StoryFingerprint.Of(text.Title, text.Body, text.Date), item.Story).Same) continue;
-                edited = old;
-                break;
-            }
-            if (key is null || edited is null) { stillFresh.Add(index); continue; }
-            gone.Remove(edited);
-            await connection.ExecuteAsync("UPDATE sightings SET entry_key = @newKey WHERE source_id = @sourceId AND entry_key = @oldKey",
-                new { newKey = item.EntryKey, sourceId, oldKey = edited.EntryKey }, tx);
-            if (edited.ContentHash == item.ContentHash) outcomes[index] = StoreOutcome.Unchanged;
-            else
-            {
-                await ItemStore.UpdateInAsync(connection, tx, item, now);
-                outcomes[index] = StoreOutcome.Updated;
-            }
-        }
-        return stillFresh;
-    }
-
-    /// <summary>The link or guid of a key made distinct by a headline hash ("link#" and 32 hex
-    /// digits), else null.</summary>
-    private static string? SharedKeyBase(string key)
-    {
-        var hash = key.LastIndexOf('#');
-        return hash > 0 && key.Length - hash - 1 == 32 && key.AsSpan(hash + 1).IndexOfAnyExcept(HexDigits) < 0 ? key[..hash] : null;
-    }
-
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
-
-    /// <summary>An entry under a key the feed never used, with the content of an entry it no
-    /// longer lists: the same entry, under a guid the feed rotates on every request or a link
-    /// with new tracking parameters. Its sighting takes the new key instead of a second sighting
-    /// being added poll after poll (a feed's item count grew by one per poll, and `items`
-    /// listed the feed once per key).</summary>
-    /// <returns>The entries still fresh.</returns>
-    private static async Task<List<int>> RekeyedAsync(DbConnection connection, DbTransaction tx, long sourceId, IReadOnlyList<IncomingItem> items, List<int> fresh,
-        Dictionary<string, string> known, StoreOutcome[] outcomes)
-    {
-        var listed = items.Select(i => i.EntryKey).ToHashSet(StringComparer.Ordinal);
-        var gone = new Dictionary<string, string>(StringComparer.Ordinal); // content hash → a key no longer listed
-        foreach (var (key, hash) in known)
-            if (!listed.Contains(key)) gone.TryAdd(hash, key);
-        if (gone.Count == 0) return fresh;
-        var stillFresh = new List<int>(fresh.Count);
-        foreach (var index in fresh)
-        {
-            var item = items[index];
-            if (!gone.Remove(item.ContentHash, out var oldKey)) { stillFresh.Add(index); continue; }
-            await connection.ExecuteAsync(
-                "UPDATE sightings SET entry_key = @newKey, url = @Url WHERE source_id = @sourceId AND entry_key = @oldKey",
-                new { newKey = item.EntryKey, item.Url, sourceId, oldKey }, tx);
-            outcomes[index] = StoreOutcome.Unchanged;
-        }
-        return stillFresh;
     }
 
     /// <summary>SQLite, in process: statements prepared on SQLite's handle (SqliteStatement) and
@@ -365,5 +232,5 @@ public static class ItemBatch
     }
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>
-    private static string Time(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -122,8 +122,8 @@ public sealed class FeedParsingTests
     [InlineData("<d>a</d>\n<?xml version=\"1.0\"?><e/>", "<d>a</d>\n<e/>")]
     public void Unbalanced_html_is_closed_where_an_html_parser_closes_it(string broken, string balanced)
     {
-        var (text, repairs) = XmlRepair.BalanceTags(broken);
-        Assert.NotEqual(XmlRepair.TagRepairs.None, repairs);
+        var (text, repairs) = RetryRepairs.BalanceTags(broken);
+        Assert.NotEqual(RetryRepairs.TagRepairs.None, repairs);
         Assert.Equal(balanced, text);
     }
 
@@ -133,7 +133,7 @@ public sealed class FeedParsingTests
     [InlineData("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>a</title></item></channel></rss>")]
     [InlineData("<d><b>cut off")]
     public void Markup_an_xml_parser_reads_is_left_as_it_is(string text) =>
-        Assert.Equal((text, XmlRepair.TagRepairs.None), XmlRepair.BalanceTags(text));
+        Assert.Equal((text, RetryRepairs.TagRepairs.None), RetryRepairs.BalanceTags(text));
 
     private static void Check(JsonElement want, string name, string? actual)
     {

@@ -41,10 +41,10 @@ public static class FeedParser
             // Broken: a bare "<" in text ("a < b"), unescaped HTML with a tag left open or closed
             // twice, and prefixes used without a declaration are the commonest causes, and undoing
             // them gets the rest back.
-            var (escaped, anyEscaped) = XmlRepair.EscapeStrayAngles(repaired);
-            var (balanced, repairs) = XmlRepair.BalanceTags(escaped);
-            var undeclared = XmlRepair.UndeclaredPrefixes(balanced);
-            if (anyEscaped || repairs != XmlRepair.TagRepairs.None || undeclared.Count > 0)
+            var (escaped, anyEscaped) = RetryRepairs.EscapeStrayAngles(repaired);
+            var (balanced, repairs) = RetryRepairs.BalanceTags(escaped);
+            var undeclared = RetryRepairs.UndeclaredPrefixes(balanced);
+            if (anyEscaped || repairs != RetryRepairs.TagRepairs.None || undeclared.Count > 0)
             {
                 try
                 {
@@ -54,7 +54,7 @@ public static class FeedParser
                         (document, truncated, repaired) = (again, stillTruncated, balanced);
                         problems = [.. problems,
                             .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
-                            .. repairs != XmlRepair.TagRepairs.None ? [XmlRepair.Describe(repairs)] : Array.Empty<string>(),
+                            .. repairs != RetryRepairs.TagRepairs.None ? [RetryRepairs.Describe(repairs)] : Array.Empty<string>(),
                             .. undeclared.Count > 0 ? ["namespace prefixes used without a declaration: " + string.Join(", ", undeclared)] : Array.Empty<string>()];
                     }
                 }

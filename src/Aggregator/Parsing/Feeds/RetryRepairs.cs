@@ -1,0 +1,229 @@
+using System.Text;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>The repairs tried only once the XML parser has broken on a document (FeedParser
+/// retries with them): a bare "&lt;" in text, unescaped HTML whose tags an XML parser refuses,
+/// and namespace prefixes used without a declaration. Well-formed feeds never pay for them.</summary>
+public static partial class RetryRepairs
+{
+    /// <summary>Escapes each &lt; that cannot start markup ("a &lt; b", "&lt;3"), outside CDATA
+    /// sections and comments. Run only on a document the parser broke on: well-formed feeds do
+    /// not pay for the scan.</summary>
+    /// <returns>The text, and whether anything was escaped.</returns>
+    public static (string Text, bool Changed) EscapeStrayAngles(string text)
+    {
+        StringBuilder? sb = null;
+        var copied = 0;
+        for (var i = text.IndexOf('<'); i >= 0; i = text.IndexOf('<', i + 1))
+        {
+            var rest = text.AsSpan(i);
+            if (rest.StartsWith("<![CDATA[", StringComparison.Ordinal) || rest.StartsWith("<!--", StringComparison.Ordinal))
+            {
+                var end = text.IndexOf(rest[1] == '!' && rest[2] == '[' ? "]]>" : "-->", i, StringComparison.Ordinal);
+                if (end < 0) break;
+                i = end;
+                continue;
+            }
+            if (rest.Length > 1 && (char.IsLetter(rest[1]) || rest[1] is '_' or ':' or '/' or '!' or '?')) continue;
+            sb ??= new StringBuilder(text.Length + 64);
+            sb.Append(text, copied, i - copied).Append("&lt;");
+            copied = i + 1;
+        }
+        return sb is null ? (text, false) : (sb.Append(text, copied, text.Length - copied).ToString(), true);
+    }
+
+    /// <summary>HTML elements that never have content; unescaped HTML in a description writes
+    /// them as HTML does (&lt;br&gt;, &lt;img src=…&gt;), without the slash XML needs. RSS's own
+    /// &lt;link&gt; and &lt;source&gt; are not among them.</summary>
+    private static readonly HashSet<string> VoidHtml = new(["br", "hr", "img", "input", "wbr", "area", "col", "embed", "param", "track", "meta"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Rewrites the tags an XML parser stops at the way an HTML parser reads them, for
+    /// unescaped HTML in a description or title ("Talks &lt;b&gt;resumed&lt;br&gt;on Monday&lt;/p&gt;"): an end tag
+    /// closes the elements left open inside the one it names (&lt;/description&gt; closes the
+    /// &lt;b&gt;), an end tag that closes nothing is dropped, an end tag in other capitals than its
+    /// start tag takes the start tag's, an HTML void element is closed where it opens, and an
+    /// attribute written unquoted, without a value or twice is quoted, given its name as value
+    /// or dropped. Without this every entry after the first such tag was lost. Run only on a
+    /// document the parser broke on; elements still open at the end are left for the loader,
+    /// which drops an unfinished entry.</summary>
+    /// <returns>The text, and what was rewritten.</returns>
+    public static (string Text, TagRepairs Repairs) BalanceTags(string text)
+    {
+        var sb = new StringBuilder(text.Length + 256);
+        var open = new List<string>();
+        var changed = TagRepairs.None;
+        var copied = 0;
+        for (var lt = text.IndexOf('<'); lt >= 0 && lt + 1 < text.Length; lt = text.IndexOf('<', lt + 1))
+        {
+            var rest = text.AsSpan(lt);
+            var skipTo = rest.StartsWith("<!--", StringComparison.Ordinal) ? "-->"
+                : rest.StartsWith("<![CDATA[", StringComparison.Ordinal) ? "]]>"
+                : rest[1] == '?' ? "?>" : rest[1] == '!' ? ">" : null;
+            if (skipTo is not null)
+            {
+                var end = text.IndexOf(skipTo, lt + 2, StringComparison.Ordinal);
+                if (end < 0) break;
+                // Dropped: a comment with "--" inside ("<!-- old -- text -->", which XML forbids),
+                // and a second XML declaration (a template included twice). The parser skips
+                // comments anyway, and the first declaration has been read.
+                var badComment = skipTo == "-->" && (text.AsSpan(lt + 4, end - lt - 4).Contains("--", StringComparison.Ordinal) || text[end - 1] == '-');
+                var laterDeclaration = skipTo == "?>" && lt > 0 && rest.StartsWith("<?xml", StringComparison.Ordinal) && rest.Length > 5 && char.IsWhiteSpace(rest[5]);
+                if (badComment || laterDeclaration)
+                {
+                    sb.Append(text, copied, lt - copied);
+                    copied = end + skipTo.Length;
+                    changed |= badComment ? TagRepairs.Comments : TagRepairs.Declarations;
+                }
+                lt = end;
+                continue;
+            }
+            if (rest[1] == '/')
+            {
+                var close = text.IndexOf('>', lt);
+                if (close < 0) break;
+                var name = text.AsSpan(lt + 2, close - lt - 2).Trim();
+                var at = Innermost(open, name, StringComparison.Ordinal);
+                if (at < 0) at = Innermost(open, name, StringComparison.OrdinalIgnoreCase);
+                if (at == open.Count - 1 && name.SequenceEqual(open[at]))
+                {
+                    open.RemoveAt(at);
+                    lt = close;
+                    continue;
+                }
+                sb.Append(text, copied, lt - copied);
+                if (at >= 0)
+                {
+                    for (var k = open.Count - 1; k >= at; k--)
+                        sb.Append("</").Append(open[k]).Append('>');
+                    open.RemoveRange(at, open.Count - at);
+                }
+                copied = close + 1;
+                lt = close;
+                changed |= TagRepairs.Tags;
+                continue;
+            }
+            if (!(char.IsLetter(rest[1]) || rest[1] is '_' or ':')) continue;
+            if (StartTag(text, lt) is not var (tagEnd, tagName, selfClosing, rewritten)) break; // a tag cut off by the end of the text
+            var isVoid = !selfClosing && VoidHtml.Contains(tagName) && InText(open); // an extension's <meta> or <track> elsewhere is not HTML
+            if (rewritten is not null || isVoid)
+            {
+                var tag = rewritten ?? text[lt..tagEnd];
+                sb.Append(text, copied, lt - copied).Append(isVoid ? tag.AsSpan(0, tag.Length - 1) : tag).Append(isVoid ? "/>" : "");
+                copied = tagEnd;
+                changed |= (rewritten is not null ? TagRepairs.Attributes : 0) | (isVoid ? TagRepairs.Tags : 0);
+            }
+            if (!selfClosing && !isVoid) open.Add(tagName);
+            lt = tagEnd - 1;
+        }
+        return changed != TagRepairs.None ? (sb.Append(text, copied, text.Length - copied).ToString(), changed) : (text, changed);
+    }
+
+    [Flags]
+    public enum TagRepairs { None = 0, Tags = 1, Attributes = 2, Comments = 4, Declarations = 8 }
+
+    /// <summary>What <see cref="BalanceTags"/> did, for the feed's problems.</summary>
+    public static string Describe(TagRepairs repairs) => "rewritten as an HTML parser reads them: " + string.Join(", ", new[]
+    {
+        repairs.HasFlag(TagRepairs.Tags) ? "tags left open or closed twice" : null,
+        repairs.HasFlag(TagRepairs.Attributes) ? "attributes unquoted, without a value, repeated or holding a <" : null,
+        repairs.HasFlag(TagRepairs.Comments) ? "comments holding --" : null,
+        repairs.HasFlag(TagRepairs.Declarations) ? "a second XML declaration" : null,
+    }.OfType<string>());
+
+    /// <summary>Namespace prefixes the document's tags and attributes use without declaring
+    /// them anywhere (&lt;media:content&gt; without xmlns:media, Word's &lt;o:p&gt; in pasted HTML).</summary>
+    public static IReadOnlyList<string> UndeclaredPrefixes(string text)
+    {
+        var declared = DeclaredPrefix().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        return UsedPrefix().Matches(text).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
+            .Where(p => p is not ("xml" or "xmlns") && !declared.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"xmlns:([A-Za-z_][\w.\-]*)\s*=")]
+    private static partial System.Text.RegularExpressions.Regex DeclaredPrefix();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"</?([A-Za-z_][\w.\-]*):[A-Za-z_]|\s([A-Za-z_][\w.\-]*):[A-Za-z_][\w.\-]*\s*=\s*[""']")]
+    private static partial System.Text.RegularExpressions.Regex UsedPrefix();
+
+    /// <summary>Whether the open elements include one whose text may be unescaped HTML.</summary>
+    private static bool InText(List<string> open)
+    {
+        foreach (var name in open)
+            if (name is "description" or "title" or "summary" or "content" or "content:encoded" or "subtitle" or "tagline" or "info" or "rights" or "copyright")
+                return true;
+        return false;
+    }
+
+    private static int Innermost(List<string> open, ReadOnlySpan<char> name, StringComparison comparison)
+    {
+        for (var k = open.Count - 1; k >= 0; k--)
+            if (name.Equals(open[k], comparison)) return k;
+        return -1;
+    }
+
+    /// <summary>Reads the start tag at <paramref name="lt"/>: where it ends (after its "&gt;"), its
+    /// name, whether it closes itself, and the tag rewritten when an attribute needed it (else
+    /// null). Null when the text ends inside the tag.</summary>
+    private static (int End, string Name, bool SelfClosing, string? Rewritten)? StartTag(string text, int lt)
+    {
+        var i = lt + 1;
+        while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('>' or '/')) i++;
+        var name = text[(lt + 1)..i];
+        var attributes = new List<(string Name, string Value)>();
+        var rewrite = false;
+        var selfClosing = false;
+        while (true)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+            if (i >= text.Length) return null;
+            if (text[i] == '>') break;
+            if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '>')
+            {
+                i++;
+                selfClosing = true;
+                break;
+            }
+            var nameStart = i;
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('=' or '>') && !(text[i] == '/' && i + 1 < text.Length && text[i + 1] == '>')) i++;
+            var attribute = text[nameStart..i];
+            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+            string value;
+            if (i < text.Length && text[i] == '=')
+            {
+                i++;
+                while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+                if (i >= text.Length) return null;
+                if (text[i] is '"' or '\'')
+                {
+                    var quote = text.IndexOf(text[i], i + 1);
+                    if (quote < 0) return null;
+                    value = text[(i + 1)..quote];
+                    if (value.Contains('<')) rewrite = true; // alt="<사진> …": XML wants it escaped
+                    i = quote + 1;
+                }
+                else
+                {
+                    var valueStart = i;
+                    while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] != '>') i++;
+                    value = text[valueStart..i];
+                    rewrite = true;
+                }
+            }
+            else
+            {
+                value = attribute; // <input disabled>
+                rewrite = true;
+            }
+            if (attribute.Length == 0 || !(char.IsLetter(attribute[0]) || attribute[0] is '_' or ':') || attributes.Exists(a => a.Name == attribute))
+                rewrite = true; // not a name, or said twice: dropped
+            else
+                attributes.Add((attribute, value));
+        }
+        if (!rewrite) return (i + 1, name, selfClosing, null);
+        var tag = new StringBuilder("<").Append(name);
+        foreach (var (attribute, value) in attributes)
+            tag.Append(' ').Append(attribute).Append("=\"").Append(value.Replace("<", "&lt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal)).Append('"');
+        return (i + 1, name, selfClosing, tag.Append(selfClosing ? "/>" : ">").ToString());
+    }
+}
