@@ -59,15 +59,15 @@ public static class FeedsCommand
 
     private static Command Add()
     {
-        var url = new Argument<string>("URL") { Description = "The feed's address" };
+        var url = new Argument<string>("URL") { Description = "The feed's address, or its web site's (https:// is assumed when no scheme is given)" };
         var title = new Option<string?>("--title") { Description = "A title of your own" };
         var folder = new Option<string?>("--folder") { Description = "A folder to file it under (an outline around it in `feeds export`)" };
         var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
         var (user, passwordStdin) = CredentialOptions();
-        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: a web page that is not a feed is refused, with the feeds it advertises.") { url, title, folder, noCheck, user, passwordStdin };
+        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: for a web page, the feed it advertises (or the one at the usual places) is subscribed; when it advertises several, they are listed.") { url, title, folder, noCheck, user, passwordStdin };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var address = result.GetValue(url)!;
+            var address = FeedDiscovery.WithScheme(result.GetValue(url)!);
             if (FeedUrl.Parse(address, out var credentials, out var problem) is not { } normalized)
             {
                 await Console.Error.WriteLineAsync($"feeds add: \"{FeedUrl.Masked(address)}\" {problem}");
@@ -80,41 +80,67 @@ public static class FeedsCommand
             string? own = null;
             if (!result.GetValue(noCheck))
             {
-                var fetch = await services.GetRequiredService<FeedFetcher>().FetchAsync(uri, null, null, ct, credentials);
+                var fetcher = services.GetRequiredService<FeedFetcher>();
+                var fetch = await fetcher.FetchAsync(uri, null, null, ct, credentials);
                 if (fetch.Outcome == FetchOutcome.Ok)
                 {
                     var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset);
-                    if (parsed.Feed is null)
+                    if (parsed.Feed is null && !parsed.WebPage)
                     {
-                        await Console.Error.WriteLineAsync($"{uri}: {parsed.Error}");
-                        if (parsed.Alternates.Count > 0)
-                        {
-                            await Console.Error.WriteLineAsync("Subscribe to one of them instead:");
-                            foreach (var alternate in parsed.Alternates)
-                                await Console.Error.WriteLineAsync($"  aggregator feeds add {alternate}");
-                        }
+                        await Console.Error.WriteLineAsync($"{uri.AbsoluteUri}: {parsed.Error}");
                         return 1;
                     }
-                    own = parsed.Feed.Title?.Plain;
-                    Console.WriteLine($"{uri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
+                    if (parsed.Feed is null)
+                    {
+                        // A web page: its feed, found as a reader finds it, is what the subscriber meant.
+                        var found = await FeedDiscovery.FindAsync(fetcher, fetch.FinalUrl, parsed.Alternates, credentials, ct);
+                        var reached = fetch.FinalUrl == uri ? "" : $" (reached through a redirect to {fetch.FinalUrl.AbsoluteUri}: a login page?)";
+                        if (found.Count == 0)
+                        {
+                            await Console.Error.WriteLineAsync(parsed.Alternates.Count > 0
+                                ? $"{uri.AbsoluteUri}: a web page{reached} whose advertised feeds ({string.Join(", ", parsed.Alternates)}) answer with no feed; not added"
+                                : $"{uri.AbsoluteUri}: a web page{reached} that advertises no feed, and none is at the usual places ({string.Join(", ", FeedDiscovery.CommonPaths.Select(p => "/" + p))}); not added");
+                            return 1;
+                        }
+                        if (found.Count > 1)
+                        {
+                            await Console.Error.WriteLineAsync($"{uri.AbsoluteUri}: a web page that advertises {found.Count} feeds; subscribe to the one you mean:");
+                            foreach (var f in found)
+                                await Console.Error.WriteLineAsync($"  aggregator feeds add {FeedDiscovery.Quoted(f.Url.AbsoluteUri)}    # {f.Feed.Title?.Plain ?? "(untitled)"}: {f.Feed.Format}, {f.Feed.Entries.Count} entries");
+                            return 1;
+                        }
+                        Console.WriteLine($"{uri.AbsoluteUri}: a web page; its feed is {found[0].Url.AbsoluteUri}");
+                        (uri, parsed) = (found[0].Url, FeedParseResult.Of(found[0].Feed));
+                        normalized = FeedUrl.Normalize(uri.AbsoluteUri, out _) ?? uri.AbsoluteUri;
+                    }
+                    else if (fetch.PermanentUrl is { } moved && FeedUrl.Normalize(moved.AbsoluteUri, out _) is { } movedTo)
+                    {
+                        // A permanent redirect means "use the new address from now on" (RFC 9110).
+                        Console.WriteLine($"{uri.AbsoluteUri}: moved permanently to {movedTo}");
+                        (uri, normalized) = (new Uri(movedTo), movedTo);
+                    }
+                    own = parsed.Feed!.Title?.Plain;
+                    Console.WriteLine($"{uri.AbsoluteUri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
                 }
-                else if (fetch.Outcome == FetchOutcome.Gone || fetch.Status is 401 or 403 or 404)
+                else if (fetch.Outcome == FetchOutcome.Gone || fetch.Status is 401 or 403 or 404 or 451 || fetch.HostNotFound)
                 {
-                    // An address that says it is not there (or not for us) is most often mistyped;
-                    // subscribing to it would only add a feed that fails from its first poll.
+                    // An address that says it is not there (or not for us), or whose host does not
+                    // exist, is most often mistyped: subscribing would only add a feed that fails
+                    // from its first poll.
                     await Console.Error.WriteLineAsync(fetch.Status == 401 && credentials is null
-                        ? $"{uri}: HTTP 401: the feed wants a user name and password; not added (give them with --user NAME --password-stdin)"
-                        : $"{uri}: {fetch.Error}; not added (add it anyway with --no-check)");
+                        ? $"{uri.AbsoluteUri}: HTTP 401: the feed wants a user name and password; not added (give them with --user NAME --password-stdin)"
+                        : fetch.Outcome == FetchOutcome.Gone ? $"{uri.AbsoluteUri}: HTTP 410 Gone: the publisher removed this feed; not added"
+                        : $"{uri.AbsoluteUri}: {fetch.Error}; not added (add it anyway with --no-check)");
                     return 1;
                 }
                 else
                 {
-                    Console.WriteLine($"{uri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
+                    Console.WriteLine($"{uri.AbsoluteUri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
                 }
             }
             var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: result.GetValue(folder), Credentials: credentials), ct);
-            Console.WriteLine(added ? $"added {uri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
-                : $"already subscribed to {uri}" + (name is null && result.GetValue(folder) is null && credentials is null ? "" : " (nothing changed: `feeds edit` renames, refiles and changes credentials)"));
+            Console.WriteLine(added ? $"added {uri.AbsoluteUri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
+                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null ? "" : " (nothing changed: `feeds edit` renames, refiles and changes credentials)"));
             return 0;
         }, ct));
         return command;

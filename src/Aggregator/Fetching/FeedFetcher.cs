@@ -132,7 +132,9 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         }
         catch (HttpRequestException e)
         {
-            return Failed(url, current, status, (e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message) + At(url, current), watch);
+            return Failed(url, current, status, (e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message) + At(url, current), watch)
+                with
+            { HostNotFound = e.HttpRequestError == HttpRequestError.NameResolutionError };
         }
         catch (BodyException e)
         {

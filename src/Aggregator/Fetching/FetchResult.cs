@@ -22,5 +22,8 @@ public sealed record FetchResult
     public TimeSpan? RetryAfter { get; init; }
     public TimeSpan? CacheLifetime { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>The host's name did not resolve: most often a mistyped address.</summary>
+    public bool HostNotFound { get; init; }
     public TimeSpan Elapsed { get; init; }
 }

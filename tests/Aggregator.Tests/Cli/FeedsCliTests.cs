@@ -15,6 +15,17 @@ public abstract class FeedsCliTests(Backend backend)
     {
         app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
         app.MapGet("/page", () => Results.Content("""<html><head><link rel="alternate" type="application/rss+xml" href="/wire.xml"></head><body>x</body></html>""", "text/html"));
+        app.MapGet("/portal/", () => Results.Content("""
+            <!DOCTYPE html><html><head><base href="/">
+            <link rel="alternate" type="application/rss+xml; charset=utf-8" title="전체기사" href="wire.xml">
+            <link rel="alternate" type="text/xml" title="Tagged" href="tagged.xml">
+            <link rel="alternate" type="application/rss+xml" title="Gone" href="missing.xml">
+            <link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/2">
+            <link rel="alternate" hreflang="en" href="/en/">
+            </head><body>portal</body></html>
+            """, "text/html"));
+        app.MapGet("/blog/", () => Results.Content("<!DOCTYPE html><html><head><title>Blog</title></head><body>no feed links</body></html>", "text/html"));
+        app.MapGet("/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "Blog Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
         app.MapGet("/missing.xml", () => Results.NotFound());
         app.MapGet("/removed.xml", () => Results.StatusCode(410));
@@ -43,8 +54,11 @@ public abstract class FeedsCliTests(Backend backend)
         return config;
     }
 
+    /// <summary>People paste a site's address: the feed it advertises is subscribed; with several,
+    /// the live ones are listed with their titles, quoted for the shell; with none, the usual
+    /// places are tried.</summary>
     [Fact]
-    public async Task Feeds_add_refuses_a_web_page_and_offers_the_feeds_it_advertises()
+    public async Task Feeds_add_finds_the_feed_behind_a_web_page()
     {
         await using var server = await ServerAsync();
         using var temp = new TempFolder();
@@ -52,17 +66,37 @@ public abstract class FeedsCliTests(Backend backend)
         var config = await ConfigAsync(temp);
         string[] common = ["--config", config, "--data", temp.Sub("data")];
 
-        var page = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("page").ToString(), .. common]);
-        Assert.Equal(1, page.ExitCode);
-        Assert.Contains("not a feed", page.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"aggregator feeds add {server.Url("wire.xml")}", page.Stderr, StringComparison.Ordinal);
+        var page = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("page").ToString(), "--folder", "Wires", .. common]);
+        Assert.True(page.ExitCode == 0, page.Stderr);
+        Assert.Contains($"its feed is {server.Url("wire.xml")}", page.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"added {server.Url("wire.xml")}", page.Stdout, StringComparison.Ordinal);
 
-        var feed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
-        Assert.True(feed.ExitCode == 0, feed.Stderr);
-        Assert.Contains("added", feed.Stdout, StringComparison.Ordinal);
+        var portal = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("portal/").ToString(), .. common]);
+        Assert.Equal(1, portal.ExitCode);
+        Assert.Contains($"advertises 2 feeds", portal.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"  aggregator feeds add '{server.Url("wire.xml")}'    # Loopback Wire: rss20, 2 entries", portal.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"  aggregator feeds add '{server.Url("tagged.xml")}'    # Tagged Wire: rss20, 2 entries", portal.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("missing.xml", portal.Stderr, StringComparison.Ordinal);
+
+        var blog = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("blog/").ToString(), .. common]);
+        Assert.True(blog.ExitCode == 0, blog.Stderr);
+        Assert.Contains($"added {server.Url("feed/")}", blog.Stdout, StringComparison.Ordinal);
+
         var again = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
         Assert.Contains("already subscribed", again.Stdout, StringComparison.Ordinal);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains($"{server.Url("wire.xml")}  [new]  Loopback Wire  (in Wires)", list.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("example.com/feed", "https://example.com/feed")]
+    [InlineData("www.yna.co.kr", "https://www.yna.co.kr")]
+    [InlineData("feed://example.com/rss.xml", "http://example.com/rss.xml")]
+    [InlineData("feed:https://example.com/rss.xml", "https://example.com/rss.xml")]
+    [InlineData("http://example.com/rss.xml", "http://example.com/rss.xml")]
+    [InlineData("localfile", "localfile")]
+    public void An_address_without_a_scheme_is_https(string typed, string meant) =>
+        Assert.Equal(meant, Aggregator.Sources.FeedDiscovery.WithScheme(typed));
 
     [Fact]
     public async Task Subscriptions_persist_and_round_trip_through_opml()

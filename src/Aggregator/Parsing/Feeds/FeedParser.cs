@@ -114,22 +114,38 @@ public static class FeedParser
         }
     }
 
+    /// <summary>A web page, by its first markup: a doctype or &lt;html&gt;, or a page that starts
+    /// with what only goes in a page's head (&lt;meta charset&gt;, as some CMS fragments do).</summary>
     private static bool LooksLikeHtml(ReadOnlySpan<char> start) =>
-        start.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || start.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+        start.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || start.StartsWith("<html", StringComparison.OrdinalIgnoreCase)
+        || start.StartsWith("<head", StringComparison.OrdinalIgnoreCase) || start.StartsWith("<meta", StringComparison.OrdinalIgnoreCase)
+        || start.StartsWith("<body", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>"Not a feed", naming the feeds the page advertises with &lt;link rel="alternate"&gt;.</summary>
+    /// <summary>Media types a page's &lt;link rel="alternate"&gt; gives its feeds (parameters such as
+    /// "; charset=utf-8" aside); Korean and Chinese CMSs often say text/xml.</summary>
+    private static readonly HashSet<string> FeedTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml", "application/json", "text/xml", "application/xml",
+    };
+
+    /// <summary>"Not a feed", naming the feeds the page advertises with &lt;link rel="alternate"&gt;
+    /// (or rel="feed"), resolved against the page's &lt;base href&gt; and address.</summary>
     private static FeedParseResult NotAFeed(string html, Uri? url)
     {
         var document = new HtmlParser().ParseDocument(html);
-        var alternates = document.QuerySelectorAll("link[rel~=alternate][href]")
-            .Where(l => (l.GetAttribute("type") ?? "").ToLowerInvariant() is "application/rss+xml" or "application/atom+xml" or "application/feed+json" or "application/json" or "application/rdf+xml")
+        var baseUrl = url is not null && document.QuerySelector("base[href]")?.GetAttribute("href") is { } baseHref && Uri.TryCreate(url, baseHref.Trim(), out var b) ? b : url;
+        var alternates = document.QuerySelectorAll("link[rel][href]")
+            .Where(l => l.GetAttribute("rel")!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(r => r.Equals("alternate", StringComparison.OrdinalIgnoreCase) || r.Equals("feed", StringComparison.OrdinalIgnoreCase)))
+            .Where(l => (l.GetAttribute("type")?.Split(';')[0].Trim() ?? "") is var type
+                && (FeedTypes.Contains(type) || type.Length == 0 && l.GetAttribute("rel")!.Contains("feed", StringComparison.OrdinalIgnoreCase)))
             .Select(l => l.GetAttribute("href")!.Trim())
-            .Select(h => url is not null && Uri.TryCreate(url, h, out var abs) ? abs.ToString() : h)
+            .Where(h => h.Length > 0 && !h.Contains("/wp-json/", StringComparison.Ordinal)) // WordPress's REST API links are JSON, not feeds
+            .Select(h => baseUrl is not null && Uri.TryCreate(baseUrl, h, out var abs) ? abs.AbsoluteUri : h)
             .Distinct()
             .ToList();
         var message = alternates.Count == 0
             ? "not a feed: an HTML page that advertises no feeds"
             : "not a feed: an HTML page that advertises " + string.Join(", ", alternates);
-        return new FeedParseResult(null, message, alternates);
+        return new FeedParseResult(null, message, alternates, WebPage: true);
     }
 }

@@ -47,7 +47,8 @@ public sealed record ParsedFeed
 }
 
 /// <summary>The outcome of parsing a body: a feed, or why not (with the feeds an HTML page advertises).</summary>
-public sealed record FeedParseResult(ParsedFeed? Feed, string? Error, IReadOnlyList<string> Alternates)
+/// <param name="WebPage">The body is a web page (its advertised feeds in <paramref name="Alternates"/>).</param>
+public sealed record FeedParseResult(ParsedFeed? Feed, string? Error, IReadOnlyList<string> Alternates, bool WebPage = false)
 {
     public static FeedParseResult Of(ParsedFeed feed) => new(feed, null, []);
     public static FeedParseResult Failed(string error) => new(null, error, []);

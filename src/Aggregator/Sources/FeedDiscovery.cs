@@ -1,0 +1,48 @@
+using Aggregator.Fetching;
+using Aggregator.Parsing.Feeds;
+
+namespace Aggregator.Sources;
+
+/// <summary>The feeds behind a web page's address, for people who paste a site rather than its
+/// feed: those the page advertises, else the places blog engines put them (WordPress /feed/,
+/// Ghost /rss/, Hugo /index.xml, Jekyll /feed.xml, …), as Miniflux and NetNewsWire look.
+/// Each candidate is fetched and parsed: a dead link or a JSON API is not offered.</summary>
+public static class FeedDiscovery
+{
+    /// <summary>Where feeds usually are, relative to a site's root.</summary>
+    public static readonly IReadOnlyList<string> CommonPaths = ["feed/", "rss/", "feed", "rss", "rss.xml", "feed.xml", "atom.xml", "index.xml", "index.rss", "rss.php"];
+
+    public sealed record Found(Uri Url, ParsedFeed Feed);
+
+    /// <summary>The candidates that answer with a feed, in the page's order (advertised first).</summary>
+    /// <param name="advertised">The page's &lt;link rel="alternate"&gt; feeds (FeedParser.NotAFeed).</param>
+    public static async Task<IReadOnlyList<Found>> FindAsync(FeedFetcher fetcher, Uri page, IReadOnlyList<string> advertised, FeedCredentials? credentials, CancellationToken ct)
+    {
+        var candidates = advertised.Count > 0
+            ? advertised.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null).OfType<Uri>().ToList()
+            : CommonPaths.Select(p => new Uri(new Uri(page.GetLeftPart(UriPartial.Authority) + "/"), p)).ToList();
+        var found = new List<Found>();
+        foreach (var candidate in candidates.Where(c => c.Scheme is "http" or "https").DistinctBy(c => c.AbsoluteUri).Take(12))
+        {
+            var fetch = await fetcher.FetchAsync(candidate, null, null, ct, credentials);
+            if (fetch.Outcome != FetchOutcome.Ok) continue;
+            if (FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset).Feed is { } feed && !found.Exists(f => f.Url == fetch.FinalUrl))
+                found.Add(new Found(fetch.PermanentUrl ?? candidate, feed));
+            if (advertised.Count == 0 && found.Count > 0) break; // the first usual place that answers is the site's feed
+        }
+        return found;
+    }
+
+    /// <summary>An address as people type it: "example.com/feed" is https://example.com/feed, and
+    /// feed:// (how browsers once handed feeds to readers) is http://.</summary>
+    public static string WithScheme(string address)
+    {
+        var a = address.Trim();
+        if (a.StartsWith("feed:", StringComparison.OrdinalIgnoreCase))
+            return a[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + a[5..] : a[5..];
+        return a.Contains("://", StringComparison.Ordinal) || a.StartsWith('/') || a.StartsWith('.') || !a.Contains('.') ? a : "https://" + a;
+    }
+
+    /// <summary>A command line argument the shell takes as it is ("&amp;" and spaces in addresses).</summary>
+    public static string Quoted(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
