@@ -22,9 +22,21 @@ public static class FeedDiscovery
             ? advertised.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null).OfType<Uri>().ToList()
             : CommonPaths.Select(p => new Uri(new Uri(page.GetLeftPart(UriPartial.Authority) + "/"), p)).ToList();
         var found = new List<Found>();
+        // One at a time (they are one site's), and within a deadline: a site whose dead links
+        // each hang until the fetch timeout must not keep the command waiting for minutes.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(Deadline);
         foreach (var candidate in candidates.Where(c => c.Scheme is "http" or "https").DistinctBy(c => c.AbsoluteUri).Take(12))
         {
-            var fetch = await fetcher.FetchAsync(candidate, null, null, ct, credentials);
+            FetchResult fetch;
+            try
+            {
+                fetch = await fetcher.FetchAsync(candidate, null, null, deadline.Token, credentials);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                break; // out of time: what was found so far
+            }
             if (fetch.Outcome != FetchOutcome.Ok) continue;
             if (FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset).Feed is { } feed && !found.Exists(f => f.Url == fetch.FinalUrl))
                 found.Add(new Found(fetch.PermanentUrl ?? candidate, feed));
@@ -32,6 +44,9 @@ public static class FeedDiscovery
         }
         return found;
     }
+
+    /// <summary>How long looking for a page's feeds may take in all.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary>An address as people type it: "example.com/feed" is https://example.com/feed, and
     /// feed:// (how browsers once handed feeds to readers) is http://.</summary>
