@@ -135,6 +135,19 @@ public sealed class FeedParsingTests
     public void Markup_an_xml_parser_reads_is_left_as_it_is(string text) =>
         Assert.Equal((text, RetryRepairs.TagRepairs.None), RetryRepairs.BalanceTags(text));
 
+    /// <summary>`parse --json` gives a web page's advertised feeds as a field, for scripts.</summary>
+    [Fact]
+    public void The_json_record_of_a_web_page_lists_its_advertised_feeds()
+    {
+        var result = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", "html_page_with_alternates.html")));
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+            ConformanceRecord.Write(writer, "page.html", result);
+        var record = JsonDocument.Parse(buffer.ToArray()).RootElement;
+        Assert.Equal(result.Alternates, record.GetProperty("alternates").EnumerateArray().Select(a => a.GetString()));
+        Assert.NotEmpty(result.Alternates);
+    }
+
     private static void Check(JsonElement want, string name, string? actual)
     {
         if (want.TryGetProperty(name, out var value))

@@ -17,6 +17,13 @@ public static class ConformanceRecord
         w.WriteString("reader", feed?.Reader);
         if (feed?.Problems.Count > 0 || result.Error is not null)
             w.WriteString("bozo_reason", result.Error ?? string.Join("; ", feed!.Problems));
+        if (result.Alternates.Count > 0)
+        {
+            // A web page's advertised feeds, for scripts (not in the oracle's schema; compare.py ignores it).
+            w.WriteStartArray("alternates");
+            foreach (var alternate in result.Alternates) w.WriteStringValue(alternate);
+            w.WriteEndArray();
+        }
         w.WriteStartObject("feed");
         w.WriteString("title", Plain(feed?.Title));
         w.WriteString("link", feed?.Link);
