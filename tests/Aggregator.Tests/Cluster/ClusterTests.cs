@@ -49,82 +49,88 @@ public sealed partial class ClusterTests
         // nginx runs on as a daemon: its output goes to a file, or reading the pipes would wait for it.
         var serveLog = Path.Combine(temp.Path, "serve.log");
         Assert.True(await ServeAsync(serve, env, serveLog, "start", corpus, port.ToString(CultureInfo.InvariantCulture)) == 0, File.ReadAllText(serveLog));
-        var accessLog = Path.Combine(temp.Path, ".serve-corpus", "access.log");
-        await using var smtp = await SmtpSink.StartAsync(temp.Sub("maildir"));
-        var database = await TestPostgres.CreateDatabaseAsync();
-        var opml = Path.Combine(temp.Path, "feeds.opml");
-        var instances = new List<ServiceProcess>();
-        try
+        try // nginx runs on as a daemon: stopped whatever fails after it started (PostgreSQL or SMTP not there)
         {
-            var settings = Settings(database, opml, smtp.Port, temp.Sub("documents"));
-            instances.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(n =>
-                ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub($"data{n}"), settings))));
-            foreach (var instance in instances)
-                await instance.WaitUntilAsync(async () => (await instance.Http.GetAsync("readyz", Ct)).IsSuccessStatusCode, "ready");
-            // Each node sees the cluster its check-ins make (readyz reports it).
-            await WaitAsync(async () => (await Task.WhenAll(instances.Select(ClusterSeenAsync))).All(seen => seen == "3 alive"), "three nodes alive", instances, seconds: 30);
-
-            // Cycle 1: the first 500 feeds, all due at once.
-            await WriteOpmlAsync(opml, outlines.Take(Feeds / 2));
-            await WaitAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL") == Feeds / 2,
-                "every feed of the first half polled", instances);
-            var fetches = Fetches(accessLog);
-            var firstHalf = truth.Select(t => t.Feed).Distinct().Order(StringComparer.Ordinal).Take(Feeds / 2).ToHashSet();
-            Assert.Equal(firstHalf.Order(StringComparer.Ordinal), fetches.Keys.Order(StringComparer.Ordinal));
-            Assert.All(fetches, f => Assert.Equal(1, f.Value)); // each feed fetched once for its one due time
-            Assert.Equal(Feeds / 2 * Entries, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'feed'"));
-            Assert.Equal(ExpectedItems(corpus, firstHalf, port), await ScalarAsync(database, "SELECT count(*) FROM items i WHERE EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id WHERE s.item_id = i.id AND src.kind = 'feed')"));
-            var polledBy = instances.Select(i => PolledFeeds(i.Log)).ToList();
-            Assert.Equal(Feeds / 2, polledBy.Sum());
-            Assert.True(polledBy.Count(n => n > 0) >= 2, $"the work was shared: feeds polled per instance {string.Join(", ", polledBy)}\n{Events(instances)}");
-            // The seed documents were imported by one instance (a clustered job), once.
-            Assert.Equal(5, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'document'"));
-            await AlertsDeliveredOnceAsync(database, smtp, instances, interrupted: []);
-
-            // Cycle 2: the other 500 feeds; one instance is killed while it holds claims.
-            await WriteOpmlAsync(opml, outlines);
-            ServiceProcess? victim = null;
-            long held = 0;
-            await WaitAsync(async () =>
+            var accessLog = Path.Combine(temp.Path, ".serve-corpus", "access.log");
+            await using var smtp = await SmtpSink.StartAsync(temp.Sub("maildir"));
+            var database = await TestPostgres.CreateDatabaseAsync();
+            var opml = Path.Combine(temp.Path, "feeds.opml");
+            var instances = new List<ServiceProcess>();
+            try
             {
+                var settings = Settings(database, opml, smtp.Port, temp.Sub("documents"));
+                instances.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(n =>
+                    ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub($"data{n}"), settings))));
                 foreach (var instance in instances)
-                    if ((held = await ScalarAsync(database, $"SELECT count(*) FROM feeds WHERE claimed_by LIKE '%-{instance.Pid}-%'")) > 0)
-                    {
-                        victim = instance;
-                        return true;
-                    }
-                return false;
-            }, "an instance holding claims", instances, pollMilliseconds: 20);
-            await victim!.KillAsync();
-            var orphaned = (await RowsAsync(database, $"SELECT url FROM feeds WHERE claimed_by LIKE '%-{victim.Pid}-%'")).Select(u => new Uri(u).AbsolutePath.TrimStart('/')).ToHashSet();
-            // Alerts the killed instance was sending: the server may have taken one before the kill
-            // and the outbox never heard, so a survivor sends it again (Mail/MailDelivery.cs).
-            var interrupted = (await RowsAsync(database, $"SELECT message_id FROM mail_outbox WHERE state = 'sending' AND claimed_by LIKE '%-{victim.Pid}-%'")).ToHashSet();
-            var survivors = instances.Where(i => i != victim).ToList();
-            await WaitAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL") == Feeds,
-                "every feed polled, the killed instance's too", survivors, seconds: 180);
-            Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE claimed_by IS NOT NULL"));
-            fetches = Fetches(accessLog);
-            Assert.Equal(Feeds, fetches.Count);
-            Assert.All(firstHalf, f => Assert.Equal(1, fetches[f])); // not due again
-            // A feed fetched twice is one the killed instance had fetched and not stored.
-            var twice = fetches.Where(f => f.Value > 1).Select(f => f.Key).ToList();
-            Assert.All(twice, f => Assert.Contains(f, orphaned));
-            Assert.All(fetches, f => Assert.InRange(f.Value, 1, 2));
-            Assert.Equal(Feeds * Entries, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'feed'"));
-            Assert.Equal(ExpectedItems(corpus, fetches.Keys, port), await ScalarAsync(database, "SELECT count(*) FROM items i WHERE EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id WHERE s.item_id = i.id AND src.kind = 'feed')"));
-            await AlertsDeliveredOnceAsync(database, smtp, survivors, interrupted);
-            // The dead node was declared failed and its row removed by the recovery sweep.
-            await WaitAsync(async () => (await Task.WhenAll(survivors.Select(ClusterSeenAsync))).All(seen => seen == "2 alive"), "the survivors see two nodes", survivors, seconds: 60);
-            TestContext.Current.TestOutputHelper?.WriteLine($"cycle 1: feeds polled per instance {string.Join(", ", polledBy)}; " +
-                $"cycle 2: the killed instance held {orphaned.Count} claim(s) at the kill, {twice.Count} feed(s) fetched twice, " +
-                $"{await ScalarAsync(database, "SELECT count(*) FROM mail_outbox")} alert(s) sent, {interrupted.Count} of them in flight at the kill");
+                    await instance.WaitUntilAsync(async () => (await instance.Http.GetAsync("readyz", Ct)).IsSuccessStatusCode, "ready");
+                // Each node sees the cluster its check-ins make (readyz reports it).
+                await WaitAsync(async () => (await Task.WhenAll(instances.Select(ClusterSeenAsync))).All(seen => seen == "3 alive"), "three nodes alive", instances, seconds: 30);
+
+                // Cycle 1: the first 500 feeds, all due at once.
+                await WriteOpmlAsync(opml, outlines.Take(Feeds / 2));
+                await WaitAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL") == Feeds / 2,
+                    "every feed of the first half polled", instances);
+                var fetches = Fetches(accessLog);
+                var firstHalf = truth.Select(t => t.Feed).Distinct().Order(StringComparer.Ordinal).Take(Feeds / 2).ToHashSet();
+                Assert.Equal(firstHalf.Order(StringComparer.Ordinal), fetches.Keys.Order(StringComparer.Ordinal));
+                Assert.All(fetches, f => Assert.Equal(1, f.Value)); // each feed fetched once for its one due time
+                Assert.Equal(Feeds / 2 * Entries, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'feed'"));
+                Assert.Equal(ExpectedItems(corpus, firstHalf, port), await ScalarAsync(database, "SELECT count(*) FROM items i WHERE EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id WHERE s.item_id = i.id AND src.kind = 'feed')"));
+                var polledBy = instances.Select(i => PolledFeeds(i.Log)).ToList();
+                Assert.Equal(Feeds / 2, polledBy.Sum());
+                Assert.True(polledBy.Count(n => n > 0) >= 2, $"the work was shared: feeds polled per instance {string.Join(", ", polledBy)}\n{Events(instances)}");
+                // The seed documents were imported by one instance (a clustered job), once.
+                Assert.Equal(5, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'document'"));
+                await AlertsDeliveredOnceAsync(database, smtp, instances, interrupted: []);
+
+                // Cycle 2: the other 500 feeds; one instance is killed while it holds claims.
+                await WriteOpmlAsync(opml, outlines);
+                ServiceProcess? victim = null;
+                long held = 0;
+                await WaitAsync(async () =>
+                {
+                    foreach (var instance in instances)
+                        if ((held = await ScalarAsync(database, $"SELECT count(*) FROM feeds WHERE claimed_by LIKE '%-{instance.Pid}-%'")) > 0)
+                        {
+                            victim = instance;
+                            return true;
+                        }
+                    return false;
+                }, "an instance holding claims", instances, pollMilliseconds: 20);
+                await victim!.KillAsync();
+                var orphaned = (await RowsAsync(database, $"SELECT url FROM feeds WHERE claimed_by LIKE '%-{victim.Pid}-%'")).Select(u => new Uri(u).AbsolutePath.TrimStart('/')).ToHashSet();
+                // Alerts the killed instance was sending: the server may have taken one before the kill
+                // and the outbox never heard, so a survivor sends it again (Mail/MailDelivery.cs).
+                var interrupted = (await RowsAsync(database, $"SELECT message_id FROM mail_outbox WHERE state = 'sending' AND claimed_by LIKE '%-{victim.Pid}-%'")).ToHashSet();
+                var survivors = instances.Where(i => i != victim).ToList();
+                await WaitAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE last_success_at IS NOT NULL") == Feeds,
+                    "every feed polled, the killed instance's too", survivors, seconds: 180);
+                Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM feeds WHERE claimed_by IS NOT NULL"));
+                fetches = Fetches(accessLog);
+                Assert.Equal(Feeds, fetches.Count);
+                Assert.All(firstHalf, f => Assert.Equal(1, fetches[f])); // not due again
+                                                                         // A feed fetched twice is one the killed instance had fetched and not stored.
+                var twice = fetches.Where(f => f.Value > 1).Select(f => f.Key).ToList();
+                Assert.All(twice, f => Assert.Contains(f, orphaned));
+                Assert.All(fetches, f => Assert.InRange(f.Value, 1, 2));
+                Assert.Equal(Feeds * Entries, await ScalarAsync(database, "SELECT count(*) FROM sightings s JOIN sources src ON src.id = s.source_id WHERE src.kind = 'feed'"));
+                Assert.Equal(ExpectedItems(corpus, fetches.Keys, port), await ScalarAsync(database, "SELECT count(*) FROM items i WHERE EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id WHERE s.item_id = i.id AND src.kind = 'feed')"));
+                await AlertsDeliveredOnceAsync(database, smtp, survivors, interrupted);
+                // The dead node was declared failed and its row removed by the recovery sweep.
+                await WaitAsync(async () => (await Task.WhenAll(survivors.Select(ClusterSeenAsync))).All(seen => seen == "2 alive"), "the survivors see two nodes", survivors, seconds: 60);
+                TestContext.Current.TestOutputHelper?.WriteLine($"cycle 1: feeds polled per instance {string.Join(", ", polledBy)}; " +
+                    $"cycle 2: the killed instance held {orphaned.Count} claim(s) at the kill, {twice.Count} feed(s) fetched twice, " +
+                    $"{await ScalarAsync(database, "SELECT count(*) FROM mail_outbox")} alert(s) sent, {interrupted.Count} of them in flight at the kill");
+            }
+            finally
+            {
+                foreach (var instance in instances) await instance.DisposeAsync();
+                await TestPostgres.DropDatabaseAsync(database);
+            }
         }
         finally
         {
-            foreach (var instance in instances) await instance.DisposeAsync();
             await ServeAsync(serve, env, serveLog, "stop", corpus);
-            await TestPostgres.DropDatabaseAsync(database);
         }
     }
 
