@@ -67,7 +67,9 @@ public static class FeedsCommand
         var command = new Command("add", "Subscribe to a feed. The URL is fetched first: for a web page, the feed it advertises (or the one at the usual places) is subscribed; when it advertises several, they are listed.") { url, title, folder, noCheck, user, passwordStdin };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var address = FeedDiscovery.WithScheme(result.GetValue(url)!);
+            var typed = result.GetValue(url)!;
+            var address = FeedDiscovery.WithScheme(typed);
+            var schemeAssumed = !typed.Trim().StartsWith("feed:", StringComparison.OrdinalIgnoreCase) && address != typed.Trim();
             if (FeedUrl.Parse(address, out var credentials, out var problem) is not { } normalized)
             {
                 await Console.Error.WriteLineAsync($"feeds add: \"{FeedUrl.Masked(address)}\" {problem}");
@@ -82,19 +84,37 @@ public static class FeedsCommand
             {
                 var fetcher = services.GetRequiredService<FeedFetcher>();
                 var fetch = await fetcher.FetchAsync(uri, null, null, ct, credentials);
+                if (schemeAssumed && fetch.Outcome == FetchOutcome.Failed && fetch.Status is null)
+                {
+                    // No scheme was typed and https:// does not answer: the site may be http:// only.
+                    var plain = new UriBuilder(uri) { Scheme = "http", Port = uri.IsDefaultPort ? -1 : uri.Port }.Uri;
+                    var retry = await fetcher.FetchAsync(plain, null, null, ct, credentials);
+                    if (retry.Outcome == FetchOutcome.Failed && retry.Status is null)
+                    {
+                        await Console.Error.WriteLineAsync($"feeds add: \"{FeedUrl.Masked(typed)}\" has no scheme; neither {uri.AbsoluteUri} ({fetch.Error}) nor {plain.AbsoluteUri} ({retry.Error}) answers; not added");
+                        return 1;
+                    }
+                    (uri, fetch) = (plain, retry);
+                    normalized = FeedUrl.Normalize(plain.AbsoluteUri, out _) ?? plain.AbsoluteUri;
+                }
                 if (fetch.Outcome == FetchOutcome.Ok)
                 {
                     var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset);
-                    if (parsed.Feed is null && !parsed.WebPage)
+                    var redirected = fetch.FinalUrl != uri;
+                    if (parsed.Feed is null && (!parsed.WebPage || FeedDiscovery.LooksLikeAFeedAddress(uri) || redirected && parsed.Alternates.Count == 0))
                     {
-                        await Console.Error.WriteLineAsync($"{uri.AbsoluteUri}: {parsed.Error}");
+                        // Not a page to look for feeds on: an error page or a login wall where a feed
+                        // was expected. What it says, and the feeds it names, are for the subscriber to judge.
+                        await Console.Error.WriteLineAsync($"{uri.AbsoluteUri}: {parsed.Error}" + (redirected ? $" (reached through a redirect to {fetch.FinalUrl.AbsoluteUri}: a login page?)" : ""));
+                        foreach (var alternate in parsed.Alternates)
+                            await Console.Error.WriteLineAsync($"  aggregator feeds add {FeedDiscovery.Quoted(alternate)}");
                         return 1;
                     }
                     if (parsed.Feed is null)
                     {
                         // A web page: its feed, found as a reader finds it, is what the subscriber meant.
-                        var found = await FeedDiscovery.FindAsync(fetcher, fetch.FinalUrl, parsed.Alternates, credentials, ct);
-                        var reached = fetch.FinalUrl == uri ? "" : $" (reached through a redirect to {fetch.FinalUrl.AbsoluteUri}: a login page?)";
+                        var found = await FeedDiscovery.FindAsync(fetcher, uri, parsed.Alternates, credentials, ct);
+                        var reached = redirected ? $" (reached through a redirect to {fetch.FinalUrl.AbsoluteUri}: a login page?)" : "";
                         if (found.Count == 0)
                         {
                             await Console.Error.WriteLineAsync(parsed.Alternates.Count > 0
@@ -102,14 +122,24 @@ public static class FeedsCommand
                                 : $"{uri.AbsoluteUri}: a web page{reached} that advertises no feed, and none is at the usual places ({string.Join(", ", FeedDiscovery.CommonPaths.Select(p => "/" + p))}); not added");
                             return 1;
                         }
-                        if (found.Count > 1)
+                        // Taken without asking only when it is the one feed the page advertises (or the
+                        // one at the usual places): a live comments feed beside a dead main one is not.
+                        if (found.Count > 1 || parsed.Alternates.Count > 1 || redirected)
                         {
-                            await Console.Error.WriteLineAsync($"{uri.AbsoluteUri}: a web page that advertises {found.Count} feeds; subscribe to the one you mean:");
+                            await Console.Error.WriteLineAsync(found.Count > 1
+                                ? $"{uri.AbsoluteUri}: a web page{reached} that advertises {found.Count} live feeds; subscribe to the one you mean:"
+                                : $"{uri.AbsoluteUri}: a web page{reached} that advertises {parsed.Alternates.Count} feeds, of which this one answers; subscribe to it if it is the one you mean:");
                             foreach (var f in found)
                                 await Console.Error.WriteLineAsync($"  aggregator feeds add {FeedDiscovery.Quoted(f.Url.AbsoluteUri)}    # {f.Feed.Title?.Plain ?? "(untitled)"}: {f.Feed.Format}, {f.Feed.Entries.Count} entries");
                             return 1;
                         }
                         Console.WriteLine($"{uri.AbsoluteUri}: a web page; its feed is {found[0].Url.AbsoluteUri}");
+                        if (credentials is not null && !FeedDiscovery.SameOrigin(found[0].Url, uri))
+                        {
+                            // Credentials given for one site never go to another.
+                            Console.WriteLine($"  (it is on another site: the credentials given for {uri.GetLeftPart(UriPartial.Authority)} are not used for it)");
+                            credentials = null;
+                        }
                         (uri, parsed) = (found[0].Url, FeedParseResult.Of(found[0].Feed));
                         normalized = FeedUrl.Normalize(uri.AbsoluteUri, out _) ?? uri.AbsoluteUri;
                     }

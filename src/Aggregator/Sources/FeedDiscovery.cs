@@ -15,13 +15,16 @@ public static class FeedDiscovery
     public sealed record Found(Uri Url, ParsedFeed Feed);
 
     /// <summary>The candidates that answer with a feed, in the page's order (advertised first).</summary>
+    /// <param name="site">The address the subscriber gave: the usual places are on its site, and
+    /// credentials go only to its scheme, host and port.</param>
     /// <param name="advertised">The page's &lt;link rel="alternate"&gt; feeds (FeedParser.NotAFeed).</param>
-    public static async Task<IReadOnlyList<Found>> FindAsync(FeedFetcher fetcher, Uri page, IReadOnlyList<string> advertised, FeedCredentials? credentials, CancellationToken ct)
+    public static async Task<IReadOnlyList<Found>> FindAsync(FeedFetcher fetcher, Uri site, IReadOnlyList<string> advertised, FeedCredentials? credentials, CancellationToken ct)
     {
         var candidates = advertised.Count > 0
             ? advertised.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null).OfType<Uri>().ToList()
-            : CommonPaths.Select(p => new Uri(new Uri(page.GetLeftPart(UriPartial.Authority) + "/"), p)).ToList();
+            : CommonPaths.Select(p => new Uri(new Uri(site.GetLeftPart(UriPartial.Authority) + "/"), p)).ToList();
         var found = new List<Found>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         // One at a time (they are one site's), and within a deadline: a site whose dead links
         // each hang until the fetch timeout must not keep the command waiting for minutes.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -31,14 +34,14 @@ public static class FeedDiscovery
             FetchResult fetch;
             try
             {
-                fetch = await fetcher.FetchAsync(candidate, null, null, deadline.Token, credentials);
+                fetch = await fetcher.FetchAsync(candidate, null, null, deadline.Token, SameOrigin(candidate, site) ? credentials : null);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 break; // out of time: what was found so far
             }
             if (fetch.Outcome != FetchOutcome.Ok) continue;
-            if (FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset).Feed is { } feed && !found.Exists(f => f.Url == fetch.FinalUrl))
+            if (seen.Add(fetch.FinalUrl.AbsoluteUri) && FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset).Feed is { } feed)
                 found.Add(new Found(fetch.PermanentUrl ?? candidate, feed));
             if (advertised.Count == 0 && found.Count > 0) break; // the first usual place that answers is the site's feed
         }
@@ -47,6 +50,19 @@ public static class FeedDiscovery
 
     /// <summary>How long looking for a page's feeds may take in all.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>Same scheme, host and port: where credentials given for one may go.</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    /// <summary>An address that names a feed rather than a site ("…/feed.xml", "…/rss", "…/atom"):
+    /// a web page there is an error page or a login wall, not a site to look for feeds on.</summary>
+    public static bool LooksLikeAFeedAddress(Uri url)
+    {
+        var path = url.AbsolutePath.ToLowerInvariant();
+        return Path.GetExtension(path) is ".xml" or ".rss" or ".atom" or ".rdf" or ".json"
+            || path.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() is "feed" or "rss" or "atom" or "feeds";
+    }
 
     /// <summary>An address as people type it: "example.com/feed" is https://example.com/feed, and
     /// feed:// (how browsers once handed feeds to readers) is http://.</summary>

@@ -11,6 +11,9 @@ public abstract class FeedsCliTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The Authorization headers /probe.xml received (a feed on "another site", localhost).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> ProbeAuthorizations = [];
+
     private static Task<LoopbackServer> ServerAsync() => LoopbackServer.StartAsync(app =>
     {
         app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
@@ -24,6 +27,18 @@ public abstract class FeedsCliTests(Backend backend)
             <link rel="alternate" hreflang="en" href="/en/">
             </head><body>portal</body></html>
             """, "text/html"));
+        app.MapGet("/comments/", () => Results.Content("""
+            <html><head><link rel="alternate" type="application/rss+xml" title="Main" href="/missing.xml">
+            <link rel="alternate" type="application/rss+xml" title="Comments" href="/tagged.xml"></head><body>x</body></html>
+            """, "text/html"));
+        app.MapGet("/broken/feed.xml", () => Results.Content("<html><head><title>Error</title></head><body>Database error</body></html>", "text/html"));
+        app.MapGet("/elsewhere/", (HttpContext c) => Results.Content(
+            $"""<html><head><link rel="alternate" type="application/rss+xml" href="http://localhost:{c.Request.Host.Port}/probe.xml"></head><body>x</body></html>""", "text/html"));
+        app.MapGet("/probe.xml", (HttpContext c) =>
+        {
+            ProbeAuthorizations.Add(c.Request.Headers.Authorization.ToString());
+            return Results.Text(FeedPollingTests.Rss, "application/rss+xml");
+        });
         app.MapGet("/blog/", () => Results.Content("<!DOCTYPE html><html><head><title>Blog</title></head><body>no feed links</body></html>", "text/html"));
         app.MapGet("/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "Blog Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
@@ -73,18 +88,38 @@ public abstract class FeedsCliTests(Backend backend)
 
         var portal = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("portal/").ToString(), .. common]);
         Assert.Equal(1, portal.ExitCode);
-        Assert.Contains($"advertises 2 feeds", portal.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"advertises 2 live feeds", portal.Stderr, StringComparison.Ordinal);
         Assert.Contains($"  aggregator feeds add '{server.Url("wire.xml")}'    # Loopback Wire: rss20, 2 entries", portal.Stderr, StringComparison.Ordinal);
         Assert.Contains($"  aggregator feeds add '{server.Url("tagged.xml")}'    # Tagged Wire: rss20, 2 entries", portal.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("missing.xml", portal.Stderr, StringComparison.Ordinal);
+
+        // One live feed of two advertised (a comments feed beside a dead main one) is offered, not taken.
+        var comments = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("comments/").ToString(), .. common]);
+        Assert.Equal(1, comments.ExitCode);
+        Assert.Contains($"  aggregator feeds add '{server.Url("tagged.xml")}'    # Tagged Wire", comments.Stderr, StringComparison.Ordinal);
+        // An error page where a feed was expected is refused, not looked behind.
+        var broken = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("broken/feed.xml").ToString(), .. common]);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("not a feed", broken.Stderr, StringComparison.Ordinal);
 
         var blog = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("blog/").ToString(), .. common]);
         Assert.True(blog.ExitCode == 0, blog.Stderr);
         Assert.Contains($"added {server.Url("feed/")}", blog.Stdout, StringComparison.Ordinal);
 
-        var again = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString(), .. common]);
-        Assert.Contains("already subscribed", again.Stdout, StringComparison.Ordinal);
+        // Credentials given for this site do not go with its feed on another one.
+        var elsewhere = await Processes.RunAsync("dotnet", [RepoPaths.ProgramDll, "feeds", "add", server.Url("elsewhere/").ToString(), "--user", "alice", "--password-stdin", .. common],
+            temp.Path, env, stdin: "s3cret\n");
+        Assert.True(elsewhere.ExitCode == 0, elsewhere.Stderr);
+        Assert.Contains("the credentials given for", elsewhere.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(ProbeAuthorizations);
+        Assert.All(ProbeAuthorizations, a => Assert.Equal("", a));
+
+        // Typed without a scheme: https:// is tried first, then http:// (the loopback server has no TLS).
+        var again = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("wire.xml").ToString()["http://".Length..], .. common]);
+        Assert.Contains($"already subscribed to {server.Url("wire.xml")}", again.Stdout, StringComparison.Ordinal);
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.DoesNotContain("tagged.xml", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("signs in as", list.Stdout, StringComparison.Ordinal);
         Assert.Contains($"{server.Url("wire.xml")}  [new]  Loopback Wire  (in Wires)", list.Stdout, StringComparison.Ordinal);
     }
 
