@@ -69,8 +69,7 @@ public static class FeedDiscovery
     public static string WithScheme(string address)
     {
         var a = address.Trim();
-        if (a.StartsWith("feed:", StringComparison.OrdinalIgnoreCase))
-            return a[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + a[5..] : a[5..];
+        if (a.StartsWith("feed:", StringComparison.OrdinalIgnoreCase)) return FeedUrl.WithoutFeedScheme(a);
         return a.Contains("://", StringComparison.Ordinal) || a.StartsWith('/') || a.StartsWith('.') || !a.Contains('.') ? a : "https://" + a;
     }
 

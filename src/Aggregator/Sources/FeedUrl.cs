@@ -35,6 +35,12 @@ public static partial class FeedUrl
         return builder.Uri.AbsoluteUri;
     }
 
+    /// <summary>feed://host/… and feed:https://… (how browsers once handed a feed to a reader, and
+    /// what older subscription lists keep) as the http(s) address they stand for.</summary>
+    public static string WithoutFeedScheme(string address) =>
+        !address.StartsWith("feed:", StringComparison.OrdinalIgnoreCase) ? address
+        : address[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + address[5..] : address[5..];
+
     /// <summary>An address as it may be echoed in a message: whatever precedes an @ in its
     /// authority (a user name and password) left out.</summary>
     public static string Masked(string address) => Credentials().Replace(address, "$1…@");

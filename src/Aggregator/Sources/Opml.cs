@@ -62,11 +62,7 @@ public static class Opml
 
     private static FeedSubscription Subscription(XElement outline, string url)
     {
-        // feed:// and feed:https://… were browsers' way to hand a feed to a reader; older lists keep them.
-        var address = url.StartsWith("feed:", StringComparison.OrdinalIgnoreCase)
-            ? url[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + url[5..] : url[5..]
-            : url;
-        if (FeedUrl.Parse(address, out var credentials, out var problem) is not { } normalized)
+        if (FeedUrl.Parse(FeedUrl.WithoutFeedScheme(url), out var credentials, out var problem) is not { } normalized)
             throw new InvalidDataException($"outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{FeedUrl.Masked(url)}\", which {problem}");
         var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
         return new FeedSubscription(

@@ -39,16 +39,12 @@ public static class KnownEntries
     /// <returns>Whether the item changed.</returns>
     public static async Task<bool> RetouchedAsync(DbConnection connection, DbTransaction tx, KnownSighting known, IncomingItem item, DateTime now)
     {
-        var linkMoved = item.Url is not null && Untracked(item.Url) != Untracked(known.Shared ? known.SightingUrl : known.Url);
-        if (known.Shared || known.Title == item.Title && !linkMoved)
-        {
-            if (known.Shared && item.Url is not null && Untracked(item.Url) != Untracked(known.SightingUrl))
-                await connection.ExecuteAsync(
-                    "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
-            return false;
-        }
-        await connection.ExecuteAsync(
-            "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
+        var sightingMoved = item.Url is not null && Untracked(item.Url) != Untracked(known.SightingUrl);
+        var itemChanged = !known.Shared && (known.Title != item.Title || item.Url is not null && Untracked(item.Url) != Untracked(known.Url));
+        if (sightingMoved || itemChanged)
+            await connection.ExecuteAsync(
+                "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
+        if (!itemChanged) return false;
         await connection.ExecuteAsync(
             "UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now WHERE id = @ItemId",
             new { item.Title, item.Url, now = ItemBatch.Time(now), known.ItemId }, tx);

@@ -129,10 +129,14 @@ public static class FeedXml
     private static bool InTextElement(Stack<XElement> open)
     {
         foreach (var e in open)
-            if (e.Name.LocalName is "description" or "title" or "summary" or "content" or "encoded" or "subtitle" or "tagline" or "info" or "rights" or "copyright")
-                return true;
+            if (IsTextElement(e.Name.LocalName)) return true;
         return false;
     }
+
+    /// <summary>The feed elements whose text may be HTML written unescaped (by local name: RSS's
+    /// description, content:encoded, Atom's text constructs).</summary>
+    public static bool IsTextElement(ReadOnlySpan<char> localName) =>
+        localName is "description" or "title" or "summary" or "content" or "encoded" or "subtitle" or "tagline" or "info" or "rights" or "copyright";
 
     /// <summary>Elements in the namespaces the readers treat as the format's own: some feeds put
     /// RSS elements in a namespace of their own invention, which feedparser tolerates too.</summary>

@@ -150,8 +150,7 @@ public static partial class RetryRepairs
     private static bool InText(List<string> open)
     {
         foreach (var name in open)
-            if (name is "description" or "title" or "summary" or "content" or "content:encoded" or "subtitle" or "tagline" or "info" or "rights" or "copyright")
-                return true;
+            if (FeedXml.IsTextElement(name.AsSpan(name.IndexOf(':') + 1))) return true; // "content:encoded" by its local name
         return false;
     }
 
