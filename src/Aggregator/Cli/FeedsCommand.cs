@@ -27,7 +27,7 @@ public static class FeedsCommand
         {
             var all = await services.GetRequiredService<FeedStore>().ListAsync(ct);
             // As a reader lists them: by folder, then by name.
-            var feeds = (result.GetValue(failing) ? all.Where(f => f.Gone || f.ConsecutiveErrors > 0) : all)
+            var feeds = (result.GetValue(failing) ? all.Where(f => f.State is "gone" or "failing") : all)
                 .OrderBy(f => f.Folder is not null).ThenBy(f => f.Folder, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(f => f.DisplayTitle ?? f.Url, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Url, StringComparer.Ordinal).ToList();
             if (result.GetValue(json))
@@ -38,16 +38,17 @@ public static class FeedsCommand
             if (all.Count == 0) Console.WriteLine("No subscriptions. Add one with: aggregator feeds add URL");
             else
                 // With hundreds of feeds, the count first: what needs looking at.
-                Console.WriteLine($"{all.Count} feed(s): {all.Count(f => f.Enabled && !f.Gone && f.ConsecutiveErrors == 0 && f.LastSuccessAt is not null)} ok, "
-                    + $"{all.Count(f => !f.Gone && f.ConsecutiveErrors > 0)} failing, {all.Count(f => f.Gone)} gone, "
-                    + $"{all.Count(f => !f.Enabled && !f.Gone)} disabled, {all.Count(f => f.Enabled && !f.Gone && f.ConsecutiveErrors == 0 && f.LastSuccessAt is null)} not polled yet");
+                // Each feed counted once, by the state it is listed with.
+                Console.WriteLine($"{all.Count} feed(s): {all.Count(f => f.State == "ok")} ok, {all.Count(f => f.State == "failing")} failing, "
+                    + $"{all.Count(f => f.State == "gone")} gone, {all.Count(f => f.State == "disabled")} disabled, {all.Count(f => f.State == "new")} not polled yet");
             foreach (var f in feeds)
             {
                 var state = f.Gone ? "GONE (410, not polled)" : !f.Enabled ? "disabled" : f.ConsecutiveErrors > 0 ? $"FAILING ({f.ConsecutiveErrors} in a row)" : f.LastSuccessAt is null ? "new" : "ok";
                 Console.WriteLine($"{f.Url}  [{state}]  {(string.IsNullOrWhiteSpace(f.DisplayTitle) ? "(no title yet)" : f.DisplayTitle)}" + (f.Folder is null ? "" : $"  (in {f.Folder})"));
                 if (f.CustomTitle is not null && f.Title is not null && f.Title != f.CustomTitle) Console.WriteLine($"  the feed's own title: {f.Title}");
-                Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.Gone || !f.Enabled ? "never" : When(f.NextPollAt))}, {f.ItemCount} item(s)");
+                Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.NextPoll is not { } next ? "never" : next <= DateTime.UtcNow ? "due now" : When(next))}, {f.ItemCount} item(s)");
                 if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
+                if (f.Gone) Console.WriteLine($"  (if it is back: feeds edit {FeedDiscovery.Quoted(f.Url)} --enable polls it again)");
                 if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
                 if (f.Username is not null) Console.WriteLine($"  signs in as {f.Username}");
                 if (f.ClaimedBy is not null) Console.WriteLine($"  being polled by {f.ClaimedBy} (claim until {When(f.ClaimedUntil)})");
@@ -134,7 +135,7 @@ public static class FeedsCommand
                             return 1;
                         }
                         Console.WriteLine($"{uri.AbsoluteUri}: a web page; its feed is {found[0].Url.AbsoluteUri}");
-                        if (credentials is not null && !FeedDiscovery.SameOrigin(found[0].Url, uri))
+                        if (credentials is not null && !FeedCredentials.SameOrigin(found[0].Url, uri))
                         {
                             // Credentials given for one site never go to another.
                             Console.WriteLine($"  (it is on another site: the credentials given for {uri.GetLeftPart(UriPartial.Authority)} are not used for it)");
@@ -147,6 +148,11 @@ public static class FeedsCommand
                     {
                         // A permanent redirect means "use the new address from now on" (RFC 9110).
                         Console.WriteLine($"{uri.AbsoluteUri}: moved permanently to {movedTo}");
+                        if (credentials is not null && !FeedCredentials.SameOrigin(new Uri(movedTo), uri))
+                        {
+                            Console.WriteLine($"  (it is on another site now: the credentials given for {uri.GetLeftPart(UriPartial.Authority)} are not used for it)");
+                            credentials = null;
+                        }
                         (uri, normalized) = (new Uri(movedTo), movedTo);
                     }
                     own = parsed.Feed!.Title?.Plain;
@@ -184,7 +190,7 @@ public static class FeedsCommand
         var (user, passwordStdin) = CredentialOptions();
         var noCredentials = new Option<bool>("--no-credentials") { Description = "Stop signing in to this feed" };
         var disable = new Option<bool>("--disable") { Description = "Stop polling it (it stays subscribed and listed)" };
-        var enable = new Option<bool>("--enable") { Description = "Poll it again, at once" };
+        var enable = new Option<bool>("--enable") { Description = "Poll it again, at once (also a feed that answered 410 Gone)" };
         var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, or change the credentials it is fetched with.")
         {
             url, title, folder, disable, enable, user, passwordStdin, noCredentials,

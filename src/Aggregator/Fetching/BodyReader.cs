@@ -20,7 +20,18 @@ internal static class BodyReader
         if (codings.Count == 0 && declared > max)
             throw new BodyException($"the body is {declared:N0} bytes, over the limit of {max:N0} (Aggregator:Fetching:MaxBodyBytes)");
 
-        await using var raw = await response.Content.ReadAsStreamAsync(ct);
+        Stream raw = await response.Content.ReadAsStreamAsync(ct);
+        if (codings is ["gzip" or "x-gzip"])
+        {
+            // Labelled gzip but not gzip (a server or CDN that labels what it did not compress): read
+            // as sent, as feedparser does, rather than failing the feed as corrupt.
+            var start = new byte[2];
+            var peeked = 0;
+            while (peeked < 2 && await raw.ReadAsync(start.AsMemory(peeked), ct) is var n and > 0) peeked += n;
+            raw = new ConcatenatedStream(new MemoryStream(start, 0, peeked), raw);
+            if (peeked > 0 && !(peeked == 2 && start[0] == 0x1F && start[1] == 0x8B)) codings.Clear();
+        }
+        await using var received = raw;
         // The server's gzip is kept to be stored as it is: compressing every body again was 0.12 s
         // of a cold cycle over 1000 feeds (docs/benchmarks.md).
         var recording = codings is ["gzip" or "x-gzip"] ? new RecordingStream(raw, max + 1) : null;

@@ -1,6 +1,7 @@
 namespace Aggregator.Fetching;
 
-/// <summary>Reads one stream after another: puts back the byte peeked to tell zlib from raw deflate.</summary>
+/// <summary>Reads one stream after another: puts back the bytes peeked to tell zlib from raw
+/// deflate, or gzip from a body labelled gzip that is not.</summary>
 internal sealed class ConcatenatedStream(Stream first, Stream second) : ReadOnlyStream
 {
     public override int Read(Span<byte> buffer)

@@ -9,9 +9,12 @@ namespace Aggregator.Fetching;
 public sealed record FeedCredentials(string User, string Password)
 {
     public AuthenticationHeaderValue? For(Uri subscribed, Uri current) =>
-        Uri.Compare(subscribed, current, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0
-            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")))
-            : null;
+        SameOrigin(subscribed, current) ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"))) : null;
+
+    /// <summary>Same scheme, host and port: where credentials given for one may go (as browsers and
+    /// curl decide; an https feed moved to http is another origin, so they never travel in clear).</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>Never the password: records print themselves in logs and exceptions.</summary>
     public override string ToString() => $"{User}:***";

@@ -31,7 +31,11 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
             });
 
     /// <param name="credentials">Sent to the feed's own scheme, host and port only.</param>
-    public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, CancellationToken ct, FeedCredentials? credentials = null)
+    /// <param name="turn">The fetch's turn within a cycle's limits, held for the feed's own host:
+    /// a redirect to another host waits for that host's turn, and the wait does not count
+    /// against the time limit.</param>
+    public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, CancellationToken ct, FeedCredentials? credentials = null,
+        FetchLimits.Lease? turn = null)
     {
         var o = options.Value.Fetching;
         var watch = Stopwatch.StartNew();
@@ -42,6 +46,8 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         var permanent = true;
         int? status = null;
         var visited = new HashSet<string>(StringComparer.Ordinal) { url.AbsoluteUri };
+        var readingBody = false;
+        var waited = TimeSpan.Zero; // for other hosts' turns after a redirect
         try
         {
             for (var hop = 0; ; hop++)
@@ -70,6 +76,14 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                     if (hop + 1 > o.MaxRedirects)
                         return Failed(url, current, status, $"more than {o.MaxRedirects} redirects", watch);
                     current = next;
+                    if (turn is not null && !string.Equals(turn.Host, next.Authority, StringComparison.OrdinalIgnoreCase))
+                    {
+                        timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                        var spent = watch.Elapsed;
+                        await turn.MoveToAsync(next.Authority, ct);
+                        waited += watch.Elapsed - spent;
+                        timeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds) - (watch.Elapsed - waited) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                    }
                     continue;
                 }
 
@@ -93,13 +107,14 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                         // would otherwise show the feed as healthy and empty forever.
                         return result with { Error = "HTTP 304 Not Modified in answer to a request without validators (the server or a cache in front of it is misconfigured)" + At(url, current) };
                     case 304:
-                        return result with { Outcome = FetchOutcome.NotModified };
+                        return result with { Outcome = FetchOutcome.NotModified, Etag = Raw(response.Headers, "ETag"), LastModified = Raw(response.Content.Headers, "Last-Modified") };
                     case 410 when permanent:
                         return result with { Outcome = FetchOutcome.Gone, Error = $"HTTP 410 Gone{At(url, current)}: the publisher removed this feed; polling stopped" };
                     case 410:
                         // Gone behind a temporary redirect is the temporary address's end, not the feed's.
                         return result with { Error = $"HTTP 410 Gone{At(url, current)}, reached through a temporary redirect; retried later" };
                     case >= 200 and < 300:
+                        readingBody = true;
                         var (body, gzipped) = await BodyReader.ReadAsync(response, o.MaxBodyBytes, timeout.Token);
                         return result with
                         {
@@ -119,16 +134,26 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                         {
                             Error = $"HTTP 401 {response.ReasonPhrase}".TrimEnd() + At(url, current) + (credentials is null
                                 ? ": the feed wants a user name and password (feeds edit URL --user NAME --password-stdin)"
+                                : request.Headers.Authorization is null
+                                ? ": it wants a user name and password, and the ones given for the feed's own site are not sent to another"
                                 : ": the user name or password was refused"),
                         };
                     default:
-                        return result with { Error = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + At(url, current) };
+                        return result with
+                        {
+                            Error = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + At(url, current)
+                                + (result.RetryAfter is { } wait ? $"; the server asks to wait {Duration(wait)} before trying again" : ""),
+                        };
                 }
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Failed(url, current, status, $"timed out after {o.TimeoutSeconds} s{At(url, current)}", watch);
+            // Ours (the total time) or the handler's own (connecting): the message says which, and
+            // what was being waited for.
+            return Failed(url, current, status, !timeout.IsCancellationRequested
+                ? $"could not connect within {o.ConnectTimeoutSeconds} s{At(url, current)}"
+                : $"timed out after {o.TimeoutSeconds} s {(readingBody ? "while reading the body" : "waiting for the server to answer")}{At(url, current)}", watch);
         }
         catch (HttpRequestException e)
         {
@@ -156,6 +181,11 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
     /// <summary>Where a failure happened, when a redirect took the fetch away from the subscribed address.</summary>
     private static string At(Uri url, Uri current) => current == url ? "" : $" at {current.AbsoluteUri}";
 
+    /// <summary>A wait as people say it: "90 s", "45 min", "2 h", "3 days".</summary>
+    internal static string Duration(TimeSpan wait) =>
+        wait.TotalSeconds < 120 ? FormattableString.Invariant($"{wait.TotalSeconds:0} s") : wait.TotalMinutes < 120 ? FormattableString.Invariant($"{wait.TotalMinutes:0} min")
+            : wait.TotalHours < 48 ? FormattableString.Invariant($"{wait.TotalHours:0.#} h") : FormattableString.Invariant($"{wait.TotalDays:0.#} days");
+
     private static string? Raw(HttpHeaders headers, string name) =>
         headers.NonValidated.TryGetValues(name, out var values) && values.FirstOrDefault() is { Length: > 0 } value ? value : null;
 
@@ -168,7 +198,9 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
 
     private TimeSpan? Lifetime(HttpResponseMessage response)
     {
-        if (response.Headers.CacheControl?.MaxAge is { } maxAge) return maxAge;
+        // RFC 9111 §4.2.3: a response that has sat in a cache for Age seconds is fresh for that much less.
+        if (response.Headers.CacheControl?.MaxAge is { } maxAge)
+            return response.Headers.Age is { } age && age < maxAge ? maxAge - age : response.Headers.Age is null ? maxAge : TimeSpan.Zero;
         if (response.Content.Headers.Expires is { } expires && expires - clock.GetUtcNow() is var left && left > TimeSpan.Zero) return left;
         return null;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Aggregator.Configuration;
@@ -43,7 +42,7 @@ public sealed class FeedIngestor(
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
         var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;
-        using var global = new SemaphoreSlim(o.MaxConcurrency);
+        using var limits = new FetchLimits(o.MaxConcurrency, o.MaxPerHost);
         // Claimed but not yet fetched: at most twice what can be fetched at once when other
         // instances share the database, so each takes what it can handle and leaves the rest.
         // Alone (SQLite), a claim waits for the one writer's commit: claimed so few ahead,
@@ -57,7 +56,6 @@ public sealed class FeedIngestor(
         using var cores = new SemaphoreSlim(Environment.ProcessorCount);
         using var pipeline = new SemaphoreSlim(2 * PollBatcher.BatchSize);
         using var batcher = new PollBatcher(feeds);
-        var hosts = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var polls = new List<Task<FeedPollReport>>();
         try
         {
@@ -65,8 +63,11 @@ public sealed class FeedIngestor(
             {
                 await window.WaitAsync(ct);
                 var room = 1;
-                while (room < claimWindow && window.Wait(0)) room++;
-                var now = clock.GetUtcNow().UtcDateTime;
+                while (room < claimWindow && window.Wait(0, CancellationToken.None)) room++;
+                // Due within half a tick counts as due: a feed polled every minute is due again a
+                // few milliseconds after the next tick fires (its interval counts from when its
+                // fetch started), and waited for the tick after, every other time.
+                var now = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(30, options.Value.Scheduling.PollTickSeconds / 2.0));
                 var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : now, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
@@ -82,7 +83,7 @@ public sealed class FeedIngestor(
                     continue;
                 }
                 batcher.Expect(claimed.Count);
-                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, global, cores, pipeline, batcher, hosts, ct)));
+                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, limits, cores, pipeline, batcher, ct)));
             }
         }
         finally
@@ -92,7 +93,6 @@ public sealed class FeedIngestor(
             await ((Task)Task.WhenAll(polls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // Whatever is still claimed was not stored (a shutdown, a write that failed): free again.
             await feeds.ReleaseClaimsAsync(claimant.Id);
-            foreach (var h in hosts.Values) h.Dispose();
         }
         var summary = PollSummary.Of(await Task.WhenAll(polls)); // a cancelled poll cancels the cycle, as before
         Operations.Telemetry.Polled(summary, started.Elapsed);
@@ -103,32 +103,23 @@ public sealed class FeedIngestor(
 
     /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its
     /// batch. Its claim window slot is free again once it is fetched.</summary>
-    private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, SemaphoreSlim global, SemaphoreSlim cores,
-        SemaphoreSlim pipeline, PollBatcher batcher, ConcurrentDictionary<string, SemaphoreSlim> hosts, CancellationToken ct)
+    private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, FetchLimits limits, SemaphoreSlim cores,
+        SemaphoreSlim pipeline, PollBatcher batcher, CancellationToken ct)
     {
         var joined = false;
         var claimedSlot = true;
         try
         {
-            // The limits are for the network: a slot is held while fetching only, and is
+            // The limits are for the network: a turn is held while fetching only, and is
             // free again while the body is parsed and stored.
-            var host = hosts.GetOrAdd(HostOf(feed.Url), _ => new SemaphoreSlim(options.Value.Fetching.MaxPerHost));
             FetchResult? fetch;
-            await host.WaitAsync(ct); // host first, then a global slot: a feed waiting for its busy host holds none
-            try
+            using (var turn = await limits.EnterAsync(feed.Url, ct))
             {
-                await global.WaitAsync(ct);
-                try
-                {
-                    fetch = await FetchAsync(feed, ct);
-                    Operations.Telemetry.Fetched(fetch);
-                    window.Release();
-                    claimedSlot = false;
-                    await pipeline.WaitAsync(ct);
-                }
-                finally { global.Release(); }
+                fetch = await FetchAsync(feed, turn, ct);
+                Operations.Telemetry.Fetched(fetch);
+                Fetched();
+                await pipeline.WaitAsync(ct);
             }
-            finally { host.Release(); }
             try
             {
                 PollResult result;
@@ -152,16 +143,22 @@ public sealed class FeedIngestor(
         }
         finally
         {
-            if (claimedSlot) window.Release();
+            if (claimedSlot) Fetched();
             if (!joined) batcher.Skip();
+        }
+
+        void Fetched() // its claim window slot is free for the next claim
+        {
+            window.Release();
+            claimedSlot = false;
         }
     }
 
-    private async Task<FetchResult> FetchAsync(FeedRow feed, CancellationToken ct)
+    private async Task<FetchResult> FetchAsync(FeedRow feed, FetchLimits.Lease turn, CancellationToken ct)
     {
         try
         {
-            return await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct, feed.Credentials);
+            return await fetcher.FetchAsync(new Uri(feed.Url), feed.Etag, feed.LastModified, ct, feed.Credentials, turn);
         }
         catch (UriFormatException e)
         {
@@ -201,7 +198,19 @@ public sealed class FeedIngestor(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var (min, max) = Bounds(feed);
-        var state = new FeedPollState { FeedId = feed.Id, AttemptAt = now, NextPollAt = now, Status = fetch.Status, NewUrl = fetch.PermanentUrl?.AbsoluteUri };
+        // Moved by a permanent redirect: stored in its normal form (a target "…/feed#top" is the
+        // feed at "…/feed", subscribed perhaps already), and only once it answers with a feed
+        // (Failure drops it): a redirect to a parked domain's page must not lose the address.
+        var movedTo = fetch.PermanentUrl is { } permanent ? FeedUrl.Normalize(permanent.AbsoluteUri, out _) : null;
+        var state = new FeedPollState
+        {
+            FeedId = feed.Id,
+            AttemptAt = now,
+            NextPollAt = now,
+            Status = fetch.Status,
+            NewUrl = movedTo,
+            MovedElsewhere = movedTo is not null && !FeedCredentials.SameOrigin(new Uri(movedTo), new Uri(feed.Url)),
+        };
 
         switch (fetch.Outcome)
         {
@@ -210,7 +219,10 @@ public sealed class FeedIngestor(
                 return new PollResult(state with
                 {
                     Success = true,
-                    Warning = feed.Warning,
+                    Warning = Moved(feed, state) ?? feed.Warning,
+                    // RFC 9111 §4.3.4: a 304 updates the stored validators it carries.
+                    Etag = fetch.Etag,
+                    LastModified = fetch.LastModified,
                     NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, feed.EntriesPerWeek ?? 0, min, max,
                         feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
                 }, [], FeedPollKind.NotModified, null);
@@ -231,8 +243,9 @@ public sealed class FeedIngestor(
             return new PollResult(state with
             {
                 Success = true,
-                Warning = feed.Warning,
+                Warning = Moved(feed, state) ?? feed.Warning,
                 Etag = fetch.Etag,
+                BodyValidators = true,
                 LastModified = fetch.LastModified,
                 NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, feed.EntriesPerWeek ?? 0, min, max,
                     feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
@@ -258,16 +271,22 @@ public sealed class FeedIngestor(
         var perWeek = PollPlanner.EntriesPerWeek(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
         if (parsedFeed.Bozo)
             logger.LogWarning("Feed {FeedUrl} was read after working around: {Problems}", feed.Url, string.Join("; ", parsedFeed.Problems));
+        // A document cut off before its end (a connection closed early, a Content-Length that
+        // undercounts) keeps what it had, but not the validators or the body's hash: the next poll
+        // fetches it whole, instead of being answered 304 for a feed whose later entries never came.
+        var whole = parsedFeed.BrokenAt is null;
         return new PollResult(state with
         {
             Success = true,
-            Warning = parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null,
-            Etag = fetch.Etag,
-            LastModified = fetch.LastModified,
+            Warning = string.Join("; ", new[] { Moved(feed, state), parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null }.OfType<string>()) is { Length: > 0 } warning
+                ? warning : null,
+            Etag = whole ? fetch.Etag : null,
+            BodyValidators = true,
+            LastModified = whole ? fetch.LastModified : null,
             Title = parsedFeed.Title?.Plain is { Length: > 0 } plain && StorableText.Clean(plain) is var title && title != feed.Title ? title : null, // null: unchanged
             EntriesPerWeek = perWeek,
             Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
-            BodyHash = bodyHash,
+            BodyHash = whole ? bodyHash : null,
             ContentType = fetch.ContentType,
             AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
             NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
@@ -293,10 +312,16 @@ public sealed class FeedIngestor(
 
     private PollResult Failure(FeedRow feed, FeedPollState state, string error, TimeSpan? retryAfter, TimeSpan min, TimeSpan max, DateTime now)
     {
-        var next = PollPlanner.AfterFailure(now, feed.ConsecutiveErrors + 1, min, max, retryAfter, Random.Shared.NextDouble());
+        var next = PollPlanner.AfterFailure(now, feed.ConsecutiveErrors + 1, min, max, retryAfter, Random.Shared.NextDouble(),
+            ceiling: TimeSpan.FromMinutes(options.Value.Scheduling.MaxPollMinutes));
         logger.LogWarning("Fetching {FeedUrl} failed: {Reason}; next attempt {NextAttempt:u}", feed.Url, error, next);
-        return new PollResult(state with { Error = error, NextPollAt = next }, [], FeedPollKind.Failed, error);
+        return new PollResult(state with { Error = error, NextPollAt = next, NewUrl = null, MovedElsewhere = false }, [], FeedPollKind.Failed, error);
     }
+
+    /// <summary>What the subscriber is told when a feed signing in moved to another site.</summary>
+    private static string? Moved(FeedRow feed, FeedPollState state) => state.MovedElsewhere && feed.Credentials is not null
+        ? $"moved permanently to another site ({state.NewUrl}): the user name and password given for {new Uri(feed.Url).GetLeftPart(UriPartial.Authority)} are not sent there (feeds edit URL --user NAME --password-stdin if it needs them)"
+        : null;
 
     /// <summary>An entry dated ahead of now (a local time labelled GMT, a calendar's event date,
     /// a typo in the year) is dated now, as first seen: it otherwise sat at the top of every
@@ -315,7 +340,10 @@ public sealed class FeedIngestor(
         var text = body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim();
         var title = entry.Title?.Plain;
         if (string.IsNullOrWhiteSpace(title))
-            title = text.Length == 0 ? null : HtmlText.Collapse(text.Length > 120 ? text[..120] + "…" : text);
+            // Untitled (a micro-blog's note, a photo post, a podcast episode): named by its text, else
+            // by its address, as Miniflux names it. Only an entry with nothing at all is left out.
+            title = text.Length > 0 ? HtmlText.Collapse(text.Length > 120 ? text[..120] + "…" : text)
+                : entry.Link ?? (entry.Enclosures.Count > 0 ? entry.Enclosures[0].Url : null);
         if (title is null) return null;
         var language = LanguageDetector.Detect(title, text);
         if (language == "und" && feed.Language is { Length: >= 2 } declared) language = declared[..2].ToLowerInvariant();
@@ -327,7 +355,7 @@ public sealed class FeedIngestor(
             Language = language,
             PublishedAt = entry.Published ?? entry.Updated,
             Outlet = outlet,
-            Author = entry.Author,
+            Author = entry.Author ?? entry.InheritedAuthor,
             Url = entry.Link,
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
             Enclosures = entry.Enclosures,
@@ -401,6 +429,4 @@ public sealed class FeedIngestor(
     }
 
     private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
-
-    private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Authority : url;
 }

@@ -15,7 +15,14 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublish
         // claimed. Stopping abandons the fetches in flight instead (nothing half-written: each
         // feed is stored in one transaction) and releases their claims.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        var summary = await ingestor.PollDueAsync(stopping.Token, onceEach: false);
-        if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
+        try
+        {
+            var summary = await ingestor.PollDueAsync(stopping.Token, onceEach: false);
+            if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The service is stopping: the cycle was abandoned on purpose, not failed.
+        }
     }
 }

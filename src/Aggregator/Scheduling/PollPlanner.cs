@@ -12,14 +12,23 @@ public static class PollPlanner
     /// than a week: its rate is the gaps between them over the time since the oldest, not a
     /// count that makes a busy feed look like a weekly one. Three dated entries at least, so
     /// that one fresh post does not make a quiet feed look busy; entries that all carry one
-    /// time (a generator's build time, a date without a time) give no rate, only a count.</summary>
+    /// time (a generator's build time, a date without a time) give no rate, only a count. A feed
+    /// whose newest entry is dated up to 14 hours ahead of now has a clock that is ahead (a Korean
+    /// CMS that labels its local time GMT is nine hours ahead): its dates are moved back by as
+    /// much, since the gaps between them are still right. Before, they were left out, and such a
+    /// feed publishing every hour was polled once a day. Further ahead is no zone (an event's
+    /// date, a typo in the year): that entry alone is left out.</summary>
     public static double EntriesPerWeek(IEnumerable<DateTime?> entryDates, DateTime now)
     {
+        var dates = entryDates.OfType<DateTime>().ToList();
+        var ahead = dates.Count == 0 ? TimeSpan.Zero : dates.Max() - now;
+        var clockAhead = ahead > TimeSpan.FromMinutes(10) && ahead <= TimeSpan.FromHours(14) ? ahead : TimeSpan.Zero;
         var week = now.AddDays(-7);
         var (recent, oldest, newest, older) = (0, DateTime.MaxValue, DateTime.MinValue, false);
-        foreach (var d in entryDates)
+        foreach (var dated in dates)
         {
-            if (d is not { } date || date > now.AddHours(1)) continue;
+            var date = dated - clockAhead;
+            if (date > now.AddHours(1)) continue;
             if (date <= week) { older = true; continue; }
             recent++;
             if (date < oldest) oldest = date;
@@ -38,24 +47,44 @@ public static class PollPlanner
         TimeSpan? feedMinimum, TimeSpan? serverMinimum, double jitter)
     {
         var interval = entriesPerWeek <= 0 ? max : TimeSpan.FromDays(7) / entriesPerWeek;
-        interval = Clamp(Jittered(Clamp(interval, min, max), 0.1, jitter), min, max);
+        interval = Jittered(Clamp(interval, min, max), 0.1, jitter, min, max);
         var next = started + interval;
-        if (feedMinimum is { } f && started + Cap(f, max) > next) next = started + Cap(f, max);
-        if (serverMinimum is { } s && now + Cap(s, max) > next) next = now + Cap(s, max);
+        // What the feed or server asks for is honoured, later by up to a tenth, so that feeds
+        // asking for the same interval do not all come due in the same minute.
+        if (feedMinimum is { } f && started + Asked(f, max, jitter) is var asked && asked > next) next = asked;
+        if (serverMinimum is { } s && now + Asked(s, max, jitter) is var told && told > next) next = told;
         return next;
     }
 
-    public static DateTime AfterFailure(DateTime now, long consecutiveErrors, TimeSpan min, TimeSpan max, TimeSpan? retryAfter, double jitter)
+    /// <param name="ceiling">The longest a server's Retry-After is honoured (the configured upper
+    /// bound of every feed): a feed's own, shorter upper bound ("at least every 10 minutes") is a
+    /// wish of ours, and a server that answered 429 asked for the wait.</param>
+    public static DateTime AfterFailure(DateTime now, long consecutiveErrors, TimeSpan min, TimeSpan max, TimeSpan? retryAfter, double jitter, TimeSpan? ceiling = null)
     {
         var exponent = Math.Min(Math.Max(consecutiveErrors - 1, 0), 20);
-        var backoff = Clamp(Jittered(Clamp(min * Math.Pow(2, exponent), min, max), 0.2, jitter), min, max);
-        return now + (retryAfter is { } r && r > backoff ? Cap(r, max) : backoff);
+        var backoff = Jittered(Clamp(min * Math.Pow(2, exponent), min, max), 0.2, jitter, min, max);
+        var longest = ceiling is { } c && c > max ? c : max;
+        return now + (retryAfter is { } r && r > backoff ? Asked(r, longest, jitter) : backoff);
     }
 
-    /// <summary>Spread by up to ±half the given fraction, so that feeds added together do not
-    /// stay due in the same minute; kept within the bounds after, where a bound decides.</summary>
-    private static TimeSpan Jittered(TimeSpan interval, double fraction, double jitter) =>
-        interval + interval * fraction * (jitter - 0.5);
+    /// <summary>Spread by up to ±half the given fraction, so that feeds added together do not stay
+    /// due in the same minute. Where a bound decides, the spread goes inward (mirrored at the
+    /// bound) rather than being clamped away: half of all quiet feeds came due at exactly 24 h.</summary>
+    private static TimeSpan Jittered(TimeSpan interval, double fraction, double jitter, TimeSpan min, TimeSpan max)
+    {
+        var spread = interval + interval * fraction * (jitter - 0.5);
+        if (spread > max) spread = max - (spread - max);
+        if (spread < min) spread = min + (min - spread);
+        return Clamp(spread, min, max);
+    }
+
+    /// <summary>An asked-for wait, capped, and later by up to a tenth below the cap.</summary>
+    private static TimeSpan Asked(TimeSpan asked, TimeSpan max, double jitter)
+    {
+        var capped = Cap(asked, max);
+        var spread = capped + capped * 0.1 * jitter;
+        return spread > max ? (capped < max ? max : capped) : spread;
+    }
 
     /// <summary>What a feed or server asks for is honoured up to the upper bound: a ttl of a
     /// year, a CDN's max-age of a year or a Retry-After in 9999 would otherwise stop a feed for

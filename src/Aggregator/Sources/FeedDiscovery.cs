@@ -34,7 +34,7 @@ public static class FeedDiscovery
             FetchResult fetch;
             try
             {
-                fetch = await fetcher.FetchAsync(candidate, null, null, deadline.Token, SameOrigin(candidate, site) ? credentials : null);
+                fetch = await fetcher.FetchAsync(candidate, null, null, deadline.Token, FeedCredentials.SameOrigin(candidate, site) ? credentials : null);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -50,10 +50,6 @@ public static class FeedDiscovery
 
     /// <summary>How long looking for a page's feeds may take in all.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
-    /// <summary>Same scheme, host and port: where credentials given for one may go.</summary>
-    public static bool SameOrigin(Uri a, Uri b) =>
-        a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>An address that names a feed rather than a site ("…/feed.xml", "…/rss", "…/atom"):
     /// a web page there is an error page or a login wall, not a site to look for feeds on.</summary>

@@ -51,7 +51,12 @@ public sealed record FeedRow
     /// <summary>The last successful fetch's body as this build read it (FeedIngestor.BodyHash).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? BodyHash { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
     public DateTime NextPollAt { get; init; }
+
+    /// <summary>When it is polled next, as lists show it: never (null) for a feed that is gone or disabled.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("nextPollAt")]
+    public DateTime? NextPoll => Gone || !Enabled ? null : NextPollAt;
     public long ItemCount { get; init; }
 
     /// <summary>The poller (a cluster node or a command) polling it right now, and until when its claim holds.</summary>
@@ -83,9 +88,15 @@ public sealed record FeedPollState
     public string? Error { get; init; }
     public string? Warning { get; init; }
     public bool Gone { get; init; }
+    /// <summary>Where a permanent redirect moved the feed, once the new address answered with a feed.</summary>
     public string? NewUrl { get; init; }
+    /// <summary>The new address is on another site (scheme, host or port): the credentials stay behind.</summary>
+    public bool MovedElsewhere { get; init; }
     public string? Etag { get; init; }
     public string? LastModified { get; init; }
+    /// <summary>A body came (a 200, read or the same as before): its validators replace the stored
+    /// ones, none sent meaning none. A 304 updates only those it carries.</summary>
+    public bool BodyValidators { get; init; }
     public string? Title { get; init; }
     public double? EntriesPerWeek { get; init; }
     /// <summary>With a body: what the feed asks for now (null: nothing). Without one (a 304, a

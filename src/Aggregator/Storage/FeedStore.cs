@@ -125,6 +125,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 username = CASE WHEN @setCredentials THEN @user ELSE username END,
                 password = CASE WHEN @setCredentials THEN @password ELSE password END,
                 enabled = coalesce(@enabled, enabled),
+                -- Resuming is also how a feed that answered 410 Gone is polled again (it came back,
+                -- or the 410 was a mistake); its count of failures starts again.
+                gone = CASE WHEN @enabled = TRUE THEN FALSE ELSE gone END,
+                consecutive_errors = CASE WHEN @enabled = TRUE AND gone THEN 0 ELSE consecutive_errors END,
                 -- New credentials are tried at once, a failing feed included; so is a feed resumed.
                 next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now ELSE next_poll_at END
             WHERE {SubscribedAs}
@@ -335,8 +339,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 last_error = CASE WHEN @Success THEN NULL ELSE @Error END,
                 warning = CASE WHEN @Success THEN @Warning ELSE warning END,
                 gone = @Gone,
-                etag = CASE WHEN @Success THEN coalesce(@Etag, etag) ELSE etag END,
-                last_modified = CASE WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
+                -- A body (read, or the same as before) replaces the validators: none sent, none kept,
+                -- so a stale one is not sent again. A 304 updates those it carries (RFC 9111 §4.3.4).
+                etag = CASE WHEN @BodyValidators THEN @Etag WHEN @Success THEN coalesce(@Etag, etag) ELSE etag END,
+                last_modified = CASE WHEN @BodyValidators THEN @LastModified WHEN @Success THEN coalesce(@LastModified, last_modified) ELSE last_modified END,
                 title = coalesce(@Title, title),
                 -- The name a subscription list gave (an OPML outline's, which Feedly, Inoreader,
                 -- NetNewsWire, Thunderbird, Miniflux and newsboat all write as the subscriber's own
@@ -351,7 +357,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 claimed_by = NULL,
                 claimed_until = NULL
             WHERE id = @FeedId
-            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.Title, s.EntriesPerWeek, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
+            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.BodyValidators, s.Title, s.EntriesPerWeek, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
         if (s.Title is not null) // the feed renamed itself (or was read for the first time)
             await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)
@@ -359,7 +365,13 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             // RFC 9110 §15.4.2 and §15.4.9: a permanent redirect means "use the new URI from now on".
             // Unless that address is subscribed already: then the same feed is polled twice, and
             // the subscriber is told which one to remove.
-            await connection.ExecuteAsync("UPDATE feeds SET url = @NewUrl WHERE id = @FeedId AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = @NewUrl)", s, tx);
+            // Moved to another site: the credentials given for the old one stay behind.
+            await connection.ExecuteAsync("""
+                UPDATE feeds SET url = @NewUrl,
+                    username = CASE WHEN @MovedElsewhere THEN NULL ELSE username END,
+                    password = CASE WHEN @MovedElsewhere THEN NULL ELSE password END
+                WHERE id = @FeedId AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = @NewUrl)
+                """, s, tx);
             await connection.ExecuteAsync("""
                 UPDATE feeds SET warning = 'moved permanently to ' || @NewUrl || ', which is subscribed too: the same feed is polled twice; remove this one (feeds remove ' || url || ')'
                 WHERE id = @FeedId AND url <> @NewUrl

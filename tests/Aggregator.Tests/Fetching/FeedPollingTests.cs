@@ -116,9 +116,10 @@ public abstract class FeedPollingTests(Backend backend)
     }
 
     [Fact]
-    public async Task Gone_stops_polling_and_says_so()
+    public async Task Gone_stops_polling_and_says_so_until_the_feed_is_resumed()
     {
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/gone.xml", () => Results.StatusCode(410)));
+        var back = false;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/gone.xml", () => back ? Results.Text(Rss, "application/rss+xml") : Results.StatusCode(410)));
         await using var app = await ServicesAsync();
         var feed = await FeedAsync(app, server.Url("gone.xml"));
 
@@ -130,6 +131,14 @@ public abstract class FeedPollingTests(Backend backend)
         var state = await StateAsync(app, feed.Id);
         Assert.True(state.Gone);
         Assert.Contains("410", state.LastError, StringComparison.Ordinal);
+
+        // The publisher put it back (or the 410 was a mistake): resuming polls it again.
+        back = true;
+        Assert.True(await app.Get<FeedStore>().EditAsync(feed.Url, null, null, Ct, enabled: true));
+        var resumed = await PollAsync(app);
+        Assert.Equal(1, resumed.Fetched);
+        var after = await StateAsync(app, feed.Id);
+        Assert.Equal((false, 0L, null), (after.Gone, after.ConsecutiveErrors, after.LastError));
     }
 
     [Theory]

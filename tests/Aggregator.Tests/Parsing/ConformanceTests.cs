@@ -11,7 +11,7 @@ namespace Aggregator.Tests.Parsing;
 /// (docs/conformance.md has the figures and the files where feedparser is judged wrong).</summary>
 public sealed partial class ConformanceTests
 {
-    private const int FilesFullyAgreeing = 1775;
+    private const int FilesFullyAgreeing = 1776;
     private const double FieldAgreement = 99.1;
 
     [Fact]

@@ -148,6 +148,59 @@ public sealed class FeedParsingTests
         Assert.NotEmpty(result.Alternates);
     }
 
+    /// <summary>RFC 4287 §4.1.3.3: the div wrapping xhtml content is not part of it, whichever reader reads it.</summary>
+    [Fact]
+    public void Xhtml_content_comes_without_its_wrapping_div_and_keeps_the_spaces_between_its_elements()
+    {
+        const string atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><id>tag:x,2024:f</id><updated>2024-03-05T09:00:00Z</updated>
+            <entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Talks <b>resume</b></div></title><id>tag:x,2024:1</id><updated>2024-03-05T09:00:00Z</updated>
+            <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><a href="https://x.example/1">link</a> <a href="https://x.example/2">[42 comments]</a></div></content></entry></feed>
+            """;
+        var feed = FeedParser.Parse(Encoding.UTF8.GetBytes(atom)).Feed!;
+
+        Assert.Equal("syndication", feed.Reader);
+        var entry = feed.Entries.Single();
+        Assert.DoesNotContain("<div", entry.Content!.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain("<div", entry.Title!.Value, StringComparison.Ordinal);
+        Assert.Equal("link [42 comments]", entry.Content.Plain);
+    }
+
+    /// <summary>An Atom entry without an author is the source's or the feed's (RFC 4287 §4.2.1): the
+    /// stored byline says so, while the parser's record keeps what the entry itself says, as feedparser.</summary>
+    [Fact]
+    public void An_atom_entry_without_an_author_is_stored_under_its_source_s_or_its_feed_s()
+    {
+        const string atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Planet</title><id>tag:x,2024:f</id><updated>2024-03-05T09:00:00Z</updated><author><name>The Planet</name></author>
+            <entry><title>From a member blog</title><id>tag:x,2024:1</id><updated>2024-03-05T09:00:00Z</updated><summary>One.</summary>
+              <source><id>tag:alice,2024:f</id><title>Alice</title><author><name>Alice</name></author></source></entry>
+            <entry><title>From the planet itself</title><id>tag:x,2024:2</id><updated>2024-03-05T09:00:00Z</updated><summary>Two.</summary></entry>
+            <entry><title>Signed</title><id>tag:x,2024:3</id><updated>2024-03-05T09:00:00Z</updated><author><name>Bob</name></author><summary>Three.</summary></entry></feed>
+            """;
+        var feed = FeedParser.Parse(Encoding.UTF8.GetBytes(atom)).Feed!;
+
+        Assert.Equal([null, null, "Bob"], feed.Entries.Select(e => e.Author));
+        Assert.Equal(["Alice", "The Planet", "Bob"], feed.Entries.Select(e => Aggregator.Ingestion.FeedIngestor.Article(e, feed)!.Value.Article.Author));
+    }
+
+    /// <summary>A photo post or a podcast episode with no title and no text is kept under its
+    /// address, as Miniflux titles it, not dropped; only an entry with nothing at all is.</summary>
+    [Fact]
+    public void An_entry_without_title_or_text_is_named_by_its_address()
+    {
+        const string json = """
+            {"version":"https://jsonfeed.org/version/1.1","title":"M","items":[
+             {"id":"p1","url":"https://m.example/p1","content_html":"<img src=\"https://m.example/a.jpg\">"},
+             {"id":"p2","attachments":[{"url":"https://m.example/episode.mp3","mime_type":"audio/mpeg"}]},
+             {"id":"p3"}]}
+            """;
+        var feed = FeedParser.Parse(Encoding.UTF8.GetBytes(json)).Feed!;
+
+        var articles = feed.Entries.Select(e => Aggregator.Ingestion.FeedIngestor.Article(e, feed)).ToList();
+        Assert.Equal(["https://m.example/p1", "https://m.example/episode.mp3", null], articles.Select(a => a?.Article.Title));
+    }
+
     private static void Check(JsonElement want, string name, string? actual)
     {
         if (want.TryGetProperty(name, out var value))

@@ -19,12 +19,24 @@ public sealed class PollPlannerTests
     [Fact]
     public void Never_sooner_than_the_feed_or_the_server_asks_up_to_the_upper_bound()
     {
-        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, NoJitter));
-        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), NoJitter));
+        // Later by up to a tenth, so that feeds asking for the same interval do not come due together.
+        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0.999), Now.AddHours(2.19), Now.AddHours(2.2));
+        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), jitter: 0));
         // A ttl of two days, a CDN's max-age of a year: the upper bound still holds.
         Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter));
         Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, TimeSpan.FromDays(365), NoJitter));
         Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromDays(3650), NoJitter));
+    }
+
+    /// <summary>A feed's own upper bound ("at least every 10 minutes") is our wish; a server that
+    /// answered 429 with Retry-After asked for its wait, honoured up to the configured ceiling.</summary>
+    [Fact]
+    public void A_retry_after_is_honoured_past_a_feed_s_own_upper_bound_up_to_the_ceiling()
+    {
+        var tenMinutes = TimeSpan.FromMinutes(10);
+        Assert.Equal(Now.AddHours(2), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromHours(2), jitter: 0, ceiling: Max));
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromDays(30), jitter: 0, ceiling: Max));
     }
 
     [Fact]
@@ -32,7 +44,7 @@ public sealed class PollPlannerTests
     {
         var answered = Now.AddSeconds(20);
         Assert.Equal(Now.AddHours(1), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, null, NoJitter));
-        Assert.Equal(answered.AddHours(2), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), NoJitter));
+        Assert.Equal(answered.AddHours(2), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), jitter: 0));
     }
 
     [Fact]
@@ -40,8 +52,11 @@ public sealed class PollPlannerTests
     {
         Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0.999), Now.AddMinutes(62.9), Now.AddMinutes(63));
         Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0), Now.AddMinutes(57), Now.AddMinutes(57));
-        Assert.Equal(Now.AddHours(24), PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0.999)); // silent: the bound, not past it
-        Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, jitter: 0));
+        // At a bound the spread goes inward, not clamped away (half of all quiet feeds came due at exactly 24 h).
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0.999), Now.AddHours(22.8), Now.AddHours(22.81));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0), Now.AddHours(22.8), Now.AddHours(22.81));
+        Assert.Equal(Now.AddHours(24), PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, NoJitter)); // never past it
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, jitter: 0), Now.AddMinutes(5.25), Now.AddMinutes(5.25));
         var oneMinute = TimeSpan.FromMinutes(1);
         Assert.Equal(Now.AddMinutes(1), PollPlanner.AfterSuccess(Now, Now, 100_000, oneMinute, oneMinute, null, null, jitter: 0.999));
     }
@@ -57,7 +72,7 @@ public sealed class PollPlannerTests
     [Fact]
     public void Retry_after_wins_when_longer()
     {
-        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), NoJitter));
+        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), jitter: 0));
         Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromSeconds(30), NoJitter));
     }
 
@@ -80,5 +95,16 @@ public sealed class PollPlannerTests
         Assert.Equal(3, PollPlanner.EntriesPerWeek(Enumerable.Repeat((DateTime?)Now.Date, 3), Now));
         // Three a day apart, the newest now: one a day.
         Assert.Equal(7, PollPlanner.EntriesPerWeek([Now, Now.AddDays(-1), Now.AddDays(-2)], Now), precision: 6);
+    }
+
+    /// <summary>A Korean CMS labelling its local time GMT dates every entry nine hours ahead: the
+    /// gaps still say hourly. An entry years ahead (a typo in the year) is no zone: left out alone.</summary>
+    [Fact]
+    public void A_feed_whose_clock_is_hours_ahead_is_as_busy_as_its_gaps_say()
+    {
+        var kst = Enumerable.Range(0, 10).Select(i => (DateTime?)Now.AddHours(9 - i)).ToList();
+        var utc = Enumerable.Range(0, 10).Select(i => (DateTime?)Now.AddHours(-i)).ToList();
+        Assert.Equal(PollPlanner.EntriesPerWeek(utc, Now), PollPlanner.EntriesPerWeek(kst, Now), precision: 6);
+        Assert.Equal(PollPlanner.EntriesPerWeek(utc, Now), PollPlanner.EntriesPerWeek([.. utc, Now.AddYears(37)], Now), precision: 6);
     }
 }

@@ -36,6 +36,7 @@ public static class AtomReader
             Published = FeedDates.Parse(Text(entry.FirstOwn("published")) ?? Text(entry.FirstOwn("issued")), language) ?? ExtensionElements.Published(entry, language),
             Updated = FeedDates.Parse(Text(entry.FirstOwn("updated")) ?? Text(entry.FirstOwn("modified")), language) ?? ExtensionElements.Updated(entry, language),
             Author = Person(entry.FirstOwn("author")) ?? ExtensionElements.Author(entry),
+            InheritedAuthor = InheritedAuthor(entry),
             Categories = ExtensionElements.Distinct(entry.Own("category").Select(c => c.Attribute("term")?.Value).OfType<string>()
                 .Concat(ExtensionElements.Categories(entry))),
             Summary = Construct(entry.FirstOwn("summary")) ?? (entry.FirstOwn("content") is null ? ExtensionElements.MediaDescription(entry) : null),
@@ -43,6 +44,11 @@ public static class AtomReader
             Enclosures = EnclosureElements.Of(entry, url),
         };
     }
+
+    /// <summary>RFC 4287 §4.2.1: an entry without an author has its source's authors, else its
+    /// feed's (a one-author blog names its author once, for the feed).</summary>
+    public static string? InheritedAuthor(XElement entry) =>
+        Person(entry.FirstOwn("source")?.FirstOwn("author")) ?? Person(entry.Parent?.FirstOwn("author"));
 
     /// <summary>feedparser's form: "name (email)" when both are given.</summary>
     public static string? Person(XElement? person)
@@ -56,8 +62,8 @@ public static class AtomReader
     private static string? AlternateLink(XElement parent, Uri? url)
     {
         var links = parent.Own("link").ToList();
-        var alternate = links.FirstOrDefault(l => (l.Attribute("rel")?.Value ?? "alternate") == "alternate" && IsHtml(l))
-            ?? links.FirstOrDefault(l => (l.Attribute("rel")?.Value ?? "alternate") == "alternate");
+        var alternate = links.FirstOrDefault(l => IsAlternate(l.Attribute("rel")?.Value) && IsHtml(l))
+            ?? links.FirstOrDefault(l => IsAlternate(l.Attribute("rel")?.Value));
         // Atom 0.3 feeds in the wild put the address in the element instead of href.
         return alternate is null ? null : Resolve(alternate.Attribute("href")?.Value ?? Text(alternate), alternate, url);
     }

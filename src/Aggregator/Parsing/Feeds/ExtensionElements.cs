@@ -12,14 +12,16 @@ public static partial class ExtensionElements
         Text(e.FirstModule(DcFamily, "creator")) ?? Text(e.FirstModule(DcFamily, "author")) ?? Text(e.FirstModule(ItunesFamily, "author"));
 
     /// <summary>dc:date is a modification date in feedparser's reading (it maps it to "updated").</summary>
+    /// <remarks>Medium and Blogger put atom:updated in their RSS items.</remarks>
     public static DateTime? Updated(XElement e, string? language) =>
-        FeedDates.Parse(Text(e.FirstModule(DcFamily, "date")) ?? Text(e.FirstModule(DcTermsFamily, "modified")), language);
+        FeedDates.Parse(Text(e.FirstModule(DcFamily, "date")) ?? Text(e.FirstModule(DcTermsFamily, "modified")) ?? Text(e.Element(FeedXml.Atom10 + "updated")), language);
 
     public static DateTime? Published(XElement e, string? language) =>
         FeedDates.Parse(Text(e.FirstModule(DcTermsFamily, "issued")) ?? Text(e.FirstModule(DcTermsFamily, "created")), language);
 
     public static FeedText? Title(XElement e) =>
-        (Text(e.FirstModule(DcFamily, "title")) ?? Text(e.FirstModule(MediaFamily, "title"))) is { } t ? new FeedText(t, TextKind.Text) : null;
+        (Text(e.FirstModule(DcFamily, "title")) ?? Text(e.FirstModule(MediaFamily, "title")) ?? Text(e.FirstModule(ItunesFamily, "title"))) is { } t
+            ? new FeedText(t, TextKind.Text) : null;
 
     /// <remarks>Loops over the child nodes in one iterator: an iterator per module lookup was
     /// most of what the categories of an entry allocated.</remarks>
@@ -68,11 +70,13 @@ public static partial class ExtensionElements
     }
 
     /// <summary>Media RSS's description (YouTube's feeds put a video's only text in
-    /// media:group/media:description), for an entry that has no other: feedparser reads it as
+    /// media:group/media:description, Mastodon an image's alt text in
+    /// media:content/media:description), for an entry that has no other: feedparser reads it as
     /// the summary.</summary>
     public static FeedText? MediaDescription(XElement e)
     {
-        var description = e.FirstModule(MediaFamily, "description") ?? e.FirstModule(MediaFamily, "group")?.FirstModule(MediaFamily, "description");
+        var description = e.FirstModule(MediaFamily, "description") ?? e.FirstModule(MediaFamily, "group")?.FirstModule(MediaFamily, "description")
+            ?? e.Elements().Where(c => InModule(c, MediaFamily, "content")).Select(c => c.FirstModule(MediaFamily, "description")).FirstOrDefault(d => d is not null);
         return Text(description) is not { } text ? null
             : new FeedText(text, description!.Attribute("type")?.Value.Trim() == "html" ? TextKind.Html : TextKind.Text);
     }

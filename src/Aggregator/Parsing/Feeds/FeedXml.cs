@@ -196,6 +196,11 @@ public static class FeedXml
         return value.Length == 0 ? null : value;
     }
 
+    /// <summary>An Atom link relation is "alternate" when absent, named so, or given as its full
+    /// IANA IRI (RFC 4287 §4.2.7.2).</summary>
+    public static bool IsAlternate(string? rel) =>
+        rel is null || rel.Trim() is "alternate" or "http://www.iana.org/assignments/relation/alternate";
+
     /// <summary>The markup inside an element, as text (xhtml content, unescaped HTML in RSS).</summary>
     public static string InnerXml(XElement e)
     {

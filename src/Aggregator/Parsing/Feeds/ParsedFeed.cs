@@ -19,6 +19,10 @@ public sealed record ParsedEntry
     public DateTime? Published { get; init; }
     public DateTime? Updated { get; init; }
     public string? Author { get; init; }
+    /// <summary>An Atom entry's source's author, else its feed's, which RFC 4287 §4.2.1 applies to an
+    /// entry that names none: the byline stored for it. Not <see cref="Author"/>, which is what the
+    /// entry itself says (feedparser's reading, and the conformance record's).</summary>
+    public string? InheritedAuthor { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
     public FeedText? Summary { get; init; }
     public FeedText? Content { get; init; }

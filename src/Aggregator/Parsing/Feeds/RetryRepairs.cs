@@ -85,7 +85,7 @@ public static partial class RetryRepairs
                 var name = text.AsSpan(lt + 2, close - lt - 2).Trim();
                 var at = Innermost(open, name, StringComparison.Ordinal);
                 if (at < 0) at = Innermost(open, name, StringComparison.OrdinalIgnoreCase);
-                if (at == open.Count - 1 && name.SequenceEqual(open[at]))
+                if (at >= 0 && at == open.Count - 1 && name.SequenceEqual(open[at]))
                 {
                     open.RemoveAt(at);
                     lt = close;

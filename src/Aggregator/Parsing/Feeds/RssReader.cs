@@ -12,8 +12,10 @@ public static class RssReader
     {
         var root = document.Root!;
         var channel = root.FirstOwn("channel") ?? root;
-        // RDF puts items beside the channel; RSS 0.9x/2.0 inside it.
-        var items = root.Name.LocalName == "RDF" ? root.Own("item") : channel.Own("item");
+        // RDF puts items beside the channel; RSS 0.9x/2.0 inside it. Some RDF feeds (Japanese
+        // ministries' among them) nest them in the channel too: read where they are, as
+        // feedparser does, rather than an empty feed.
+        var items = root.Name.LocalName == "RDF" ? root.Own("item").Concat(channel == root ? [] : channel.Own("item")) : channel.Own("item");
         var language = Text(channel.FirstOwn("language")) ?? Text(channel.Element(Dc + "language")) ?? FeedXml.Language(channel);
         return new ParsedFeed
         {

@@ -85,6 +85,7 @@ public static class SyndicationReader
             Published = Date(item.PublishDate) ?? ExtensionElements.Published(element, language),
             Updated = (atom ? Date(item.LastUpdatedTime) : null) ?? ExtensionElements.Updated(element, language),
             Author = author ?? ExtensionElements.Author(element),
+            InheritedAuthor = atom ? AtomReader.InheritedAuthor(element) : null,
             Categories = atom
                 ? ExtensionElements.Distinct(item.Categories.Select(c => c.Name).OfType<string>().Concat(ExtensionElements.Categories(element)))
                 : rss!.Categories,
@@ -104,7 +105,20 @@ public static class SyndicationReader
     private static DateTime? Date(DateTimeOffset value) => value == default || value == DateTimeOffset.MinValue ? null : value.UtcDateTime;
 
     private static FeedText? Text(TextSyndicationContent? content) => content is null ? null
-        : new FeedText(content.Text ?? "", content.Type is "html" or "xhtml" ? TextKind.Html : TextKind.Text);
+        : new FeedText(content.Type == "xhtml" ? WithoutXhtmlDiv(content.Text ?? "") : content.Text ?? "", content.Type is "html" or "xhtml" ? TextKind.Html : TextKind.Text);
+
+    /// <summary>RFC 4287 §4.1.3.3: the div that wraps xhtml content is not part of it (Syndication
+    /// keeps it). Cut from the markup Syndication wrote, not parsed again: parsing each entry's
+    /// content a second time doubled what reading a feed allocated.</summary>
+    private static string WithoutXhtmlDiv(string xhtml)
+    {
+        var text = xhtml.AsSpan().Trim();
+        if (!text.StartsWith("<div", StringComparison.Ordinal) || !text.EndsWith("</div>", StringComparison.Ordinal)) return xhtml;
+        var startTag = text[..(text.IndexOf('>') + 1)];
+        return startTag.Contains(FeedXml.Xhtml.NamespaceName, StringComparison.Ordinal) && !startTag.EndsWith("/>", StringComparison.Ordinal)
+            ? text[startTag.Length..^"</div>".Length].ToString()
+            : xhtml;
+    }
 
     private static FeedText? Content(SyndicationContent? content) => content switch
     {
@@ -120,8 +134,8 @@ public static class SyndicationReader
     private static string? Alternate(IEnumerable<SyndicationLink> links, Uri? baseUri, Uri? url)
     {
         var list = links.ToList();
-        var link = list.FirstOrDefault(l => (l.RelationshipType ?? "alternate") == "alternate" && (l.MediaType ?? "text/html") is "text/html" or "application/xhtml+xml")
-            ?? list.FirstOrDefault(l => (l.RelationshipType ?? "alternate") == "alternate");
+        var link = list.FirstOrDefault(l => FeedXml.IsAlternate(l.RelationshipType) && (l.MediaType ?? "text/html") is "text/html" or "application/xhtml+xml")
+            ?? list.FirstOrDefault(l => FeedXml.IsAlternate(l.RelationshipType));
         if (link?.Uri is null || link.Uri.OriginalString == "about:invalid") return null;
         if (link.Uri.IsAbsoluteUri) return link.Uri.OriginalString;
         var start = link.BaseUri ?? baseUri;

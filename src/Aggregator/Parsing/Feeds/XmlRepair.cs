@@ -39,14 +39,30 @@ public static class XmlRepair
 
     /// <summary>Where the document starts: its XML declaration, wherever it is (a PHP warning
     /// printed before the feed, "&lt;br /&gt;&lt;b&gt;Warning&lt;/b&gt;: …", puts markup first), else
-    /// the first markup.</summary>
+    /// the first markup. A declaration after a feed's root has started is content (an article
+    /// quoting XML in its CDATA), not where the document starts.</summary>
     private static int FirstMarkup(string text)
     {
-        var declaration = text.IndexOf("<?xml", 0, Math.Min(text.Length, 64 * 1024), StringComparison.Ordinal);
-        if (declaration > 0) return declaration;
-        if (declaration < 0 && Root(text) is var root and > 0) return root;
+        var declaration = Declaration(text);
+        if (declaration > 0 && !FeedRoots.Any(tag => RootTagAt(text.AsSpan(0, declaration), tag) >= 0)) return declaration;
+        if (declaration != 0 && Root(text) is var root and > 0) return root;
         return FirstTag(text);
     }
+
+    /// <summary>The first "&lt;?xml " in the first 64 KB (not "&lt;?xml-stylesheet"), or -1.</summary>
+    private static int Declaration(string text)
+    {
+        var head = text.AsSpan(0, Math.Min(text.Length, 64 * 1024));
+        for (var from = 0; head[from..].IndexOf("<?xml", StringComparison.Ordinal) is var at and >= 0; from += at + 5)
+            if (from + at + 5 < head.Length && char.IsWhiteSpace(head[from + at + 5])) return from + at;
+        return -1;
+    }
+
+    private static readonly string[] FeedRoots = ["<rss", "<feed", "<rdf:RDF"];
+
+    /// <summary>Where a feed root's start tag (<paramref name="tag"/> then a space, '&gt;' or a line break) is in a text, or -1.</summary>
+    private static int RootTagAt(ReadOnlySpan<char> text, string tag) =>
+        text.IndexOf(tag, StringComparison.Ordinal) is var at and >= 0 && at + tag.Length < text.Length && text[at + tag.Length] is ' ' or '>' or '\n' or '\r' or '\t' ? at : -1;
 
     /// <summary>The start tag of a feed's root after junk markup that is not a web page's.</summary>
     private static int Root(string text)
@@ -56,8 +72,8 @@ public static class XmlRepair
         if (head.StartsWith("<html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<!doctype", StringComparison.OrdinalIgnoreCase)
             || head.StartsWith("<rss", StringComparison.Ordinal) || head.StartsWith("<feed", StringComparison.Ordinal) || head.StartsWith("<rdf:RDF", StringComparison.Ordinal))
             return first;
-        foreach (var tag in (ReadOnlySpan<string>)["<rss", "<feed", "<rdf:RDF"])
-            if (head.IndexOf(tag, StringComparison.Ordinal) is var at and > 0 && at + tag.Length < head.Length && head[at + tag.Length] is ' ' or '>' or '\n' or '\r' or '\t')
+        foreach (var tag in FeedRoots)
+            if (RootTagAt(head, tag) is var at and > 0)
                 return first + at;
         return first;
     }

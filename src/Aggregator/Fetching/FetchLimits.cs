@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+
+namespace Aggregator.Fetching;
+
+/// <summary>The network limits of a poll cycle: so many fetches at once in all, and so many per
+/// host, where a host is the one each request goes to. A feed redirected to another host (the
+/// many sites that send their feeds to one feed service) waits for that host's turn like the
+/// feeds subscribed there, instead of queueing inside the HTTP handler with its time running.</summary>
+public sealed class FetchLimits(int total, int perHost) : IDisposable
+{
+    private readonly SemaphoreSlim _total = new(total);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly int _perHost = perHost;
+
+    /// <summary>Waits for a turn at the host of <paramref name="url"/>, then for one of the total.</summary>
+    public async Task<Lease> EnterAsync(string url, CancellationToken ct)
+    {
+        var lease = new Lease(this);
+        try
+        {
+            await lease.MoveToAsync(HostOf(url), ct);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The host:port a request goes to (what the per-host limit counts).</summary>
+    public static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Authority : url;
+
+    /// <summary>One fetch's turn: a slot at the host it is talking to and one of the total.</summary>
+    public sealed class Lease(FetchLimits limits) : IDisposable
+    {
+        private SemaphoreSlim? _host;
+        private bool _holdsTotal;
+
+        public string? Host { get; private set; }
+
+        /// <summary>Moves the turn to another host: both slots are given up first, then the host is
+        /// waited for before the total, so a fetch waiting for a busy host holds neither (and
+        /// two redirects between the same two hosts cannot wait on each other).</summary>
+        public async Task MoveToAsync(string host, CancellationToken ct)
+        {
+            if (_host is not null && string.Equals(Host, host, StringComparison.OrdinalIgnoreCase)) return;
+            Release();
+            var next = limits._hosts.GetOrAdd(host, _ => new SemaphoreSlim(limits._perHost));
+            await next.WaitAsync(ct);
+            (_host, Host) = (next, host);
+            await limits._total.WaitAsync(ct);
+            _holdsTotal = true;
+        }
+
+        private void Release()
+        {
+            if (_holdsTotal) limits._total.Release();
+            _holdsTotal = false;
+            _host?.Release();
+            _host = null;
+        }
+
+        public void Dispose() => Release();
+    }
+
+    public void Dispose()
+    {
+        _total.Dispose();
+        foreach (var host in _hosts.Values) host.Dispose();
+    }
+}
