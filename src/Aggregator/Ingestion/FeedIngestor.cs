@@ -67,8 +67,8 @@ public sealed class FeedIngestor(
                 // Due within half a tick counts as due: a feed polled every minute is due again a
                 // few milliseconds after the next tick fires (its interval counts from when its
                 // fetch started), and waited for the tick after, every other time.
-                var now = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(30, options.Value.Scheduling.PollTickSeconds / 2.0));
-                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : now, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct);
+                var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(30, options.Value.Scheduling.PollTickSeconds / 2.0));
+                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
                 {
