@@ -78,6 +78,9 @@ public sealed class SchedulingOptions
     public int MinPollMinutes { get; set; } = 5;
     public int MaxPollMinutes { get; set; } = 24 * 60;
 
+    /// <summary>The longest any bound may be, configured or a feed's own: a week.</summary>
+    public const int LongestPollMinutes = 7 * 24 * 60;
+
     /// <summary>How often the scheduler looks for due feeds; at most a minute, so short intervals happen.</summary>
     public int PollTickSeconds { get; set; } = 60;
 }

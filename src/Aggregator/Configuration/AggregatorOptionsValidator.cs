@@ -34,7 +34,7 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
                 problems.Add($"{p}:Sources:DocumentFolders:{i} must not be empty.");
         if (o.Scheduling.MinPollMinutes < 1 || o.Scheduling.MinPollMinutes > o.Scheduling.MaxPollMinutes)
             problems.Add($"{p}:Scheduling:MinPollMinutes must be at least 1 and at most MaxPollMinutes (was {o.Scheduling.MinPollMinutes}).");
-        if (o.Scheduling.MaxPollMinutes > 7 * 24 * 60)
+        if (o.Scheduling.MaxPollMinutes > SchedulingOptions.LongestPollMinutes)
             problems.Add($"{p}:Scheduling:MaxPollMinutes must be at most 10080, a week (was {o.Scheduling.MaxPollMinutes}).");
         if (o.Scheduling.PollTickSeconds is < 5 or > 60)
             problems.Add($"{p}:Scheduling:PollTickSeconds must be between 5 and 60 (was {o.Scheduling.PollTickSeconds}).");

@@ -49,6 +49,8 @@ public sealed class FeedIngestor(
         // fetching stalled behind every batch write, and batches went out half full.
         var claimWindow = feeds.SharedByInstances ? 2 * o.MaxConcurrency : Math.Max(2 * o.MaxConcurrency, 4 * PollBatcher.BatchSize);
         using var window = new SemaphoreSlim(claimWindow);
+        // Each host's share of the window: a host that does not answer holds that many, at most.
+        var claims = new CycleClaims(Math.Max(2 * o.MaxPerHost, claimWindow / 8));
         // Parsing is CPU work: one feed per core. Parsed feeds are stored in batches (one
         // writer, one commit for many feeds), and a core is free again while its feed waits for
         // its batch. A fetched feed takes a pipeline slot first and keeps it until stored:
@@ -57,6 +59,7 @@ public sealed class FeedIngestor(
         using var pipeline = new SemaphoreSlim(2 * PollBatcher.BatchSize);
         using var batcher = new PollBatcher(feeds);
         var polls = new List<Task<FeedPollReport>>();
+        var tick = TimeSpan.FromSeconds(options.Value.Scheduling.PollTickSeconds);
         try
         {
             while (true)
@@ -67,23 +70,26 @@ public sealed class FeedIngestor(
                 // Due within half a tick counts as due: a feed polled every minute is due again a
                 // few milliseconds after the next tick fires (its interval counts from when its
                 // fetch started), and waited for the tick after, every other time.
-                var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(30, options.Value.Scheduling.PollTickSeconds / 2.0));
-                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct);
+                var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(30, tick.TotalSeconds / 2));
+                var changed = claims.NextChange();
+                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct,
+                    claims.PerHost, claims.FullHosts());
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
                 {
-                    // Nothing due now. While polls are still in flight (a slow host can hold a few
-                    // for minutes), feeds that come due meanwhile, and feeds the subscriptions file
-                    // adds, are claimed every tick rather than when the slowest poll is done.
-                    var inFlight = polls.Where(p => !p.IsCompleted).ToList();
-                    if (inFlight.Count == 0) break;
-                    await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(TimeSpan.FromSeconds(options.Value.Scheduling.PollTickSeconds), ct));
-                    ct.ThrowIfCancellationRequested();
+                    // Nothing due that may be claimed now. While polls are still in flight (a slow
+                    // host can hold a few for minutes), feeds that come due meanwhile, and feeds
+                    // the subscriptions file adds, are claimed every tick rather than when the
+                    // slowest poll is done; a full host's feeds as soon as it has room.
+                    if (claims.Polling == 0) break;
+                    try { await changed.WaitAsync(tick, ct); }
+                    catch (TimeoutException) { }
                     await SyncSubscriptionsAsync(ct);
                     continue;
                 }
+                claims.Claimed(claimed);
                 batcher.Expect(claimed.Count);
-                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, limits, cores, pipeline, batcher, ct)));
+                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, claims, limits, cores, pipeline, batcher, ct)));
             }
         }
         finally
@@ -103,11 +109,12 @@ public sealed class FeedIngestor(
 
     /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its
     /// batch. Its claim window slot is free again once it is fetched.</summary>
-    private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, FetchLimits limits, SemaphoreSlim cores,
+    private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, CycleClaims claims, FetchLimits limits, SemaphoreSlim cores,
         SemaphoreSlim pipeline, PollBatcher batcher, CancellationToken ct)
     {
         var joined = false;
         var claimedSlot = true;
+        var waitingForTurn = true;
         try
         {
             // The limits are for the network: a turn is held while fetching only, and is
@@ -115,6 +122,8 @@ public sealed class FeedIngestor(
             FetchResult? fetch;
             using (var turn = await limits.EnterAsync(feed.Url, ct))
             {
+                claims.TurnTaken(feed);
+                waitingForTurn = false;
                 fetch = await FetchAsync(feed, turn, ct);
                 Operations.Telemetry.Fetched(fetch);
                 Fetched();
@@ -143,8 +152,10 @@ public sealed class FeedIngestor(
         }
         finally
         {
+            if (waitingForTurn) claims.TurnTaken(feed);
             if (claimedSlot) Fetched();
             if (!joined) batcher.Skip();
+            claims.Ended();
         }
 
         void Fetched() // its claim window slot is free for the next claim
@@ -223,7 +234,8 @@ public sealed class FeedIngestor(
                     // RFC 9111 §4.3.4: a 304 updates the stored validators it carries.
                     Etag = fetch.Etag,
                     LastModified = fetch.LastModified,
-                    NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, feed.EntriesPerWeek ?? 0, min, max,
+                    EntriesPerWeek = RateNow(feed, now),
+                    NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, RateNow(feed, now), min, max,
                         feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
                 }, [], FeedPollKind.NotModified, null);
 
@@ -247,7 +259,8 @@ public sealed class FeedIngestor(
                 Etag = fetch.Etag,
                 BodyValidators = true,
                 LastModified = fetch.LastModified,
-                NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, feed.EntriesPerWeek ?? 0, min, max,
+                EntriesPerWeek = RateNow(feed, now),
+                NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, RateNow(feed, now), min, max,
                     feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
             }, [], FeedPollKind.NotModified, null);
 
@@ -268,7 +281,8 @@ public sealed class FeedIngestor(
             .Select(a => IncomingItems.From(feed.SourceId, a.Key, NotAhead(a.Article, now), topics, authority))
             .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
             .ToList();
-        var perWeek = PollPlanner.EntriesPerWeek(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
+        var rateDates = PollPlanner.RateDates(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
+        var perWeek = PollPlanner.EntriesPerWeek(rateDates, now);
         if (parsedFeed.Bozo)
             logger.LogWarning("Feed {FeedUrl} was read after working around: {Problems}", feed.Url, string.Join("; ", parsedFeed.Problems));
         // A document cut off before its end (a connection closed early, a Content-Length that
@@ -285,6 +299,7 @@ public sealed class FeedIngestor(
             LastModified = whole ? fetch.LastModified : null,
             Title = parsedFeed.Title?.Plain is { Length: > 0 } plain && StorableText.Clean(plain) is var title && title != feed.Title ? title : null, // null: unchanged
             EntriesPerWeek = perWeek,
+            EntryDates = PollPlanner.StoredDates(rateDates),
             Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
             BodyHash = whole ? bodyHash : null,
             ContentType = fetch.ContentType,
@@ -427,6 +442,11 @@ public sealed class FeedIngestor(
         var max = feed.MaxIntervalSeconds is { } b ? TimeSpan.FromSeconds(b) : TimeSpan.FromMinutes(s.MaxPollMinutes);
         return (min, max < min ? min : max);
     }
+
+    /// <summary>A feed's rate without reading it (a 304, the same bytes again): its entries are
+    /// the ones last read, a little older now.</summary>
+    private static double RateNow(FeedRow feed, DateTime now) =>
+        PollPlanner.ReadStoredDates(feed.EntryDates) is { } dates ? PollPlanner.EntriesPerWeek(dates, now) : feed.EntriesPerWeek ?? 0;
 
     private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

@@ -18,16 +18,30 @@ public static class PollPlanner
     /// much, since the gaps between them are still right. Before, they were left out, and such a
     /// feed publishing every hour was polled once a day. Further ahead is no zone (an event's
     /// date, a typo in the year): that entry alone is left out.</summary>
-    public static double EntriesPerWeek(IEnumerable<DateTime?> entryDates, DateTime now)
+    public static double EntriesPerWeek(IEnumerable<DateTime?> entryDates, DateTime now) => EntriesPerWeek(RateDates(entryDates, now), now);
+
+    /// <summary>The dates a rate is counted from (see <see cref="EntriesPerWeek(IEnumerable{DateTime?}, DateTime)"/>):
+    /// those of dated entries, moved back when the feed's clock is ahead, without those too far
+    /// ahead to be a clock's error. Kept with the feed (<see cref="StoredDates"/>), so the rate
+    /// can be counted again at a 304, which has no entries to read it from.</summary>
+    public static List<DateTime> RateDates(IEnumerable<DateTime?> entryDates, DateTime now)
     {
         var dates = entryDates.OfType<DateTime>().ToList();
         var ahead = dates.Count == 0 ? TimeSpan.Zero : dates.Max() - now;
         var clockAhead = ahead > TimeSpan.FromMinutes(10) && ahead <= TimeSpan.FromHours(14) ? ahead : TimeSpan.Zero;
+        return [.. dates.Select(d => d - clockAhead).Where(d => d <= now.AddHours(1))];
+    }
+
+    /// <summary>Entries a week, from rate dates (<see cref="RateDates"/>) as of <paramref name="now"/>:
+    /// a feed that stops publishing, and answers 304 from then on, slows down as its entries age,
+    /// as Miniflux's count of the last week's entries does. Before, a feed kept the rate of its
+    /// last change, and one burst of posts had a quiet feed polled every few minutes for good.</summary>
+    public static double EntriesPerWeek(IReadOnlyList<DateTime> rateDates, DateTime now)
+    {
         var week = now.AddDays(-7);
         var (recent, oldest, newest, older) = (0, DateTime.MaxValue, DateTime.MinValue, false);
-        foreach (var dated in dates)
+        foreach (var date in rateDates)
         {
-            var date = dated - clockAhead;
             if (date > now.AddHours(1)) continue;
             if (date <= week) { older = true; continue; }
             recent++;
@@ -38,6 +52,25 @@ public static class PollPlanner
         var covered = now - oldest < TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : now - oldest;
         return Math.Max(recent, (recent - 1) * (TimeSpan.FromDays(7) / covered));
     }
+
+    /// <summary>Rate dates as stored with the feed: Unix seconds, newest first, the newest
+    /// <see cref="StoredDatesKept"/> and the oldest (whether any is older than a week decides how
+    /// the rate is counted), so that a feed of thousands of entries keeps a short row.</summary>
+    public static string? StoredDates(IReadOnlyList<DateTime> rateDates)
+    {
+        if (rateDates.Count == 0) return null;
+        var newestFirst = rateDates.OrderDescending().ToList();
+        var kept = newestFirst.Count <= StoredDatesKept + 1 ? newestFirst : [.. newestFirst.Take(StoredDatesKept), newestFirst[^1]];
+        return string.Join(',', kept.Select(d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)).ToUnixTimeSeconds()));
+    }
+
+    public const int StoredDatesKept = 100;
+
+    /// <summary>Rate dates from their stored form; null when none were stored (a feed last read
+    /// before they were kept, or whose entries carry no dates).</summary>
+    public static List<DateTime>? ReadStoredDates(string? stored) => string.IsNullOrEmpty(stored) ? null
+        : [.. stored.Split(',').Select(s => long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null).OfType<DateTime>()];
 
     /// <param name="started">When the fetch started: the interval counts from there, so a
     /// feed polled every minute is due again by the next tick rather than the one after.</param>

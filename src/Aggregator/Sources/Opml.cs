@@ -65,12 +65,15 @@ public static class Opml
         if (FeedUrl.Parse(FeedUrl.WithoutFeedScheme(url), out var credentials, out var problem) is not { } normalized)
             throw new InvalidDataException($"outline \"{outline.Attribute("text")?.Value}\" has xmlUrl \"{FeedUrl.Masked(url)}\", which {problem}");
         var (text, title) = (Name(outline, "text", url), Name(outline, "title", url));
+        var (min, max) = (Minutes(outline, "minPollMinutes"), Minutes(outline, "maxPollMinutes"));
+        if (min > max)
+            throw new InvalidDataException($"minPollMinutes=\"{min.Value.TotalMinutes}\" is more than maxPollMinutes=\"{max!.Value.TotalMinutes}\" on {FeedUrl.Masked(url)}");
         return new FeedSubscription(
             normalized,
             text != title ? text : null,
             !string.Equals(outline.Attribute("enabled")?.Value, "false", StringComparison.OrdinalIgnoreCase),
-            Minutes(outline, "minPollMinutes"),
-            Minutes(outline, "maxPollMinutes"),
+            min,
+            max,
             outline.Attribute("encoding")?.Value,
             title ?? text,
             FolderPath(outline),
@@ -140,13 +143,16 @@ public static class Opml
     /// export of every subscription.</summary>
     private static string Safe(string text) => Processing.StorableText.Clean(text).Replace("\uFFFE", "", StringComparison.Ordinal).Replace("\uFFFF", "", StringComparison.Ordinal);
 
+    /// <summary>A per-feed bound: whole minutes, up to a week, as the configured bounds
+    /// (AggregatorOptionsValidator): "maxPollMinutes=5256000" was taken, and that feed was
+    /// polled again in ten years.</summary>
     private static TimeSpan? Minutes(XElement outline, string attribute)
     {
         var value = outline.Attribute(attribute)?.Value;
         if (value is null) return null;
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes > 0
+        return int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes is > 0 and <= Configuration.SchedulingOptions.LongestPollMinutes
             ? TimeSpan.FromMinutes(minutes)
-            : throw new InvalidDataException($"{attribute}=\"{value}\" on {outline.Attribute("xmlUrl")?.Value} must be a whole number of minutes");
+            : throw new InvalidDataException($"{attribute}=\"{value}\" on {FeedUrl.Masked(outline.Attribute("xmlUrl")?.Value ?? "")} must be a whole number of minutes from 1 to {Configuration.SchedulingOptions.LongestPollMinutes} (a week)");
     }
 
     private sealed class Utf8StringWriter : StringWriter

@@ -7,6 +7,10 @@ public sealed record FeedRow
     public long SourceId { get; init; }
     public string Url { get; init; } = "";
 
+    /// <summary>The host:port it is fetched from, as the database derives it from the address.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Host { get; init; } = "";
+
     /// <summary>The title the feed gives itself, as of its last successful poll.</summary>
     public string? Title { get; init; }
 
@@ -44,6 +48,10 @@ public sealed record FeedRow
     public string? Warning { get; init; }
     public bool Gone { get; init; }
     public double? EntriesPerWeek { get; init; }
+
+    /// <summary>The dates its rate is counted from, as of its last full fetch (PollPlanner.StoredDates).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? EntryDates { get; init; }
 
     /// <summary>The shortest interval the feed asks for (ttl, sy:updatePeriod) as of its last full fetch.</summary>
     public long? AskedIntervalSeconds { get; init; }
@@ -99,6 +107,8 @@ public sealed record FeedPollState
     public bool BodyValidators { get; init; }
     public string? Title { get; init; }
     public double? EntriesPerWeek { get; init; }
+    /// <summary>With a body: the dates its rate is counted from (null: none dated). Without one: unchanged.</summary>
+    public string? EntryDates { get; init; }
     /// <summary>With a body: what the feed asks for now (null: nothing). Without one (a 304, a
     /// failure): unchanged.</summary>
     public long? AskedIntervalSeconds { get; init; }

@@ -188,19 +188,32 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// attempted since <paramref name="cycleStart"/>, oldest due first, for one poller: no other
     /// poller takes them until this one stores their poll or gives them back, its lease runs out,
     /// or the cluster declares it dead (<see cref="Claims.Takeover"/>). On PostgreSQL the rows
-    /// being claimed by another instance at this moment are skipped, not waited for.</summary>
-    public async Task<IReadOnlyList<FeedRow>> ClaimDueAsync(Claimant claimant, DateTime now, DateTime cycleStart, int limit, CancellationToken ct)
+    /// being claimed by another instance at this moment are skipped, not waited for.
+    /// <para>At most <paramref name="perHost"/> feeds of one host are taken at a time, and none of
+    /// the <paramref name="fullHosts"/> (hosts that already have that many waiting for their
+    /// turn): a host that does not answer holds a few claims, not all of them, while the feeds of
+    /// other hosts are polled.</para></summary>
+    public async Task<IReadOnlyList<FeedRow>> ClaimDueAsync(Claimant claimant, DateTime now, DateTime cycleStart, int limit, CancellationToken ct,
+        int perHost = int.MaxValue, IReadOnlyCollection<string>? fullHosts = null)
     {
         await using var write = await database.BeginWriteAsync(ct, serialized: false);
+        var skipFull = fullHosts is { Count: > 0 } ? "AND NOT " + Dialect.InList(database.IsPostgres, "host", "full") : "";
+        // Ranked per host among the first few times the limit of due feeds (not all due feeds: a
+        // cycle over 10,000 claims hundreds of times); PostgreSQL locks those rows in the inner
+        // query, since FOR UPDATE cannot go with a window function.
         var claimed = (await write.Connection.QueryAsync<FeedRow>(new CommandDefinition($"""
             UPDATE feeds SET claimed_by = @me, claimed_until = @until
-            WHERE id IN (SELECT id FROM feeds
-                         WHERE enabled = TRUE AND gone = FALSE AND next_poll_at <= @now
-                           AND (last_attempt_at IS NULL OR last_attempt_at < @cycleStart)
-                           AND {Claims.Takeover(database, claimant)}
-                         ORDER BY next_poll_at, id LIMIT @limit {Claims.SkipLocked(database)})
+            WHERE id IN (SELECT id FROM (SELECT id, next_poll_at, row_number() OVER (PARTITION BY host ORDER BY next_poll_at, id) AS turn
+                                         FROM (SELECT id, host, next_poll_at FROM feeds
+                                               WHERE enabled = TRUE AND gone = FALSE AND next_poll_at <= @now
+                                                 AND (last_attempt_at IS NULL OR last_attempt_at < @cycleStart)
+                                                 AND {Claims.Takeover(database, claimant)} {skipFull}
+                                               ORDER BY next_poll_at, id LIMIT @scan {Claims.SkipLocked(database)}) AS due) AS ranked
+                         WHERE turn <= @perHost
+                         ORDER BY next_poll_at, id LIMIT @limit)
             RETURNING *
-            """, Claims.Parameters(claimant, clock.GetUtcNow().UtcDateTime, ClaimLease, new { now, cycleStart, limit }),
+            """, Claims.Parameters(claimant, clock.GetUtcNow().UtcDateTime, ClaimLease,
+                new { now, cycleStart, limit, scan = 4L * limit, perHost = (long)perHost, full = (fullHosts ?? []).ToArray() }),
             write.Transaction, cancellationToken: ct))).OrderBy(f => f.NextPollAt).ToList();
         await write.CommitAsync(ct);
         return claimed;
@@ -352,12 +365,13 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 custom_title = CASE WHEN @Title IS NOT NULL AND custom_title IS NULL AND last_success_at IS NULL AND listed_name IS NOT NULL AND listed_name <> @Title
                                     THEN listed_name ELSE custom_title END,
                 entries_per_week = coalesce(@EntriesPerWeek, entries_per_week),
+                entry_dates = CASE WHEN @Parsed THEN @EntryDates ELSE entry_dates END,
                 asked_interval_seconds = CASE WHEN @Parsed THEN @AskedIntervalSeconds ELSE asked_interval_seconds END,
                 body_hash = CASE WHEN @Parsed THEN @BodyHash ELSE body_hash END,
                 claimed_by = NULL,
                 claimed_until = NULL
             WHERE id = @FeedId
-            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.BodyValidators, s.Title, s.EntriesPerWeek, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
+            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.BodyValidators, s.Title, s.EntriesPerWeek, s.EntryDates, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
         if (s.Title is not null) // the feed renamed itself (or was read for the first time)
             await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)

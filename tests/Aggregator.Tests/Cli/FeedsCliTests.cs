@@ -180,6 +180,8 @@ public abstract class FeedsCliTests(Backend backend)
               <outline type="rss" text="Gopher" xmlUrl="gopher://example.org/feed"/>
               <outline type="rss" text="Soon" xmlUrl="{server.Url("broken.xml")}" minPollMinutes="soon"/>
               <outline type="rss" text="Old style" xmlUrl="feed:{server.Url("tagged.xml").ToString()[5..]}"/>
+              <outline type="rss" text="Decade" xmlUrl="{server.Url("decade.xml")}" maxPollMinutes="5256000"/>
+              <outline type="rss" text="Inverted" xmlUrl="{server.Url("inverted.xml")}" minPollMinutes="120" maxPollMinutes="30"/>
             </body></opml>
             """;
         var config = await ConfigAsync(temp);
@@ -188,9 +190,11 @@ public abstract class FeedsCliTests(Backend backend)
 
         var import = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "import", file, .. common]);
         Assert.Equal(1, import.ExitCode);
-        Assert.Equal("2 added, 0 already subscribed, 2 left out\n", import.Stdout);
+        Assert.Equal("2 added, 0 already subscribed, 4 left out\n", import.Stdout);
         Assert.Contains($"{file}, line 3: outline \"Gopher\" has xmlUrl \"gopher://example.org/feed\", which is not an http(s) URL", import.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"{file}, line 4: minPollMinutes=\"soon\" on {server.Url("broken.xml")} must be a whole number of minutes", import.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{file}, line 4: minPollMinutes=\"soon\" on {server.Url("broken.xml")} must be a whole number of minutes from 1 to 10080 (a week)", import.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{file}, line 6: maxPollMinutes=\"5256000\" on {server.Url("decade.xml")} must be a whole number of minutes from 1 to 10080", import.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{file}, line 7: minPollMinutes=\"120\" is more than maxPollMinutes=\"30\" on {server.Url("inverted.xml")}; this feed was left out", import.Stderr, StringComparison.Ordinal);
         var feeds = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains($"{server.Url("wire.xml")}  [new]  Wire", feeds.Stdout, StringComparison.Ordinal);
         Assert.Contains($"{server.Url("tagged.xml")}  [new]  Old style", feeds.Stdout, StringComparison.Ordinal); // feed:// read as http://

@@ -358,6 +358,41 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(200, (await StateAsync(app, quick.Id)).LastStatus);
     }
 
+    /// <summary>More feeds of a host that never answers than a cycle claims ahead, due before
+    /// those of another host: the other host's feeds are polled at once, not after the dead host's
+    /// timeouts have freed the claims (two at a time, 2 s each: over a minute here).</summary>
+    [Fact]
+    public async Task Feeds_of_a_host_that_never_answers_do_not_hold_up_the_other_hosts()
+    {
+        await using var dead = await LoopbackServer.StartAsync(app => app.MapGet("/d/{n}.xml", async (HttpContext c) => await Task.Delay(Timeout.Infinite, c.RequestAborted)));
+        await using var live = await LoopbackServer.StartAsync(app => app.MapGet("/l/{n}.xml", (int n) =>
+            Results.Text(Rss.Replace("urn:x:", $"urn:{n}:", StringComparison.Ordinal), "application/rss+xml")), "127.0.0.2");
+        await using var app = await ServicesAsync(("Fetching:TimeoutSeconds", "2"));
+        var store = app.Get<FeedStore>();
+        await store.AddAsync([.. Enumerable.Range(0, 200).Select(n => new FeedSubscription(dead.Url($"d/{n}.xml").AbsoluteUri, null))], Ct);
+        await store.AddAsync([.. Enumerable.Range(0, 10).Select(n => new FeedSubscription(live.Url($"l/{n}.xml").AbsoluteUri, null))], Ct);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var cycle = app.Get<FeedIngestor>().PollDueAsync(stop.Token, everyFeed: true);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long polled, mostClaimedThere = 0;
+        while ((polled = await app.ScalarAsync<long>($"SELECT count(*) FROM feeds WHERE host = '{live.BaseUrl.Authority}' AND last_success_at IS NOT NULL")) < 10
+            && watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            mostClaimedThere = Math.Max(mostClaimedThere, await app.ScalarAsync<long>($"SELECT count(*) FROM feeds WHERE host = '{dead.BaseUrl.Authority}' AND claimed_by IS NOT NULL"));
+            await Task.Delay(100, Ct);
+        }
+        var took = watch.Elapsed;
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cycle);
+
+        Assert.Equal(10, polled);
+        Assert.True(took < TimeSpan.FromSeconds(10), $"the other host's feeds took {took.TotalSeconds:F1} s");
+        Assert.Equal(2, dead.MaxInFlight);
+        Assert.InRange(mostClaimedThere, 2, 40); // a few waiting for their turn, not the whole window
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM feeds WHERE claimed_by IS NOT NULL")); // given back on the way out
+    }
+
     [Fact]
     public async Task One_broken_feed_never_stops_the_rest()
     {
@@ -406,6 +441,39 @@ public abstract class FeedPollingTests(Backend backend)
         // 20 entries an hour would mean every 5 minutes; the feed asks for 48 hours, with a body or without.
         Assert.True(afterFull >= before.AddHours(47.9), $"after the full fetch: {afterFull:o}");
         Assert.True(after304 >= before.AddHours(47.9), $"after the 304: {after304:o}");
+    }
+
+    /// <summary>A burst of posts, then only 304s: the rate is counted again at each 304 from the
+    /// dates kept at the last full fetch, so the feed slows down as they age. Time passing is
+    /// played by moving those dates back ten days.</summary>
+    [Fact]
+    public async Task A_feed_that_falls_quiet_is_polled_less_often_though_it_only_answers_304()
+    {
+        var now = DateTime.UtcNow;
+        var items = string.Concat(Enumerable.Range(0, 20).Select(i => $"<item><guid>urn:burst:{i}</guid><title>Burst {i}</title><pubDate>{now.AddMinutes(-3 * i):R}</pubDate></item>"));
+        var feed = $"<rss version=\"2.0\"><channel><title>Burst</title>{items}</channel></rss>";
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/burst.xml", (HttpContext c) =>
+        {
+            c.Response.Headers.ETag = "\"b1\"";
+            return c.Request.Headers.IfNoneMatch == "\"b1\"" ? Results.StatusCode(304) : Results.Text(feed, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        var row = await FeedAsync(app, server.Url("burst.xml"));
+
+        await PollAsync(app);
+        var busy = await StateAsync(app, row.Id);
+        var stored = Aggregator.Scheduling.PollPlanner.ReadStoredDates(busy.EntryDates)!;
+        var tenDaysOn = Aggregator.Scheduling.PollPlanner.StoredDates([.. stored.Select(d => d.AddDays(-10))]);
+        await app.ExecuteAsync($"UPDATE feeds SET entry_dates = '{tenDaysOn}' WHERE id = {row.Id}");
+        var before = DateTime.UtcNow;
+        var second = await PollAsync(app);
+        var quiet = await StateAsync(app, row.Id);
+
+        Assert.Equal(20, stored.Count);
+        Assert.True(busy.NextPollAt < now.AddMinutes(10), $"busy: {busy.NextPollAt:o}"); // 20 posts an hour: the lower bound
+        Assert.Equal(1, second.NotModified);
+        Assert.Equal(0, quiet.EntriesPerWeek);
+        Assert.True(quiet.NextPollAt > before.AddHours(20), $"quiet: {quiet.NextPollAt:o}"); // no post in the last week: about the upper bound
     }
 
     [Fact]

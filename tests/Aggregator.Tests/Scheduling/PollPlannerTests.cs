@@ -107,4 +107,42 @@ public sealed class PollPlannerTests
         Assert.Equal(PollPlanner.EntriesPerWeek(utc, Now), PollPlanner.EntriesPerWeek(kst, Now), precision: 6);
         Assert.Equal(PollPlanner.EntriesPerWeek(utc, Now), PollPlanner.EntriesPerWeek([.. utc, Now.AddYears(37)], Now), precision: 6);
     }
+
+    /// <summary>A 304 has no entries: the rate is counted again from the dates kept at the last
+    /// full fetch, as of now. A burst of 20 posts in five hours, then nothing: hourly-ish at
+    /// first, a week later no rate at all (the upper bound), as Miniflux's weekly count does.</summary>
+    [Fact]
+    public void The_rate_counted_again_from_stored_dates_falls_as_the_entries_age()
+    {
+        var burst = Enumerable.Range(0, 20).Select(i => (DateTime?)Now.AddHours(-5.0 * i / 19)).ToList();
+        var stored = PollPlanner.StoredDates(PollPlanner.RateDates(burst, Now));
+        var dates = PollPlanner.ReadStoredDates(stored)!;
+
+        Assert.Equal(PollPlanner.EntriesPerWeek(burst, Now), PollPlanner.EntriesPerWeek(dates, Now), precision: 6);
+        Assert.Equal(19 * 7 / (3 + 5 / 24.0), PollPlanner.EntriesPerWeek(dates, Now.AddDays(3)), precision: 6); // 19 gaps in the 3 days 5 hours since the oldest
+        Assert.Equal(0, PollPlanner.EntriesPerWeek(dates, Now.AddDays(8)));
+        Assert.Equal(Now.AddDays(8).AddHours(24), PollPlanner.AfterSuccess(Now.AddDays(8), Now.AddDays(8), PollPlanner.EntriesPerWeek(dates, Now.AddDays(8)), Min, Max, null, null, NoJitter));
+        Assert.Null(PollPlanner.ReadStoredDates(null));
+        Assert.Null(PollPlanner.StoredDates([]));
+    }
+
+    [Fact]
+    public void Stored_dates_keep_the_newest_hundred_and_the_oldest()
+    {
+        var many = Enumerable.Range(0, 500).Select(i => (DateTime?)Now.AddMinutes(-30 * i)).ToList(); // ten days of posts every half hour
+        var dates = PollPlanner.ReadStoredDates(PollPlanner.StoredDates(PollPlanner.RateDates(many, Now)))!;
+
+        Assert.Equal(PollPlanner.StoredDatesKept + 1, dates.Count);
+        Assert.Equal(Now, dates[0]);
+        Assert.Equal(Now.AddMinutes(-30 * 499), dates[^1]); // older than a week: the rate is a count of the week's
+        Assert.Equal(PollPlanner.StoredDatesKept, PollPlanner.EntriesPerWeek(dates, Now));
+    }
+
+    [Fact]
+    public void Dates_ahead_by_a_clock_error_are_stored_moved_back_and_those_far_ahead_not_at_all()
+    {
+        var kst = Enumerable.Range(0, 5).Select(i => (DateTime?)Now.AddHours(9 - i)).ToList();
+        Assert.Equal([.. kst.Select(d => d!.Value.AddHours(-9))], PollPlanner.RateDates(kst, Now));
+        Assert.Equal([Now.AddHours(-1)], PollPlanner.RateDates([Now.AddHours(-1), Now.AddYears(37)], Now));
+    }
 }

@@ -63,6 +63,12 @@ public sealed class TestServices : IAsyncDisposable
         return await connection.ExecuteScalarAsync<T>(sql) ?? throw new InvalidOperationException(sql);
     }
 
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = await Get<Database>().OpenAsync(CancellationToken.None);
+        return await connection.ExecuteAsync(sql);
+    }
+
     public async Task<List<string>> RowsAsync(string sql)
     {
         await using var connection = await Get<Database>().OpenAsync(CancellationToken.None);
