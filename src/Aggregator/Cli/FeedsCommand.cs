@@ -46,7 +46,7 @@ public static class FeedsCommand
                 var state = f.Gone ? "GONE (410, not polled)" : !f.Enabled ? "disabled" : f.ConsecutiveErrors > 0 ? $"FAILING ({f.ConsecutiveErrors} in a row)" : f.LastSuccessAt is null ? "new" : "ok";
                 Console.WriteLine($"{f.Url}  [{state}]  {(string.IsNullOrWhiteSpace(f.DisplayTitle) ? "(no title yet)" : f.DisplayTitle)}" + (f.Folder is null ? "" : $"  (in {f.Folder})"));
                 if (f.CustomTitle is not null && f.Title is not null && f.Title != f.CustomTitle) Console.WriteLine($"  the feed's own title: {f.Title}");
-                Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {(f.NextPoll is not { } next ? "never" : next <= DateTime.UtcNow ? "due now" : When(next))}, {f.ItemCount} item(s)");
+                Console.WriteLine($"  last success {When(f.LastSuccessAt)}, last status {f.LastStatus?.ToString() ?? "-"}, next poll {NextPoll(f)}, {f.ItemCount} item(s)");
                 if (f.LastError is not null) Console.WriteLine($"  last error: {f.LastError}");
                 if (f.Gone) Console.WriteLine($"  (if it is back: feeds edit {FeedDiscovery.Quoted(f.Url)} --enable polls it again)");
                 if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
@@ -335,6 +335,10 @@ public static class FeedsCommand
         }, ct));
         return command;
     }
+
+    /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>
+    private static string NextPoll(FeedRow f) =>
+        f.NextPoll is not { } next ? "never" : next <= DateTime.UtcNow ? "due now" : When(next) + (f.NextPollWhy is { } why ? $" ({why})" : "");
 
     private static string When(DateTime? t) => t is { } v ? v.ToString("yyyy-MM-dd HH:mm:ss'Z'") : "never";
 }

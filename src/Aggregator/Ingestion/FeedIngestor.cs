@@ -227,17 +227,14 @@ public sealed class FeedIngestor(
         {
             case FetchOutcome.NotModified:
                 // A 304 costs no parsing and no writes beyond the feed's own state.
-                return new PollResult(state with
+                return new PollResult((state with
                 {
                     Success = true,
                     Warning = Moved(feed, state) ?? feed.Warning,
                     // RFC 9111 §4.3.4: a 304 updates the stored validators it carries.
                     Etag = fetch.Etag,
                     LastModified = fetch.LastModified,
-                    EntriesPerWeek = RateNow(feed, now),
-                    NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, RateNow(feed, now), min, max,
-                        feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
-                }, [], FeedPollKind.NotModified, null);
+                }).Unread(feed, fetch, now, min, max), [], FeedPollKind.NotModified, null);
 
             case FetchOutcome.Gone:
                 logger.LogWarning("Feed {FeedUrl} is gone (410); polling stopped", feed.Url);
@@ -252,17 +249,14 @@ public sealed class FeedIngestor(
             // The same bytes as the last successful fetch, from a server that ignores conditional
             // requests (many do, or send a new ETag each time): like a 304, no parsing and no
             // writes beyond the feed's state.
-            return new PollResult(state with
+            return new PollResult((state with
             {
                 Success = true,
                 Warning = Moved(feed, state) ?? feed.Warning,
                 Etag = fetch.Etag,
                 BodyValidators = true,
                 LastModified = fetch.LastModified,
-                EntriesPerWeek = RateNow(feed, now),
-                NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, RateNow(feed, now), min, max,
-                    feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
-            }, [], FeedPollKind.NotModified, null);
+            }).Unread(feed, fetch, now, min, max), [], FeedPollKind.NotModified, null);
 
         var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
         if (parsed.Feed is not { } parsedFeed)
@@ -289,7 +283,7 @@ public sealed class FeedIngestor(
         // undercounts) keeps what it had, but not the validators or the body's hash: the next poll
         // fetches it whole, instead of being answered 304 for a feed whose later entries never came.
         var whole = parsedFeed.BrokenAt is null;
-        return new PollResult(state with
+        return new PollResult((state with
         {
             Success = true,
             Warning = string.Join("; ", new[] { Moved(feed, state), parsedFeed.Bozo ? "recovered: " + string.Join("; ", parsedFeed.Problems) : null }.OfType<string>()) is { Length: > 0 } warning
@@ -304,8 +298,8 @@ public sealed class FeedIngestor(
             BodyHash = whole ? bodyHash : null,
             ContentType = fetch.ContentType,
             AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
-            NextPollAt = PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()),
-        }, items, FeedPollKind.Fetched, null);
+        }).Planned(PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble())),
+            items, FeedPollKind.Fetched, null);
     }
 
     /// <summary>A fetched body as this build reads it: the bytes, and what else decides what is
@@ -329,8 +323,8 @@ public sealed class FeedIngestor(
     {
         var next = PollPlanner.AfterFailure(now, feed.ConsecutiveErrors + 1, min, max, retryAfter, Random.Shared.NextDouble(),
             ceiling: TimeSpan.FromMinutes(options.Value.Scheduling.MaxPollMinutes));
-        logger.LogWarning("Fetching {FeedUrl} failed: {Reason}; next attempt {NextAttempt:u}", feed.Url, error, next);
-        return new PollResult(state with { Error = error, NextPollAt = next, NewUrl = null, MovedElsewhere = false }, [], FeedPollKind.Failed, error);
+        logger.LogWarning("Fetching {FeedUrl} failed: {Reason}; next attempt {NextAttempt:u}", feed.Url, error, next.At);
+        return new PollResult((state with { Error = error, NewUrl = null, MovedElsewhere = false }).Planned(next), [], FeedPollKind.Failed, error);
     }
 
     /// <summary>What the subscriber is told when a feed signing in moved to another site.</summary>
@@ -443,10 +437,22 @@ public sealed class FeedIngestor(
         return (min, max < min ? min : max);
     }
 
-    /// <summary>A feed's rate without reading it (a 304, the same bytes again): its entries are
-    /// the ones last read, a little older now.</summary>
-    private static double RateNow(FeedRow feed, DateTime now) =>
-        PollPlanner.ReadStoredDates(feed.EntryDates) is { } dates ? PollPlanner.EntriesPerWeek(dates, now) : feed.EntriesPerWeek ?? 0;
+    internal static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}
 
-    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+/// <summary>The next poll written into a poll's state.</summary>
+internal static class PlannedPolls
+{
+    public static FeedPollState Planned(this FeedPollState state, PollPlanner.NextPoll next) =>
+        state with { NextPollAt = next.At, NextPollWhy = next.Why };
+
+    /// <summary>A success whose body was not read (a 304, the same bytes again): the feed's rate
+    /// is counted again from the dates of its last full fetch, a little older now, and what it
+    /// asked for then still holds.</summary>
+    public static FeedPollState Unread(this FeedPollState state, FeedRow feed, Fetching.FetchResult fetch, DateTime now, TimeSpan min, TimeSpan max)
+    {
+        var rate = PollPlanner.ReadStoredDates(feed.EntryDates) is { } dates ? PollPlanner.EntriesPerWeek(dates, now) : feed.EntriesPerWeek ?? 0;
+        return (state with { EntriesPerWeek = rate }).Planned(PollPlanner.AfterSuccess(now - fetch.Elapsed, now, rate, min, max,
+            feed.AskedIntervalSeconds is { } asked ? TimeSpan.FromSeconds(asked) : null, FeedIngestor.Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble()));
+    }
 }

@@ -72,33 +72,51 @@ public static class PollPlanner
         : [.. stored.Split(',').Select(s => long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null).OfType<DateTime>()];
 
+    /// <summary>When a feed is polled next, and why then (what `feeds list` shows).</summary>
+    public readonly record struct NextPoll(DateTime At, string Why);
+
     /// <param name="started">When the fetch started: the interval counts from there, so a
     /// feed polled every minute is due again by the next tick rather than the one after.</param>
     /// <param name="now">When the answer came: what the server asks for (max-age, Retry-After) counts from there.</param>
     /// <param name="jitter">A number in [0, 1) from the caller's random source.</param>
-    public static DateTime AfterSuccess(DateTime started, DateTime now, double entriesPerWeek, TimeSpan min, TimeSpan max,
+    public static NextPoll AfterSuccess(DateTime started, DateTime now, double entriesPerWeek, TimeSpan min, TimeSpan max,
         TimeSpan? feedMinimum, TimeSpan? serverMinimum, double jitter)
     {
-        var interval = entriesPerWeek <= 0 ? max : TimeSpan.FromDays(7) / entriesPerWeek;
-        interval = Jittered(Clamp(interval, min, max), 0.1, jitter, min, max);
-        var next = started + interval;
+        var rate = entriesPerWeek <= 0 ? max : TimeSpan.FromDays(7) / entriesPerWeek;
+        var why = entriesPerWeek <= 0 ? "no entry dated in the last week"
+            : "publishes " + Rate(entriesPerWeek) + (rate < min ? $"; polled at most every {Duration(min)}" : rate > max ? $"; polled at least every {Duration(max)}" : "");
+        var next = started + Jittered(Clamp(rate, min, max), 0.1, jitter, min, max);
         // What the feed or server asks for is honoured, later by up to a tenth, so that feeds
         // asking for the same interval do not all come due in the same minute.
-        if (feedMinimum is { } f && started + Asked(f, max, jitter) is var asked && asked > next) next = asked;
-        if (serverMinimum is { } s && now + Asked(s, max, jitter) is var told && told > next) next = told;
-        return next;
+        if (feedMinimum is { } f && started + Asked(f, max, jitter) is var asked && asked > next)
+            (next, why) = (asked, $"the feed asks to be polled every {Duration(f)} (ttl or sy:updatePeriod)" + Capped(f, max));
+        if (serverMinimum is { } s && now + Asked(s, max, jitter) is var told && told > next)
+            (next, why) = (told, $"the server asks for {Duration(s)} (Cache-Control, Expires or Retry-After)" + Capped(s, max));
+        return new NextPoll(next, why);
     }
 
     /// <param name="ceiling">The longest a server's Retry-After is honoured (the configured upper
     /// bound of every feed): a feed's own, shorter upper bound ("at least every 10 minutes") is a
     /// wish of ours, and a server that answered 429 asked for the wait.</param>
-    public static DateTime AfterFailure(DateTime now, long consecutiveErrors, TimeSpan min, TimeSpan max, TimeSpan? retryAfter, double jitter, TimeSpan? ceiling = null)
+    public static NextPoll AfterFailure(DateTime now, long consecutiveErrors, TimeSpan min, TimeSpan max, TimeSpan? retryAfter, double jitter, TimeSpan? ceiling = null)
     {
         var exponent = Math.Min(Math.Max(consecutiveErrors - 1, 0), 20);
         var backoff = Jittered(Clamp(min * Math.Pow(2, exponent), min, max), 0.2, jitter, min, max);
         var longest = ceiling is { } c && c > max ? c : max;
-        return now + (retryAfter is { } r && r > backoff ? Asked(r, longest, jitter) : backoff);
+        return retryAfter is { } r && r > backoff
+            ? new NextPoll(now + Asked(r, longest, jitter), $"the server asks to wait {Duration(r)} (Retry-After)" + Capped(r, longest))
+            : new NextPoll(now + backoff, $"backing off after {consecutiveErrors} failure(s) in a row");
     }
+
+    /// <summary>A rate as people say it: "about 3 an hour", "about 2 a day", "about 1 a week".</summary>
+    private static string Rate(double perWeek) =>
+        perWeek >= 7 * 24 ? FormattableString.Invariant($"about {perWeek / (7 * 24):0.#} an hour")
+        : perWeek >= 7 ? FormattableString.Invariant($"about {perWeek / 7:0.#} a day")
+        : FormattableString.Invariant($"about {perWeek:0.#} a week");
+
+    private static string Capped(TimeSpan asked, TimeSpan max) => asked > max ? $", capped at {Duration(max)}" : "";
+
+    private static string Duration(TimeSpan span) => Fetching.FeedFetcher.Duration(span);
 
     /// <summary>Spread by up to ±half the given fraction, so that feeds added together do not stay
     /// due in the same minute. Where a bound decides, the spread goes inward (mirrored at the

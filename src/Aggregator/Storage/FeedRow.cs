@@ -65,6 +65,10 @@ public sealed record FeedRow
     /// <summary>When it is polled next, as lists show it: never (null) for a feed that is gone or disabled.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("nextPollAt")]
     public DateTime? NextPoll => Gone || !Enabled ? null : NextPollAt;
+
+    /// <summary>Why it is polled then: the rate it publishes at, what it or its server asks for, or a backoff.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("nextPollReason")]
+    public string? NextPollWhy { get; init; }
     public long ItemCount { get; init; }
 
     /// <summary>The poller (a cluster node or a command) polling it right now, and until when its claim holds.</summary>
@@ -91,6 +95,8 @@ public sealed record FeedPollState
     public required long FeedId { get; init; }
     public required DateTime AttemptAt { get; init; }
     public required DateTime NextPollAt { get; init; }
+    /// <summary>Why then (PollPlanner), for `feeds list`; null when nothing decided it (a 410, a bug).</summary>
+    public string? NextPollWhy { get; init; }
     public int? Status { get; init; }
     public bool Success { get; init; }
     public string? Error { get; init; }

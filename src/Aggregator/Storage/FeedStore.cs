@@ -346,6 +346,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             UPDATE feeds SET
                 last_attempt_at = @AttemptAt,
                 next_poll_at = @NextPollAt,
+                next_poll_why = @NextPollWhy,
                 last_status = @Status,
                 last_success_at = CASE WHEN @Success THEN @AttemptAt ELSE last_success_at END,
                 consecutive_errors = CASE WHEN @Success THEN 0 ELSE consecutive_errors + 1 END,
@@ -371,7 +372,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 claimed_by = NULL,
                 claimed_until = NULL
             WHERE id = @FeedId
-            """, new { s.AttemptAt, s.NextPollAt, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.BodyValidators, s.Title, s.EntriesPerWeek, s.EntryDates, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
+            """, new { s.AttemptAt, s.NextPollAt, s.NextPollWhy, s.Status, s.Success, s.Error, s.Warning, s.Gone, s.Etag, s.LastModified, s.BodyValidators, s.Title, s.EntriesPerWeek, s.EntryDates, Parsed = s.Body is not null, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
         if (s.Title is not null) // the feed renamed itself (or was read for the first time)
             await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
         if (s.NewUrl is not null)

@@ -14,19 +14,19 @@ public sealed class PollPlannerTests
     [InlineData(168, 60)]         // hourly: 1 hour
     [InlineData(100_000, 5)]      // firehose: the lower bound
     public void The_interval_follows_how_often_the_feed_publishes(double perWeek, int minutes) =>
-        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterSuccess(Now, Now, perWeek, Min, Max, null, null, NoJitter));
+        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterSuccess(Now, Now, perWeek, Min, Max, null, null, NoJitter).At);
 
     [Fact]
     public void Never_sooner_than_the_feed_or_the_server_asks_up_to_the_upper_bound()
     {
         // Later by up to a tenth, so that feeds asking for the same interval do not come due together.
-        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0));
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0.999), Now.AddHours(2.19), Now.AddHours(2.2));
-        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), jitter: 0));
+        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0).At);
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0.999).At, Now.AddHours(2.19), Now.AddHours(2.2));
+        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), jitter: 0).At);
         // A ttl of two days, a CDN's max-age of a year: the upper bound still holds.
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter));
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, TimeSpan.FromDays(365), NoJitter));
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromDays(3650), NoJitter));
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter).At);
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, TimeSpan.FromDays(365), NoJitter).At);
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromDays(3650), NoJitter).At);
     }
 
     /// <summary>A feed's own upper bound ("at least every 10 minutes") is our wish; a server that
@@ -35,30 +35,30 @@ public sealed class PollPlannerTests
     public void A_retry_after_is_honoured_past_a_feed_s_own_upper_bound_up_to_the_ceiling()
     {
         var tenMinutes = TimeSpan.FromMinutes(10);
-        Assert.Equal(Now.AddHours(2), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromHours(2), jitter: 0, ceiling: Max));
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromDays(30), jitter: 0, ceiling: Max));
+        Assert.Equal(Now.AddHours(2), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromHours(2), jitter: 0, ceiling: Max).At);
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromDays(30), jitter: 0, ceiling: Max).At);
     }
 
     [Fact]
     public void The_interval_counts_from_the_start_of_the_fetch_and_what_the_server_asks_from_its_answer()
     {
         var answered = Now.AddSeconds(20);
-        Assert.Equal(Now.AddHours(1), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, null, NoJitter));
-        Assert.Equal(answered.AddHours(2), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), jitter: 0));
+        Assert.Equal(Now.AddHours(1), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, null, NoJitter).At);
+        Assert.Equal(answered.AddHours(2), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), jitter: 0).At);
     }
 
     [Fact]
     public void Jitter_spreads_by_a_twentieth_either_way_and_never_past_a_bound()
     {
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0.999), Now.AddMinutes(62.9), Now.AddMinutes(63));
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0), Now.AddMinutes(57), Now.AddMinutes(57));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0.999).At, Now.AddMinutes(62.9), Now.AddMinutes(63));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, jitter: 0).At, Now.AddMinutes(57), Now.AddMinutes(57));
         // At a bound the spread goes inward, not clamped away (half of all quiet feeds came due at exactly 24 h).
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0.999), Now.AddHours(22.8), Now.AddHours(22.81));
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0), Now.AddHours(22.8), Now.AddHours(22.81));
-        Assert.Equal(Now.AddHours(24), PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, NoJitter)); // never past it
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, jitter: 0), Now.AddMinutes(5.25), Now.AddMinutes(5.25));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0.999).At, Now.AddHours(22.8), Now.AddHours(22.81));
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, jitter: 0).At, Now.AddHours(22.8), Now.AddHours(22.81));
+        Assert.Equal(Now.AddHours(24), PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, NoJitter).At); // never past it
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, jitter: 0).At, Now.AddMinutes(5.25), Now.AddMinutes(5.25));
         var oneMinute = TimeSpan.FromMinutes(1);
-        Assert.Equal(Now.AddMinutes(1), PollPlanner.AfterSuccess(Now, Now, 100_000, oneMinute, oneMinute, null, null, jitter: 0.999));
+        Assert.Equal(Now.AddMinutes(1), PollPlanner.AfterSuccess(Now, Now, 100_000, oneMinute, oneMinute, null, null, jitter: 0.999).At);
     }
 
     [Theory]
@@ -67,13 +67,13 @@ public sealed class PollPlannerTests
     [InlineData(3, 20)]
     [InlineData(12, 24 * 60)]
     public void Failures_back_off_exponentially_up_to_the_bound(long errors, int minutes) =>
-        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterFailure(Now, errors, Min, Max, null, NoJitter));
+        Assert.Equal(Now.AddMinutes(minutes), PollPlanner.AfterFailure(Now, errors, Min, Max, null, NoJitter).At);
 
     [Fact]
     public void Retry_after_wins_when_longer()
     {
-        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), jitter: 0));
-        Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromSeconds(30), NoJitter));
+        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), jitter: 0).At);
+        Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromSeconds(30), NoJitter).At);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class PollPlannerTests
         Assert.Equal(PollPlanner.EntriesPerWeek(burst, Now), PollPlanner.EntriesPerWeek(dates, Now), precision: 6);
         Assert.Equal(19 * 7 / (3 + 5 / 24.0), PollPlanner.EntriesPerWeek(dates, Now.AddDays(3)), precision: 6); // 19 gaps in the 3 days 5 hours since the oldest
         Assert.Equal(0, PollPlanner.EntriesPerWeek(dates, Now.AddDays(8)));
-        Assert.Equal(Now.AddDays(8).AddHours(24), PollPlanner.AfterSuccess(Now.AddDays(8), Now.AddDays(8), PollPlanner.EntriesPerWeek(dates, Now.AddDays(8)), Min, Max, null, null, NoJitter));
+        Assert.Equal(Now.AddDays(8).AddHours(24), PollPlanner.AfterSuccess(Now.AddDays(8), Now.AddDays(8), PollPlanner.EntriesPerWeek(dates, Now.AddDays(8)), Min, Max, null, null, NoJitter).At);
         Assert.Null(PollPlanner.ReadStoredDates(null));
         Assert.Null(PollPlanner.StoredDates([]));
     }
@@ -144,5 +144,22 @@ public sealed class PollPlannerTests
         var kst = Enumerable.Range(0, 5).Select(i => (DateTime?)Now.AddHours(9 - i)).ToList();
         Assert.Equal([.. kst.Select(d => d!.Value.AddHours(-9))], PollPlanner.RateDates(kst, Now));
         Assert.Equal([Now.AddHours(-1)], PollPlanner.RateDates([Now.AddHours(-1), Now.AddYears(37)], Now));
+    }
+
+    /// <summary>`feeds list` says why a next poll is when it is.</summary>
+    [Fact]
+    public void Each_next_poll_says_why_then()
+    {
+        Assert.Equal("publishes about 1 an hour", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, NoJitter).Why);
+        Assert.Equal("publishes about 2 a day", PollPlanner.AfterSuccess(Now, Now, 14, Min, Max, null, null, NoJitter).Why);
+        Assert.Equal("publishes about 595.2 an hour; polled at most every 5 min", PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, NoJitter).Why);
+        Assert.Equal("publishes about 1 a week; polled at least every 24 h", PollPlanner.AfterSuccess(Now, Now, 1, Min, Max, null, null, NoJitter).Why);
+        Assert.Equal("no entry dated in the last week", PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, NoJitter).Why);
+        Assert.Equal("the feed asks to be polled every 2 h (ttl or sy:updatePeriod)", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, NoJitter).Why);
+        Assert.Equal("the feed asks to be polled every 2 days (ttl or sy:updatePeriod), capped at 24 h", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter).Why);
+        Assert.Equal("the server asks for 3 h (Cache-Control, Expires or Retry-After)", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), NoJitter).Why);
+        Assert.Equal("publishes about 1 an hour", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), NoJitter).Why); // asked for less than the rate gives
+        Assert.Equal("backing off after 3 failure(s) in a row", PollPlanner.AfterFailure(Now, 3, Min, Max, null, NoJitter).Why);
+        Assert.Equal("the server asks to wait 2 h (Retry-After)", PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(2), NoJitter).Why);
     }
 }
