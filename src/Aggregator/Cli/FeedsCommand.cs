@@ -15,7 +15,7 @@ public static class FeedsCommand
 {
     public static Command Create() => new("feeds", "Manage subscriptions (stored in the database in the data folder).")
     {
-        List(), Add(), Edit(), Remove(), Import(), Export(),
+        List(), Add(), Edit(), Remove(), Import(), Export(), Reparse(),
     };
 
     private static Command List()
@@ -191,9 +191,10 @@ public static class FeedsCommand
         var noCredentials = new Option<bool>("--no-credentials") { Description = "Stop signing in to this feed" };
         var disable = new Option<bool>("--disable") { Description = "Stop polling it (it stays subscribed and listed)" };
         var enable = new Option<bool>("--enable") { Description = "Poll it again, at once (also a feed that answered 410 Gone)" };
-        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, or change the credentials it is fetched with.")
+        var encoding = new Option<string?>("--encoding") { Description = "Read it in this encoding whatever it declares, e.g. euc-kr, gb18030, shift_jis (\"\": as it declares); its kept body is read again at once" };
+        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, or change the credentials it is fetched with.")
         {
-            url, title, folder, disable, enable, user, passwordStdin, noCredentials,
+            url, title, folder, disable, enable, encoding, user, passwordStdin, noCredentials,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -206,21 +207,30 @@ public static class FeedsCommand
                 return 2;
             }
             bool? enabled = result.GetValue(disable) ? false : result.GetValue(enable) ? true : null;
-            if (name is null && under is null && credentials is null && enabled is null)
+            var readAs = result.GetValue(encoding)?.Trim();
+            if (name is null && under is null && credentials is null && enabled is null && readAs is null)
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --user (with --password-stdin) or --no-credentials");
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --encoding, --user (with --password-stdin) or --no-credentials");
+                return 2;
+            }
+            if (readAs is { Length: > 0 } && FeedDecoder.Resolve(readAs) is null)
+            {
+                await Console.Error.WriteLineAsync($"feeds edit: --encoding {readAs}: not an encoding this service knows (e.g. utf-8, euc-kr, cp949, gb18030, big5, shift_jis, windows-1251, koi8-r)");
                 return 2;
             }
             var normalized = FeedUrl.Normalize(address, out _) ?? address;
-            var found = await services.GetRequiredService<FeedStore>().EditAsync(normalized, name, under, ct, credentials, enabled);
+            var store = services.GetRequiredService<FeedStore>();
+            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs);
             if (!found)
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {address}");
                 return 1;
             }
             Console.WriteLine($"edited {address}");
-            if ((name is not null || under is not null || enabled is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
-                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder and enabled state there come back the next time that file changes; edit it there too");
+            if ((name is not null || under is not null || enabled is not null || readAs is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, encoding and enabled state there come back the next time that file changes; edit it there too");
+            if (readAs is not null && (await store.ListAsync(ct)).FirstOrDefault(f => f.Url == normalized) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
+                return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
             return 0;
         }, ct));
         return command;
@@ -334,6 +344,44 @@ public static class FeedsCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    private static Command Reparse()
+    {
+        var urls = new Argument<string[]>("URL") { Description = "The feeds' addresses, as `feeds list` shows them", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Every feed with a kept body" };
+        var command = new Command("reparse", "Read feeds' kept bodies (each one's last successful fetch) again with this build and each feed's encoding, and store what they carry, without fetching.") { urls, all };
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
+        {
+            var given = result.GetValue(urls) ?? [];
+            if (given.Length == 0 == !result.GetValue(all))
+            {
+                await Console.Error.WriteLineAsync("feeds reparse: give the feeds' addresses, or --all");
+                return 2;
+            }
+            var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
+            var chosen = new List<FeedRow>();
+            foreach (var address in given)
+                if (feeds.FirstOrDefault(f => f.Url == (FeedUrl.Normalize(address, out _) ?? address)) is { } feed) chosen.Add(feed);
+                else
+                {
+                    await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                    return 1;
+                }
+            return await ReparseAsync(services, result.GetValue(all) ? feeds : chosen, ct);
+        }, ct));
+        return command;
+    }
+
+    private static async Task<int> ReparseAsync(IServiceProvider services, IReadOnlyList<FeedRow> feeds, CancellationToken ct)
+    {
+        var reports = await services.GetRequiredService<Ingestion.FeedIngestor>().ReparseAsync(feeds, ct);
+        foreach (var r in reports)
+            if (r.Error is not null) await Console.Error.WriteLineAsync($"{r.Url}: {r.Error}");
+            else Console.WriteLine($"{r.Url}: {r.Outcomes.Count} entries read: {r.Outcomes.Count(o => o == StoreOutcome.Inserted)} new, "
+                + $"{r.Outcomes.Count(o => o == StoreOutcome.Sighted)} new sighting(s) of stored items, {r.Outcomes.Count(o => o == StoreOutcome.Updated)} updated, "
+                + $"{r.Outcomes.Count(o => o == StoreOutcome.Unchanged)} unchanged");
+        return reports.Any(r => r.Error is not null) ? 1 : 0;
     }
 
     /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>

@@ -107,6 +107,48 @@ public sealed class FeedIngestor(
         return summary;
     }
 
+    /// <summary>Reads feeds' kept bodies again, as their last successful polls fetched them, with
+    /// this build's parser and each feed's encoding override now, and stores what they carry as
+    /// a poll would: after a parser fix, or an encoding set for a feed that came out garbled,
+    /// without asking any server (one that answers 304 never sends the body again). Nothing of
+    /// a feed's polling state changes. A feed never fetched has nothing kept, and says so.</summary>
+    public async Task<IReadOnlyList<FeedPollReport>> ReparseAsync(IReadOnlyList<FeedRow> list, CancellationToken ct)
+    {
+        var reports = new FeedPollReport[list.Count];
+        var ready = new List<(int At, CompletedPoll Poll)>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var feed = list[i];
+            if (await feeds.StoredBodyAsync(feed.Id, ct) is not { } body)
+            {
+                reports[i] = new FeedPollReport(feed.Url, FeedPollKind.Failed, [], "no body kept: the feed has not been fetched successfully yet");
+                continue;
+            }
+            var fetch = new FetchResult
+            {
+                Outcome = FetchOutcome.Ok,
+                Status = 200,
+                Body = body.Bytes,
+                ContentType = body.ContentType,
+                Charset = body.Charset,
+                FinalUrl = new Uri(body.Url ?? feed.Url),
+            };
+            var result = EvaluateOrFail(feed, fetch, reread: true);
+            if (result.Error is not null)
+                reports[i] = new FeedPollReport(feed.Url, FeedPollKind.Failed, [], result.Error); // nothing written: its last poll's state stands
+            else
+                ready.Add((i, new CompletedPoll(result.State, result.Items)));
+        }
+        foreach (var batch in ready.Chunk(PollBatcher.BatchSize))
+        {
+            var written = await feeds.CompletePollsAsync([.. batch.Select(b => b.Poll)], ct);
+            for (var n = 0; n < batch.Length; n++)
+                reports[batch[n].At] = new FeedPollReport(list[batch[n].At].Url, written[n].Outcomes is null ? FeedPollKind.Failed : FeedPollKind.Fetched,
+                    written[n].Outcomes ?? [], written[n].Error?.Message);
+        }
+        return reports;
+    }
+
     /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its
     /// batch. Its claim window slot is free again once it is fetched.</summary>
     private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, CycleClaims claims, FetchLimits limits, SemaphoreSlim cores,
@@ -185,11 +227,11 @@ public sealed class FeedIngestor(
 
     /// <summary>Evaluates a fetched feed; a bug met while parsing one feed is recorded against
     /// it as a failure (with its backoff, shown in `feeds list`) instead of leaving it due.</summary>
-    private PollResult EvaluateOrFail(FeedRow feed, FetchResult fetch)
+    private PollResult EvaluateOrFail(FeedRow feed, FetchResult fetch, bool reread = false)
     {
         try
         {
-            return Evaluate(feed, fetch);
+            return Evaluate(feed, fetch, reread);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -205,7 +247,9 @@ public sealed class FeedIngestor(
     private sealed record PollResult(FeedPollState State, IReadOnlyList<IncomingItem> Items, FeedPollKind Kind, string? Error);
 
     /// <summary>The CPU side of a poll: parse, normalize, hash, tag, and plan the next poll.</summary>
-    private PollResult Evaluate(FeedRow feed, FetchResult fetch)
+    /// <param name="reread">The kept body read again (`feeds reparse`): read even when it is the
+    /// same body as before, and only what is read from it is written.</param>
+    private PollResult Evaluate(FeedRow feed, FetchResult fetch, bool reread = false)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var (min, max) = Bounds(feed);
@@ -245,7 +289,7 @@ public sealed class FeedIngestor(
         }
 
         var bodyHash = BodyHash(fetch, feed.EncodingOverride);
-        if (bodyHash == feed.BodyHash)
+        if (bodyHash == feed.BodyHash && !reread)
             // The same bytes as the last successful fetch, from a server that ignores conditional
             // requests (many do, or send a new ETag each time): like a 304, no parsing and no
             // writes beyond the feed's state.
@@ -294,9 +338,12 @@ public sealed class FeedIngestor(
             Title = parsedFeed.Title?.Plain is { Length: > 0 } plain && StorableText.Clean(plain) is var title && title != feed.Title ? title : null, // null: unchanged
             EntriesPerWeek = perWeek,
             EntryDates = PollPlanner.StoredDates(rateDates),
-            Body = fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
+            Body = reread ? null : fetch.Gzipped ?? FeedBodies.Gzip(fetch.Body!),
+            Reread = reread,
             BodyHash = whole ? bodyHash : null,
             ContentType = fetch.ContentType,
+            Charset = fetch.Charset,
+            BodyUrl = fetch.FinalUrl.AbsoluteUri,
             AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
         }).Planned(PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble())),
             items, FeedPollKind.Fetched, null);

@@ -121,7 +121,16 @@ public sealed record FeedPollState
     public byte[]? Body { get; init; }
     public string? BodyHash { get; init; }
     public string? ContentType { get; init; }
+    /// <summary>With a body: the charset the server declared, and where the body came from.</summary>
+    public string? Charset { get; init; }
+    public string? BodyUrl { get; init; }
+    /// <summary>The kept body read again (`feeds reparse`), not a poll: only what is read from the
+    /// body is written (entries, title, rate, warning), never the fetch's state or the body.</summary>
+    public bool Reread { get; init; }
 }
+
+/// <summary>A feed's kept body as fetched (decompressed), with what it was read with.</summary>
+public sealed record StoredBody(byte[] Bytes, string? ContentType, string? Charset, string? Url);
 
 /// <summary>A poll ready to be written: the feed's new state and the entries it carried.</summary>
 public sealed record CompletedPoll(FeedPollState State, IReadOnlyList<IncomingItem> Items);

@@ -115,7 +115,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// <summary>Renames a feed and/or files it elsewhere (null: left as it is; "": cleared, back
     /// to the feed's own title or out of any folder); false when the URL is not subscribed.</summary>
     /// <param name="credentials">New credentials; <see cref="NoCredentials"/> removes them; null leaves them.</param>
-    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null)
+    /// <param name="encoding">An encoding to read the feed with whatever it declares ("": back to what it declares); null: unchanged.</param>
+    public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null,
+        string? encoding = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync($"""
@@ -125,6 +127,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 username = CASE WHEN @setCredentials THEN @user ELSE username END,
                 password = CASE WHEN @setCredentials THEN @password ELSE password END,
                 enabled = coalesce(@enabled, enabled),
+                encoding_override = CASE WHEN @setEncoding THEN @encoding ELSE encoding_override END,
                 -- Resuming is also how a feed that answered 410 Gone is polled again (it came back,
                 -- or the 410 was a mistake); its count of failures starts again.
                 gone = CASE WHEN @enabled = TRUE THEN FALSE ELSE gone END,
@@ -143,6 +146,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             user = NullIfEmpty(credentials?.User),
             password = credentials?.User.Length > 0 ? credentials.Password : null,
             enabled,
+            setEncoding = encoding is not null,
+            encoding = NullIfEmpty(encoding),
             now = clock.GetUtcNow().UtcDateTime,
         }, write.Transaction) == 1;
         if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { url });
@@ -332,16 +337,30 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     }
 
     /// <summary>The kept bytes of a feed's last successful fetch, as fetched (decompressed).</summary>
-    public async Task<byte[]?> LastBodyAsync(long feedId, CancellationToken ct)
+    public async Task<byte[]?> LastBodyAsync(long feedId, CancellationToken ct) => (await StoredBodyAsync(feedId, ct))?.Bytes;
+
+    /// <summary>The kept body of a feed's last successful fetch, with its charset and address.</summary>
+    public async Task<StoredBody?> StoredBodyAsync(long feedId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<(byte[] Body, string Encoding)?>(
-            "SELECT body, encoding FROM feed_bodies WHERE feed_id = @feedId", new { feedId });
-        return row is not { } r ? null : r.Encoding == "gzip" ? FeedBodies.Gunzip(r.Body) : r.Body;
+        var row = await connection.QuerySingleOrDefaultAsync<(byte[] Body, string Encoding, string? ContentType, string? Charset, string? Url)?>(new CommandDefinition(
+            "SELECT body, encoding, content_type, charset, url FROM feed_bodies WHERE feed_id = @feedId", new { feedId }, cancellationToken: ct));
+        return row is not { } r ? null : new StoredBody(r.Encoding == "gzip" ? FeedBodies.Gunzip(r.Body) : r.Body, r.ContentType, r.Charset, r.Url);
     }
 
     private static async Task SaveStateInAsync(DbConnection connection, DbTransaction tx, FeedPollState s)
     {
+        if (s.Reread)
+        {
+            await connection.ExecuteAsync("""
+                UPDATE feeds SET title = coalesce(@Title, title), warning = @Warning, entries_per_week = @EntriesPerWeek, entry_dates = @EntryDates,
+                                 asked_interval_seconds = @AskedIntervalSeconds, body_hash = @BodyHash
+                WHERE id = @FeedId
+                """, new { s.Title, s.Warning, s.EntriesPerWeek, s.EntryDates, s.AskedIntervalSeconds, s.BodyHash, s.FeedId }, tx);
+            if (s.Title is not null)
+                await RetitleSourceInAsync(connection, tx, "id = (SELECT source_id FROM feeds WHERE id = @FeedId)", new { s.FeedId });
+            return;
+        }
         await connection.ExecuteAsync("""
             UPDATE feeds SET
                 last_attempt_at = @AttemptAt,
@@ -394,8 +413,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         }
         if (s.Body is not null)
             await connection.ExecuteAsync("""
-                INSERT INTO feed_bodies (feed_id, fetched_at, content_type, body, encoding) VALUES (@FeedId, @AttemptAt, @ContentType, @Body, 'gzip')
-                ON CONFLICT (feed_id) DO UPDATE SET fetched_at = excluded.fetched_at, content_type = excluded.content_type, body = excluded.body, encoding = excluded.encoding
-                """, new { s.FeedId, s.AttemptAt, s.ContentType, s.Body }, tx);
+                INSERT INTO feed_bodies (feed_id, fetched_at, content_type, body, encoding, charset, url) VALUES (@FeedId, @AttemptAt, @ContentType, @Body, 'gzip', @Charset, @BodyUrl)
+                ON CONFLICT (feed_id) DO UPDATE SET fetched_at = excluded.fetched_at, content_type = excluded.content_type, body = excluded.body, encoding = excluded.encoding,
+                                                    charset = excluded.charset, url = excluded.url
+                """, new { s.FeedId, s.AttemptAt, s.ContentType, s.Body, s.Charset, s.BodyUrl }, tx);
     }
 }

@@ -244,6 +244,54 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.DoesNotContain(server.Url("wire.xml").ToString(), onlyFailing.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>A Korean site that labels its EUC-KR feed ISO-8859-1 comes out garbled. Setting
+    /// the encoding reads the kept body again at once: the stored entry is corrected in place,
+    /// and the server, which would answer 304, is not asked.</summary>
+    [Fact]
+    public async Task Feeds_edit_encoding_and_feeds_reparse_read_the_kept_body_again_without_fetching()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var korean = System.Text.Encoding.GetEncoding("euc-kr").GetBytes("""
+            <?xml version="1.0" encoding="iso-8859-1"?>
+            <rss version="2.0"><channel><title>연합뉴스</title><item><guid>urn:yna:1</guid><title>한중 외교장관 회담</title>
+            <description>중국과 한국의 외교장관이 베이징에서 만났다.</description></item></channel></rss>
+            """);
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/yna.xml", () => Results.Bytes(korean, "application/rss+xml"));
+            app.MapGet("/never.xml", () => Results.StatusCode(500));
+        });
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var (feed, never) = (server.Url("yna.xml").ToString(), server.Url("never.xml").ToString());
+        await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", feed, "--no-check", .. common]);
+        await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", never, "--no-check", .. common]);
+        await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        var garbled = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+
+        var unknown = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--encoding", "klingon", .. common]);
+        var edit = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--encoding", "euc-kr", .. common]);
+        var items = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+        var again = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "reparse", "--all", .. common]);
+        var neither = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "reparse", .. common]);
+
+        Assert.DoesNotContain("한중", garbled.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--encoding klingon: not an encoding this service knows", unknown.Stderr, StringComparison.Ordinal);
+        Assert.True(edit.ExitCode == 0, edit.Stderr);
+        Assert.Contains($"{feed}: 1 entries read: 0 new, 0 new sighting(s) of stored items, 1 updated, 0 unchanged", edit.Stdout, StringComparison.Ordinal);
+        Assert.Contains("한중 외교장관 회담", items.Stdout, StringComparison.Ordinal);
+        Assert.Contains("연합뉴스", items.Stdout, StringComparison.Ordinal); // the outlet, from the feed's title
+        Assert.Single(System.Text.Json.JsonDocument.Parse(items.Stdout).RootElement.EnumerateArray()); // corrected in place, not stored beside
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains($"{feed}: 1 entries read: 0 new, 0 new sighting(s) of stored items, 0 updated, 1 unchanged", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{never}: no body kept: the feed has not been fetched successfully yet", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Equal(1, server.Count("/yna.xml")); // read again from what was kept, never fetched again
+    }
+
     [Fact]
     public async Task A_title_given_to_feeds_add_outlives_polls_and_round_trips_through_opml()
     {
