@@ -7,6 +7,8 @@ namespace Aggregator.Fetching;
 /// decompressed bytes while they are read: a gzip bomb stops at the limit.</summary>
 internal static class BodyReader
 {
+    public const int MaxCodings = 5;
+
     /// <returns>The body, and when the server sent it gzipped (and nothing else), its bytes as sent.</returns>
     public static async Task<(byte[] Body, byte[]? Gzipped)> ReadAsync(HttpResponseMessage response, int max, CancellationToken ct)
     {
@@ -14,6 +16,11 @@ internal static class BodyReader
             .Select(c => c.Trim().ToLowerInvariant())
             .Where(c => c is not ("" or "identity"))
             .ToList();
+        // Each coding is a decoder wrapped around the last: thousands of them (one header of
+        // "gzip,gzip,…") overflowed the stack and took the whole process down. Servers stack two
+        // at most; curl refuses more than five.
+        if (codings.Count > MaxCodings)
+            throw new BodyException($"the server sent {codings.Count} content codings one on another (Content-Encoding: {string.Join(", ", codings.Take(3))}, …); at most {MaxCodings} are undone");
         if (codings.FirstOrDefault(c => !ContentDecoding.IsKnown(c)) is { } unknown)
             throw new BodyException($"the server sent Content-Encoding \"{unknown}\", which cannot be decoded (gzip, deflate and br can, and only those are asked for)");
         var declared = response.Content.Headers.ContentLength;

@@ -107,7 +107,7 @@ public static class EntryText
     {
         // Relative URLs resolve against the entry's link, else the feed that carried it.
         var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).FirstOrDefault(u => u is not null);
-        var content = item.ContentHtml is { Length: > 0 } html && !ContentSanitizer.TooDeep(html) ? Clean(ContentSanitizer.Sanitize(html, baseUrl)) : Html(item.Body);
+        var content = item.ContentHtml is { Length: > 0 } html && !Parsing.HtmlDepth.TooDeep(html) ? Clean(ContentSanitizer.Sanitize(html, baseUrl)) : Html(item.Body);
         return AlsoReportedByHtml(item) is { } also ? content + "<p>" + also + "</p>" : content;
     }
 

@@ -78,12 +78,24 @@ public abstract class MisbehavingServerTests(Backend backend)
                 c.Response.Headers.ContentEncoding = "zstd";
                 return Results.Bytes(Feed, "application/rss+xml");
             });
+            // One header of 8,000 codings: each a decoder wrapped around the last, which overflowed
+            // the stack and killed the process, every feed in flight with it.
+            app.MapGet("/stacked.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.ContentEncoding = string.Join(",", Enumerable.Repeat("gzip", 8000));
+                return Results.Bytes(Feed, "application/rss+xml");
+            });
         });
         await using var app = await ServicesAsync();
         var twice = await FeedAsync(app, server.Url("twice.xml"));
         var zstd = await FeedAsync(app, server.Url("zstd.xml"));
+        var stacked = await FeedAsync(app, server.Url("stacked.xml"));
 
-        await PollAsync(app);
+        var summary = await PollAsync(app);
+
+        Assert.Equal((1, 2), (summary.Fetched, summary.Failed));
+        Assert.Contains("the server sent 8000 content codings one on another (Content-Encoding: gzip, gzip, gzip, …); at most 5 are undone",
+            (await StateAsync(app, stacked.Id)).LastError, StringComparison.Ordinal);
 
         Assert.Equal(200, (await StateAsync(app, twice.Id)).LastStatus);
         Assert.Null((await StateAsync(app, twice.Id)).LastError);

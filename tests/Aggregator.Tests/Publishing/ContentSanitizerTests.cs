@@ -66,12 +66,12 @@ public sealed class ContentSanitizerTests
     {
         var deep = string.Concat(Enumerable.Repeat("<div>", 100_000)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 100_000));
         var article = "<div><p>One<p>Two<ul>" + string.Concat(Enumerable.Repeat("<li>item", 2000)) + "</ul><br><img src=x><hr/></div>";
-        var justUnder = string.Concat(Enumerable.Repeat("<span>", ContentSanitizer.MaxDepth)) + "x" + string.Concat(Enumerable.Repeat("</span>", ContentSanitizer.MaxDepth));
+        var justUnder = string.Concat(Enumerable.Repeat("<span>", Aggregator.Parsing.HtmlDepth.MaxDepth)) + "x" + string.Concat(Enumerable.Repeat("</span>", Aggregator.Parsing.HtmlDepth.MaxDepth));
 
-        Assert.True(ContentSanitizer.TooDeep(deep));
-        Assert.True(ContentSanitizer.TooDeep("<b>" + deep));
-        Assert.False(ContentSanitizer.TooDeep(article)); // unclosed <p> and <li>, void elements: not depth
-        Assert.False(ContentSanitizer.TooDeep(justUnder));
-        Assert.True(ContentSanitizer.TooDeep("<span>" + justUnder));
+        Assert.True(Aggregator.Parsing.HtmlDepth.TooDeep(deep));
+        Assert.True(Aggregator.Parsing.HtmlDepth.TooDeep("<b>" + deep));
+        Assert.False(Aggregator.Parsing.HtmlDepth.TooDeep(article)); // unclosed <p> and <li>, void elements: not depth
+        Assert.False(Aggregator.Parsing.HtmlDepth.TooDeep(justUnder));
+        Assert.True(Aggregator.Parsing.HtmlDepth.TooDeep("<span>" + justUnder));
     }
 }

@@ -27,6 +27,12 @@ public static partial class FeedDecoder
         var http = Resolve(httpCharset);
         var claimed = http ?? Resolve(declared);
         var utf8 = TryUtf8(bytes);
+        string? wide = null;
+        if (claimed is not null && IsUtf16(claimed) && Utf16WithoutBom(bytes) is null && bytes is [not 0, not 0, ..])
+            // "UTF-16" on bytes that begin "<?xm" one byte a character (XML 1.0 Appendix F: they
+            // cannot be UTF-16): what .NET writes through a StringWriter to a UTF-8 stream. Read
+            // as if nothing were declared, instead of as Chinese-looking nonsense.
+            (wide, claimed) = (claimed.WebName, null);
         if (http is not null && Resolve(declared) is { } inDocument && inDocument.CodePage != http.CodePage && utf8 is null
             && ServerDefault(http, bytes) && Strict(inDocument, bytes) is { } text)
             // A server's default label (UTF-8 the bytes are not, Latin-1, ASCII) against a document
@@ -39,11 +45,20 @@ public static partial class FeedDecoder
             return new(legacy, inLanguage.WebName, $"labelled {httpCharset ?? declared} but written in {lang}, in {inLanguage.WebName}; read as {inLanguage.WebName}");
         if (utf8 is null && Utf16WithoutBom(bytes) is { } utf16)
             // XML 1.0 Appendix F: "<?" in two bytes a character tells UTF-16 and its byte order.
-            return new(Strip(utf16.GetString(bytes)), utf16.WebName, "UTF-16 without a byte order mark; read by the order of its first bytes");
+            return new(Strip(utf16.GetString(bytes)), utf16.WebName, $"{(utf16.CodePage is 1200 or 1201 ? "UTF-16" : "UTF-32")} without a byte order mark; read by the order of its first bytes");
         if (claimed is null || claimed.CodePage == Encoding.UTF8.CodePage)
         {
             if (utf8 is not null)
-                return new(utf8, "utf-8", declared is not null && Resolve(declared) is null ? $"unknown encoding \"{declared}\" declared; read as UTF-8" : null);
+                return new(utf8, "utf-8", wide is not null ? $"declared {wide}, but the document is written one byte a character; read as UTF-8"
+                    : declared is not null && Resolve(declared) is null ? $"unknown encoding \"{declared}\" declared; read as UTF-8" : null);
+            // UTF-8 but for a few bytes (a CMS that cut a character in half when it shortened a
+            // summary): the damage is replaced, not the whole feed read as windows-1252, which
+            // turned every Korean entry into "í•œêµ­". A legacy encoding mislabelled UTF-8 is
+            // invalid nearly everywhere, and is left to what follows; so is a document with too few
+            // valid sequences to tell (one stray byte in English text is windows-1252's, as
+            // feedparser reads it).
+            if (Utf8Damage(bytes) is var (invalid, valid) && valid >= 10 * invalid)
+                return new(Encoding.UTF8.GetString(bytes), "utf-8", $"{invalid} byte sequence(s) are not valid UTF-8 and were replaced (U+FFFD); read as UTF-8");
             // Not UTF-8, and nothing (or only a wrong UTF-8) says what it is: a Korean, Chinese or
             // Japanese feed most often is in its region's legacy encoding, which its language names.
             if (LanguageEncoding(bytes) is var (language, regional) && Strict(regional, bytes) is { } regionalText)
@@ -154,10 +169,26 @@ public static partial class FeedDecoder
 
     private static Encoding? Utf16WithoutBom(byte[] b) => b switch
     {
+        [0x3C, 0, 0, 0, 0x3F, 0, 0, 0, ..] => Encoding.UTF32,
+        [0, 0, 0, 0x3C, 0, 0, 0, 0x3F, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
         [0x3C, 0, 0x3F, 0, ..] => Encoding.Unicode,
         [0, 0x3C, 0, 0x3F, ..] => Encoding.BigEndianUnicode,
         _ => null,
     };
+
+    /// <summary>Invalid and valid multi-byte sequences, read as UTF-8.</summary>
+    private static (int Invalid, int Valid) Utf8Damage(ReadOnlySpan<byte> bytes)
+    {
+        var (invalid, valid) = (0, 0);
+        while (bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) is var at and >= 0)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(bytes[at..], out _, out var consumed);
+            if (status == System.Buffers.OperationStatus.Done) valid++;
+            else invalid++;
+            bytes = bytes[(at + Math.Max(consumed, 1))..];
+        }
+        return (invalid, valid);
+    }
 
     /// <summary>The language a feed declares in its first kilobytes (&lt;language&gt;,
     /// &lt;dc:language&gt;, xml:lang, JSON Feed's "language"), read as ASCII, and the legacy
@@ -220,6 +251,7 @@ public static partial class FeedDecoder
         _ => (null, 0),
     };
 
+    /// <summary>UTF-16 or UTF-32: two or four bytes a character.</summary>
     private static bool IsUtf16(Encoding e) => e.CodePage is 1200 or 1201 or 12000 or 12001;
 
     private static string Strip(string text) => text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;

@@ -27,10 +27,10 @@ public static class FeedParser
 
         var (repaired, problems) = XmlRepair.Repair(text);
         XDocument? document = null;
-        string? truncated;
+        string? truncated, leftOut = null;
         try
         {
-            (document, truncated) = FeedXml.Load(repaired);
+            (document, truncated) = FeedXml.Load(repaired, null, out leftOut);
         }
         catch (XmlException e)
         {
@@ -48,10 +48,10 @@ public static class FeedParser
             {
                 try
                 {
-                    var (again, stillTruncated) = FeedXml.Load(balanced, undeclared);
+                    var (again, stillTruncated) = FeedXml.Load(balanced, undeclared, out var againLeftOut);
                     if (document is null || stillTruncated is null || Entries(again) > Entries(document))
                     {
-                        (document, truncated, repaired) = (again, stillTruncated, balanced);
+                        (document, truncated, repaired, leftOut) = (again, stillTruncated, balanced, againLeftOut);
                         problems = [.. problems,
                             .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
                             .. repairs != RetryRepairs.TagRepairs.None ? [RetryRepairs.Describe(repairs)] : Array.Empty<string>(),
@@ -66,7 +66,7 @@ public static class FeedParser
         }
         if (document is null)
             return FeedParseResult.Failed(truncated!);
-        IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { truncated }.OfType<string>()];
+        IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { leftOut, truncated }.OfType<string>()];
         var feed = Read(document, url);
 
         if (feed is null)

@@ -15,7 +15,11 @@ public static partial class JsonFeedReader
         }
         catch (JsonException e)
         {
-            return FeedParseResult.Failed($"not valid JSON: {e.Message}");
+            // The reader's own position is zero-based and counts bytes: said as people count.
+            var message = e.Message.Split(" LineNumber:", 2)[0].TrimEnd();
+            return FeedParseResult.Failed(e.LineNumber is { } line
+                ? $"not valid JSON at line {line + 1}, byte {e.BytePositionInLine + 1} of that line: {message}"
+                : $"not valid JSON: {message}");
         }
         using (json)
         {
@@ -23,7 +27,8 @@ public static partial class JsonFeedReader
             if (root.ValueKind != JsonValueKind.Object || Str(root, "version") is not { } version || !version.Contains("jsonfeed.org/version/", StringComparison.Ordinal))
                 return FeedParseResult.Failed("not a feed: JSON without a jsonfeed.org version");
             var language = Str(root, "language");
-            var items = root.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [];
+            var items = root.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object).ToList() : [];
+            var feedAuthor = Authors(root).FirstOrDefault();
             return FeedParseResult.Of(new ParsedFeed
             {
                 Format = version.EndsWith("1.1", StringComparison.Ordinal) ? "json11" : "json10",
@@ -31,7 +36,8 @@ public static partial class JsonFeedReader
                 Link = Absolute(Str(root, "home_page_url"), url),
                 Language = language,
                 // An item without an author of its own has the feed's (JSON Feed 1.1, "authors").
-                Entries = items.Where(i => i.ValueKind == JsonValueKind.Object).Select(i => Entry(i, url, language, Authors(root).FirstOrDefault())).ToList(),
+                Entries = items.Take(FeedXml.MaxEntries).Select(i => Entry(i, url, language, feedAuthor)).ToList(),
+                Problems = items.Count > FeedXml.MaxEntries ? [FeedXml.TooManyEntries(items.Count)] : [],
             });
         }
     }
