@@ -28,15 +28,20 @@ internal static class BodyReader
             throw new BodyException($"the body is {declared:N0} bytes, over the limit of {max:N0} (Aggregator:Fetching:MaxBodyBytes)");
 
         Stream raw = await response.Content.ReadAsStreamAsync(ct);
-        if (codings is ["gzip" or "x-gzip"])
+        if (codings is ["gzip" or "x-gzip" or "deflate" or "br"])
         {
-            // Labelled gzip but not gzip (a server or CDN that labels what it did not compress): read
-            // as sent, as feedparser does, rather than failing the feed as corrupt.
-            var start = new byte[2];
+            // Labelled compressed but not (a server or CDN that labels what it did not compress):
+            // read as sent, as feedparser does, rather than failing the feed as corrupt. gzip says
+            // so by its magic bytes; a deflate or brotli body by beginning with markup, which
+            // neither a zlib header nor a brotli stream can.
+            var start = new byte[4];
             var peeked = 0;
-            while (peeked < 2 && await raw.ReadAsync(start.AsMemory(peeked), ct) is var n and > 0) peeked += n;
+            while (peeked < start.Length && await raw.ReadAsync(start.AsMemory(peeked), ct) is var n and > 0) peeked += n;
             raw = new ConcatenatedStream(new MemoryStream(start, 0, peeked), raw);
-            if (peeked > 0 && !(peeked == 2 && start[0] == 0x1F && start[1] == 0x8B)) codings.Clear();
+            var plain = codings[0] is "gzip" or "x-gzip"
+                ? peeked > 0 && !(peeked >= 2 && start[0] == 0x1F && start[1] == 0x8B)
+                : start.AsSpan(0, peeked) is [(byte)'<', ..] or [0xEF, 0xBB, 0xBF, (byte)'<'];
+            if (plain) codings.Clear();
         }
         await using var received = raw;
         // The server's gzip is kept to be stored as it is: compressing every body again was 0.12 s
