@@ -57,8 +57,30 @@ public static class CommandServices
         var (services, exit) = await StartAsync(result, ct);
         if (services is null) return exit;
         await using (services)
-            return await action(services);
+        {
+            try
+            {
+                return await action(services);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+            {
+                // Another process held the database's write lock past the busy timeout: a stack trace
+                // said nothing of that. Each write is one transaction, so nothing was half-written.
+                await Console.Error.WriteLineAsync($"error: the database {services.GetRequiredService<Database>().Describe()} stayed locked by another process "
+                    + "(another aggregator command, a backup, or a sqlite3 shell inside a transaction) for longer than 30 s; nothing was half-written; try again");
+                return DatabaseBusy;
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                await Console.Error.WriteLineAsync($"error: the database {services.GetRequiredService<Database>().Describe()}: {e.Message}");
+                return 1;
+            }
+        }
     }
+
+    /// <summary>The exit code of a command that found the database locked: sysexits' EX_TEMPFAIL,
+    /// "try again later", which cron wrappers know.</summary>
+    public const int DatabaseBusy = 75;
 
     /// <summary>The topic rules alone, for commands that read no database (tag, eval): the
     /// same configuration and checks, nothing created in the data folder.</summary>

@@ -96,7 +96,7 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                     FinalUrl = current,
                     PermanentUrl = moved,
                     Status = status,
-                    RetryAfter = RetryAfter(response.Headers.RetryAfter),
+                    RetryAfter = RetryAfter(response),
                     CacheLifetime = Lifetime(response),
                     Elapsed = watch.Elapsed,
                 };
@@ -189,10 +189,16 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
     private static string? Raw(HttpHeaders headers, string name) =>
         headers.NonValidated.TryGetValues(name, out var values) && values.FirstOrDefault() is { Length: > 0 } value ? value : null;
 
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    /// <summary>A date the server gives (Retry-After, Expires) as a wait: counted from the
+    /// server's own Date, when it sends one, so that its clock being days off does not turn "in
+    /// two minutes" into "in two days" or into now (RFC 9111 §4.2.1: Expires minus Date).</summary>
+    private TimeSpan Until(DateTimeOffset date, HttpResponseMessage response) =>
+        date - (response.Headers.Date ?? clock.GetUtcNow()) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - clock.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        { Date: { } date } => Until(date, response),
         _ => null,
     };
 
@@ -201,7 +207,8 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         // RFC 9111 §4.2.3: a response that has sat in a cache for Age seconds is fresh for that much less.
         if (response.Headers.CacheControl?.MaxAge is { } maxAge)
             return response.Headers.Age is { } age && age < maxAge ? maxAge - age : response.Headers.Age is null ? maxAge : TimeSpan.Zero;
-        if (response.Content.Headers.Expires is { } expires && expires - clock.GetUtcNow() is var left && left > TimeSpan.Zero) return left;
+        if (response.Content.Headers.Expires is { } expires && Until(expires, response) is var left && left > TimeSpan.Zero)
+            return response.Headers.Age is { } aged ? (left > aged ? left - aged : null) : left;
         return null;
     }
 }

@@ -40,6 +40,12 @@ public sealed class FeedIngestor(
         var claimant = await cluster.ClaimantAsync(ct);
         foreach (var ended in await feeds.ReleaseClaimsOfEndedCommandsAsync(ClusterMembership.CommandPrefix, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
+        // A `serve` on this machine killed mid-cycle, likewise: with SQLite every process is on
+        // this machine, and `run-once` (cron's) had skipped its feeds for the lease's ten minutes.
+        // Nodes elsewhere in a cluster are judged by the cluster's check-ins instead.
+        if (!feeds.SharedByInstances)
+            foreach (var ended in await feeds.ReleaseClaimsOfEndedCommandsAsync(ClusterMembership.NodePrefix, ct))
+                logger.LogWarning("Feeds claimed by {Claimant}, a service on this machine that has ended (killed mid-cycle?), were released", ended);
         var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;
         using var limits = new FetchLimits(o.MaxConcurrency, o.MaxPerHost);
@@ -60,6 +66,9 @@ public sealed class FeedIngestor(
         using var batcher = new PollBatcher(feeds);
         var polls = new List<Task<FeedPollReport>>();
         var tick = TimeSpan.FromSeconds(options.Value.Scheduling.PollTickSeconds);
+        var lease = TimeSpan.FromSeconds(options.Value.Scheduling.ClaimLeaseSeconds);
+        using var cycleEnded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewing = RenewClaimsAsync(claimant.Id, lease, cycleEnded.Token);
         try
         {
             while (true)
@@ -70,10 +79,10 @@ public sealed class FeedIngestor(
                 // Due within half a tick counts as due: a feed polled every minute is due again a
                 // few milliseconds after the next tick fires (its interval counts from when its
                 // fetch started), and waited for the tick after, every other time.
-                var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(30, tick.TotalSeconds / 2));
+                var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(PollPlanner.DueEarly.TotalSeconds, tick.TotalSeconds / 2));
                 var changed = claims.NextChange();
                 var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct,
-                    claims.PerHost, claims.FullHosts());
+                    claims.PerHost, claims.FullHosts(), lease);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
                 {
@@ -97,6 +106,8 @@ public sealed class FeedIngestor(
             // Every poll started ends (stored, failed or cancelled) before the limits it uses go,
             // also when claiming stopped on a shutdown or a database error.
             await ((Task)Task.WhenAll(polls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await cycleEnded.CancelAsync();
+            await renewing;
             // Whatever is still claimed was not stored (a shutdown, a write that failed): free again.
             await feeds.ReleaseClaimsAsync(claimant.Id);
         }
@@ -147,6 +158,29 @@ public sealed class FeedIngestor(
                     written[n].Outcomes ?? [], written[n].Error?.Message);
         }
         return reports;
+    }
+
+    /// <summary>Renews this cycle's claims every third of their lease until the cycle ends: a
+    /// feed that waits long for a slow host keeps its claim, and is fetched once.</summary>
+    private async Task RenewClaimsAsync(string claimantId, TimeSpan lease, CancellationToken cycleEnded)
+    {
+        while (!cycleEnded.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(lease / 3, clock, cycleEnded);
+                await feeds.RenewClaimsAsync(claimantId, lease, cycleEnded);
+            }
+            catch (OperationCanceledException) when (cycleEnded.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException)
+            {
+                // A locked database: the claims hold a while yet, and the next renewal may get through.
+                logger.LogWarning("Renewing the claims of this poll cycle failed: {Reason}", e.Message);
+            }
+        }
     }
 
     /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its

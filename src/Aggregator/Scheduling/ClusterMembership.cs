@@ -9,8 +9,12 @@ namespace Aggregator.Scheduling;
 /// lease runs out.</summary>
 public sealed class ClusterMembership(IServiceProvider services, Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions> options)
 {
-    /// <summary>This process's Quartz instance id: unique per process, so a restarted worker is a new node.</summary>
-    public static string NodeId { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
+    /// <summary>How the claims of service nodes on this machine begin; the process id follows.</summary>
+    public static string NodePrefix { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-";
+
+    /// <summary>This process's Quartz instance id: unique per process, so a restarted worker is a
+    /// new node. After <see cref="NodePrefix"/>, which it needs initialized first.</summary>
+    public static string NodeId { get; } = $"{NodePrefix}{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 
     /// <summary>How the claims of commands on this machine begin; the process id follows.</summary>
     public static string CommandPrefix { get; } = $"cli-{Environment.MachineName}-";

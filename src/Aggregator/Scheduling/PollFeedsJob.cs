@@ -6,7 +6,7 @@ namespace Aggregator.Scheduling;
 /// <summary>Every tick (at most a minute), hands the feeds that are due to the orchestrator.
 /// A thin adapter; the concurrency limits live in the orchestrator.</summary>
 [DisallowConcurrentExecution]
-public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublisher websub, IHostApplicationLifetime lifetime) : IJob
+public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublisher websub, IHostApplicationLifetime lifetime, ILogger<PollFeedsJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -23,6 +23,13 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublish
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The service is stopping: the cycle was abandoned on purpose, not failed.
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            // Another process holds the database's write lock (a backup, a sqlite3 shell): what was
+            // fetched is stored once it lets go, the rest is polled at the next tick. Said once
+            // a tick, plainly, not as an unhandled job exception with its stack.
+            logger.LogWarning("Polling waited more than 30 s for the database, which another process keeps locked ({Reason}); trying again at the next tick", e.Message);
         }
     }
 }

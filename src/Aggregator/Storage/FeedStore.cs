@@ -132,6 +132,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 -- or the 410 was a mistake); its count of failures starts again.
                 gone = CASE WHEN @enabled = TRUE THEN FALSE ELSE gone END,
                 consecutive_errors = CASE WHEN @enabled = TRUE AND gone THEN 0 ELSE consecutive_errors END,
+                last_error = CASE WHEN @enabled = TRUE AND gone THEN NULL ELSE last_error END, -- "polling stopped" no longer holds
                 -- New credentials are tried at once, a failing feed included; so is a feed resumed.
                 next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now ELSE next_poll_at END
             WHERE {SubscribedAs}
@@ -199,7 +200,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// turn): a host that does not answer holds a few claims, not all of them, while the feeds of
     /// other hosts are polled.</para></summary>
     public async Task<IReadOnlyList<FeedRow>> ClaimDueAsync(Claimant claimant, DateTime now, DateTime cycleStart, int limit, CancellationToken ct,
-        int perHost = int.MaxValue, IReadOnlyCollection<string>? fullHosts = null)
+        int perHost = int.MaxValue, IReadOnlyCollection<string>? fullHosts = null, TimeSpan? lease = null)
     {
         await using var write = await database.BeginWriteAsync(ct, serialized: false);
         var skipFull = fullHosts is { Count: > 0 } ? "AND NOT " + Dialect.InList(database.IsPostgres, "host", "full") : "";
@@ -217,17 +218,18 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                          WHERE turn <= @perHost
                          ORDER BY next_poll_at, id LIMIT @limit)
             RETURNING *
-            """, Claims.Parameters(claimant, clock.GetUtcNow().UtcDateTime, ClaimLease,
+            """, Claims.Parameters(claimant, clock.GetUtcNow().UtcDateTime, lease ?? ClaimLease,
                 new { now, cycleStart, limit, scan = 4L * limit, perHost = (long)perHost, full = (fullHosts ?? []).ToArray() }),
             write.Transaction, cancellationToken: ct))).OrderBy(f => f.NextPollAt).ToList();
         await write.CommitAsync(ct);
         return claimed;
     }
 
-    /// <summary>Frees the feeds claimed by commands on this machine (`run-once`, named
-    /// <paramref name="commandPrefix"/> and their process id) whose process is gone: a command
-    /// killed mid-cycle held its feeds until the lease ran out, and the next `run-once` polled
-    /// none of them. A command on another machine is left to its lease.</summary>
+    /// <summary>Frees the feeds claimed by processes on this machine (`run-once`, or a `serve`
+    /// node: named <paramref name="commandPrefix"/>, their process id, and for a node a random
+    /// suffix after a dash) whose process is gone: one killed mid-cycle held its feeds until the
+    /// lease ran out, and the next `run-once` polled none of them. One on another machine is left
+    /// to its lease (or the cluster's check-ins).</summary>
     /// <returns>The claimants whose claims were released.</returns>
     public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedCommandsAsync(string commandPrefix, CancellationToken ct)
     {
@@ -235,7 +237,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         var claimants = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT claimed_by FROM feeds WHERE claimed_by LIKE @pattern AND claimed_until > @now",
             new { pattern = commandPrefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-        var ended = claimants.Where(c => int.TryParse(c.AsSpan(commandPrefix.Length), out var pid) && !IsRunning(pid)).ToList();
+        var ended = claimants.Where(c => int.TryParse(c[commandPrefix.Length..].Split('-')[0], out var pid) && !IsRunning(pid)).ToList();
         foreach (var claimant in ended)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @claimant", new { claimant }, cancellationToken: ct));
@@ -257,6 +259,16 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         {
             return false;
         }
+    }
+
+    /// <summary>Extends this poller's claims by a lease from now: feeds still waiting for a slow
+    /// host's turn when their lease ran out were claimed again, by this cycle or another
+    /// process, and fetched twice.</summary>
+    public async Task RenewClaimsAsync(string claimantId, TimeSpan lease, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE feeds SET claimed_until = @until WHERE claimed_by = @claimantId",
+            new { claimantId, until = clock.GetUtcNow().UtcDateTime + lease }, cancellationToken: ct));
     }
 
     /// <summary>Gives back whatever this poller still holds (a shutdown abandoned those polls).</summary>

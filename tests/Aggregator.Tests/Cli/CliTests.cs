@@ -49,6 +49,32 @@ public sealed class CliTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(Path.Combine(temp.Path, "topics.json"), result.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>A sqlite3 shell left inside a write transaction: the command waits out the busy
+    /// timeout (30 s), then says what happened instead of dying with a stack trace, and exits
+    /// with "try again later" (75), which cron wrappers know.</summary>
+    [Fact]
+    public async Task A_database_locked_by_another_process_is_said_plainly()
+    {
+        using var temp = new TempFolder();
+        string[] common = ["--config", Path.Combine(RepoPaths.Root, "config"), "--data", temp.Path];
+        var first = await Processes.AggregatorAsync(RepoPaths.Root, null, ["feeds", "add", "http://127.0.0.1:9/a.xml", "--no-check", .. common]);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(temp.Path, "aggregator.db")};Pooling=false");
+        await holder.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var locked = await Processes.AggregatorAsync(RepoPaths.Root, null, ["feeds", "add", "http://127.0.0.1:9/b.xml", "--no-check", .. common]);
+
+        Assert.Equal(75, locked.ExitCode);
+        Assert.Contains("stayed locked by another process", locked.Stderr, StringComparison.Ordinal);
+        Assert.Contains("aggregator.db", locked.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", locked.Stderr, StringComparison.Ordinal); // no stack trace
+    }
 }
 
 /// <summary>Commands that run the pipeline and read what it stored, on both databases.</summary>

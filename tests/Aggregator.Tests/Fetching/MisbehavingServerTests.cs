@@ -342,6 +342,45 @@ public abstract class MisbehavingServerTests(Backend backend)
         Assert.Equal(Feed, await app.Get<FeedStore>().LastBodyAsync(feed.Id, Ct));
     }
 
+    /// <summary>A server whose clock is two days fast: its Expires and its Retry-After date are
+    /// counted from its own Date (RFC 9111 §4.2.1), not from ours, which made "in ten minutes"
+    /// two days and a day-long silence.</summary>
+    [Fact]
+    public async Task Dates_a_server_gives_are_counted_from_its_own_clock()
+    {
+        var serverNow = DateTimeOffset.UtcNow.AddDays(2);
+        var busyFeed = "<rss version=\"2.0\"><channel><title>Busy</title>" + string.Concat(Enumerable.Range(0, 20).Select(i =>
+            $"<item><guid>urn:b:{i}</guid><title>Busy {i}</title><pubDate>{DateTime.UtcNow.AddMinutes(-3 * i):R}</pubDate></item>")) + "</channel></rss>";
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/expires.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.Date = serverNow.ToString("R");
+                c.Response.Headers.Expires = serverNow.AddMinutes(90).ToString("R");
+                return Results.Text(busyFeed, "application/rss+xml"); // 20 an hour: only the Expires holds it back
+            });
+            app.MapGet("/busy.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.Date = serverNow.ToString("R");
+                c.Response.Headers.RetryAfter = serverNow.AddMinutes(120).ToString("R");
+                return Results.StatusCode(503);
+            });
+        });
+        await using var app = await ServicesAsync();
+        var expires = await FeedAsync(app, server.Url("expires.xml"));
+        var busy = await FeedAsync(app, server.Url("busy.xml"));
+        var before = DateTime.UtcNow;
+
+        await PollAsync(app);
+
+        var fresh = await StateAsync(app, expires.Id);
+        var waiting = await StateAsync(app, busy.Id);
+        Assert.InRange(fresh.NextPollAt, before.AddMinutes(90), before.AddMinutes(100) + Aggregator.Scheduling.PollPlanner.DueEarly);
+        Assert.StartsWith("the server asks for 90 min", fresh.NextPollWhy, StringComparison.Ordinal);
+        Assert.InRange(waiting.NextPollAt, before.AddMinutes(120), before.AddMinutes(133) + Aggregator.Scheduling.PollPlanner.DueEarly);
+        Assert.Contains("the server asks to wait 2 h", waiting.LastError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_wait_the_server_asks_for_is_named_in_the_error()
     {

@@ -7,6 +7,7 @@ public sealed class PollPlannerTests
     private static readonly DateTime Now = new(2025, 11, 5, 12, 0, 0, DateTimeKind.Utc);
     private static readonly TimeSpan Min = TimeSpan.FromMinutes(5), Max = TimeSpan.FromHours(24);
     private const double NoJitter = 0.5; // the middle of [0, 1): jitter spreads both ways
+    private static readonly TimeSpan Early = PollPlanner.DueEarly;
 
     [Theory]
     [InlineData(0, 24 * 60)]      // silent feed: the upper bound
@@ -19,14 +20,20 @@ public sealed class PollPlannerTests
     [Fact]
     public void Never_sooner_than_the_feed_or_the_server_asks_up_to_the_upper_bound()
     {
-        // Later by up to a tenth, so that feeds asking for the same interval do not come due together.
-        Assert.Equal(Now.AddHours(2), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0).At);
-        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0.999).At, Now.AddHours(2.19), Now.AddHours(2.2));
-        Assert.Equal(Now.AddHours(3), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), jitter: 0).At);
-        // A ttl of two days, a CDN's max-age of a year: the upper bound still holds.
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter).At);
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, TimeSpan.FromDays(365), NoJitter).At);
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromDays(3650), NoJitter).At);
+        // Later by up to a tenth, so that feeds asking for the same interval do not come due
+        // together, and by the 30 s a feed may be claimed early, so that it is never polled sooner.
+        Assert.Equal(Now.AddHours(2) + Early, PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0).At);
+        Assert.InRange(PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, jitter: 0.999).At, Now.AddHours(2.19) + Early, Now.AddHours(2.2) + Early);
+        Assert.Equal(Now.AddHours(3) + Early, PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), TimeSpan.FromHours(3), jitter: 0).At);
+        Assert.Equal(Now.AddMinutes(10) + Early, PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, TimeSpan.FromMinutes(10), jitter: 0).At); // max-age=600: not at 590 s
+        // A ttl of two days, a CDN's max-age of a year: the upper bound holds, spread over the tenth after it.
+        Assert.Equal(Now.AddDays(1), PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, jitter: 0).At - Early);
+        Assert.Equal(Now + Max + Max * 0.05 + Early, PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter).At);
+        Assert.Equal(Now + Max + Max * 0.05 + Early, PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(1), null, NoJitter).At); // ttl 1440: not all at exactly 24 h
+        Assert.Equal(Now + Max + Max * 0.05 + Early, PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, TimeSpan.FromDays(365), NoJitter).At);
+        Assert.Equal(Now + Max + Max * 0.05 + Early, PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromDays(3650), NoJitter).At);
+        // Under the cap it stays under it.
+        Assert.Equal(Now.AddHours(24) + Early, PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(23), null, jitter: 0.999).At);
     }
 
     /// <summary>A feed's own upper bound ("at least every 10 minutes") is our wish; a server that
@@ -35,8 +42,8 @@ public sealed class PollPlannerTests
     public void A_retry_after_is_honoured_past_a_feed_s_own_upper_bound_up_to_the_ceiling()
     {
         var tenMinutes = TimeSpan.FromMinutes(10);
-        Assert.Equal(Now.AddHours(2), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromHours(2), jitter: 0, ceiling: Max).At);
-        Assert.Equal(Now.AddDays(1), PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromDays(30), jitter: 0, ceiling: Max).At);
+        Assert.Equal(Now.AddHours(2) + Early, PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromHours(2), jitter: 0, ceiling: Max).At);
+        Assert.Equal(Now.AddDays(1) + Early, PollPlanner.AfterFailure(Now, 1, Min, tenMinutes, TimeSpan.FromDays(30), jitter: 0, ceiling: Max).At);
     }
 
     [Fact]
@@ -44,7 +51,7 @@ public sealed class PollPlannerTests
     {
         var answered = Now.AddSeconds(20);
         Assert.Equal(Now.AddHours(1), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, null, NoJitter).At);
-        Assert.Equal(answered.AddHours(2), PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), jitter: 0).At);
+        Assert.Equal(answered.AddHours(2) + Early, PollPlanner.AfterSuccess(Now, answered, 168, Min, Max, null, TimeSpan.FromHours(2), jitter: 0).At);
     }
 
     [Fact]
@@ -72,7 +79,7 @@ public sealed class PollPlannerTests
     [Fact]
     public void Retry_after_wins_when_longer()
     {
-        Assert.Equal(Now.AddHours(6), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), jitter: 0).At);
+        Assert.Equal(Now.AddHours(6) + Early, PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromHours(6), jitter: 0).At);
         Assert.Equal(Now.AddMinutes(5), PollPlanner.AfterFailure(Now, 1, Min, Max, TimeSpan.FromSeconds(30), NoJitter).At);
     }
 
