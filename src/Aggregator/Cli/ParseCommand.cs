@@ -53,7 +53,8 @@ public static class ParseCommand
             {
                 Console.WriteLine(Describe(parsed));
             }
-            return parsed.Feed is null ? 1 : 0;
+            // A document broken before its first entry is what a poll counts as a failure: so here.
+            return parsed.Feed is null or { Entries.Count: 0, BrokenAt: not null } ? 1 : 0;
         });
         return command;
     }

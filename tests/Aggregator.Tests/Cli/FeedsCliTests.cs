@@ -428,13 +428,17 @@ public abstract class FeedsCliTests(Backend backend)
     {
         await using var server = await ServerAsync();
 
+        using var temp = new TempFolder();
+        var cut = temp.File("cut.xml", "<rss version=\"2.0\"><channel><title>Cut</title><item><title>Never fin");
         var packed = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", server.Url("packed.xml").ToString());
         var missing = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", server.Url("missing.xml").ToString());
+        var broken = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", cut);
 
         Assert.True(packed.ExitCode == 0, packed.Stderr);
         Assert.Contains("Loopback Wire", packed.Stdout, StringComparison.Ordinal); // gzip decoded
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains($"{server.Url("missing.xml")}: HTTP 404 Not Found", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, broken.ExitCode); // broken before its first entry: a poll's failure, so parse's too
         Assert.Equal(0, server.Requests.Count(r => r.UserAgent is null || !r.UserAgent.StartsWith("Aggregator/", StringComparison.Ordinal)));
     }
 
