@@ -191,10 +191,12 @@ public static class FeedsCommand
         var noCredentials = new Option<bool>("--no-credentials") { Description = "Stop signing in to this feed" };
         var disable = new Option<bool>("--disable") { Description = "Stop polling it (it stays subscribed and listed)" };
         var enable = new Option<bool>("--enable") { Description = "Poll it again, at once (also a feed that answered 410 Gone)" };
+        var minPoll = new Option<string?>("--min-poll") { Description = "Poll it at most this often, in minutes (1 to 10080; \"\": the configured bound)" };
+        var maxPoll = new Option<string?>("--max-poll") { Description = "Poll it at least this often, in minutes (1 to 10080; \"\": the configured bound)" };
         var encoding = new Option<string?>("--encoding") { Description = "Read it in this encoding whatever it declares, e.g. euc-kr, gb18030, shift_jis (\"\": as it declares); its kept body is read again at once" };
         var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, or change the credentials it is fetched with.")
         {
-            url, title, folder, disable, enable, encoding, user, passwordStdin, noCredentials,
+            url, title, folder, disable, enable, minPoll, maxPoll, encoding, user, passwordStdin, noCredentials,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -208,33 +210,65 @@ public static class FeedsCommand
             }
             bool? enabled = result.GetValue(disable) ? false : result.GetValue(enable) ? true : null;
             var readAs = result.GetValue(encoding)?.Trim();
-            if (name is null && under is null && credentials is null && enabled is null && readAs is null)
+            var (minText, maxText) = (result.GetValue(minPoll)?.Trim(), result.GetValue(maxPoll)?.Trim());
+            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null)
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --encoding, --user (with --password-stdin) or --no-credentials");
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --user (with --password-stdin) or --no-credentials");
                 return 2;
+            }
+            var normalized = FeedUrl.Normalize(address, out _) ?? address;
+            (TimeSpan? Min, TimeSpan? Max)? bounds = null;
+            if (minText is not null || maxText is not null)
+            {
+                if ((await services.GetRequiredService<FeedStore>().ListAsync(ct)).FirstOrDefault(f => f.Url == normalized) is not { } current)
+                {
+                    await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                    return 1;
+                }
+                var (min, minError) = Bound("--min-poll", minText, current.MinIntervalSeconds);
+                var (max, maxError) = Bound("--max-poll", maxText, current.MaxIntervalSeconds);
+                var configured = services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Scheduling;
+                var (lower, upper) = (min ?? TimeSpan.FromMinutes(configured.MinPollMinutes), max ?? TimeSpan.FromMinutes(configured.MaxPollMinutes));
+                var wrong = minError ?? maxError ?? (lower > upper ? $"the lower bound ({lower.TotalMinutes} min) would be above the upper ({upper.TotalMinutes} min)" : null);
+                if (wrong is not null)
+                {
+                    await Console.Error.WriteLineAsync($"feeds edit: {wrong}");
+                    return 2;
+                }
+                bounds = (min, max);
             }
             if (readAs is { Length: > 0 } && FeedDecoder.Resolve(readAs) is null)
             {
                 await Console.Error.WriteLineAsync($"feeds edit: --encoding {readAs}: not an encoding this service knows (e.g. utf-8, euc-kr, cp949, gb18030, big5, shift_jis, windows-1251, koi8-r)");
                 return 2;
             }
-            var normalized = FeedUrl.Normalize(address, out _) ?? address;
             var store = services.GetRequiredService<FeedStore>();
-            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs);
+            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds);
             if (!found)
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {address}");
                 return 1;
             }
             Console.WriteLine($"edited {address}");
-            if ((name is not null || under is not null || enabled is not null || readAs is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
-                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, encoding and enabled state there come back the next time that file changes; edit it there too");
+            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding and enabled state there come back the next time that file changes; edit it there too");
             if (readAs is not null && (await store.ListAsync(ct)).FirstOrDefault(f => f.Url == normalized) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
             return 0;
         }, ct));
         return command;
     }
+
+    /// <summary>A bound as given: whole minutes up to a week, "" for the configured one, absent for
+    /// the feed's current one.</summary>
+    private static (TimeSpan? Value, string? Error) Bound(string option, string? text, long? currentSeconds) => text switch
+    {
+        null => (currentSeconds is { } c ? TimeSpan.FromSeconds(c) : null, null),
+        "" => (null, null),
+        _ when int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes)
+            && minutes is >= 1 and <= SchedulingOptions.LongestPollMinutes => (TimeSpan.FromMinutes(minutes), null),
+        _ => (null, $"{option} {text}: give whole minutes from 1 to {SchedulingOptions.LongestPollMinutes} (a week), or \"\" for the configured bound"),
+    };
 
     private static (Option<string?> User, Option<bool> PasswordStdin) CredentialOptions() => (
         new Option<string?>("--user") { Description = "Sign in to the feed (HTTP Basic) as this user; the password comes with --password-stdin" },

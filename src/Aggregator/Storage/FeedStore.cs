@@ -116,8 +116,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// to the feed's own title or out of any folder); false when the URL is not subscribed.</summary>
     /// <param name="credentials">New credentials; <see cref="NoCredentials"/> removes them; null leaves them.</param>
     /// <param name="encoding">An encoding to read the feed with whatever it declares ("": back to what it declares); null: unchanged.</param>
+    /// <param name="bounds">The feed's own poll interval bounds (null inside: the configured
+    /// one); null: unchanged. A next poll past the new upper bound is brought forward to it.</param>
     public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null,
-        string? encoding = null)
+        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync($"""
@@ -128,13 +130,17 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 password = CASE WHEN @setCredentials THEN @password ELSE password END,
                 enabled = coalesce(@enabled, enabled),
                 encoding_override = CASE WHEN @setEncoding THEN @encoding ELSE encoding_override END,
+                min_interval_seconds = CASE WHEN @setBounds THEN @minSeconds ELSE min_interval_seconds END,
+                max_interval_seconds = CASE WHEN @setBounds THEN @maxSeconds ELSE max_interval_seconds END,
                 -- Resuming is also how a feed that answered 410 Gone is polled again (it came back,
                 -- or the 410 was a mistake); its count of failures starts again.
                 gone = CASE WHEN @enabled = TRUE THEN FALSE ELSE gone END,
                 consecutive_errors = CASE WHEN @enabled = TRUE AND gone THEN 0 ELSE consecutive_errors END,
                 last_error = CASE WHEN @enabled = TRUE AND gone THEN NULL ELSE last_error END, -- "polling stopped" no longer holds
                 -- New credentials are tried at once, a failing feed included; so is a feed resumed.
-                next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now ELSE next_poll_at END
+                next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now
+                                    WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN @latest
+                                    ELSE next_poll_at END
             WHERE {SubscribedAs}
             """, new
         {
@@ -149,6 +155,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             enabled,
             setEncoding = encoding is not null,
             encoding = NullIfEmpty(encoding),
+            setBounds = bounds is not null,
+            minSeconds = bounds?.Min is { } min ? (long?)min.TotalSeconds : null,
+            maxSeconds = bounds?.Max is { } max ? (long?)max.TotalSeconds : null,
+            latest = clock.GetUtcNow().UtcDateTime + (bounds?.Max ?? TimeSpan.Zero),
             now = clock.GetUtcNow().UtcDateTime,
         }, write.Transaction) == 1;
         if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { url });

@@ -424,6 +424,34 @@ public abstract class FeedsCliTests(Backend backend)
     }
 
     [Fact]
+    public async Task Feeds_edit_sets_a_feed_s_own_poll_bounds_within_a_week_and_in_order()
+    {
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        const string url = "http://127.0.0.1:9/bounds.xml";
+        await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", url, "--no-check", .. common]);
+
+        var set = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", url, "--min-poll", "30", "--max-poll", "120", .. common]);
+        var inverted = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", url, "--min-poll", "200", .. common]);
+        var decade = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", url, "--max-poll", "5256000", .. common]);
+        var exported = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
+        var cleared = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", url, "--max-poll", "", .. common]);
+        var after = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
+
+        Assert.True(set.ExitCode == 0, set.Stderr);
+        Assert.Contains("minPollMinutes=\"30\" maxPollMinutes=\"120\"", exported.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, inverted.ExitCode);
+        Assert.Contains("the lower bound (200 min) would be above the upper (120 min)", inverted.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, decade.ExitCode);
+        Assert.Contains("--max-poll 5256000: give whole minutes from 1 to 10080 (a week)", decade.Stderr, StringComparison.Ordinal);
+        Assert.True(cleared.ExitCode == 0, cleared.Stderr);
+        Assert.Contains("minPollMinutes=\"30\"", after.Stdout, StringComparison.Ordinal); // the other bound stays
+        Assert.DoesNotContain("maxPollMinutes", after.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Parse_fetches_a_url_as_a_poll_does()
     {
         await using var server = await ServerAsync();
