@@ -28,12 +28,13 @@ internal static class BodyReader
             throw new BodyException($"the body is {declared:N0} bytes, over the limit of {max:N0} (Aggregator:Fetching:MaxBodyBytes)");
 
         Stream raw = await response.Content.ReadAsStreamAsync(ct);
-        if (codings is ["gzip" or "x-gzip" or "deflate" or "br"])
+        if (codings is ["gzip" or "x-gzip" or "br"])
         {
             // Labelled compressed but not (a server or CDN that labels what it did not compress):
             // read as sent, as feedparser does, rather than failing the feed as corrupt. gzip says
-            // so by its magic bytes; a deflate or brotli body by beginning with markup, which
-            // neither a zlib header nor a brotli stream can.
+            // so by its magic bytes; a brotli body by beginning with markup, which no brotli stream
+            // can (its first byte would set a reserved bit). Raw deflate can begin with "<": a body
+            // labelled deflate is always decoded.
             var start = new byte[4];
             var peeked = 0;
             while (peeked < start.Length && await raw.ReadAsync(start.AsMemory(peeked), ct) is var n and > 0) peeked += n;

@@ -48,6 +48,8 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         var visited = new HashSet<string>(StringComparer.Ordinal) { url.AbsoluteUri };
         var readingBody = false;
         var waited = TimeSpan.Zero; // for other hosts' turns after a redirect
+        if (turn?.Silence is { } silence)
+            return Failed(url, url, null, silence, watch);
         try
         {
             for (var hop = 0; ; hop++)
@@ -81,6 +83,8 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                         timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                         var spent = watch.Elapsed;
                         await turn.MoveToAsync(next.Authority, ct);
+                        if (turn.Silence is { } elsewhere)
+                            return Failed(url, current, status, elsewhere, watch);
                         waited += watch.Elapsed - spent;
                         timeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds) - (watch.Elapsed - waited) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
                     }
@@ -151,13 +155,17 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         {
             // Ours (the total time) or the handler's own (connecting): the message says which, and
             // what was being waited for.
-            return Failed(url, current, status, !timeout.IsCancellationRequested
-                ? $"could not connect within {o.ConnectTimeoutSeconds} s{At(url, current)}"
-                : $"timed out after {o.TimeoutSeconds} s {(readingBody ? "while reading the body" : "waiting for the server to answer")}{At(url, current)}", watch);
+            var reason = !timeout.IsCancellationRequested
+                ? $"could not connect within {o.ConnectTimeoutSeconds} s"
+                : $"timed out after {o.TimeoutSeconds} s {(readingBody ? "while reading the body" : "waiting for the server to answer")}";
+            if (!readingBody) turn?.Unanswered(reason);
+            return Failed(url, current, status, reason + At(url, current), watch);
         }
         catch (HttpRequestException e)
         {
-            return Failed(url, current, status, (e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message) + At(url, current), watch)
+            var reason = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+            if (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError) turn?.Unanswered(reason);
+            return Failed(url, current, status, reason + At(url, current), watch)
                 with
             { HostNotFound = e.HttpRequestError == HttpRequestError.NameResolutionError };
         }

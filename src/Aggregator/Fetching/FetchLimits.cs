@@ -10,6 +10,7 @@ public sealed class FetchLimits(int total, int perHost) : IDisposable
 {
     private readonly SemaphoreSlim _total = new(total);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _silent = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _perHost = perHost;
 
     /// <summary>Waits for a turn at the host of <paramref name="url"/>, then for one of the total.</summary>
@@ -39,6 +40,19 @@ public sealed class FetchLimits(int total, int perHost) : IDisposable
 
         public string? Host { get; private set; }
 
+        /// <summary>Set when the host this turn waited for did not answer another fetch in this
+        /// cycle: the turn holds no slot, and the fetch is not tried (see <see cref="Unanswered"/>).</summary>
+        public string? Silence { get; private set; }
+
+        /// <summary>The host this turn is at did not answer (no connection, or no response within
+        /// the time limit): its other feeds in this cycle are not tried. Several hosts that never
+        /// answer had held every one of the cycle's fetch slots for a whole timeout after another,
+        /// and feeds redirected to one filled the claim window waiting for its turn.</summary>
+        public void Unanswered(string reason)
+        {
+            if (Host is not null) limits._silent.TryAdd(Host, reason);
+        }
+
         /// <summary>Moves the turn to another host: both slots are given up first, then the host is
         /// waited for before the total, so a fetch waiting for a busy host holds neither (and
         /// two redirects between the same two hosts cannot wait on each other).</summary>
@@ -49,6 +63,12 @@ public sealed class FetchLimits(int total, int perHost) : IDisposable
             var next = limits._hosts.GetOrAdd(host, _ => new SemaphoreSlim(limits._perHost));
             await next.WaitAsync(ct);
             (_host, Host) = (next, host);
+            if (limits._silent.TryGetValue(host, out var reason))
+            {
+                Silence = $"not tried: {host} did not answer another of this cycle's fetches ({reason}); tried again at its next poll";
+                Release();
+                return;
+            }
             await limits._total.WaitAsync(ct);
             _holdsTotal = true;
         }

@@ -4,7 +4,7 @@ namespace Aggregator.Ingestion;
 
 /// <summary>What the claim loop of a poll cycle knows of the feeds it claimed: how many are
 /// still being polled, and how many of each host are still waiting for their host's turn. A host
-/// with <see cref="PerHost"/> waiting is full, and its feeds are left unclaimed until one of them
+/// with <see cref="PerClaim"/> waiting is full, and its feeds are left unclaimed until one of them
 /// gets its turn: feeds of a host that does not answer (each waits out the timeout, two at a time)
 /// would otherwise fill the claim window, and every other host would wait behind them.
 /// <para>The loop sleeps when nothing it may claim is due; it is woken when a full host has room
@@ -16,16 +16,20 @@ public sealed class CycleClaims(int perHost)
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _polling;
 
-    /// <summary>Feeds of one host claimed and waiting for its turn, at most (see FeedStore.ClaimDueAsync).</summary>
+    /// <summary>Feeds of one host claimed and waiting for its turn, fewer than this (see FeedStore.ClaimDueAsync).</summary>
     public int PerHost { get; } = perHost;
+
+    /// <summary>Taken of one host at a claim, at most; a host with this many waiting is full, so
+    /// that a host never has <see cref="PerHost"/> waiting.</summary>
+    public int PerClaim { get; } = Math.Max(1, perHost / 2);
 
     /// <summary>Claimed feeds not yet stored or failed.</summary>
     public int Polling => Volatile.Read(ref _polling);
 
-    /// <summary>Hosts with <see cref="PerHost"/> feeds waiting: claim none of theirs now.</summary>
+    /// <summary>Hosts with <see cref="PerClaim"/> feeds waiting: claim none of theirs now.</summary>
     public IReadOnlyCollection<string> FullHosts()
     {
-        lock (_lock) return [.. _waiting.Where(h => h.Value >= PerHost).Select(h => h.Key)];
+        lock (_lock) return [.. _waiting.Where(h => h.Value >= PerClaim).Select(h => h.Key)];
     }
 
     /// <summary>Before a claim: the task that completes on the next change that may let a claim
@@ -55,7 +59,7 @@ public sealed class CycleClaims(int perHost)
             var left = _waiting[feed.Host] - 1;
             if (left == 0) _waiting.Remove(feed.Host);
             else _waiting[feed.Host] = left;
-            if (left == PerHost - 1) _wake.TrySetResult(); // it was full
+            if (left == PerClaim - 1) _wake.TrySetResult(); // it was full
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class FeedIngestor(
                 var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(PollPlanner.DueEarly.TotalSeconds, tick.TotalSeconds / 2));
                 var changed = claims.NextChange();
                 var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct,
-                    claims.PerHost, claims.FullHosts(), lease);
+                    claims.PerClaim, claims.FullHosts(), lease);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
                 {
@@ -515,7 +515,9 @@ public sealed class FeedIngestor(
         var s = options.Value.Scheduling;
         var min = feed.MinIntervalSeconds is { } a ? TimeSpan.FromSeconds(a) : TimeSpan.FromMinutes(s.MinPollMinutes);
         var max = feed.MaxIntervalSeconds is { } b ? TimeSpan.FromSeconds(b) : TimeSpan.FromMinutes(s.MaxPollMinutes);
-        return (min, max < min ? min : max);
+        // A feed's own bound wins over the configured one it crosses: "at least every 3 minutes"
+        // lowers the configured 5-minute floor for that feed (it had been ignored silently).
+        return max >= min ? (min, max) : feed.MinIntervalSeconds is null ? (max, max) : (min, min);
     }
 
     internal static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -84,7 +84,7 @@ public static class PollPlanner
     {
         var rate = entriesPerWeek <= 0 ? max : TimeSpan.FromDays(7) / entriesPerWeek;
         var why = entriesPerWeek <= 0 ? "no entry dated in the last week"
-            : "publishes " + Rate(entriesPerWeek) + (rate < min ? $"; polled at most every {Duration(min)}" : rate > max ? $"; polled at least every {Duration(max)}" : "");
+            : Rate(entriesPerWeek) + (rate < min ? $"; polled at most every {Duration(min)}" : rate > max ? $"; polled at least every {Duration(max)}" : "");
         var next = started + Jittered(Clamp(rate, min, max), 0.1, jitter, min, max);
         // What the feed or server asks for is honoured, later by up to a tenth, so that feeds
         // asking for the same interval do not all come due in the same minute.
@@ -108,11 +108,13 @@ public static class PollPlanner
             : new NextPoll(now + backoff, $"backing off after {consecutiveErrors} failure(s) in a row");
     }
 
-    /// <summary>A rate as people say it: "about 3 an hour", "about 2 a day", "about 1 a week".</summary>
+    /// <summary>A rate as people say it: "publishes about 3 an hour", "… about 2 a day"; under one
+    /// a day, what it is counted from: "2 entries dated in the last week" (a monthly feed's one
+    /// entry this week is not "about 1 a week").</summary>
     private static string Rate(double perWeek) =>
-        perWeek >= 7 * 24 ? FormattableString.Invariant($"about {perWeek / (7 * 24):0.#} an hour")
-        : perWeek >= 7 ? FormattableString.Invariant($"about {perWeek / 7:0.#} a day")
-        : FormattableString.Invariant($"about {perWeek:0.#} a week");
+        perWeek >= 7 * 24 ? FormattableString.Invariant($"publishes about {perWeek / (7 * 24):0.#} an hour")
+        : perWeek >= 7 ? FormattableString.Invariant($"publishes about {perWeek / 7:0.#} a day")
+        : FormattableString.Invariant($"{perWeek:0.#} {(Math.Round(perWeek, 1) == 1 ? "entry" : "entries")} dated in the last week");
 
     private static string Capped(TimeSpan asked, TimeSpan max) => asked > max ? $", capped at {Duration(max)}" : "";
 

@@ -394,6 +394,46 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM feeds WHERE claimed_by IS NOT NULL")); // given back on the way out
     }
 
+    /// <summary>Five hosts that never answer (ten fetch slots' worth, more than the cycle's eight)
+    /// and a host that redirects 60 feeds to one of them: after each dead host's first timeouts,
+    /// its other feeds are not tried in this cycle, so the live host's feeds are not held up for
+    /// timeout after timeout, and the cycle ends in a few timeouts, not dozens.</summary>
+    [Fact]
+    public async Task Hosts_that_never_answer_cost_a_timeout_each_not_one_per_feed()
+    {
+        static void Dead(WebApplication app) => app.MapGet("/{n}.xml", async (HttpContext c) => await Task.Delay(Timeout.Infinite, c.RequestAborted));
+        var dead = new List<LoopbackServer>();
+        for (var i = 3; i <= 7; i++) dead.Add(await LoopbackServer.StartAsync(Dead, $"127.0.0.{i}"));
+        await using var redirector = await LoopbackServer.StartAsync(app => app.MapGet("/r/{n}.xml", (int n) => Results.Redirect(dead[0].Url($"{n}.xml").ToString())), "127.0.0.8");
+        await using var live = await LoopbackServer.StartAsync(app => app.MapGet("/l/{n}.xml", (int n) =>
+            Results.Text(Rss.Replace("urn:x:", $"urn:{n}:", StringComparison.Ordinal), "application/rss+xml")), "127.0.0.2");
+        try
+        {
+            await using var app = await ServicesAsync(("Fetching:TimeoutSeconds", "2"));
+            var store = app.Get<FeedStore>();
+            foreach (var host in dead)
+                await store.AddAsync([.. Enumerable.Range(0, 10).Select(n => new FeedSubscription(host.Url($"{n}.xml").AbsoluteUri, null))], Ct);
+            await store.AddAsync([.. Enumerable.Range(100, 60).Select(n => new FeedSubscription(redirector.Url($"r/{n}.xml").AbsoluteUri, null))], Ct);
+            await store.AddAsync([.. Enumerable.Range(0, 5).Select(n => new FeedSubscription(live.Url($"l/{n}.xml").AbsoluteUri, null))], Ct);
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var summary = await PollAsync(app);
+            var took = watch.Elapsed;
+
+            Assert.Equal((5, 110), (summary.Fetched, summary.Failed));
+            Assert.True(took < TimeSpan.FromSeconds(12), $"the cycle took {took.TotalSeconds:F1} s"); // one feed per timeout per slot: over 50 s
+            var errors = (await store.ListAsync(Ct)).Where(f => f.LastError is not null).Select(f => f.LastError!).ToList();
+            Assert.Contains(errors, e => e.StartsWith("timed out after 2 s waiting for the server to answer", StringComparison.Ordinal));
+            Assert.Contains(errors, e => e.StartsWith($"not tried: {dead[1].BaseUrl.Authority} did not answer another of this cycle's fetches (timed out after 2 s", StringComparison.Ordinal));
+            Assert.Contains(errors, e => e.StartsWith($"not tried: {dead[0].BaseUrl.Authority} did not answer", StringComparison.Ordinal));
+            Assert.All(dead, host => Assert.InRange(host.Requests.Count, 1, 4)); // its first turns, not a request per feed
+        }
+        finally
+        {
+            foreach (var host in dead) await host.DisposeAsync();
+        }
+    }
+
     /// <summary>Feeds that wait longer than their claim's lease for a slow host's turn: the cycle
     /// renews its claims, so none is claimed again and fetched twice (70 feeds of a host answering
     /// in 20 s fetched 12 of them twice with the ten-minute lease).</summary>

@@ -325,7 +325,6 @@ public abstract class MisbehavingServerTests(Backend backend)
 
     [Theory]
     [InlineData("gzip")]
-    [InlineData("deflate")]
     [InlineData("br")]
     public async Task A_body_labelled_compressed_that_is_not_is_read_as_sent(string coding)
     {

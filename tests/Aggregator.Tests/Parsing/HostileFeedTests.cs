@@ -49,6 +49,7 @@ public sealed class HostileFeedTests
         var result = await ParseInTimeAsync(Rss($"<item><title>Wide</title><category{attributes}>news</category></item>"), TestContext.Current.CancellationToken);
 
         Assert.Equal("Wide", Assert.Single(result.Feed!.Entries).Title?.Plain);
+        Assert.Contains("attributes after the first 256 of an element were left out (from line 1)", result.Feed.Problems.Single(), StringComparison.Ordinal);
     }
 
     /// <summary>HTML content nested 100,000 deep under xml:base: resolving its links parsed it

@@ -160,7 +160,7 @@ public sealed class PollPlannerTests
         Assert.Equal("publishes about 1 an hour", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, null, null, NoJitter).Why);
         Assert.Equal("publishes about 2 a day", PollPlanner.AfterSuccess(Now, Now, 14, Min, Max, null, null, NoJitter).Why);
         Assert.Equal("publishes about 595.2 an hour; polled at most every 5 min", PollPlanner.AfterSuccess(Now, Now, 100_000, Min, Max, null, null, NoJitter).Why);
-        Assert.Equal("publishes about 1 a week; polled at least every 24 h", PollPlanner.AfterSuccess(Now, Now, 1, Min, Max, null, null, NoJitter).Why);
+        Assert.Equal("1 entry dated in the last week; polled at least every 24 h", PollPlanner.AfterSuccess(Now, Now, 1, Min, Max, null, null, NoJitter).Why);
         Assert.Equal("no entry dated in the last week", PollPlanner.AfterSuccess(Now, Now, 0, Min, Max, null, null, NoJitter).Why);
         Assert.Equal("the feed asks to be polled every 2 h (ttl or sy:updatePeriod)", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromHours(2), null, NoJitter).Why);
         Assert.Equal("the feed asks to be polled every 2 days (ttl or sy:updatePeriod), capped at 24 h", PollPlanner.AfterSuccess(Now, Now, 168, Min, Max, TimeSpan.FromDays(2), null, NoJitter).Why);

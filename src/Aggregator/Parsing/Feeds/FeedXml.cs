@@ -63,6 +63,7 @@ public static class FeedXml
     {
         leftOut = null;
         var entries = 0;
+        string? attributesLeftOut = null;
         using var reader = undeclaredPrefixes is not { Count: > 0 }
             ? XmlReader.Create(new StringReader(text), ReaderSettings)
             : XmlReader.Create(new StringReader(text), ReaderSettings, Declaring(undeclaredPrefixes));
@@ -100,8 +101,11 @@ public static class FeedXml
                             {
                                 // Namespace declarations are already in the element names; the
                                 // reader has refused an attribute given twice.
-                                if (reader.NamespaceURI != XNamespace.Xmlns.NamespaceName && kept++ < MaxAttributes)
+                                if (reader.NamespaceURI == XNamespace.Xmlns.NamespaceName) continue;
+                                if (kept++ < MaxAttributes)
                                     element.Add(new XAttribute(XName.Get(reader.LocalName, reader.NamespaceURI), reader.Value));
+                                else
+                                    attributesLeftOut ??= $"attributes after the first {MaxAttributes} of an element were left out (from line {((IXmlLineInfo)reader).LineNumber})";
                             }
                             while (reader.MoveToNextAttribute());
                             reader.MoveToElement();
@@ -126,7 +130,7 @@ public static class FeedXml
                 }
                 read = reader.Read();
             }
-            leftOut = WithEntriesLeftOut(leftOut, entries);
+            leftOut = WithEntriesLeftOut(Joined(leftOut, attributesLeftOut), entries);
             return (new XDocument(root), null);
         }
         catch (XmlException e)
@@ -135,13 +139,14 @@ public static class FeedXml
             // An entry cut off by the break is incomplete: drop it, keep the ones before it.
             foreach (var unfinished in open.Where(x => x.Name.LocalName is "item" or "entry").ToList())
                 unfinished.Remove();
-            leftOut = WithEntriesLeftOut(leftOut, entries);
+            leftOut = WithEntriesLeftOut(Joined(leftOut, attributesLeftOut), entries);
             return (new XDocument(root), $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition} ({e.Message}); kept what came before");
         }
     }
 
-    private static string? WithEntriesLeftOut(string? leftOut, int entries) =>
-        entries <= MaxEntries ? leftOut : leftOut is null ? TooManyEntries(entries) : leftOut + "; " + TooManyEntries(entries);
+    private static string? WithEntriesLeftOut(string? leftOut, int entries) => entries <= MaxEntries ? leftOut : Joined(leftOut, TooManyEntries(entries));
+
+    private static string? Joined(string? a, string? b) => a is null ? b : b is null ? a : a + "; " + b;
 
     private static XmlParserContext Declaring(IReadOnlyList<string> prefixes)
     {
