@@ -55,7 +55,7 @@ public sealed class FeedIngestor(
         // fetching stalled behind every batch write, and batches went out half full.
         var claimWindow = feeds.SharedByInstances ? 2 * o.MaxConcurrency : Math.Max(2 * o.MaxConcurrency, 4 * PollBatcher.BatchSize);
         using var window = new SemaphoreSlim(claimWindow);
-        // Each host's share of the window: a host that does not answer holds that many, at most.
+        // Each stalled host's share of the window: a host that does not answer holds about that many.
         var claims = new CycleClaims(Math.Max(2 * o.MaxPerHost, claimWindow / 8));
         // Parsing is CPU work: one feed per core. Parsed feeds are stored in batches (one
         // writer, one commit for many feeds), and a core is free again while its feed waits for
@@ -82,7 +82,7 @@ public sealed class FeedIngestor(
                 var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(PollPlanner.DueEarly.TotalSeconds, tick.TotalSeconds / 2));
                 var changed = claims.NextChange();
                 var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct,
-                    claims.PerClaim, claims.FullHosts(), lease);
+                    claims.FullHosts(), lease);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
                 {

@@ -68,9 +68,17 @@ public static class PollPlanner
 
     /// <summary>Rate dates from their stored form; null when none were stored (a feed last read
     /// before they were kept, or whose entries carry no dates).</summary>
-    public static List<DateTime>? ReadStoredDates(string? stored) => string.IsNullOrEmpty(stored) ? null
-        : [.. stored.Split(',').Select(s => long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null).OfType<DateTime>()];
+    public static List<DateTime>? ReadStoredDates(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored)) return null;
+        // Read in place: every 304 of a cycle reads its feed's dates, and splitting them into
+        // strings first was a tenth of what a cycle of 304s allocated.
+        var dates = new List<DateTime>(stored.Length / 11 + 1);
+        foreach (var range in stored.AsSpan().Split(','))
+            if (long.TryParse(stored.AsSpan(range), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                dates.Add(DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime);
+        return dates;
+    }
 
     /// <summary>When a feed is polled next, and why then (what `feeds list` shows).</summary>
     public readonly record struct NextPoll(DateTime At, string Why);

@@ -205,12 +205,13 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// poller takes them until this one stores their poll or gives them back, its lease runs out,
     /// or the cluster declares it dead (<see cref="Claims.Takeover"/>). On PostgreSQL the rows
     /// being claimed by another instance at this moment are skipped, not waited for.
-    /// <para>At most <paramref name="perHost"/> feeds of one host are taken at a time, and none of
-    /// the <paramref name="fullHosts"/> (hosts that already have that many waiting for their
-    /// turn): a host that does not answer holds a few claims, not all of them, while the feeds of
+    /// <para>Hosts take turns: the first due feed of each host, then the second of each, and so on,
+    /// so that one host's many feeds do not fill a claim ahead of the others'; and none of the
+    /// <paramref name="fullHosts"/> (stalled hosts with feeds already waiting, CycleClaims) is
+    /// taken: a host that does not answer holds a few claims, not all of them, while the feeds of
     /// other hosts are polled.</para></summary>
     public async Task<IReadOnlyList<FeedRow>> ClaimDueAsync(Claimant claimant, DateTime now, DateTime cycleStart, int limit, CancellationToken ct,
-        int perHost = int.MaxValue, IReadOnlyCollection<string>? fullHosts = null, TimeSpan? lease = null)
+        IReadOnlyCollection<string>? fullHosts = null, TimeSpan? lease = null)
     {
         await using var write = await database.BeginWriteAsync(ct, serialized: false);
         var skipFull = fullHosts is { Count: > 0 } ? "AND NOT " + Dialect.InList(database.IsPostgres, "host", "full") : "";
@@ -225,11 +226,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                                                  AND (last_attempt_at IS NULL OR last_attempt_at < @cycleStart)
                                                  AND {Claims.Takeover(database, claimant)} {skipFull}
                                                ORDER BY next_poll_at, id LIMIT @scan {Claims.SkipLocked(database)}) AS due) AS ranked
-                         WHERE turn <= @perHost
-                         ORDER BY next_poll_at, id LIMIT @limit)
+                         ORDER BY turn, next_poll_at, id LIMIT @limit)
             RETURNING *
             """, Claims.Parameters(claimant, clock.GetUtcNow().UtcDateTime, lease ?? ClaimLease,
-                new { now, cycleStart, limit, scan = 4L * limit, perHost = (long)perHost, full = (fullHosts ?? []).ToArray() }),
+                new { now, cycleStart, limit, scan = 4L * limit, full = (fullHosts ?? []).ToArray() }),
             write.Transaction, cancellationToken: ct))).OrderBy(f => f.NextPollAt).ToList();
         await write.CommitAsync(ct);
         return claimed;
