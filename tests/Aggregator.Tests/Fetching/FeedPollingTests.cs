@@ -477,14 +477,7 @@ public abstract class FeedPollingTests(Backend backend)
     [Fact]
     public async Task The_interval_a_feed_asks_for_holds_after_it_answers_304()
     {
-        var now = DateTime.UtcNow;
-        var items = string.Concat(Enumerable.Range(0, 20).Select(i => $"<item><guid>urn:busy:{i}</guid><title>Busy {i}</title><pubDate>{now.AddMinutes(-3 * i):R}</pubDate></item>"));
-        var feed = $"<rss version=\"2.0\"><channel><title>Busy</title><ttl>2880</ttl>{items}</channel></rss>";
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/ttl.xml", (HttpContext c) =>
-        {
-            c.Response.Headers.ETag = "\"t1\"";
-            return c.Request.Headers.IfNoneMatch == "\"t1\"" ? Results.StatusCode(304) : Results.Text(feed, "application/rss+xml");
-        }));
+        await using var server = await WithEtagAsync("/ttl.xml", BusyRss("Busy", "<ttl>2880</ttl>"));
         await using var app = await ServicesAsync(("Scheduling:MaxPollMinutes", "4320"));
         var row = await FeedAsync(app, server.Url("ttl.xml"));
 
@@ -507,13 +500,7 @@ public abstract class FeedPollingTests(Backend backend)
     public async Task A_feed_that_falls_quiet_is_polled_less_often_though_it_only_answers_304()
     {
         var now = DateTime.UtcNow;
-        var items = string.Concat(Enumerable.Range(0, 20).Select(i => $"<item><guid>urn:burst:{i}</guid><title>Burst {i}</title><pubDate>{now.AddMinutes(-3 * i):R}</pubDate></item>"));
-        var feed = $"<rss version=\"2.0\"><channel><title>Burst</title>{items}</channel></rss>";
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/burst.xml", (HttpContext c) =>
-        {
-            c.Response.Headers.ETag = "\"b1\"";
-            return c.Request.Headers.IfNoneMatch == "\"b1\"" ? Results.StatusCode(304) : Results.Text(feed, "application/rss+xml");
-        }));
+        await using var server = await WithEtagAsync("/burst.xml", BusyRss("Burst"));
         await using var app = await ServicesAsync();
         var row = await FeedAsync(app, server.Url("burst.xml"));
 

@@ -349,8 +349,7 @@ public abstract class MisbehavingServerTests(Backend backend)
     public async Task Dates_a_server_gives_are_counted_from_its_own_clock()
     {
         var serverNow = DateTimeOffset.UtcNow.AddDays(2);
-        var busyFeed = "<rss version=\"2.0\"><channel><title>Busy</title>" + string.Concat(Enumerable.Range(0, 20).Select(i =>
-            $"<item><guid>urn:b:{i}</guid><title>Busy {i}</title><pubDate>{DateTime.UtcNow.AddMinutes(-3 * i):R}</pubDate></item>")) + "</channel></rss>";
+        var busyFeed = BusyRss("Busy");
         await using var server = await LoopbackServer.StartAsync(app =>
         {
             app.MapGet("/expires.xml", (HttpContext c) =>

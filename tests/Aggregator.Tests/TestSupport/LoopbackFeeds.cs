@@ -1,5 +1,7 @@
 using Aggregator.Ingestion;
 using Aggregator.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Aggregator.Tests.TestSupport;
 
@@ -19,6 +21,21 @@ public static class LoopbackFeeds
     }
 
     public static Task<PollSummary> PollAsync(TestServices app) => app.Get<FeedIngestor>().PollDueAsync(Ct, everyFeed: true);
+
+    /// <summary>An RSS feed of 20 entries three minutes apart, the newest now: about 20 an hour.</summary>
+    public static string BusyRss(string title, string channelExtra = "")
+    {
+        var now = DateTime.UtcNow;
+        return $"<rss version=\"2.0\"><channel><title>{title}</title>{channelExtra}" + string.Concat(Enumerable.Range(0, 20).Select(i =>
+            $"<item><guid>urn:{title}:{i}</guid><title>{title} {i}</title><pubDate>{now.AddMinutes(-3 * i):R}</pubDate></item>")) + "</channel></rss>";
+    }
+
+    /// <summary>A server answering <paramref name="path"/> with the feed and an ETag, and 304 to that ETag.</summary>
+    public static Task<LoopbackServer> WithEtagAsync(string path, string feed) => LoopbackServer.StartAsync(app => app.MapGet(path, (HttpContext c) =>
+    {
+        c.Response.Headers.ETag = "\"e1\"";
+        return c.Request.Headers.IfNoneMatch == "\"e1\"" ? Results.StatusCode(304) : Results.Text(feed, "application/rss+xml");
+    }));
 
     public static async Task<FeedRow> StateAsync(TestServices app, long id) => (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == id);
 }
