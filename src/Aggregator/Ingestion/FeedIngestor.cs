@@ -89,7 +89,7 @@ public sealed class FeedIngestor(
                     // Nothing due that may be claimed now. While polls are still in flight (a slow
                     // host can hold a few for minutes), feeds that come due meanwhile, and feeds
                     // the subscriptions file adds, are claimed every tick rather than when the
-                    // slowest poll is done; a full host's feeds as soon as it has room.
+                    // slowest poll is done; a stalled host's feeds as soon as it gives a turn again.
                     if (claims.Polling == 0) break;
                     try { await changed.WaitAsync(tick, ct); }
                     catch (TimeoutException) { }
