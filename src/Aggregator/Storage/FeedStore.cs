@@ -236,18 +236,18 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     }
 
     /// <summary>Frees the feeds claimed by processes on this machine (`run-once`, or a `serve`
-    /// node: named <paramref name="commandPrefix"/>, their process id, and for a node a random
+    /// node: named <paramref name="prefix"/>, their process id, and for a node a random
     /// suffix after a dash) whose process is gone: one killed mid-cycle held its feeds until the
     /// lease ran out, and the next `run-once` polled none of them. One on another machine is left
     /// to its lease (or the cluster's check-ins).</summary>
     /// <returns>The claimants whose claims were released.</returns>
-    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedCommandsAsync(string commandPrefix, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedProcessesAsync(string prefix, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var claimants = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT claimed_by FROM feeds WHERE claimed_by LIKE @pattern AND claimed_until > @now",
-            new { pattern = commandPrefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-        var ended = claimants.Where(c => int.TryParse(c[commandPrefix.Length..].Split('-')[0], out var pid) && !IsRunning(pid)).ToList();
+            new { pattern = prefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        var ended = claimants.Where(c => int.TryParse(c[prefix.Length..].Split('-')[0], out var pid) && !IsRunning(pid)).ToList();
         foreach (var claimant in ended)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @claimant", new { claimant }, cancellationToken: ct));
