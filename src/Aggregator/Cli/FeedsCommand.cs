@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Aggregator.Configuration;
 using Aggregator.Fetching;
@@ -35,6 +36,7 @@ public static class FeedsCommand
                 Console.WriteLine(JsonSerializer.Serialize(feeds, CliJson.Options));
                 return 0;
             }
+            await NoteListNotAppliedAsync(services, ct);
             if (all.Count == 0) Console.WriteLine("No subscriptions. Add one with: aggregator feeds add URL");
             else
                 // With hundreds of feeds, the count first: what needs looking at.
@@ -51,6 +53,7 @@ public static class FeedsCommand
                 if (f.Gone) Console.WriteLine($"  (if it is back: feeds edit {FeedDiscovery.Quoted(f.Url)} --enable polls it again)");
                 if (f.Warning is not null) Console.WriteLine($"  {f.Warning}");
                 if (f.Username is not null) Console.WriteLine($"  signs in as {f.Username}");
+                if (OwnSettings(f) is { Length: > 0 } own) Console.WriteLine($"  its own settings: {own}");
                 if (f.ClaimedBy is not null) Console.WriteLine($"  being polled by {f.ClaimedBy} (claim until {When(f.ClaimedUntil)})");
             }
             return 0;
@@ -101,7 +104,10 @@ public static class FeedsCommand
                 if (fetch.Outcome == FetchOutcome.Ok)
                 {
                     var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset);
-                    var redirected = fetch.FinalUrl != uri;
+                    // Redirected to another site: a login wall or a parked domain may be what answered.
+                    // http → https and example.com → www.example.com are how most sites answer a bare
+                    // address, and the page reached is still theirs.
+                    var redirected = fetch.FinalUrl != uri && !FeedDiscovery.SameSite(fetch.FinalUrl, uri);
                     if (parsed.Feed is null && (!parsed.WebPage || FeedDiscovery.LooksLikeAFeedAddress(uri) || redirected && parsed.Alternates.Count == 0))
                     {
                         // Not a page to look for feeds on: an error page or a login wall where a feed
@@ -158,7 +164,7 @@ public static class FeedsCommand
                     own = parsed.Feed!.Title?.Plain;
                     Console.WriteLine($"{uri.AbsoluteUri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
                 }
-                else if (fetch.Outcome == FetchOutcome.Gone || fetch.Status is 401 or 403 or 404 or 451 || fetch.HostNotFound)
+                else if (fetch.Outcome == FetchOutcome.Gone || fetch.Status is 401 or 403 or 404 or 451 || fetch.HostNotFound || Misconfigured(fetch.Error))
                 {
                     // An address that says it is not there (or not for us), or whose host does not
                     // exist, is most often mistyped: subscribing would only add a feed that fails
@@ -166,6 +172,8 @@ public static class FeedsCommand
                     await Console.Error.WriteLineAsync(fetch.Status == 401 && credentials is null
                         ? $"{uri.AbsoluteUri}: HTTP 401: the feed wants a user name and password; not added (give them with --user NAME --password-stdin)"
                         : fetch.Outcome == FetchOutcome.Gone ? $"{uri.AbsoluteUri}: HTTP 410 Gone: the publisher removed this feed; not added"
+                        : uri.Scheme == "https" && fetch.Error!.Contains("SSL", StringComparison.Ordinal)
+                            ? $"{uri.AbsoluteUri}: {fetch.Error}; not added (does the server speak plain http? then: aggregator feeds add {FeedDiscovery.Quoted("http" + uri.AbsoluteUri[5..])}; or add it anyway with --no-check)"
                         : $"{uri.AbsoluteUri}: {fetch.Error}; not added (add it anyway with --no-check)");
                     return 1;
                 }
@@ -174,13 +182,19 @@ public static class FeedsCommand
                     Console.WriteLine($"{uri.AbsoluteUri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
                 }
             }
-            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: result.GetValue(folder), Credentials: credentials), ct);
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: Opml.FolderPath(result.GetValue(folder)), Credentials: credentials), ct);
             Console.WriteLine(added ? $"added {uri.AbsoluteUri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
                 : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null ? "" : " (nothing changed: `feeds edit` renames, refiles and changes credentials)"));
             return 0;
         }, ct));
         return command;
     }
+
+    /// <summary>Failures no retry mends, which a fresh subscription has most likely by mistake: a
+    /// redirect loop or chain, and a TLS handshake that fails (an https address on a plain http server).</summary>
+    private static bool Misconfigured(string? error) => error is not null
+        && (error.Contains("redirect loop", StringComparison.Ordinal) || error.Contains(" redirects", StringComparison.Ordinal) && error.StartsWith("more than", StringComparison.Ordinal)
+            || error.Contains("SSL connection could not be established", StringComparison.Ordinal));
 
     private static Command Edit()
     {
@@ -200,7 +214,7 @@ public static class FeedsCommand
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var (address, name, under) = (result.GetValue(url)!, result.GetValue(title), result.GetValue(folder));
+            var (address, name, under) = (result.GetValue(url)!, result.GetValue(title), result.GetValue(folder) is { } f ? Opml.FolderPath(f) ?? "" : null);
             if (await CredentialsAsync(result, user, passwordStdin, "feeds edit") is var (credentials, error) && error is not null) return 2;
             if (result.GetValue(noCredentials)) credentials = FeedStore.NoCredentials;
             if (result.GetValue(disable) && result.GetValue(enable))
@@ -374,7 +388,11 @@ public static class FeedsCommand
         {
             var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
             var title = services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Publishing.Title;
-            Console.WriteLine(Opml.Write(feeds, title, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
+            // UTF-8 bytes, as the declaration says, whatever the locale's encoding: through
+            // Console.Out an ISO-8859-1 locale turned every Korean or Chinese name into "???".
+            Console.Out.Flush();
+            await using var stdout = Console.OpenStandardOutput();
+            await stdout.WriteAsync(Encoding.UTF8.GetBytes(Opml.Write(feeds, title, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime) + "\n"), ct);
             return 0;
         }, ct));
         return command;
@@ -419,6 +437,34 @@ public static class FeedsCommand
     }
 
     /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>
+    /// <summary>config/feeds.opml is applied by the service and `run-once`, not by these commands:
+    /// someone who has just put their reader's list there is told why it is not listed yet.</summary>
+    private static async Task NoteListNotAppliedAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var path = services.GetRequiredService<AppPaths>().InConfig(services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Sources.SubscriptionsFile);
+        if (!File.Exists(path)) return;
+        string hash;
+        try
+        {
+            hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path, ct)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"note: {path} cannot be read ({e.Message})");
+            return;
+        }
+        if (await services.GetRequiredService<SettingsStore>().GetAsync(Ingestion.FeedIngestor.SubscriptionsFileSetting, ct) != hash)
+            await Console.Error.WriteLineAsync($"note: {path} has changes not applied yet; the service applies them at its next poll, `aggregator run-once` at once");
+    }
+
+    /// <summary>What `feeds edit` or the list's outline set for this feed alone, so an edit can be seen to have taken.</summary>
+    private static string OwnSettings(FeedRow f) => string.Join(", ", new[]
+    {
+        f.MinIntervalSeconds is { } min ? $"polled at most every {min / 60} min" : null,
+        f.MaxIntervalSeconds is { } max ? $"at least every {max / 60} min" : null,
+        f.EncodingOverride is { } encoding ? $"read as {encoding}" : null,
+    }.OfType<string>());
+
     private static string NextPoll(FeedRow f) =>
         f.NextPoll is not { } next ? "never" : next <= DateTime.UtcNow ? "due now" : When(next) + (f.NextPollWhy is { } why ? $" ({why})" : "");
 

@@ -36,7 +36,7 @@ public sealed class FeedIngestor(
     public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await SyncSubscriptionsAsync(ct);
+        var subscriptionProblems = await SyncSubscriptionsAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
         foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
@@ -111,7 +111,7 @@ public sealed class FeedIngestor(
             // Whatever is still claimed was not stored (a shutdown, a write that failed): free again.
             await feeds.ReleaseClaimsAsync(claimant.Id);
         }
-        var summary = PollSummary.Of(await Task.WhenAll(polls)); // a cancelled poll cancels the cycle, as before
+        var summary = PollSummary.Of(await Task.WhenAll(polls)) with { SubscriptionProblems = subscriptionProblems }; // a cancelled poll cancels the cycle, as before
         Operations.Telemetry.Polled(summary, started.Elapsed);
         if (polls.Count > 0)
             logger.LogInformation("Polled {Summary}", summary.ToString());
@@ -487,28 +487,57 @@ public sealed class FeedIngestor(
     /// subscribed, with the names and settings it gives them (an outline edited to set an
     /// encoding or to disable a feed takes effect). Removing a feed with the CLI sticks until
     /// the file is edited again.</summary>
-    private async Task SyncSubscriptionsAsync(CancellationToken ct)
+    /// <summary>The setting that holds the SHA-256 of config/feeds.opml as last applied.</summary>
+    public const string SubscriptionsFileSetting = "subscriptions_file_sha256";
+
+    /// <returns>Why the file, or outlines of it, could not be applied; empty when it was (or
+    /// had been, unchanged since).</returns>
+    private async Task<IReadOnlyList<string>> SyncSubscriptionsAsync(CancellationToken ct)
     {
         var path = paths.InConfig(options.Value.Sources.SubscriptionsFile);
-        if (!File.Exists(path)) return;
-        var bytes = await File.ReadAllBytesAsync(path, ct);
+        if (!File.Exists(path)) return [];
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable (its permissions, a mount, removed since): the feeds subscribed already
+            // are polled as before.
+            return SubscriptionsNotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]);
+        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (await settings.GetAsync("subscriptions_file_sha256", ct) == hash) return;
+        if (await settings.GetAsync(SubscriptionsFileSetting, ct) == hash) return _subscriptionProblems;
         Opml.OpmlList list;
         try
         {
             list = Opml.Read(path);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            logger.LogError("Subscriptions not imported: {Reason}", e.Message);
-            return;
+            return SubscriptionsNotApplied([$"{e.Message}; the feeds subscribed already are polled as before"]);
         }
-        foreach (var problem in list.Problems)
-            logger.LogError("Subscription not imported: {Reason}", problem);
-        var (added, changed) = await feeds.ApplyAsync(list.Feeds, ("subscriptions_file_sha256", hash), ct);
+        var (added, changed) = await feeds.ApplyAsync(list.Feeds, (SubscriptionsFileSetting, hash), ct);
         logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Feeds.Count);
+        return SubscriptionsNotApplied(list.Problems);
     }
+
+    /// <summary>Logged once each, not at every tick of the scheduler while the file stays as it is.</summary>
+    private IReadOnlyList<string> SubscriptionsNotApplied(IReadOnlyList<string> problems)
+    {
+        lock (_subscriptionsLock)
+        {
+            if (!problems.SequenceEqual(_subscriptionProblems))
+                foreach (var problem in problems)
+                    logger.LogError("Subscription list not applied: {Reason}", problem);
+            _subscriptionProblems = problems;
+        }
+        return problems;
+    }
+
+    private readonly Lock _subscriptionsLock = new();
+    private IReadOnlyList<string> _subscriptionProblems = [];
 
     private (TimeSpan Min, TimeSpan Max) Bounds(FeedRow feed)
     {

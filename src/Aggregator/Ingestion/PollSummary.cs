@@ -15,6 +15,9 @@ public sealed record PollSummary
     public int Updated { get; init; }
     public int Unchanged { get; init; }
 
+    /// <summary>Why config/feeds.opml, or outlines of it, could not be applied (the feeds subscribed already were polled).</summary>
+    public IReadOnlyList<string> SubscriptionProblems { get; init; } = [];
+
     public static PollSummary Of(IEnumerable<FeedPollReport> reports)
     {
         var list = reports.ToList();

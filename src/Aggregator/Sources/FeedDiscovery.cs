@@ -22,14 +22,14 @@ public static class FeedDiscovery
     {
         var candidates = advertised.Count > 0
             ? advertised.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null).OfType<Uri>().ToList()
-            : CommonPaths.Select(p => new Uri(new Uri(site.GetLeftPart(UriPartial.Authority) + "/"), p)).ToList();
+            : UsualPlaces(site).ToList();
         var found = new List<Found>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // One at a time (they are one site's), and within a deadline: a site whose dead links
         // each hang until the fetch timeout must not keep the command waiting for minutes.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(Deadline);
-        foreach (var candidate in candidates.Where(c => c.Scheme is "http" or "https").DistinctBy(c => c.AbsoluteUri).Take(12))
+        foreach (var candidate in candidates.Where(c => c.Scheme is "http" or "https").DistinctBy(c => c.AbsoluteUri).Take(2 * CommonPaths.Count))
         {
             FetchResult fetch;
             try
@@ -53,6 +53,29 @@ public static class FeedDiscovery
 
     /// <summary>An address that names a feed rather than a site ("…/feed.xml", "…/rss", "…/atom"):
     /// a web page there is an error page or a login wall, not a site to look for feeds on.</summary>
+    /// <summary>The usual places, under the page's own path first ("/blog/" → "/blog/feed/": a blog
+    /// kept under a site's path has its feed there), then at the site's root.</summary>
+    private static IEnumerable<Uri> UsualPlaces(Uri site)
+    {
+        var root = new Uri(site.GetLeftPart(UriPartial.Authority) + "/");
+        // The page's folder: "/blog/" and "/blog" are the blog's, "/blog/index.html" is in it.
+        var path = site.AbsolutePath;
+        var last = path.TrimEnd('/');
+        var folderPath = last[(last.LastIndexOf('/') + 1)..].Contains('.') ? last[..(last.LastIndexOf('/') + 1)] : last + "/";
+        if (folderPath != "/" && !LooksLikeAFeedAddress(site))
+        {
+            var folder = new Uri(root, folderPath);
+            foreach (var place in CommonPaths) yield return new Uri(folder, place);
+        }
+        foreach (var place in CommonPaths) yield return new Uri(root, place);
+    }
+
+    /// <summary>The same site, whatever the scheme and a leading "www." (http://example.com redirected to https://www.example.com).</summary>
+    public static bool SameSite(Uri a, Uri b) =>
+        string.Equals(WithoutWww(a.IdnHost), WithoutWww(b.IdnHost), StringComparison.OrdinalIgnoreCase);
+
+    private static string WithoutWww(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
+
     public static bool LooksLikeAFeedAddress(Uri url)
     {
         var path = url.AbsolutePath.ToLowerInvariant();
@@ -66,6 +89,8 @@ public static class FeedDiscovery
     {
         var a = address.Trim();
         if (a.StartsWith("feed:", StringComparison.OrdinalIgnoreCase)) return FeedUrl.WithoutFeedScheme(a);
+        // A feed server on this machine (RSSHub on localhost:1200, common for Chinese sources) speaks plain http.
+        if (a.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("localhost/", StringComparison.OrdinalIgnoreCase)) return "http://" + a;
         return a.Contains("://", StringComparison.Ordinal) || a.StartsWith('/') || a.StartsWith('.') || !a.Contains('.') ? a : "https://" + a;
     }
 

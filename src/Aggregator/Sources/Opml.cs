@@ -14,6 +14,11 @@ namespace Aggregator.Sources;
 /// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
 {
+    // Lists saved by Korean, Chinese and Japanese tools declare EUC-KR, GB18030, Shift_JIS or
+    // Big5; the reader knows them only once the code pages are registered (before, that happened
+    // only when a feed had been parsed first, so `serve` on a fresh install never applied such a file).
+    static Opml() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     /// <param name="Problems">One line per outline left out: the file, the line, what was wrong.</param>
     /// <param name="Repeated">Outlines left out because an earlier one lists the same address.</param>
     public sealed record OpmlList(IReadOnlyList<FeedSubscription> Feeds, IReadOnlyList<string> Problems, int Repeated = 0);
@@ -44,7 +49,7 @@ public static class Opml
         // or write xmlURL; the outlines are the same.
         foreach (var outline in document.Descendants().Where(e => e.Name.LocalName == "outline"))
         {
-            var url = outline.Attributes().FirstOrDefault(a => a.Name.LocalName.Equals("xmlUrl", StringComparison.OrdinalIgnoreCase))?.Value.Trim();
+            var url = XmlUrl(outline);
             if (string.IsNullOrEmpty(url)) continue;
             try
             {
@@ -60,6 +65,10 @@ public static class Opml
         return new OpmlList(feeds, problems, repeated);
     }
 
+    /// <summary>An outline's feed address: xmlUrl, also as xmlURL or xmlurl; null or empty in a folder.</summary>
+    private static string? XmlUrl(XElement outline) =>
+        outline.Attributes().FirstOrDefault(a => a.Name.LocalName.Equals("xmlUrl", StringComparison.OrdinalIgnoreCase))?.Value.Trim();
+
     private static FeedSubscription Subscription(XElement outline, string url)
     {
         if (FeedUrl.Parse(FeedUrl.WithoutFeedScheme(url), out var credentials, out var problem) is not { } normalized)
@@ -68,13 +77,17 @@ public static class Opml
         var (min, max) = (Minutes(outline, "minPollMinutes"), Minutes(outline, "maxPollMinutes"));
         if (min > max)
             throw new InvalidDataException($"minPollMinutes=\"{min.Value.TotalMinutes}\" is more than maxPollMinutes=\"{max!.Value.TotalMinutes}\" on {FeedUrl.Masked(url)}");
+        var encoding = outline.Attribute("encoding")?.Value.Trim() is { Length: > 0 } e ? e : null;
+        if (encoding is not null && Parsing.Feeds.FeedDecoder.Resolve(encoding) is null)
+            throw new InvalidDataException($"encoding=\"{encoding}\" on {FeedUrl.Masked(url)} is not an encoding this reader knows (euc-kr, gb18030, big5, shift_jis, windows-1252, … as `feeds edit --encoding` takes them)");
         return new FeedSubscription(
             normalized,
             text != title ? text : null,
-            !string.Equals(outline.Attribute("enabled")?.Value, "false", StringComparison.OrdinalIgnoreCase),
+            // "false" is ours; lists written by hand or by scripts also say 0, no or off.
+            outline.Attribute("enabled")?.Value.Trim().ToLowerInvariant() is not ("false" or "0" or "no" or "off"),
             min,
             max,
-            outline.Attribute("encoding")?.Value,
+            encoding,
             title ?? text,
             FolderPath(outline),
             credentials,
@@ -86,7 +99,7 @@ public static class Opml
     /// newsboat reads them, instead of both becoming "Politics".</summary>
     private static string? FolderPath(XElement outline)
     {
-        var names = outline.Ancestors().Where(a => a.Name.LocalName == "outline" && a.Attribute("xmlUrl") is null)
+        var names = outline.Ancestors().Where(a => a.Name.LocalName == "outline" && string.IsNullOrEmpty(XmlUrl(a)))
             .Select(a => Name(a, "text", "") ?? Name(a, "title", "")).OfType<string>().Reverse().ToList();
         // A slash inside one folder's name ("Korea/China") is not a level: it is kept as U+2215,
         // which looks the same, and written back as a slash.
@@ -94,6 +107,13 @@ public static class Opml
     }
 
     private const char NameSlash = '\u2215';
+
+    /// <summary>A folder path as given on the command line ("/Korea//Politics/"), as the list keeps
+    /// it ("Korea/Politics"): empty levels would be written as nameless folders, which no reader
+    /// imports back. Null when nothing is left.</summary>
+    public static string? FolderPath(string? given) =>
+        given is null ? null
+        : string.Join('/', given.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is { Length: > 0 } path ? path : null;
 
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
     /// may have chosen; its title, when there is one, is the feed's own (the convention

@@ -66,8 +66,13 @@ public sealed record FeedRow
     [System.Text.Json.Serialization.JsonPropertyName("nextPollAt")]
     public DateTime? NextPoll => Gone || !Enabled ? null : NextPollAt;
 
-    /// <summary>Why it is polled then: the rate it publishes at, what it or its server asks for, or a backoff.</summary>
+    /// <summary>Why it is polled then: the rate it publishes at, what it or its server asks for, or a
+    /// backoff; for a feed not polled, why not.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("nextPollReason")]
+    public string? NextPollReason => Gone ? "gone (410): polling stopped; feeds edit --enable polls it again"
+        : !Enabled ? "disabled; feeds edit --enable polls it again" : NextPollWhy;
+
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? NextPollWhy { get; init; }
     public long ItemCount { get; init; }
 

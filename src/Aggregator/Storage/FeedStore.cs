@@ -75,7 +75,16 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 -- not answered 304 because it has not changed since.
                 etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE etag END,
                 last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE last_modified END,
-                next_poll_at = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride AND next_poll_at > @now THEN @now ELSE next_poll_at END
+                -- As `feeds edit` does: a feed enabled again is polled now, and a next poll past a
+                -- new upper bound is brought forward to it.
+                next_poll_why = CASE WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
+                                         THEN 'settings changed in the subscription list'
+                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest
+                                         THEN 'the upper bound set in the subscription list'
+                                     ELSE next_poll_why END,
+                next_poll_at = CASE WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
+                                    WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
+                                    ELSE next_poll_at END
             WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)
               AND (custom_title IS DISTINCT FROM (CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END)
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
@@ -102,6 +111,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         password = feed.Credentials?.Password,
         listedName = feed.Listed ? feed.FeedTitle : null,
         now,
+        latest = now + (feed.MaxInterval ?? TimeSpan.Zero),
     };
 
     /// <summary>A feed's source carries the name lists show (items are filtered by it, and their
@@ -138,6 +148,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 consecutive_errors = CASE WHEN @enabled = TRUE AND gone THEN 0 ELSE consecutive_errors END,
                 last_error = CASE WHEN @enabled = TRUE AND gone THEN NULL ELSE last_error END, -- "polling stopped" no longer holds
                 -- New credentials are tried at once, a failing feed included; so is a feed resumed.
+                next_poll_why = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN 'settings changed with feeds edit'
+                                     WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN 'the upper bound set with feeds edit'
+                                     ELSE next_poll_why END,
                 next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now
                                     WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END

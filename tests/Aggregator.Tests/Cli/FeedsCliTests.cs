@@ -42,6 +42,7 @@ public abstract class FeedsCliTests(Backend backend)
         app.MapGet("/blog/", () => Results.Content("<!DOCTYPE html><html><head><title>Blog</title></head><body>no feed links</body></html>", "text/html"));
         app.MapGet("/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "Blog Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
+        app.MapGet("/loop", () => Results.Redirect("/loop"));
         app.MapGet("/missing.xml", () => Results.NotFound());
         app.MapGet("/removed.xml", () => Results.StatusCode(410));
         app.MapGet("/packed.xml", (HttpContext context) =>
@@ -130,6 +131,7 @@ public abstract class FeedsCliTests(Backend backend)
     [InlineData("feed:https://example.com/rss.xml", "https://example.com/rss.xml")]
     [InlineData("http://example.com/rss.xml", "http://example.com/rss.xml")]
     [InlineData("localfile", "localfile")]
+    [InlineData("localhost:1200/yna/all", "http://localhost:1200/yna/all")] // RSSHub on this machine
     public void An_address_without_a_scheme_is_https(string typed, string meant) =>
         Assert.Equal(meant, Aggregator.Sources.FeedDiscovery.WithScheme(typed));
 
@@ -390,6 +392,69 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal("\"v1\"", server.Requests.Last(r => r.Path == "/tagged.xml").IfNoneMatch);
     }
 
+    /// <summary>What users moving from other tools met in config/feeds.opml: a list saved in EUC-KR
+    /// was refused on a fresh install, a broken file left `run-once` exiting 0, a new upper bound
+    /// in the file did not bring the next poll forward as `feeds edit` does, enabled="0" meant
+    /// enabled, and an export under a Latin-1 locale turned Korean names into "???".</summary>
+    [Fact]
+    public async Task Config_feeds_opml_in_a_legacy_encoding_broken_or_edited_is_applied_or_reported()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        string Opml(string wireAttributes) => $"""
+            <?xml version="1.0" encoding="euc-kr"?>
+            <opml version="2.0"><body>
+              <outline text="연합뉴스" xmlUrl="{server.Url("wire.xml")}" {wireAttributes}/>
+              <outline text="꺼진 피드" xmlUrl="{server.Url("tagged.xml")}" enabled="0"/>
+            </body></opml>
+            """;
+        var config = await ConfigAsync(temp);
+        var file = Path.Combine(config, "feeds.opml");
+        await File.WriteAllBytesAsync(file, System.Text.Encoding.GetEncoding("euc-kr").GetBytes(Opml("")), Ct);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var before = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains($"note: {file} has changes not applied yet", before.Stderr, StringComparison.Ordinal);
+        var first = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Contains("1 feed(s) polled: 1 fetched", first.Stdout, StringComparison.Ordinal); // the disabled one is not polled
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common]);
+        var feeds = System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray()
+            .ToDictionary(f => f.GetProperty("url").GetString()!, f => f);
+        var wire = feeds[server.Url("wire.xml").ToString()];
+        Assert.Equal("연합뉴스", wire.GetProperty("customTitle").GetString());
+        Assert.True(wire.GetProperty("nextPollAt").GetDateTime() > DateTime.UtcNow.AddHours(20)); // its one entry is from 2025
+        var disabled = feeds[server.Url("tagged.xml").ToString()];
+        Assert.False(disabled.GetProperty("enabled").GetBoolean());
+        Assert.StartsWith("disabled", disabled.GetProperty("nextPollReason").GetString(), StringComparison.Ordinal);
+
+        // A new upper bound in the file brings the next poll within it.
+        await File.WriteAllBytesAsync(file, System.Text.Encoding.GetEncoding("euc-kr").GetBytes(Opml("""maxPollMinutes="20" """)), Ct);
+        var second = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        var bounded = System.Text.Json.JsonDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common])).Stdout)
+            .RootElement.EnumerateArray().Single(f => f.GetProperty("url").GetString() == server.Url("wire.xml").ToString());
+        Assert.InRange(bounded.GetProperty("nextPollAt").GetDateTime(), DateTime.UtcNow, DateTime.UtcNow.AddMinutes(21));
+        Assert.Equal("the upper bound set in the subscription list", bounded.GetProperty("nextPollReason").GetString());
+        var human = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains("  its own settings: at least every 20 min", human.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("note:", human.Stderr, StringComparison.Ordinal);
+
+        // A broken file is reported, and the run says so in its exit code; the feeds stay subscribed.
+        await File.WriteAllTextAsync(file, "<opml version=\"2.0\"><body><outline text=\"A & B\" xmlUrl=\"http://127.0.0.1:9/x.xml\"/></body></opml>", Ct);
+        var broken = await Processes.AggregatorAsync(temp.Path, env, ["run-once", "--all", .. common]);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains($"subscription list not applied: {file}: not well-formed OPML at line 1", broken.Stderr, StringComparison.Ordinal);
+        Assert.Contains("1 feed(s) polled", broken.Stdout, StringComparison.Ordinal);
+
+        // OPML is UTF-8 as its declaration says, whatever the locale.
+        var latin1 = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["LC_ALL"] = "en_US.ISO-8859-1", ["LANG"] = "en_US.ISO-8859-1" };
+        var export = await Processes.AggregatorAsync(temp.Path, latin1, ["feeds", "export", .. common]);
+        Assert.Contains("text=\"연합뉴스\"", export.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Parse_prints_the_conformance_record_of_a_file()
     {
@@ -413,14 +478,21 @@ public abstract class FeedsCliTests(Backend backend)
         var removed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("removed.xml").ToString(), .. common]);
         var broken = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("broken.xml").ToString(), .. common]);
         var anyway = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", server.Url("missing.xml").ToString(), .. common]);
+        // No retry mends these: a redirect loop, and https to a server that speaks plain http.
+        var loop = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("loop").ToString(), .. common]);
+        var tls = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "https" + server.Url("wire.xml").ToString()[4..], .. common]);
 
         Assert.Equal((1, 1, 0, 0), (missing.ExitCode, removed.ExitCode, broken.ExitCode, anyway.ExitCode));
+        Assert.Equal((1, 1), (loop.ExitCode, tls.ExitCode));
+        Assert.Contains("redirect loop", loop.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"does the server speak plain http? then: aggregator feeds add '{server.Url("wire.xml")}'", tls.Stderr, StringComparison.Ordinal);
         Assert.Contains("HTTP 404 Not Found; not added (add it anyway with --no-check)", missing.Stderr, StringComparison.Ordinal);
         Assert.Contains("410 Gone", removed.Stderr, StringComparison.Ordinal);
         Assert.Contains("added anyway, it will be retried", broken.Stdout, StringComparison.Ordinal);
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         Assert.Contains(server.Url("missing.xml").ToString(), list.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("removed.xml", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("loop", list.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
