@@ -9,6 +9,12 @@ internal static class BodyReader
 {
     public const int MaxCodings = 5;
 
+    /// <summary>How much of a body labelled deflate is tried as deflate data when it begins like
+    /// markup: enough for the block headers that plain text breaks.</summary>
+    private const int DeflateProbe = 4096;
+
+    private static bool BeginsWithMarkup(ReadOnlySpan<byte> start) => start is [(byte)'<', ..] or [0xEF, 0xBB, 0xBF, (byte)'<', ..];
+
     /// <returns>The body, and when the server sent it gzipped (and nothing else), its bytes as sent.</returns>
     public static async Task<(byte[] Body, byte[]? Gzipped)> ReadAsync(HttpResponseMessage response, int max, CancellationToken ct)
     {
@@ -28,20 +34,25 @@ internal static class BodyReader
             throw new BodyException($"the body is {declared:N0} bytes, over the limit of {max:N0} (Aggregator:Fetching:MaxBodyBytes)");
 
         Stream raw = await response.Content.ReadAsStreamAsync(ct);
-        if (codings is ["gzip" or "x-gzip" or "br"])
+        if (codings is ["gzip" or "x-gzip" or "br" or "deflate"])
         {
             // Labelled compressed but not (a server or CDN that labels what it did not compress):
             // read as sent, as feedparser does, rather than failing the feed as corrupt. gzip says
             // so by its magic bytes; a brotli body by beginning with markup, which no brotli stream
-            // can (its first byte would set a reserved bit). Raw deflate can begin with "<": a body
-            // labelled deflate is always decoded.
-            var start = new byte[4];
+            // can (its first byte would set a reserved bit). Raw deflate can begin with "<", so a
+            // body labelled deflate that begins with markup is read as sent only when its start
+            // is not deflate data either.
+            var start = new byte[codings[0] == "deflate" ? DeflateProbe : 4];
             var peeked = 0;
             while (peeked < start.Length && await raw.ReadAsync(start.AsMemory(peeked), ct) is var n and > 0) peeked += n;
             raw = new ConcatenatedStream(new MemoryStream(start, 0, peeked), raw);
-            var plain = codings[0] is "gzip" or "x-gzip"
-                ? peeked > 0 && !(peeked >= 2 && start[0] == 0x1F && start[1] == 0x8B)
-                : start.AsSpan(0, peeked) is [(byte)'<', ..] or [0xEF, 0xBB, 0xBF, (byte)'<'];
+            var begun = start.AsSpan(0, peeked);
+            var plain = codings[0] switch
+            {
+                "gzip" or "x-gzip" => peeked > 0 && !(peeked >= 2 && start[0] == 0x1F && start[1] == 0x8B),
+                "br" => BeginsWithMarkup(begun),
+                _ => BeginsWithMarkup(begun) && !ContentDecoding.CouldBeDeflate(begun),
+            };
             if (plain) codings.Clear();
         }
         await using var received = raw;

@@ -32,6 +32,27 @@ internal static class ContentDecoding
         return peeked == 1 && (first[0] & 0x0F) == 8 ? new ZlibBodyStream(joined) : new DeflateStream(joined, CompressionMode.Decompress);
     }
 
+    /// <summary>Whether these first bytes of a body can begin zlib or raw deflate data: decoding
+    /// them meets no invalid block (data that stops early is fine; the rest has not come yet).</summary>
+    public static bool CouldBeDeflate(ReadOnlySpan<byte> start)
+    {
+        var bytes = start.ToArray();
+        using var decoder = (bytes.Length > 0 && (bytes[0] & 0x0F) == 8)
+            ? (Stream)new ZLibStream(new MemoryStream(bytes), CompressionMode.Decompress)
+            : new DeflateStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        var sink = new byte[16 * 1024];
+        try
+        {
+            // Plain text breaks a block header within its first bytes; a few reads settle it.
+            for (var reads = 0; reads < 64 && decoder.Read(sink) > 0; reads++) { }
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     private static BodyException CutOff(string coding) =>
         new($"the {coding} body stops before its end: it was cut off on the way (the server or a proxy sent it incomplete)");
 
