@@ -118,15 +118,18 @@ public static partial class DateText
         if (zone is "CEST") return TimeSpan.FromHours(2);
         if (zone is "MSK") return TimeSpan.FromHours(3);
         if (zone is "ICT") return TimeSpan.FromHours(7);
-        var m = Offset().Match(zone);
+        var m = Offset().Match(zone.StartsWith("GMT", StringComparison.Ordinal) || zone.StartsWith("UTC", StringComparison.Ordinal) ? zone[3..] : zone);
         if (!m.Success) return TimeSpan.Zero;
         var span = new TimeSpan(int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), 0);
         return m.Groups[1].Value == "-" ? -span : span;
     }
 
     /// <summary>An optional clock time after the date: "T07:45:00+09:00", " 오후 3:20", " 21時05分",
-    /// ", 14:32 Uhr", " kl. 14.30", " à 08h15", " 10.00 BST".</summary>
-    private const string Time = @"(?:(?:T|,?\s+(?:kl\.|à|um|at|lúc)?\s*)(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})[:時시hH.](?<min>\d{2})(?::\d{2}(?:\.\d+)?)?(?:\s*(?<ampm>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?\s*(?<zone>Z|[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
+    /// ", 14:32 Uhr", " kl. 14.30", " à 08h15", " 10.00 BST", " 15:20:00 GMT+0900".
+    /// A weekday in brackets may come between ("2025年9月5日（金）15時20分", "2025.09.05 (금) 15:20"),
+    /// and in Han and Hangul no space need ("5日15時20分"); the hour mark may be 時, 时, 点 or 시,
+    /// with a space before the minutes ("15시 20분").</summary>
+    private const string Time = @"(?:(?:\s*[(（][^)）\d]{1,4}[)）])?(?:T|,?\s+(?:kl\.|à|um|at|lúc)?\s*|(?<=[)）日])\s*)(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})(?:[:hH.]|\s*[時时点시]\s*)(?<min>\d{2}|(?<=[時时点시]\s*)\d(?!\d))(?::\d{2}(?:\.\d+)?)?(?:\s*(?<ampm>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?\s*(?<zone>Z|(?:GMT|UTC)?[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
 
     [GeneratedRegex(@"(?<!\d)(?<y>\d{4})-(?<mo>\d{1,2})-(?<d>\d{1,2})(?!\d)" + Time)]
     private static partial Regex Iso();

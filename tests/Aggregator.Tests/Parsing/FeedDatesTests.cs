@@ -47,6 +47,18 @@ public sealed class FeedDatesTests
     [InlineData("2025090515", null, null)] // yyyyMMddHH, not Unix time in 2034
     [InlineData("令和7年9月5日 15時20分", "en", "2025-09-05T06:20:00Z")] // an era date is Japan's
     [InlineData("Пт, 05 сен 2025 15:20:00 +0300", null, "2025-09-05T12:20:00Z")]
+    // Clock times as Chinese, Japanese and Korean sites write them (the time had been dropped:
+    // stamped at midnight UTC, up to fifteen hours off).
+    [InlineData("2025年9月5日 15时20分", "zh-cn", "2025-09-05T07:20:00Z")]
+    [InlineData("2025年9月5日 15点20分", "zh", "2025-09-05T07:20:00Z")]
+    [InlineData("2025年09月05日(金) 15:20", "ja", "2025-09-05T06:20:00Z")]
+    [InlineData("2025年9月5日（金）15時20分", "ja", "2025-09-05T06:20:00Z")]
+    [InlineData("2025/09/05(金) 15:20", "ja", "2025-09-05T06:20:00Z")]
+    [InlineData("2025.09.05 (금) 15:20", "ko", "2025-09-05T06:20:00Z")]
+    [InlineData("2025.09.05(금) 15:20:33", "ko", "2025-09-05T06:20:00Z")]
+    [InlineData("2025년 09월 05일 15시 20분", null, "2025-09-05T06:20:00Z")]
+    [InlineData("2025年9月5日15時5分", "ja", "2025-09-05T06:05:00Z")]
+    [InlineData("2025-09-05 15:20:00 GMT+0900", null, "2025-09-05T06:20:00Z")]
     // Day and month in either order only when one of them cannot be a month.
     [InlineData("25/9/2025", null, "2025-09-25T00:00:00Z")]
     [InlineData("9/25/2025", null, "2025-09-25T00:00:00Z")]

@@ -120,6 +120,10 @@ public sealed class FeedParsingTests
     [InlineData("<title><img alt=\"<사진> 회담\" src=\"a.jpg\"> x</title>", "<title><img alt=\"&lt;사진> 회담\" src=\"a.jpg\"/> x</title>")]
     [InlineData("<d>a <!-- old -- text --> b<!-- fine --></d>", "<d>a  b<!-- fine --></d>")]
     [InlineData("<d>a</d>\n<?xml version=\"1.0\"?><e/>", "<d>a</d>\n<e/>")]
+    [InlineData("<c><item><t>a</t><item><t>b</t></item></c>", "<c><item><t>a</t></item><item><t>b</t></item></c>")] // an entry never holds another
+    [InlineData("<c><entry><p>a<entry>b</entry></c>", "<c><entry><p>a</p></entry><entry>b</entry></c>")]
+    [InlineData("<d><!DOCTYPE html><p>x</p></d>", "<d><p>x</p></d>")]
+    [InlineData("<d><o:p xmlns:o=\"\">x</o:p></d>", "<d><o:p>x</o:p></d>")]
     public void Unbalanced_html_is_closed_where_an_html_parser_closes_it(string broken, string balanced)
     {
         var (text, repairs) = RetryRepairs.BalanceTags(broken);

@@ -43,9 +43,12 @@ public static partial class FeedDecoder
             && LanguageEncoding(bytes) is var (lang, inLanguage) && Strict(inLanguage, bytes) is { } legacy)
             // "ISO-8859-1" on a feed in Korean or Chinese is a generator's default, not a choice.
             return new(legacy, inLanguage.WebName, $"labelled {httpCharset ?? declared} but written in {lang}, in {inLanguage.WebName}; read as {inLanguage.WebName}");
-        if (utf8 is null && Utf16WithoutBom(bytes) is { } utf16)
+        if ((utf8 is null || utf8.Contains('\0')) && Utf16WithoutBom(bytes) is { } utf16)
             // XML 1.0 Appendix F: "<?" in two bytes a character tells UTF-16 and its byte order.
-            return new(Strip(utf16.GetString(bytes)), utf16.WebName, $"{(utf16.CodePage is 1200 or 1201 ? "UTF-16" : "UTF-32")} without a byte order mark; read by the order of its first bytes");
+            // ASCII-only UTF-16 is valid UTF-8 too, with a NUL after every character: read as
+            // UTF-8 and stripped of them, it came out right but flagged for control characters.
+            return new(Strip(utf16.GetString(bytes)), utf16.WebName, Resolve(declared) is { } named && IsUtf16(named) ? null
+                : $"{(utf16.CodePage is 1200 or 1201 ? "UTF-16" : "UTF-32")} without a byte order mark; read by the order of its first bytes");
         if (claimed is null || claimed.CodePage == Encoding.UTF8.CodePage)
         {
             if (utf8 is not null)

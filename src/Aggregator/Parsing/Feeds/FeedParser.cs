@@ -28,9 +28,11 @@ public static class FeedParser
         var (repaired, problems) = XmlRepair.Repair(text);
         XDocument? document = null;
         string? truncated, leftOut = null;
+        (int Line, int Position)? brokenAt = null;
+        IReadOnlyList<string>? undeclared = null;
         try
         {
-            (document, truncated) = FeedXml.Load(repaired, null, out leftOut);
+            (document, truncated) = FeedXml.Load(repaired, null, out leftOut, out brokenAt);
         }
         catch (XmlException e)
         {
@@ -43,25 +45,37 @@ public static class FeedParser
             // them gets the rest back.
             var (escaped, anyEscaped) = RetryRepairs.EscapeStrayAngles(repaired);
             var (balanced, repairs) = RetryRepairs.BalanceTags(escaped);
-            var undeclared = RetryRepairs.UndeclaredPrefixes(balanced);
-            if (anyEscaped || repairs != RetryRepairs.TagRepairs.None || undeclared.Count > 0)
+            var prefixes = RetryRepairs.UndeclaredPrefixes(balanced);
+            if (anyEscaped || repairs != RetryRepairs.TagRepairs.None || prefixes.Count > 0)
             {
                 try
                 {
-                    var (again, stillTruncated) = FeedXml.Load(balanced, undeclared, out var againLeftOut);
+                    var (again, stillTruncated) = FeedXml.Load(balanced, prefixes, out var againLeftOut, out var againBrokenAt);
                     if (document is null || stillTruncated is null || Entries(again) > Entries(document))
                     {
-                        (document, truncated, repaired, leftOut) = (again, stillTruncated, balanced, againLeftOut);
+                        (document, truncated, repaired, leftOut, brokenAt, undeclared) = (again, stillTruncated, balanced, againLeftOut, againBrokenAt, prefixes);
                         problems = [.. problems,
                             .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
                             .. repairs != RetryRepairs.TagRepairs.None ? [RetryRepairs.Describe(repairs)] : Array.Empty<string>(),
-                            .. undeclared.Count > 0 ? ["namespace prefixes used without a declaration: " + string.Join(", ", undeclared)] : Array.Empty<string>()];
+                            .. prefixes.Count > 0 ? ["namespace prefixes used without a declaration: " + string.Join(", ", prefixes)] : Array.Empty<string>()];
                     }
                 }
                 catch (XmlException)
                 {
                     // No better: the first attempt's error stands.
                 }
+            }
+        }
+        if (document is not null && brokenAt is not null)
+        {
+            // Still broken somewhere no repair reaches: the entries after the break are read by
+            // cutting out the one it is in, as a forgiving parser skips what it cannot read.
+            var salvaged = EntrySalvage.CutBrokenEntries(repaired, document, truncated!, brokenAt.Value, undeclared);
+            if (salvaged.Cut.Count > 0)
+            {
+                (document, truncated, repaired) = (salvaged.Document, salvaged.Problem, salvaged.Text);
+                leftOut = salvaged.LeftOut ?? leftOut;
+                problems = [.. problems, EntrySalvage.Describe(salvaged.Cut)];
             }
         }
         if (document is null)

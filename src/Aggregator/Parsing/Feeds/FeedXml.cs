@@ -59,9 +59,14 @@ public static class FeedXml
     /// <param name="leftOut">Set when elements nested past <see cref="MaxDepth"/> were left out:
     /// only that subtree goes, read past without being built (100,000 nested tags in one
     /// description had cost that entry and every one after it).</param>
-    public static (XDocument Document, string? Problem) Load(string text, IReadOnlyList<string>? undeclaredPrefixes, out string? leftOut)
+    public static (XDocument Document, string? Problem) Load(string text, IReadOnlyList<string>? undeclaredPrefixes, out string? leftOut) =>
+        Load(text, undeclaredPrefixes, out leftOut, out _);
+
+    /// <param name="brokenAt">Where the text stopped being XML (1-based line and position), when it did.</param>
+    public static (XDocument Document, string? Problem) Load(string text, IReadOnlyList<string>? undeclaredPrefixes, out string? leftOut, out (int Line, int Position)? brokenAt)
     {
         leftOut = null;
+        brokenAt = null;
         var entries = 0;
         string? attributesLeftOut = null;
         using var reader = undeclaredPrefixes is not { Count: > 0 }
@@ -140,6 +145,7 @@ public static class FeedXml
             foreach (var unfinished in open.Where(x => x.Name.LocalName is "item" or "entry").ToList())
                 unfinished.Remove();
             leftOut = WithEntriesLeftOut(Joined(leftOut, attributesLeftOut), entries);
+            brokenAt = (e.LineNumber, e.LinePosition);
             return (new XDocument(root), $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition} ({e.Message}); kept what came before");
         }
     }
@@ -248,7 +254,7 @@ public static class FeedXml
     /// <summary>An Atom link relation is "alternate" when absent, named so, or given as its full
     /// IANA IRI (RFC 4287 §4.2.7.2).</summary>
     public static bool IsAlternate(string? rel) =>
-        rel is null || rel.Trim() is "alternate" or "http://www.iana.org/assignments/relation/alternate";
+        rel is null || rel.Trim().ToLowerInvariant() is "alternate" or "http://www.iana.org/assignments/relation/alternate"; // relation names are case-insensitive (RFC 8288 §2.1.1)
 
     /// <summary>The markup inside an element, as text (xhtml content, unescaped HTML in RSS).</summary>
     public static string InnerXml(XElement e)

@@ -25,10 +25,95 @@ public static partial class RetryRepairs
                 i = end;
                 continue;
             }
-            if (rest.Length > 1 && (char.IsLetter(rest[1]) || rest[1] is '_' or ':' or '/' or '!' or '?')) continue;
+            if (rest.Length > 1 && (rest[1] is '/' or '!' or '?')) continue;
+            if (rest.Length > 1 && (char.IsLetter(rest[1]) || rest[1] is '_' or ':'))
+            {
+                // A start tag, unless what follows its name shows it is text: "<john@example.com>",
+                // "if a<b then c</p>" (another "<" before the tag's ">").
+                var (isTag, resume) = StartsTag(text, i);
+                if (isTag)
+                {
+                    i = resume;
+                    continue;
+                }
+            }
             sb ??= new StringBuilder(text.Length + 64);
             sb.Append(text, copied, i - copied).Append("&lt;");
             copied = i + 1;
+        }
+        var escaped = sb is null ? text : sb.Append(text, copied, text.Length - copied).ToString();
+        var (withoutStrayEnds, anyStrayEnd) = EscapeStrayCdataEnds(escaped);
+        return (withoutStrayEnds, sb is not null || anyStrayEnd);
+    }
+
+    /// <summary>Whether the "&lt;" at <paramref name="lt"/> starts a tag as far as can be told: a name
+    /// of name characters, then a space, "&gt;" or "/", and its "&gt;" before any other "&lt;"
+    /// outside a quoted attribute value. Also where to go on from: past what was read, so that
+    /// the text is scanned once however it is broken.</summary>
+    private static (bool IsTag, int Resume) StartsTag(string text, int lt)
+    {
+        var j = lt + 1;
+        while (j < text.Length && (char.IsLetterOrDigit(text[j]) || text[j] is '_' or ':' or '-' or '.')) j++;
+        if (j < text.Length && !(char.IsWhiteSpace(text[j]) || text[j] is '>' or '/')) return (false, lt);
+        var attributes = false;
+        while (j < text.Length)
+        {
+            switch (text[j])
+            {
+                case '>':
+                    return (true, j);
+                case '<':
+                    // Words and no attribute ("a<b then c</p>") are text; a tag with attributes and a
+                    // stray "<" among them is still a tag, which BalanceTags rewrites.
+                    return attributes ? (true, j - 1) : (false, lt);
+                case '=':
+                    attributes = true;
+                    var v = j + 1;
+                    while (v < text.Length && char.IsWhiteSpace(text[v])) v++;
+                    if (v < text.Length && text[v] is '"' or '\'')
+                    {
+                        var close = text.IndexOf(text[v], v + 1);
+                        if (close < 0) return (true, text.Length - 1); // a quote never closed: left for the loader to report
+                        j = close + 1;
+                        continue;
+                    }
+                    break;
+            }
+            j++;
+        }
+        return (true, text.Length - 1);
+    }
+
+    /// <summary>An XML name as far as feeds need: a letter, "_" or ":" first, then letters, digits and "_:-.".</summary>
+    private static bool IsName(string name)
+    {
+        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] is '_' or ':')) return false;
+        foreach (var c in name)
+            if (!(char.IsLetterOrDigit(c) || c is '_' or ':' or '-' or '.')) return false;
+        return true;
+    }
+
+    /// <summary>Escapes "]]&gt;" outside CDATA sections, which XML forbids in text ("[[note]]&gt;").</summary>
+    private static (string Text, bool Changed) EscapeStrayCdataEnds(string text)
+    {
+        StringBuilder? sb = null;
+        var copied = 0;
+        var cdata = text.IndexOf("<![CDATA[", StringComparison.Ordinal);
+        for (var i = 0; i < text.Length;)
+        {
+            var end = text.IndexOf("]]>", i, StringComparison.Ordinal);
+            if (end < 0) break;
+            if (cdata >= 0 && cdata < end)
+            {
+                var closing = text.IndexOf("]]>", cdata + 9, StringComparison.Ordinal);
+                if (closing < 0) break;
+                i = closing + 3;
+                cdata = text.IndexOf("<![CDATA[", i, StringComparison.Ordinal);
+                continue;
+            }
+            sb ??= new StringBuilder(text.Length + 16);
+            sb.Append(text, copied, end - copied).Append("]]&gt;");
+            copied = i = end + 3;
         }
         return sb is null ? (text, false) : (sb.Append(text, copied, text.Length - copied).ToString(), true);
     }
@@ -69,7 +154,9 @@ public static partial class RetryRepairs
                 // comments anyway, and the first declaration has been read.
                 var badComment = skipTo == "-->" && (text.AsSpan(lt + 4, end - lt - 4).Contains("--", StringComparison.Ordinal) || text[end - 1] == '-');
                 var laterDeclaration = skipTo == "?>" && lt > 0 && rest.StartsWith("<?xml", StringComparison.Ordinal) && rest.Length > 5 && char.IsWhiteSpace(rest[5]);
-                if (badComment || laterDeclaration)
+                // A web page's "<!DOCTYPE html>" pasted into a description: XML allows one only before the root.
+                var innerDoctype = skipTo == ">" && open.Count > 0 && rest.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase);
+                if (badComment || laterDeclaration || innerDoctype)
                 {
                     sb.Append(text, copied, lt - copied);
                     copied = end + skipTo.Length;
@@ -104,6 +191,17 @@ public static partial class RetryRepairs
             }
             if (!(char.IsLetter(rest[1]) || rest[1] is '_' or ':')) continue;
             if (StartTag(text, lt) is not var (tagEnd, tagName, selfClosing, rewritten)) break; // a tag cut off by the end of the text
+            if (!selfClosing && tagName is "item" or "entry" && open.Innermost(tagName) is var openEntry and >= 0 && open[openEntry] == tagName)
+            {
+                // An entry never holds another: one whose end tag is missing ends where the next
+                // begins, as HTML's <li> and <p> do, instead of taking every later entry inside it.
+                sb.Append(text, copied, lt - copied);
+                for (var k = open.Count - 1; k >= openEntry; k--)
+                    sb.Append("</").Append(open[k]).Append('>');
+                open.CloseFrom(openEntry);
+                copied = lt;
+                changed |= TagRepairs.Tags;
+            }
             var isVoid = !selfClosing && VoidHtml.Contains(tagName) && open.InText; // an extension's <meta> or <track> elsewhere is not HTML
             if (rewritten is not null || isVoid)
             {
@@ -127,7 +225,7 @@ public static partial class RetryRepairs
         repairs.HasFlag(TagRepairs.Tags) ? "tags left open or closed twice" : null,
         repairs.HasFlag(TagRepairs.Attributes) ? "attributes unquoted, without a value, repeated or holding a <" : null,
         repairs.HasFlag(TagRepairs.Comments) ? "comments holding --" : null,
-        repairs.HasFlag(TagRepairs.Declarations) ? "a second XML declaration" : null,
+        repairs.HasFlag(TagRepairs.Declarations) ? "a second XML declaration or a DOCTYPE inside the document" : null,
     }.OfType<string>());
 
     /// <summary>Namespace prefixes the document's tags and attributes use without declaring
@@ -139,7 +237,7 @@ public static partial class RetryRepairs
             .Where(p => p is not ("xml" or "xmlns") && !declared.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"xmlns:([A-Za-z_][\w.\-]*)\s*=")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"xmlns:([A-Za-z_][\w.\-]*)\s*=\s*(?:""[^""]|'[^'])")]
     private static partial System.Text.RegularExpressions.Regex DeclaredPrefix();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"</?([A-Za-z_][\w.\-]*):[A-Za-z_]|\s([A-Za-z_][\w.\-]*):[A-Za-z_][\w.\-]*\s*=\s*[""']")]
@@ -252,9 +350,10 @@ public static partial class RetryRepairs
                 value = attribute; // <input disabled>
                 rewrite = true;
             }
-            if (attribute.Length == 0 || !(char.IsLetter(attribute[0]) || attribute[0] is '_' or ':')
-                || attributes.Count >= FeedXml.MaxAttributes || attributes.Exists(a => a.Name == attribute))
-                rewrite = true; // not a name, said twice, or past the bound the loader keeps: dropped
+            if (!IsName(attribute)
+                || attributes.Count >= FeedXml.MaxAttributes || attributes.Exists(a => a.Name == attribute)
+                || value.Length == 0 && attribute.StartsWith("xmlns:", StringComparison.Ordinal))
+                rewrite = true; // not a name, said twice, past the bound the loader keeps, or a prefix "undeclared" (XML 1.0 has no such thing): dropped
             else
                 attributes.Add((attribute, value));
         }

@@ -73,7 +73,7 @@ public static class RssReader
                 return text;
         foreach (var link in parent.Own("link"))
             if (link.Attribute("href")?.Value is { } href && !string.IsNullOrWhiteSpace(href)
-                && (link.Attribute("rel")?.Value.Trim() ?? "alternate") == "alternate")
+                && FeedXml.IsAlternate(link.Attribute("rel")?.Value))
                 return href;
         return null;
     }
