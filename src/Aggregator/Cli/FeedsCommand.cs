@@ -190,6 +190,18 @@ public static class FeedsCommand
         return command;
     }
 
+    /// <summary>The address a subscription is known by, as the subscriber typed it: also without
+    /// its scheme ("example.com/rss", which `feeds add` accepts), tried as https:// then http://.</summary>
+    private static async Task<string> SubscribedAddressAsync(FeedStore store, string address, CancellationToken ct)
+    {
+        var normalized = FeedUrl.Normalize(address, out _) ?? address;
+        if (address.Contains("://", StringComparison.Ordinal) || await store.FindAsync(normalized, ct) is not null) return normalized;
+        foreach (var scheme in new[] { "https://", "http://" })
+            if (FeedUrl.Normalize(scheme + address.Trim(), out _) is { } withScheme && await store.FindAsync(withScheme, ct) is not null)
+                return withScheme;
+        return normalized;
+    }
+
     /// <summary>Failures no retry mends, which a fresh subscription has most likely by mistake: a
     /// redirect loop or chain, and a TLS handshake that fails (an https address on a plain http server).</summary>
     private static bool Misconfigured(string? error) => error is not null
@@ -230,11 +242,11 @@ public static class FeedsCommand
                 await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --user (with --password-stdin) or --no-credentials");
                 return 2;
             }
-            var normalized = FeedUrl.Normalize(address, out _) ?? address;
+            var normalized = await SubscribedAddressAsync(services.GetRequiredService<FeedStore>(), address, ct);
             (TimeSpan? Min, TimeSpan? Max)? bounds = null;
             if (minText is not null || maxText is not null)
             {
-                if ((await services.GetRequiredService<FeedStore>().ListAsync(ct)).FirstOrDefault(f => f.Url == normalized) is not { } current)
+                if (await services.GetRequiredService<FeedStore>().FindAsync(normalized, ct) is not { } current)
                 {
                     await Console.Error.WriteLineAsync($"not subscribed: {address}");
                     return 1;
@@ -266,7 +278,7 @@ public static class FeedsCommand
             Console.WriteLine($"edited {address}");
             if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding and enabled state there come back the next time that file changes; edit it there too");
-            if (readAs is not null && (await store.ListAsync(ct)).FirstOrDefault(f => f.Url == normalized) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
+            if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
             return 0;
         }, ct));
@@ -329,7 +341,7 @@ public static class FeedsCommand
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var address = result.GetValue(url)!;
-            var normalized = FeedUrl.Normalize(address, out _) ?? address;
+            var normalized = await SubscribedAddressAsync(services.GetRequiredService<FeedStore>(), address, ct);
             if (!await services.GetRequiredService<FeedStore>().RemoveAsync(normalized, ct))
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {address}");

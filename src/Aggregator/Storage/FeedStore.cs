@@ -197,6 +197,13 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     private const string SubscribedAs =
         "(url = @url OR (NOT EXISTS (SELECT 1 FROM feeds WHERE url = @url) AND source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @url)))";
 
+    /// <summary>The feed subscribed as <paramref name="url"/> (now, or before a permanent redirect moved it), or null.</summary>
+    public async Task<FeedRow?> FindAsync(string url, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<FeedRow>($"SELECT * FROM feeds WHERE {SubscribedAs}", new { url });
+    }
+
     public async Task<IReadOnlyList<FeedRow>> ListAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);

@@ -43,6 +43,7 @@ public abstract class FeedsCliTests(Backend backend)
         app.MapGet("/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "Blog Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
         app.MapGet("/loop", () => Results.Redirect("/loop"));
+        app.MapGet("/old.xml", () => Results.Redirect("/wire.xml", permanent: true));
         app.MapGet("/missing.xml", () => Results.NotFound());
         app.MapGet("/removed.xml", () => Results.StatusCode(410));
         app.MapGet("/packed.xml", (HttpContext context) =>
@@ -521,6 +522,30 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.True(cleared.ExitCode == 0, cleared.Stderr);
         Assert.Contains("minPollMinutes=\"30\"", after.Stdout, StringComparison.Ordinal); // the other bound stays
         Assert.DoesNotContain("maxPollMinutes", after.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>`feeds edit` and `feeds remove` take the address the subscriber knows: the one a
+    /// permanent redirect has since replaced, and one typed without its scheme.</summary>
+    [Fact]
+    public async Task Feeds_edit_and_remove_take_the_address_before_a_redirect_and_one_without_a_scheme()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", server.Url("old.xml").ToString(), .. common]);
+        await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]); // moved to wire.xml
+
+        var bounds = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", server.Url("old.xml").ToString(), "--max-poll", "30", .. common]);
+        var export = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
+        var removed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", server.Url("wire.xml").ToString()["http://".Length..], .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+
+        Assert.True(bounds.ExitCode == 0, bounds.Stderr);
+        Assert.Contains($"xmlUrl=\"{server.Url("wire.xml")}\" maxPollMinutes=\"30\"", export.Stdout, StringComparison.Ordinal);
+        Assert.True(removed.ExitCode == 0, removed.Stderr);
+        Assert.Contains("No subscriptions", list.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
