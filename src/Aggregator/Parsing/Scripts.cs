@@ -10,6 +10,7 @@ public static class Scripts
 {
     public static Script Of(char c) => c switch
     {
+        < '\u0080' => char.IsAsciiLetter(c) ? Script.Latin : Script.Other, // most characters of most text, first
         >= '\u3040' and <= '\u30FF' or >= '\u31F0' and <= '\u31FF' or >= '\uFF66' and <= '\uFF9F' => Script.Kana,
         >= '\uAC00' and <= '\uD7AF' or >= '\u1100' and <= '\u11FF' or >= '\u3130' and <= '\u318F' => Script.Hangul,
         >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF' => Script.Han,

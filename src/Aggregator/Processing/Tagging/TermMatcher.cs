@@ -94,7 +94,7 @@ public sealed class TermMatcher
             Walk(afterPeriod, text, start, at, best);
             if (at < text.Length && text[at] == '.') Walk(afterPeriod, text, start, at + 1, best);
         }
-        if (at < text.Length && node.Children is { } children && children.TryGetValue(char.ToLowerInvariant(text[at]), out var next))
+        if (at < text.Length && node.Child(Lower(text[at])) is { } next)
             Walk(next, text, start, at + 1, best);
     }
 
@@ -133,29 +133,62 @@ public sealed class TermMatcher
                 ' ' or '-' => node.Separator ??= new Node(),
                 '\'' or '’' => node.OptionalApostrophe ??= new Node(),
                 '.' => node.OptionalPeriod ??= new Node(),
-                _ => node.Child(char.ToLowerInvariant(c)),
+                _ => node.AddChild(char.ToLowerInvariant(c)),
             };
         var last = core[^1];
         node.Ends.Add(new TermEnd(label, prefix, WholeWord: !cjk && (char.IsLetterOrDigit(last) || last == '.'), term.Length));
     }
 
+    /// <summary>char.ToLowerInvariant, without its call for the ASCII most text is.</summary>
+    private static char Lower(char c) => c < 128 ? (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+
     private static bool IsWordChar(char c) => char.IsLetter(c) || char.IsNumber(c);
 
     private static bool IsSeparator(char c) => char.IsWhiteSpace(c) || c is '-' or '‐' or '‑';
 
+    /// <summary>A trie node. Its children are looked up at every word start of every text tagged:
+    /// with a dictionary per node that lookup was the largest single cost of tagging. Most nodes
+    /// have one child or a few, found by a scan of their letters; a node with many (the roots:
+    /// every first letter of hundreds of terms) also indexes the ASCII ones directly.</summary>
     private sealed class Node
     {
-        public Dictionary<char, Node>? Children;
+        private char[] _letters = [];
+        private Node[] _children = [];
+        private Node?[]? _ascii;
+        private Dictionary<char, Node>? _wide;
         public Node? Separator;
         public Node? OptionalApostrophe;
         public Node? OptionalPeriod;
         public readonly List<TermEnd> Ends = [];
 
-        public Node Child(char c)
+        public Node? Child(char c)
         {
-            Children ??= [];
-            if (!Children.TryGetValue(c, out var child)) Children[c] = child = new Node();
+            if (_ascii is not null) return c < 128 ? _ascii[c] : _wide!.GetValueOrDefault(c);
+            var at = Array.IndexOf(_letters, c);
+            return at >= 0 ? _children[at] : null;
+        }
+
+        public Node AddChild(char c)
+        {
+            if (Child(c) is { } existing) return existing;
+            var child = new Node();
+            _letters = [.. _letters, c];
+            _children = [.. _children, child];
+            if (_letters.Length == ScanAtMost)
+            {
+                (_ascii, _wide) = (new Node?[128], []);
+                for (var i = 0; i < _letters.Length; i++) Index(_letters[i], _children[i]);
+            }
+            else if (_ascii is not null) Index(c, child);
             return child;
+        }
+
+        private const int ScanAtMost = 8;
+
+        private void Index(char c, Node child)
+        {
+            if (c < 128) _ascii![c] = child;
+            else _wide![c] = child;
         }
     }
 
