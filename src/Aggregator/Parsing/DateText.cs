@@ -124,12 +124,23 @@ public static partial class DateText
         return m.Groups[1].Value == "-" ? -span : span;
     }
 
-    /// <summary>An optional clock time after the date: "T07:45:00+09:00", " 오후 3:20", " 21時05分",
-    /// ", 14:32 Uhr", " kl. 14.30", " à 08h15", " 10.00 BST", " 15:20:00 GMT+0900".
-    /// A weekday in brackets may come between ("2025年9月5日（金）15時20分", "2025.09.05 (금) 15:20"),
-    /// and in Han and Hangul no space need ("5日15時20分"); the hour mark may be 時, 时, 点 or 시,
-    /// with a space before the minutes ("15시 20분").</summary>
-    private const string Time = @"(?:(?:\s*[(（][^)）\d]{1,4}[)）])?(?:T|,?\s+(?:kl\.|à|um|at|lúc)?\s*|(?<=[)）日])\s*)(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?(?<h>\d{1,2})(?:[:hH.]|\s*[時时点시]\s*)(?<min>\d{2}|(?<=[時时点시]\s*)\d(?!\d))(?::\d{2}(?:\.\d+)?)?(?:\s*(?<ampm>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?\s*(?<zone>Z|(?:GMT|UTC)?[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
+    /// <summary>A weekday in brackets between a date and its time: "(金)", "（木曜日）", "(금)", "(星期五)".</summary>
+    private const string Weekday = @"[(（](?:星期|周|週)?[月火水木金土日一二三四五六天월화수목금토일](?:曜日|曜|요일)?[)）]";
+
+    /// <summary>What comes between a date and its time: "T", a space (", kl.", " à", " um", " at", " lúc"), or a weekday in brackets.</summary>
+    private const string BeforeTime = @"(?:\s*" + Weekday + @"\s*|T|,?\s+(?:kl\.|à|um|at|lúc)?\s*)";
+
+    private const string Meridiem = @"(?:(?<pm>오전|오후|上午|下午|午前|午後)\s*)?";
+
+    /// <summary>An optional clock time after the date: "T07:45:00+09:00", " 오후 3:20", ", 14:32 Uhr",
+    /// " kl. 14.30", " à 08h15", " 10.00 BST", " 15:20:00 GMT+0900", and in Han and Hangul with
+    /// hour and minute marks (" 21時05分", "15时20分", "15点20分", " 15시 20분"), which need no space
+    /// after 日 ("5日15時20分"). A weekday in brackets may come between ("2025年9月5日（金）15時20分",
+    /// "2025.09.05 (금) 15:20"). Marked times need their minute mark: "12点 30万人" (30,000 people
+    /// at 12) and "6点5级地震" (a magnitude 6.5 earthquake) are no times.</summary>
+    private const string Time = @"(?:(?:" + BeforeTime + Meridiem + @"(?<h>\d{1,2})[:hH.](?<min>\d{2})(?!\d)(?::\d{2}(?:\.\d+)?)?"
+        + @"|(?:" + BeforeTime + @"|(?<=日))" + Meridiem + @"(?<h>\d{1,2})\s*[時时点시]\s*(?<min>\d{1,2})\s*[分분])"
+        + @"(?:\s*(?<ampm>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?\s*(?<zone>Z|(?:GMT|UTC)?[+-]\d{2}:?\d{2}|KST|JST|CST|HKT|BJT|UTC|GMT|BST|CET|CEST|MSK|ICT)?)?";
 
     [GeneratedRegex(@"(?<!\d)(?<y>\d{4})-(?<mo>\d{1,2})-(?<d>\d{1,2})(?!\d)" + Time)]
     private static partial Regex Iso();

@@ -59,6 +59,10 @@ public sealed class FeedDatesTests
     [InlineData("2025년 09월 05일 15시 20분", null, "2025-09-05T06:20:00Z")]
     [InlineData("2025年9月5日15時5分", "ja", "2025-09-05T06:05:00Z")]
     [InlineData("2025-09-05 15:20:00 GMT+0900", null, "2025-09-05T06:20:00Z")]
+    [InlineData("2025年9月5日 12点 30万人", "zh", "2025-09-05T00:00:00Z")] // 300,000 people at 12: no minute mark, no time
+    [InlineData("2025年9月5日 6点5级地震", "zh", "2025-09-05T00:00:00Z")]   // a magnitude 6.5 earthquake
+    [InlineData("2025年9月5日12.50亿", "zh", "2025-09-05T00:00:00Z")]      // 1.25 billion
+    [InlineData("Sep 5, 2025 (AP) 10.30", null, "2025-09-05T00:00:00Z")]
     // Day and month in either order only when one of them cannot be a month.
     [InlineData("25/9/2025", null, "2025-09-25T00:00:00Z")]
     [InlineData("9/25/2025", null, "2025-09-25T00:00:00Z")]

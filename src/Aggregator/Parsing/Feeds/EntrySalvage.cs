@@ -15,6 +15,13 @@ public static class EntrySalvage
     /// everywhere costs a bounded number of reads, and keeps what came before the last break.</summary>
     public const int MaxCuts = 16;
 
+    /// <summary>Characters read again at most, over all cuts: a 10 MB body is cut twice, not 16 times.</summary>
+    private const long MaxReread = 20_000_000;
+
+    /// <summary>Cuts in a row that read no more entries before it stops: the break is not in
+    /// entries that cutting helps (a construct that swallows everything after it).</summary>
+    private const int MaxFruitless = 2;
+
     /// <param name="Cut">Where each entry cut out began (its 1-based line in the document), and why the parser broke in it.</param>
     public sealed record Salvaged(string Text, XDocument Document, string? Problem, string? LeftOut, IReadOnlyList<(int Line, string Why)> Cut);
 
@@ -26,7 +33,9 @@ public static class EntrySalvage
         var best = new Salvaged(text, document, problem, null, []);
         var cut = new List<(int Line, string Why)>();
         var entries = Entries(document);
-        for (var attempt = 0; attempt < MaxCuts; attempt++)
+        var cuts = (int)Math.Clamp(MaxReread / Math.Max(1, text.Length), 1, MaxCuts);
+        var fruitless = 0;
+        for (var attempt = 0; attempt < cuts && fruitless < MaxFruitless; attempt++)
         {
             var at = Offset(text, brokenAt.Line, brokenAt.Position);
             // Broken at the very end: the text stops inside something (a document cut off, which
@@ -49,11 +58,13 @@ public static class EntrySalvage
             var read = Entries(again.Document);
             // Better when more entries are read, or as many and now to the end (the entry cut was
             // the last one, read in part before).
-            if (read > entries || read == entries && again.Problem is null)
+            if (read > entries || read == entries && read > 0 && again.Problem is null)
             {
                 best = new Salvaged(text, again.Document, again.Problem, leftOut, [.. cut]);
+                fruitless = read > entries ? 0 : fruitless;
                 entries = read;
             }
+            else fruitless++;
             if (stillBrokenAt is null) break;
             (brokenAt, problem) = (stillBrokenAt.Value, again.Problem!);
         }
@@ -99,7 +110,7 @@ public static class EntrySalvage
     private static int NextStartTag(string text, string tag, int from)
     {
         for (var i = text.IndexOf(tag, from, StringComparison.Ordinal); i >= 0; i = text.IndexOf(tag, i + 1, StringComparison.Ordinal))
-            if (EndsName(text, i + tag.Length)) return i;
+            if (EndsName(text, i + tag.Length) && !Quoted(text, i)) return i;
         return -1;
     }
 
@@ -107,8 +118,21 @@ public static class EntrySalvage
     {
         var from = Math.Min(at, text.Length - 1);
         for (var i = from < 0 ? -1 : text.LastIndexOf(tag, from, StringComparison.Ordinal); i >= 0; i = i == 0 ? -1 : text.LastIndexOf(tag, i - 1, StringComparison.Ordinal))
-            if (EndsName(text, i + tag.Length)) return i;
+            if (EndsName(text, i + tag.Length) && !Quoted(text, i)) return i;
         return -1;
+    }
+
+    /// <summary>Whether a point is inside a CDATA section or a comment, where "&lt;item&gt;" is text
+    /// (an article quoting a feed), not an entry.</summary>
+    private static bool Quoted(string text, int at) =>
+        Inside(text, at, "<![CDATA[", "]]>") || Inside(text, at, "<!--", "-->");
+
+    private static bool Inside(string text, int at, string open, string close)
+    {
+        var opened = at == 0 ? -1 : text.LastIndexOf(open, at - 1, StringComparison.Ordinal);
+        if (opened < 0) return false;
+        var closed = text.IndexOf(close, opened + open.Length, StringComparison.Ordinal);
+        return closed < 0 || closed > at;
     }
 
     private static bool EndsName(string text, int after) => after < text.Length && (char.IsWhiteSpace(text[after]) || text[after] is '>' or '/');

@@ -25,59 +25,52 @@ public static class FeedParser
             // what it says is the useful part.
             return FeedParseResult.Failed($"not a feed: plain text, not XML or JSON (it begins \"{Beginning(start)}\")");
 
-        var (repaired, problems) = XmlRepair.Repair(text);
-        XDocument? document = null;
-        string? truncated, leftOut = null;
-        (int Line, int Position)? brokenAt = null;
-        IReadOnlyList<string>? undeclared = null;
-        try
-        {
-            (document, truncated) = FeedXml.Load(repaired, null, out leftOut, out brokenAt);
-        }
-        catch (XmlException e)
-        {
-            truncated = $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}";
-        }
-        if (truncated is not null)
+        var (repairedText, repairProblems) = XmlRepair.Repair(text);
+        var chosen = Attempt.Load(repairedText, null, []);
+        Attempt? retry = null;
+        if (chosen.Truncated is not null)
         {
             // Broken: a bare "<" in text ("a < b"), unescaped HTML with a tag left open or closed
             // twice, and prefixes used without a declaration are the commonest causes, and undoing
             // them gets the rest back.
-            var (escaped, anyEscaped) = RetryRepairs.EscapeStrayAngles(repaired);
+            var (escaped, anyEscaped) = RetryRepairs.EscapeStrayAngles(repairedText);
             var (balanced, repairs) = RetryRepairs.BalanceTags(escaped);
             var prefixes = RetryRepairs.UndeclaredPrefixes(balanced);
             if (anyEscaped || repairs != RetryRepairs.TagRepairs.None || prefixes.Count > 0)
             {
-                try
-                {
-                    var (again, stillTruncated) = FeedXml.Load(balanced, prefixes, out var againLeftOut, out var againBrokenAt);
-                    if (document is null || stillTruncated is null || Entries(again) > Entries(document))
-                    {
-                        (document, truncated, repaired, leftOut, brokenAt, undeclared) = (again, stillTruncated, balanced, againLeftOut, againBrokenAt, prefixes);
-                        problems = [.. problems,
-                            .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
-                            .. repairs != RetryRepairs.TagRepairs.None ? [RetryRepairs.Describe(repairs)] : Array.Empty<string>(),
-                            .. prefixes.Count > 0 ? ["namespace prefixes used without a declaration: " + string.Join(", ", prefixes)] : Array.Empty<string>()];
-                    }
-                }
-                catch (XmlException)
-                {
-                    // No better: the first attempt's error stands.
-                }
+                retry = Attempt.Load(balanced, prefixes, [
+                    .. anyEscaped ? ["a bare < that starts no markup was escaped"] : Array.Empty<string>(),
+                    .. repairs != RetryRepairs.TagRepairs.None ? [RetryRepairs.Describe(repairs)] : Array.Empty<string>(),
+                    .. prefixes.Count > 0 ? ["namespace prefixes used without a declaration: " + string.Join(", ", prefixes)] : Array.Empty<string>()]);
+                if (retry.Document is not null && (chosen.Document is null || retry.Truncated is null || retry.Entries > chosen.Entries))
+                    chosen = retry;
             }
         }
-        if (document is not null && brokenAt is not null)
+        if (chosen.Document is not null && chosen.BrokenAt is not null)
         {
             // Still broken somewhere no repair reaches: the entries after the break are read by
-            // cutting out the one it is in, as a forgiving parser skips what it cannot read.
-            var salvaged = EntrySalvage.CutBrokenEntries(repaired, document, truncated!, brokenAt.Value, undeclared);
-            if (salvaged.Cut.Count > 0)
+            // cutting out the one it is in, as a forgiving parser skips what it cannot read. On the
+            // repaired text when there is one, even if its repairs alone read no more: entries the
+            // repairs fix are then not cut for want of them. (Once: each cut reads it all again.)
+            if ((retry is { Document: not null, BrokenAt: not null } ? retry : chosen) is var attempt && attempt.Document is not null && attempt.BrokenAt is not null)
             {
-                (document, truncated, repaired) = (salvaged.Document, salvaged.Problem, salvaged.Text);
-                leftOut = salvaged.LeftOut ?? leftOut;
-                problems = [.. problems, EntrySalvage.Describe(salvaged.Cut)];
+                var salvaged = EntrySalvage.CutBrokenEntries(attempt.Text, attempt.Document, attempt.Truncated!, attempt.BrokenAt.Value, attempt.Prefixes);
+                var entries = Entries(salvaged.Document);
+                if (salvaged.Cut.Count > 0 && (entries > chosen.Entries || entries == chosen.Entries && salvaged.Problem is null && chosen.Truncated is not null))
+                    chosen = attempt with
+                    {
+                        Text = salvaged.Text,
+                        Document = salvaged.Document,
+                        Truncated = salvaged.Problem,
+                        LeftOut = salvaged.LeftOut ?? attempt.LeftOut,
+                        BrokenAt = null,
+                        Entries = entries,
+                        Repairs = [.. attempt.Repairs, EntrySalvage.Describe(salvaged.Cut)],
+                    };
             }
         }
+        var (repaired, document, truncated, leftOut) = (chosen.Text, chosen.Document, chosen.Truncated, chosen.LeftOut);
+        IReadOnlyList<string> problems = [.. repairProblems, .. chosen.Repairs];
         if (document is null)
             return FeedParseResult.Failed(truncated!);
         IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { leftOut, truncated }.OfType<string>()];
@@ -98,6 +91,25 @@ public static class FeedParser
 
     private static int Entries(XDocument document) =>
         document.Descendants().Count(e => e.Name.LocalName is "item" or "entry");
+
+    /// <summary>One reading of a document's text: what it read, where it broke (if it did), and
+    /// the repairs that made the text.</summary>
+    private sealed record Attempt(string Text, XDocument? Document, string? Truncated, string? LeftOut, (int Line, int Position)? BrokenAt,
+        IReadOnlyList<string>? Prefixes, IReadOnlyList<string> Repairs, int Entries)
+    {
+        public static Attempt Load(string text, IReadOnlyList<string>? prefixes, IReadOnlyList<string> repairs)
+        {
+            try
+            {
+                var (document, truncated) = FeedXml.Load(text, prefixes, out var leftOut, out var brokenAt);
+                return new(text, document, truncated, leftOut, brokenAt, prefixes, repairs, FeedParser.Entries(document));
+            }
+            catch (XmlException e)
+            {
+                return new(text, null, $"not well-formed XML at line {e.LineNumber}, position {e.LinePosition}: {e.Message}", null, null, prefixes, repairs, 0);
+            }
+        }
+    }
 
     private static ParsedFeed? Read(XDocument document, Uri? url)
     {

@@ -73,7 +73,7 @@ public static partial class RetryRepairs
                     if (v < text.Length && text[v] is '"' or '\'')
                     {
                         var close = text.IndexOf(text[v], v + 1);
-                        if (close < 0) return (true, text.Length - 1); // a quote never closed: left for the loader to report
+                        if (close < 0) return (false, lt); // a quote never closed: no tag, or every "<" after it would be skipped
                         j = close + 1;
                         continue;
                     }
@@ -147,7 +147,17 @@ public static partial class RetryRepairs
                 : rest[1] == '?' ? "?>" : rest[1] == '!' ? ">" : null;
             if (skipTo is not null)
             {
-                var end = text.IndexOf(skipTo, lt + 2, StringComparison.Ordinal);
+                // "<!-->" and "<!--->" are empty comments as HTML reads them (XML has no such thing).
+                var emptyComment = rest.StartsWith("<!-->", StringComparison.Ordinal) ? 5 : rest.StartsWith("<!--->", StringComparison.Ordinal) ? 6 : 0;
+                if (emptyComment > 0)
+                {
+                    sb.Append(text, copied, lt - copied);
+                    copied = lt + emptyComment;
+                    lt = copied - 1;
+                    changed |= TagRepairs.Comments;
+                    continue;
+                }
+                var end = text.IndexOf(skipTo, lt + (skipTo == "-->" ? 4 : 2), StringComparison.Ordinal);
                 if (end < 0) break;
                 // Dropped: a comment with "--" inside ("<!-- old -- text -->", which XML forbids),
                 // and a second XML declaration (a template included twice). The parser skips
@@ -190,7 +200,16 @@ public static partial class RetryRepairs
                 continue;
             }
             if (!(char.IsLetter(rest[1]) || rest[1] is '_' or ':')) continue;
-            if (StartTag(text, lt) is not var (tagEnd, tagName, selfClosing, rewritten)) break; // a tag cut off by the end of the text
+            if (StartTag(text, lt) is not var (tagEnd, tagName, selfClosing, rewritten))
+            {
+                if (text.IndexOf('>', lt) < 0) break; // a tag cut off by the end of the text
+                // A quote never closed ("<a href="x>y</a>"): no tag. Balancing stopped there, and
+                // the rest of the document went without its repairs.
+                sb.Append(text, copied, lt - copied).Append("&lt;");
+                copied = lt + 1;
+                changed |= TagRepairs.Tags;
+                continue;
+            }
             if (!selfClosing && tagName is "item" or "entry" && open.Innermost(tagName) is var openEntry and >= 0 && open[openEntry] == tagName)
             {
                 // An entry never holds another: one whose end tag is missing ends where the next

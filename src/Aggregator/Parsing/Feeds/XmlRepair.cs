@@ -20,7 +20,8 @@ public static class XmlRepair
         var start = FirstMarkup(text);
         if (start > 0)
         {
-            if (!OnlyProlog(text.AsSpan(0, start)))
+            // Before an XML declaration nothing may come; before a root without one, what the prolog allows.
+            if (IsDeclarationAt(text, start) || !OnlyProlog(text.AsSpan(0, start)))
                 problems.Add($"{start} characters of text before the root element were skipped");
             text = text[start..]; // even whitespace before an XML declaration is an error
         }
@@ -48,13 +49,25 @@ public static class XmlRepair
             head = head.TrimStart();
             if (head.IsEmpty) return true;
             var end = head.StartsWith("<!--", StringComparison.Ordinal) ? head.IndexOf("-->", StringComparison.Ordinal) + 3
-                : head.StartsWith("<?", StringComparison.Ordinal) ? head.IndexOf("?>", StringComparison.Ordinal) + 2
+                : IsProcessingInstruction(head) ? head.IndexOf("?>", StringComparison.Ordinal) + 2
                 : head.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) ? head.IndexOf('>') + 1
                 : 0;
             if (end <= 2) return false; // not markup of the prolog, or not closed
             head = head[end..];
         }
     }
+
+    /// <summary>"&lt;?" and a target that is a name other than "xml" in any capitals (reserved: "&lt;?XML" is no declaration).</summary>
+    private static bool IsProcessingInstruction(ReadOnlySpan<char> head)
+    {
+        if (!head.StartsWith("<?", StringComparison.Ordinal) || head.Length < 3 || !(char.IsLetter(head[2]) || head[2] == '_')) return false;
+        var target = head[2..];
+        var length = target.IndexOfAny(" \t\r\n?");
+        return !(length < 0 ? target : target[..length]).Equals("xml", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsDeclarationAt(string text, int at) =>
+        text.AsSpan(at).StartsWith("<?xml", StringComparison.Ordinal) && at + 5 < text.Length && char.IsWhiteSpace(text[at + 5]);
 
     /// <summary>Where the document starts: its XML declaration, wherever it is (a PHP warning
     /// printed before the feed, "&lt;br /&gt;&lt;b&gt;Warning&lt;/b&gt;: …", puts markup first), else
