@@ -120,7 +120,7 @@ public static class FeedsCommand
                     if (parsed.Feed is null)
                     {
                         // A web page: its feed, found as a reader finds it, is what the subscriber meant.
-                        var found = await FeedDiscovery.FindAsync(fetcher, uri, parsed.Alternates, credentials, ct);
+                        var found = await FeedDiscovery.FindAsync(fetcher, uri, parsed.Alternates, credentials, ct, page: fetch.FinalUrl);
                         var reached = redirected ? $" (reached through a redirect to {fetch.FinalUrl.AbsoluteUri}: a login page?)" : "";
                         if (found.Count == 0)
                         {

@@ -5,16 +5,19 @@ namespace Aggregator.Cli;
 
 public static class RunOnceCommand
 {
+    /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     public static Command Create()
     {
         var all = new Option<bool>("--all") { Description = "Poll every enabled feed now, due or not (conditional requests still apply)" };
         var runtimeStats = new Option<bool>("--runtime-stats") { Description = "Print the process's CPU time, garbage collections and JIT compilation to stderr at the end (for benchmarks)" };
         var command = new Command("run-once", "Run one full cycle (import the document folders, poll every due feed once), then exit. For cron and tests.") { all, runtimeStats };
-        command.SetAction(async (result, ct) =>
+        // Through RunAsync: a database locked past its timeout, or full, is said plainly (exit 75
+        // for a lock, "try again later"), not as an unhandled exception with its stack.
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var (services, startExit) = await CommandServices.StartAsync(result, ct);
-            if (services is null) return startExit;
-            await using (services)
+            try
             {
                 // Stored tags from older rules are recomputed first, as the service does at start.
                 if (await services.GetRequiredService<Retagger>().RetagIfRulesChangedAsync(ct) is { Items: > 0 } retag)
@@ -45,7 +48,14 @@ public static class RunOnceCommand
                         $"JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
                 return feeds.Failed > 0 || feeds.SubscriptionProblems.Count > 0 ? 1 : exit;
             }
-        });
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // SIGINT or SIGTERM: what was stored stays (each feed in one transaction); feeds
+                // polled halfway were released and are polled by the next run.
+                await Console.Error.WriteLineAsync("interrupted: the feeds and documents stored before the signal stay stored; those in progress were abandoned and are taken up by the next run");
+                return Interrupted;
+            }
+        }, ct));
         return command;
     }
 }

@@ -13,7 +13,14 @@ internal static class BodyReader
     /// markup: enough for the block headers that plain text breaks.</summary>
     private const int DeflateProbe = 4096;
 
-    private static bool BeginsWithMarkup(ReadOnlySpan<byte> start) => start is [(byte)'<', ..] or [0xEF, 0xBB, 0xBF, (byte)'<', ..];
+    /// <summary>Markup first, after a BOM, and (when <paramref name="afterBlankLines"/>) after the
+    /// blank lines PHP feeds often begin with: not for brotli, whose streams can begin with those bytes.</summary>
+    private static bool BeginsWithMarkup(ReadOnlySpan<byte> start, bool afterBlankLines = false)
+    {
+        if (start is [0xEF, 0xBB, 0xBF, ..]) start = start[3..];
+        if (afterBlankLines) start = start.TrimStart(" \t\r\n"u8);
+        return start is [(byte)'<', ..];
+    }
 
     /// <returns>The body, and when the server sent it gzipped (and nothing else), its bytes as sent.</returns>
     public static async Task<(byte[] Body, byte[]? Gzipped)> ReadAsync(HttpResponseMessage response, int max, CancellationToken ct)
@@ -51,7 +58,7 @@ internal static class BodyReader
             {
                 "gzip" or "x-gzip" => peeked > 0 && !(peeked >= 2 && start[0] == 0x1F && start[1] == 0x8B),
                 "br" => BeginsWithMarkup(begun),
-                _ => BeginsWithMarkup(begun) && !ContentDecoding.CouldBeDeflate(begun),
+                _ => BeginsWithMarkup(begun, afterBlankLines: true) && !ContentDecoding.CouldBeDeflate(begun),
             };
             if (plain) codings.Clear();
         }

@@ -6,9 +6,17 @@ namespace Aggregator.Fetching;
 /// host, where a host is the one each request goes to. A feed redirected to another host (the
 /// many sites that send their feeds to one feed service) waits for that host's turn like the
 /// feeds subscribed there, instead of queueing inside the HTTP handler with its time running.</summary>
-public sealed class FetchLimits(int total, int perHost) : IDisposable
+/// <param name="slowAfter">A fetch that takes this long makes its host slow for the rest of the
+/// cycle (default 5 s); slow hosts share half the total.</param>
+public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = null) : IDisposable
 {
+    private readonly long _slowAfterMs = (long)(slowAfter ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
+
     private readonly SemaphoreSlim _total = new(total);
+    // Slow hosts (state media answering in 20 s from abroad) share half the slots: four of them had
+    // held all eight, two each, and every fast host's feeds waited behind them for minutes.
+    private readonly SemaphoreSlim _slowShare = new(Math.Max(1, total / 2));
+    private readonly ConcurrentDictionary<string, bool> _slow = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _silent = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _perHost = perHost;
@@ -37,6 +45,8 @@ public sealed class FetchLimits(int total, int perHost) : IDisposable
     {
         private SemaphoreSlim? _host;
         private bool _holdsTotal;
+        private bool _holdsSlowShare;
+        private long _since;
 
         public string? Host { get; private set; }
 
@@ -69,14 +79,28 @@ public sealed class FetchLimits(int total, int perHost) : IDisposable
                 Release();
                 return;
             }
+            if (limits._slow.ContainsKey(host))
+            {
+                await limits._slowShare.WaitAsync(ct);
+                _holdsSlowShare = true;
+            }
             await limits._total.WaitAsync(ct);
             _holdsTotal = true;
+            _since = Environment.TickCount64;
+        }
+
+        /// <summary>The fetch is done (its body read): one that took long makes its host slow.</summary>
+        public void Fetched()
+        {
+            if (_holdsTotal && Host is not null && Environment.TickCount64 - _since > limits._slowAfterMs)
+                limits._slow.TryAdd(Host, true);
         }
 
         private void Release()
         {
             if (_holdsTotal) limits._total.Release();
-            _holdsTotal = false;
+            if (_holdsSlowShare) limits._slowShare.Release();
+            _holdsTotal = _holdsSlowShare = false;
             _host?.Release();
             _host = null;
         }
@@ -87,6 +111,7 @@ public sealed class FetchLimits(int total, int perHost) : IDisposable
     public void Dispose()
     {
         _total.Dispose();
+        _slowShare.Dispose();
         foreach (var host in _hosts.Values) host.Dispose();
     }
 }

@@ -38,13 +38,13 @@ public sealed class FeedIngestor(
         var started = System.Diagnostics.Stopwatch.StartNew();
         var subscriptionProblems = await SyncSubscriptionsAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
-        foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, ct))
+        foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, claimant.Id, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
         // A `serve` on this machine killed mid-cycle, likewise: with SQLite every process is on
         // this machine, and `run-once` (cron's) had skipped its feeds for the lease's ten minutes.
         // Nodes elsewhere in a cluster are judged by the cluster's check-ins instead.
         if (!feeds.SharedByInstances)
-            foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.NodePrefix, ct))
+            foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.NodePrefix, claimant.Id, ct))
                 logger.LogWarning("Feeds claimed by {Claimant}, a service on this machine that has ended (killed mid-cycle?), were released", ended);
         var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;
@@ -69,11 +69,16 @@ public sealed class FeedIngestor(
         var lease = TimeSpan.FromSeconds(options.Value.Scheduling.ClaimLeaseSeconds);
         using var cycleEnded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = RenewClaimsAsync(claimant.Id, lease, cycleEnded.Token);
+        // The database failing (full, locked past its timeout, gone) stops the cycle at once: every
+        // later write would fail the same way, and fetching on for minutes only to log each feed's
+        // failure helped no one.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var storage = new StorageFailure(stop);
         try
         {
             while (true)
             {
-                await window.WaitAsync(ct);
+                await window.WaitAsync(stop.Token);
                 var room = 1;
                 while (room < claimWindow && window.Wait(0, CancellationToken.None)) room++;
                 // Due within half a tick counts as due: a feed polled every minute is due again a
@@ -81,7 +86,7 @@ public sealed class FeedIngestor(
                 // fetch started), and waited for the tick after, every other time.
                 var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(PollPlanner.DueEarly.TotalSeconds, tick.TotalSeconds / 2));
                 var changed = claims.NextChange();
-                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, ct,
+                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, stop.Token,
                     claims.FullHosts(), lease);
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
@@ -91,15 +96,19 @@ public sealed class FeedIngestor(
                     // the subscriptions file adds, are claimed every tick rather than when the
                     // slowest poll is done; a stalled host's feeds as soon as it gives a turn again.
                     if (claims.Polling == 0) break;
-                    try { await changed.WaitAsync(tick, ct); }
+                    try { await changed.WaitAsync(tick, stop.Token); }
                     catch (TimeoutException) { }
-                    await SyncSubscriptionsAsync(ct);
+                    await SyncSubscriptionsAsync(stop.Token);
                     continue;
                 }
                 claims.Claimed(claimed);
                 batcher.Expect(claimed.Count);
-                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, claims, limits, cores, pipeline, batcher, ct)));
+                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, claims, limits, cores, pipeline, batcher, storage, stop.Token)));
             }
+        }
+        catch (OperationCanceledException) when (storage.Error is not null && !ct.IsCancellationRequested)
+        {
+            // Stopped by the database failing: said below, once.
         }
         finally
         {
@@ -108,10 +117,14 @@ public sealed class FeedIngestor(
             await ((Task)Task.WhenAll(polls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await cycleEnded.CancelAsync();
             await renewing;
-            // Whatever is still claimed was not stored (a shutdown, a write that failed): free again.
-            await feeds.ReleaseClaimsAsync(claimant.Id);
+            await ReleaseClaimsAsync(claimant.Id, storage.Error);
+            if (ct.IsCancellationRequested && polls.Count(p => p.IsCanceled) is var abandoned and > 0)
+                logger.LogWarning("Poll cycle stopped (shutdown): {Abandoned} feed(s) abandoned mid-poll and released, to be polled at the next cycle; {Done} finished before",
+                    abandoned, polls.Count - abandoned);
         }
-        var summary = PollSummary.Of(await Task.WhenAll(polls)) with { SubscriptionProblems = subscriptionProblems }; // a cancelled poll cancels the cycle, as before
+        if (storage.Error is { } failed)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        var summary = PollSummary.Of(await Task.WhenAll(polls)) with { SubscriptionProblems = subscriptionProblems };
         Operations.Telemetry.Polled(summary, started.Elapsed);
         if (polls.Count > 0)
             logger.LogInformation("Polled {Summary}", summary.ToString());
@@ -160,6 +173,40 @@ public sealed class FeedIngestor(
         return reports;
     }
 
+    /// <summary>Whatever is still claimed was not stored (a shutdown, a write that failed): free
+    /// again. Not while the database itself is failing (a write lock held elsewhere would keep this
+    /// waiting another 30 s): the next cycle on this machine frees them, or their lease ends.</summary>
+    private async Task ReleaseClaimsAsync(string claimantId, Exception? storageError)
+    {
+        try
+        {
+            if (storageError is null)
+            {
+                await feeds.ReleaseClaimsAsync(claimantId);
+                return;
+            }
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException)
+        {
+            storageError = e;
+        }
+        logger.LogWarning("The claims of this poll cycle ({Claimant}) could not be released ({Reason}); the next cycle on this machine frees them, or their lease ends",
+            claimantId, storageError.Message);
+    }
+
+    /// <summary>The first failure of the database itself in a cycle, which stops the cycle.</summary>
+    private sealed class StorageFailure(CancellationTokenSource stop)
+    {
+        private Exception? _error;
+
+        public Exception? Error => Volatile.Read(ref _error);
+
+        public void Fail(Exception e)
+        {
+            if (Interlocked.CompareExchange(ref _error, e, null) is null) stop.Cancel();
+        }
+    }
+
     /// <summary>Renews this cycle's claims every third of their lease until the cycle ends: a
     /// feed that waits long for a slow host keeps its claim, and is fetched once.</summary>
     private async Task RenewClaimsAsync(string claimantId, TimeSpan lease, CancellationToken cycleEnded)
@@ -186,7 +233,7 @@ public sealed class FeedIngestor(
     /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its
     /// batch. Its claim window slot is free again once it is fetched.</summary>
     private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, CycleClaims claims, FetchLimits limits, SemaphoreSlim cores,
-        SemaphoreSlim pipeline, PollBatcher batcher, CancellationToken ct)
+        SemaphoreSlim pipeline, PollBatcher batcher, StorageFailure storage, CancellationToken ct)
     {
         var joined = false;
         var claimedSlot = true;
@@ -201,6 +248,7 @@ public sealed class FeedIngestor(
                 claims.TurnTaken(feed);
                 waitingForTurn = false;
                 fetch = await FetchAsync(feed, turn, ct);
+                turn.Fetched();
                 Operations.Telemetry.Fetched(fetch);
                 Fetched();
                 await pipeline.WaitAsync(ct);
@@ -219,6 +267,12 @@ public sealed class FeedIngestor(
                 return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
             }
             finally { pipeline.Release(); }
+        }
+        catch (Exception e) when (joined && Database.IsUnavailable(e))
+        {
+            // The database, not this feed: the cycle stops (PollDueAsync says why, once).
+            storage.Fail(e);
+            return new FeedPollReport(feed.Url, FeedPollKind.Failed, [], e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -508,7 +562,16 @@ public sealed class FeedIngestor(
             return SubscriptionsNotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]);
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (await settings.GetAsync(SubscriptionsFileSetting, ct) == hash) return _subscriptionProblems;
+        if (await settings.GetAsync(SubscriptionsFileSetting, ct) == hash)
+        {
+            // Applied already, perhaps by another process: the outlines it left out are said again
+            // once in each process (each `run-once` from cron), not only by the one that applied it.
+            if (Interlocked.Exchange(ref _subscriptionsChecked, 1) == 0)
+                try { return SubscriptionsNotApplied(Opml.Read(path).Problems); }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { }
+            return _subscriptionProblems;
+        }
+        Interlocked.Exchange(ref _subscriptionsChecked, 1);
         Opml.OpmlList list;
         try
         {
@@ -538,6 +601,7 @@ public sealed class FeedIngestor(
 
     private readonly Lock _subscriptionsLock = new();
     private IReadOnlyList<string> _subscriptionProblems = [];
+    private int _subscriptionsChecked;
 
     private (TimeSpan Min, TimeSpan Max) Bounds(FeedRow feed)
     {

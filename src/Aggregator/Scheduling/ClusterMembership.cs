@@ -19,7 +19,9 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
     /// <summary>How the claims of commands on this machine begin; the process id follows.</summary>
     public static string CommandPrefix { get; } = $"cli-{Environment.MachineName}-";
 
-    private static string CommandId => CommandPrefix + Environment.ProcessId;
+    /// <summary>With a random suffix, as a node's: a container's entrypoint has the same process id
+    /// every time, and a command killed there left claims that looked like the next one's.</summary>
+    private static string CommandId { get; } = $"{CommandPrefix}{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 
     public async Task<Claimant> ClaimantAsync(CancellationToken ct)
     {

@@ -31,5 +31,11 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublish
             // a tick, plainly, not as an unhandled job exception with its stack.
             logger.LogWarning("Polling waited more than 30 s for the database, which another process keeps locked ({Reason}); trying again at the next tick", e.Message);
         }
+        catch (Exception e) when (Storage.Database.IsUnavailable(e))
+        {
+            // Full, read-only, unreachable: the cycle stopped at its first failed write (nothing
+            // half-written), and the next tick tries again. Said once a tick, without a stack.
+            logger.LogError("Polling stopped: the database failed ({Reason}); feeds are polled again at the next tick", e.Message);
+        }
     }
 }

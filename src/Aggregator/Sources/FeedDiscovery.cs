@@ -18,11 +18,14 @@ public static class FeedDiscovery
     /// <param name="site">The address the subscriber gave: the usual places are on its site, and
     /// credentials go only to its scheme, host and port.</param>
     /// <param name="advertised">The page's &lt;link rel="alternate"&gt; feeds (FeedParser.NotAFeed).</param>
-    public static async Task<IReadOnlyList<Found>> FindAsync(FeedFetcher fetcher, Uri site, IReadOnlyList<string> advertised, FeedCredentials? credentials, CancellationToken ct)
+    /// <param name="page">The page the address led to (through a redirect on the same site:
+    /// "example.com" to "https://example.com/blog/"): the usual places are looked for under its path.</param>
+    public static async Task<IReadOnlyList<Found>> FindAsync(FeedFetcher fetcher, Uri site, IReadOnlyList<string> advertised, FeedCredentials? credentials, CancellationToken ct,
+        Uri? page = null)
     {
         var candidates = advertised.Count > 0
             ? advertised.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u : null).OfType<Uri>().ToList()
-            : UsualPlaces(site).ToList();
+            : UsualPlaces(page ?? site).ToList();
         var found = new List<Found>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // One at a time (they are one site's), and within a deadline: a site whose dead links

@@ -261,13 +261,16 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// lease ran out, and the next `run-once` polled none of them. One on another machine is left
     /// to its lease (or the cluster's check-ins).</summary>
     /// <returns>The claimants whose claims were released.</returns>
-    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedProcessesAsync(string prefix, CancellationToken ct)
+    /// <param name="self">This process's claimant: a claim under this process's id but not this
+    /// claimant is a dead process's whose id was given again (a container's entrypoint is PID 1 each time).</param>
+    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedProcessesAsync(string prefix, string self, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var claimants = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT claimed_by FROM feeds WHERE claimed_by LIKE @pattern AND claimed_until > @now",
             new { pattern = prefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-        var ended = claimants.Where(c => int.TryParse(c[prefix.Length..].Split('-')[0], out var pid) && !IsRunning(pid)).ToList();
+        var ended = claimants.Where(c => c != self && int.TryParse(c[prefix.Length..].Split('-')[0], out var pid)
+            && (!IsRunning(pid) || pid == Environment.ProcessId)).ToList();
         foreach (var claimant in ended)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @claimant", new { claimant }, cancellationToken: ct));

@@ -41,6 +41,9 @@ public abstract class FeedsCliTests(Backend backend)
         });
         app.MapGet("/blog/", () => Results.Content("<!DOCTYPE html><html><head><title>Blog</title></head><body>no feed links</body></html>", "text/html"));
         app.MapGet("/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "Blog Feed", StringComparison.Ordinal), "application/rss+xml"));
+        app.MapGet("/home", () => Results.Redirect("/news/")); // a site's address leads to its section page
+        app.MapGet("/news/", () => Results.Content("<!DOCTYPE html><html><head><title>News</title></head><body>no feed links</body></html>", "text/html"));
+        app.MapGet("/news/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "News Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
         app.MapGet("/loop", () => Results.Redirect("/loop"));
         app.MapGet("/old.xml", () => Results.Redirect("/wire.xml", permanent: true));
@@ -107,6 +110,10 @@ public abstract class FeedsCliTests(Backend backend)
         var blog = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("blog/").ToString(), .. common]);
         Assert.True(blog.ExitCode == 0, blog.Stderr);
         Assert.Contains($"added {server.Url("feed/")}", blog.Stdout, StringComparison.Ordinal);
+        // Redirected on the same site to a section page: its feed is looked for under that page's path first.
+        var home = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("home").ToString(), .. common]);
+        Assert.True(home.ExitCode == 0, home.Stderr);
+        Assert.Contains($"added {server.Url("news/feed/")}", home.Stdout, StringComparison.Ordinal);
 
         // Credentials given for this site do not go with its feed on another one.
         var elsewhere = await Processes.RunAsync("dotnet", [RepoPaths.ProgramDll, "feeds", "add", server.Url("elsewhere/").ToString(), "--user", "alice", "--password-stdin", .. common],
@@ -209,6 +216,11 @@ public abstract class FeedsCliTests(Backend backend)
         var run = await Processes.AggregatorAsync(other.Path, otherEnv, ["run-once", "--config", otherConfig, "--data", other.Sub("data")]);
         Assert.Contains("2 feed(s) polled: 2 fetched", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("line 3: outline \"Gopher\"", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, run.ExitCode);
+        // The file is applied once, and what it left out is said by every run while it stays so (cron's).
+        var again = await Processes.AggregatorAsync(other.Path, otherEnv, ["run-once", "--config", otherConfig, "--data", other.Sub("data")]);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("line 3: outline \"Gopher\"", again.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

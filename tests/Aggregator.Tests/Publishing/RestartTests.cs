@@ -54,11 +54,45 @@ public abstract class RestartTests(Backend backend)
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(0, await service.StopAsync());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {watch.Elapsed}:\n{service.Log}");
+        Assert.Contains("Poll cycle stopped (shutdown): 4 feed(s) abandoned mid-poll and released", service.Log, StringComparison.Ordinal);
 
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", "--config", config, "--data", data]);
         var feeds = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().ToList();
         Assert.Equal(4, feeds.Count);
         Assert.All(feeds, f => Assert.Equal(JsonValueKind.Null, f.EnumerateObject().Single(p => p.Name.Equals("claimedBy", StringComparison.OrdinalIgnoreCase)).Value.ValueKind));
+    }
+
+    /// <summary>`run-once` stopped by SIGTERM (cron's timeout, a container stopping): it says so,
+    /// exits 130 rather than 1 (which says a feed failed), and leaves no feed claimed.</summary>
+    [Fact]
+    public async Task Run_once_stopped_by_sigterm_says_so_and_frees_its_claims()
+    {
+        await using var slow = await LoopbackServer.StartAsync(app => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/hang/{n}.xml",
+            async (Microsoft.AspNetCore.Http.HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(60), c.RequestAborted)));
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = temp.Sub("config");
+        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
+        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[]}}}""", Ct);
+        var data = temp.Sub("data");
+        foreach (var n in Enumerable.Range(0, 3))
+            await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", slow.Url($"hang/{n}.xml").ToString(), "--config", config, "--data", data]);
+
+        using var process = new System.Diagnostics.Process { StartInfo = Processes.Info("dotnet", [RepoPaths.ProgramDll, "run-once", "--config", config, "--data", data], temp.Path, env) };
+        process.Start();
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        while (slow.Requests.Count < 2) await Task.Delay(100, Ct); // two at a time per host: the third waits for its turn
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.True(process.ExitCode == 130, await stdout + await stderr);
+        Assert.Contains("interrupted: ", await stderr, StringComparison.Ordinal);
+        Assert.Contains("3 feed(s) abandoned mid-poll and released", await stdout + await stderr, StringComparison.Ordinal);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", "--config", config, "--data", data]);
+        Assert.All(JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray(),
+            f => Assert.Equal(JsonValueKind.Null, f.EnumerateObject().Single(p => p.Name.Equals("claimedBy", StringComparison.OrdinalIgnoreCase)).Value.ValueKind));
     }
 
     private static string Items(string jsonFeed) => JsonDocument.Parse(jsonFeed).RootElement.GetProperty("items").GetRawText();

@@ -1,0 +1,66 @@
+using Aggregator.Fetching;
+
+namespace Aggregator.Tests.Fetching;
+
+/// <summary>The network limits of a poll cycle, with real leases and real time.</summary>
+public sealed class FetchLimitsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Four slow hosts (state media answering in 20 s from abroad) took all eight fetch
+    /// slots, two each, and every fast host's feeds waited behind them for minutes. Once a host has
+    /// been slow, its fetches share half the slots with the other slow hosts'.</summary>
+    [Fact]
+    public async Task Slow_hosts_share_half_the_slots_and_fast_ones_keep_the_rest()
+    {
+        using var limits = new FetchLimits(8, 2, slowAfter: TimeSpan.FromMilliseconds(50));
+        string[] slow = ["http://slow1.example/f", "http://slow2.example/f", "http://slow3.example/f", "http://slow4.example/f"];
+        var first = new List<FetchLimits.Lease>();
+        foreach (var url in slow.Concat(slow))
+            first.Add(await limits.EnterAsync(url, Ct)); // all eight slots, as before they are known to be slow
+        await Task.Delay(100, Ct);
+        foreach (var lease in first)
+        {
+            lease.Fetched();
+            lease.Dispose();
+        }
+
+        var again = new List<FetchLimits.Lease>();
+        foreach (var url in slow)
+            again.Add(await limits.EnterAsync(url, Ct)); // half the slots: four
+        var fifth = limits.EnterAsync(slow[0], Ct);
+        var fast = new[] { await limits.EnterAsync("http://fast.example/a", Ct), await limits.EnterAsync("http://fast.example/b", Ct) };
+
+        Assert.False(fifth.IsCompleted); // a fifth slow fetch waits, though two slots are free
+        var otherFast = await limits.EnterAsync("http://fast2.example/a", Ct); // and a fast host is not held back
+        again[1].Dispose();
+        using var waited = await fifth.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.Equal("slow1.example", waited.Host);
+        foreach (var lease in again.Concat(fast).Append(otherFast)) lease.Dispose();
+    }
+
+    /// <summary>A host that answers quickly is never counted slow, however many of its feeds there are.</summary>
+    [Fact]
+    public async Task A_fast_host_keeps_every_slot_it_is_allowed()
+    {
+        using var limits = new FetchLimits(8, 8, slowAfter: TimeSpan.FromSeconds(5));
+        for (var round = 0; round < 3; round++)
+        {
+            var leases = new List<FetchLimits.Lease>();
+            for (var i = 0; i < 8; i++) leases.Add(await limits.EnterAsync($"http://one.example/{i}", Ct));
+            foreach (var lease in leases)
+            {
+                lease.Fetched();
+                lease.Dispose();
+            }
+        }
+        var ninth = new List<FetchLimits.Lease>();
+        for (var i = 0; i < 8; i++)
+        {
+            var entering = limits.EnterAsync($"http://one.example/{i}", Ct);
+            Assert.True(entering.IsCompleted, $"lease {i} waited");
+            ninth.Add(await entering);
+        }
+        foreach (var lease in ninth) lease.Dispose();
+    }
+}
