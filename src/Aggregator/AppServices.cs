@@ -58,6 +58,7 @@ public static class AppServices
         services.AddSingleton<Retagger>();
         services.AddSingleton<StoryRebuilder>();
         services.AddSingleton<FeedFetcher>();
+        services.AddSingleton<SubscriptionsFile>();
         services.AddSingleton<FeedIngestor>();
         services.AddSingleton<Scheduling.ClusterMembership>();
         services.AddSingleton<Publishing.RenderCache>();

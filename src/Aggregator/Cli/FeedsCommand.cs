@@ -453,20 +453,8 @@ public static class FeedsCommand
     /// someone who has just put their reader's list there is told why it is not listed yet.</summary>
     private static async Task NoteListNotAppliedAsync(IServiceProvider services, CancellationToken ct)
     {
-        var path = services.GetRequiredService<AppPaths>().InConfig(services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Sources.SubscriptionsFile);
-        if (!File.Exists(path)) return;
-        string hash;
-        try
-        {
-            hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path, ct)));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"note: {path} cannot be read ({e.Message})");
-            return;
-        }
-        if (await services.GetRequiredService<SettingsStore>().GetAsync(Ingestion.FeedIngestor.SubscriptionsFileSetting, ct) != hash)
-            await Console.Error.WriteLineAsync($"note: {path} has changes not applied yet; the service applies them at its next poll, `aggregator run-once` at once");
+        if (await services.GetRequiredService<Ingestion.SubscriptionsFile>().PendingAsync(ct) is { } pending)
+            await Console.Error.WriteLineAsync($"note: {pending}");
     }
 
     /// <summary>What `feeds edit` or the list's outline set for this feed alone, so an edit can be seen to have taken.</summary>

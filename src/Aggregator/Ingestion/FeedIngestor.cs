@@ -21,11 +21,10 @@ namespace Aggregator.Ingestion;
 /// worker instances each takes what it can handle and leaves the rest to the others.</summary>
 public sealed class FeedIngestor(
     FeedStore feeds,
+    SubscriptionsFile subscriptions,
     ClusterMembership cluster,
-    SettingsStore settings,
     FeedFetcher fetcher,
     TopicCatalog topics,
-    AppPaths paths,
     IOptions<AggregatorOptions> options,
     TimeProvider clock,
     ILogger<FeedIngestor> logger)
@@ -36,7 +35,7 @@ public sealed class FeedIngestor(
     public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var subscriptionProblems = await SyncSubscriptionsAsync(ct);
+        var subscriptionProblems = await subscriptions.SyncAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
         foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, claimant.Id, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
@@ -98,7 +97,7 @@ public sealed class FeedIngestor(
                     if (claims.Polling == 0) break;
                     try { await changed.WaitAsync(tick, stop.Token); }
                     catch (TimeoutException) { }
-                    await SyncSubscriptionsAsync(stop.Token);
+                    await subscriptions.SyncAsync(stop.Token);
                     continue;
                 }
                 claims.Claimed(claimed);
@@ -536,72 +535,6 @@ public sealed class FeedIngestor(
     }
 
     private static string Headline(ParsedDocument article) => article.Title + "|" + article.PublishedAt?.ToString("o");
-
-    /// <summary>config/feeds.opml is applied whenever its content changes: the feeds it lists are
-    /// subscribed, with the names and settings it gives them (an outline edited to set an
-    /// encoding or to disable a feed takes effect). Removing a feed with the CLI sticks until
-    /// the file is edited again.</summary>
-    /// <summary>The setting that holds the SHA-256 of config/feeds.opml as last applied.</summary>
-    public const string SubscriptionsFileSetting = "subscriptions_file_sha256";
-
-    /// <returns>Why the file, or outlines of it, could not be applied; empty when it was (or
-    /// had been, unchanged since).</returns>
-    private async Task<IReadOnlyList<string>> SyncSubscriptionsAsync(CancellationToken ct)
-    {
-        var path = paths.InConfig(options.Value.Sources.SubscriptionsFile);
-        if (!File.Exists(path)) return [];
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(path, ct);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Unreadable (its permissions, a mount, removed since): the feeds subscribed already
-            // are polled as before.
-            return SubscriptionsNotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]);
-        }
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (await settings.GetAsync(SubscriptionsFileSetting, ct) == hash)
-        {
-            // Applied already, perhaps by another process: the outlines it left out are said again
-            // once in each process (each `run-once` from cron), not only by the one that applied it.
-            if (Interlocked.Exchange(ref _subscriptionsChecked, 1) == 0)
-                try { return SubscriptionsNotApplied(Opml.Read(path).Problems); }
-                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { }
-            return _subscriptionProblems;
-        }
-        Interlocked.Exchange(ref _subscriptionsChecked, 1);
-        Opml.OpmlList list;
-        try
-        {
-            list = Opml.Read(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            return SubscriptionsNotApplied([$"{e.Message}; the feeds subscribed already are polled as before"]);
-        }
-        var (added, changed) = await feeds.ApplyAsync(list.Feeds, (SubscriptionsFileSetting, hash), ct);
-        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Feeds.Count);
-        return SubscriptionsNotApplied(list.Problems);
-    }
-
-    /// <summary>Logged once each, not at every tick of the scheduler while the file stays as it is.</summary>
-    private IReadOnlyList<string> SubscriptionsNotApplied(IReadOnlyList<string> problems)
-    {
-        lock (_subscriptionsLock)
-        {
-            if (!problems.SequenceEqual(_subscriptionProblems))
-                foreach (var problem in problems)
-                    logger.LogError("Subscription list not applied: {Reason}", problem);
-            _subscriptionProblems = problems;
-        }
-        return problems;
-    }
-
-    private readonly Lock _subscriptionsLock = new();
-    private IReadOnlyList<string> _subscriptionProblems = [];
-    private int _subscriptionsChecked;
 
     private (TimeSpan Min, TimeSpan Max) Bounds(FeedRow feed)
     {

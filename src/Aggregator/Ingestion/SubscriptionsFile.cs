@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Aggregator.Configuration;
+using Aggregator.Sources;
+using Aggregator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Ingestion;
+
+/// <summary>config/feeds.opml, applied whenever its content changes: the feeds it lists are
+/// subscribed, with the names and settings it gives them (an outline edited to set an encoding
+/// or to disable a feed takes effect). Removing a feed with the CLI sticks until the file is
+/// edited again. Each poll cycle syncs it first; the file's hash, kept in the database, says
+/// whether it changed (and lets one instance of several apply it).</summary>
+public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, AppPaths paths, IOptions<AggregatorOptions> options, ILogger<SubscriptionsFile> logger)
+{
+    /// <summary>The setting that holds the SHA-256 of the file as last applied.</summary>
+    private const string AppliedSetting = "subscriptions_file_sha256";
+
+    private readonly Lock _lock = new();
+    private IReadOnlyList<string> _problems = [];
+    private int _checked;
+
+    public string Path => paths.InConfig(options.Value.Sources.SubscriptionsFile);
+
+    /// <returns>Why the file, or outlines of it, could not be applied; empty when it was (or
+    /// had been, unchanged since).</returns>
+    public async Task<IReadOnlyList<string>> SyncAsync(CancellationToken ct)
+    {
+        var path = Path;
+        if (!File.Exists(path)) return [];
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable (its permissions, a mount, removed since): the feeds subscribed already
+            // are polled as before.
+            return NotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]);
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (await settings.GetAsync(AppliedSetting, ct) == hash)
+        {
+            // Applied already, perhaps by another process: the outlines it left out are said again
+            // once in each process (each `run-once` from cron), not only by the one that applied it.
+            if (Interlocked.Exchange(ref _checked, 1) == 0)
+                try { return NotApplied(Opml.Read(path).Problems); }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { }
+            return _problems;
+        }
+        Interlocked.Exchange(ref _checked, 1);
+        Opml.OpmlList list;
+        try
+        {
+            list = Opml.Read(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return NotApplied([$"{e.Message}; the feeds subscribed already are polled as before"]);
+        }
+        var (added, changed) = await feeds.ApplyAsync(list.Feeds, (AppliedSetting, hash), ct);
+        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Feeds.Count);
+        return NotApplied(list.Problems);
+    }
+
+    /// <summary>For commands that do not apply it (`feeds list`): whether the file has changed
+    /// since it was last applied, or cannot be read (and why); null when it is as applied, or absent.</summary>
+    public async Task<string?> PendingAsync(CancellationToken ct)
+    {
+        var path = Path;
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, ct)));
+            return await settings.GetAsync(AppliedSetting, ct) == hash ? null
+                : $"{path} has changes not applied yet; the service applies them at its next poll, `aggregator run-once` at once";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{path} cannot be read ({e.Message})";
+        }
+    }
+
+    /// <summary>Logged once each, not at every tick of the scheduler while the file stays as it is.</summary>
+    private IReadOnlyList<string> NotApplied(IReadOnlyList<string> problems)
+    {
+        lock (_lock)
+        {
+            if (!problems.SequenceEqual(_problems))
+                foreach (var problem in problems)
+                    logger.LogError("Subscription list not applied: {Reason}", problem);
+            _problems = problems;
+        }
+        return problems;
+    }
+}
