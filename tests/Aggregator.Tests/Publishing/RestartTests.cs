@@ -38,13 +38,10 @@ public abstract class RestartTests(Backend backend)
     [Fact]
     public async Task Stopping_while_fetches_hang_abandons_them_and_frees_their_claims()
     {
-        await using var slow = await LoopbackServer.StartAsync(app => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/hang/{n}.xml",
-            async (Microsoft.AspNetCore.Http.HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(60), c.RequestAborted)));
+        await using var slow = await HangingServerAsync();
         using var temp = new TempFolder();
         var env = await TestPostgres.EnvironmentAsync(backend);
-        var config = temp.Sub("config");
-        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
-        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[]}}}""", Ct);
+        var config = await ConfigAsync(temp);
         await File.WriteAllTextAsync(Path.Combine(config, "feeds.opml"), "<opml version=\"2.0\"><body>"
             + string.Concat(Enumerable.Range(0, 4).Select(n => $"<outline text=\"hang {n}\" xmlUrl=\"{slow.Url($"hang/{n}.xml")}\"/>")) + "</body></opml>", Ct);
         var data = temp.Sub("data");
@@ -67,13 +64,10 @@ public abstract class RestartTests(Backend backend)
     [Fact]
     public async Task Run_once_stopped_by_sigterm_says_so_and_frees_its_claims()
     {
-        await using var slow = await LoopbackServer.StartAsync(app => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/hang/{n}.xml",
-            async (Microsoft.AspNetCore.Http.HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(60), c.RequestAborted)));
+        await using var slow = await HangingServerAsync();
         using var temp = new TempFolder();
         var env = await TestPostgres.EnvironmentAsync(backend);
-        var config = temp.Sub("config");
-        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
-        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[]}}}""", Ct);
+        var config = await ConfigAsync(temp);
         var data = temp.Sub("data");
         foreach (var n in Enumerable.Range(0, 3))
             await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", slow.Url($"hang/{n}.xml").ToString(), "--config", config, "--data", data]);
@@ -93,6 +87,19 @@ public abstract class RestartTests(Backend backend)
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", "--config", config, "--data", data]);
         Assert.All(JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray(),
             f => Assert.Equal(JsonValueKind.Null, f.EnumerateObject().Single(p => p.Name.Equals("claimedBy", StringComparison.OrdinalIgnoreCase)).Value.ValueKind));
+    }
+
+    /// <summary>A server whose feeds answer after a minute: fetches in flight when the signal comes.</summary>
+    private static Task<LoopbackServer> HangingServerAsync() =>
+        LoopbackServer.StartAsync(app => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/hang/{n}.xml",
+            async (Microsoft.AspNetCore.Http.HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(60), c.RequestAborted)));
+
+    private static async Task<string> ConfigAsync(TempFolder temp)
+    {
+        var config = temp.Sub("config");
+        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
+        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[]}}}""", Ct);
+        return config;
     }
 
     private static string Items(string jsonFeed) => JsonDocument.Parse(jsonFeed).RootElement.GetProperty("items").GetRawText();
