@@ -17,6 +17,9 @@ public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = nu
     // held all eight, two each, and every fast host's feeds waited behind them for minutes.
     private readonly SemaphoreSlim _slowShare = new(Math.Max(1, total / 2));
     private readonly ConcurrentDictionary<string, bool> _slow = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How often a slow host's fetch waiting for the slow hosts' share looks for an idle slot.</summary>
+    private static readonly TimeSpan Borrow = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _silent = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _perHost = perHost;
@@ -81,8 +84,10 @@ public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = nu
             }
             if (limits._slow.ContainsKey(host))
             {
-                await limits._slowShare.WaitAsync(ct);
-                _holdsSlowShare = true;
+                // Its share, or a slot nobody else is waiting for: once the fast hosts are done,
+                // slow ones are not held to half the slots with the other half idle.
+                while (!(_holdsSlowShare = await limits._slowShare.WaitAsync(Borrow, ct)))
+                    if (limits._total.CurrentCount > 0) break;
             }
             await limits._total.WaitAsync(ct);
             _holdsTotal = true;

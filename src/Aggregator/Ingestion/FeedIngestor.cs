@@ -85,8 +85,17 @@ public sealed class FeedIngestor(
                 // fetch started), and waited for the tick after, every other time.
                 var dueBy = clock.GetUtcNow().UtcDateTime + TimeSpan.FromSeconds(Math.Min(PollPlanner.DueEarly.TotalSeconds, tick.TotalSeconds / 2));
                 var changed = claims.NextChange();
-                var claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, stop.Token,
-                    claims.FullHosts(), lease);
+                IReadOnlyList<FeedRow> claimed;
+                try
+                {
+                    claimed = await feeds.ClaimDueAsync(claimant, everyFeed ? DateTime.MaxValue : dueBy, onceEach || everyFeed ? cycleStart : DateTime.MaxValue, room, stop.Token,
+                        claims.FullHosts(), lease);
+                }
+                catch (Exception e) when (Database.IsUnavailable(e))
+                {
+                    storage.Fail(e); // the fetches in flight stop too
+                    break;
+                }
                 if (room > claimed.Count) window.Release(room - claimed.Count);
                 if (claimed.Count == 0)
                 {

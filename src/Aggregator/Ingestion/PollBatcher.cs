@@ -21,6 +21,7 @@ public sealed class PollBatcher(FeedStore feeds) : IDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private List<Waiting> _batch = [];
     private int _outstanding;
+    private Exception? _unavailable;
 
     /// <summary>More feeds were claimed: their polls may still join the batch being filled.</summary>
     public void Expect(int feeds)
@@ -81,6 +82,9 @@ public sealed class PollBatcher(FeedStore feeds) : IDisposable
         await _writer.WaitAsync();
         try
         {
+            // The database failed on an earlier batch (locked past its timeout, full): the batches
+            // queued behind it fail at once, instead of waiting out the busy timeout one after another.
+            if (_unavailable is not null) throw _unavailable;
             var results = await feeds.CompletePollsAsync(batch.Select(w => w.Poll).ToList(), CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
                 if (results[i].Outcomes is { } outcomes) batch[i].Done.SetResult(outcomes);
@@ -88,6 +92,7 @@ public sealed class PollBatcher(FeedStore feeds) : IDisposable
         }
         catch (Exception e)
         {
+            if (Database.IsUnavailable(e)) _unavailable ??= e;
             foreach (var w in batch) w.Done.TrySetException(e);
         }
         finally { _writer.Release(); }

@@ -64,20 +64,27 @@ public sealed class Database : IAsyncDisposable
             Directory.CreateDirectory(paths.DataDirectory);
     }
 
-    /// <summary>Where the data is, for logs and errors: the file, or host/port/database (never the password).</summary>
     /// <summary>Whether an error is the database's own, not one feed's: locked, full, read-only,
-    /// unreadable, or (PostgreSQL) out of resources, shutting down or unreachable. Every later
-    /// write would fail the same way, so a cycle stops at the first instead of going on fetching
-    /// and logging each feed's failure.</summary>
-    public static bool IsUnavailable(Exception e) => e switch
+    /// unreadable, or (PostgreSQL) out of resources, read-only (a standby after a failover), shutting
+    /// down or unreachable; also when it is the cause of another (a rollback that failed after it).
+    /// Every later write would fail the same way, so a cycle stops at the first instead of going on
+    /// fetching and logging each feed's failure.</summary>
+    public static bool IsUnavailable(Exception e)
     {
-        SqliteException s => s.SqliteErrorCode is 5 or 6 or 8 or 10 or 11 or 13 or 14 or 26, // BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB
-        PostgresException p => p.SqlState.StartsWith("53", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal)
-            || p.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException => true, // the connection itself
-        _ => false,
-    };
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+            if (cause switch
+            {
+                SqliteException s => s.SqliteErrorCode is 5 or 6 or 8 or 10 or 11 or 13 or 14 or 26, // BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB
+                PostgresException p => p.SqlState.StartsWith("53", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                    || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState == "25006",
+                NpgsqlException => true, // the connection itself
+                _ => false,
+            })
+                return true;
+        return false;
+    }
 
+    /// <summary>Where the data is, for logs and errors: the file, or host/port/database (never the password).</summary>
     public string Describe()
     {
         if (!IsPostgres) return new SqliteConnectionStringBuilder(_connectionString).DataSource;

@@ -261,16 +261,18 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// lease ran out, and the next `run-once` polled none of them. One on another machine is left
     /// to its lease (or the cluster's check-ins).</summary>
     /// <returns>The claimants whose claims were released.</returns>
-    /// <param name="self">This process's claimant: a claim under this process's id but not this
-    /// claimant is a dead process's whose id was given again (a container's entrypoint is PID 1 each time).</param>
+    /// <param name="self">This process's claimant, never freed here.</param>
     public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedProcessesAsync(string prefix, string self, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var claimants = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT claimed_by FROM feeds WHERE claimed_by LIKE @pattern AND claimed_until > @now",
             new { pattern = prefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        // Not one with this process's id and another claimant: a live process in another PID
+        // namespace (a container on this host name) looks the same as a dead earlier one, and
+        // freeing a live one's claims had its feeds fetched twice. The lease frees those.
         var ended = claimants.Where(c => c != self && int.TryParse(c[prefix.Length..].Split('-')[0], out var pid)
-            && (!IsRunning(pid) || pid == Environment.ProcessId)).ToList();
+            && pid != Environment.ProcessId && !IsRunning(pid)).ToList();
         foreach (var claimant in ended)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE feeds SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @claimant", new { claimant }, cancellationToken: ct));
@@ -328,8 +330,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         {
             return await CompleteAllOrNothingAsync(polls, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !Database.IsUnavailable(e))
         {
+            // One feed's rows broke the batch: each alone, so the others are stored. Not when the
+            // database itself failed (locked, full): trying again alone would wait as long again.
             return await CompleteEachAloneAsync(polls, ct);
         }
     }

@@ -28,15 +28,23 @@ public sealed class FetchLimitsTests
         var again = new List<FetchLimits.Lease>();
         foreach (var url in slow)
             again.Add(await limits.EnterAsync(url, Ct)); // half the slots: four
+        var fast = new List<FetchLimits.Lease>();
+        foreach (var url in new[] { "http://fast.example/a", "http://fast.example/b", "http://fast2.example/a", "http://fast2.example/b" })
+            fast.Add(await limits.EnterAsync(url, Ct)); // fast hosts still get the other four at once
         var fifth = limits.EnterAsync(slow[0], Ct);
-        var fast = new[] { await limits.EnterAsync("http://fast.example/a", Ct), await limits.EnterAsync("http://fast.example/b", Ct) };
+        await Task.Delay(600, Ct);
 
-        Assert.False(fifth.IsCompleted); // a fifth slow fetch waits, though two slots are free
-        var otherFast = await limits.EnterAsync("http://fast2.example/a", Ct); // and a fast host is not held back
+        Assert.False(fifth.IsCompleted); // no share left and no idle slot: it waits
         again[1].Dispose();
         using var waited = await fifth.WaitAsync(TimeSpan.FromSeconds(5), Ct);
         Assert.Equal("slow1.example", waited.Host);
-        foreach (var lease in again.Concat(fast).Append(otherFast)) lease.Dispose();
+
+        // With the fast hosts done and slots idle, a slow host's fetch beyond the share takes one
+        // (the share alone had left half the slots empty at the end of a cycle).
+        foreach (var lease in fast) lease.Dispose();
+        using var beyond = await limits.EnterAsync(slow[2], Ct).WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        Assert.Equal("slow3.example", beyond.Host);
+        foreach (var lease in again) lease.Dispose();
     }
 
     /// <summary>A host that answers quickly is never counted slow, however many of its feeds there are.</summary>
