@@ -276,7 +276,7 @@ public static class FeedsCommand
                 return 1;
             }
             Console.WriteLine($"edited {address}");
-            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null) && ListedInSubscriptionsFile(services, normalized) is { } file)
+            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null) && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding and enabled state there come back the next time that file changes; edit it there too");
             if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
@@ -319,21 +319,6 @@ public static class FeedsCommand
         return (new FeedCredentials(name!.Trim(), password), null);
     }
 
-    /// <summary>The subscriptions file (config/feeds.opml) when it lists the feed: a change made
-    /// with the command line lasts only until that file next changes.</summary>
-    private static string? ListedInSubscriptionsFile(IServiceProvider services, string url)
-    {
-        var path = services.GetRequiredService<Configuration.AppPaths>().InConfig(services.GetRequiredService<IOptions<Configuration.AggregatorOptions>>().Value.Sources.SubscriptionsFile);
-        try
-        {
-            return File.Exists(path) && Opml.Read(path).Feeds.Any(f => f.Url == url) ? path : null;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     private static Command Remove()
     {
         var url = new Argument<string>("URL") { Description = "The feed's address, as `feeds list` shows it" };
@@ -348,7 +333,7 @@ public static class FeedsCommand
                 return 1;
             }
             Console.WriteLine($"removed {address}");
-            if (ListedInSubscriptionsFile(services, normalized) is { } file)
+            if (services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: the next time that file changes it is subscribed again; remove it there too");
             return 0;
         }, ct));
@@ -448,7 +433,6 @@ public static class FeedsCommand
         return reports.Any(r => r.Error is not null) ? 1 : 0;
     }
 
-    /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>
     /// <summary>config/feeds.opml is applied by the service and `run-once`, not by these commands:
     /// someone who has just put their reader's list there is told why it is not listed yet.</summary>
     private static async Task NoteListNotAppliedAsync(IServiceProvider services, CancellationToken ct)
@@ -465,6 +449,7 @@ public static class FeedsCommand
         f.EncodingOverride is { } encoding ? $"read as {encoding}" : null,
     }.OfType<string>());
 
+    /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>
     private static string NextPoll(FeedRow f) =>
         f.NextPoll is not { } next ? "never" : next <= DateTime.UtcNow ? "due now" : When(next) + (f.NextPollWhy is { } why ? $" ({why})" : "");
 

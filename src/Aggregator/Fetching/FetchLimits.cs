@@ -10,6 +10,9 @@ namespace Aggregator.Fetching;
 /// cycle (default 5 s); slow hosts share half the total.</param>
 public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = null) : IDisposable
 {
+    /// <summary>How often a slow host's fetch waiting for the slow hosts' share looks for an idle slot.</summary>
+    private static readonly TimeSpan Borrow = TimeSpan.FromMilliseconds(250);
+
     private readonly long _slowAfterMs = (long)(slowAfter ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
 
     private readonly SemaphoreSlim _total = new(total);
@@ -17,9 +20,6 @@ public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = nu
     // held all eight, two each, and every fast host's feeds waited behind them for minutes.
     private readonly SemaphoreSlim _slowShare = new(Math.Max(1, total / 2));
     private readonly ConcurrentDictionary<string, bool> _slow = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>How often a slow host's fetch waiting for the slow hosts' share looks for an idle slot.</summary>
-    private static readonly TimeSpan Borrow = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _silent = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _perHost = perHost;

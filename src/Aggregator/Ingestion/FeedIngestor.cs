@@ -37,13 +37,13 @@ public sealed class FeedIngestor(
         var started = System.Diagnostics.Stopwatch.StartNew();
         var subscriptionProblems = await subscriptions.SyncAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
-        foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, claimant.Id, ct))
+        foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
         // A `serve` on this machine killed mid-cycle, likewise: with SQLite every process is on
         // this machine, and `run-once` (cron's) had skipped its feeds for the lease's ten minutes.
         // Nodes elsewhere in a cluster are judged by the cluster's check-ins instead.
         if (!feeds.SharedByInstances)
-            foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.NodePrefix, claimant.Id, ct))
+            foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.NodePrefix, ct))
                 logger.LogWarning("Feeds claimed by {Claimant}, a service on this machine that has ended (killed mid-cycle?), were released", ended);
         var cycleStart = clock.GetUtcNow().UtcDateTime;
         var o = options.Value.Fetching;

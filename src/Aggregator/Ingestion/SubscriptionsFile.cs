@@ -82,6 +82,22 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         }
     }
 
+    /// <summary>The file's path when it lists <paramref name="url"/>: the name, folder and settings
+    /// it gives that feed come back the next time it changes, whatever `feeds edit` set. Null when
+    /// it does not list it, or is absent or unreadable.</summary>
+    public string? Lists(string url)
+    {
+        var path = Path;
+        try
+        {
+            return File.Exists(path) && Opml.Read(path).Feeds.Any(f => f.Url == url) ? path : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Logged once each, not at every tick of the scheduler while the file stays as it is.</summary>
     private IReadOnlyList<string> NotApplied(IReadOnlyList<string> problems)
     {

@@ -261,17 +261,16 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// lease ran out, and the next `run-once` polled none of them. One on another machine is left
     /// to its lease (or the cluster's check-ins).</summary>
     /// <returns>The claimants whose claims were released.</returns>
-    /// <param name="self">This process's claimant, never freed here.</param>
-    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedProcessesAsync(string prefix, string self, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ReleaseClaimsOfEndedProcessesAsync(string prefix, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var claimants = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT claimed_by FROM feeds WHERE claimed_by LIKE @pattern AND claimed_until > @now",
             new { pattern = prefix + "%", now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-        // Not one with this process's id and another claimant: a live process in another PID
-        // namespace (a container on this host name) looks the same as a dead earlier one, and
-        // freeing a live one's claims had its feeds fetched twice. The lease frees those.
-        var ended = claimants.Where(c => c != self && int.TryParse(c[prefix.Length..].Split('-')[0], out var pid)
+        // Not one with this process's id (its own, or a live process's in another PID namespace on
+        // this host name, which looks the same as a dead earlier one: freeing those had feeds
+        // fetched twice). The lease frees a dead one's.
+        var ended = claimants.Where(c => int.TryParse(c[prefix.Length..].Split('-')[0], out var pid)
             && pid != Environment.ProcessId && !IsRunning(pid)).ToList();
         foreach (var claimant in ended)
             await connection.ExecuteAsync(new CommandDefinition(
