@@ -29,6 +29,8 @@ public static class RunOnceCommand
                 var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
                 var exit = ImportCommand.Print(documents);
                 var feeds = await services.GetRequiredService<FeedIngestor>().PollDueAsync(ct, everyFeed: result.GetValue(all));
+                foreach (var url in feeds.Unsubscribed)
+                    Console.WriteLine($"unsubscribed from {Sources.FeedUrl.Masked(url)}: {services.GetRequiredService<SubscriptionsFile>().Path} no longer lists it (its items stay)");
                 Console.WriteLine(feeds);
                 foreach (var problem in feeds.SubscriptionProblems)
                     Console.Error.WriteLine($"subscription list not applied: {problem}");

@@ -35,7 +35,7 @@ public sealed class FeedIngestor(
     public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var subscriptionProblems = await subscriptions.SyncAsync(ct);
+        var synced = await subscriptions.SyncAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
         foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
@@ -132,7 +132,7 @@ public sealed class FeedIngestor(
         }
         if (storage.Error is { } failed)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
-        var summary = PollSummary.Of(await Task.WhenAll(polls)) with { SubscriptionProblems = subscriptionProblems };
+        var summary = PollSummary.Of(await Task.WhenAll(polls)) with { SubscriptionProblems = synced.Problems, Unsubscribed = synced.Unsubscribed };
         Operations.Telemetry.Polled(summary, started.Elapsed);
         if (polls.Count > 0)
             logger.LogInformation("Polled {Summary}", summary.ToString());

@@ -18,6 +18,9 @@ public sealed record PollSummary
     /// <summary>Why config/feeds.opml, or outlines of it, could not be applied (the feeds subscribed already were polled).</summary>
     public IReadOnlyList<string> SubscriptionProblems { get; init; } = [];
 
+    /// <summary>The feeds unsubscribed at the start of the cycle because config/feeds.opml no longer lists them.</summary>
+    public IReadOnlyList<string> Unsubscribed { get; init; } = [];
+
     public static PollSummary Of(IEnumerable<FeedPollReport> reports)
     {
         var list = reports.ToList();

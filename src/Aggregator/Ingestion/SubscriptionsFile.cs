@@ -8,8 +8,8 @@ namespace Aggregator.Ingestion;
 
 /// <summary>config/feeds.opml, applied whenever its content changes: the feeds it lists are
 /// subscribed, with the names and settings it gives them (an outline edited to set an encoding
-/// or to disable a feed takes effect). Removing a feed with the CLI sticks until the file is
-/// edited again. Each poll cycle syncs it first; the file's hash, kept in the database, says
+/// or to disable a feed takes effect), and a feed taken out of it is unsubscribed. Removing a
+/// feed with the CLI sticks until the file is edited again. Each poll cycle syncs it first; the file's hash, kept in the database, says
 /// whether it changed (and lets one instance of several apply it).</summary>
 public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, AppPaths paths, IOptions<AggregatorOptions> options, ILogger<SubscriptionsFile> logger)
 {
@@ -22,12 +22,15 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
 
     public string Path => paths.InConfig(options.Value.Sources.SubscriptionsFile);
 
-    /// <returns>Why the file, or outlines of it, could not be applied; empty when it was (or
-    /// had been, unchanged since).</returns>
-    public async Task<IReadOnlyList<string>> SyncAsync(CancellationToken ct)
+    /// <param name="Problems">Why the file, or outlines of it, could not be applied; empty when it
+    /// was (or had been, unchanged since).</param>
+    /// <param name="Unsubscribed">The feeds unsubscribed now because the file no longer lists them.</param>
+    public sealed record Synced(IReadOnlyList<string> Problems, IReadOnlyList<string> Unsubscribed);
+
+    public async Task<Synced> SyncAsync(CancellationToken ct)
     {
         var path = Path;
-        if (!File.Exists(path)) return [];
+        if (!File.Exists(path)) return new([], []);
         byte[] bytes;
         try
         {
@@ -37,7 +40,7 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         {
             // Unreadable (its permissions, a mount, removed since): the feeds subscribed already
             // are polled as before.
-            return NotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]);
+            return new(NotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]), []);
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (await settings.GetAsync(AppliedSetting, ct) == hash)
@@ -45,9 +48,9 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
             // Applied already, perhaps by another process: the outlines it left out are said again
             // once in each process (each `run-once` from cron), not only by the one that applied it.
             if (Interlocked.Exchange(ref _checked, 1) == 0)
-                try { return NotApplied(Opml.Read(path).Problems); }
+                try { return new(NotApplied(Opml.Read(path).Problems), []); }
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { }
-            return _problems;
+            return new(_problems, []);
         }
         Interlocked.Exchange(ref _checked, 1);
         Opml.OpmlList list;
@@ -57,11 +60,14 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return NotApplied([$"{e.Message}; the feeds subscribed already are polled as before"]);
+            return new(NotApplied([$"{e.Message}; the feeds subscribed already are polled as before"]), []);
         }
-        var (added, changed) = await feeds.ApplyAsync(list.Feeds, (AppliedSetting, hash), ct);
-        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed ({Total} listed)", path, added, changed, list.Feeds.Count);
-        return NotApplied(list.Problems);
+        var applied = await feeds.ApplyAsync(list.Feeds, list.LeftOut, (AppliedSetting, hash), ct);
+        logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed, {Unsubscribed} unsubscribed ({Total} listed)",
+            path, applied.Added, applied.Changed, applied.Unsubscribed.Count, list.Feeds.Count);
+        foreach (var url in applied.Unsubscribed)
+            logger.LogInformation("Unsubscribed from {Url}: {Path} no longer lists it (its items stay)", FeedUrl.Masked(url), path);
+        return new(NotApplied(list.Problems), applied.Unsubscribed);
     }
 
     /// <summary>For commands that do not apply it (`feeds list`): whether the file has changed

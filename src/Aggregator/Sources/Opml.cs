@@ -21,7 +21,9 @@ public static class Opml
 
     /// <param name="Problems">One line per outline left out: the file, the line, what was wrong.</param>
     /// <param name="Repeated">Outlines left out because an earlier one lists the same address.</param>
-    public sealed record OpmlList(IReadOnlyList<FeedSubscription> Feeds, IReadOnlyList<string> Problems, int Repeated = 0);
+    /// <param name="LeftOut">The addresses of the outlines left out, as subscriptions are keyed
+    /// (where they are addresses at all): the list still names those feeds.</param>
+    public sealed record OpmlList(IReadOnlyList<FeedSubscription> Feeds, IReadOnlyList<string> Problems, int Repeated, IReadOnlyList<string> LeftOut);
 
     /// <summary>The feeds a list subscribes to, and what was wrong with the outlines left out: one
     /// bad outline (an address that is not http(s), a bound that is not a number) costs that
@@ -43,6 +45,7 @@ public static class Opml
             throw new InvalidDataException($"{path}: not an OPML file (its root element is <{document.Root?.Name.LocalName}>)");
         var feeds = new List<FeedSubscription>();
         var problems = new List<string>();
+        var leftOut = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var repeated = 0;
         // By local name: some exporters put OPML in a namespace (xmlns="http://opml.org/spec2")
@@ -60,9 +63,10 @@ public static class Opml
             catch (InvalidDataException e)
             {
                 problems.Add($"{path}, line {((IXmlLineInfo)outline).LineNumber}: {e.Message}; this feed was left out");
+                if (FeedUrl.Parse(FeedUrl.WithoutFeedScheme(url), out _, out _) is { } normalized) leftOut.Add(normalized);
             }
         }
-        return new OpmlList(feeds, problems, repeated);
+        return new OpmlList(feeds, problems, repeated, leftOut);
     }
 
     /// <summary>An outline's feed address: xmlUrl, also as xmlURL or xmlurl; null or empty in a folder.</summary>

@@ -11,30 +11,65 @@ public sealed class FeedStore(Database database, TimeProvider clock)
 
     /// <summary>Adds the subscriptions not yet subscribed, in one transaction; returns how many
     /// were added. Those already subscribed are left as they are (`feeds import`).</summary>
-    public async Task<int> AddAsync(IReadOnlyList<FeedSubscription> list, CancellationToken ct) =>
-        (await WriteListAsync(list, null, applyToSubscribed: false, ct)).Added;
+    public async Task<int> AddAsync(IReadOnlyList<FeedSubscription> list, CancellationToken ct)
+    {
+        await using var write = await database.BeginWriteAsync(ct);
+        var (added, _) = await WriteListInAsync(write.Connection, write.Transaction, list, applyToSubscribed: false);
+        await write.CommitAsync(ct);
+        return added;
+    }
 
     /// <summary>Makes the subscriptions what a list says (config/feeds.opml, whenever it changes):
     /// adds those not yet subscribed, and gives those already subscribed the list's name, poll
-    /// bounds, encoding override, folder and enabled state. Feeds the list does not name are left alone.
+    /// bounds, encoding override, folder and enabled state. A feed an earlier version of the list
+    /// named and this one does not is unsubscribed, as `feeds remove` does (its items stay);
+    /// feeds subscribed otherwise (`feeds add`, `feeds import`) are left alone, and so are the
+    /// addresses in <paramref name="leftOut"/>: outlines the list still has but that could not be
+    /// used (a bound mistyped), which must not cost the subscription.
     /// <paramref name="setting"/>, when given, is recorded in the same transaction (the hash of
     /// the file: applied once, whichever instance did it).</summary>
-    public Task<(int Added, int Changed)> ApplyAsync(IReadOnlyList<FeedSubscription> list, (string Key, string Value)? setting, CancellationToken ct) =>
-        WriteListAsync(list, setting, applyToSubscribed: true, ct);
-
-    private async Task<(int Added, int Changed)> WriteListAsync(IReadOnlyList<FeedSubscription> list, (string Key, string Value)? setting, bool applyToSubscribed, CancellationToken ct)
+    public async Task<ListApplied> ApplyAsync(IReadOnlyList<FeedSubscription> list, IReadOnlyCollection<string> leftOut, (string Key, string Value)? setting, CancellationToken ct)
     {
         await using var write = await database.BeginWriteAsync(ct);
-        var (added, changed) = (0, 0);
-        foreach (var feed in list)
-        {
-            if (await AddInAsync(write.Connection, write.Transaction, feed) == 1) added++;
-            else if (applyToSubscribed && await ApplyInAsync(write.Connection, write.Transaction, feed) == 1) changed++;
-        }
+        var (added, changed) = await WriteListInAsync(write.Connection, write.Transaction, list, applyToSubscribed: true);
+        var unsubscribed = await UnsubscribeUnlistedInAsync(write.Connection, write.Transaction, list, leftOut);
         if (setting is var (key, value))
             await SettingsStore.SetInAsync(write.Connection, write.Transaction, key, value);
         await write.CommitAsync(ct);
+        return new ListApplied(added, changed, unsubscribed);
+    }
+
+    /// <param name="Unsubscribed">The addresses (as the list had them) of the feeds unsubscribed
+    /// because the list no longer names them.</param>
+    public sealed record ListApplied(int Added, int Changed, IReadOnlyList<string> Unsubscribed);
+
+    private async Task<(int Added, int Changed)> WriteListInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FeedSubscription> list, bool applyToSubscribed)
+    {
+        var (added, changed) = (0, 0);
+        foreach (var feed in list)
+        {
+            if (await AddInAsync(connection, tx, feed) == 1) added++;
+            else if (applyToSubscribed && await ApplyInAsync(connection, tx, feed) == 1) changed++;
+        }
         return (added, changed);
+    }
+
+    /// <summary>Feeds are matched by the address they were subscribed under (their source's
+    /// locator), which a permanent redirect does not change, as <see cref="ApplyInAsync"/> does.</summary>
+    private static async Task<IReadOnlyList<string>> UnsubscribeUnlistedInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FeedSubscription> list, IReadOnlyCollection<string> leftOut)
+    {
+        var named = list.Select(f => f.Url).Concat(leftOut).ToHashSet(StringComparer.Ordinal);
+        var unlisted = (await connection.QueryAsync<(long Id, string Locator)>("""
+            SELECT f.id, s.locator FROM feeds f JOIN sources s ON s.id = f.source_id WHERE f.in_subscriptions_file = TRUE
+            """, transaction: tx)).Where(f => !named.Contains(f.Locator)).ToList();
+        foreach (var feed in unlisted)
+            await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @Id", new { feed.Id }, tx);
+        foreach (var feed in list)
+            await connection.ExecuteAsync("""
+                UPDATE feeds SET in_subscriptions_file = TRUE
+                WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url) AND in_subscriptions_file = FALSE
+                """, new { feed.Url }, tx);
+        return unlisted.Select(f => f.Locator).ToList();
     }
 
     private async Task<int> AddInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)

@@ -405,6 +405,45 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal("\"v1\"", server.Requests.Last(r => r.Path == "/tagged.xml").IfNoneMatch);
     }
 
+    /// <summary>A feed taken out of config/feeds.opml stopped being listed but stayed subscribed,
+    /// polled for ever, and nothing said so. It is unsubscribed when the file changes, as
+    /// `feeds remove` does; a feed added with the CLI is not the file's to remove, an outline
+    /// left out for a typo keeps its feed, and one moved by a permanent redirect is still the
+    /// one the file lists under its old address.</summary>
+    [Fact]
+    public async Task A_feed_taken_out_of_config_feeds_opml_is_unsubscribed_and_no_other()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        string Opml(params string[] outlines) =>
+            $"<opml version=\"2.0\"><body>{string.Concat(outlines.Select(o => $"\n<outline type=\"rss\" {o}/>"))}\n</body></opml>";
+        string Outline(string path, string attributes = "") => $"xmlUrl=\"{server.Url(path)}\" {attributes}";
+        var config = await ConfigAsync(temp, Opml(Outline("old.xml", "text=\"Moved\""), Outline("tagged.xml"), Outline("packed.xml")));
+        var file = Path.Combine(config, "feeds.opml");
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("feed/").ToString(), .. common])).ExitCode);
+        var first = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        async Task<string[]> SubscribedAsync() =>
+            System.Text.Json.JsonDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common])).Stdout)
+                .RootElement.EnumerateArray().Select(f => f.GetProperty("url").GetString()!).Order(StringComparer.Ordinal).ToArray();
+        string[] Urls(params string[] paths) => paths.Select(p => server.Url(p).ToString()).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml", "wire.xml"), await SubscribedAsync());
+
+        // tagged.xml is taken out; packed.xml's outline gets a bound that is not a number.
+        await File.WriteAllTextAsync(file, Opml(Outline("old.xml", "text=\"Moved, renamed\""), Outline("packed.xml", "maxPollMinutes=\"soon\"")), Ct);
+        var second = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.Equal(1, second.ExitCode); // for the outline left out
+        Assert.Contains($"unsubscribed from {server.Url("tagged.xml")}: {file} no longer lists it", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(Urls("feed/", "packed.xml", "wire.xml"), await SubscribedAsync());
+
+        // Listed again, it is subscribed again.
+        await File.WriteAllTextAsync(file, Opml(Outline("old.xml"), Outline("packed.xml"), Outline("tagged.xml")), Ct);
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common])).ExitCode);
+        Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml", "wire.xml"), await SubscribedAsync());
+    }
+
     /// <summary>What users moving from other tools met in config/feeds.opml: a list saved in EUC-KR
     /// was refused on a fresh install, a broken file left `run-once` exiting 0, a new upper bound
     /// in the file did not bring the next poll forward as `feeds edit` does, enabled="0" meant
