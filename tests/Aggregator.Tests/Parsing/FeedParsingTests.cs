@@ -17,7 +17,9 @@ public sealed class FeedParsingTests
     {
         var expected = Expected().Single(e => e.GetProperty("file").GetString() == file);
         var url = expected.TryGetProperty("url", out var u) ? new Uri(u.GetString()!) : null;
-        var result = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", file)), url);
+        // The charset a server sends with it, where the file is about that label.
+        var charset = expected.TryGetProperty("httpCharset", out var c) ? c.GetString() : null;
+        var result = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", file)), url, charset);
 
         if (expected.TryGetProperty("error", out var error))
         {
@@ -29,6 +31,8 @@ public sealed class FeedParsingTests
         var feed = result.Feed ?? throw new Xunit.Sdk.XunitException(result.Error);
         Assert.Equal(expected.GetProperty("format").GetString(), feed.Format);
         Assert.True(expected.GetProperty("bozo").GetBoolean() == feed.Bozo, "bozo: " + string.Join("; ", feed.Problems));
+        if (expected.TryGetProperty("problem", out var problem))
+            Assert.Contains(problem.GetString(), feed.Problems);
         Assert.Equal(expected.GetProperty("title").GetString(), feed.Title?.Plain);
         Check(expected, "link", feed.Link);
         Check(expected, "language", feed.Language);
@@ -50,6 +54,28 @@ public sealed class FeedParsingTests
             if (want.TryGetProperty("categories", out var categories))
                 Assert.Equal(categories.EnumerateArray().Select(c => c.GetString()), got.Categories);
         }
+    }
+
+    /// <summary>An encoding override set for a feed that mislabelled its EUC-KR as UTF-8 turned
+    /// every entry into mojibake once the site was fixed, and overwrote the good items stored
+    /// before. Bytes that are valid UTF-8 and not valid in the override, or that begin with a
+    /// byte order mark, are read as UTF-8 with a warning that names the override.</summary>
+    [Fact]
+    public void An_encoding_override_gives_way_to_a_feed_fixed_since()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        const string Rss = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>연합뉴스</title><item><guid>1</guid><title>한국 중국 외교 관계 첫 기사</title></item></channel></rss>""";
+        var mislabelled = FeedParser.Parse(Encoding.GetEncoding("euc-kr").GetBytes(Rss), null, "utf-8", "euc-kr").Feed!;
+        Assert.Equal("한국 중국 외교 관계 첫 기사", mislabelled.Entries[0].Title?.Plain);
+        Assert.False(mislabelled.Bozo, string.Join("; ", mislabelled.Problems));
+
+        var fixedSince = FeedParser.Parse(Encoding.UTF8.GetBytes(Rss), null, "utf-8", "euc-kr").Feed!;
+        Assert.Equal("한국 중국 외교 관계 첫 기사", fixedSince.Entries[0].Title?.Plain);
+        Assert.Contains(fixedSince.Problems, p => p.StartsWith("the encoding override euc-kr no longer fits: the bytes are valid UTF-8 and not valid EUC-KR (CP949); read as UTF-8", StringComparison.Ordinal));
+
+        var withBom = FeedParser.Parse([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Rss)], null, null, "euc-kr").Feed!;
+        Assert.Equal("한국 중국 외교 관계 첫 기사", withBom.Entries[0].Title?.Plain);
+        Assert.Contains("the encoding override euc-kr was not used: the document begins with a UTF-8 byte order mark", withBom.Problems);
     }
 
     /// <summary>The content's links resolve against the xml:base in scope of the content element

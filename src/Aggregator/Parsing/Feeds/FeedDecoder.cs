@@ -18,10 +18,14 @@ public static partial class FeedDecoder
 
     public static Decoded Decode(byte[] bytes, string? httpCharset = null, string? overrideEncoding = null)
     {
-        if (Resolve(overrideEncoding) is { } forced)
-            return new(Strip(forced.GetString(bytes)), forced.WebName, null);
+        var forced = Resolve(overrideEncoding);
+        // The byte order mark is the bytes' own word, stronger than anyone's label, an override's
+        // too: a feed fixed since its override was set is not misread under it.
         if (Bom(bytes) is var (bom, length) && bom is not null)
-            return new(bom.GetString(bytes, length, bytes.Length - length), bom.WebName, null);
+            return new(bom.GetString(bytes, length, bytes.Length - length), bom.WebName,
+                forced is not null && forced.CodePage != bom.CodePage ? $"the encoding override {overrideEncoding} was not used: the document begins with a {Named(bom)} byte order mark" : null);
+        if (forced is not null)
+            return Forced(bytes, forced, overrideEncoding!);
 
         var declared = Declared(bytes);
         var http = Resolve(httpCharset);
@@ -33,16 +37,18 @@ public static partial class FeedDecoder
             // cannot be UTF-16): what .NET writes through a StringWriter to a UTF-8 stream. Read
             // as if nothing were declared, instead of as Chinese-looking nonsense.
             (wide, claimed) = (claimed.WebName, null);
-        if (http is not null && Resolve(declared) is { } inDocument && inDocument.CodePage != http.CodePage && utf8 is null
-            && ServerDefault(http, bytes) && Strict(inDocument, bytes) is { } text)
+        if (http is not null && Resolve(declared) is { } inDocument && inDocument.CodePage != http.CodePage && !IsUtf16(inDocument) && utf8 is null
+            && ServerDefault(http, bytes) && Lenient(inDocument, bytes) is { Mostly: true } inDeclared)
             // A server's default label (UTF-8 the bytes are not, Latin-1, ASCII) against a document
-            // that names its own encoding and decodes cleanly in it: Apache, nginx and many CMSs
-            // label every text/xml one way whatever the feed is written in.
-            return new(text, inDocument.WebName, $"the server said {httpCharset} but the document declares {declared} and is written in it; read as {inDocument.WebName}");
+            // that names its own encoding and decodes in it, but for a character cut in half here
+            // and there: Apache, nginx and many CMSs label every text/xml one way whatever the
+            // feed is written in.
+            return new(Strip(inDeclared.Text), inDocument.WebName,
+                $"the server said {httpCharset} but the document declares {declared} and is written in it; read as {Named(inDocument)}{Damage(inDeclared, inDocument)}");
         if (claimed?.CodePage == 1252 && utf8 is null && ServerDefault(claimed, bytes)
-            && LanguageEncoding(bytes) is var (lang, inLanguage) && Strict(inLanguage, bytes) is { } legacy)
+            && LanguageEncoding(bytes) is var (lang, inLanguage) && Lenient(inLanguage, bytes) is { Mostly: true } legacy)
             // "ISO-8859-1" on a feed in Korean or Chinese is a generator's default, not a choice.
-            return new(legacy, inLanguage.WebName, $"labelled {httpCharset ?? declared} but written in {lang}, in {inLanguage.WebName}; read as {inLanguage.WebName}");
+            return new(Strip(legacy.Text), inLanguage.WebName, $"labelled {httpCharset ?? declared} but written in {lang}, in {Named(inLanguage)}; read as {Named(inLanguage)}{Damage(legacy, inLanguage)}");
         if ((utf8 is null || utf8.Contains('\0')) && Utf16WithoutBom(bytes) is { } utf16)
             // XML 1.0 Appendix F: "<?" in two bytes a character tells UTF-16 and its byte order.
             // ASCII-only UTF-16 is valid UTF-8 too, with a NUL after every character: read as
@@ -64,22 +70,82 @@ public static partial class FeedDecoder
                 return new(Encoding.UTF8.GetString(bytes), "utf-8", $"{invalid} byte sequence(s) are not valid UTF-8 and were replaced (U+FFFD); read as UTF-8");
             // Not UTF-8, and nothing (or only a wrong UTF-8) says what it is: a Korean, Chinese or
             // Japanese feed most often is in its region's legacy encoding, which its language names.
-            if (LanguageEncoding(bytes) is var (language, regional) && Strict(regional, bytes) is { } regionalText)
-                return new(regionalText, regional.WebName, $"the bytes are not UTF-8 and no other encoding is declared; read as {regional.WebName}, the usual one for its language ({language})");
+            if (LanguageEncoding(bytes) is var (language, regional) && Lenient(regional, bytes) is { Mostly: true } regionalText)
+                return new(Strip(regionalText.Text), regional.WebName,
+                    $"the bytes are not UTF-8 and no other encoding is declared{(httpCharset is null ? "" : $" than {httpCharset}")}; read as {Named(regional)}, the usual one for its language ({language}){Damage(regionalText, regional)}");
             var fallback = Encoding.GetEncoding(1252);
             return new(fallback.GetString(bytes), fallback.WebName,
                 declared is not null && Resolve(declared) is null
                     ? $"unknown encoding \"{declared}\" declared and the bytes are not UTF-8; read as windows-1252"
                     : "the document is not valid UTF-8; read as windows-1252");
         }
-        // Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident.
-        if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed))
-            return new(utf8, "utf-8", $"declared {claimed.WebName} but the bytes are UTF-8; read as UTF-8");
-        return new(claimed.GetString(bytes), claimed.WebName, null);
+        // Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident; but a
+        // word or two of Korean or Chinese in an English page can be (치킨 in CP949 is valid UTF-8,
+        // "ġŲ"), and then the label is right.
+        if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed) && !ReadsAsLabelled(claimed, utf8, bytes))
+            return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
+        if (IsUnicode(claimed)) return new(claimed.GetString(bytes), claimed.WebName, null);
+        var read = Lenient(claimed, bytes);
+        return new(Strip(read.Text), claimed.WebName, read.Invalid > 0 ? $"read as {Named(claimed)}{Damage(read, claimed)}" : null);
     }
+
+    /// <summary>The per-feed override (`feeds edit --encoding`, OPML's encoding), unless the feed
+    /// has since been fixed: bytes that are valid UTF-8 and not valid in the override are read
+    /// as UTF-8, with a warning, instead of turning good items into mojibake.</summary>
+    private static Decoded Forced(byte[] bytes, Encoding forced, string label)
+    {
+        if (IsUnicode(forced)) return new(Strip(forced.GetString(bytes)), forced.WebName, null);
+        var read = Lenient(forced, bytes);
+        if (read.Invalid > 0 && bytes.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && TryUtf8(bytes) is { } utf8)
+            return new(Strip(utf8), "utf-8", $"the encoding override {label} no longer fits: the bytes are valid UTF-8 and not valid {Named(forced)}; read as UTF-8 (`aggregator feeds edit URL --encoding \"\"` removes the override)");
+        return new(Strip(read.Text), forced.WebName, read.Invalid > 0 ? $"read as {Named(forced)}, the encoding override{Damage(read, forced)}" : null);
+    }
+
+    private static string Damage(LegacyText.Read read, Encoding encoding) =>
+        read.Invalid == 0 ? "" : $"; {read.Invalid} byte sequence(s) are not valid {Named(encoding)} and were replaced (U+FFFD)";
+
+    private static LegacyText.Read Lenient(Encoding encoding, byte[] bytes) => LegacyText.Decode(encoding, bytes);
+
+    /// <summary>A name people know: .NET calls CP949 "ks_c_5601-1987".</summary>
+    private static string Named(Encoding e) => e.CodePage switch
+    {
+        949 => "EUC-KR (CP949)",
+        54936 => "GB18030",
+        950 => "Big5",
+        932 => "Shift_JIS",
+        51932 => "EUC-JP",
+        65001 => "UTF-8",
+        1200 or 1201 => "UTF-16",
+        12000 or 12001 => "UTF-32",
+        _ => e.WebName,
+    };
+
+    /// <summary>Bytes valid both as UTF-8 and in the East Asian encoding they are labelled with,
+    /// that read as Korean, Chinese or Japanese in the label's encoding and as none of them, but
+    /// as letters from elsewhere (Latin Extended, Greek, Cyrillic…), in UTF-8: the label's.
+    /// Real UTF-8 text from the region reads as its own script, and accented Latin ("Café") as
+    /// Latin-1 letters, so both stay UTF-8.</summary>
+    private static bool ReadsAsLabelled(Encoding labelled, string utf8, byte[] bytes)
+    {
+        if (labelled.CodePage is not (949 or 51949 or 936 or 54936 or 950 or 932 or 51932 or 20932)) return false;
+        var foreign = false;
+        foreach (var c in utf8)
+        {
+            if (IsEastAsian(c)) return false;
+            if (c is >= '\u0100' and < '\u2000') foreign = true;
+        }
+        return foreign && Strict(labelled, bytes) is { } text && text.Any(IsEastAsian);
+    }
+
+    private static bool IsEastAsian(char c) =>
+        c is >= '\uAC00' and <= '\uD7AF' or >= '\u1100' and <= '\u11FF' or >= '\u3130' and <= '\u318F' // Hangul
+            or >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF' // Han
+            or >= '\u3000' and <= '\u30FF' or >= '\uFF00' and <= '\uFFEF'; // CJK punctuation, kana, full width
 
     private static readonly Dictionary<string, string> LegacyAliases = new(StringComparer.Ordinal)
     {
+        // MySQL's and PHP's spelling, in many a CMS's declaration.
+        ["utf8"] = "utf-8",
         // Chinese: GB2312 and GBK are subsets of GB18030, which is read for all of them.
         ["gb2312"] = "gb18030",
         ["gbk"] = "gb18030",
@@ -176,6 +242,10 @@ public static partial class FeedDecoder
         [0, 0, 0, 0x3C, 0, 0, 0, 0x3F, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
         [0x3C, 0, 0x3F, 0, ..] => Encoding.Unicode,
         [0, 0x3C, 0, 0x3F, ..] => Encoding.BigEndianUnicode,
+        // Without a declaration: the root's "<" (or a JSON Feed's "{"), then a character of its
+        // name, two bytes each.
+        [0x3C or 0x7B, 0, > 0 and < 0x80, 0, ..] => Encoding.Unicode,
+        [0, 0x3C or 0x7B, 0, > 0 and < 0x80, ..] => Encoding.BigEndianUnicode,
         _ => null,
     };
 
@@ -256,6 +326,8 @@ public static partial class FeedDecoder
 
     /// <summary>UTF-16 or UTF-32: two or four bytes a character.</summary>
     private static bool IsUtf16(Encoding e) => e.CodePage is 1200 or 1201 or 12000 or 12001;
+
+    private static bool IsUnicode(Encoding e) => IsUtf16(e) || e.CodePage == Encoding.UTF8.CodePage;
 
     private static string Strip(string text) => text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
 

@@ -17,7 +17,12 @@ public static class FeedParser
         if (start.IsEmpty)
             return FeedParseResult.Failed("the document is empty");
         if (start[0] is '{' or '[')
-            return JsonFeedReader.Read(text, url);
+        {
+            // What decoding had to work around is said for JSON as for XML: a JSON Feed in CP949
+            // was read as windows-1252 and stored as mojibake with no warning.
+            var read = JsonFeedReader.Read(text, url);
+            return read.Feed is { } json && decoded.Problem is { } problem ? read with { Feed = json with { Problems = [problem, .. json.Problems] } } : read;
+        }
         if (LooksLikeHtml(start))
             return NotAFeed(text, url);
         if (start[0] != '<' && !start.Contains('<'))

@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace Aggregator.Parsing.Feeds;
+
+/// <summary>Bytes in a legacy encoding (EUC-KR, GBK, Big5, Shift_JIS, windows-125x…) read as
+/// browsers read them (WHATWG Encoding): a sequence that is not valid becomes one U+FFFD, and an
+/// ASCII byte inside it is read again as itself. .NET's code-page decoders hand a lead byte and
+/// the byte after it to the fallback as one bad pair, so a summary cut in the middle of a
+/// character ("…발표했\xC7&lt;/description&gt;") lost its "&lt;", and the markup after it
+/// ran into the text.</summary>
+public static class LegacyText
+{
+    /// <param name="Invalid">How many sequences were not valid in the encoding.</param>
+    /// <param name="Valid">How many characters beyond ASCII were read.</param>
+    public readonly record struct Read(string Text, int Invalid, int Valid)
+    {
+        /// <summary>Damaged here and there (a CMS that cut characters in half), not written in
+        /// another encoding: at least ten good characters for each bad sequence.</summary>
+        public bool Mostly => Invalid == 0 || Valid >= 10 * Invalid;
+    }
+
+    public static Read Decode(Encoding encoding, byte[] bytes)
+    {
+        var fallback = new KeepAscii();
+        // One pass through a decoder: GetString counts the characters first and then decodes,
+        // which calls the fallback twice for each bad sequence.
+        var decoder = Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ReplacementFallback, fallback).GetDecoder();
+        var builder = new StringBuilder(bytes.Length);
+        var chars = new char[2 * Chunk + 16];
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            var take = Math.Min(Chunk, bytes.Length - offset);
+            decoder.Convert(bytes, offset, take, chars, 0, chars.Length, offset + take == bytes.Length, out var used, out var produced, out _);
+            builder.Append(chars, 0, produced);
+            offset += used;
+        }
+        var text = builder.ToString();
+        var valid = 0;
+        foreach (var c in text)
+            if (c >= 0x80 && c != '\uFFFD' && !char.IsLowSurrogate(c)) valid++;
+        return new(text, fallback.Invalid, valid);
+    }
+
+    private const int Chunk = 16384;
+
+    /// <summary>Counts what it replaces; one per decoding, so the count is that text's.</summary>
+    private sealed class KeepAscii : DecoderFallback
+    {
+        public int Invalid;
+        public override int MaxCharCount => 8;
+        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer(this);
+
+        private sealed class Buffer(KeepAscii owner) : DecoderFallbackBuffer
+        {
+            private readonly StringBuilder _chars = new();
+            private int _at;
+
+            public override bool Fallback(byte[] bytesUnknown, int index)
+            {
+                owner.Invalid++;
+                _chars.Clear();
+                _at = 0;
+                foreach (var b in bytesUnknown)
+                    if (b < 0x80) _chars.Append((char)b);
+                    else if (_chars.Length == 0 || _chars[^1] != '\uFFFD') _chars.Append('\uFFFD');
+                return _chars.Length > 0;
+            }
+
+            public override char GetNextChar() => _at < _chars.Length ? _chars[_at++] : '\0';
+
+            public override bool MovePrevious()
+            {
+                if (_at == 0) return false;
+                _at--;
+                return true;
+            }
+
+            public override int Remaining => _chars.Length - _at;
+
+            public override void Reset()
+            {
+                _chars.Clear();
+                _at = 0;
+            }
+        }
+    }
+}
