@@ -32,4 +32,10 @@ public static class ContentHash
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The identity of an entry whose content equals another entry of the same source:
+    /// two "[속보]" alerts with the same headline months apart, two "Photo of the day" posts with
+    /// no text. The source itself says they are two (two keys at once, or far apart in time), so
+    /// they are two items, not one item the source carries twice.</summary>
+    public static string OfEntry(string contentHash, string entryKey) => OfComparable(contentHash, entryKey);
 }

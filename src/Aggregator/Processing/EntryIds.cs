@@ -7,6 +7,9 @@ public static class EntryIds
     /// the store keeps it when the item is later edited, so readers see one entry.</summary>
     public static string For(string authority, string contentHash) => $"tag:{authority}:item:{contentHash.AsSpan(0, 32)}";
 
+    /// <summary>An id made by <see cref="For"/>, for another content hash.</summary>
+    public static string WithHash(string entryId, string contentHash) => string.Concat(entryId.AsSpan(0, entryId.Length - 32), contentHash.AsSpan(0, 32));
+
     /// <summary>The ids an item may take, in order of preference: its own (<paramref name="entryId"/>,
     /// made by <see cref="For"/>), then with the rest of its hash, then that numbered. An item
     /// corrected in place keeps the id of its first text; when that text is published again

@@ -23,11 +23,13 @@ public static class ItemBatch
 
         var sourceId = items[0].SourceId;
         var known = await KnownEntries.OfSourceAsync(connection, tx, sourceId);
+        var entries = items.ToArray(); // some take a hash of their own (KnownEntries.KeepApart)
+        items = entries;
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
             if (!known.TryGetValue(items[i].EntryKey, out var sighting)) fresh.Add(i);
-            else if (sighting.ContentHash == items[i].ContentHash)
+            else if ((entries[i] = KnownEntries.OwnIfSo(items[i], sighting)).ContentHash == sighting.ContentHash)
                 outcomes[i] = await KnownEntries.RetouchedAsync(connection, tx, sighting, items[i], now) ? StoreOutcome.Updated : StoreOutcome.Unchanged;
             else
             {
@@ -40,6 +42,7 @@ public static class ItemBatch
         if (fresh.Count > 0 && known.Count > 0)
             fresh = await KnownEntries.CorrectedSharingAKeyAsync(connection, tx, sourceId, items, fresh, known, outcomes, now);
         if (fresh.Count == 0) return outcomes;
+        KnownEntries.KeepApart(entries, fresh, known);
 
         var stamp = Time(now);
         var placed = placeLater ?? [];

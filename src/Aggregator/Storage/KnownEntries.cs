@@ -12,7 +12,7 @@ public static class KnownEntries
     /// <summary>The sightings a source has, by entry key, with their items' headline and link.</summary>
     public static async Task<Dictionary<string, KnownSighting>> OfSourceAsync(DbConnection connection, DbTransaction tx, long sourceId) =>
         (await connection.QueryAsync<KnownSighting>("""
-            SELECT s.entry_key, s.content_hash, s.item_id, s.url AS sighting_url, i.title, i.url,
+            SELECT s.entry_key, s.content_hash, s.item_id, s.url AS sighting_url, i.title, i.url, i.content_hash AS item_hash, i.published_at AS published,
                    EXISTS (SELECT 1 FROM sightings o WHERE o.item_id = s.item_id AND o.id <> s.id) AS shared
             FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_id = @sourceId
             """, new { sourceId }, tx)).ToDictionary(s => s.EntryKey, StringComparer.Ordinal);
@@ -27,8 +27,45 @@ public static class KnownEntries
         public string? SightingUrl { get; init; }
         public string Title { get; init; } = "";
         public string? Url { get; init; }
+        public string ItemHash { get; init; } = "";
+        public DateTime? Published { get; init; }
         public bool Shared { get; init; }
     }
+
+    /// <summary>Entries a source carries apart although their content is equal (see
+    /// <see cref="Processing.ContentHash.OfEntry"/>) are stored under their own hash: an entry
+    /// the source carried so keeps it.</summary>
+    public static IncomingItem OwnIfSo(IncomingItem item, KnownSighting known) =>
+        known.ContentHash != item.ContentHash && known.ContentHash == Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey) ? Own(item) : item;
+
+    private static IncomingItem Own(IncomingItem item)
+    {
+        var hash = Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey);
+        return item with { ContentHash = hash, EntryId = Processing.EntryIds.WithHash(item.EntryId, hash) };
+    }
+
+    /// <summary>A new entry whose content equals that of an item its source carries already,
+    /// under another key, dated more than half a day from it, and not the same entry under a new
+    /// key (<see cref="RekeyedAsync"/>): a second entry with the same words, which becomes an
+    /// item of its own. It had been a second sighting of the first by the same source, and a
+    /// breaking-news alert whose headline repeated one from January never showed in November.
+    /// One article a feed lists twice at the same time (in two sections) stays one item.</summary>
+    public static void KeepApart(IncomingItem[] items, List<int> fresh, Dictionary<string, KnownSighting> known)
+    {
+        var carried = new Dictionary<string, DateTime?>(StringComparer.Ordinal);
+        foreach (var k in known.Values) carried.TryAdd(k.ItemHash, k.Published);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var index in fresh)
+        {
+            var item = items[index];
+            if (!keys.Add(item.EntryKey)) continue; // the same entry listed twice
+            if (carried.TryGetValue(item.ContentHash, out var before) && FarApart(item.PublishedAt, before)) items[index] = Own(item);
+            carried.TryAdd(items[index].ContentHash, items[index].PublishedAt);
+        }
+    }
+
+    private static bool FarApart(DateTime? date, DateTime? other) =>
+        date is { } a && other is { } b && Math.Abs((a - b).TotalHours) > 12;
 
     /// <summary>An entry whose text compares the same but whose headline or link changed: a
     /// fix of capitals or of full-width digits, a draft's address ("?preview=1") replaced by
@@ -59,7 +96,8 @@ public static class KnownEntries
         var fragment = url.IndexOf('#', query);
         var kept = url[(query + 1)..(fragment < 0 ? url.Length : fragment)].Split('&')
             .Where(p => !(p.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || p.Split('=')[0].ToLowerInvariant() is "fbclid" or "gclid" or "mc_cid" or "mc_eid" or "ref" or "ocid" or "cmpid"));
-        return url[..query] + "?" + string.Join('&', kept);
+        // "https://x/8?utm_source=rss" is "https://x/8", not "https://x/8?".
+        return string.Join('&', kept) is { Length: > 0 } rest ? url[..query] + "?" + rest : url[..query] + (fragment < 0 ? "" : url[fragment..]);
     }
 
     /// <summary>Entries that share a link or guid are keyed by it and their headline
@@ -128,11 +166,20 @@ public static class KnownEntries
         foreach (var (key, sighting) in known)
             if (!listed.Contains(key)) gone.TryAdd(sighting.ContentHash, key);
         if (gone.Count == 0) return fresh;
+        // A feed that rotates its keys does so for every entry it lists; one entry under a new
+        // key, dated far from the one it equals, is another entry with the same words.
+        var rotated = fresh.Count(i => gone.ContainsKey(items[i].ContentHash)) >= 2;
         var stillFresh = new List<int>(fresh.Count);
         foreach (var index in fresh)
         {
             var item = items[index];
-            if (!gone.Remove(item.ContentHash, out var oldKey)) { stillFresh.Add(index); continue; }
+            if (!gone.TryGetValue(item.ContentHash, out var oldKey)
+                || !rotated && FarApart(item.PublishedAt, known[oldKey].Published))
+            {
+                stillFresh.Add(index);
+                continue;
+            }
+            gone.Remove(item.ContentHash);
             await connection.ExecuteAsync(
                 "UPDATE sightings SET entry_key = @newKey, url = @Url WHERE source_id = @sourceId AND entry_key = @oldKey",
                 new { newKey = item.EntryKey, item.Url, sourceId, oldKey }, tx);

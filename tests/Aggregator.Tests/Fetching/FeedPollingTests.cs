@@ -614,6 +614,54 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(["http://example.org/ferry?utm_source=rss&utm_campaign=3"], await app.RowsAsync("SELECT url FROM sightings WHERE url IS NOT NULL"));
     }
 
+    /// <summary>A wire's breaking-news alert whose headline repeats one it sent months before,
+    /// and two "Photo of the day" posts with no text, were one item: the new one a second
+    /// sighting of the old by the same feed, never shown. Entries a feed carries under two
+    /// keys, dated more than half a day apart, are two items, while an article the feed lists
+    /// twice at the same time (in two sections) stays one, and a second feed carrying the alert
+    /// is a sighting as before (of the item with the plain hash: the limit of keeping them apart
+    /// by hash). Polled again, nothing changes.</summary>
+    [Fact]
+    public async Task Entries_of_one_feed_with_the_same_words_on_different_days_are_two_items()
+    {
+        var november = false;
+        const string Alert = "[속보] 북한, 동해상으로 탄도미사일 발사…중국 외교부 \"자제 촉구\"";
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/wire.xml", () => Results.Text($"""
+                <rss version="2.0"><channel><title>Wire</title>
+                {(november ? $"<item><title>{Alert}</title><guid>yna-20251104-001</guid><pubDate>Tue, 04 Nov 2025 07:40:00 +0900</pubDate></item>" : "")}
+                <item><title>{Alert}</title><guid>yna-20250105-001</guid><pubDate>Sun, 05 Jan 2025 09:10:00 +0900</pubDate></item>
+                <item><title>Photo of the day</title><guid>p2</guid><pubDate>Mon, 03 Nov 2025 09:00:00 +0900</pubDate><enclosure url="http://example.org/2.jpg" type="image/jpeg" length="1"/></item>
+                <item><title>Photo of the day</title><guid>p1</guid><pubDate>Sun, 02 Nov 2025 09:00:00 +0900</pubDate><enclosure url="http://example.org/1.jpg" type="image/jpeg" length="1"/></item>
+                <item><title>Seoul and Beijing sign a currency swap</title><guid>economy/77</guid><pubDate>Mon, 03 Nov 2025 10:00:00 +0900</pubDate><description>The central banks renewed the swap line.</description></item>
+                <item><title>Seoul and Beijing sign a currency swap</title><guid>politics/77</guid><pubDate>Mon, 03 Nov 2025 10:00:00 +0900</pubDate><description>The central banks renewed the swap line.</description></item>
+                </channel></rss>
+                """, "application/rss+xml"));
+            app.MapGet("/other.xml", () => Results.Text($"""
+                <rss version="2.0"><channel><title>Other</title>
+                <item><title>{Alert}</title><guid>o-1</guid><pubDate>Tue, 04 Nov 2025 07:41:00 +0900</pubDate></item>
+                </channel></rss>
+                """, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("wire.xml"));
+
+        var first = await PollAsync(app);
+        Assert.Equal((4, 1), (first.Inserted, first.Sighted)); // the alert, two photos, the swap once and its second listing
+        Assert.Equal(["http://example.org/1.jpg", "http://example.org/2.jpg"],
+            (await app.RowsAsync("SELECT enclosures FROM items WHERE title = 'Photo of the day'")).Select(e => System.Text.Json.JsonDocument.Parse(e!).RootElement[0].GetProperty("url").GetString()).Order(StringComparer.Ordinal));
+
+        november = true;
+        await FeedAsync(app, server.Url("other.xml"));
+        var second = await PollAsync(app);
+        Assert.Equal((1, 1), (second.Inserted, second.Sighted)); // November's alert; the other feed's copy of it
+        Assert.Equal(["2025-01-05", "2025-11-03"], (await app.RowsAsync($"SELECT substr(published_at, 1, 10) FROM items WHERE title LIKE '[속보]%' ORDER BY published_at")));
+
+        var third = await PollAsync(app);
+        Assert.Equal((0, 0, 0), (third.Inserted, third.Sighted, third.Updated));
+    }
+
     /// <summary>A document broken before its first entry yields nothing: a failure with its
     /// reason, not a healthy feed with no entries.</summary>
     [Fact]
