@@ -614,6 +614,28 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(["http://example.org/ferry?utm_source=rss&utm_campaign=3"], await app.RowsAsync("SELECT url FROM sightings WHERE url IS NOT NULL"));
     }
 
+    /// <summary>A link that gained tracking parameters ("?utm_source=rss") compared unequal to
+    /// the bare link it had been: every later poll "updated" the item and republished it.</summary>
+    [Fact]
+    public async Task A_link_that_gains_tracking_parameters_changes_nothing_poll_after_poll()
+    {
+        var (tracked, build) = (false, 0);
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/links.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Links</title><lastBuildDate>Mon, 03 Nov 2025 10:{++build:00}:00 GMT</lastBuildDate>
+            <item><title>Ferry route reopens</title><link>http://example.org/8{(tracked ? "?utm_source=rss&amp;utm_medium=feed" : "")}</link><description>The Incheon to Weihai ferry runs again.</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("links.xml"));
+
+        Assert.Equal(1, (await PollAsync(app)).Inserted);
+        tracked = true;
+        var polls = new[] { await PollAsync(app), await PollAsync(app), await PollAsync(app) };
+
+        Assert.All(polls, p => Assert.Equal((0, 0, 1), (p.Inserted, p.Updated, p.Unchanged)));
+        Assert.Equal("http://example.org/8", await app.ScalarAsync<string>("SELECT url FROM items"));
+    }
+
     /// <summary>A wire's breaking-news alert whose headline repeats one it sent months before,
     /// and two "Photo of the day" posts with no text, were one item: the new one a second
     /// sighting of the old by the same feed, never shown. Entries a feed carries under two
