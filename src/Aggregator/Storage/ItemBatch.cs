@@ -71,6 +71,7 @@ public static class ItemBatch
             RETURNING id
             """, "h", "e", "t", "b", "u", "l", "o", "a", "p", "now", "c", "x");
         using var findItem = new SqliteStatement(connection, "SELECT id FROM items WHERE content_hash = @h", "h");
+        using var fillItem = new SqliteStatement(connection, FillSql, "i", "p", "u", "o", "a", "now");
         using var insertSighting = new SqliteStatement(connection, """
             INSERT INTO sightings (source_id, entry_key, item_id, content_hash, url, first_seen_at, last_changed_at)
             VALUES (@s, @k, @i, @h, @u, @now, @now)
@@ -130,6 +131,16 @@ public static class ItemBatch
                 findItem.Bind(0, item.ContentHash);
                 id = findItem.Run()!.Value;
                 outcomes[index] = StoreOutcome.Sighted;
+                if (item.PublishedAt is not null || item.Url is not null || item.Outlet is not null || item.Author is not null)
+                {
+                    fillItem.Bind(0, id);
+                    fillItem.Bind(1, item.PublishedAt is { } published ? Time(published) : null);
+                    fillItem.Bind(2, item.Url);
+                    fillItem.Bind(3, item.Outlet);
+                    fillItem.Bind(4, item.Author);
+                    fillItem.Bind(5, stamp);
+                    fillItem.Run();
+                }
             }
             insertSighting.Bind(0, sourceId);
             insertSighting.Bind(1, item.EntryKey);
@@ -193,6 +204,7 @@ public static class ItemBatch
         var tags = new List<(long Item, IncomingItem Entry, int Tag)>();
         var sightingItems = new long[entries.Count];
         var newItems = new List<StoryIndex.NewItem>();
+        var sighted = new List<(long Id, IncomingItem Entry)>();
         for (var n = 0; n < entries.Count; n++)
         {
             var entry = entries[n];
@@ -203,8 +215,14 @@ public static class ItemBatch
                 newItems.Add(new StoryIndex.NewItem(id, entry.Story));
                 for (var t = 0; t < entry.Tags.Count; t++) tags.Add((id, entry, t));
             }
-            else outcomes[rows[n]] = StoreOutcome.Sighted;
+            else
+            {
+                outcomes[rows[n]] = StoreOutcome.Sighted;
+                sighted.Add((id, entry));
+            }
         }
+        foreach (var (id, entry) in sighted.Where(s => s.Entry.PublishedAt is not null || s.Entry.Url is not null || s.Entry.Outlet is not null || s.Entry.Author is not null))
+            await connection.ExecuteAsync(FillSql, new { i = id, p = entry.PublishedAt is { } d ? Time(d) : null, u = entry.Url, o = entry.Outlet, a = entry.Author, now = stamp }, tx);
         placed.AddRange(newItems.OrderBy(i => i.Id));
         if (tags.Count > 0)
             await connection.ExecuteAsync("""
@@ -233,6 +251,15 @@ public static class ItemBatch
             now = stamp,
         }, tx);
     }
+
+    /// <summary>What the item's first carrier left empty (a document with no date, no address and
+    /// no outlet; a feed entry without a date), a later carrier of the same content gives it: the
+    /// item had stayed "(no date)" with no link although the feed that carried it next said both.
+    /// What the item has is kept.</summary>
+    private const string FillSql = """
+        UPDATE items SET published_at = coalesce(published_at, @p), url = coalesce(url, @u), outlet = coalesce(outlet, @o), author = coalesce(author, @a), updated_at = @now
+        WHERE id = @i AND (published_at IS NULL AND @p IS NOT NULL OR url IS NULL AND @u IS NOT NULL OR outlet IS NULL AND @o IS NOT NULL OR author IS NULL AND @a IS NOT NULL)
+        """;
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>
     internal static string Time(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

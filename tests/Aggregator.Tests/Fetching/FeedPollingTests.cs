@@ -614,6 +614,39 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(["http://example.org/ferry?utm_source=rss&utm_campaign=3"], await app.RowsAsync("SELECT url FROM sightings WHERE url IS NOT NULL"));
     }
 
+    /// <summary>An item first carried without a date or a link (a note, a saved document) stayed
+    /// "(no date)" with no link although the next feed to carry it gave both: what the first
+    /// carrier left empty, a later one fills; what it gave is kept.</summary>
+    [Fact]
+    public async Task A_later_carrier_fills_the_date_and_link_the_first_left_empty()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/bare.xml", () => Results.Text("""
+                <rss version="2.0"><channel><title>Bare</title>
+                <item><title>Ferry route reopens</title><guid isPermaLink="false">n-1</guid><description>The Incheon to Weihai ferry runs again.</description></item>
+                </channel></rss>
+                """, "application/rss+xml"));
+            app.MapGet("/full.xml", () => Results.Text("""
+                <rss version="2.0"><channel><title>Full</title>
+                <item><title>Ferry route reopens</title><link>http://example.org/ferry</link><author>desk@example.org (Kim)</author><pubDate>Mon, 03 Nov 2025 09:00:00 +0900</pubDate><description>The Incheon to Weihai ferry runs again.</description></item>
+                <item><title>Ferry route reopens</title><link>http://example.org/ferry-again</link><pubDate>Tue, 04 Nov 2025 09:00:00 +0900</pubDate><description>The Incheon to Weihai ferry runs again.</description></item>
+                </channel></rss>
+                """, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("bare.xml"));
+        Assert.Equal(1, (await PollAsync(app)).Inserted);
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM items WHERE published_at IS NULL AND url IS NULL"));
+
+        await FeedAsync(app, server.Url("full.xml"));
+        await PollAsync(app);
+
+        Assert.Equal(("2025-11-03", "http://example.org/ferry"),
+            ((await app.ScalarAsync<string>("SELECT published_at FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1"))[..10],
+             await app.ScalarAsync<string>("SELECT url FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1")));
+    }
+
     /// <summary>A link that gained tracking parameters ("?utm_source=rss") compared unequal to
     /// the bare link it had been: every later poll "updated" the item and republished it.</summary>
     [Fact]
