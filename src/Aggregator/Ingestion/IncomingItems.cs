@@ -13,6 +13,7 @@ public static class IncomingItems
     public static IncomingItem From(long sourceId, string entryKey, ParsedDocument article, TopicCatalog topics, string idAuthority)
     {
         article = Storable(article);
+        var rules = topics.Current; // tags and their version from the same rules, whatever a reload does meanwhile
         // The comparison form serves both the content hash and the story fingerprint.
         var (title, body) = (TextNormalizer.ForComparison(article.Title), TextNormalizer.ForComparison(article.Body));
         var hash = ContentHash.OfComparable(title, body);
@@ -31,8 +32,8 @@ public static class IncomingItems
             ContentHtml = article.ContentHtml,
             Enclosures = Storage.Enclosures.ToJson(article.Enclosures),
             PublishedAt = article.PublishedAt,
-            Tags = Tagger.Tag(topics.Topics, article.Title, article.Body),
-            RulesVersion = topics.Version,
+            Tags = Tagger.Tag(rules.Topics, article.Title, article.Body),
+            RulesVersion = rules.Version,
             Story = StoryFingerprint.OfComparable(title, body, article.PublishedAt ?? DateTime.UtcNow),
         };
     }

@@ -16,17 +16,37 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
     public async Task<Summary> RetagAllAsync(CancellationToken ct)
     {
         var (items, changed, after) = (0, 0, 0L);
+        var rules = topics.Current;
         while (true)
         {
             var page = await tags.PageAsync(after, PageSize, ct);
             if (page.Count == 0) break;
-            var decided = page.Select(i => (i.Id, Tagger.Tag(topics.Topics, i.Title, i.Body))).ToList();
-            changed += await tags.ReplaceAsync(decided, topics.Version, ct);
+            var decided = page.Select(i => (i.Id, Tagger.Tag(rules.Topics, i.Title, i.Body))).ToList();
+            changed += await tags.ReplaceAsync(decided, rules.Version, ct);
             items += page.Count;
             after = page[^1].Id;
         }
-        await settings.SetAsync(RulesVersionKey, topics.Version, ct);
-        return new Summary(items, changed, topics.Version);
+        await settings.SetAsync(RulesVersionKey, rules.Version, ct);
+        return new Summary(items, changed, rules.Version);
+    }
+
+    /// <summary>For the running service, before each cycle: when the topics file has changed, its
+    /// rules are taken and every item is retagged with them, whatever version the stored tags
+    /// claim (`aggregator retag` from the command line records the new version while the service
+    /// was still tagging with the old rules). A broken file is reported and the rules in use stay.</summary>
+    public async Task FollowRulesFileAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (!topics.Reload()) return;
+        }
+        catch (InvalidDataException e)
+        {
+            logger.LogError("Topic rules not reloaded: {Reason}; the rules in use ({Version}) stay until the file is fixed", e.Message, topics.Version);
+            return;
+        }
+        var summary = await RetagAllAsync(ct);
+        logger.LogInformation("Topic rules file changed (now {Version}): retagged {Items} item(s), {Changed} changed", summary.Version, summary.Items, summary.Changed);
     }
 
     /// <summary>Retags when the stored tags come from other rules. A new database has no

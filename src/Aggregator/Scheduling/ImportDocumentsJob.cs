@@ -6,12 +6,13 @@ namespace Aggregator.Scheduling;
 /// <summary>Imports new or changed documents from the configured folders: at start, then every
 /// Aggregator:Scheduling:ImportIntervalMinutes. A thin adapter over the orchestrator.</summary>
 [DisallowConcurrentExecution]
-public sealed class ImportDocumentsJob(DocumentIngestor ingestor, Publishing.WebSubPublisher websub) : IJob
+public sealed class ImportDocumentsJob(DocumentIngestor ingestor, Retagger retagger, Publishing.WebSubPublisher websub) : IJob
 {
     public static readonly JobKey Key = new("import-documents");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        await retagger.FollowRulesFileAsync(cancellationToken);
         var summary = await ingestor.ImportConfiguredAsync(cancellationToken);
         if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
     }

@@ -6,7 +6,7 @@ namespace Aggregator.Scheduling;
 /// <summary>Every tick (at most a minute), hands the feeds that are due to the orchestrator.
 /// A thin adapter; the concurrency limits live in the orchestrator.</summary>
 [DisallowConcurrentExecution]
-public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublisher websub, IHostApplicationLifetime lifetime, ILogger<PollFeedsJob> logger) : IJob
+public sealed class PollFeedsJob(FeedIngestor ingestor, Retagger retagger, Publishing.WebSubPublisher websub, IHostApplicationLifetime lifetime, ILogger<PollFeedsJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -17,6 +17,7 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Publishing.WebSubPublish
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
+            await retagger.FollowRulesFileAsync(stopping.Token);
             var summary = await ingestor.PollDueAsync(stopping.Token, onceEach: false);
             if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
         }
