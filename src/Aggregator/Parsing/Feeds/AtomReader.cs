@@ -19,6 +19,7 @@ public static class AtomReader
             Link = AlternateLink(feed, url),
             Language = language,
             Updated = FeedDates.Parse(Text(feed.FirstOwn("updated")) ?? Text(feed.FirstOwn("modified")), language),
+            MinimumInterval = RssReader.Interval(feed),
             Entries = feed.Own("entry").Select(e => Entry(e, url, language)).ToList(),
         };
     }

@@ -66,7 +66,8 @@ public static class SyndicationReader
             Link = Alternate(feed.Links, feed.BaseUri, url) is var link && (atom || !string.IsNullOrEmpty(link)) ? link : FeedXml.Resolve(RssReader.LinkText(channel), channel, url),
             Language = feed.Language ?? language,
             Updated = Date(feed.LastUpdatedTime) ?? (atom ? null : ExtensionElements.Updated(channel, language)),
-            MinimumInterval = atom ? null : RssReader.Interval(channel),
+            // sy:updatePeriod is as much Atom's as RSS's (feedparser reads it in both); ttl is RSS's only.
+            MinimumInterval = RssReader.Interval(channel),
             Entries = feed.Items.Zip(entries, (item, element) => Entry(item, element, atom, url, language)).ToList(),
         };
     }
