@@ -106,13 +106,17 @@ public static class PollPlanner
     /// <param name="ceiling">The longest a server's Retry-After is honoured (the configured upper
     /// bound of every feed): a feed's own, shorter upper bound ("at least every 10 minutes") is a
     /// wish of ours, and a server that answered 429 asked for the wait.</param>
+    /// <summary>In the reason of a next poll a server's Retry-After set: an edit of the feed's
+    /// settings does not bring such a poll forward (Storage.FeedStore.WaitsForServer).</summary>
+    public const string RetryAfterMark = "(Retry-After)";
+
     public static NextPoll AfterFailure(DateTime now, long consecutiveErrors, TimeSpan min, TimeSpan max, TimeSpan? retryAfter, double jitter, TimeSpan? ceiling = null)
     {
         var exponent = Math.Min(Math.Max(consecutiveErrors - 1, 0), 20);
         var backoff = Jittered(Clamp(min * Math.Pow(2, exponent), min, max), 0.2, jitter, min, max);
         var longest = ceiling is { } c && c > max ? c : max;
         return retryAfter is { } r && r > backoff
-            ? new NextPoll(now + Asked(r, longest, jitter), $"the server asks to wait {Duration(r)} (Retry-After)" + Capped(r, longest))
+            ? new NextPoll(now + Asked(r, longest, jitter), $"the server asks to wait {Duration(r)} {RetryAfterMark}" + Capped(r, longest))
             : new NextPoll(now + backoff, $"backing off after {consecutiveErrors} failure(s) in a row");
     }
 

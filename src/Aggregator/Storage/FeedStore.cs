@@ -92,7 +92,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// permanent redirect does not change) the settings a list states; 1 when anything changed.</summary>
     private async Task<int> ApplyInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)
     {
-        var changed = await connection.ExecuteAsync("""
+        var changed = await connection.ExecuteAsync($"""
             UPDATE feeds SET
                 -- A name the list gives as both text and title stays the subscriber's once the
                 -- first poll made it theirs (see CompletePollsAsync), instead of flipping back.
@@ -112,12 +112,14 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE last_modified END,
                 -- As `feeds edit` does: a feed enabled again is polled now, and a next poll past a
                 -- new upper bound is brought forward to it.
-                next_poll_why = CASE WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
+                next_poll_why = CASE WHEN {WaitsForServer} THEN next_poll_why
+                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
                                          THEN 'settings changed in the subscription list'
                                      WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest
                                          THEN 'the upper bound set in the subscription list'
                                      ELSE next_poll_why END,
-                next_poll_at = CASE WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
+                next_poll_at = CASE WHEN {WaitsForServer} THEN next_poll_at
+                                    WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
             WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)
@@ -183,10 +185,12 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 consecutive_errors = CASE WHEN @enabled = TRUE AND gone THEN 0 ELSE consecutive_errors END,
                 last_error = CASE WHEN @enabled = TRUE AND gone THEN NULL ELSE last_error END, -- "polling stopped" no longer holds
                 -- New credentials are tried at once, a failing feed included; so is a feed resumed.
-                next_poll_why = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN 'settings changed with feeds edit'
+                next_poll_why = CASE WHEN {WaitsForServer} THEN next_poll_why
+                                     WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN 'settings changed with feeds edit'
                                      WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN 'the upper bound set with feeds edit'
                                      ELSE next_poll_why END,
-                next_poll_at = CASE WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now
+                next_poll_at = CASE WHEN {WaitsForServer} THEN next_poll_at
+                                    WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now
                                     WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
             WHERE {SubscribedAs}
@@ -225,6 +229,12 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         // Items and sightings stay: what was read is still news; only the polling ends.
         return await connection.ExecuteAsync($"DELETE FROM feeds WHERE {SubscribedAs}", new { url }) > 0;
     }
+
+    /// <summary>A feed whose server answered 429 or 503 with a Retry-After still to run: an edit
+    /// (a new upper bound, resuming, new credentials) does not bring its next poll forward, as
+    /// the poll itself honours the wait beyond the feed's own upper bound.</summary>
+    private const string WaitsForServer =
+        $"(last_status IN (429, 503) AND next_poll_at > @now AND next_poll_why LIKE '%{Scheduling.PollPlanner.RetryAfterMark}%')";
 
     /// <summary>The feed at @url now, else the one subscribed under @url before a permanent
     /// redirect moved it: `feeds remove` and `feeds edit` take the address the subscriber knows,

@@ -163,6 +163,12 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(status, state.LastStatus);
         Assert.Equal(1, state.ConsecutiveErrors);
         Assert.True(state.NextPollAt >= before.AddSeconds(seconds - 5), $"next poll {state.NextPollAt:o} is sooner than Retry-After {seconds} s");
+
+        // An edit that would poll sooner (an upper bound of a minute, resuming) waits for the server too.
+        var url = server.Url("busy.xml").ToString();
+        Assert.True(await app.Get<FeedStore>().EditAsync(url, null, null, Ct, enabled: true, bounds: (null, TimeSpan.FromMinutes(1))));
+        var edited = await StateAsync(app, feed.Id);
+        Assert.Equal(state.NextPollAt, edited.NextPollAt);
     }
 
     [Fact]
