@@ -28,19 +28,31 @@ public static class ParseCommand
             if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
             {
                 if (await FetchAsync(result, url, ct) is not { } fetched) return CommandServices.ConfigurationError;
-                if (fetched.Outcome != FetchOutcome.Ok)
-                {
-                    // Fetched as a poll would be (limits, codings, redirects): a 404 is a 404, not bad XML.
-                    await Console.Error.WriteLineAsync($"{url.AbsoluteUri}: {fetched.Error ?? "HTTP " + fetched.Status}");
-                    return 1;
-                }
-                parsed = FeedParser.Parse(fetched.Body!, fetched.FinalUrl, fetched.Charset);
+                // Fetched as a poll would be (limits, codings, redirects): a 404 is a 404, not bad XML.
+                parsed = fetched.Outcome == FetchOutcome.Ok
+                    ? FeedParser.Parse(fetched.Body!, fetched.FinalUrl, fetched.Charset)
+                    : FeedParseResult.Failed($"{url.AbsoluteUri}: {fetched.Error ?? "HTTP " + fetched.Status}");
+            }
+            else if (Directory.Exists(target))
+            {
+                await Console.Error.WriteLineAsync($"parse: {target} is a folder; `parse --jsonl OUT.jsonl {target}` parses every file in it");
+                return 2;
             }
             else if (File.Exists(target))
-                parsed = FeedParser.Parse(await File.ReadAllBytesAsync(target, ct));
+            {
+                try
+                {
+                    parsed = FeedParser.Parse(await File.ReadAllBytesAsync(target, ct));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"parse: {target} cannot be read: {e.Message}");
+                    return 2;
+                }
+            }
             else
             {
-                await Console.Error.WriteLineAsync($"parse: {target} is neither a file nor an http(s) URL");
+                await Console.Error.WriteLineAsync($"parse: {target}: no such file, and not an http(s) URL");
                 return 2;
             }
             if (result.GetValue(json))
@@ -49,10 +61,11 @@ public static class ParseCommand
                 await using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
                 ConformanceRecord.Write(w, target, parsed);
             }
+            else if (parsed.Feed is null)
+                // What went wrong, on stderr as every other command's errors, whether the fetch or the parse failed.
+                await Console.Error.WriteLineAsync("error: " + parsed.Error);
             else
-            {
                 Console.WriteLine(Describe(parsed));
-            }
             // A document broken before its first entry is what a poll counts as a failure: so here.
             return parsed.Feed is null or { Entries.Count: 0, BrokenAt: not null } ? 1 : 0;
         });
@@ -62,30 +75,66 @@ public static class ParseCommand
     private static async Task<int> ParseFolderAsync(string folder, string output, CancellationToken ct)
     {
         var root = Path.GetFullPath(folder);
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        await using var stream = File.Create(output);
+        if (!Directory.Exists(root))
+        {
+            await Console.Error.WriteLineAsync($"parse: {folder} is not a folder");
+            return 2;
+        }
+        // Symbolic links are not followed (a link to a parent folder walked the tree forty levels
+        // deep), folders that cannot be read are passed over, and the output is not an input
+        // when it is written inside the folder.
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint, ReturnSpecialDirectories = false };
+        var outputPath = Path.GetFullPath(output);
+        var files = Directory.EnumerateFiles(root, "*", walk).Where(f => f != outputPath).Order(StringComparer.Ordinal).ToList();
+        FileStream stream;
+        try
+        {
+            stream = File.Create(output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"parse: {output} cannot be written: {e.Message}");
+            return 2;
+        }
+        await using var _ = stream;
         var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         foreach (var file in files)
         {
             ct.ThrowIfCancellationRequested();
             var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
-            FeedParseResult parsed;
-            try
-            {
-                parsed = FeedParser.Parse(await File.ReadAllBytesAsync(file, ct));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A crash is a bug; record it and go on so the whole corpus is still scored.
-                parsed = FeedParseResult.Failed($"crash: {e.GetType().Name}: {e.Message}");
-                await Console.Error.WriteLineAsync($"{relative}: {parsed.Error}");
-            }
+            var parsed = await ParseFileAsync(file, ct);
+            if (parsed.Error is { } error && parsed.Feed is null && (error.StartsWith("crash: ", StringComparison.Ordinal) || error.StartsWith("cannot be read: ", StringComparison.Ordinal)))
+                await Console.Error.WriteLineAsync($"{relative}: {error}");
             using (var w = new Utf8JsonWriter(stream, options))
                 ConformanceRecord.Write(w, relative, parsed);
             stream.WriteByte((byte)'\n');
         }
         Console.WriteLine($"{files.Count} file(s) parsed into {output}");
         return 0;
+    }
+
+    private static async Task<FeedParseResult> ParseFileAsync(string file, CancellationToken ct)
+    {
+        byte[] bytes;
+        try
+        {
+            // An empty file is not opened: a named pipe (which is empty too) would wait for a writer for ever.
+            bytes = new FileInfo(file).Length == 0 ? [] : await File.ReadAllBytesAsync(file, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file's, not the parser's: said as such, not recorded as a crash.
+            return FeedParseResult.Failed($"cannot be read: {e.Message}");
+        }
+        try
+        {
+            return FeedParser.Parse(bytes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A crash is a bug; record it and go on so the whole corpus is still scored.
+            return FeedParseResult.Failed($"crash: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>One fetch with the configured limits; null when the configuration is broken (reported).</summary>

@@ -50,6 +50,41 @@ public sealed class CliTests
         Assert.Contains(Path.Combine(temp.Path, "topics.json"), result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>`parse --jsonl` over a folder as people have them: a link back to a parent folder
+    /// was walked forty levels deep, a named pipe hung the run, an earlier output inside the
+    /// folder was read as input, and a missing folder or output folder was a stack trace.</summary>
+    [Fact]
+    public async Task Parse_a_folder_of_files_as_people_have_them()
+    {
+        using var temp = new TempFolder();
+        var corpus = temp.Sub("corpus");
+        File.Copy(RepoPaths.TestData("feeds", "rss20_euc_kr.xml"), Path.Combine(corpus, "a.xml"));
+        Directory.CreateDirectory(Path.Combine(corpus, "sub"));
+        File.Copy(RepoPaths.TestData("feeds", "jsonfeed11.json"), Path.Combine(corpus, "sub", "b.json"));
+        await File.WriteAllTextAsync(Path.Combine(corpus, "empty.xml"), "", TestContext.Current.CancellationToken);
+        Directory.CreateSymbolicLink(Path.Combine(corpus, "sub", "up"), corpus);
+        var fifo = await Processes.RunAsync("mkfifo", [Path.Combine(corpus, "pipe")]);
+        Assert.Equal(0, fifo.ExitCode);
+        var output = Path.Combine(corpus, "out.jsonl");
+        await File.WriteAllTextAsync(output, "left by an earlier run", TestContext.Current.CancellationToken);
+
+        var run = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", "--jsonl", output, corpus);
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var files = File.ReadAllLines(output).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("file").GetString()).ToArray();
+        Assert.Equal(["a.xml", "empty.xml", "pipe", "sub/b.json"], files);
+        Assert.DoesNotContain("crash", run.Stderr, StringComparison.Ordinal);
+
+        var missing = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", "--jsonl", output, Path.Combine(temp.Path, "nowhere"));
+        Assert.Equal((2, $"parse: {Path.Combine(temp.Path, "nowhere")} is not a folder"), (missing.ExitCode, missing.Stderr.Trim()));
+        var unwritable = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", "--jsonl", Path.Combine(temp.Path, "nowhere", "out.jsonl"), corpus);
+        Assert.Equal(2, unwritable.ExitCode);
+        Assert.StartsWith($"parse: {Path.Combine(temp.Path, "nowhere", "out.jsonl")} cannot be written:", unwritable.Stderr, StringComparison.Ordinal);
+        var folder = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", corpus);
+        Assert.Equal(2, folder.ExitCode);
+        Assert.Contains("is a folder; `parse --jsonl OUT.jsonl", folder.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>A sqlite3 shell left inside a write transaction: the command waits out the busy
     /// timeout (30 s), then says what happened instead of dying with a stack trace, and exits
     /// with "try again later" (75), which cron wrappers know.</summary>
