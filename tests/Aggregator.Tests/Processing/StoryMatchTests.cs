@@ -26,6 +26,8 @@ public sealed class StoryMatchTests
     [InlineData("the 70th anniversary in 2018", "70|2018")]
     [InlineData("their second summit, after the first in Bali", "2nd|1st")]
     [InlineData("firstly, the secondary school", "")]
+    [InlineData("fired on monday, said on sunday; mondays and sundayschool", "monday|sunday")]
+    [InlineData("북한이 월요일 발사 · 中国外交部星期四表示 · 金曜日に", "monday|thursday|friday")]
     public void Numbers_are_read_with_thousands_separators(string text, string expected)
     {
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), StoryFingerprint.NumbersIn(text));
@@ -39,6 +41,21 @@ public sealed class StoryMatchTests
         var match = StoryMatch.Decide(a, b);
         Assert.False(match.Same, match.Reason);
         Assert.Contains("different numbers", match.Reason);
+    }
+
+    /// <summary>A formula alert that differs only in its weekday is another occurrence: two
+    /// launches, not one story. A weekday on one side only (a follow-up that adds the day) is not.</summary>
+    [Fact]
+    public void Different_weekdays_on_both_sides_are_different_events()
+    {
+        const string Alert = "North Korea fired a ballistic missile toward the East Sea on {0} morning, South Korea's Joint Chiefs of Staff said, adding that the military was analysing the launch with the United States.";
+        var monday = StoryFingerprint.Of("(URGENT) N. Korea fires ballistic missile toward East Sea: JCS", string.Format(Alert, "Monday"), null);
+        var thursday = StoryFingerprint.Of("(URGENT) N. Korea fires ballistic missile toward East Sea: JCS", string.Format(Alert, "Thursday"), null);
+        var undated = StoryFingerprint.Of("(URGENT) N. Korea fires ballistic missile toward East Sea: JCS", string.Format(Alert, "this").Replace(" this morning", "", StringComparison.Ordinal), null);
+        var apart = StoryMatch.Decide(monday, thursday);
+        Assert.False(apart.Same, apart.Reason);
+        Assert.Contains("different numbers (monday / thursday)", apart.Reason);
+        Assert.True(StoryMatch.Decide(monday, undated).Same);
     }
 
     [Fact]

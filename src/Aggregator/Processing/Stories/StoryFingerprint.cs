@@ -81,10 +81,16 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         var i = 0;
         while (i < text.Length && found.Count < MaxNumbers)
         {
-            if (char.IsAsciiLetterLower(text[i]) && (i == 0 || !char.IsLetter(text[i - 1])) && OrdinalAt(text, i) is var (ordinal, length))
+            if (char.IsAsciiLetterLower(text[i]) && (i == 0 || !char.IsLetter(text[i - 1])) && (OrdinalAt(text, i) ?? WeekdayAt(text, i)) is var (ordinal, length))
             {
                 if (!found.Contains(ordinal)) found.Add(ordinal);
                 i += length;
+                continue;
+            }
+            if (text[i] is '요' or '曜' or '期' && CjkWeekdayAt(text, i) is { } weekday)
+            {
+                if (!found.Contains(weekday)) found.Add(weekday);
+                i++;
                 continue;
             }
             if (!char.IsAsciiDigit(text[i])) { i++; continue; }
@@ -152,6 +158,36 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
                 return (OrdinalNumbers[n], word.Length);
         }
         return null;
+    }
+
+    /// <summary>Weekdays tell a formula story's occurrences apart as its numbers do: "fires a
+    /// ballistic missile on Monday" and "… on Thursday" are two launches (Korean and Chinese
+    /// reports give the day of the month, which the numbers already catch; English ones the day
+    /// of the week). Kept as the English name, in whatever language.</summary>
+    private static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+    private static (string Weekday, int Length)? WeekdayAt(string text, int at)
+    {
+        if (text[at] is not ('m' or 't' or 'w' or 'f' or 's')) return null;
+        foreach (var day in Weekdays)
+            if (string.CompareOrdinal(text, at, day, 0, day.Length) == 0 && (at + day.Length == text.Length || !char.IsLetter(text[at + day.Length])))
+                return (day, day.Length);
+        return null;
+    }
+
+    /// <summary>월요일…일요일, 月曜日…日曜日 and 星期一…星期日 (or 星期天), found at their middle character.</summary>
+    private static string? CjkWeekdayAt(string text, int at)
+    {
+        if (at == 0 || at + 1 >= text.Length) return null;
+        var (before, after) = (text[at - 1], text[at + 1]);
+        var day = text[at] switch
+        {
+            '요' when after == '일' => "월화수목금토일".IndexOf(before),
+            '曜' when after == '日' => "月火水木金土日".IndexOf(before),
+            '期' when before == '星' => "一二三四五六日".IndexOf(after) is var n and >= 0 ? n : after == '天' ? 6 : -1,
+            _ => -1,
+        };
+        return day < 0 ? null : Weekdays[day];
     }
 
     private static bool IsGroup(string text, int at) =>
