@@ -50,7 +50,7 @@ public static class ItemsCommand
     {
         var lines = new List<string>
         {
-            $"{(i.PublishedAt is { } p ? p.ToString("yyyy-MM-dd") : "(no date)")}  {i.Title}  [{i.Language}]"
+            $"{(i.PublishedAt is { } p ? p.ToString("yyyy-MM-dd HH:mm") + "Z" : "(no date)")}  {i.Title}  [{i.Language}]"
                 + (i.Outlet is null ? "" : $"  {i.Outlet}") + (i.Author is null ? "" : $"  by {i.Author}"),
             "  sources: " + string.Join(", ", i.Sightings.Select(s => $"{s.Locator} (seen {s.FirstSeenAt:yyyy-MM-dd HH:mm}Z)")),
         };

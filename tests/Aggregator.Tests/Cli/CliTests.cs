@@ -147,6 +147,8 @@ public abstract class CliPipelineTests(Backend backend)
         var text = await Processes.AggregatorAsync(RepoPaths.Root, env, "items", "--tag", "dprk-china", "--limit", "2", "--data", temp.Path);
         Assert.Equal(2, text.Stdout.Split('\n').Count(l => l.StartsWith("  sources:", StringComparison.Ordinal)));
         Assert.Contains("evidence: \"", text.Stdout, StringComparison.Ordinal);
+        // Dates say they are UTC, and to the minute: the day alone was a day off for Korea's mornings.
+        Assert.Matches(@"(?m)^\d{4}-\d{2}-\d{2} \d{2}:\d{2}Z  ", text.Stdout);
     }
 
     [Fact]
