@@ -147,6 +147,9 @@ public abstract class MailCliTests(Backend backend)
         Assert.Contains("Aggregator:Mail:Recipients:0:TimeZone must be an IANA time zone", await ProblemAsync(("Aggregator__Mail__Recipients__0__TimeZone", "Seoul")));
         Assert.Contains("Aggregator:Mail:Recipients:1:Mode must be one of alert, digest, both", await ProblemAsync(("Aggregator__Mail__Recipients__1__Mode", "sometimes")));
         Assert.Contains("Aggregator:Mail:Recipients:0:Tags names \"korea-japan\", which no topic defines", await ProblemAsync(("Aggregator__Mail__Recipients__0__Tags__0", "korea-japan")));
+        // A topic's sub-tag is followed as its tag is (items carry it, its feed is published).
+        var subtag = await RunAsync(await EnvAsync([("Aggregator__Mail__Smtp__Host", "127.0.0.1"), ("Aggregator__Mail__Recipients__0__Tags__0", "rok-china")]), data, "mail", "list");
+        Assert.True(subtag.ExitCode == 0, subtag.Stderr);
         Assert.Contains("Aggregator:Mail:Smtp:Security must be one of none, starttls, tls", await ProblemAsync(("Aggregator__Mail__Smtp__Security", "ssl")));
         Assert.Contains("Aggregator__Mail__Smtp__Password_FILE names \"/nonexistent/secret\"", await ProblemAsync(("Aggregator__Mail__Smtp__Password_FILE", "/nonexistent/secret")));
 
