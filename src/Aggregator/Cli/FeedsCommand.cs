@@ -424,12 +424,17 @@ public static class FeedsCommand
 
     private static async Task<int> ReparseAsync(IServiceProvider services, IReadOnlyList<FeedRow> feeds, CancellationToken ct)
     {
+        var started = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var reports = await services.GetRequiredService<Ingestion.FeedIngestor>().ReparseAsync(feeds, ct);
         foreach (var r in reports)
             if (r.Error is not null) await Console.Error.WriteLineAsync($"{r.Url}: {r.Error}");
             else Console.WriteLine($"{r.Url}: {r.Outcomes.Count} entries read: {r.Outcomes.Count(o => o == StoreOutcome.Inserted)} new, "
                 + $"{r.Outcomes.Count(o => o == StoreOutcome.Sighted)} new sighting(s) of stored items, {r.Outcomes.Count(o => o == StoreOutcome.Updated)} updated, "
                 + $"{r.Outcomes.Count(o => o == StoreOutcome.Unchanged)} unchanged");
+        // Items read again differently are changes subscribers are pushed, as a poll's are.
+        if (reports.Any(r => r.Outcomes.Any(o => o is StoreOutcome.Inserted or StoreOutcome.Updated))
+            && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishChangesAsync(started, ct) is { Count: > 0 } pinged)
+            Console.WriteLine($"WebSub: the hub was told about {pinged.Count} changed feed(s)");
         return reports.Any(r => r.Error is not null) ? 1 : 0;
     }
 

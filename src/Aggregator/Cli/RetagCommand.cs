@@ -17,6 +17,8 @@ public static class RetagCommand
             {
                 var summary = await services.GetRequiredService<Retagger>().RetagAllAsync(ct);
                 Console.WriteLine($"{summary.Items} item(s) retagged with rules {summary.Version}: {summary.Changed} changed");
+                if (summary.Changed > 0 && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishEveryTagAsync(ct) is { Count: > 0 } pinged)
+                    Console.WriteLine($"WebSub: the hub was told about {pinged.Count} feed(s)");
                 return 0;
             }
         });

@@ -34,19 +34,21 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
     /// rules are taken and every item is retagged with them, whatever version the stored tags
     /// claim (`aggregator retag` from the command line records the new version while the service
     /// was still tagging with the old rules). A broken file is reported and the rules in use stay.</summary>
-    public async Task FollowRulesFileAsync(CancellationToken ct)
+    /// <returns>What the retag did; null when the file had not changed (or is broken).</returns>
+    public async Task<Summary?> FollowRulesFileAsync(CancellationToken ct)
     {
         try
         {
-            if (!topics.Reload()) return;
+            if (!topics.Reload()) return null;
         }
         catch (InvalidDataException e)
         {
             logger.LogError("Topic rules not reloaded: {Reason}; the rules in use ({Version}) stay until the file is fixed", e.Message, topics.Version);
-            return;
+            return null;
         }
         var summary = await RetagAllAsync(ct);
         logger.LogInformation("Topic rules file changed (now {Version}): retagged {Items} item(s), {Changed} changed", summary.Version, summary.Items, summary.Changed);
+        return summary;
     }
 
     /// <summary>Retags when the stored tags come from other rules. A new database has no

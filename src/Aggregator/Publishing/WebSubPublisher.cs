@@ -13,13 +13,14 @@ namespace Aggregator.Publishing;
 /// changed, so subscribers get them pushed instead of waiting for their next poll. Pings for one
 /// burst of ingestion are coalesced; a failed ping is retried with backoff, then logged.</summary>
 public sealed class WebSubPublisher(IHttpClientFactory clients, ItemQueries queries, TimeProvider time,
-    IOptions<AggregatorOptions> options, ILogger<WebSubPublisher> logger) : BackgroundService
+    Processing.Tagging.TopicCatalog topics, IOptions<AggregatorOptions> options, ILogger<WebSubPublisher> logger) : BackgroundService
 {
     public const string ClientName = "websub";
     private static readonly TimeSpan Coalesce = TimeSpan.FromSeconds(1);
 
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private DateTime _since = time.GetUtcNow().UtcDateTime;
+    private volatile bool _everyTag;
 
     private PublishingOptions Options => options.Value.Publishing;
     public bool Enabled => !string.IsNullOrEmpty(Options.HubUrl) && !string.IsNullOrEmpty(Options.BaseUrl);
@@ -28,6 +29,15 @@ public sealed class WebSubPublisher(IHttpClientFactory clients, ItemQueries quer
     public void ItemsLanded()
     {
         if (Enabled) _signals.Writer.TryWrite(true);
+    }
+
+    /// <summary>Tags were recomputed (new topic rules): items left and joined tag feeds without
+    /// changing themselves, so every tag's feeds are pinged.</summary>
+    public void TagsRecomputed()
+    {
+        if (!Enabled) return;
+        _everyTag = true;
+        _signals.Writer.TryWrite(true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,7 +50,12 @@ public sealed class WebSubPublisher(IHttpClientFactory clients, ItemQueries quer
             await Task.Delay(Coalesce, time, stoppingToken);
             var since = _since;
             _since = time.GetUtcNow().UtcDateTime;
-            await PublishChangesAsync(since, stoppingToken);
+            if (_everyTag)
+            {
+                _everyTag = false;
+                await PublishEveryTagAsync(stoppingToken);
+            }
+            else await PublishChangesAsync(since, stoppingToken);
         }
     }
 
@@ -50,7 +65,16 @@ public sealed class WebSubPublisher(IHttpClientFactory clients, ItemQueries quer
     {
         if (!Enabled) return [];
         var tags = await queries.TagsChangedSinceAsync(since, ct);
-        if (tags is null) return [];
+        return tags is null ? [] : await PingAsync(tags, ct);
+    }
+
+    /// <summary>Pings the hub for the merged feeds and every tag's, after a retag: an item that
+    /// lost a tag is not in that tag's feed any more, which no change to the item shows.</summary>
+    public async Task<IReadOnlyList<string>> PublishEveryTagAsync(CancellationToken ct) =>
+        Enabled ? await PingAsync(topics.Topics.SelectMany(t => t.Rule.Subtags.Prepend(t.Rule.Tag)).ToList(), ct) : [];
+
+    private async Task<IReadOnlyList<string>> PingAsync(IReadOnlyList<string> tags, CancellationToken ct)
+    {
         var baseUrl = new Uri(Options.BaseUrl!.TrimEnd('/') + "/");
         var topics = tags.Select(t => (string?)t).Prepend(null)
             .SelectMany(tag => FeedEndpoints.Formats.Select(format => new FeedAddress(baseUrl, tag, format, "").PageUrl(1).AbsoluteUri))

@@ -12,7 +12,7 @@ public sealed class ImportDocumentsJob(DocumentIngestor ingestor, Retagger retag
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        await retagger.FollowRulesFileAsync(cancellationToken);
+        if (await retagger.FollowRulesFileAsync(cancellationToken) is { Changed: > 0 }) websub.TagsRecomputed();
         var summary = await ingestor.ImportConfiguredAsync(cancellationToken);
         if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
     }

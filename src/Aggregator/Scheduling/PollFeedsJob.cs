@@ -17,7 +17,7 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Retagger retagger, Publi
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await retagger.FollowRulesFileAsync(stopping.Token);
+            if (await retagger.FollowRulesFileAsync(stopping.Token) is { Changed: > 0 }) websub.TagsRecomputed();
             var summary = await ingestor.PollDueAsync(stopping.Token, onceEach: false);
             if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
         }

@@ -46,6 +46,19 @@ public abstract class WebSubTests(Backend backend)
         Assert.True(again.ExitCode == 0, again.Stderr + again.Stdout);
         Assert.Equal(expected.Length, pings.Count);
 
+        // Rules that tag nothing any more, applied by `retag`: the items left the tag feeds without
+        // changing themselves, and every tag's feeds are announced.
+        using var stricter = new TempFolder();
+        File.WriteAllText(Path.Combine(stricter.Path, "topics.json"), File.ReadAllText(Path.Combine(RepoPaths.Config, "topics.json"))
+            .Replace("\"minSideScore\": 2,", "\"minSideScore\": 1000,", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(stricter.Path, "aggregator.json"), "{}");
+        var retag = await Processes.AggregatorAsync(RepoPaths.Root, env, "retag", "--config", stricter.Path, "--data", temp.Path);
+        Assert.True(retag.ExitCode == 0, retag.Stderr + retag.Stdout);
+        Assert.DoesNotContain(": 0 changed", retag.Stdout, StringComparison.Ordinal);
+        string[] everyTag = [.. new[] { "feeds/all", "feeds/tags/korea-china", "feeds/tags/dprk-china", "feeds/tags/rok-china" }
+            .SelectMany(stem => new[] { "atom", "rss", "json" }.Select(format => $"{site}{stem}.{format}"))];
+        Assert.Equal(everyTag.Order(), pings.Skip(expected.Length).Select(p => p.Url).Order());
+
         using var export = new TempFolder();
         Assert.Equal(0, (await Processes.AggregatorAsync(RepoPaths.Root, env, "export", "--out", export.Path, "--data", temp.Path)).ExitCode);
         var atom = XDocument.Load(Path.Combine(export.Path, "feeds", "all.atom")).Root!;
