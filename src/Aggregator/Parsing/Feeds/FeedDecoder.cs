@@ -86,7 +86,7 @@ public static partial class FeedDecoder
             return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
         if (IsUnicode(claimed)) return new(claimed.GetString(bytes), claimed.WebName, null);
         var read = Lenient(claimed, bytes);
-        return new(Strip(read.Text), claimed.WebName, read.Invalid > 0 ? $"read as {Named(claimed)}{Damage(read, claimed)}" : null);
+        return new(Strip(read.Text), claimed.WebName, read.Invalid + read.Private > 0 ? $"read as {Named(claimed)}{Damage(read, claimed)}" : null);
     }
 
     /// <summary>The per-feed override (`feeds edit --encoding`, OPML's encoding), unless the feed
@@ -98,11 +98,13 @@ public static partial class FeedDecoder
         var read = Lenient(forced, bytes);
         if (read.Invalid > 0 && bytes.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && TryUtf8(bytes) is { } utf8)
             return new(Strip(utf8), "utf-8", $"the encoding override {label} no longer fits: the bytes are valid UTF-8 and not valid {Named(forced)}; read as UTF-8 (`aggregator feeds edit URL --encoding \"\"` removes the override)");
-        return new(Strip(read.Text), forced.WebName, read.Invalid > 0 ? $"read as {Named(forced)}, the encoding override{Damage(read, forced)}" : null);
+        return new(Strip(read.Text), forced.WebName, read.Invalid + read.Private > 0 ? $"read as {Named(forced)}, the encoding override{Damage(read, forced)}" : null);
     }
 
     private static string Damage(LegacyText.Read read, Encoding encoding) =>
-        read.Invalid == 0 ? "" : $"; {read.Invalid} byte sequence(s) are not valid {Named(encoding)} and were replaced (U+FFFD)";
+        (read.Invalid == 0 ? "" : $"; {read.Invalid} byte sequence(s) are not valid {Named(encoding)} and were replaced (U+FFFD)")
+        + (read.Private == 0 ? "" : $"; {read.Private} character(s) have no Unicode mapping in {Named(encoding)} and were read as private-use code points"
+            + (encoding.CodePage == 950 ? " (Big5-HKSCS's Hong Kong characters, which this reader does not have)" : ""));
 
     private static LegacyText.Read Lenient(Encoding encoding, byte[] bytes) => LegacyText.Decode(encoding, bytes);
 

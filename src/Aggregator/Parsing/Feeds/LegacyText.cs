@@ -12,7 +12,9 @@ public static class LegacyText
 {
     /// <param name="Invalid">How many sequences were not valid in the encoding.</param>
     /// <param name="Valid">How many characters beyond ASCII were read.</param>
-    public readonly record struct Read(string Text, int Invalid, int Valid)
+    /// <param name="Private">How many of them are private-use code points: characters the
+    /// encoding's table maps nowhere in Unicode (Big5-HKSCS's Cantonese characters read as Big5).</param>
+    public readonly record struct Read(string Text, int Invalid, int Valid, int Private = 0)
     {
         /// <summary>Damaged here and there (a CMS that cut characters in half), not written in
         /// another encoding: at least ten good characters for each bad sequence.</summary>
@@ -35,10 +37,13 @@ public static class LegacyText
             offset += used;
         }
         var text = builder.ToString();
-        var valid = 0;
+        var (valid, privateUse) = (0, 0);
         foreach (var c in text)
+        {
             if (c >= 0x80 && c != '\uFFFD' && !char.IsLowSurrogate(c)) valid++;
-        return new(text, fallback.Invalid, valid);
+            if (c is >= '\uE000' and <= '\uF8FF') privateUse++;
+        }
+        return new(text, fallback.Invalid, valid, privateUse);
     }
 
     private const int Chunk = 16384;
