@@ -29,6 +29,11 @@ public static partial class FeedDecoder
 
         var declared = Declared(bytes);
         var http = Resolve(httpCharset);
+        if (Resolve(declared) is { CodePage: 50220 or 50221 or 50222 } jis && bytes.AsSpan().IndexOf("\u001B$"u8) >= 0)
+            // ISO-2022-JP is seven-bit, so valid UTF-8 and "Latin-1" too: a server's label would win,
+            // and the text be stored as "$BF|K\8l$N". Its escape sequences say what it is.
+            return new(jis.GetString(bytes), jis.WebName, http is not null && http.CodePage != jis.CodePage
+                ? $"the server said {httpCharset} but the document declares {declared} and is written in it; read as ISO-2022-JP" : null);
         var claimed = http ?? Resolve(declared);
         var utf8 = TryUtf8(bytes);
         string? wide = null;
