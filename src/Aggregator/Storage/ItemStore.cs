@@ -47,7 +47,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
     public static async Task UpdateInAsync(DbConnection connection, DbTransaction tx, IncomingItem item, DateTime now)
     {
         var sighting = await connection.QuerySingleAsync<SightingRow>(
-            "SELECT id, item_id, content_hash FROM sightings WHERE source_id = @SourceId AND entry_key = @EntryKey",
+            "SELECT id, item_id, content_hash, url FROM sightings WHERE source_id = @SourceId AND entry_key = @EntryKey",
             new { item.SourceId, item.EntryKey }, tx);
         await ReplaceContentAsync(connection, tx, sighting, item, now);
     }
@@ -106,7 +106,25 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             await StoryIndex.RemoveAsync(connection, tx, sighting.ItemId, keepStory: false);
             await connection.ExecuteAsync("DELETE FROM items WHERE id = @ItemId", sighting, tx);
         }
+        else if (othersCarryOld)
+            await ReattributeAsync(connection, tx, sighting, item.Outlet, now);
     }
+
+    /// <summary>A source that corrected its copy of a shared item moved to the corrected text, and
+    /// the uncorrected item went on showing that source's link and name, under which the
+    /// correction was hidden as a duplicate. When the item's link (and name) were the departing
+    /// source's, they become those of its first remaining carrier (a feed's name; none for a document).</summary>
+    private static Task<int> ReattributeAsync(DbConnection connection, DbTransaction tx, SightingRow departed, string? outlet, DateTime now) =>
+        connection.ExecuteAsync("""
+            UPDATE items SET
+                url = (SELECT s.url FROM sightings s WHERE s.item_id = items.id ORDER BY s.first_seen_at, s.id LIMIT 1),
+                outlet = CASE WHEN outlet IS NOT DISTINCT FROM @outlet
+                              THEN (SELECT coalesce(f.title, src.title) FROM sightings s JOIN sources src ON src.id = s.source_id LEFT JOIN feeds f ON f.source_id = s.source_id
+                                    WHERE s.item_id = items.id AND src.kind = 'feed' ORDER BY s.first_seen_at, s.id LIMIT 1)
+                              ELSE outlet END,
+                updated_at = @now
+            WHERE id = @ItemId AND url IS NOT DISTINCT FROM @Url
+            """, new { departed.ItemId, departed.Url, outlet, now }, tx);
 
     /// <summary>The first of the item's candidate ids (EntryIds.Candidates) no other item carries.</summary>
     public static async Task<string> FreeEntryIdAsync(DbConnection connection, DbTransaction tx, IncomingItem item, long? except = null)
@@ -161,6 +179,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         public long Id { get; init; }
         public long ItemId { get; init; }
         public string ContentHash { get; init; } = "";
+        public string? Url { get; init; }
     }
 }
 

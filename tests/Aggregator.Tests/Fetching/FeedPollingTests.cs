@@ -653,6 +653,45 @@ public abstract class FeedPollingTests(Backend backend)
              await app.ScalarAsync<string>("SELECT url FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1")));
     }
 
+    /// <summary>Wire A and Wire B carry one copy; A corrects its copy. The uncorrected item, now
+    /// B's alone, went on showing A's link and name (and A's correction was hidden as a copy
+    /// "by the same outlet"): it takes B's.</summary>
+    [Fact]
+    public async Task A_shared_item_whose_first_carrier_corrected_its_copy_is_shown_as_the_remaining_carrier_s()
+    {
+        var corrected = false;
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/a.xml", () => Results.Text($"""
+                <rss version="2.0"><channel><title>Wire A</title>
+                <item><title>Seoul and Beijing sign a currency swap</title><guid>a-1</guid><link>http://a.example/1</link>
+                <description>The central banks renewed the swap line{(corrected ? " on Tuesday" : "")}.</description></item>
+                </channel></rss>
+                """, "application/rss+xml"));
+            app.MapGet("/b.xml", () => Results.Text("""
+                <rss version="2.0"><channel><title>Wire B</title>
+                <item><title>Seoul and Beijing sign a currency swap</title><guid>b-1</guid><link>http://b.example/1</link>
+                <description>The central banks renewed the swap line.</description></item>
+                </channel></rss>
+                """, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("a.xml"));
+        await PollAsync(app);
+        await FeedAsync(app, server.Url("b.xml"));
+        Assert.Equal(1, (await PollAsync(app)).Sighted);
+
+        corrected = true;
+        await PollAsync(app);
+
+        Assert.Equal(("http://b.example/1", "Wire B"), (
+            await app.ScalarAsync<string>("SELECT url FROM items WHERE body = 'The central banks renewed the swap line.'"),
+            await app.ScalarAsync<string>("SELECT outlet FROM items WHERE body = 'The central banks renewed the swap line.'")));
+        Assert.Equal(("http://a.example/1", "Wire A"), (
+            await app.ScalarAsync<string>("SELECT url FROM items WHERE body LIKE '%on Tuesday.'"),
+            await app.ScalarAsync<string>("SELECT outlet FROM items WHERE body LIKE '%on Tuesday.'")));
+    }
+
     /// <summary>A link that gained tracking parameters ("?utm_source=rss") compared unequal to
     /// the bare link it had been: every later poll "updated" the item and republished it.</summary>
     [Fact]
