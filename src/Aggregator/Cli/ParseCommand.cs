@@ -60,6 +60,8 @@ public static class ParseCommand
                 await using var stdout = Console.OpenStandardOutput();
                 await using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
                 ConformanceRecord.Write(w, target, parsed);
+                await w.FlushAsync(ct);
+                stdout.WriteByte((byte)'\n');
             }
             else if (parsed.Feed is null)
                 // What went wrong, on stderr as every other command's errors, whether the fetch or the parse failed.

@@ -163,7 +163,9 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         }
         catch (HttpRequestException e)
         {
-            var reason = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+            // The inner message only when it adds something: "Connection refused (127.0.0.1:80)
+            // (Connection refused)" said it twice.
+            var reason = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
             if (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError) turn?.Unanswered(reason);
             return Failed(url, current, status, reason + At(url, current), watch)
                 with
