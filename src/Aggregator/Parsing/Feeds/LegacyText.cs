@@ -24,29 +24,20 @@ public static class LegacyText
     public static Read Decode(Encoding encoding, byte[] bytes)
     {
         var fallback = new KeepAscii();
-        // One pass through a decoder: GetString counts the characters first and then decodes,
-        // which calls the fallback twice for each bad sequence.
-        var decoder = Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ReplacementFallback, fallback).GetDecoder();
-        var builder = new StringBuilder(bytes.Length);
-        var chars = new char[2 * Chunk + 16];
-        for (var offset = 0; offset < bytes.Length;)
-        {
-            var take = Math.Min(Chunk, bytes.Length - offset);
-            decoder.Convert(bytes, offset, take, chars, 0, chars.Length, offset + take == bytes.Length, out var used, out var produced, out _);
-            builder.Append(chars, 0, produced);
-            offset += used;
-        }
-        var text = builder.ToString();
+        var decoding = Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ReplacementFallback, fallback);
+        // Counted, then decoded into the string itself (as GetString does, without a second copy);
+        // the bad sequences are counted in the first pass only.
+        var length = decoding.GetCharCount(bytes);
+        var invalid = fallback.Invalid;
+        var text = string.Create(length, (decoding, bytes), static (chars, state) => state.decoding.GetChars(state.bytes, chars));
         var (valid, privateUse) = (0, 0);
         foreach (var c in text)
         {
             if (c >= 0x80 && c != '\uFFFD' && !char.IsLowSurrogate(c)) valid++;
             if (c is >= '\uE000' and <= '\uF8FF') privateUse++;
         }
-        return new(text, fallback.Invalid, valid, privateUse);
+        return new(text, invalid, valid, privateUse);
     }
-
-    private const int Chunk = 16384;
 
     /// <summary>Counts what it replaces; one per decoding, so the count is that text's.</summary>
     private sealed class KeepAscii : DecoderFallback
