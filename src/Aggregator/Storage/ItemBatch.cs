@@ -131,7 +131,7 @@ public static class ItemBatch
                 findItem.Bind(0, item.ContentHash);
                 id = findItem.Run()!.Value;
                 outcomes[index] = StoreOutcome.Sighted;
-                if (item.PublishedAt is not null || item.Url is not null || item.Outlet is not null || item.Author is not null)
+                if (item.PublishedAt is not null || item.Url is not null)
                 {
                     fillItem.Bind(0, id);
                     fillItem.Bind(1, item.PublishedAt is { } published ? Time(published) : null);
@@ -221,7 +221,7 @@ public static class ItemBatch
                 sighted.Add((id, entry));
             }
         }
-        foreach (var (id, entry) in sighted.Where(s => s.Entry.PublishedAt is not null || s.Entry.Url is not null || s.Entry.Outlet is not null || s.Entry.Author is not null))
+        foreach (var (id, entry) in sighted.Where(s => s.Entry.PublishedAt is not null || s.Entry.Url is not null))
             await connection.ExecuteAsync(FillSql, new { i = id, p = entry.PublishedAt is { } d ? Time(d) : null, u = entry.Url, o = entry.Outlet, a = entry.Author, now = stamp }, tx);
         placed.AddRange(newItems.OrderBy(i => i.Id));
         if (tags.Count > 0)
@@ -252,13 +252,19 @@ public static class ItemBatch
         }, tx);
     }
 
-    /// <summary>What the item's first carrier left empty (a document with no date, no address and
-    /// no outlet; a feed entry without a date), a later carrier of the same content gives it: the
+    /// <summary>What the item's first carrier left empty (a document with no date and no address;
+    /// a feed entry without a date or a link), a later carrier of the same content gives it: the
     /// item had stayed "(no date)" with no link although the feed that carried it next said both.
-    /// What the item has is kept.</summary>
+    /// A link comes with its carrier's name and author, never one carrier's link under another's
+    /// name; what the item has is kept.</summary>
     private const string FillSql = """
-        UPDATE items SET published_at = coalesce(published_at, @p), url = coalesce(url, @u), outlet = coalesce(outlet, @o), author = coalesce(author, @a), updated_at = @now
-        WHERE id = @i AND (published_at IS NULL AND @p IS NOT NULL OR url IS NULL AND @u IS NOT NULL OR outlet IS NULL AND @o IS NOT NULL OR author IS NULL AND @a IS NOT NULL)
+        UPDATE items SET
+            published_at = coalesce(published_at, @p),
+            outlet = CASE WHEN url IS NULL AND @u IS NOT NULL THEN @o ELSE outlet END,
+            author = CASE WHEN url IS NULL AND @u IS NOT NULL THEN @a ELSE author END,
+            url = coalesce(url, @u),
+            updated_at = @now
+        WHERE id = @i AND (published_at IS NULL AND @p IS NOT NULL OR url IS NULL AND @u IS NOT NULL)
         """;
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>

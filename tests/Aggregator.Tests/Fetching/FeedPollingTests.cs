@@ -622,7 +622,8 @@ public abstract class FeedPollingTests(Backend backend)
 
     /// <summary>An item first carried without a date or a link (a note, a saved document) stayed
     /// "(no date)" with no link although the next feed to carry it gave both: what the first
-    /// carrier left empty, a later one fills; what it gave is kept.</summary>
+    /// carrier left empty, a later one fills, a link with its carrier's name and author; what it
+    /// gave is kept.</summary>
     [Fact]
     public async Task A_later_carrier_fills_the_date_and_link_the_first_left_empty()
     {
@@ -651,6 +652,10 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(("2025-11-03", "http://example.org/ferry"),
             ((await app.ScalarAsync<string>("SELECT published_at FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1"))[..10],
              await app.ScalarAsync<string>("SELECT url FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1")));
+        // The link comes with its carrier's name and author: not Full's link and reporter under Bare's name.
+        Assert.Equal(("Full", "desk@example.org (Kim)"), (
+            await app.ScalarAsync<string>("SELECT outlet FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1"),
+            await app.ScalarAsync<string>("SELECT author FROM items WHERE title = 'Ferry route reopens' ORDER BY id LIMIT 1")));
     }
 
     /// <summary>Wire A and Wire B carry one copy; A corrects its copy. The uncorrected item, now

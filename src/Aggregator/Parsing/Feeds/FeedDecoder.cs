@@ -87,8 +87,15 @@ public static partial class FeedDecoder
         // Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident; but a
         // word or two of Korean or Chinese in an English page can be (치킨 in CP949 is valid UTF-8,
         // "ġŲ"), and then the label is right.
-        if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed) && !ReadsAsLabelled(claimed, utf8, bytes))
-            return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
+        if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed))
+        {
+            if (!ReadsAsLabelled(claimed, utf8, bytes))
+                return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
+            // Said, as the other choice is: the reader may know better.
+            var labelled = Lenient(claimed, bytes);
+            return new(Strip(labelled.Text), claimed.WebName,
+                $"the bytes are valid UTF-8 too, but read as UTF-8 they are Latin Extended letters; read as {Named(claimed)}, as labelled");
+        }
         if (IsUnicode(claimed)) return new(claimed.GetString(bytes), claimed.WebName, null);
         var read = Lenient(claimed, bytes);
         return new(Strip(read.Text), claimed.WebName, read.Invalid + read.Private > 0 ? $"read as {Named(claimed)}{Damage(read, claimed)}" : null);
@@ -128,20 +135,32 @@ public static partial class FeedDecoder
     };
 
     /// <summary>Bytes valid both as UTF-8 and in the East Asian encoding they are labelled with,
-    /// that read as Korean, Chinese or Japanese in the label's encoding and as none of them, but
-    /// as letters from elsewhere (Latin Extended, Greek, Cyrillic…), in UTF-8: the label's.
-    /// Real UTF-8 text from the region reads as its own script, and accented Latin ("Café") as
-    /// Latin-1 letters, so both stay UTF-8.</summary>
+    /// where nothing declares UTF-8, that read as Korean, Chinese or Japanese in the label's
+    /// encoding (its core table: KS X 1001 for Korean, GB2312 for Chinese, not the vendor
+    /// extensions where stray UTF-8 pairs land) and, in UTF-8, as nothing but Latin-1 and Latin
+    /// Extended letters, one Latin Extended at least: the label's. Real UTF-8 text from the
+    /// region reads as its own script, accented Latin ("Café", "Erdoğan", whose ğ is a CP949
+    /// extension pair) stays UTF-8, and so does anything the document itself says is UTF-8.</summary>
     private static bool ReadsAsLabelled(Encoding labelled, string utf8, byte[] bytes)
     {
-        if (labelled.CodePage is not (949 or 51949 or 936 or 54936 or 950 or 932 or 51932 or 20932)) return false;
-        var foreign = false;
+        var core = labelled.CodePage switch
+        {
+            949 or 51949 => 51949, // EUC-KR proper
+            936 or 54936 => 20936, // GB2312
+            950 => 950,
+            932 => 932,
+            51932 or 20932 => 51932,
+            _ => 0,
+        };
+        if (core == 0 || Resolve(Declared(bytes)) is { CodePage: 65001 }) return false;
+        var extended = false;
         foreach (var c in utf8)
         {
-            if (IsEastAsian(c)) return false;
-            if (c is >= '\u0100' and < '\u2000') foreign = true;
+            if (c < '\u0080') continue;
+            if (c > '\u024F') return false; // East Asian, or letters from elsewhere: UTF-8 reads as something
+            if (c >= '\u0100') extended = true;
         }
-        return foreign && Strict(labelled, bytes) is { } text && text.Any(IsEastAsian);
+        return extended && Strict(Encoding.GetEncoding(core), bytes) is { } text && text.Any(IsEastAsian);
     }
 
     private static bool IsEastAsian(char c) =>

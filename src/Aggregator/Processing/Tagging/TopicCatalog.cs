@@ -13,17 +13,18 @@ public sealed class TopicCatalog
     private readonly string _path;
     private readonly Lock _lock = new();
     private volatile Snapshot _current;
-    private (DateTime, long) _broken;
+    private string? _broken;
 
     /// <summary>One version of the rules, compiled: a caller that tags and records the version
     /// takes both from the same one.</summary>
-    public sealed class Snapshot(TopicRules rules, (DateTime, long) file)
+    public sealed class Snapshot(TopicRules rules, string file)
     {
         private readonly Lazy<IReadOnlyList<CompiledTopic>> _topics = new(() => CompiledTopic.From(rules));
         public TopicRules Rules => rules;
         public IReadOnlyList<CompiledTopic> Topics => _topics.Value;
         public string Version => rules.Version;
-        internal (DateTime Written, long Length) File => file;
+        /// <summary>The SHA-256 of the file these rules were read from.</summary>
+        internal string File => file;
     }
 
     public Snapshot Current => _current;
@@ -34,23 +35,39 @@ public sealed class TopicCatalog
     public TopicCatalog(AppPaths paths, IOptions<AggregatorOptions> options)
     {
         _path = paths.InConfig(options.Value.Tagging.TopicsFile);
-        var stamp = Stamp();
-        _current = new Snapshot(TopicRules.Load(_path), stamp);
+        var rules = TopicRules.Load(_path); // says plainly what is wrong with a missing or broken file
+        _current = new Snapshot(rules, Stamp());
     }
 
-    /// <summary>Reads the file again when it has changed since it was read (its time or size).</summary>
+    /// <summary>Reads the file again when its content has changed since it was read. By content,
+    /// not by time and size: a Kubernetes ConfigMap is swapped by renaming a symbolic link to a
+    /// folder, which leaves the file's own link as it was.</summary>
     /// <returns>True when new rules were taken; false when the file is as it was.</returns>
-    /// <exception cref="InvalidDataException">The file changed and is broken: the rules in use stay.</exception>
+    /// <exception cref="InvalidDataException">The file changed and is broken, or is gone: the rules in use stay.</exception>
     public bool Reload()
     {
         lock (_lock)
         {
-            var stamp = Stamp();
+            string stamp;
+            try
+            {
+                stamp = Stamp();
+            }
+            catch (InvalidDataException) when (_broken == Missing)
+            {
+                return false; // said once
+            }
+            catch (InvalidDataException)
+            {
+                _broken = Missing;
+                throw;
+            }
             // A broken version is said once, not at every tick until it is fixed.
             if (stamp == _current.File || stamp == _broken) return false;
             try
             {
                 _current = new Snapshot(TopicRules.Load(_path), stamp);
+                _broken = null;
                 return true;
             }
             catch (InvalidDataException)
@@ -61,9 +78,17 @@ public sealed class TopicCatalog
         }
     }
 
-    private (DateTime, long) Stamp()
+    private const string Missing = "missing";
+
+    private string Stamp()
     {
-        var file = new FileInfo(_path);
-        return file.Exists ? (file.LastWriteTimeUtc, file.Length) : default;
+        try
+        {
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.IO.File.ReadAllBytes(_path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{_path} cannot be read ({e.Message})", e);
+        }
     }
 }
