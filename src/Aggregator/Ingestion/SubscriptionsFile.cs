@@ -43,7 +43,8 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
             return new(NotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]), []);
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (await settings.GetAsync(AppliedSetting, ct) == hash)
+        var applied = await settings.GetAsync(AppliedSetting, ct);
+        if (applied == hash)
         {
             // Applied already, perhaps by another process: the outlines it left out are said again
             // once in each process (each `run-once` from cron), not only by the one that applied it.
@@ -62,12 +63,16 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         {
             return new(NotApplied([$"{e.Message}; the feeds subscribed already are polled as before"]), []);
         }
-        var applied = await feeds.ApplyAsync(list.Feeds, list.LeftOut, (AppliedSetting, hash), ct);
+        // First applied to this database (or again after an upgrade that could not know which
+        // feeds came from it): every feed it lists is the file's, to unsubscribe when it no longer does.
+        var result = await feeds.ApplyAsync(list.Feeds, list.LeftOut, (AppliedSetting, hash), firstApplication: applied is null, ct);
         logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed, {Unsubscribed} unsubscribed ({Total} listed)",
-            path, applied.Added, applied.Changed, applied.Unsubscribed.Count, list.Feeds.Count);
-        foreach (var url in applied.Unsubscribed)
+            path, result.Added, result.Changed, result.Unsubscribed.Count, list.Feeds.Count);
+        foreach (var url in result.Unsubscribed)
             logger.LogInformation("Unsubscribed from {Url}: {Path} no longer lists it (its items stay)", FeedUrl.Masked(url), path);
-        return new(NotApplied(list.Problems), applied.Unsubscribed);
+        if (list.Feeds.Count + list.LeftOut.Count == 0)
+            logger.LogWarning("{Path} lists no feeds: nothing was unsubscribed (`aggregator feeds remove URL` unsubscribes)", path);
+        return new(NotApplied(list.Problems), result.Unsubscribed);
     }
 
     /// <summary>For commands that do not apply it (`feeds list`): whether the file has changed

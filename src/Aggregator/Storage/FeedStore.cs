@@ -16,67 +16,75 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         await using var write = await database.BeginWriteAsync(ct);
         var (added, _) = await WriteListInAsync(write.Connection, write.Transaction, list, applyToSubscribed: false);
         await write.CommitAsync(ct);
-        return added;
+        return added.Count;
     }
 
     /// <summary>Makes the subscriptions what a list says (config/feeds.opml, whenever it changes):
     /// adds those not yet subscribed, and gives those already subscribed the list's name, poll
-    /// bounds, encoding override, folder and enabled state. A feed an earlier version of the list
-    /// named and this one does not is unsubscribed, as `feeds remove` does (its items stay);
-    /// feeds subscribed otherwise (`feeds add`, `feeds import`) are left alone, and so are the
+    /// bounds, encoding override, folder and enabled state. The feeds the list subscribes are
+    /// its own (all it names, on its first application to this database); one of those it no
+    /// longer names is unsubscribed, as `feeds remove` does (its items stay), while feeds
+    /// subscribed otherwise (`feeds add`, `feeds import`) are left alone, and so are the
     /// addresses in <paramref name="leftOut"/>: outlines the list still has but that could not be
-    /// used (a bound mistyped), which must not cost the subscription.
+    /// used (a bound mistyped), which must not cost the subscription. A list that names no feed
+    /// at all unsubscribes nothing (an emptied file is more likely a mistake than a wish).
     /// <paramref name="setting"/>, when given, is recorded in the same transaction (the hash of
     /// the file: applied once, whichever instance did it).</summary>
-    public async Task<ListApplied> ApplyAsync(IReadOnlyList<FeedSubscription> list, IReadOnlyCollection<string> leftOut, (string Key, string Value)? setting, CancellationToken ct)
+    public async Task<ListApplied> ApplyAsync(IReadOnlyList<FeedSubscription> list, IReadOnlyCollection<string> leftOut, (string Key, string Value)? setting,
+        bool firstApplication, CancellationToken ct)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var (added, changed) = await WriteListInAsync(write.Connection, write.Transaction, list, applyToSubscribed: true);
-        var unsubscribed = await UnsubscribeUnlistedInAsync(write.Connection, write.Transaction, list, leftOut);
+        var unsubscribed = list.Count + leftOut.Count == 0 ? []
+            : await UnsubscribeUnlistedInAsync(write.Connection, write.Transaction, list, leftOut);
+        foreach (var url in firstApplication ? list.Select(f => f.Url) : added)
+            await write.Connection.ExecuteAsync($"""
+                UPDATE feeds SET in_subscriptions_file = TRUE WHERE {Names} AND in_subscriptions_file = FALSE
+                """, new { Url = url }, write.Transaction);
         if (setting is var (key, value))
             await SettingsStore.SetInAsync(write.Connection, write.Transaction, key, value);
         await write.CommitAsync(ct);
-        return new ListApplied(added, changed, unsubscribed);
+        return new ListApplied(added.Count, changed, unsubscribed);
     }
 
     /// <param name="Unsubscribed">The addresses (as the list had them) of the feeds unsubscribed
     /// because the list no longer names them.</param>
     public sealed record ListApplied(int Added, int Changed, IReadOnlyList<string> Unsubscribed);
 
-    private async Task<(int Added, int Changed)> WriteListInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FeedSubscription> list, bool applyToSubscribed)
+    /// <summary>The feed a list's @Url names: subscribed under it, or moved to it by a permanent
+    /// redirect (a list written by `feeds export` has the new address).</summary>
+    private const string Names = "(url = @Url OR source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url))";
+
+    /// <returns>The addresses of the feeds the list added, and how many others it changed.</returns>
+    private async Task<(List<string> Added, int Changed)> WriteListInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FeedSubscription> list, bool applyToSubscribed)
     {
-        var (added, changed) = (0, 0);
+        var (added, changed) = (new List<string>(), 0);
         foreach (var feed in list)
         {
-            if (await AddInAsync(connection, tx, feed) == 1) added++;
+            if (await AddInAsync(connection, tx, feed) == 1) added.Add(feed.Url);
             else if (applyToSubscribed && await ApplyInAsync(connection, tx, feed) == 1) changed++;
         }
         return (added, changed);
     }
 
-    /// <summary>Feeds are matched by the address they were subscribed under (their source's
-    /// locator), which a permanent redirect does not change, as <see cref="ApplyInAsync"/> does.</summary>
     private static async Task<IReadOnlyList<string>> UnsubscribeUnlistedInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FeedSubscription> list, IReadOnlyCollection<string> leftOut)
     {
         var named = list.Select(f => f.Url).Concat(leftOut).ToHashSet(StringComparer.Ordinal);
-        var unlisted = (await connection.QueryAsync<(long Id, string Locator)>("""
-            SELECT f.id, s.locator FROM feeds f JOIN sources s ON s.id = f.source_id WHERE f.in_subscriptions_file = TRUE
-            """, transaction: tx)).Where(f => !named.Contains(f.Locator)).ToList();
+        var unlisted = (await connection.QueryAsync<(long Id, string Locator, string Url)>("""
+            SELECT f.id, s.locator, f.url FROM feeds f JOIN sources s ON s.id = f.source_id WHERE f.in_subscriptions_file = TRUE
+            """, transaction: tx)).Where(f => !named.Contains(f.Locator) && !named.Contains(f.Url)).ToList();
         foreach (var feed in unlisted)
             await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @Id", new { feed.Id }, tx);
-        foreach (var feed in list)
-            await connection.ExecuteAsync("""
-                UPDATE feeds SET in_subscriptions_file = TRUE
-                WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url) AND in_subscriptions_file = FALSE
-                """, new { feed.Url }, tx);
         return unlisted.Select(f => f.Locator).ToList();
     }
 
     private async Task<int> AddInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        // Not for an address a subscribed feed has moved to: that feed is the one it names.
         await connection.ExecuteAsync("""
-            INSERT INTO sources (kind, locator, title, created_at) VALUES ('feed', @Url, @display, @now)
+            INSERT INTO sources (kind, locator, title, created_at) SELECT 'feed', @Url, @display, @now
+            WHERE NOT EXISTS (SELECT 1 FROM feeds WHERE url = @Url)
             ON CONFLICT (kind, locator) DO NOTHING
             """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
@@ -122,7 +130,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
-            WHERE source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)
+            WHERE {Names}
               AND (custom_title IS DISTINCT FROM (CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END)
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max

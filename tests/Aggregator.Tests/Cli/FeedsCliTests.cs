@@ -442,6 +442,24 @@ public abstract class FeedsCliTests(Backend backend)
         await File.WriteAllTextAsync(file, Opml(Outline("old.xml"), Outline("packed.xml"), Outline("tagged.xml")), Ct);
         Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common])).ExitCode);
         Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml", "wire.xml"), await SubscribedAsync());
+
+        // The list as `feeds export` writes it: the moved feed under its new address, the feed
+        // added with the CLI listed too. Nothing is unsubscribed, and nothing subscribed twice.
+        await File.WriteAllTextAsync(file, Opml(Outline("wire.xml"), Outline("packed.xml"), Outline("tagged.xml"), Outline("feed/")), Ct);
+        var exported = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.True(exported.ExitCode == 0, exported.Stdout + exported.Stderr);
+        Assert.DoesNotContain("unsubscribed", exported.Stdout, StringComparison.Ordinal);
+        Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml", "wire.xml"), await SubscribedAsync());
+
+        // Taken out under its new address, the moved feed goes; the CLI's feed stays, listed or not.
+        await File.WriteAllTextAsync(file, Opml(Outline("packed.xml"), Outline("tagged.xml")), Ct);
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common])).ExitCode);
+        Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml"), await SubscribedAsync());
+
+        // A file emptied (by mistake, more likely than not) unsubscribes nothing.
+        await File.WriteAllTextAsync(file, Opml(), Ct);
+        Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common])).ExitCode);
+        Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml"), await SubscribedAsync());
     }
 
     /// <summary>What users moving from other tools met in config/feeds.opml: a list saved in EUC-KR

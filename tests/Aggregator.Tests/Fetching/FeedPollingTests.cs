@@ -85,7 +85,7 @@ public abstract class FeedPollingTests(Backend backend)
         body = Rss.Replace("Sunny.", "Rain.", StringComparison.Ordinal);
         var third = await PollAsync(app);
         Assert.Equal((1, 1, 1), (third.Fetched, third.Updated, third.Unchanged));
-        await app.Get<FeedStore>().ApplyAsync([new FeedSubscription(server.Url("feed.xml").ToString(), null, EncodingOverride: "utf-8")], [], null, Ct);
+        await app.Get<FeedStore>().ApplyAsync([new FeedSubscription(server.Url("feed.xml").ToString(), null, EncodingOverride: "utf-8")], [], null, false, Ct);
         var fourth = await PollAsync(app);
         Assert.Equal((1, 2), (fourth.Fetched, fourth.Unchanged));
     }
@@ -861,7 +861,7 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(("Loopback Wire", null), (feeds["unnamed.xml"].DisplayTitle, feeds["unnamed.xml"].CustomTitle));
         Assert.Equal(("Loopback Wire", null), (feeds["added.xml"].DisplayTitle, feeds["added.xml"].CustomTitle));
         // The same list applied again (config/feeds.opml edited): the name stays.
-        await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, [], null, Ct);
+        await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, [], null, false, Ct);
         Assert.Equal("연합뉴스 Yonhap", (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == feeds["renamed.xml"].Id).DisplayTitle);
     }
 
