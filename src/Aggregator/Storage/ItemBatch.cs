@@ -38,7 +38,7 @@ public static class ItemBatch
             }
         }
         if (fresh.Count > 0 && known.Count > 0)
-            fresh = await KnownEntries.RekeyedAsync(connection, tx, sourceId, items, fresh, known, outcomes);
+            fresh = await KnownEntries.RekeyedAsync(connection, tx, sourceId, items, fresh, known, outcomes, now);
         if (fresh.Count > 0 && known.Count > 0)
             fresh = await KnownEntries.CorrectedSharingAKeyAsync(connection, tx, sourceId, items, fresh, known, outcomes, now);
         if (fresh.Count == 0) return outcomes;

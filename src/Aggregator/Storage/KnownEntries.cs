@@ -12,7 +12,7 @@ public static class KnownEntries
     /// <summary>The sightings a source has, by entry key, with their items' headline and link.</summary>
     public static async Task<Dictionary<string, KnownSighting>> OfSourceAsync(DbConnection connection, DbTransaction tx, long sourceId) =>
         (await connection.QueryAsync<KnownSighting>("""
-            SELECT s.entry_key, s.content_hash, s.item_id, s.url AS sighting_url, i.title, i.url, i.content_hash AS item_hash, i.published_at AS published,
+            SELECT s.entry_key, s.content_hash, s.item_id, s.url AS sighting_url, i.title, i.url, i.content_hash AS item_hash, i.published_at AS published, s.last_changed_at AS last_changed,
                    EXISTS (SELECT 1 FROM sightings o WHERE o.item_id = s.item_id AND o.id <> s.id) AS shared
             FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_id = @sourceId
             """, new { sourceId }, tx)).ToDictionary(s => s.EntryKey, StringComparer.Ordinal);
@@ -29,6 +29,7 @@ public static class KnownEntries
         public string? Url { get; init; }
         public string ItemHash { get; init; } = "";
         public DateTime? Published { get; init; }
+        public DateTime LastChanged { get; init; }
         public bool Shared { get; init; }
     }
 
@@ -62,6 +63,18 @@ public static class KnownEntries
             if (carried.TryGetValue(item.ContentHash, out var before) && FarApart(item.PublishedAt, before)) items[index] = Own(item);
             carried.TryAdd(items[index].ContentHash, items[index].PublishedAt);
         }
+    }
+
+    /// <summary>The gone entry a new one is, by its content hash or by the hash of its own it was
+    /// kept apart under (a few gone entries are tried: a feed that dropped dozens at once rotated
+    /// its keys, and those match by content).</summary>
+    private static (string? Hash, string? Key) GoneEntry(IncomingItem item, Dictionary<string, string> gone)
+    {
+        if (gone.TryGetValue(item.ContentHash, out var key)) return (item.ContentHash, key);
+        if (gone.Count <= 16)
+            foreach (var (hash, goneKey) in gone)
+                if (hash == Processing.ContentHash.OfEntry(item.ContentHash, goneKey)) return (hash, goneKey);
+        return (null, null);
     }
 
     private static bool FarApart(DateTime? date, DateTime? other) =>
@@ -159,7 +172,7 @@ public static class KnownEntries
     /// listed the feed once per key).</summary>
     /// <returns>The entries still fresh.</returns>
     public static async Task<List<int>> RekeyedAsync(DbConnection connection, DbTransaction tx, long sourceId, IReadOnlyList<IncomingItem> items, List<int> fresh,
-        Dictionary<string, KnownSighting> known, StoreOutcome[] outcomes)
+        Dictionary<string, KnownSighting> known, StoreOutcome[] outcomes, DateTime now)
     {
         var listed = items.Select(i => i.EntryKey).ToHashSet(StringComparer.Ordinal);
         var gone = new Dictionary<string, string>(StringComparer.Ordinal); // content hash → a key no longer listed
@@ -167,22 +180,27 @@ public static class KnownEntries
             if (!listed.Contains(key)) gone.TryAdd(sighting.ContentHash, key);
         if (gone.Count == 0) return fresh;
         // A feed that rotates its keys does so for every entry it lists; one entry under a new
-        // key, dated far from the one it equals, is another entry with the same words.
+        // key, dated far from the one it equals, which the feed has not listed for days, is
+        // another entry with the same words. (A sighting's last change is its last new key: an
+        // entry whose key rotates at every poll is never stale, however its dates drift.)
         var rotated = fresh.Count(i => gone.ContainsKey(items[i].ContentHash)) >= 2;
+        var stale = now.AddDays(-2);
         var stillFresh = new List<int>(fresh.Count);
         foreach (var index in fresh)
         {
             var item = items[index];
-            if (!gone.TryGetValue(item.ContentHash, out var oldKey)
-                || !rotated && FarApart(item.PublishedAt, known[oldKey].Published))
+            var (goneHash, oldKey) = GoneEntry(item, gone);
+            if (oldKey is null || !rotated && FarApart(item.PublishedAt, known[oldKey].Published) && known[oldKey].LastChanged < stale)
             {
                 stillFresh.Add(index);
                 continue;
             }
-            gone.Remove(item.ContentHash);
+            gone.Remove(goneHash!);
+            // An entry kept apart under a hash of its own (KeepApart) keeps it, made with its new key.
+            var sightingHash = goneHash == item.ContentHash ? item.ContentHash : Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey);
             await connection.ExecuteAsync(
-                "UPDATE sightings SET entry_key = @newKey, url = @Url WHERE source_id = @sourceId AND entry_key = @oldKey",
-                new { newKey = item.EntryKey, item.Url, sourceId, oldKey }, tx);
+                "UPDATE sightings SET entry_key = @newKey, url = @Url, content_hash = @sightingHash, last_changed_at = @now WHERE source_id = @sourceId AND entry_key = @oldKey",
+                new { newKey = item.EntryKey, item.Url, sightingHash, now = ItemBatch.Time(now), sourceId, oldKey }, tx);
             outcomes[index] = StoreOutcome.Unchanged;
         }
         return stillFresh;

@@ -767,6 +767,32 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal((0, 0, 0), (third.Inserted, third.Sighted, third.Updated));
     }
 
+    /// <summary>One entry whose guid is new at every request and whose date drifts by hours each
+    /// time (a generator that stamps its entries when it writes them) is still one entry: the
+    /// re-audit of the entries kept apart found an item added at every poll.</summary>
+    [Fact]
+    public async Task An_entry_whose_guid_rotates_and_date_drifts_stays_one_item()
+    {
+        var poll = 0;
+        var hoursAgo = new[] { 20, 10, 5, 4, 3 };
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/drift.xml", () =>
+        {
+            var date = DateTime.UtcNow.AddHours(-hoursAgo[Math.Min(poll++, hoursAgo.Length - 1)]).ToString("R");
+            return Results.Text($"""
+                <rss version="2.0"><channel><title>Drift</title>
+                <item><title>Ferry route reopens</title><guid>urn:uuid:{Guid.NewGuid()}</guid><pubDate>{date}</pubDate><description>The Incheon to Weihai ferry runs again.</description></item>
+                </channel></rss>
+                """, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("drift.xml"));
+
+        for (var i = 0; i < hoursAgo.Length; i++) await PollAsync(app);
+
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
+    }
+
     /// <summary>A document broken before its first entry yields nothing: a failure with its
     /// reason, not a healthy feed with no entries.</summary>
     [Fact]
