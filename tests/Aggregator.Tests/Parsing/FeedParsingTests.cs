@@ -76,6 +76,11 @@ public sealed class FeedParsingTests
         var withBom = FeedParser.Parse([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Rss)], null, null, "euc-kr").Feed!;
         Assert.Equal("한국 중국 외교 관계 첫 기사", withBom.Entries[0].Title?.Plain);
         Assert.Contains("the encoding override euc-kr was not used: the document begins with a UTF-8 byte order mark", withBom.Problems);
+
+        // An override that makes the feed unreadable says it was used.
+        var wrong = FeedParser.Parse(Encoding.UTF8.GetBytes(Rss), null, null, "utf-16");
+        Assert.Null(wrong.Feed);
+        Assert.EndsWith("(read with the feed's encoding override, utf-16; `aggregator feeds edit URL --encoding \"\"` removes it)", wrong.Error, StringComparison.Ordinal);
     }
 
     /// <summary>The content's links resolve against the xml:base in scope of the content element

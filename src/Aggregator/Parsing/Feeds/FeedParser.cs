@@ -11,7 +11,15 @@ public static class FeedParser
 {
     public static FeedParseResult Parse(byte[] body, Uri? url = null, string? httpCharset = null, string? overrideEncoding = null)
     {
-        var decoded = FeedDecoder.Decode(body, httpCharset, overrideEncoding);
+        var result = Parse(FeedDecoder.Decode(body, httpCharset, overrideEncoding), url);
+        // A wrong override is the likeliest cause of a feed that reads as nothing: say it was used.
+        return result.Feed is null && overrideEncoding is not null && result.Error is { } error
+            ? result with { Error = $"{error} (read with the feed's encoding override, {overrideEncoding}; `aggregator feeds edit URL --encoding \"\"` removes it)" }
+            : result;
+    }
+
+    private static FeedParseResult Parse(FeedDecoder.Decoded decoded, Uri? url)
+    {
         var text = decoded.Text;
         var start = text.AsSpan().TrimStart();
         if (start.IsEmpty)
