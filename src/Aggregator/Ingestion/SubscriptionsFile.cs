@@ -8,9 +8,10 @@ namespace Aggregator.Ingestion;
 
 /// <summary>config/feeds.opml, applied whenever its content changes: the feeds it lists are
 /// subscribed, with the names and settings it gives them (an outline edited to set an encoding
-/// or to disable a feed takes effect), and a feed taken out of it is unsubscribed. Removing a
-/// feed with the CLI sticks until the file is edited again. Each poll cycle syncs it first; the file's hash, kept in the database, says
-/// whether it changed (and lets one instance of several apply it).</summary>
+/// or to disable a feed takes effect), and a feed of its own taken out of it is unsubscribed.
+/// Removing a feed with the CLI sticks until the file is edited again. Each poll cycle syncs it
+/// first; the file's hash, kept in the database, says whether it changed (and lets one instance
+/// of several apply it).</summary>
 public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, AppPaths paths, IOptions<AggregatorOptions> options, ILogger<SubscriptionsFile> logger)
 {
     /// <summary>The setting that holds the SHA-256 of the file as last applied.</summary>
