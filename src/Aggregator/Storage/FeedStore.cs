@@ -47,8 +47,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         return new ListApplied(added.Count, changed, unsubscribed);
     }
 
-    /// <param name="Unsubscribed">The addresses (as the list had them) of the feeds unsubscribed
-    /// because the list no longer names them.</param>
+    /// <param name="Unsubscribed">The addresses (now, after any redirect) of the feeds
+    /// unsubscribed because the list no longer names them.</param>
     public sealed record ListApplied(int Added, int Changed, IReadOnlyList<string> Unsubscribed);
 
     /// <summary>The feed a list's @Url names: subscribed under it, or moved to it by a permanent
@@ -75,7 +75,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             """, transaction: tx)).Where(f => !named.Contains(f.Locator) && !named.Contains(f.Url)).ToList();
         foreach (var feed in unlisted)
             await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @Id", new { feed.Id }, tx);
-        return unlisted.Select(f => f.Locator).ToList();
+        return unlisted.Select(f => f.Url).ToList();
     }
 
     private async Task<int> AddInAsync(DbConnection connection, DbTransaction tx, FeedSubscription feed)

@@ -180,9 +180,10 @@ public static class KnownEntries
             if (!listed.Contains(key)) gone.TryAdd(sighting.ContentHash, key);
         if (gone.Count == 0) return fresh;
         // A feed that rotates its keys does so for every entry it lists; one entry under a new
-        // key, dated far from the one it equals, which the feed has not listed for days, is
-        // another entry with the same words. (A sighting's last change is its last new key: an
-        // entry whose key rotates at every poll is never stale, however its dates drift.)
+        // key, dated far from the one it equals, is another entry with the same words when it
+        // has a link of its own (a daily "markets closed" notice) or the feed has not listed the
+        // gone one for days. (A sighting's last change is its last new key: an entry whose guid
+        // rotates at every poll under the same link is never stale, however its dates drift.)
         var rotated = fresh.Count(i => gone.ContainsKey(items[i].ContentHash)) >= 2;
         var stale = now.AddDays(-2);
         var stillFresh = new List<int>(fresh.Count);
@@ -190,7 +191,8 @@ public static class KnownEntries
         {
             var item = items[index];
             var (goneHash, oldKey) = GoneEntry(item, gone);
-            if (oldKey is null || !rotated && FarApart(item.PublishedAt, known[oldKey].Published) && known[oldKey].LastChanged < stale)
+            if (oldKey is null || !rotated && FarApart(item.PublishedAt, known[oldKey].Published)
+                && (known[oldKey].LastChanged < stale || item.Url is not null && known[oldKey].SightingUrl is not null && Untracked(item.Url) != Untracked(known[oldKey].SightingUrl)))
             {
                 stillFresh.Add(index);
                 continue;

@@ -793,6 +793,33 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
     }
 
+    /// <summary>A feed that lists only the latest of a daily notice ("Markets closed today", the
+    /// same words each day under a new guid, link and date) had each new one absorbed by the
+    /// last as a rotated key: a new link and a date a day on make it another entry.</summary>
+    [Fact]
+    public async Task A_daily_notice_with_the_same_words_under_a_new_link_is_a_new_item_each_day()
+    {
+        var day = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/notices.xml", () =>
+        {
+            var n = day++;
+            return Results.Text($"""
+                <rss version="2.0"><channel><title>Exchange</title>
+                <item><title>About the exchange</title><guid>about</guid><description>Opening hours and holidays.</description></item>
+                <item><title>Markets closed today</title><guid>closed-{n}</guid><link>http://example.org/closed-{n}</link>
+                <pubDate>{new DateTime(2026, 11, 21, 0, 0, 0, DateTimeKind.Utc).AddDays(n):R}</pubDate><description>Trading is suspended for the holiday.</description></item>
+                </channel></rss>
+                """, "application/rss+xml");
+        }));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("notices.xml"));
+
+        for (var i = 0; i < 3; i++) await PollAsync(app);
+
+        Assert.Equal(["http://example.org/closed-0", "http://example.org/closed-1", "http://example.org/closed-2"],
+            await app.RowsAsync("SELECT url FROM items WHERE title = 'Markets closed today' ORDER BY url"));
+    }
+
     /// <summary>A document broken before its first entry yields nothing: a failure with its
     /// reason, not a healthy feed with no entries.</summary>
     [Fact]

@@ -84,18 +84,12 @@ public static partial class FeedDecoder
                     ? $"unknown encoding \"{declared}\" declared and the bytes are not UTF-8; read as windows-1252"
                     : "the document is not valid UTF-8; read as windows-1252");
         }
-        // Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident; but a
-        // word or two of Korean or Chinese in an English page can be (치킨 in CP949 is valid UTF-8,
-        // "ġŲ"), and then the label is right.
+        // Valid UTF-8 with non-ASCII bytes is almost never a legacy encoding by accident. (A word
+        // or two of Korean in an English page can be: 치킨 in EUC-KR is "ġŲ" in UTF-8. Telling
+        // those apart from Latin Extended UTF-8 under a wrong label was tried and misread Turkish,
+        // Czech and Latvian; the per-feed override is the remedy.)
         if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed))
-        {
-            if (!ReadsAsLabelled(claimed, utf8, bytes))
-                return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
-            // Said, as the other choice is: the reader may know better.
-            var labelled = Lenient(claimed, bytes);
-            return new(Strip(labelled.Text), claimed.WebName,
-                $"the bytes are valid UTF-8 too, but read as UTF-8 they are Latin Extended letters; read as {Named(claimed)}, as labelled");
-        }
+            return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
         if (IsUnicode(claimed)) return new(claimed.GetString(bytes), claimed.WebName, null);
         var read = Lenient(claimed, bytes);
         return new(Strip(read.Text), claimed.WebName, read.Invalid + read.Private > 0 ? $"read as {Named(claimed)}{Damage(read, claimed)}" : null);
@@ -133,40 +127,6 @@ public static partial class FeedDecoder
         12000 or 12001 => "UTF-32",
         _ => e.WebName,
     };
-
-    /// <summary>Bytes valid both as UTF-8 and in the East Asian encoding they are labelled with,
-    /// where nothing declares UTF-8, that read as Korean, Chinese or Japanese in the label's
-    /// encoding (its core table: KS X 1001 for Korean, GB2312 for Chinese, not the vendor
-    /// extensions where stray UTF-8 pairs land) and, in UTF-8, as nothing but Latin-1 and Latin
-    /// Extended letters, one Latin Extended at least: the label's. Real UTF-8 text from the
-    /// region reads as its own script, accented Latin ("Café", "Erdoğan", whose ğ is a CP949
-    /// extension pair) stays UTF-8, and so does anything the document itself says is UTF-8.</summary>
-    private static bool ReadsAsLabelled(Encoding labelled, string utf8, byte[] bytes)
-    {
-        var core = labelled.CodePage switch
-        {
-            949 or 51949 => 51949, // EUC-KR proper
-            936 or 54936 => 20936, // GB2312
-            950 => 950,
-            932 => 932,
-            51932 or 20932 => 51932,
-            _ => 0,
-        };
-        if (core == 0 || Resolve(Declared(bytes)) is { CodePage: 65001 }) return false;
-        var extended = false;
-        foreach (var c in utf8)
-        {
-            if (c < '\u0080') continue;
-            if (c > '\u024F') return false; // East Asian, or letters from elsewhere: UTF-8 reads as something
-            if (c >= '\u0100') extended = true;
-        }
-        return extended && Strict(Encoding.GetEncoding(core), bytes) is { } text && text.Any(IsEastAsian);
-    }
-
-    private static bool IsEastAsian(char c) =>
-        c is >= '\uAC00' and <= '\uD7AF' or >= '\u1100' and <= '\u11FF' or >= '\u3130' and <= '\u318F' // Hangul
-            or >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF' // Han
-            or >= '\u3000' and <= '\u30FF' or >= '\uFF00' and <= '\uFFEF'; // CJK punctuation, kana, full width
 
     private static readonly Dictionary<string, string> LegacyAliases = new(StringComparer.Ordinal)
     {
@@ -314,19 +274,6 @@ public static partial class FeedDecoder
     /// on a document with bytes above ASCII.</summary>
     private static bool ServerDefault(Encoding http, byte[] bytes) =>
         http.CodePage == Encoding.UTF8.CodePage || (http.CodePage == 1252 && bytes.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0);
-
-    /// <summary>The text in <paramref name="encoding"/>, or null when the bytes are not valid in it.</summary>
-    private static string? Strict(Encoding encoding, byte[] bytes)
-    {
-        try
-        {
-            return Strip(Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
 
     private static string? TryUtf8(byte[] bytes)
     {
