@@ -104,9 +104,8 @@ public static class ParseCommand
         {
             ct.ThrowIfCancellationRequested();
             var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
-            var parsed = await ParseFileAsync(file, ct);
-            if (parsed.Error is { } error && parsed.Feed is null && (error.StartsWith("crash: ", StringComparison.Ordinal) || error.StartsWith("cannot be read: ", StringComparison.Ordinal)))
-                await Console.Error.WriteLineAsync($"{relative}: {error}");
+            var (parsed, trouble) = await ParseFileAsync(file, ct);
+            if (trouble) await Console.Error.WriteLineAsync($"{relative}: {parsed.Error}");
             using (var w = new Utf8JsonWriter(stream, options))
                 ConformanceRecord.Write(w, relative, parsed);
             stream.WriteByte((byte)'\n');
@@ -115,7 +114,9 @@ public static class ParseCommand
         return 0;
     }
 
-    private static async Task<FeedParseResult> ParseFileAsync(string file, CancellationToken ct)
+    /// <returns>What was read, and whether it is worth saying on stderr (the file could not be
+    /// read, or the parser crashed): a file that is no feed is only recorded.</returns>
+    private static async Task<(FeedParseResult Parsed, bool Trouble)> ParseFileAsync(string file, CancellationToken ct)
     {
         byte[] bytes;
         try
@@ -126,16 +127,16 @@ public static class ParseCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The file's, not the parser's: said as such, not recorded as a crash.
-            return FeedParseResult.Failed($"cannot be read: {e.Message}");
+            return (FeedParseResult.Failed($"cannot be read: {e.Message}"), true);
         }
         try
         {
-            return FeedParser.Parse(bytes);
+            return (FeedParser.Parse(bytes), false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A crash is a bug; record it and go on so the whole corpus is still scored.
-            return FeedParseResult.Failed($"crash: {e.GetType().Name}: {e.Message}");
+            return (FeedParseResult.Failed($"crash: {e.GetType().Name}: {e.Message}"), true);
         }
     }
 

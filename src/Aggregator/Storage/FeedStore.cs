@@ -39,7 +39,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             : await UnsubscribeUnlistedInAsync(write.Connection, write.Transaction, list, leftOut);
         foreach (var url in firstApplication ? list.Select(f => f.Url) : added)
             await write.Connection.ExecuteAsync($"""
-                UPDATE feeds SET in_subscriptions_file = TRUE WHERE {Names} AND in_subscriptions_file = FALSE
+                UPDATE feeds SET in_subscriptions_file = TRUE WHERE {SubscribedAs} AND in_subscriptions_file = FALSE
                 """, new { Url = url }, write.Transaction);
         if (setting is var (key, value))
             await SettingsStore.SetInAsync(write.Connection, write.Transaction, key, value);
@@ -50,10 +50,6 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// <param name="Unsubscribed">The addresses (now, after any redirect) of the feeds
     /// unsubscribed because the list no longer names them.</param>
     public sealed record ListApplied(int Added, int Changed, IReadOnlyList<string> Unsubscribed);
-
-    /// <summary>The feed a list's @Url names: subscribed under it, or moved to it by a permanent
-    /// redirect (a list written by `feeds export` has the new address).</summary>
-    private const string Names = "(url = @Url OR source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url))";
 
     /// <returns>The addresses of the feeds the list added, and how many others it changed.</returns>
     private async Task<(List<string> Added, int Changed)> WriteListInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<FeedSubscription> list, bool applyToSubscribed)
@@ -130,7 +126,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
-            WHERE {Names}
+            WHERE {SubscribedAs}
               AND (custom_title IS DISTINCT FROM (CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END)
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
@@ -204,7 +200,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             WHERE {SubscribedAs}
             """, new
         {
-            url,
+            Url = url,
             setTitle = title is not null,
             title = NullIfEmpty(title),
             setFolder = folder is not null,
@@ -221,7 +217,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             latest = clock.GetUtcNow().UtcDateTime + (bounds?.Max ?? TimeSpan.Zero),
             now = clock.GetUtcNow().UtcDateTime,
         }, write.Transaction) == 1;
-        if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { url });
+        if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { Url = url });
         await write.CommitAsync(ct);
         return found;
     }
@@ -235,7 +231,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync(ct);
         // Items and sightings stay: what was read is still news; only the polling ends.
-        return await connection.ExecuteAsync($"DELETE FROM feeds WHERE {SubscribedAs}", new { url }) > 0;
+        return await connection.ExecuteAsync($"DELETE FROM feeds WHERE {SubscribedAs}", new { Url = url }) > 0;
     }
 
     /// <summary>A feed whose server answered 429 or 503 with a Retry-After still to run: an edit
@@ -244,17 +240,17 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     private const string WaitsForServer =
         $"(last_status IN (429, 503) AND next_poll_at > @now AND next_poll_why LIKE '%{Scheduling.PollPlanner.RetryAfterMark}%')";
 
-    /// <summary>The feed at @url now, else the one subscribed under @url before a permanent
+    /// <summary>The feed at @Url now, else the one subscribed under @Url before a permanent
     /// redirect moved it: `feeds remove` and `feeds edit` take the address the subscriber knows,
-    /// and never act on two feeds.</summary>
+    /// a list may have either (`feeds export` writes the new one), and neither ever acts on two feeds.</summary>
     private const string SubscribedAs =
-        "(url = @url OR (NOT EXISTS (SELECT 1 FROM feeds WHERE url = @url) AND source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @url)))";
+        "(url = @Url OR (NOT EXISTS (SELECT 1 FROM feeds WHERE url = @Url) AND source_id = (SELECT id FROM sources WHERE kind = 'feed' AND locator = @Url)))";
 
     /// <summary>The feed subscribed as <paramref name="url"/> (now, or before a permanent redirect moved it), or null.</summary>
     public async Task<FeedRow?> FindAsync(string url, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<FeedRow>($"SELECT * FROM feeds WHERE {SubscribedAs}", new { url });
+        return await connection.QuerySingleOrDefaultAsync<FeedRow>($"SELECT * FROM feeds WHERE {SubscribedAs}", new { Url = url });
     }
 
     public async Task<IReadOnlyList<FeedRow>> ListAsync(CancellationToken ct)

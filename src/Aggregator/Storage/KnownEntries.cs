@@ -37,11 +37,11 @@ public static class KnownEntries
     /// <see cref="Processing.ContentHash.OfEntry"/>) are stored under their own hash: an entry
     /// the source carried so keeps it.</summary>
     public static IncomingItem OwnIfSo(IncomingItem item, KnownSighting known) =>
-        known.ContentHash != item.ContentHash && known.ContentHash == Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey) ? Own(item) : item;
+        known.ContentHash != item.ContentHash && known.ContentHash == Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey) ? Own(item, known.ContentHash) : item;
 
-    private static IncomingItem Own(IncomingItem item)
+    private static IncomingItem Own(IncomingItem item, string? hash = null)
     {
-        var hash = Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey);
+        hash ??= Processing.ContentHash.OfEntry(item.ContentHash, item.EntryKey);
         return item with { ContentHash = hash, EntryId = Processing.EntryIds.WithHash(item.EntryId, hash) };
     }
 

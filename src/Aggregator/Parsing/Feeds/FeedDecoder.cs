@@ -43,7 +43,7 @@ public static partial class FeedDecoder
             // as if nothing were declared, instead of as Chinese-looking nonsense.
             (wide, claimed) = (claimed.WebName, null);
         if (http is not null && Resolve(declared) is { } inDocument && inDocument.CodePage != http.CodePage && !IsUtf16(inDocument) && utf8 is null
-            && ServerDefault(http, bytes) && Lenient(inDocument, bytes) is { Mostly: true } inDeclared)
+            && ServerDefault(http, bytes) && LegacyText.Decode(inDocument, bytes) is { Mostly: true } inDeclared)
             // A server's default label (UTF-8 the bytes are not, Latin-1, ASCII) against a document
             // that names its own encoding and decodes in it, but for a character cut in half here
             // and there: Apache, nginx and many CMSs label every text/xml one way whatever the
@@ -51,7 +51,7 @@ public static partial class FeedDecoder
             return new(Strip(inDeclared.Text), inDocument.WebName,
                 $"the server said {httpCharset} but the document declares {declared} and is written in it; read as {Named(inDocument)}{Damage(inDeclared, inDocument)}");
         if (claimed?.CodePage == 1252 && utf8 is null && ServerDefault(claimed, bytes)
-            && LanguageEncoding(bytes) is var (lang, inLanguage) && Lenient(inLanguage, bytes) is { Mostly: true } legacy)
+            && LanguageEncoding(bytes) is var (lang, inLanguage) && LegacyText.Decode(inLanguage, bytes) is { Mostly: true } legacy)
             // "ISO-8859-1" on a feed in Korean or Chinese is a generator's default, not a choice.
             return new(Strip(legacy.Text), inLanguage.WebName, $"labelled {httpCharset ?? declared} but written in {lang}, in {Named(inLanguage)}; read as {Named(inLanguage)}{Damage(legacy, inLanguage)}");
         if ((utf8 is null || utf8.Contains('\0')) && Utf16WithoutBom(bytes) is { } utf16)
@@ -75,7 +75,7 @@ public static partial class FeedDecoder
                 return new(Encoding.UTF8.GetString(bytes), "utf-8", $"{invalid} byte sequence(s) are not valid UTF-8 and were replaced (U+FFFD); read as UTF-8");
             // Not UTF-8, and nothing (or only a wrong UTF-8) says what it is: a Korean, Chinese or
             // Japanese feed most often is in its region's legacy encoding, which its language names.
-            if (LanguageEncoding(bytes) is var (language, regional) && Lenient(regional, bytes) is { Mostly: true } regionalText)
+            if (LanguageEncoding(bytes) is var (language, regional) && LegacyText.Decode(regional, bytes) is { Mostly: true } regionalText)
                 return new(Strip(regionalText.Text), regional.WebName,
                     $"the bytes are not UTF-8 and no other encoding is declared{(httpCharset is null ? "" : $" than {httpCharset}")}; read as {Named(regional)}, the usual one for its language ({language}){Damage(regionalText, regional)}");
             var fallback = Encoding.GetEncoding(1252);
@@ -91,7 +91,7 @@ public static partial class FeedDecoder
         if (utf8 is not null && bytes.Any(b => b >= 0x80) && !IsUtf16(claimed))
             return new(utf8, "utf-8", $"declared {httpCharset ?? declared} but the bytes are UTF-8; read as UTF-8");
         if (IsUnicode(claimed)) return new(claimed.GetString(bytes), claimed.WebName, null);
-        var read = Lenient(claimed, bytes);
+        var read = LegacyText.Decode(claimed, bytes);
         return new(Strip(read.Text), claimed.WebName, read.Invalid + read.Private > 0 ? $"read as {Named(claimed)}{Damage(read, claimed)}" : null);
     }
 
@@ -101,7 +101,7 @@ public static partial class FeedDecoder
     private static Decoded Forced(byte[] bytes, Encoding forced, string label)
     {
         if (IsUnicode(forced)) return new(Strip(forced.GetString(bytes)), forced.WebName, null);
-        var read = Lenient(forced, bytes);
+        var read = LegacyText.Decode(forced, bytes);
         if (read.Invalid > 0 && bytes.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && TryUtf8(bytes) is { } utf8)
             return new(Strip(utf8), "utf-8", $"the encoding override {label} no longer fits: the bytes are valid UTF-8 and not valid {Named(forced)}; read as UTF-8 (`aggregator feeds edit URL --encoding \"\"` removes the override)");
         return new(Strip(read.Text), forced.WebName, read.Invalid + read.Private > 0 ? $"read as {Named(forced)}, the encoding override{Damage(read, forced)}" : null);
@@ -111,8 +111,6 @@ public static partial class FeedDecoder
         (read.Invalid == 0 ? "" : $"; {read.Invalid} byte sequence(s) are not valid {Named(encoding)} and were replaced (U+FFFD)")
         + (read.Private == 0 ? "" : $"; {read.Private} character(s) have no Unicode mapping in {Named(encoding)} and were read as private-use code points"
             + (encoding.CodePage == 950 ? " (Big5-HKSCS's Hong Kong characters, which this reader does not have)" : ""));
-
-    private static LegacyText.Read Lenient(Encoding encoding, byte[] bytes) => LegacyText.Decode(encoding, bytes);
 
     /// <summary>A name people know: .NET calls CP949 "ks_c_5601-1987".</summary>
     private static string Named(Encoding e) => e.CodePage switch
