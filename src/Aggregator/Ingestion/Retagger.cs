@@ -13,6 +13,13 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
     private const int PageSize = 500;
     private const string RulesVersionKey = "rules_version";
 
+    /// <summary>Bumped when the tagger's code judges the same rules differently (2: a middle dot
+    /// or hyphen joins CJK parties, "한·중"), so that stored tags are recomputed once after an
+    /// upgrade as they are after an edit of the rules.</summary>
+    private const string MatchingVersion = "2";
+
+    private static string Stamp(string rulesVersion) => $"{rulesVersion} (matching {MatchingVersion})";
+
     public async Task<Summary> RetagAllAsync(CancellationToken ct)
     {
         var (items, changed, after) = (0, 0, 0L);
@@ -26,7 +33,7 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
             items += page.Count;
             after = page[^1].Id;
         }
-        await settings.SetAsync(RulesVersionKey, rules.Version, ct);
+        await settings.SetAsync(RulesVersionKey, Stamp(rules.Version), ct);
         return new Summary(items, changed, rules.Version);
     }
 
@@ -51,12 +58,12 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
         return summary;
     }
 
-    /// <summary>Retags when the stored tags come from other rules. A new database has no
+    /// <summary>Retags when the stored tags come from other rules or an older tagger. A new database has no
     /// version yet and nothing to retag: it only records the current one.</summary>
     public async Task<Summary?> RetagIfRulesChangedAsync(CancellationToken ct)
     {
         var stored = await settings.GetAsync(RulesVersionKey, ct);
-        if (stored == topics.Version) return null;
+        if (stored == Stamp(topics.Version)) return null;
         var summary = await RetagAllAsync(ct);
         if (summary.Items > 0)
             logger.LogInformation("Topic rules changed ({Old} → {New}): retagged {Items} item(s), {Changed} changed",

@@ -52,6 +52,30 @@ public abstract class RetagTests(Backend backend)
         var again = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
         Assert.DoesNotContain("retagged", again.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Tags_stored_by_an_older_tagger_are_recomputed_once_under_the_same_rules()
+    {
+        using var temp = new TempFolder();
+        var (config, data) = (temp.Sub("config"), temp.Sub("data"));
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        File.Copy(Path.Combine(RepoPaths.Config, "aggregator.json"), Path.Combine(config, "aggregator.json"));
+        WriteRules(config, "test-1", 2);
+        var first = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+
+        // What a release before the tagger's matching changed left: the rules' version alone, and
+        // tags it judged differently (here none at all).
+        Assert.Equal(["test-1"], await RowsAsync(env, data, "UPDATE settings SET value = 'test-1' WHERE key = 'rules_version' RETURNING value"));
+        await RowsAsync(env, data, "DELETE FROM item_tags RETURNING tag");
+        var upgraded = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
+        Assert.True(upgraded.ExitCode == 0, upgraded.Stderr);
+        Assert.Contains("topic rules changed: 5 item(s) retagged, 5 changed", upgraded.Stdout, StringComparison.Ordinal);
+        Assert.Equal(5, (await RowsAsync(env, data, "SELECT item_id FROM item_tags WHERE tag = 'korea-china'")).Count);
+
+        var again = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
+        Assert.DoesNotContain("retagged", again.Stdout, StringComparison.Ordinal);
+    }
 }
 
 public sealed class RetagTestsOnSqlite() : RetagTests(Backend.Sqlite);

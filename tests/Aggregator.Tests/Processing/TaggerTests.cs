@@ -34,6 +34,7 @@ public sealed class TaggerTests
 
     [Theory]
     [InlineData("북중 정상회담 개최", "북한과 중국은 평양에서 정상회담을 열었다. 김정은 위원장과 시진핑 주석은 북중 친선을 강조했다.", "dprk-china")]
+    [InlineData("한·중 외교장관 회담", "외교부 장관이 베이징을 방문했다. 한ㆍ중 양측은 경제 협력을 논의했다.", "rok-china")]
     [InlineData("中韩外长在首尔会谈", "中国外交部长王毅在首尔同韩国外长会谈，双方同意加强中韩合作。", "rok-china")]
     [InlineData("中朝友好条约签订64周年", "朝鲜与中国互致贺电。金正恩表示，朝中友谊牢不可破。", "dprk-china")]
     [InlineData("Sydkorea och Kina enas om handel", "Sydkoreas och Kinas ministrar möttes i Seoul. Kina är Sydkoreas största handelspartner.", "rok-china")]

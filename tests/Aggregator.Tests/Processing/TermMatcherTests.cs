@@ -22,6 +22,11 @@ public sealed class TermMatcherTests
     [InlineData("중국", "중국과 북한의", "중국")]                          // Hangul matches inside words
     [InlineData("北韩", "北韩与中国", "北韩")]
     [InlineData("КНДР", "Власти кндр заявили", "кндр")]                 // case folding beyond ASCII
+    [InlineData("한중", "한·중 정상회담, 한ㆍ중 관계, 한-중 FTA", "한·중|한ㆍ중|한-중")] // middle dots and hyphens join CJK parties
+    [InlineData("日中韓", "日・中・韓首脳会談", "日・中・韓")]
+    [InlineData("中韩", "中·韩外长", "中·韩")]
+    [InlineData("한중", "한·미 동맹", "")]                               // only between the term's own characters
+    [InlineData("한중", "한··중", "")]                                  // one joiner, not a run
     public void Terms_match_as_documented(string term, string text, string expected)
     {
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Found([term], text));

@@ -13,7 +13,8 @@ public readonly record struct TermHit(int Start, int Length, int Label);
 /// How a term matches, as users write them in config/topics.json:
 /// case-insensitively; a space or hyphen in a term matches up to two spaces or hyphens in the
 /// text, or none ("Kim Jong Un" finds "Kim Jong-un" and "KimJongUn"); an apostrophe or a period
-/// in a term is optional ("D.P.R.K." finds "DPRK"); a trailing * matches any word ending
+/// in a term is optional ("D.P.R.K." finds "DPRK"); a middle dot or hyphen between two Han, Kana
+/// or Hangul characters of the text is skipped ("한중" finds "한·중" and "한ㆍ중"); a trailing * matches any word ending
 /// ("Nordkorea*" finds "Nordkoreas"). Terms in spaced scripts match whole words only ("China"
 /// is not "Chinatown"); terms in Han, Kana or Hangul match anywhere, since those scripts do not
 /// separate words (Korean particles attach to the noun: 중국과, 북한의).
@@ -96,7 +97,17 @@ public sealed class TermMatcher
         }
         if (at < text.Length && node.Child(Lower(text[at])) is { } next)
             Walk(next, text, start, at + 1, best);
+        else if (at > start && at + 1 < text.Length && IsJoiner(text[at]) && IsCjk(text[at - 1]) && IsCjk(text[at + 1])
+                 && node.Child(Lower(text[at + 1])) is { } afterJoiner)
+            Walk(afterJoiner, text, start, at + 2, best);
     }
+
+    /// <summary>A middle dot or hyphen between two Han, Kana or Hangul characters joins the names
+    /// of the parties it stands between: Korean headlines write "한·중 정상회담", "북ㆍ중", "한-중 FTA"
+    /// as often as "한중", Japanese "日・中・韓", Chinese "中·韩". The term "한중" matches them all.</summary>
+    private static bool IsJoiner(char c) => c is '·' or 'ㆍ' or '・' or '･' or '‧' or '∙' or '⋅' or '-' or '‐' or '‑';
+
+    private static bool IsCjk(char c) => Parsing.Scripts.IsCjk(Parsing.Scripts.Of(c));
 
     private void Consider(TermEnd end, string text, int start, int at, Candidate[] best)
     {
