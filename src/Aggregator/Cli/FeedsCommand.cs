@@ -194,6 +194,7 @@ public static class FeedsCommand
     /// its scheme ("example.com/rss", which `feeds add` accepts), tried as https:// then http://.</summary>
     private static async Task<string> SubscribedAddressAsync(FeedStore store, string address, CancellationToken ct)
     {
+        address = FeedUrl.WithoutFeedScheme(address.Trim());
         var normalized = FeedUrl.Normalize(address, out _) ?? address;
         if (address.Contains("://", StringComparison.Ordinal) || await store.FindAsync(normalized, ct) is not null) return normalized;
         foreach (var scheme in new[] { "https://", "http://" })
@@ -248,7 +249,7 @@ public static class FeedsCommand
             {
                 if (await services.GetRequiredService<FeedStore>().FindAsync(normalized, ct) is not { } current)
                 {
-                    await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                    await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                     return 1;
                 }
                 var (min, minError) = Bound("--min-poll", minText, current.MinIntervalSeconds);
@@ -272,10 +273,10 @@ public static class FeedsCommand
             var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds);
             if (!found)
             {
-                await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                 return 1;
             }
-            Console.WriteLine($"edited {address}");
+            Console.WriteLine($"edited {normalized}");
             if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null) && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding and enabled state there come back the next time that file changes; edit it there too");
             if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
@@ -329,10 +330,10 @@ public static class FeedsCommand
             var normalized = await SubscribedAddressAsync(services.GetRequiredService<FeedStore>(), address, ct);
             if (!await services.GetRequiredService<FeedStore>().RemoveAsync(normalized, ct))
             {
-                await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                 return 1;
             }
-            Console.WriteLine($"removed {address}");
+            Console.WriteLine($"removed {normalized}");
             if (services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: the next time that file changes it is subscribed again; remove it there too");
             return 0;
@@ -411,10 +412,10 @@ public static class FeedsCommand
             var feeds = await services.GetRequiredService<FeedStore>().ListAsync(ct);
             var chosen = new List<FeedRow>();
             foreach (var address in given)
-                if (feeds.FirstOrDefault(f => f.Url == (FeedUrl.Normalize(address, out _) ?? address)) is { } feed) chosen.Add(feed);
+                if (feeds.FirstOrDefault(f => f.Url == (FeedUrl.Normalize(FeedUrl.WithoutFeedScheme(address.Trim()), out _) ?? address)) is { } feed) chosen.Add(feed);
                 else
                 {
-                    await Console.Error.WriteLineAsync($"not subscribed: {address}");
+                    await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                     return 1;
                 }
             return await ReparseAsync(services, result.GetValue(all) ? feeds : chosen, ct);

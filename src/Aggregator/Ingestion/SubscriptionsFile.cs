@@ -85,8 +85,13 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         try
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, ct)));
-            return await settings.GetAsync(AppliedSetting, ct) == hash ? null
-                : $"{path} has changes not applied yet; the service applies them at its next poll, `aggregator run-once` at once";
+            if (await settings.GetAsync(AppliedSetting, ct) == hash) return null;
+            Opml.Read(path); // a broken file is never applied: waiting for the next poll would not help
+            return $"{path} has changes not applied yet; the service applies them at its next poll, `aggregator run-once` at once";
+        }
+        catch (InvalidDataException e)
+        {
+            return $"{e.Message}: it cannot be applied until it is fixed; the feeds subscribed already are polled as before";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -15,7 +15,7 @@ public static partial class FeedUrl
     public static string? Parse(string address, out FeedCredentials? credentials, out string? problem)
     {
         (credentials, problem) = (null, null);
-        if (!Uri.TryCreate(address.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(WithUserInfoEscaped(address.Trim()), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             problem = "is not an http(s) URL";
             return null;
@@ -41,10 +41,22 @@ public static partial class FeedUrl
         !address.StartsWith("feed:", StringComparison.OrdinalIgnoreCase) ? address
         : address[5..].StartsWith("//", StringComparison.Ordinal) ? "http:" + address[5..] : address[5..];
 
-    /// <summary>An address as it may be echoed in a message: whatever precedes an @ in its
-    /// authority (a user name and password) left out.</summary>
+    /// <summary>A password with an @ in it, typed unescaped (https://alice:p@ss@host/feed): the
+    /// host follows the last @ of the authority, as browsers and curl read it.</summary>
+    private static string WithUserInfoEscaped(string address)
+    {
+        var authority = address.IndexOf("://", StringComparison.Ordinal) is var s and >= 0 ? s + 3 : -1;
+        if (authority < 0) return address;
+        var end = address.IndexOfAny(['/', '?', '#'], authority) is var e and >= 0 ? e : address.Length;
+        var last = address.LastIndexOf('@', end - 1, end - authority);
+        return last < 0 || address.IndexOf('@', authority, last - authority) < 0 ? address
+            : string.Concat(address.AsSpan(0, authority), address[authority..last].Replace("@", "%40", StringComparison.Ordinal), address.AsSpan(last));
+    }
+
+    /// <summary>An address as it may be echoed in a message: whatever precedes the last @ in its
+    /// authority (a user name and password) left out, also behind feed: and without a scheme.</summary>
     public static string Masked(string address) => Credentials().Replace(address, "$1…@");
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s*(?:feed:)?(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#]*@")]
     private static partial System.Text.RegularExpressions.Regex Credentials();
 }

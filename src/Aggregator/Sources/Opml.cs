@@ -14,11 +14,6 @@ namespace Aggregator.Sources;
 /// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
 {
-    // Lists saved by Korean, Chinese and Japanese tools declare EUC-KR, GB18030, Shift_JIS or
-    // Big5; the reader knows them only once the code pages are registered (before, that happened
-    // only when a feed had been parsed first, so `serve` on a fresh install never applied such a file).
-    static Opml() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <param name="Problems">One line per outline left out: the file, the line, what was wrong.</param>
     /// <param name="Repeated">Outlines left out because an earlier one lists the same address.</param>
     /// <param name="LeftOut">The addresses of the outlines left out, as subscriptions are keyed
@@ -34,7 +29,11 @@ public static class Opml
         XDocument document;
         try
         {
-            using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null });
+            // Decoded as feeds are (Parsing/Feeds/FeedDecoder): a byte order mark first, valid
+            // UTF-8 over a wrong label, and the labels Korean, Chinese and Japanese tools write
+            // (cp949, ms949, windows-31j, cp936), which XmlReader's own lookup does not know.
+            var text = Parsing.Feeds.FeedDecoder.Decode(File.ReadAllBytes(path)).Text;
+            using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null });
             document = XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
@@ -53,7 +52,17 @@ public static class Opml
         foreach (var outline in document.Descendants().Where(e => e.Name.LocalName == "outline"))
         {
             var url = XmlUrl(outline);
-            if (string.IsNullOrEmpty(url)) continue;
+            if (string.IsNullOrEmpty(url))
+            {
+                // A folder has outlines in it. An outline that says it is a feed and has none
+                // (an export that kept only the site's htmlUrl, an empty xmlUrl) is a lost
+                // subscription, not a folder: said, not dropped without a word.
+                if (!outline.Elements().Any(e => e.Name.LocalName == "outline") && (url is not null || IsFeedType(outline)))
+                    problems.Add($"{path}, line {((IXmlLineInfo)outline).LineNumber}: outline \"{outline.Attribute("text")?.Value ?? outline.Attribute("title")?.Value}\" is a feed"
+                        + (outline.Attribute("htmlUrl")?.Value is { Length: > 0 } site ? $" with only a web site address ({FeedUrl.Masked(site)})" : "")
+                        + " but has no xmlUrl; this feed was left out (`aggregator feeds add` finds a site's feed)");
+                continue;
+            }
             try
             {
                 var feed = Subscription(outline, url);
@@ -68,6 +77,10 @@ public static class Opml
         }
         return new OpmlList(feeds, problems, repeated, leftOut);
     }
+
+    /// <summary>type="rss" (OPML 2.0), "atom", "feed" or "link": what exporters write on a feed's outline.</summary>
+    private static bool IsFeedType(XElement outline) =>
+        outline.Attribute("type")?.Value.Trim().ToLowerInvariant() is "rss" or "atom" or "feed" or "link";
 
     /// <summary>An outline's feed address: xmlUrl, also as xmlURL or xmlurl; null or empty in a folder.</summary>
     private static string? XmlUrl(XElement outline) =>
@@ -122,9 +135,11 @@ public static class Opml
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
     /// may have chosen; its title, when there is one, is the feed's own (the convention
     /// listparser describes, and what <see cref="Write"/> does). A name that is only the address
-    /// (what a reader writes for a feed it never named) is no name.</summary>
+    /// (what a reader writes for a feed it never named) is no name. A name is one line: line
+    /// breaks written as &amp;#10; would break every list it is shown in.</summary>
     private static string? Name(XElement outline, string attribute, string url) =>
-        outline.Attribute(attribute)?.Value.Trim() is { Length: > 0 } name && name != url ? name : null;
+        outline.Attribute(attribute)?.Value is { } value && string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) is { Length: > 0 } name && name != url
+            ? name : null;
 
     public static string Write(IEnumerable<FeedRow> feeds, string title, DateTime? now)
     {

@@ -98,9 +98,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     {
         var changed = await connection.ExecuteAsync($"""
             UPDATE feeds SET
-                -- A name the list gives as both text and title stays the subscriber's once the
-                -- first poll made it theirs (see CompletePollsAsync), instead of flipping back.
-                custom_title = CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END,
+                custom_title = {ListedCustomTitle},
                 listed_name = @listedName,
                 folder = @Folder,
                 enabled = @Enabled,
@@ -127,7 +125,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
             WHERE {SubscribedAs}
-              AND (custom_title IS DISTINCT FROM (CASE WHEN @Title IS NULL AND custom_title = @FeedTitle THEN custom_title ELSE @Title END)
+              AND (custom_title IS DISTINCT FROM ({ListedCustomTitle})
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
                    OR encoding_override IS DISTINCT FROM @EncodingOverride
@@ -136,6 +134,19 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
         return changed;
     }
+
+    /// <summary>The subscriber's name for a feed a list gives. A name given as text only (text and
+    /// title differ) is theirs. A name given as both text and title, as Feedly, Inoreader,
+    /// NetNewsWire and Miniflux write every name, is theirs when the feed, polled, calls itself
+    /// something else: a rename in the file after the first poll (which makes the first name
+    /// theirs, see CompletePollsAsync) must not fall back to the feed's own title. Before the
+    /// first poll the name waits in listed_name.</summary>
+    private const string ListedCustomTitle = """
+        CASE WHEN @Title IS NOT NULL THEN @Title
+             WHEN @listedName IS NOT NULL AND last_success_at IS NOT NULL AND title IS DISTINCT FROM @listedName THEN @listedName
+             WHEN custom_title = @FeedTitle THEN custom_title
+             ELSE NULL END
+        """;
 
     /// <summary>A subscription's settings as statement parameters (Dapper sends those the SQL names).</summary>
     private static object Parameters(FeedSubscription feed, DateTime now) => new

@@ -518,6 +518,11 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains($"subscription list not applied: {file}: not well-formed OPML at line 1", broken.Stderr, StringComparison.Ordinal);
         Assert.Contains("1 feed(s) polled", broken.Stdout, StringComparison.Ordinal);
+        // `feeds list` says it will not be applied as it is, not that the next poll applies it.
+        var brokenList = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        Assert.Contains($"note: {file}: not well-formed OPML at line 1", brokenList.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it cannot be applied until it is fixed", brokenList.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("applies them at its next poll", brokenList.Stderr, StringComparison.Ordinal);
 
         // OPML is UTF-8 as its declaration says, whatever the locale.
         var latin1 = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["LC_ALL"] = "en_US.ISO-8859-1", ["LANG"] = "en_US.ISO-8859-1" };
@@ -615,6 +620,39 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Contains($"xmlUrl=\"{server.Url("wire.xml")}\" maxPollMinutes=\"30\"", export.Stdout, StringComparison.Ordinal);
         Assert.True(removed.ExitCode == 0, removed.Stderr);
         Assert.Contains("No subscriptions", list.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every verb that takes a subscription's address takes it as `feeds add` did (feed://
+    /// included), and none echoes a password typed in it: not on success, not on failure.</summary>
+    [Fact]
+    public async Task Feeds_verbs_take_feed_scheme_addresses_and_never_echo_a_password()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var wire = server.Url("wire.xml").ToString();
+        var feedScheme = "feed://" + wire["http://".Length..];
+        var withPassword = wire.Replace("http://", "http://alice:s3cr@t@", StringComparison.Ordinal);
+
+        var outputs = new List<ProcessResult>
+        {
+            await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", feedScheme, .. common]),
+            await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feedScheme, "--title", "Wire", .. common]),
+            await Processes.AggregatorAsync(temp.Path, env, ["feeds", "reparse", feedScheme, .. common]),
+            await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", withPassword, "--title", "Wire 2", .. common]),
+            await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", "feed:" + withPassword, .. common]),
+        };
+        var missing = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", "feed:" + withPassword, .. common]);
+        var schemeless = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", withPassword["http://".Length..], .. common]);
+
+        Assert.All(outputs.Take(2).Append(outputs[3]).Append(outputs[4]), o => Assert.True(o.ExitCode == 0, o.Stdout + o.Stderr));
+        Assert.Contains($"{wire}: no body kept", outputs[2].Stderr, StringComparison.Ordinal); // found, not "not subscribed"
+        Assert.Equal($"removed {wire}", outputs[4].Stdout.Trim());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"not subscribed: feed:http://…@{wire["http://".Length..]}", missing.Stderr, StringComparison.Ordinal);
+        Assert.All(outputs.Append(missing).Append(schemeless), o => Assert.DoesNotContain("s3cr", o.Stdout + o.Stderr, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -916,6 +916,20 @@ public abstract class FeedPollingTests(Backend backend)
         // The same list applied again (config/feeds.opml edited): the name stays.
         await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, [], null, false, Ct);
         Assert.Equal("연합뉴스 Yonhap", (await app.Get<FeedStore>().ListAsync(Ct)).Single(f => f.Id == feeds["renamed.xml"].Id).DisplayTitle);
+
+        // Renamed in the file after polls, the way those readers write a name (text and title):
+        // the new name is the subscriber's, for a feed named before and for one that was not.
+        // Named as the feed calls itself, it follows the feed again.
+        await File.WriteAllTextAsync(opml, (await File.ReadAllTextAsync(opml, Ct))
+            .Replace("\"연합뉴스 Yonhap\"", "\"Yonhap 연합\"", StringComparison.Ordinal)
+            .Replace("text=\"Loopback Wire\" title=\"Loopback Wire\"", "text=\"LW 통신\" title=\"LW 통신\"", StringComparison.Ordinal), Ct);
+        await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, [], null, false, Ct);
+        var renamed = (await app.Get<FeedStore>().ListAsync(Ct)).ToDictionary(f => f.Url[(f.Url.LastIndexOf('/') + 1)..]);
+        Assert.Equal(("Yonhap 연합", "Yonhap 연합"), (renamed["renamed.xml"].DisplayTitle, renamed["renamed.xml"].CustomTitle));
+        Assert.Equal(("LW 통신", "LW 통신"), (renamed["same.xml"].DisplayTitle, renamed["same.xml"].CustomTitle));
+        await File.WriteAllTextAsync(opml, (await File.ReadAllTextAsync(opml, Ct)).Replace("\"Yonhap 연합\"", "\"Loopback Wire\"", StringComparison.Ordinal), Ct);
+        await app.Get<FeedStore>().ApplyAsync(Aggregator.Sources.Opml.Read(opml).Feeds, [], null, false, Ct);
+        Assert.Equal(("Loopback Wire", null), (await app.Get<FeedStore>().ListAsync(Ct)).Where(f => f.Id == feeds["renamed.xml"].Id).Select(f => (f.DisplayTitle, f.CustomTitle)).Single());
     }
 
     /// <summary>An entry dated a year ahead would head every list for a year: it is dated when

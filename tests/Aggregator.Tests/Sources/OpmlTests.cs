@@ -38,4 +38,58 @@ public sealed class OpmlTests
         File.WriteAllText(path, written.ToString());
         Assert.Equal(feeds.Select(f => (f.Url, f.Folder)).OrderBy(f => f.Url), Opml.Read(path).Feeds.Select(f => (f.Url, f.Folder)).OrderBy(f => f.Url));
     }
+
+    /// <summary>Lists are decoded as feeds are: the labels Korean, Chinese and Japanese tools
+    /// write (Python's ElementTree writes cp949), and a byte order mark over a wrong label.</summary>
+    [Theory]
+    [InlineData("cp949", "ks_c_5601-1987", "조선일보 똠방각하")] // code page 949: 똠 is beyond EUC-KR
+    [InlineData("MS949", "euc-kr", "조선일보")]
+    [InlineData("windows-31j", "shift_jis", "日本経済新聞")]
+    [InlineData("cp936", "gb18030", "人民日报")]
+    public void Lists_in_the_encodings_feeds_are_read_in_are_read(string label, string encoding, string name)
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "list.opml");
+        File.WriteAllBytes(path, System.Text.Encoding.GetEncoding(encoding).GetBytes(
+            $"""<?xml version="1.0" encoding="{label}"?><opml version="2.0"><body><outline text="{name}" xmlUrl="http://example.org/a.xml"/></body></opml>"""));
+
+        Assert.Equal(name, Opml.Read(path).Feeds.Single().Title ?? Opml.Read(path).Feeds.Single().FeedTitle);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_wins_over_a_wrong_declaration()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "notepad.opml");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(
+            """<?xml version="1.0" encoding="EUC-KR"?><opml version="2.0"><body><outline text="조선일보" xmlUrl="http://example.org/a.xml"/></body></opml>""")]);
+
+        Assert.Equal("조선일보", Opml.Read(path).Feeds.Single().FeedTitle);
+    }
+
+    /// <summary>An outline that says it is a feed but has no address is a subscription lost in
+    /// someone's export: said, with its line. A folder (outlines inside) is not one.</summary>
+    [Fact]
+    public void Feed_outlines_without_an_address_are_reported_and_names_are_one_line()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "inoreader.opml");
+        File.WriteAllText(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="1.0"><body>
+            <outline text="Korea" type="rss"><outline text="Yonhap&#10;연합뉴스" type="rss" xmlUrl="http://kr.example/a.xml"/></outline>
+            <outline text="Herald" type="rss" htmlUrl="http://herald.example/"/>
+            <outline text="Empty" xmlUrl=""/>
+            <outline text="Just a folder"/>
+            </body></opml>
+            """);
+
+        var list = Opml.Read(path);
+
+        Assert.Equal(("Yonhap 연합뉴스", "Korea"), (list.Feeds.Single().FeedTitle, list.Feeds.Single().Folder));
+        Assert.Equal(2, list.Problems.Count);
+        Assert.Equal($"{path}, line 4: outline \"Herald\" is a feed with only a web site address (http://herald.example/) but has no xmlUrl; this feed was left out (`aggregator feeds add` finds a site's feed)", list.Problems[0]);
+        Assert.StartsWith($"{path}, line 5: outline \"Empty\" is a feed but has no xmlUrl", list.Problems[1], StringComparison.Ordinal);
+    }
 }
