@@ -161,8 +161,18 @@ public static class FeedsCommand
                         }
                         (uri, normalized) = (new Uri(movedTo), movedTo);
                     }
-                    own = parsed.Feed!.Title?.Plain;
+                    if (parsed.Feed!.Unreadable is { } unreadable)
+                    {
+                        // What every poll of it would fail with.
+                        await Console.Error.WriteLineAsync($"{uri.AbsoluteUri}: {unreadable}; not added (add it anyway with --no-check)");
+                        return 1;
+                    }
+                    own = parsed.Feed.Title?.Plain;
                     Console.WriteLine($"{uri.AbsoluteUri}: {parsed.Feed.Format} feed with {parsed.Feed.Entries.Count} entries");
+                    // What its polls will show in `feeds list`: a misread encoding is best mended now
+                    // (`feeds edit --encoding`), before its items are stored garbled.
+                    if (parsed.Feed.Bozo)
+                        Console.WriteLine($"  recovered: {string.Join("; ", parsed.Feed.Problems)}");
                 }
                 else if (fetch.Outcome == FetchOutcome.Gone || fetch.Status is 401 or 403 or 404 or 451 || fetch.HostNotFound || Misconfigured(fetch.Error))
                 {

@@ -401,10 +401,8 @@ public sealed class FeedIngestor(
         var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
         if (parsed.Feed is not { } parsedFeed)
             return Failure(feed, state, parsed.Error!, null, min, max, now);
-        if (parsedFeed is { Entries.Count: 0, BrokenAt: { } broken })
-            // Broken before its first entry: nothing was recovered, so it is a failure with its
-            // reason (shown in `feeds list`, retried with backoff), not a healthy empty feed.
-            return Failure(feed, state, broken.Replace("; kept what came before", "", StringComparison.Ordinal) + "; no entry could be read", null, min, max, now);
+        if (parsedFeed.Unreadable is { } unreadable)
+            return Failure(feed, state, unreadable, null, min, max, now);
 
         var authority = options.Value.Publishing.IdAuthority;
         var outlet = parsedFeed.Title?.Plain;
@@ -506,8 +504,9 @@ public sealed class FeedIngestor(
             Body = text,
             Language = language,
             PublishedAt = entry.Published ?? entry.Updated,
+            DatedByUpdate = entry.Published is null && entry.Updated is not null,
             Outlet = outlet,
-            Author = entry.Author ?? entry.InheritedAuthor,
+            Author = Byline.Name(entry.Author ?? entry.InheritedAuthor),
             Url = entry.Link,
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
             Enclosures = entry.Enclosures,

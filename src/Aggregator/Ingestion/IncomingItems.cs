@@ -32,6 +32,7 @@ public static class IncomingItems
             ContentHtml = article.ContentHtml,
             Enclosures = Storage.Enclosures.ToJson(article.Enclosures),
             PublishedAt = article.PublishedAt,
+            DatedByUpdate = article.DatedByUpdate,
             Tags = Tagger.Tag(rules.Topics, article.Title, article.Body),
             RulesVersion = rules.Version,
             Story = StoryFingerprint.OfComparable(title, body, article.PublishedAt ?? DateTime.UtcNow),

@@ -8,6 +8,10 @@ public sealed record ParsedDocument
     public required string Body { get; init; }
     public required string Language { get; init; }
     public DateTime? PublishedAt { get; init; }
+    /// <summary>PublishedAt is the entry's last update (an Atom entry with no &lt;published&gt;):
+    /// the date it was first seen with stays its date, so that every edit does not move it up
+    /// the river.</summary>
+    public bool DatedByUpdate { get; init; }
     public string? Outlet { get; init; }
     public string? Author { get; init; }
     public string? Url { get; init; }

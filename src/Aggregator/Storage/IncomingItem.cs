@@ -20,6 +20,8 @@ public sealed record IncomingItem
     /// <summary>The files the entry carries, as stored: a JSON array (<see cref="Enclosures"/>), null for none.</summary>
     public string? Enclosures { get; init; }
     public DateTime? PublishedAt { get; init; }
+    /// <summary>See ParsedDocument.DatedByUpdate: an edit keeps the stored date.</summary>
+    public bool DatedByUpdate { get; init; }
     public required IReadOnlyList<TagDecision> Tags { get; init; }
     public required string RulesVersion { get; init; }
     public required Processing.Stories.StoryFingerprint Story { get; init; }

@@ -75,12 +75,13 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             var entryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : null;
             await connection.ExecuteAsync("""
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
-                                 outlet = @Outlet, author = @Author, published_at = @PublishedAt, updated_at = @now, content_html = @ContentHtml, enclosures = @Enclosures,
+                                 outlet = @Outlet, author = @Author, updated_at = @now,
+                                 published_at = CASE WHEN @DatedByUpdate AND NOT @rewritten AND published_at IS NOT NULL THEN published_at ELSE @PublishedAt END, content_html = @ContentHtml, enclosures = @Enclosures,
                                  entry_id = CASE WHEN @rewritten THEN @entryId ELSE entry_id END,
                                  story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END,
                                  first_seen_at = CASE WHEN @rewritten THEN @now ELSE first_seen_at END
                 WHERE id = @itemId
-                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, now, item.ContentHtml, item.Enclosures, rewritten, entryId, itemId }, tx);
+                """, new { item.ContentHash, item.Title, item.Body, item.Url, item.Language, item.Outlet, item.Author, item.PublishedAt, item.DatedByUpdate, now, item.ContentHtml, item.Enclosures, rewritten, entryId, itemId }, tx);
             if (rewritten)
             {
                 // New to readers, so new to alerts and digests too: seen now, not yet alerted

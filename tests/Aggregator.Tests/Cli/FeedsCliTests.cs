@@ -14,6 +14,14 @@ public abstract class FeedsCliTests(Backend backend)
     /// <summary>The Authorization headers /probe.xml received (a feed on "another site", localhost).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentBag<string> ProbeAuthorizations = [];
 
+    private static readonly System.Text.Encoding Gbk = CodePages("gbk");
+
+    private static System.Text.Encoding CodePages(string name)
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        return System.Text.Encoding.GetEncoding(name);
+    }
+
     private static Task<LoopbackServer> ServerAsync() => LoopbackServer.StartAsync(app =>
     {
         app.MapGet("/wire.xml", () => Results.Text(FeedPollingTests.Rss, "application/rss+xml"));
@@ -45,6 +53,10 @@ public abstract class FeedsCliTests(Backend backend)
         app.MapGet("/news/", () => Results.Content("<!DOCTYPE html><html><head><title>News</title></head><body>no feed links</body></html>", "text/html"));
         app.MapGet("/news/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "News Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
+        app.MapGet("/cut.xml", () => Results.Text("<rss version=\"2.0\"><channel><title>Cut</title><item><title>Never fin", "application/rss+xml"));
+        app.MapGet("/unlabelled-gbk.xml", () => Results.Bytes(
+            [.. "<rss version=\"2.0\"><channel><title>GBK</title><item><title>"u8, .. Gbk.GetBytes("习近平会见韩国总统"), .. "</title><guid>g1</guid></item></channel></rss>"u8],
+            "application/xml"));
         app.MapGet("/loop", () => Results.Redirect("/loop"));
         app.MapGet("/old.xml", () => Results.Redirect("/wire.xml", permanent: true));
         app.MapGet("/missing.xml", () => Results.NotFound());
@@ -620,6 +632,32 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Contains($"xmlUrl=\"{server.Url("wire.xml")}\" maxPollMinutes=\"30\"", export.Stdout, StringComparison.Ordinal);
         Assert.True(removed.ExitCode == 0, removed.Stderr);
         Assert.Contains("No subscriptions", list.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>`feeds add` judges a feed as its polls will: one broken before its first entry is
+    /// refused with the reason every poll would fail with, and one read only by working around
+    /// a problem (here GBK bytes with no label, read as windows-1252) says so before it is added.</summary>
+    [Fact]
+    public async Task Feeds_add_refuses_a_feed_no_poll_could_read_and_says_what_a_poll_works_around()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var cut = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("cut.xml").ToString(), .. common]);
+        var gbk = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("unlabelled-gbk.xml").ToString(), .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common]);
+
+        Assert.Equal(1, cut.ExitCode);
+        Assert.Contains($"{server.Url("cut.xml")}: not well-formed XML", cut.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no entry could be read; not added (add it anyway with --no-check)", cut.Stderr, StringComparison.Ordinal);
+        Assert.True(gbk.ExitCode == 0, gbk.Stderr);
+        Assert.Contains("  recovered: ", gbk.Stdout, StringComparison.Ordinal);
+        Assert.Contains("windows-1252", gbk.Stdout, StringComparison.Ordinal);
+        Assert.Equal([server.Url("unlabelled-gbk.xml").ToString()],
+            System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Select(f => f.GetProperty("url").GetString()));
     }
 
     /// <summary>Every verb that takes a subscription's address takes it as `feeds add` did (feed://

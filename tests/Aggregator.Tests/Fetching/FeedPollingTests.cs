@@ -1098,6 +1098,40 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal(first, await app.ScalarAsync<long>("SELECT id FROM items WHERE title LIKE '09:00%'"));
         Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
     }
+
+    /// <summary>An Atom entry that states only when it was updated is dated by it when first
+    /// seen; a later correction does not move it up the river. An RSS author written as RSS 2.0
+    /// says, "address (name)", is bylined by the name.</summary>
+    [Fact]
+    public async Task An_entry_dated_only_by_its_update_keeps_its_date_through_corrections_and_bylines_are_names()
+    {
+        var (title, updated) = ("Coast guard seizes two Chinese boats", "2025-09-06T01:15:00Z");
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/atom.xml", () => Results.Text($"""
+                <feed xmlns="http://www.w3.org/2005/Atom"><title>Herald</title><id>urn:h</id><updated>{updated}</updated>
+                <entry><id>urn:h:1</id><title>{title}</title><updated>{updated}</updated><author><name>Kim Min-su</name><email>kms@herald.example</email></author>
+                <content>The Korea Coast Guard seized two Chinese fishing boats near Yeonpyeong Island on Friday.</content></entry></feed>
+                """, "application/atom+xml"));
+            app.MapGet("/rss.xml", () => Results.Text("""
+                <rss version="2.0"><channel><title>Kyongbuk</title><item><guid>k1</guid><title>경북 소식</title>
+                <author>kb@kyongbuk.example.kr (김민수)</author><description>경북 지역 소식입니다.</description></item></channel></rss>
+                """, "application/rss+xml"));
+        });
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("atom.xml"));
+        await FeedAsync(app, server.Url("rss.xml"));
+        await PollAsync(app);
+
+        (title, updated) = ("Coast guard seizes two Chinese fishing boats", "2025-09-08T00:00:00Z");
+        var second = await PollAsync(app);
+
+        Assert.Equal(1, second.Updated);
+        var items = (await app.Get<ItemQueries>().NewestAsync(null, 10, Ct, collapse: false)).ToDictionary(i => i.Outlet!);
+        Assert.Equal((title, new DateTime(2025, 9, 6, 1, 15, 0, DateTimeKind.Utc)), (items["Herald"].Title, items["Herald"].PublishedAt));
+        Assert.Equal("Kim Min-su", items["Herald"].Author);
+        Assert.Equal("김민수", items["Kyongbuk"].Author);
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);

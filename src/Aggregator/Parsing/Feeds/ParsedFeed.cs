@@ -48,6 +48,13 @@ public sealed record ParsedFeed
     /// <summary>The shortest interval the feed asks pollers to keep (RSS ttl, sy:updatePeriod/Frequency).</summary>
     public TimeSpan? MinimumInterval { get; init; }
     public IReadOnlyList<ParsedEntry> Entries { get; init; } = [];
+
+    /// <summary>Why nothing could be read, when the document broke off before its first entry: a
+    /// failure with its reason (a poll's, shown in `feeds list` and retried with backoff; a
+    /// reason for `feeds add` to refuse it), not a healthy empty feed. Null otherwise.</summary>
+    public string? Unreadable => Entries.Count == 0 && BrokenAt is { } broken
+        ? broken.Replace("; kept what came before", "", StringComparison.Ordinal) + "; no entry could be read"
+        : null;
 }
 
 /// <summary>The outcome of parsing a body: a feed, or why not (with the feeds an HTML page advertises).</summary>
