@@ -86,6 +86,27 @@ public sealed class FeedParsingTests
     /// <summary>The content's links resolve against the xml:base in scope of the content element
     /// (feed, entry and content each add theirs), as feedparser resolves them; its entry link
     /// says nothing about them.</summary>
+    /// <summary>Many Chinese and Korean outlets declare no language: their times without a zone
+    /// are read in the zone of the script they write in, not as UTC.</summary>
+    [Theory]
+    [InlineData("习近平会见韩国总统，双方就中韩关系交换意见。", "2025-09-05T07:20:00Z")]
+    [InlineData("한중 정상회담이 베이징에서 열렸다. 양국은 협력을 확대하기로 했다.", "2025-09-05T06:20:00Z")]
+    [InlineData("日中韓首脳会談が東京で開かれ、三か国の協力について話し合った。", "2025-09-05T06:20:00Z")]
+    [InlineData("Leaders of South Korea and China met in Beijing on Friday.", "2025-09-05T15:20:00Z")]
+    public void Times_without_a_zone_in_a_feed_without_a_language_are_in_its_script_s_zone(string text, string expected)
+    {
+        var rss = $"""<rss version="2.0"><channel><title>T</title><item><title>{text[..10]}</title><guid>1</guid><pubDate>2025-09-05 15:20:00</pubDate><description>{text}</description></item></channel></rss>""";
+        var json = $$"""{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","title":"{{text[..10]}}","content_text":"{{text}}","date_published":"2025-09-05T15:20:00"}]}""";
+        var atom = $"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>t</id><updated>2025-09-05T15:20:00</updated><entry><id>1</id><title>{text[..10]}</title><published>2025年9月5日 15:20</published><updated>2025-09-05T15:20:00</updated><content>{text}</content></entry></feed>""";
+
+        foreach (var body in new[] { rss, json, atom })
+        {
+            var feed = FeedParser.Parse(Encoding.UTF8.GetBytes(body)).Feed!;
+            Assert.Equal(DateTime.Parse(expected, null, System.Globalization.DateTimeStyles.AdjustToUniversal), feed.Entries.Single().Published);
+            Assert.Null(feed.Language); // the declared language, as feedparser reports it, stays none
+        }
+    }
+
     [Fact]
     public void Links_inside_content_resolve_against_the_xml_base_of_the_element_they_came_from()
     {

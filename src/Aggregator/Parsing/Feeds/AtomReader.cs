@@ -8,19 +8,21 @@ namespace Aggregator.Parsing.Feeds;
 /// document Syndication refuses. RFC 4287 text constructs; Atom 0.3 content modes.</summary>
 public static class AtomReader
 {
-    public static ParsedFeed Read(XDocument document, string format, Uri? url)
+    /// <param name="zoneLanguage">See RssReader.Read.</param>
+    public static ParsedFeed Read(XDocument document, string format, Uri? url, string? zoneLanguage = null)
     {
         var feed = document.Root!;
         var language = FeedXml.Language(feed);
+        var dates = language ?? zoneLanguage;
         return new ParsedFeed
         {
             Format = format,
             Title = Construct(feed.FirstOwn("title")),
             Link = AlternateLink(feed, url),
             Language = language,
-            Updated = FeedDates.Parse(Text(feed.FirstOwn("updated")) ?? Text(feed.FirstOwn("modified")), language),
+            Updated = FeedDates.Parse(Text(feed.FirstOwn("updated")) ?? Text(feed.FirstOwn("modified")), dates),
             MinimumInterval = RssReader.Interval(feed),
-            Entries = feed.Own("entry").Select(e => Entry(e, url, language)).ToList(),
+            Entries = feed.Own("entry").Select(e => Entry(e, url, dates)).ToList(),
         };
     }
 

@@ -29,6 +29,7 @@ public static class FeedParser
             // What decoding had to work around is said for JSON as for XML: a JSON Feed in CP949
             // was read as windows-1252 and stored as mojibake with no warning.
             var read = JsonFeedReader.Read(text, url);
+            if (read.Feed is { Language: null } && ZoneLanguage(text) is { } jsonZone) read = JsonFeedReader.Read(text, url, jsonZone);
             return read.Feed is { } json && decoded.Problem is { } problem ? read with { Feed = json with { Problems = [problem, .. json.Problems] } } : read;
         }
         if (LooksLikeHtml(start))
@@ -87,7 +88,8 @@ public static class FeedParser
         if (document is null)
             return FeedParseResult.Failed(truncated!);
         IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { leftOut, truncated }.OfType<string>()];
-        var feed = Read(document, url);
+        var feed = Read(document, url, null);
+        if (feed is { Language: null } && ZoneLanguage(repaired) is { } zone) feed = Read(document, url, zone);
 
         if (feed is null)
             return document.Root?.Name.LocalName.ToLowerInvariant() is "html" or "head" or "body"
@@ -124,7 +126,26 @@ public static class FeedParser
         }
     }
 
-    private static ParsedFeed? Read(XDocument document, Uri? url)
+    /// <summary>For a feed that declares no language (many Chinese and Korean outlets' do not):
+    /// the language whose zone its times without a zone are in, by the script its text is written
+    /// in. "2025-09-05 15:20:00" from a Chinese outlet is Beijing time, not UTC: read as UTC, its
+    /// stories sat eight hours out of place and disagreed with the same story's other copies.
+    /// Korean and Japanese (Hangul, Kana) are UTC+9, Chinese (Han without either) UTC+8. Null
+    /// for text in other scripts, whose times stay UTC.</summary>
+    internal static string? ZoneLanguage(string text)
+    {
+        var (hangul, kana, han) = (0, 0, 0);
+        foreach (var c in text.AsSpan(0, Math.Min(text.Length, 65_536)))
+        {
+            if (c < '\u3040') continue;
+            if (c <= '\u30FF') kana++;
+            else if (c is >= '\u4E00' and <= '\u9FFF') han++;
+            else if (c is >= '\uAC00' and <= '\uD7A3') hangul++;
+        }
+        return hangul >= 10 && hangul >= kana ? "ko" : kana >= 10 ? "ja" : han >= 10 ? "zh" : null;
+    }
+
+    private static ParsedFeed? Read(XDocument document, Uri? url, string? zoneLanguage)
     {
         var root = document.Root!;
         if (RssNames.IsRss(root))
@@ -138,16 +159,16 @@ public static class FeedParser
             case "rss":
                 var version = root.Attribute("version")?.Value.Trim() ?? "";
                 if (version is "2.0" or "" or "2" or "2.0.1" or "2.01")
-                    return SyndicationReader.TryRead(document, atom: false, url, out _) ?? RssReader.Read(document, "rss20", url);
-                return RssReader.Read(document, "rss" + version.Replace(".", "", StringComparison.Ordinal), url);
+                    return SyndicationReader.TryRead(document, atom: false, url, out _, zoneLanguage) ?? RssReader.Read(document, "rss20", url, zoneLanguage);
+                return RssReader.Read(document, "rss" + version.Replace(".", "", StringComparison.Ordinal), url, zoneLanguage);
             case "RDF":
-                return RssReader.Read(document, root.Elements().Any(e => e.Name.Namespace == FeedXml.Rss090) ? "rss090" : "rss10", url);
+                return RssReader.Read(document, root.Elements().Any(e => e.Name.Namespace == FeedXml.Rss090) ? "rss090" : "rss10", url, zoneLanguage);
             case "channel":
-                return RssReader.Read(new XDocument(new XElement("rss", root)), "rss", url);
+                return RssReader.Read(new XDocument(new XElement("rss", root)), "rss", url, zoneLanguage);
             case "feed" when ns == FeedXml.Atom10:
-                return SyndicationReader.TryRead(document, atom: true, url, out _) ?? AtomReader.Read(document, "atom10", url);
+                return SyndicationReader.TryRead(document, atom: true, url, out _, zoneLanguage) ?? AtomReader.Read(document, "atom10", url, zoneLanguage);
             case "feed":
-                return AtomReader.Read(document, root.Attribute("version")?.Value == "0.3" || ns == FeedXml.Atom03 ? "atom03" : "atom", url);
+                return AtomReader.Read(document, root.Attribute("version")?.Value == "0.3" || ns == FeedXml.Atom03 ? "atom03" : "atom", url, zoneLanguage);
             default:
                 return null;
         }

@@ -6,7 +6,8 @@ namespace Aggregator.Parsing.Feeds;
 /// (1.1), language (1.1); ids may be numbers in the wild.</summary>
 public static partial class JsonFeedReader
 {
-    public static FeedParseResult Read(string text, Uri? url)
+    /// <param name="zoneLanguage">See RssReader.Read.</param>
+    public static FeedParseResult Read(string text, Uri? url, string? zoneLanguage = null)
     {
         JsonDocument json;
         try
@@ -36,7 +37,7 @@ public static partial class JsonFeedReader
                 Link = Absolute(Str(root, "home_page_url"), url),
                 Language = language,
                 // An item without an author of its own has the feed's (JSON Feed 1.1, "authors").
-                Entries = items.Take(FeedXml.MaxEntries).Select(i => Entry(i, url, language, feedAuthor)).ToList(),
+                Entries = items.Take(FeedXml.MaxEntries).Select(i => Entry(i, url, language ?? zoneLanguage, feedAuthor)).ToList(),
                 Problems = items.Count > FeedXml.MaxEntries ? [FeedXml.TooManyEntries(items.Count)] : [],
             });
         }

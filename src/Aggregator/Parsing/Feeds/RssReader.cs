@@ -8,7 +8,9 @@ namespace Aggregator.Parsing.Feeds;
 /// also the fallback for an RSS 2.0 document Syndication refuses.</summary>
 public static class RssReader
 {
-    public static ParsedFeed Read(XDocument document, string format, Uri? url)
+    /// <param name="zoneLanguage">The language whose zone a time without one is read in when the
+    /// feed declares no language (FeedParser.ZoneLanguage).</param>
+    public static ParsedFeed Read(XDocument document, string format, Uri? url, string? zoneLanguage = null)
     {
         var root = document.Root!;
         var channel = root.FirstOwn("channel") ?? root;
@@ -17,15 +19,16 @@ public static class RssReader
         // feedparser does, rather than an empty feed.
         var items = root.Name.LocalName == "RDF" ? root.Own("item").Concat(channel == root ? [] : channel.Own("item")) : channel.Own("item");
         var language = Text(channel.FirstOwn("language")) ?? Text(channel.Element(Dc + "language")) ?? FeedXml.Language(channel);
+        var dates = language ?? zoneLanguage;
         return new ParsedFeed
         {
             Format = format,
             Title = TextOf(channel.FirstOwn("title")) ?? ExtensionElements.Title(channel),
             Link = Resolve(LinkText(channel), channel, url),
             Language = language,
-            Updated = FeedDates.Parse(Text(channel.FirstOwn("lastBuildDate")), language) ?? ExtensionElements.Updated(channel, language),
+            Updated = FeedDates.Parse(Text(channel.FirstOwn("lastBuildDate")), dates) ?? ExtensionElements.Updated(channel, dates),
             MinimumInterval = Interval(channel),
-            Entries = items.Select(i => Entry(i, url, language)).ToList(),
+            Entries = items.Select(i => Entry(i, url, dates)).ToList(),
         };
     }
 

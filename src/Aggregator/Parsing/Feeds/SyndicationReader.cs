@@ -11,10 +11,12 @@ namespace Aggregator.Parsing.Feeds;
 public static class SyndicationReader
 {
     /// <summary>Null when Syndication refuses the document; the caller falls back to our reader.</summary>
-    public static ParsedFeed? TryRead(XDocument document, bool atom, Uri? url, out string? refusal)
+    /// <param name="zoneLanguage">See RssReader.Read.</param>
+    public static ParsedFeed? TryRead(XDocument document, bool atom, Uri? url, out string? refusal, string? zoneLanguage = null)
     {
         refusal = null;
         var language = atom ? FeedXml.Language(document.Root!) : FeedXml.Text(document.Root!.FirstOwn("channel")?.FirstOwn("language"));
+        var dates = language ?? zoneLanguage;
         // Extension elements are read from the element itself (ExtensionElements): buffering a copy
         // of each in Syndication cost a quarter of parsing's allocation for nothing.
         SyndicationFeedFormatter formatter = atom
@@ -22,7 +24,7 @@ public static class SyndicationReader
             : new Rss20FeedFormatter { PreserveElementExtensions = false, PreserveAttributeExtensions = false };
         formatter.DateTimeParser = (XmlDateTimeData data, out DateTimeOffset value) =>
         {
-            value = FeedDates.Parse(data.DateTimeString, language) is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : DateTimeOffset.MinValue;
+            value = FeedDates.Parse(data.DateTimeString, dates) is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : DateTimeOffset.MinValue;
             return true;
         };
         formatter.UriParser = (XmlUriData data, out Uri? uri) =>
@@ -65,10 +67,10 @@ public static class SyndicationReader
             Title = atom || feed.Title?.Text is not { } title ? Text(feed.Title) : new FeedText(title, ExtensionElements.Guess(title)),
             Link = Alternate(feed.Links, feed.BaseUri, url) is var link && (atom || !string.IsNullOrEmpty(link)) ? link : FeedXml.Resolve(RssReader.LinkText(channel), channel, url),
             Language = feed.Language ?? language,
-            Updated = Date(feed.LastUpdatedTime) ?? (atom ? null : ExtensionElements.Updated(channel, language)),
+            Updated = Date(feed.LastUpdatedTime) ?? (atom ? null : ExtensionElements.Updated(channel, dates)),
             // sy:updatePeriod is as much Atom's as RSS's (feedparser reads it in both); ttl is RSS's only.
             MinimumInterval = RssReader.Interval(channel),
-            Entries = feed.Items.Zip(entries, (item, element) => Entry(item, element, atom, url, language)).ToList(),
+            Entries = feed.Items.Zip(entries, (item, element) => Entry(item, element, atom, url, dates)).ToList(),
         };
     }
 
