@@ -34,17 +34,20 @@ public sealed class StoryRebuilder(Database database, SettingsStore settings, IL
             var (connection, tx) = (write.Connection, write.Transaction);
             await StoryIndex.ClearAsync(connection, tx);
             await using var stories = StoryIndex.Open(connection, tx);
-            var after = 0L;
-            while (true)
+            // In order of publication, as a cycle places what it finds (StoryIndex.PlaceAsync): the
+            // copy published first heads its story. The order is worked out on ids and dates alone.
+            var order = (await connection.QueryAsync<(long Id, DateTime Date)>(
+                    "SELECT id, coalesce(published_at, first_seen_at) FROM items", transaction: tx))
+                .OrderBy(i => i.Date).ThenBy(i => i.Id).Select(i => i.Id).ToList();
+            foreach (var chunk in order.Chunk(PageSize))
             {
-                var page = (await connection.QueryAsync<(long Id, string Title, string Body, DateTime Date)>("""
-                    SELECT id, title, body, coalesce(published_at, first_seen_at) FROM items WHERE id > @after ORDER BY id LIMIT @PageSize
-                    """, new { after, PageSize }, tx)).ToList();
-                if (page.Count == 0) break;
-                var placed = page.Select(i => new StoryIndex.NewItem(i.Id, StoryFingerprint.Of(i.Title, i.Body, i.Date))).ToList();
+                var list = chunk;
+                var page = (await connection.QueryAsync<(long Id, string Title, string Body, DateTime Date)>(
+                    $"SELECT id, title, body, coalesce(published_at, first_seen_at) FROM items WHERE {Storage.Dialect.InList(connection, "id", "list")}",
+                    new { list }, tx)).ToDictionary(i => i.Id);
+                var placed = chunk.Where(page.ContainsKey).Select(id => new StoryIndex.NewItem(id, StoryFingerprint.Of(page[id].Title, page[id].Body, page[id].Date))).ToList();
                 await stories.PlaceAsync(placed);
-                count += page.Count;
-                after = page[^1].Id;
+                count += placed.Count;
                 ct.ThrowIfCancellationRequested();
             }
             await write.CommitAsync(ct);

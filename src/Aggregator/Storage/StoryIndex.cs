@@ -92,12 +92,29 @@ public sealed class StoryIndex : IAsyncDisposable
     /// <summary>Story null: a stored item, whose story is read only when it matches.</summary>
     private sealed record Candidate(long Id, long? Story, uint[] Sketch, DateTime Date, KeyKind Strongest);
 
-    /// <summary>Files newly inserted items (in id order): each joins the story of its earliest
-    /// copy, stored or earlier in the batch, or starts its own; all are indexed under their keys.
-    /// Returns the story of each (null: it starts one).</summary>
+    /// <summary>Files newly inserted items: each joins the story of its earliest copy, stored or
+    /// earlier in the batch, or starts its own; all are indexed under their keys. Returns the
+    /// story of each (null: it starts one), in the order given.</summary>
     public async Task<long?[]> PlaceAsync(IReadOnlyList<NewItem> items)
     {
         if (items.Count == 0) return [];
+        // The batch in order of publication (undated ones last, then by id): copies of one story
+        // found in one cycle are headed by the one published first (the wire, the press release),
+        // not by whichever fetch happened to finish first.
+        var order = new int[items.Count];
+        var dates = new DateTime[items.Count];
+        for (var n = 0; n < items.Count; n++) (order[n], dates[n]) = (n, items[n].Story.Date ?? DateTime.MaxValue);
+        Array.Sort(order, (a, b) => dates[a] != dates[b] ? dates[a].CompareTo(dates[b]) : items[a].Id.CompareTo(items[b].Id));
+        var inOrder = new NewItem[items.Count];
+        for (var n = 0; n < items.Count; n++) inOrder[n] = items[order[n]];
+        var placed = await PlaceInOrderAsync(inOrder);
+        var stories = new long?[items.Count];
+        for (var n = 0; n < items.Count; n++) stories[order[n]] = placed[n];
+        return stories;
+    }
+
+    private async Task<long?[]> PlaceInOrderAsync(IReadOnlyList<NewItem> items)
+    {
         if (items.Any(i => i.Id is <= 0 or > int.MaxValue))
             throw new ArgumentOutOfRangeException(nameof(items), "item ids must fit in 31 bits");
         if (cache is null)

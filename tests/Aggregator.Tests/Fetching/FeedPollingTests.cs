@@ -1132,6 +1132,29 @@ public abstract class FeedPollingTests(Backend backend)
         Assert.Equal("Kim Min-su", items["Herald"].Author);
         Assert.Equal("김민수", items["Kyongbuk"].Author);
     }
+
+    /// <summary>Copies of one story found in one cycle are headed by the one published first,
+    /// whatever order they were fetched and stored in (here one feed lists the later copy first).</summary>
+    [Fact]
+    public async Task Copies_found_together_are_headed_by_the_one_published_first()
+    {
+        const string Full = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. "
+            + "The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing next year.";
+        const string Summary = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. …";
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/portal.xml", () => Results.Text($"""
+            <rss version="2.0"><channel><title>Portal</title>
+            <item><guid>p2</guid><title>S. Korea, China to restart sea dialogue</title><pubDate>Thu, 24 Apr 2025 12:45:00 +0000</pubDate><description>{Summary}</description></item>
+            <item><guid>p1</guid><title>Seoul, Beijing resume maritime talks</title><pubDate>Thu, 24 Apr 2025 09:00:00 +0000</pubDate><description>{Full}</description></item>
+            </channel></rss>
+            """, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, server.Url("portal.xml"));
+        await PollAsync(app);
+
+        var story = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal(("Seoul, Beijing resume maritime talks", new DateTime(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc)), (story.Title, story.PublishedAt));
+        Assert.Equal(2, (await app.Get<ItemQueries>().NewestAsync(null, 10, Ct, collapse: false)).Count);
+    }
 }
 
 public sealed class FeedPollingTestsOnSqlite() : FeedPollingTests(Backend.Sqlite);
