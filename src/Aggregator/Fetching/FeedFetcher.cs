@@ -10,7 +10,7 @@ namespace Aggregator.Fetching;
 /// Last-Modified, gzip/deflate/brotli decoded by us so the body limit applies to the
 /// decompressed bytes while they are read (<see cref="BodyReader"/>), redirects followed by
 /// hand so a permanent one can update the stored address.</summary>
-public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorOptions> options, TimeProvider clock)
+public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorOptions> options, TimeProvider clock)
 {
     public const string ClientName = "feeds";
 
@@ -146,7 +146,7 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
                         return result with
                         {
                             Error = $"HTTP {status} {response.ReasonPhrase}".TrimEnd() + At(url, current)
-                                + (result.RetryAfter is { } wait ? $"; the server asks to wait {Duration(wait)} before trying again" : ""),
+                                + (result.RetryAfter is { } wait && wait > TimeSpan.Zero ? $"; the server asks to wait {Duration(wait)} before trying again" : ""),
                         };
                 }
             }
@@ -196,6 +196,9 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
         wait.TotalSeconds < 120 ? FormattableString.Invariant($"{wait.TotalSeconds:0} s") : wait.TotalMinutes < 120 ? FormattableString.Invariant($"{wait.TotalMinutes:0} min")
             : wait.TotalHours < 48 ? FormattableString.Invariant($"{wait.TotalHours:0.#} h") : FormattableString.Invariant($"{wait.TotalDays:0.#} days");
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[,\s])max-age\s*=\s*""?(\d+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex MaxAge();
+
     private static string? Raw(HttpHeaders headers, string name) =>
         headers.NonValidated.TryGetValues(name, out var values) && values.FirstOrDefault() is { Length: > 0 } value ? value : null;
 
@@ -209,11 +212,20 @@ public sealed class FeedFetcher(IHttpClientFactory clients, IOptions<AggregatorO
     {
         { Delta: { } delta } => delta,
         { Date: { } date } => Until(date, response),
-        _ => null,
+        _ => Raw(response.Headers, "Retry-After") is { } raw && Overflowing(raw.AsSpan().Trim()) ? Longest : null,
     };
+
+    /// <summary>RFC 9111 §1.2.2: a delta-seconds past 2³¹ counts as 2³¹. The typed headers fail to
+    /// parse one and drop the header, so "wait a very long time" was read as "nothing asked".</summary>
+    private static readonly TimeSpan Longest = TimeSpan.FromSeconds(int.MaxValue);
+
+    private static bool Overflowing(ReadOnlySpan<char> digits) => digits.Length >= 10 && !digits.ContainsAnyExceptInRange('0', '9');
 
     private TimeSpan? Lifetime(HttpResponseMessage response)
     {
+        if (response.Headers.CacheControl is null && Raw(response.Headers, "Cache-Control") is { } raw
+            && MaxAge().Match(raw) is { Success: true } m && Overflowing(m.Groups[1].ValueSpan))
+            return Longest;
         // RFC 9111 §4.2.3: a response that has sat in a cache for Age seconds is fresh for that much less.
         if (response.Headers.CacheControl?.MaxAge is { } maxAge)
             return response.Headers.Age is { } age && age < maxAge ? maxAge - age : response.Headers.Age is null ? maxAge : TimeSpan.Zero;

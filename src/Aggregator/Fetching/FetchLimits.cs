@@ -6,22 +6,28 @@ namespace Aggregator.Fetching;
 /// host, where a host is the one each request goes to. A feed redirected to another host (the
 /// many sites that send their feeds to one feed service) waits for that host's turn like the
 /// feeds subscribed there, instead of queueing inside the HTTP handler with its time running.</summary>
-/// <param name="slowAfter">A fetch that takes this long makes its host slow for the rest of the
-/// cycle (default 5 s); slow hosts share half the total.</param>
-public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = null) : IDisposable
+/// <param name="slowAfter">A fetch that takes this long makes its host slow for the next ten
+/// minutes of the cycle (default 5 s); slow hosts share half the total.</param>
+/// <param name="silenceFor">How long a host that did not answer is not tried again in the cycle
+/// (default a minute, the longest scheduler tick): the service's cycles run on while feeds keep
+/// coming due, and a host down for a moment had been skipped for as long as that lasted.</param>
+public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = null, TimeSpan? silenceFor = null) : IDisposable
 {
+    private static readonly long SlowForMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
+
     /// <summary>How often a slow host's fetch waiting for the slow hosts' share looks for an idle slot.</summary>
     private static readonly TimeSpan Borrow = TimeSpan.FromMilliseconds(250);
 
     private readonly long _slowAfterMs = (long)(slowAfter ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
+    private readonly long _silenceForMs = (long)(silenceFor ?? TimeSpan.FromMinutes(1)).TotalMilliseconds;
 
     private readonly SemaphoreSlim _total = new(total);
     // Slow hosts (state media answering in 20 s from abroad) share half the slots: four of them had
     // held all eight, two each, and every fast host's feeds waited behind them for minutes.
     private readonly SemaphoreSlim _slowShare = new(Math.Max(1, total / 2));
-    private readonly ConcurrentDictionary<string, bool> _slow = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, long> _slow = new(StringComparer.OrdinalIgnoreCase); // since (TickCount64)
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, string> _silent = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (string Reason, long Since)> _silent = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _perHost = perHost;
 
     /// <summary>Waits for a turn at the host of <paramref name="url"/>, then for one of the total.</summary>
@@ -63,7 +69,7 @@ public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = nu
         /// and feeds redirected to one filled the claim window waiting for its turn.</summary>
         public void Unanswered(string reason)
         {
-            if (Host is not null) limits._silent.TryAdd(Host, reason);
+            if (Host is not null) limits._silent.TryAdd(Host, (reason, Environment.TickCount64));
         }
 
         /// <summary>Moves the turn to another host: both slots are given up first, then the host is
@@ -76,13 +82,17 @@ public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = nu
             var next = limits._hosts.GetOrAdd(host, _ => new SemaphoreSlim(limits._perHost));
             await next.WaitAsync(ct);
             (_host, Host) = (next, host);
-            if (limits._silent.TryGetValue(host, out var reason))
+            if (limits._silent.TryGetValue(host, out var silent))
             {
-                Silence = $"not tried: {host} did not answer another of this cycle's fetches ({reason}); tried again at its next poll";
-                Release();
-                return;
+                if (Environment.TickCount64 - silent.Since < limits._silenceForMs)
+                {
+                    Silence = $"not tried: {host} did not answer another of this cycle's fetches ({silent.Reason}); tried again at its next poll";
+                    Release();
+                    return;
+                }
+                limits._silent.TryRemove(new KeyValuePair<string, (string, long)>(host, silent));
             }
-            if (limits._slow.ContainsKey(host))
+            if (limits._slow.TryGetValue(host, out var slowSince) && Environment.TickCount64 - slowSince < SlowForMs)
             {
                 // Its share, or a slot nobody else is waiting for: once the fast hosts are done,
                 // slow ones are not held to half the slots with the other half idle.
@@ -98,7 +108,7 @@ public sealed class FetchLimits(int total, int perHost, TimeSpan? slowAfter = nu
         public void Fetched()
         {
             if (_holdsTotal && Host is not null && Environment.TickCount64 - _since > limits._slowAfterMs)
-                limits._slow.TryAdd(Host, true);
+                limits._slow[Host] = Environment.TickCount64;
         }
 
         private void Release()

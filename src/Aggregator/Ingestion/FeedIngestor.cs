@@ -32,7 +32,9 @@ public sealed class FeedIngestor(
     /// <param name="everyFeed">Poll every enabled feed, due or not (`run-once --all`).</param>
     /// <param name="onceEach">Poll each feed at most once in this cycle (`run-once`); the
     /// scheduler's cycles poll a feed again when it comes due during a long cycle.</param>
-    public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true)
+    /// <param name="landed">Called when a feed's new or changed items are stored (WebSub pings
+    /// as they land: a service's cycle runs on while feeds keep coming due).</param>
+    public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true, Action? landed = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var synced = await subscriptions.SyncAsync(ct);
@@ -77,6 +79,10 @@ public sealed class FeedIngestor(
         {
             while (true)
             {
+                // The service's cycle claims feeds that come due while it runs (below), and so runs
+                // on while a slow host keeps feeds in flight: after a while it stops claiming and
+                // ends, so that its summary is logged and the next tick starts afresh.
+                if (!onceEach && started.Elapsed > MaxServiceCycle) break;
                 await window.WaitAsync(stop.Token);
                 var room = 1;
                 while (room < claimWindow && window.Wait(0, CancellationToken.None)) room++;
@@ -111,7 +117,7 @@ public sealed class FeedIngestor(
                 }
                 claims.Claimed(claimed);
                 batcher.Expect(claimed.Count);
-                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, claims, limits, cores, pipeline, batcher, storage, stop.Token)));
+                polls.AddRange(claimed.Select(feed => PollAsync(feed, window, claims, limits, cores, pipeline, batcher, storage, landed, stop.Token)));
             }
         }
         catch (OperationCanceledException) when (storage.Error is not null && !ct.IsCancellationRequested)
@@ -138,6 +144,9 @@ public sealed class FeedIngestor(
             logger.LogInformation("Polled {Summary}", summary.ToString());
         return summary;
     }
+
+    /// <summary>How long a service's cycle goes on claiming feeds that come due while it runs.</summary>
+    private static readonly TimeSpan MaxServiceCycle = TimeSpan.FromMinutes(5);
 
     /// <summary>Reads feeds' kept bodies again, as their last successful polls fetched them, with
     /// this build's parser and each feed's encoding override now, and stores what they carry as
@@ -241,7 +250,7 @@ public sealed class FeedIngestor(
     /// <summary>One claimed feed: fetch within the limits, evaluate on a core, store with its
     /// batch. Its claim window slot is free again once it is fetched.</summary>
     private async Task<FeedPollReport> PollAsync(FeedRow feed, SemaphoreSlim window, CycleClaims claims, FetchLimits limits, SemaphoreSlim cores,
-        SemaphoreSlim pipeline, PollBatcher batcher, StorageFailure storage, CancellationToken ct)
+        SemaphoreSlim pipeline, PollBatcher batcher, StorageFailure storage, Action? landed, CancellationToken ct)
     {
         var joined = false;
         var claimedSlot = true;
@@ -272,6 +281,7 @@ public sealed class FeedIngestor(
                 fetch = null;
                 joined = true;
                 var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
+                if (landed is not null && outcomes.Any(o => o is StoreOutcome.Inserted or StoreOutcome.Updated)) landed();
                 return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
             }
             finally { pipeline.Release(); }

@@ -18,8 +18,7 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Retagger retagger, Publi
         try
         {
             if (await retagger.FollowRulesFileAsync(stopping.Token) is { Changed: > 0 }) websub.TagsRecomputed();
-            var summary = await ingestor.PollDueAsync(stopping.Token, onceEach: false);
-            if (summary.Inserted + summary.Updated > 0) websub.ItemsLanded();
+            await ingestor.PollDueAsync(stopping.Token, onceEach: false, landed: websub.ItemsLanded);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -146,6 +146,7 @@ public abstract class FeedPollingTests(Backend backend)
     [InlineData(429, "120", 120)]
     [InlineData(429, "date", 3600)]
     [InlineData(503, "900", 900)]
+    [InlineData(503, "2147483648", 24 * 3600)] // past 2³¹: "a very long time" (RFC 9111), capped at the upper bound like any wait
     public async Task Too_many_requests_and_unavailable_honour_retry_after(int status, string header, int seconds)
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/busy.xml", (HttpContext c) =>
@@ -1154,6 +1155,30 @@ public abstract class FeedPollingTests(Backend backend)
         var story = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
         Assert.Equal(("Seoul, Beijing resume maritime talks", new DateTime(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc)), (story.Title, story.PublishedAt));
         Assert.Equal(2, (await app.Get<ItemQueries>().NewestAsync(null, 10, Ct, collapse: false)).Count);
+    }
+
+    /// <summary>New items are announced (WebSub) as they are stored, not when the cycle ends: the
+    /// service's cycle runs on while a slow host keeps feeds in flight, and its hub heard nothing
+    /// for as long as that lasted.</summary>
+    [Fact]
+    public async Task Items_landing_are_announced_while_a_slow_host_holds_the_cycle()
+    {
+        await using var slow = await LoopbackServer.StartAsync(app => app.MapGet("/slow.xml", async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            return Results.Text(Rss.Replace("Loopback Wire", "Slow Wire", StringComparison.Ordinal), "application/rss+xml");
+        }));
+        await using var fast = await LoopbackServer.StartAsync(app => app.MapGet("/fast.xml", () => Results.Text(Rss, "application/rss+xml")));
+        await using var app = await ServicesAsync();
+        await FeedAsync(app, slow.Url("slow.xml"));
+        await FeedAsync(app, fast.Url("fast.xml"));
+
+        var landed = new TaskCompletionSource();
+        var polling = app.Get<FeedIngestor>().PollDueAsync(Ct, onceEach: false, landed: () => landed.TrySetResult());
+        await landed.Task.WaitAsync(TimeSpan.FromSeconds(3), Ct);
+
+        Assert.False(polling.IsCompleted);
+        Assert.Equal(2, (await polling).Fetched);
     }
 }
 

@@ -47,6 +47,25 @@ public sealed class FetchLimitsTests
         foreach (var lease in again) lease.Dispose();
     }
 
+    /// <summary>A host that did not answer is not tried again for a while, then is: the service's
+    /// cycles run on while feeds keep coming due, and a host down for a moment had been skipped,
+    /// its feeds failing "not tried", for as long as the cycle lasted.</summary>
+    [Fact]
+    public async Task A_host_that_did_not_answer_is_tried_again_after_a_while()
+    {
+        using var limits = new FetchLimits(8, 2, silenceFor: TimeSpan.FromMilliseconds(300));
+        using (var first = await limits.EnterAsync("http://down.example/a", Ct))
+            first.Unanswered("connection refused");
+
+        using (var skipped = await limits.EnterAsync("http://down.example/b", Ct))
+            Assert.StartsWith("not tried: down.example did not answer another of this cycle's fetches (connection refused)", skipped.Silence, StringComparison.Ordinal);
+        using (var other = await limits.EnterAsync("http://up.example/a", Ct))
+            Assert.Null(other.Silence);
+        await Task.Delay(400, Ct);
+        using var tried = await limits.EnterAsync("http://down.example/b", Ct);
+        Assert.Null(tried.Silence);
+    }
+
     /// <summary>A host that answers quickly is never counted slow, however many of its feeds there are.</summary>
     [Fact]
     public async Task A_fast_host_keeps_every_slot_it_is_allowed()

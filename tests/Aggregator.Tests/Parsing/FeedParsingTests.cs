@@ -108,6 +108,13 @@ public sealed class FeedParsingTests
     }
 
     [Fact]
+    public void A_ttl_past_the_range_of_an_int_asks_for_a_very_long_wait_rather_than_none()
+    {
+        var feed = FeedParser.Parse("<rss version=\"2.0\"><channel><title>T</title><ttl>2147483648</ttl></channel></rss>"u8.ToArray()).Feed!;
+        Assert.True(feed.MinimumInterval > TimeSpan.FromDays(365 * 100), $"{feed.MinimumInterval}");
+    }
+
+    [Fact]
     public void Links_inside_content_resolve_against_the_xml_base_of_the_element_they_came_from()
     {
         var feed = FeedParser.Parse(File.ReadAllBytes(RepoPaths.TestData("feeds", "atom10_xml_base_in_content.xml"))).Feed!;

@@ -87,8 +87,9 @@ public static class RssReader
     /// <summary>RSS 2.0 ttl (minutes) and the syndication module's updatePeriod × updateFrequency.</summary>
     public static TimeSpan? Interval(XElement channel)
     {
-        TimeSpan? ttl = int.TryParse(Text(channel.FirstOwn("ttl")), NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes > 0
-            ? TimeSpan.FromMinutes(minutes) : null;
+        // A ttl past int's range is "a very long time", capped by the scheduler as any other.
+        TimeSpan? ttl = long.TryParse(Text(channel.FirstOwn("ttl")), NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes > 0
+            ? TimeSpan.FromMinutes(Math.Min(minutes, 1L << 31)) : null;
         var period = Text(channel.Element(Sy + "updatePeriod"))?.ToLowerInvariant() switch
         {
             "hourly" => TimeSpan.FromHours(1),
