@@ -25,9 +25,13 @@ public static class ParseCommand
             if (result.GetValue(jsonl) is { } output)
                 return await ParseFolderAsync(target, output, ct);
             FeedParseResult parsed;
-            if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            if (Uri.TryCreate(target, UriKind.Absolute, out var given) && given.Scheme is "http" or "https")
             {
-                if (await FetchAsync(result, url, ct) is not { } fetched) return CommandServices.ConfigurationError;
+                // A user name and password in the address sign in, as `feeds add` takes them, and
+                // are never echoed: the address is said, and recorded, without them.
+                var url = Sources.FeedUrl.Parse(target, out var credentials, out _) is { } bare ? new Uri(bare) : given;
+                target = url.AbsoluteUri;
+                if (await FetchAsync(result, url, credentials, ct) is not { } fetched) return CommandServices.ConfigurationError;
                 // Fetched as a poll would be (limits, codings, redirects): a 404 is a 404, not bad XML.
                 parsed = fetched.Outcome == FetchOutcome.Ok
                     ? FeedParser.Parse(fetched.Body!, fetched.FinalUrl, fetched.Charset)
@@ -141,7 +145,7 @@ public static class ParseCommand
     }
 
     /// <summary>One fetch with the configured limits; null when the configuration is broken (reported).</summary>
-    private static async Task<FetchResult?> FetchAsync(ParseResult result, Uri url, CancellationToken ct)
+    private static async Task<FetchResult?> FetchAsync(ParseResult result, Uri url, Fetching.FeedCredentials? credentials, CancellationToken ct)
     {
         var builder = new ConfigurationBuilder().AddEnvironmentVariables();
         AppServices.AddConfigFile(builder, GlobalOptions.Paths(result));
@@ -153,7 +157,7 @@ public static class ParseCommand
             .AddSingleton<FeedFetcher>();
         FeedFetcher.Configure(services, options.Fetching);
         await using var provider = services.BuildServiceProvider();
-        return await provider.GetRequiredService<FeedFetcher>().FetchAsync(url, null, null, ct);
+        return await provider.GetRequiredService<FeedFetcher>().FetchAsync(url, null, null, ct, credentials);
     }
 
     private static string Describe(FeedParseResult parsed)

@@ -138,6 +138,11 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
                         {
                             Error = $"HTTP 401 {response.ReasonPhrase}".TrimEnd() + At(url, current) + (credentials is null
                                 ? ": the feed wants a user name and password (feeds edit URL --user NAME --password-stdin)"
+                                : request.Headers.Authorization is null && permanent
+                                // Moved for good to a site that wants them too: the subscription is
+                                // not moved to an address that does not answer, so `feeds edit` of
+                                // either address cannot help; subscribing there can.
+                                ? $": it wants a user name and password, and the ones given for the feed's own site are not sent to another; the feed moved there permanently, so subscribe there with them: aggregator feeds remove {url.AbsoluteUri} && aggregator feeds add {current.AbsoluteUri} --user NAME --password-stdin"
                                 : request.Headers.Authorization is null
                                 ? ": it wants a user name and password, and the ones given for the feed's own site are not sent to another"
                                 : ": the user name or password was refused"),

@@ -461,7 +461,10 @@ public sealed class FeedIngestor(
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(ReaderBuild);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{fetch.Charset}\n{encodingOverride}\n{fetch.FinalUrl.AbsoluteUri}\n"));
+        // The address without its query: relative links resolve the same against any query, and a
+        // feed served from a signed address that changes at every request (a storage bucket's
+        // expiring signature behind a redirect) was read and rewritten at every poll.
+        hash.AppendData(Encoding.UTF8.GetBytes($"{fetch.Charset}\n{encodingOverride}\n{fetch.FinalUrl.GetLeftPart(UriPartial.Path)}\n"));
         hash.AppendData(fetch.Body!);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -478,7 +481,9 @@ public sealed class FeedIngestor(
         return new PollResult((state with { Error = error, NewUrl = null, MovedElsewhere = false }).Planned(next), [], FeedPollKind.Failed, error);
     }
 
-    /// <summary>What the subscriber is told when a feed signing in moved to another site.</summary>
+    /// <summary>What the subscriber is told when a feed signing in moved to another site. Once the
+    /// feed reads there without them it is moot (a poll that stores a new reading drops it); where
+    /// it wants them, the 401 says how to give them.</summary>
     private static string? Moved(FeedRow feed, FeedPollState state) => state.MovedElsewhere && feed.Credentials is not null
         ? $"moved permanently to another site ({state.NewUrl}): the user name and password given for {new Uri(feed.Url).GetLeftPart(UriPartial.Authority)} are not sent there (feeds edit URL --user NAME --password-stdin if it needs them)"
         : null;

@@ -53,6 +53,8 @@ public abstract class FeedsCliTests(Backend backend)
         app.MapGet("/news/", () => Results.Content("<!DOCTYPE html><html><head><title>News</title></head><body>no feed links</body></html>", "text/html"));
         app.MapGet("/news/feed/", () => Results.Text(FeedPollingTests.Rss.Replace("Loopback Wire", "News Feed", StringComparison.Ordinal), "application/rss+xml"));
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
+        app.MapGet("/members.xml", (HttpContext c) => c.Request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String("alice:s3cr@t"u8)
+            ? Results.Text(FeedPollingTests.Rss, "application/rss+xml") : Results.StatusCode(401));
         app.MapGet("/cut.xml", () => Results.Text("<rss version=\"2.0\"><channel><title>Cut</title><item><title>Never fin", "application/rss+xml"));
         app.MapGet("/unlabelled-gbk.xml", () => Results.Bytes(
             [.. "<rss version=\"2.0\"><channel><title>GBK</title><item><title>"u8, .. Gbk.GetBytes("习近平会见韩国总统"), .. "</title><guid>g1</guid></item></channel></rss>"u8],
@@ -691,6 +693,27 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains($"not subscribed: feed:http://…@{wire["http://".Length..]}", missing.Stderr, StringComparison.Ordinal);
         Assert.All(outputs.Append(missing).Append(schemeless), o => Assert.DoesNotContain("s3cr", o.Stdout + o.Stderr, StringComparison.Ordinal));
+    }
+
+    /// <summary>`parse` signs in with a user name and password in the address, as `feeds add`
+    /// does, and never echoes the password, in its text or in the record's "file".</summary>
+    [Fact]
+    public async Task Parse_signs_in_with_credentials_in_the_address_and_does_not_echo_them()
+    {
+        await using var server = await ServerAsync();
+        var address = server.Url("members.xml").ToString().Replace("http://", "http://alice:s3cr%40t@", StringComparison.Ordinal);
+
+        var text = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", address);
+        var json = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", address, "--json");
+        var refused = await Processes.AggregatorAsync(RepoPaths.Root, null, "parse", address.Replace("s3cr%40t", "wrong", StringComparison.Ordinal));
+
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        Assert.Contains("Loopback Wire", text.Stdout, StringComparison.Ordinal);
+        Assert.Equal(server.Url("members.xml").ToString(), System.Text.Json.JsonDocument.Parse(json.Stdout).RootElement.GetProperty("file").GetString());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("HTTP 401", refused.Stderr, StringComparison.Ordinal);
+        Assert.All(new[] { text, json, refused }, o => Assert.DoesNotContain("s3cr", o.Stdout + o.Stderr, StringComparison.Ordinal));
+        Assert.DoesNotContain("wrong", refused.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
