@@ -82,7 +82,7 @@ public static class FeedsCommand
             if (await CredentialsAsync(result, user, passwordStdin, "feeds add") is var (given, error) && error is not null) return 2;
             credentials = given ?? credentials;
             var uri = new Uri(normalized);
-            var name = result.GetValue(title);
+            var name = Opml.OneLine(result.GetValue(title));
             string? own = null;
             if (!result.GetValue(noCheck))
             {
@@ -237,7 +237,7 @@ public static class FeedsCommand
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var (address, name, under) = (result.GetValue(url)!, result.GetValue(title), result.GetValue(folder) is { } f ? Opml.FolderPath(f) ?? "" : null);
+            var (address, name, under) = (result.GetValue(url)!, result.GetValue(title) is { } t ? Opml.OneLine(t) ?? "" : null, result.GetValue(folder) is { } f ? Opml.FolderPath(f) ?? "" : null);
             if (await CredentialsAsync(result, user, passwordStdin, "feeds edit") is var (credentials, error) && error is not null) return 2;
             if (result.GetValue(noCredentials)) credentials = FeedStore.NoCredentials;
             if (result.GetValue(disable) && result.GetValue(enable))

@@ -25,11 +25,12 @@ public static class ParseCommand
             if (result.GetValue(jsonl) is { } output)
                 return await ParseFolderAsync(target, output, ct);
             FeedParseResult parsed;
-            if (Uri.TryCreate(target, UriKind.Absolute, out var given) && given.Scheme is "http" or "https")
+            // A user name and password in the address sign in, as `feeds add` takes them (an @ in
+            // the password too, and feed:// addresses), and are never echoed: the address is said,
+            // and recorded, without them.
+            if (!File.Exists(target) && Sources.FeedUrl.Parse(Sources.FeedUrl.WithoutFeedScheme(target.Trim()), out var credentials, out _) is { } bare)
             {
-                // A user name and password in the address sign in, as `feeds add` takes them, and
-                // are never echoed: the address is said, and recorded, without them.
-                var url = Sources.FeedUrl.Parse(target, out var credentials, out _) is { } bare ? new Uri(bare) : given;
+                var url = new Uri(bare);
                 target = url.AbsoluteUri;
                 if (await FetchAsync(result, url, credentials, ct) is not { } fetched) return CommandServices.ConfigurationError;
                 // Fetched as a poll would be (limits, codings, redirects): a 404 is a 404, not bad XML.
@@ -56,7 +57,7 @@ public static class ParseCommand
             }
             else
             {
-                await Console.Error.WriteLineAsync($"parse: {target}: no such file, and not an http(s) URL");
+                await Console.Error.WriteLineAsync($"parse: {Sources.FeedUrl.Masked(target)}: no such file, and not an http(s) URL");
                 return 2;
             }
             if (result.GetValue(json))

@@ -54,9 +54,12 @@ public static partial class FeedUrl
     }
 
     /// <summary>An address as it may be echoed in a message: whatever precedes the last @ in its
-    /// authority (a user name and password) left out, also behind feed: and without a scheme.</summary>
+    /// authority (a user name and password) left out, also behind feed: and without a scheme. A
+    /// ? or # typed in a password is taken as part of it here, not as the query's start: hiding
+    /// too much of a mistyped address beats showing a password. (A / ends it: Medium's addresses
+    /// have an @ in their path.)</summary>
     public static string Masked(string address) => Credentials().Replace(address, "$1…@");
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s*(?:feed:)?(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#]*@")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s*(?:feed:)?(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/]*@")]
     private static partial System.Text.RegularExpressions.Regex Credentials();
 }

@@ -130,7 +130,7 @@ public static class Opml
     /// imports back. Null when nothing is left.</summary>
     public static string? FolderPath(string? given) =>
         given is null ? null
-        : string.Join('/', given.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is { Length: > 0 } path ? path : null;
+        : string.Join('/', given.Split('/').Select(OneLine).OfType<string>()) is { Length: > 0 } path ? path : null;
 
     /// <summary>An outline's text is the name a reader shows for the feed, which the subscriber
     /// may have chosen; its title, when there is one, is the feed's own (the convention
@@ -138,8 +138,12 @@ public static class Opml
     /// (what a reader writes for a feed it never named) is no name. A name is one line: line
     /// breaks written as &amp;#10; would break every list it is shown in.</summary>
     private static string? Name(XElement outline, string attribute, string url) =>
-        outline.Attribute(attribute)?.Value is { } value && string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) is { Length: > 0 } name && name != url
-            ? name : null;
+        OneLine(outline.Attribute(attribute)?.Value) is { } name && name != url ? name : null;
+
+    /// <summary>A name as lists keep it: one line, white space collapsed; null when nothing is left
+    /// (also for names typed on the command line).</summary>
+    public static string? OneLine(string? name) =>
+        name is not null && string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) is { Length: > 0 } line ? line : null;
 
     public static string Write(IEnumerable<FeedRow> feeds, string title, DateTime? now)
     {

@@ -55,6 +55,7 @@ public abstract class FeedsCliTests(Backend backend)
         app.MapGet("/broken.xml", () => Results.StatusCode(503));
         app.MapGet("/members.xml", (HttpContext c) => c.Request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String("alice:s3cr@t"u8)
             ? Results.Text(FeedPollingTests.Rss, "application/rss+xml") : Results.StatusCode(401));
+        app.MapGet("/swallowed.xml", () => Results.Text("<rss version=\"2.0\"><channel><title>B</titl><item><title>x</title><description>y</description></item></channel></rss>", "application/rss+xml"));
         app.MapGet("/cut.xml", () => Results.Text("<rss version=\"2.0\"><channel><title>Cut</title><item><title>Never fin", "application/rss+xml"));
         app.MapGet("/unlabelled-gbk.xml", () => Results.Bytes(
             [.. "<rss version=\"2.0\"><channel><title>GBK</title><item><title>"u8, .. Gbk.GetBytes("习近平会见韩国总统"), .. "</title><guid>g1</guid></item></channel></rss>"u8],
@@ -649,12 +650,15 @@ public abstract class FeedsCliTests(Backend backend)
         string[] common = ["--config", config, "--data", temp.Sub("data")];
 
         var cut = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("cut.xml").ToString(), .. common]);
+        var swallowed = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("swallowed.xml").ToString(), .. common]);
         var gbk = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("unlabelled-gbk.xml").ToString(), .. common]);
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common]);
 
         Assert.Equal(1, cut.ExitCode);
         Assert.Contains($"{server.Url("cut.xml")}: not well-formed XML", cut.Stderr, StringComparison.Ordinal);
         Assert.Contains("no entry could be read; not added (add it anyway with --no-check)", cut.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, swallowed.ExitCode); // its one entry lost to a repair of the title before it
+        Assert.Contains("markup broken before them left none readable; no entry could be read; not added", swallowed.Stderr, StringComparison.Ordinal);
         Assert.True(gbk.ExitCode == 0, gbk.Stderr);
         Assert.Contains("  recovered: ", gbk.Stdout, StringComparison.Ordinal);
         Assert.Contains("windows-1252", gbk.Stdout, StringComparison.Ordinal);
@@ -686,13 +690,22 @@ public abstract class FeedsCliTests(Backend backend)
         };
         var missing = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", "feed:" + withPassword, .. common]);
         var schemeless = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "remove", withPassword["http://".Length..], .. common]);
+        var hashInPassword = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", wire.Replace("http://", "http://alice:s3cr#t@", StringComparison.Ordinal), .. common]);
+        var parsed = await Processes.AggregatorAsync(temp.Path, env, ["parse", "feed:" + withPassword, .. common]);
+        var named = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", "--no-check", wire, "--title", "Line one\nLine two", "--folder", "F1\n F2/Sub", .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common]);
 
         Assert.All(outputs.Take(2).Append(outputs[3]).Append(outputs[4]), o => Assert.True(o.ExitCode == 0, o.Stdout + o.Stderr));
         Assert.Contains($"{wire}: no body kept", outputs[2].Stderr, StringComparison.Ordinal); // found, not "not subscribed"
         Assert.Equal($"removed {wire}", outputs[4].Stdout.Trim());
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains($"not subscribed: feed:http://…@{wire["http://".Length..]}", missing.Stderr, StringComparison.Ordinal);
-        Assert.All(outputs.Append(missing).Append(schemeless), o => Assert.DoesNotContain("s3cr", o.Stdout + o.Stderr, StringComparison.Ordinal));
+        Assert.All(outputs.Append(missing).Append(schemeless).Append(hashInPassword).Append(parsed), o => Assert.DoesNotContain("s3cr", o.Stdout + o.Stderr, StringComparison.Ordinal));
+        Assert.NotEqual(2, parsed.ExitCode); // read as the address it is (an @ in the password), not "no such file"
+        // Names typed on the command line are one line, as a list's are.
+        Assert.True(named.ExitCode == 0, named.Stderr);
+        var feed = System.Text.Json.JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single(f => f.GetProperty("url").GetString() == wire);
+        Assert.Equal(("Line one Line two", "F1 F2/Sub"), (feed.GetProperty("customTitle").GetString(), feed.GetProperty("folder").GetString()));
     }
 
     /// <summary>`parse` signs in with a user name and password in the address, as `feeds add`

@@ -93,6 +93,7 @@ public sealed class FeedParsingTests
     [InlineData("한중 정상회담이 베이징에서 열렸다. 양국은 협력을 확대하기로 했다.", "2025-09-05T06:20:00Z")]
     [InlineData("日中韓首脳会談が東京で開かれ、三か国の協力について話し合った。", "2025-09-05T06:20:00Z")]
     [InlineData("Leaders of South Korea and China met in Beijing on Friday.", "2025-09-05T15:20:00Z")]
+    [InlineData("Xi spoke of 一带一路 and 人类命运共同体 when the leaders of South Korea and China met.", "2025-09-05T15:20:00Z")] // quoted, not written in
     public void Times_without_a_zone_in_a_feed_without_a_language_are_in_its_script_s_zone(string text, string expected)
     {
         var rss = $"""<rss version="2.0"><channel><title>T</title><item><title>{text[..10]}</title><guid>1</guid><pubDate>2025-09-05 15:20:00</pubDate><description>{text}</description></item></channel></rss>""";
@@ -105,6 +106,20 @@ public sealed class FeedParsingTests
             Assert.Equal(DateTime.Parse(expected, null, System.Globalization.DateTimeStyles.AdjustToUniversal), feed.Entries.Single().Published);
             Assert.Null(feed.Language); // the declared language, as feedparser reports it, stays none
         }
+    }
+
+    /// <summary>Written as character references or JSON escapes, Korean is still Korean.</summary>
+    [Fact]
+    public void The_zone_follows_the_decoded_text_not_its_escapes()
+    {
+        var korean = "한중 정상회담이 베이징에서 열렸다. 양국은 협력을 확대하기로 했다.";
+        static string References(string text) => string.Concat(text.Select(c => c < 128 ? c.ToString() : $"&#x{(int)c:X};"));
+        static string Escapes(string text) => string.Concat(text.Select(c => c < 128 ? c.ToString() : $"\\u{(int)c:x4}"));
+        var rss = $"""<rss version="2.0"><channel><title>T</title><item><title>{References(korean[..6])}</title><guid>1</guid><pubDate>2025-09-05 15:20:00</pubDate><description>{References(korean)}</description></item></channel></rss>""";
+        var json = $$"""{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","title":"{{Escapes(korean[..6])}}","content_text":"{{Escapes(korean)}}","date_published":"2025-09-05T15:20:00"}]}""";
+
+        foreach (var body in new[] { rss, json })
+            Assert.Equal(new DateTime(2025, 9, 5, 6, 20, 0, DateTimeKind.Utc), FeedParser.Parse(Encoding.UTF8.GetBytes(body)).Feed!.Entries.Single().Published);
     }
 
     [Fact]

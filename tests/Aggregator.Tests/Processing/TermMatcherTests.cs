@@ -27,6 +27,9 @@ public sealed class TermMatcherTests
     [InlineData("中韩", "中·韩外长", "中·韩")]
     [InlineData("한중", "한·미 동맹", "")]                               // only between the term's own characters
     [InlineData("한중", "한··중", "")]                                  // one joiner, not a run
+    [InlineData("한중", "수출 제한·중단 조치", "")]                     // a list of ordinary nouns: restriction, suspension
+    [InlineData("북중", "경북·중부 지방 폭염특보", "")]                  // Gyeongbuk and central regions
+    [InlineData("한중", "한·중간 교역, 한·중은", "한·중|한·중")]          // particles may follow
     public void Terms_match_as_documented(string term, string text, string expected)
     {
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Found([term], text));

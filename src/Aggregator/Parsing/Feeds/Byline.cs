@@ -14,7 +14,8 @@ public static partial class Byline
         if (author is null) return null;
         var match = AddressThenName().Match(author);
         if (!match.Success) match = NameThenAddress().Match(author);
-        return match.Success && match.Groups["name"].Value.Trim() is { Length: > 0 } name ? name : author;
+        // A display name quoted as mail quotes one ("Kim, Min-su" <kb@…>) is the name inside.
+        return match.Success && match.Groups["name"].Value.Trim().Trim('"').Trim() is { Length: > 0 } name ? name : author;
     }
 
     [GeneratedRegex(@"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((?<name>[^()]+)\)\s*$")]

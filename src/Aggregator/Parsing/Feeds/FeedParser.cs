@@ -7,7 +7,7 @@ namespace Aggregator.Parsing.Feeds;
 /// <summary>Any feed body to one record: decode, repair, load without DTDs, recognize the
 /// format by its root, and hand it to the reader for that format. An HTML page is "not a
 /// feed", with the feeds it advertises.</summary>
-public static class FeedParser
+public static partial class FeedParser
 {
     public static FeedParseResult Parse(byte[] body, Uri? url = null, string? httpCharset = null, string? overrideEncoding = null)
     {
@@ -29,7 +29,7 @@ public static class FeedParser
             // What decoding had to work around is said for JSON as for XML: a JSON Feed in CP949
             // was read as windows-1252 and stored as mojibake with no warning.
             var read = JsonFeedReader.Read(text, url);
-            if (read.Feed is { Language: null } && ZoneLanguage(text) is { } jsonZone) read = JsonFeedReader.Read(text, url, jsonZone);
+            if (read.Feed is { Language: null } json0 && ZoneLanguage(json0) is { } jsonZone) read = JsonFeedReader.Read(text, url, jsonZone);
             return read.Feed is { } json && decoded.Problem is { } problem ? read with { Feed = json with { Problems = [problem, .. json.Problems] } } : read;
         }
         if (LooksLikeHtml(start))
@@ -89,14 +89,22 @@ public static class FeedParser
             return FeedParseResult.Failed(truncated!);
         IReadOnlyList<string> allProblems = [.. new[] { decoded.Problem }.OfType<string>(), .. problems, .. new[] { leftOut, truncated }.OfType<string>()];
         var feed = Read(document, url, null);
-        if (feed is { Language: null } && ZoneLanguage(repaired) is { } zone) feed = Read(document, url, zone);
+        if (feed is { Language: null } && ZoneLanguage(feed) is { } zone) feed = Read(document, url, zone);
 
         if (feed is null)
             return document.Root?.Name.LocalName.ToLowerInvariant() is "html" or "head" or "body"
                 ? NotAFeed(text, url)
                 : FeedParseResult.Failed($"not a feed: the root element is <{document.Root?.Name.LocalName}>");
+        // Repairs that read the document whole but left none of the entries it has (a title closed
+        // as </titl> before the first item swallows the rest): as broken as one cut before them,
+        // and said so, instead of a healthy feed that never has items.
+        if (truncated is null && feed.Entries.Count == 0 && problems.Count > 0 && EntryTag().IsMatch(text))
+            truncated = "the document has entries, but markup broken before them left none readable";
         return FeedParseResult.Of(ContentBase.Apply(repaired, document, feed, url) with { Problems = [.. allProblems, .. feed.Problems], BrokenAt = truncated });
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")]
+    private static partial System.Text.RegularExpressions.Regex EntryTag();
 
     private static string Beginning(ReadOnlySpan<char> text)
     {
@@ -130,19 +138,25 @@ public static class FeedParser
     /// the language whose zone its times without a zone are in, by the script its text is written
     /// in. "2025-09-05 15:20:00" from a Chinese outlet is Beijing time, not UTC: read as UTC, its
     /// stories sat eight hours out of place and disagreed with the same story's other copies.
-    /// Korean and Japanese (Hangul, Kana) are UTC+9, Chinese (Han without either) UTC+8. Null
-    /// for text in other scripts, whose times stay UTC.</summary>
-    internal static string? ZoneLanguage(string text)
+    /// Korean and Japanese are UTC+9, Chinese UTC+8: the language most of its entries are written
+    /// in (read as each item's is, from its decoded text, so character references and JSON escapes
+    /// count), when that is one of them. An English feed quoting 一带一路 stays UTC.</summary>
+    internal static string? ZoneLanguage(ParsedFeed feed)
     {
-        var (hangul, kana, han) = (0, 0, 0);
-        foreach (var c in text.AsSpan(0, Math.Min(text.Length, 65_536)))
+        var (ko, ja, zh, read) = (0, 0, 0, 0);
+        foreach (var entry in feed.Entries.Take(20))
         {
-            if (c < '\u3040') continue;
-            if (c <= '\u30FF') kana++;
-            else if (c is >= '\u4E00' and <= '\u9FFF') han++;
-            else if (c is >= '\uAC00' and <= '\uD7A3') hangul++;
+            var body = (entry.Content ?? entry.Summary)?.Plain ?? "";
+            switch (LanguageDetector.Detect(entry.Title?.Plain ?? "", body.Length > 600 ? body[..600] : body))
+            {
+                case "ko": ko++; break;
+                case "ja": ja++; break;
+                case "zh": zh++; break;
+            }
+            read++;
         }
-        return hangul >= 10 && hangul >= kana ? "ko" : kana >= 10 ? "ja" : han >= 10 ? "zh" : null;
+        if (read == 0) return null;
+        return 2 * ko > read ? "ko" : 2 * ja > read ? "ja" : 2 * zh > read ? "zh" : null;
     }
 
     private static ParsedFeed? Read(XDocument document, Uri? url, string? zoneLanguage)

@@ -97,10 +97,20 @@ public sealed class TermMatcher
         }
         if (at < text.Length && node.Child(Lower(text[at])) is { } next)
             Walk(next, text, start, at + 1, best);
-        else if (at > start && at + 1 < text.Length && IsJoiner(text[at]) && IsCjk(text[at - 1]) && IsCjk(text[at + 1])
+        else if (at > start && at + 1 < text.Length && IsJoiner(text[at]) && JoinsParties(text, start, at)
                  && node.Child(Lower(text[at + 1])) is { } afterJoiner)
             Walk(afterJoiner, text, start, at + 2, best);
     }
+
+    /// <summary>Whether the joiner at <paramref name="at"/> stands between one-character names of
+    /// parties, as in "한·중", "북ㆍ중", "日・中・韓": the character before it is one on its own (the
+    /// term's first, or just after another joiner), the term does not start inside a word, and
+    /// the character after it is CJK too. Korean lists ordinary nouns the same way ("제한·중단",
+    /// "경북·중부"), and those are not "한중" or "북중".</summary>
+    private static bool JoinsParties(string text, int start, int at) =>
+        IsCjk(text[at - 1]) && IsCjk(text[at + 1])
+        && (at - 1 == start || IsJoiner(text[at - 2]))
+        && (start == 0 || !IsCjk(text[start - 1]));
 
     /// <summary>A middle dot or hyphen between two Han, Kana or Hangul characters joins the names
     /// of the parties it stands between: Korean headlines write "한·중 정상회담", "북ㆍ중", "한-중 FTA"
