@@ -94,6 +94,7 @@ public sealed class FeedParsingTests
     [InlineData("日中韓首脳会談が東京で開かれ、三か国の協力について話し合った。", "2025-09-05T06:20:00Z")]
     [InlineData("Leaders of South Korea and China met in Beijing on Friday.", "2025-09-05T15:20:00Z")]
     [InlineData("Xi spoke of 一带一路 and 人类命运共同体 when the leaders of South Korea and China met.", "2025-09-05T15:20:00Z")] // quoted, not written in
+    [InlineData("Spring Boot에서 JPA N+1 problem: fetch join and @EntityGraph compared with batch size settings in Hibernate.", "2025-09-05T06:20:00Z")] // Korean with much Latin
     public void Times_without_a_zone_in_a_feed_without_a_language_are_in_its_script_s_zone(string text, string expected)
     {
         var rss = $"""<rss version="2.0"><channel><title>T</title><item><title>{text[..10]}</title><guid>1</guid><pubDate>2025-09-05 15:20:00</pubDate><description>{text}</description></item></channel></rss>""";
@@ -120,6 +121,18 @@ public sealed class FeedParsingTests
 
         foreach (var body in new[] { rss, json })
             Assert.Equal(new DateTime(2025, 9, 5, 6, 20, 0, DateTimeKind.Utc), FeedParser.Parse(Encoding.UTF8.GetBytes(body)).Feed!.Entries.Single().Published);
+    }
+
+    /// <summary>A feed with no entries is healthy however much was repaired in it, when the
+    /// &lt;item&gt; in it is text: in a CDATA section or a comment.</summary>
+    [Theory]
+    [InlineData("<description><![CDATA[How to add an <item> to a feed]]> &nbsp;</description>")]
+    [InlineData("<!-- <item><title>template</title></item> --><description>Q&A</description>")]
+    public void An_empty_feed_mentioning_items_in_text_is_not_failed(string channel)
+    {
+        var feed = FeedParser.Parse(Encoding.UTF8.GetBytes($"<rss version=\"2.0\"><channel><title>T</title>{channel}</channel></rss>")).Feed!;
+        Assert.True(feed.Bozo);
+        Assert.Null(feed.Unreadable);
     }
 
     [Fact]

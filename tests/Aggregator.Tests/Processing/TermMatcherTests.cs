@@ -30,6 +30,12 @@ public sealed class TermMatcherTests
     [InlineData("한중", "수출 제한·중단 조치", "")]                     // a list of ordinary nouns: restriction, suspension
     [InlineData("북중", "경북·중부 지방 폭염특보", "")]                  // Gyeongbuk and central regions
     [InlineData("한중", "한·중간 교역, 한·중은", "한·중|한·중")]          // particles may follow
+    [InlineData("中韩", "王毅出席中·韩外长会晤", "中·韩")]               // Chinese and Japanese do not space their words
+    [InlineData("日中韓", "第9回日・中・韓首脳会談", "日・中・韓")]
+    [InlineData("북중", "미ㆍ북ㆍ중 3각 관계", "북ㆍ중")]                // inside a longer list of parties
+    [InlineData("북중", "경기 중·북부, 강원 북·중부 지방", "")]          // regions: the words go on
+    [InlineData("조중", "호텔 조·중·석식 포함", "")]                     // meals
+    [InlineData("한중", "한·중·일 정상회의", "한·중")]
     public void Terms_match_as_documented(string term, string text, string expected)
     {
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Found([term], text));

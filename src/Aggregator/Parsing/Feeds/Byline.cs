@@ -15,7 +15,10 @@ public static partial class Byline
         var match = AddressThenName().Match(author);
         if (!match.Success) match = NameThenAddress().Match(author);
         // A display name quoted as mail quotes one ("Kim, Min-su" <kb@…>) is the name inside.
-        return match.Success && match.Groups["name"].Value.Trim().Trim('"').Trim() is { Length: > 0 } name ? name : author;
+        if (!match.Success) return author;
+        var name = match.Groups["name"].Value.Trim();
+        if (name.Length >= 2 && name[0] == '"' && name[^1] == '"') name = name[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal).Trim();
+        return name.Length > 0 ? name : author;
     }
 
     [GeneratedRegex(@"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((?<name>[^()]+)\)\s*$")]

@@ -98,13 +98,18 @@ public static partial class FeedParser
         // Repairs that read the document whole but left none of the entries it has (a title closed
         // as </titl> before the first item swallows the rest): as broken as one cut before them,
         // and said so, instead of a healthy feed that never has items.
-        if (truncated is null && feed.Entries.Count == 0 && problems.Count > 0 && EntryTag().IsMatch(text))
-            truncated = "the document has entries, but markup broken before them left none readable";
-        return FeedParseResult.Of(ContentBase.Apply(repaired, document, feed, url) with { Problems = [.. allProblems, .. feed.Problems], BrokenAt = truncated });
+        string[] lost = [];
+        if (truncated is null && feed.Entries.Count == 0 && problems.Count > 0 && EntryTag().IsMatch(NotMarkup().Replace(text, "")))
+            truncated = (lost = ["the document has entries, but markup broken before them left none readable"])[0];
+        return FeedParseResult.Of(ContentBase.Apply(repaired, document, feed, url) with { Problems = [.. allProblems, .. feed.Problems, .. lost], BrokenAt = truncated });
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")]
     private static partial System.Text.RegularExpressions.Regex EntryTag();
+
+    /// <summary>Comments and CDATA sections: an &lt;item&gt; inside them is text, not an entry.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"<!--.*?-->|<!\[CDATA\[.*?\]\]>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex NotMarkup();
 
     private static string Beginning(ReadOnlySpan<char> text)
     {
@@ -138,25 +143,29 @@ public static partial class FeedParser
     /// the language whose zone its times without a zone are in, by the script its text is written
     /// in. "2025-09-05 15:20:00" from a Chinese outlet is Beijing time, not UTC: read as UTC, its
     /// stories sat eight hours out of place and disagreed with the same story's other copies.
-    /// Korean and Japanese are UTC+9, Chinese UTC+8: the language most of its entries are written
-    /// in (read as each item's is, from its decoded text, so character references and JSON escapes
-    /// count), when that is one of them. An English feed quoting 一带一路 stays UTC.</summary>
+    /// Korean and Japanese are UTC+9, Chinese UTC+8: the language most of its entries with any text
+    /// are written in, from their decoded text (character references and JSON escapes count). An
+    /// entry with Hangul is Korean and one with Kana Japanese, however much Latin it mixes in (a
+    /// developer's blog, a K-pop chart); one is Chinese when its text is mostly Han. An English
+    /// feed quoting 一带一路 stays UTC.</summary>
     internal static string? ZoneLanguage(ParsedFeed feed)
     {
         var (ko, ja, zh, read) = (0, 0, 0, 0);
         foreach (var entry in feed.Entries.Take(20))
         {
-            var body = (entry.Content ?? entry.Summary)?.Plain ?? "";
-            switch (LanguageDetector.Detect(entry.Title?.Plain ?? "", body.Length > 600 ? body[..600] : body))
-            {
-                case "ko": ko++; break;
-                case "ja": ja++; break;
-                case "zh": zh++; break;
-            }
+            var (title, body) = (entry.Title?.Plain ?? "", (entry.Content ?? entry.Summary)?.Plain ?? "");
+            if (body.Length > 600) body = body[..600];
+            if (string.IsNullOrWhiteSpace(title) && string.IsNullOrWhiteSpace(body)) continue;
             read++;
+            var (hangul, kana) = (0, 0);
+            foreach (var c in title.Concat(body))
+                if (c is >= '\uAC00' and <= '\uD7A3') hangul++;
+                else if (c is >= '\u3041' and <= '\u30FA') kana++;
+            if (hangul >= 2) ko++;
+            else if (kana >= 2) ja++;
+            else if (LanguageDetector.Detect(title, body) == "zh") zh++;
         }
-        if (read == 0) return null;
-        return 2 * ko > read ? "ko" : 2 * ja > read ? "ja" : 2 * zh > read ? "zh" : null;
+        return read == 0 ? null : 2 * ko > read ? "ko" : 2 * ja > read ? "ja" : 2 * zh > read ? "zh" : null;
     }
 
     private static ParsedFeed? Read(XDocument document, Uri? url, string? zoneLanguage)

@@ -103,14 +103,30 @@ public sealed class TermMatcher
     }
 
     /// <summary>Whether the joiner at <paramref name="at"/> stands between one-character names of
-    /// parties, as in "한·중", "북ㆍ중", "日・中・韓": the character before it is one on its own (the
-    /// term's first, or just after another joiner), the term does not start inside a word, and
-    /// the character after it is CJK too. Korean lists ordinary nouns the same way ("제한·중단",
-    /// "경북·중부"), and those are not "한중" or "북중".</summary>
+    /// parties, as in "한·중", "미ㆍ북ㆍ중", "日・中・韓", "王毅出席中·韩外长会晤": the character before
+    /// it is one on its own (the term's first, or just after another joiner), and the character
+    /// after it is CJK too. Korean, which spaces its words, lists ordinary nouns the same way
+    /// ("제한·중단", "경북·중부"): there a term does not start inside a word (see also
+    /// <see cref="EndsAWord"/>). Chinese and Japanese do not space words, so no such test there.</summary>
     private static bool JoinsParties(string text, int start, int at) =>
         IsCjk(text[at - 1]) && IsCjk(text[at + 1])
         && (at - 1 == start || IsJoiner(text[at - 2]))
-        && (start == 0 || !IsCjk(text[start - 1]));
+        && !(start > 0 && IsSyllable(text[start - 1]) && IsSyllable(text[start]));
+
+    /// <summary>After a Korean term matched across a joiner: the word ends there, or a particle
+    /// follows ("한·중 관계", "한·중은", "한·중간"), also at the end of a longer list of one-syllable
+    /// names ("한·중·일 정상회의"). "중·북부", "조·중·석식", "한ㆍ중식", "북·중미" go on as other words.</summary>
+    private static bool EndsAWord(string text, int at)
+    {
+        while (at + 1 < text.Length && IsJoiner(text[at]) && IsCjk(text[at + 1])) at += 2;
+        return at >= text.Length || !IsSyllable(text[at]) || Particles.Contains(text[at]);
+    }
+
+    private const string Particles = "은는이가의과와간을를도에만로께";
+
+    private static readonly System.Buffers.SearchValues<char> Joiners = System.Buffers.SearchValues.Create("·ㆍ・･‧∙⋅-‐‑");
+
+    private static bool IsSyllable(char c) => c is >= '\uAC00' and <= '\uD7A3';
 
     /// <summary>A middle dot or hyphen between two Han, Kana or Hangul characters joins the names
     /// of the parties it stands between: Korean headlines write "한·중 정상회담", "북ㆍ중", "한-중 FTA"
@@ -125,6 +141,8 @@ public sealed class TermMatcher
             while (at < text.Length && (char.IsLetter(text[at]) || char.GetUnicodeCategory(text[at]) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
                 at++;
         else if (end.WholeWord && at < text.Length && IsWordChar(text[at]))
+            return;
+        else if (at > start && IsSyllable(text[at - 1]) && text.AsSpan(start, at - start).ContainsAny(Joiners) && !EndsAWord(text, at))
             return;
         var length = at - start;
         if (length == 0) return;
