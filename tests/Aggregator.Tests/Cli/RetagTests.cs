@@ -21,16 +21,23 @@ public abstract class RetagTests(Backend backend)
         File.WriteAllText(Path.Combine(configFolder, "topics.json"), rules);
     }
 
-    [Fact]
-    public async Task Retag_recomputes_stored_tags_and_a_cycle_does_it_when_the_rules_version_changed()
+    /// <summary>The seeds stored by a first cycle under rules "test-1".</summary>
+    private async Task<(string Config, string Data, Dictionary<string, string> Env)> SeededAsync(TempFolder temp)
     {
-        using var temp = new TempFolder();
         var (config, data) = (temp.Sub("config"), temp.Sub("data"));
         var env = await TestPostgres.EnvironmentAsync(backend);
         File.Copy(Path.Combine(RepoPaths.Config, "aggregator.json"), Path.Combine(config, "aggregator.json"));
         WriteRules(config, "test-1", 2);
         var first = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
         Assert.True(first.ExitCode == 0, first.Stderr);
+        return (config, data, env);
+    }
+
+    [Fact]
+    public async Task Retag_recomputes_stored_tags_and_a_cycle_does_it_when_the_rules_version_changed()
+    {
+        using var temp = new TempFolder();
+        var (config, data, env) = await SeededAsync(temp);
         Assert.Equal(5, (await RowsAsync(env, data, "SELECT item_id FROM item_tags WHERE tag = 'korea-china'")).Count);
 
         // Rules no seed can meet: `retag` takes every tag away and says so.
@@ -57,12 +64,7 @@ public abstract class RetagTests(Backend backend)
     public async Task Tags_stored_by_an_older_tagger_are_recomputed_once_under_the_same_rules()
     {
         using var temp = new TempFolder();
-        var (config, data) = (temp.Sub("config"), temp.Sub("data"));
-        var env = await TestPostgres.EnvironmentAsync(backend);
-        File.Copy(Path.Combine(RepoPaths.Config, "aggregator.json"), Path.Combine(config, "aggregator.json"));
-        WriteRules(config, "test-1", 2);
-        var first = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--config", config, "--data", data);
-        Assert.True(first.ExitCode == 0, first.Stderr);
+        var (config, data, env) = await SeededAsync(temp);
 
         // What a release before the tagger's matching changed left: the rules' version alone, and
         // tags it judged differently (here none at all).
