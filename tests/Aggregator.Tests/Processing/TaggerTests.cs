@@ -40,6 +40,8 @@ public sealed class TaggerTests
     [InlineData("Sydkorea och Kina enas om handel", "Sydkoreas och Kinas ministrar möttes i Seoul. Kina är Sydkoreas största handelspartner.", "rok-china")]
     [InlineData("КНДР и Китай расширяют сотрудничество", "Пекин и Пхеньян договорились расширять торговлю. Китай остается главным партнером КНДР.", "dprk-china")]
     [InlineData("北朝鮮と中国が首脳会談", "北朝鮮の金正恩総書記は中国の習近平国家主席と北京で会談した。", "dprk-china")]
+    [InlineData("中, 北 노동자 송환 요구 거부", "정부 소식통이 14일 전했다.", "dprk-china")]                   // Hanja abbreviations of Korean headlines
+    [InlineData("방中 앞둔 韓 외교장관 \"협력 논의\"", "외교부 장관이 다음 주 베이징을 방문한다.", "rok-china")]
     public void Korea_china_coverage_is_tagged_in_every_script(string title, string body, string subtag) =>
         Assert.Equal(new[] { subtag, "korea-china" }.Order(), Tags(title, body));
 

@@ -41,6 +41,31 @@ public sealed class TermMatcherTests
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Found([term], text));
     }
 
+    [Theory]
+    [InlineData("中", "中, 北 노동자 송환 요구 거부", "中")]                // Hanja abbreviations of Korean headlines
+    [InlineData("北", "中, 北 노동자 송환 요구 거부", "北")]
+    [InlineData("中", "방中 앞둔 대통령, 中에 협력 요청", "中|中")]         // Hangul may touch it
+    [InlineData("北中", "北·中 국경 무역 재개", "北·中")]
+    [InlineData("中", "其中北京市中心", "")]                              // Chinese words
+    [InlineData("中", "会議の中で韓国側は", "")]                          // Japanese
+    [InlineData("中", "中、韩两国", "")]                                  // no Hangul near
+    [InlineData("中", "中企 수출 지원", "")]                              // 中企 (small firms) is another word
+    [InlineData("北", "北海道 여행", "")]
+    [InlineData("中", "中。\n한국", "")]                                 // Hangul on another line
+    public void A_han_term_listed_for_korean_matches_only_as_a_word_of_korean_text(string term, string text, string expected)
+    {
+        var matcher = new TermMatcher([[new ListedTerm(term, "ko")]], [0]);
+        var found = matcher.Find(text)[0].Select(h => text.Substring(h.Start, h.Length));
+        Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), found);
+    }
+
+    [Fact]
+    public void The_same_han_term_listed_for_another_language_matches_anywhere()
+    {
+        var matcher = new TermMatcher([[new ListedTerm("中韓", "zh-Hant"), new ListedTerm("中韓", "ko")]], [0]);
+        Assert.Single(matcher.Find("日中韓首脳会談")[0]);
+    }
+
     [Fact]
     public void The_longest_match_at_a_position_wins_and_matches_do_not_overlap()
     {

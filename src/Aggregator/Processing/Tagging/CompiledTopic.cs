@@ -9,13 +9,16 @@ public sealed record CompiledTopic(TopicRule Rule, TermMatcher Matcher)
 
     public static CompiledTopic From(TopicRule rule)
     {
-        var lists = rule.Groups.Select(g => g.Terms.Values.SelectMany(t => t))
-            .Append(rule.Exclude.Values.SelectMany(t => t))
-            .Append(rule.ThirdParties.Values.SelectMany(t => t))
+        var lists = rule.Groups.Select(g => Listed(g.Terms))
+            .Append(Listed(rule.Exclude))
+            .Append(Listed(rule.ThirdParties))
             .ToList();
         var classes = rule.Groups.Select(_ => GroupClass).Append(ExcludeClass).Append(ThirdPartyClass).ToList();
         return new CompiledTopic(rule, new TermMatcher(lists, classes));
     }
+
+    private static IEnumerable<ListedTerm> Listed(Dictionary<string, List<string>> byLanguage) =>
+        byLanguage.SelectMany(kv => kv.Value.Select(t => new ListedTerm(t, kv.Key)));
 
     public IReadOnlyDictionary<string, TermGroup> GroupsByName { get; } = Rule.Groups.ToDictionary(g => g.Name);
 

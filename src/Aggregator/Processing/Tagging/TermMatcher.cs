@@ -5,6 +5,9 @@ namespace Aggregator.Processing.Tagging;
 /// <summary>One term found in a text: where, how long, and the label its term list was given.</summary>
 public readonly record struct TermHit(int Start, int Length, int Label);
 
+/// <summary>A term as a topic lists it, under the language it was listed for.</summary>
+public readonly record struct ListedTerm(string Text, string Language = "");
+
 /// <summary>Finds every term of many lists in one pass over a text, with two tries walked from
 /// each candidate position, instead of one regex per list: a topic's hundreds of terms in a
 /// dozen languages made regexes the largest CPU cost of ingesting (and their compilation a
@@ -18,6 +21,12 @@ public readonly record struct TermHit(int Start, int Length, int Label);
 /// ("Nordkorea*" finds "Nordkoreas"). Terms in spaced scripts match whole words only ("China"
 /// is not "Chinatown"); terms in Han, Kana or Hangul match anywhere, since those scripts do not
 /// separate words (Korean particles attach to the noun: 중국과, 북한의).
+///
+/// A term listed for Korean ("ko") and written in Han characters only is one of the Hanja
+/// abbreviations Korean headlines use (中 for China, 韓 for South Korea, 北 for North Korea, 北中):
+/// it matches only where it stands as a word of Korean text, with no Han or Kana character
+/// touching it and Hangul near it ("中, 北 노동자 송환 요구", "방中 앞둔 대통령"), never inside
+/// Chinese or Japanese words (中间, 北京, その中で).
 ///
 /// Labels fall in classes (a topic's term groups, its exclusions, its third parties); each class
 /// gets the leftmost-longest non-overlapping matches of its own terms, as if it were scanned on
@@ -33,16 +42,29 @@ public sealed class TermMatcher
 
     /// <param name="lists">Term lists; a list's index is the label of its hits.</param>
     /// <param name="classOfList">The class of each list (0 .. classes-1).</param>
-    public TermMatcher(IReadOnlyList<IEnumerable<string>> lists, IReadOnlyList<int> classOfList)
+    public TermMatcher(IReadOnlyList<IEnumerable<ListedTerm>> lists, IReadOnlyList<int> classOfList)
     {
         classOf = [.. classOfList];
         classes = classOf.Length == 0 ? 0 : classOf.Max() + 1;
         for (var label = 0; label < lists.Count; label++)
         {
-            foreach (var raw in lists[label].Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
-                Add(raw, label);
+            var terms = lists[label].Select(t => (Text: t.Text.Trim(), InKorean: IsKoreanAbbreviation(t)))
+                .Where(t => t.Text.Length > 0)
+                .DistinctBy(t => (t.Text.ToLowerInvariant(), t.InKorean));
+            foreach (var (text, inKorean) in terms)
+                Add(text, label, inKorean);
         }
     }
+
+    /// <summary>Terms listed without a language, matched everywhere.</summary>
+    public TermMatcher(IReadOnlyList<IEnumerable<string>> lists, IReadOnlyList<int> classOfList)
+        : this([.. lists.Select(l => l.Select(t => new ListedTerm(t)))], classOfList)
+    {
+    }
+
+    private static bool IsKoreanAbbreviation(ListedTerm term) =>
+        term.Language.Equals("ko", StringComparison.OrdinalIgnoreCase)
+        && term.Text.Trim() is { Length: > 0 } text && text.All(c => Parsing.Scripts.Of(c) == Parsing.Script.Han);
 
     /// <summary>Hits of each class, in text order.</summary>
     public List<TermHit>[] Find(string text)
@@ -122,6 +144,31 @@ public sealed class TermMatcher
         return at >= text.Length || !IsSyllable(text[at]) || Particles.Contains(text[at]);
     }
 
+    /// <summary>Whether [start, end) stands as a word of Korean text: no Han or Kana character
+    /// touches it, and a Hangul syllable is near it on the same line with no Kana between
+    /// ("中, 北 노동자": 北 is followed by Hangul, 中 preceded by it).</summary>
+    private static bool StandsInKorean(string text, int start, int end)
+    {
+        if (start > 0 && IsHanOrKana(text[start - 1]) || end < text.Length && IsHanOrKana(text[end])) return false;
+        var hangul = false;
+        for (var i = start - 1; i >= 0 && i >= start - Nearby && text[i] is not ('\n' or '\r'); i--)
+        {
+            if (Parsing.Scripts.Of(text[i]) == Parsing.Script.Kana) return false;
+            hangul |= IsSyllable(text[i]);
+        }
+        for (var i = end; i < text.Length && i < end + Nearby && text[i] is not ('\n' or '\r'); i++)
+        {
+            if (Parsing.Scripts.Of(text[i]) == Parsing.Script.Kana) return false;
+            hangul |= IsSyllable(text[i]);
+        }
+        return hangul;
+    }
+
+    /// <summary>How far, in characters, Hangul counts as near a Hanja abbreviation.</summary>
+    private const int Nearby = 8;
+
+    private static bool IsHanOrKana(char c) => Parsing.Scripts.Of(c) is Parsing.Script.Han or Parsing.Script.Kana;
+
     private const string Particles = "은는이가의과와간을를도에만로께";
 
     private static readonly System.Buffers.SearchValues<char> Joiners = System.Buffers.SearchValues.Create("·ㆍ・･‧∙⋅-‐‑");
@@ -137,6 +184,8 @@ public sealed class TermMatcher
 
     private void Consider(TermEnd end, string text, int start, int at, Candidate[] best)
     {
+        if (end.InKoreanOnly && !StandsInKorean(text, start, at))
+            return;
         if (end.Prefix)
             while (at < text.Length && (char.IsLetter(text[at]) || char.GetUnicodeCategory(text[at]) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
                 at++;
@@ -153,7 +202,7 @@ public sealed class TermMatcher
             current = new Candidate(length, end.Label, end.TermLength);
     }
 
-    private void Add(string term, int label)
+    private void Add(string term, int label, bool inKoreanOnly)
     {
         var prefix = term.EndsWith('*');
         var core = prefix ? term[..^1] : term;
@@ -175,7 +224,7 @@ public sealed class TermMatcher
                 _ => node.AddChild(char.ToLowerInvariant(c)),
             };
         var last = core[^1];
-        node.Ends.Add(new TermEnd(label, prefix, WholeWord: !cjk && (char.IsLetterOrDigit(last) || last == '.'), term.Length));
+        node.Ends.Add(new TermEnd(label, prefix, WholeWord: !cjk && (char.IsLetterOrDigit(last) || last == '.'), term.Length, inKoreanOnly));
     }
 
     /// <summary>char.ToLowerInvariant, without its call for the ASCII most text is.</summary>
@@ -231,7 +280,7 @@ public sealed class TermMatcher
         }
     }
 
-    private sealed record TermEnd(int Label, bool Prefix, bool WholeWord, int TermLength);
+    private sealed record TermEnd(int Label, bool Prefix, bool WholeWord, int TermLength, bool InKoreanOnly);
 
     private record struct Candidate(int Length, int Label, int TermLength);
 }

@@ -109,8 +109,10 @@ public sealed record TermGroup
     public required List<string> Sides { get; init; }
     public string? Subtag { get; init; }
 
-    /// <summary>Terms per language (the key is documentation: every term is looked for in every
-    /// document, since sources mix languages). A trailing * matches any word ending
-    /// ("Nordkorea*" finds "Nordkoreas"); terms in CJK scripts match inside words.</summary>
+    /// <summary>Terms per language. Every term is looked for in every document, since sources mix
+    /// languages, with one exception: a term listed under "ko" in Han characters only (中, 韓, 北,
+    /// the Hanja abbreviations of Korean headlines) matches only as a word of Korean text. A
+    /// trailing * matches any word ending ("Nordkorea*" finds "Nordkoreas"); terms in CJK scripts
+    /// match inside words.</summary>
     public required Dictionary<string, List<string>> Terms { get; init; }
 }
