@@ -45,6 +45,26 @@ public sealed class TaggerTests
     public void Korea_china_coverage_is_tagged_in_every_script(string title, string body, string subtag) =>
         Assert.Equal(new[] { subtag, "korea-china" }.Order(), Tags(title, body));
 
+    [Theory]
+    [InlineData("與 \"소중한 한 표 행사를\"…野 \"신중한 선택 해달라\"", "여야는 사전투표 첫날 투표 참여를 독려했다. 국민의힘은 \"소중한 한 표가 미래를 바꾼다\"고 말했다.")]
+    [InlineData("경기 중북부 호우경보", "기상청은 경기 중북부와 강원 영서에 호우경보를 내렸다. 서울에도 강한 비가 예상된다.")]
+    [InlineData("中 3분기 성장률 4.8%", "(서울=연합뉴스) 김기자 = 중국의 3분기 국내총생산 성장률이 4.8%로 집계됐다. 이날 한국 코스피는 0.3% 올랐다.")]
+    [InlineData("North Korea, Russia sign pact", "BEIJING (Reuters) - North Korea and Russia signed a defence pact on Tuesday. China did not comment.")]
+    [InlineData("韓國瑜：立法院將審慎處理中共滲透相關法案", "立法院長韓國瑜今日表示，面對中共持續對台滲透，立法院將依程序審慎處理。")]
+    [InlineData("中国・四国地方の観光地、韓国人客が急回復", "観光庁によると、中国・四国地方を訪れた韓国人観光客は前年の1.5倍に増えた。")]
+    [InlineData("Son back in South Korea's starting XI", "Son Heung-min returns to South Korea's starting XI against Jordan.")]
+    public void Words_that_only_look_like_the_parties_are_not_evidence(string title, string body) =>
+        Assert.Empty(Tags(title, body));
+
+    [Fact]
+    public void A_dateline_leans_the_sub_tag_but_names_no_side()
+    {
+        var decision = Tagger.Tag(Topics, "Seoul protests Chinese drills", "SEOUL (Yonhap) -- South Korea protested to China on Monday over drills in the Yellow Sea.")
+            .First(t => t.Tag == "korea-china");
+        Assert.Contains(decision.Evidence, m => m is { Term: "SEOUL", Field: Tagger.Dateline, Offset: 0 });
+        Assert.DoesNotContain(decision.Evidence, m => m.Field == "body" && m.Offset == 0);
+    }
+
     [Fact]
     public void Evidence_names_the_terms_and_where_they_stand()
     {

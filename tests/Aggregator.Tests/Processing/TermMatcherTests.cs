@@ -52,9 +52,29 @@ public sealed class TermMatcherTests
     [InlineData("中", "中企 수출 지원", "")]                              // 中企 (small firms) is another word
     [InlineData("北", "北海道 여행", "")]
     [InlineData("中", "中。\n한국", "")]                                 // Hangul on another line
+    [InlineData("中", "李대통령 訪中…對中 수출 반등", "中|中")]            // visit, toward: Sino-Korean prefixes
+    [InlineData("北", "대北 제재 강화, 탈北민 지원", "北|北")]
+    [InlineData("北", "강北 아파트값 상승", "")]                          // Gangbuk, a district of Seoul
+    [InlineData("中", "서울 대방中, 농구 금메달", "")]                    // a middle school
+    [InlineData("中", "初·中·高 학생 수 역대 최저", "")]                  // schools, not countries
+    [InlineData("中", "美·中 갈등 속 수출 둔화", "中")]                    // countries in a list
+    [InlineData("中", "배우 김씨, 드라마 촬영 中 부상", "")]              // "during"
+    [InlineData("中", "대만 문제에 中 반발", "中")]                        // after a particle: China again
+    [InlineData("中", "中 BYD, 韓 상륙", "中")]                            // Hangul a little further on
     public void A_han_term_listed_for_korean_matches_only_as_a_word_of_korean_text(string term, string text, string expected)
     {
         var matcher = new TermMatcher([[new ListedTerm(term, "ko")]], [0]);
+        var found = matcher.Find(text)[0].Select(h => text.Substring(h.Start, h.Length));
+        Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), found);
+    }
+
+    [Theory]
+    [InlineData("중한", "국민의 소중한 한 표, 신중한 선택", "")]           // adjectives that contain the syllables
+    [InlineData("조중", "강조중인 사안과 조중동 보도", "조중")]             // a word start is all it asks (조중동 is excluded by the rules)
+    [InlineData("한중", "한중 관계와 한중간 교역", "한중|한중")]
+    public void A_korean_term_naming_two_parties_starts_a_word(string term, string text, string expected)
+    {
+        var matcher = new TermMatcher([[new ListedTerm(term, "ko", NamesTwoParties: true)]], [0]);
         var found = matcher.Find(text)[0].Select(h => text.Substring(h.Start, h.Length));
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), found);
     }

@@ -9,7 +9,7 @@ public sealed record CompiledTopic(TopicRule Rule, TermMatcher Matcher)
 
     public static CompiledTopic From(TopicRule rule)
     {
-        var lists = rule.Groups.Select(g => Listed(g.Terms))
+        var lists = rule.Groups.Select(g => Listed(g.Terms, namesTwoParties: g.Sides.Count >= 2))
             .Append(Listed(rule.Exclude))
             .Append(Listed(rule.ThirdParties))
             .ToList();
@@ -17,8 +17,8 @@ public sealed record CompiledTopic(TopicRule Rule, TermMatcher Matcher)
         return new CompiledTopic(rule, new TermMatcher(lists, classes));
     }
 
-    private static IEnumerable<ListedTerm> Listed(Dictionary<string, List<string>> byLanguage) =>
-        byLanguage.SelectMany(kv => kv.Value.Select(t => new ListedTerm(t, kv.Key)));
+    private static IEnumerable<ListedTerm> Listed(Dictionary<string, List<string>> byLanguage, bool namesTwoParties = false) =>
+        byLanguage.SelectMany(kv => kv.Value.Select(t => new ListedTerm(t, kv.Key, namesTwoParties)));
 
     public IReadOnlyDictionary<string, TermGroup> GroupsByName { get; } = Rule.Groups.ToDictionary(g => g.Name);
 

@@ -29,11 +29,17 @@ public static class Tagger
         {
             var named = false;
             foreach (var m in matches)
-                if (topic.GroupsByName[m.Group].Sides.Contains(side)) { named = true; break; }
+                if (m.Field != Dateline && topic.GroupsByName[m.Group].Sides.Contains(side)) { named = true; break; }
             if (!named) return false;
         }
         return true;
     }
+
+    /// <summary>The field of a match in the wire dateline that opens a body ("(서울=연합뉴스)",
+    /// "BEIJING (Reuters) -"): where the reporter files from, not what the story is about. It
+    /// counts only towards which sub-tag a tagged story gets (a Seoul dateline leans to the
+    /// South). Documents lose their dateline when they are read.</summary>
+    public const string Dateline = "dateline";
 
     private static TopicVerdict Judge(CompiledTopic topic, Found found, string title, string body)
     {
@@ -44,7 +50,7 @@ public static class Tagger
 
         double Weight(TermMatch m) => m.Field == "title" ? rule.TitleWeight : 1;
         var sideScores = rule.Sides.ToDictionary(s => s,
-            s => matches.Where(m => groups[m.Group].Sides.Contains(s)).Sum(Weight));
+            s => matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(s)).Sum(Weight));
         var sentences = Sentences.Split(body);
         var jointTitle = Joint(rule, groups, matches, others, "title", 0, title.Length);
         var jointBody = sentences.Count(s => Joint(rule, groups, matches, others, "body", s.Start, s.End));
@@ -64,7 +70,8 @@ public static class Tagger
         {
             var own = matches.Where(m => groups[m.Group].Subtag == subtag).ToList();
             var side = rule.SubtagSide ?? rule.Sides[^1];
-            var share = sideScores[side] == 0 ? 0 : own.Sum(Weight) / sideScores[side];
+            var sideWeight = matches.Where(m => groups[m.Group].Sides.Contains(side)).Sum(Weight);
+            var share = sideWeight == 0 ? 0 : own.Sum(Weight) / sideWeight;
             if (share >= rule.SubtagMinShare)
                 tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the {side} evidence", own));
         }
@@ -77,22 +84,27 @@ public static class Tagger
     {
         var sides = new List<TermMatch>();
         var others = new List<TermMatch>();
-        Scan(topic, "title", title, sides, others);
-        Scan(topic, "body", body, sides, others);
+        Scan(topic, "title", title, 0, sides, others);
+        Scan(topic, "body", body, DatelineLength(body), sides, others);
         return new Found(sides, others);
     }
 
-    /// <summary>Side matches outside excluded phrases, and third-party mentions outside side matches.</summary>
-    private static void Scan(CompiledTopic topic, string field, string text, List<TermMatch> sides, List<TermMatch> others)
+    /// <summary>How long the wire dateline a feed entry's body opens with is (see <see cref="Dateline"/>).</summary>
+    private static int DatelineLength(string body) =>
+        body.Length - Parsing.Documents.Datelines.Strip(body).Remainder.Length;
+
+    /// <summary>Side matches outside excluded phrases, and third-party mentions outside side
+    /// matches; those before <paramref name="from"/> (a dateline) are the dateline's.</summary>
+    private static void Scan(CompiledTopic topic, string field, string text, int from, List<TermMatch> sides, List<TermMatch> others)
     {
         var hits = topic.Matcher.Find(text);
         var excluded = hits[CompiledTopic.ExcludeClass];
         var first = sides.Count;
         foreach (var h in hits[CompiledTopic.GroupClass])
             if (!Within(h, excluded))
-                sides.Add(new TermMatch(text.Substring(h.Start, h.Length), topic.Rule.Groups[h.Label].Name, field, h.Start));
+                sides.Add(new TermMatch(text.Substring(h.Start, h.Length), topic.Rule.Groups[h.Label].Name, h.Start < from ? Dateline : field, h.Start));
         foreach (var h in hits[CompiledTopic.ThirdPartyClass])
-            if (!Overlaps(h, sides, first))
+            if (h.Start >= from && !Overlaps(h, sides, first))
                 others.Add(new TermMatch(text.Substring(h.Start, h.Length), "third-party", field, h.Start));
     }
 

@@ -6,7 +6,8 @@ namespace Aggregator.Processing.Tagging;
 public readonly record struct TermHit(int Start, int Length, int Label);
 
 /// <summary>A term as a topic lists it, under the language it was listed for.</summary>
-public readonly record struct ListedTerm(string Text, string Language = "");
+/// <param name="NamesTwoParties">The term names two parties at once (한중, 北中): its group counts for two sides.</param>
+public readonly record struct ListedTerm(string Text, string Language = "", bool NamesTwoParties = false);
 
 /// <summary>Finds every term of many lists in one pass over a text, with two tries walked from
 /// each candidate position, instead of one regex per list: a topic's hundreds of terms in a
@@ -26,7 +27,9 @@ public readonly record struct ListedTerm(string Text, string Language = "");
 /// abbreviations Korean headlines use (中 for China, 韓 for South Korea, 北 for North Korea, 北中):
 /// it matches only where it stands as a word of Korean text, with no Han or Kana character
 /// touching it and Hangul near it ("中, 北 노동자 송환 요구", "방中 앞둔 대통령"), never inside
-/// Chinese or Japanese words (中间, 北京, その中で).
+/// Chinese or Japanese words (中间, 北京, その中で). A Korean term in Hangul that names two
+/// parties at once (한중, 북중) is two one-syllable names run together, so it starts a word:
+/// 존중한, 소중한 and 강조중 do not contain 중한 or 조중.
 ///
 /// Labels fall in classes (a topic's term groups, its exclusions, its third parties); each class
 /// gets the leftmost-longest non-overlapping matches of its own terms, as if it were scanned on
@@ -48,11 +51,11 @@ public sealed class TermMatcher
         classes = classOf.Length == 0 ? 0 : classOf.Max() + 1;
         for (var label = 0; label < lists.Count; label++)
         {
-            var terms = lists[label].Select(t => (Text: t.Text.Trim(), InKorean: IsKoreanAbbreviation(t)))
+            var terms = lists[label].Select(t => (Text: t.Text.Trim(), Placement: PlacementOf(t)))
                 .Where(t => t.Text.Length > 0)
-                .DistinctBy(t => (t.Text.ToLowerInvariant(), t.InKorean));
-            foreach (var (text, inKorean) in terms)
-                Add(text, label, inKorean);
+                .DistinctBy(t => (t.Text.ToLowerInvariant(), t.Placement));
+            foreach (var (text, placement) in terms)
+                Add(text, label, placement);
         }
     }
 
@@ -62,9 +65,15 @@ public sealed class TermMatcher
     {
     }
 
-    private static bool IsKoreanAbbreviation(ListedTerm term) =>
-        term.Language.Equals("ko", StringComparison.OrdinalIgnoreCase)
-        && term.Text.Trim() is { Length: > 0 } text && text.All(c => Parsing.Scripts.Of(c) == Parsing.Script.Han);
+    private static Placement PlacementOf(ListedTerm term)
+    {
+        var text = term.Text.Trim();
+        if (text.Length == 0 || !term.Language.Equals("ko", StringComparison.OrdinalIgnoreCase)) return Placement.Anywhere;
+        if (text.All(c => Parsing.Scripts.Of(c) == Parsing.Script.Han)) return Placement.KoreanHanja;
+        return term.NamesTwoParties && text.All(c => IsSyllable(c) || c == ' ') ? Placement.KoreanWordStart : Placement.Anywhere;
+    }
+
+    private enum Placement { Anywhere, KoreanHanja, KoreanWordStart }
 
     /// <summary>Hits of each class, in text order.</summary>
     public List<TermHit>[] Find(string text)
@@ -144,12 +153,51 @@ public sealed class TermMatcher
         return at >= text.Length || !IsSyllable(text[at]) || Particles.Contains(text[at]);
     }
 
-    /// <summary>Whether [start, end) stands as a word of Korean text: no Han or Kana character
-    /// touches it, and a Hangul syllable is near it on the same line with no Kana between
-    /// ("中, 北 노동자": 北 is followed by Hangul, 中 preceded by it).</summary>
+    /// <summary>Whether a Hanja abbreviation at [start, end) stands as a word of Korean text:
+    /// Hangul is near it on its line with no Kana between, and what touches it is not part of a
+    /// Chinese or Japanese word. Before it may stand the start of a clause, a prefix (방中, 대北,
+    /// 친中, 訪中, 對中) or another country's abbreviation across a joiner (美·中, 韓·中·日; not
+    /// 初·中·高); after it a particle, a space or punctuation, not another Han character (中企,
+    /// 北海道). 中 after a noun means "during" (촬영 中, 회의 中), so after a word it must follow a
+    /// particle or an ending (대만 문제에 中 반발).</summary>
     private static bool StandsInKorean(string text, int start, int end)
     {
-        if (start > 0 && IsHanOrKana(text[start - 1]) || end < text.Length && IsHanOrKana(text[end])) return false;
+        if (!HangulNear(text, start, end)) return false;
+        if (start > 0)
+        {
+            var before = text[start - 1];
+            if (IsJoiner(before))
+            {
+                if (start >= 2 && IsHanOrKana(text[start - 2]) && !CountryHanja.Contains(text[start - 2])) return false;
+            }
+            else if (IsHanOrKana(before))
+            {
+                if (!HanjaPrefixes.Contains(before) || start >= 2 && IsHanOrKana(text[start - 2])) return false;
+            }
+            else if (IsSyllable(before))
+            {
+                if (!HangulPrefixes.Contains(before) || start >= 2 && IsSyllable(text[start - 2])) return false;
+            }
+            else if (char.IsWhiteSpace(before) && end - start == 1 && text[start] == '中')
+            {
+                var word = start - 1;
+                while (word > 0 && char.IsWhiteSpace(text[word])) word--;
+                if (IsSyllable(text[word]) && !Endings.Contains(text[word])) return false;
+            }
+        }
+        if (end < text.Length)
+        {
+            var after = text[end];
+            if (IsHanOrKana(after)) return false;
+            if (IsJoiner(after) && end + 1 < text.Length && IsHanOrKana(text[end + 1]) && !CountryHanja.Contains(text[end + 1])) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether a Hangul syllable is within <see cref="Nearby"/> characters of [start, end)
+    /// on the same line, with no Kana between.</summary>
+    private static bool HangulNear(string text, int start, int end)
+    {
         var hangul = false;
         for (var i = start - 1; i >= 0 && i >= start - Nearby && text[i] is not ('\n' or '\r'); i--)
         {
@@ -164,8 +212,23 @@ public sealed class TermMatcher
         return hangul;
     }
 
-    /// <summary>How far, in characters, Hangul counts as near a Hanja abbreviation.</summary>
-    private const int Nearby = 8;
+    /// <summary>How far, in characters, Hangul counts as near a Hanja abbreviation ("中 BYD, 韓 상륙").</summary>
+    private const int Nearby = 20;
+
+    /// <summary>Countries as Korean headlines abbreviate them, in lists joined by a middle dot.</summary>
+    private const string CountryHanja = "韓中日美北南露英佛獨印臺台越朝";
+
+    /// <summary>Visit, toward, pro-, anti-, away from, hatred of: 訪中, 對北, 親中, 反中, 脫中, 嫌中.</summary>
+    private const string HanjaPrefixes = "訪對親反脫嫌";
+
+    /// <summary>The same prefixes in Hangul, as headlines write them: 방中, 대北, 친中, 반中, 탈中, 혐中.</summary>
+    private const string HangulPrefixes = "방대친반탈혐";
+
+    /// <summary>Particles and endings a word before a clause's subject ends in.</summary>
+    private const string Endings = "은는이가과와도에서고며면게로을를만나지니";
+
+    /// <summary>Whether a Korean term naming two parties starts a word: 소중한 does not contain 중한.</summary>
+    private static bool StartsAWord(string text, int start) => start == 0 || !IsSyllable(text[start - 1]);
 
     private static bool IsHanOrKana(char c) => Parsing.Scripts.Of(c) is Parsing.Script.Han or Parsing.Script.Kana;
 
@@ -184,7 +247,8 @@ public sealed class TermMatcher
 
     private void Consider(TermEnd end, string text, int start, int at, Candidate[] best)
     {
-        if (end.InKoreanOnly && !StandsInKorean(text, start, at))
+        if (end.Placement == Placement.KoreanHanja && !StandsInKorean(text, start, at)
+            || end.Placement == Placement.KoreanWordStart && !StartsAWord(text, start))
             return;
         if (end.Prefix)
             while (at < text.Length && (char.IsLetter(text[at]) || char.GetUnicodeCategory(text[at]) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
@@ -202,7 +266,7 @@ public sealed class TermMatcher
             current = new Candidate(length, end.Label, end.TermLength);
     }
 
-    private void Add(string term, int label, bool inKoreanOnly)
+    private void Add(string term, int label, Placement placement)
     {
         var prefix = term.EndsWith('*');
         var core = prefix ? term[..^1] : term;
@@ -224,7 +288,7 @@ public sealed class TermMatcher
                 _ => node.AddChild(char.ToLowerInvariant(c)),
             };
         var last = core[^1];
-        node.Ends.Add(new TermEnd(label, prefix, WholeWord: !cjk && (char.IsLetterOrDigit(last) || last == '.'), term.Length, inKoreanOnly));
+        node.Ends.Add(new TermEnd(label, prefix, WholeWord: !cjk && (char.IsLetterOrDigit(last) || last == '.'), term.Length, placement));
     }
 
     /// <summary>char.ToLowerInvariant, without its call for the ASCII most text is.</summary>
@@ -280,7 +344,7 @@ public sealed class TermMatcher
         }
     }
 
-    private sealed record TermEnd(int Label, bool Prefix, bool WholeWord, int TermLength, bool InKoreanOnly);
+    private sealed record TermEnd(int Label, bool Prefix, bool WholeWord, int TermLength, Placement Placement);
 
     private record struct Candidate(int Length, int Label, int TermLength);
 }
