@@ -1,5 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Aggregator.Cli;
+
+// What Aggregator writes (feeds, pages, mail, stored reasons, CLI output) is English and read by
+// machines: a Thai, Persian or Finnish locale must not turn 2026 into 2569 or 16:01 into 16.01.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 // aggregator [serve] | run-once | import | items | export | parse | feeds | tag | retag | eval | mail | digest | healthcheck | backup   (all take --config DIR --data DIR)
 var root = new RootCommand("Aggregator: RSS/Atom aggregator and Korea–China topic monitor.")

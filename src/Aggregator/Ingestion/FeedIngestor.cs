@@ -417,10 +417,11 @@ public sealed class FeedIngestor(
         var authority = options.Value.Publishing.IdAuthority;
         var outlet = parsedFeed.Title?.Plain;
         var items = DistinctKeys(parsedFeed.Entries
-            .Select(e => Article(e, parsedFeed, outlet))
+            .Select(e => Isolated(feed, e.Id ?? e.Link ?? e.Title?.Plain, () => Article(e, parsedFeed, outlet)))
             .OfType<(string Key, ParsedDocument Article)>()
             .ToList())
-            .Select(a => IncomingItems.From(feed.SourceId, a.Key, NotAhead(a.Article, now), topics, authority))
+            .Select(a => Isolated(feed, a.Key, () => IncomingItems.From(feed.SourceId, a.Key, NotAhead(a.Article, now), topics, authority)))
+            .OfType<IncomingItem>()
             .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
             .ToList();
         var rateDates = PollPlanner.RateDates(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
@@ -526,6 +527,22 @@ public sealed class FeedIngestor(
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
             Enclosures = entry.Enclosures,
         });
+    }
+
+    /// <summary>One entry's reading, so that a defect it meets costs that entry alone, named in
+    /// the log, never the feed's other entries (one character a later stage could not take
+    /// once failed whole feeds).</summary>
+    private T? Isolated<T>(FeedRow feed, string? entry, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Feed {FeedUrl}: entry {Entry} was skipped: {Error}", feed.Url, entry ?? "(without id, link or title)", e.Message);
+            return default;
+        }
     }
 
     private static string HashKey(string identity) => "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];

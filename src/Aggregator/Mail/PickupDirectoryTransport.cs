@@ -12,7 +12,7 @@ public sealed class PickupDirectoryTransport(string directory) : IMailTransport
         try
         {
             Directory.CreateDirectory(directory);
-            var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{(message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0]}.eml";
+            var name = $"{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)}-{(message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0]}.eml";
             var temporary = Path.Combine(directory, "." + name + ".tmp");
             await using (var file = File.Create(temporary))
                 await message.WriteToAsync(file, ct);

@@ -5,16 +5,16 @@ namespace Aggregator.Processing;
 
 /// <summary>Text that every store and every later stage can take: without NUL and the other C0
 /// controls (PostgreSQL refuses a 0x00 in text; XML cannot carry them when the item is
-/// republished) and without lone surrogates (Unicode normalization throws on them). A
+/// republished), without U+FFFE and lone surrogates (Unicode normalization throws on them). A
 /// character reference such as &amp;#0; or a JSON "\ud800" puts them in a parsed string; one such
 /// character must not cost the entry, let alone its feed.</summary>
 public static class StorableText
 {
     private static readonly SearchValues<char> Controls = SearchValues.Create(
-        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE");
 
     /// <summary>The text itself when it is clean (nearly always: two vectorized scans, and a walk
-    /// over the surrogate pairs of emoji and rare CJK), else a copy with the controls removed and
+    /// over the surrogate pairs of emoji and rare CJK), else a copy with the controls and U+FFFE removed and
     /// each lone surrogate replaced by U+FFFD.</summary>
     public static string Clean(string text)
     {
@@ -34,7 +34,7 @@ public static class StorableText
                 continue;
             }
             if (char.IsSurrogate(c)) sb.Append('\uFFFD');
-            else if (c >= 0x20 || c is '\t' or '\n' or '\r') sb.Append(c);
+            else if (c is >= ' ' and not '\uFFFE' or '\t' or '\n' or '\r') sb.Append(c);
         }
         return sb.ToString();
     }

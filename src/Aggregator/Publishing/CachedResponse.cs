@@ -58,8 +58,13 @@ public sealed class CachedResponse(Rendered rendered, int maxAgeSeconds) : IResu
     {
         var accepted = request.GetTypedHeaders().AcceptEncoding;
         if (accepted.Count == 0) return null;
-        double Quality(string coding) =>
-            accepted.Where(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) || a.Value == "*").Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        // A coding named outright is taken at its own weight, even 0 ("br;q=0, *" refuses br,
+        // RFC 9110 12.5.3); "*" speaks only for codings not named.
+        double Quality(string coding)
+        {
+            var named = accepted.Where(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).ToList();
+            return named.Count > 0 ? named.Max() : accepted.Where(a => a.Value == "*").Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        }
         return Quality("br") > 0 ? "br" : Quality("gzip") > 0 ? "gzip" : null;
     }
 }

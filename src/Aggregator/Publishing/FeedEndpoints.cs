@@ -44,6 +44,9 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOption
     {
         if (!FeedEndpoints.Formats.Contains(format))
             return Results.NotFound($"Unknown feed format \"{format}\": use .atom, .rss or .json.");
+        // Pages count from 1. Page 0 must not reach the cache, whose key for pages up to 1 is page 1's.
+        if (page < 1)
+            return Results.NotFound($"There is no page {page} of this feed: pages count from 1.");
         var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
         if (error is not null)
             return Results.BadRequest(error);
@@ -65,8 +68,8 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOption
     {
         var items = await queries.PageAsync(filter, page, Options.PageSize, ct);
         if (page < 1 || (page > 1 && page > items.LastPage)) return null;
-        var title = address.Tag is null ? Options.Title : $"{Options.Title}: {address.Tag}";
-        var view = FeedView.Of(title, address, items, Options.HubUrl);
+        var title = (address.Tag is null ? Options.Title : $"{Options.Title}: {address.Tag}") + ListingQuery.Describe(filter);
+        var view = FeedView.Of(title, address, items, Options.HubUrl) with { Publisher = EntryText.Line(Options.Title) };
         return address.Format switch
         {
             "atom" => SyndicationWriter.Atom(view),

@@ -6,7 +6,8 @@ namespace Aggregator.Publishing;
 public sealed record FeedView
 {
     public required string Title { get; init; }
-    /// <summary>A permanent id for the feed (the address of its first page, without filters' paging).</summary>
+    /// <summary>A permanent id for the feed: the address of its first page, filters included
+    /// (a filtered feed is another feed, RFC 4287 4.2.6).</summary>
     public required string Id { get; init; }
     public required FeedLinks Links { get; init; }
     public required Uri TagSchemeUrl { get; init; }
@@ -14,13 +15,16 @@ public sealed record FeedView
     public required string Generator { get; init; }
     public required DateTime Updated { get; init; }
     public required IReadOnlyList<StoredItem> Items { get; init; }
+    /// <summary>Who publishes the merged feed (Publishing:Title): the Atom feed's author, which
+    /// RFC 4287 4.1.1 requires where entries have none of their own.</summary>
+    public string Publisher { get; init; } = "Aggregator";
 
     public static string GeneratorName { get; } = $"Aggregator {typeof(FeedView).Assembly.GetName().Version?.ToString(3)}";
 
     public static FeedView Of(string title, FeedAddress address, ItemPage page, string? hubUrl) => new()
     {
         Title = EntryText.Line(title),
-        Id = address.PageUrl(1, withQuery: false).AbsoluteUri,
+        Id = address.PageUrl(1).AbsoluteUri,
         Links = FeedLinks.Of(address, page, hubUrl),
         TagSchemeUrl = new Uri(address.BaseUrl, "tags/"),
         IconUrl = new Uri(address.BaseUrl, "icon.png"),
@@ -38,8 +42,8 @@ public sealed record FeedAddress(Uri BaseUrl, string? Tag, string Format, string
 {
     public string Stem => Tag is null ? "feeds/all" : "feeds/tags/" + Uri.EscapeDataString(Tag);
 
-    public Uri PageUrl(int page, string? format = null, bool withQuery = true) =>
-        new(BaseUrl, (page <= 1 ? $"{Stem}.{format ?? Format}" : $"{Stem}/{page}.{format ?? Format}") + (withQuery ? Query : ""));
+    public Uri PageUrl(int page, string? format = null) =>
+        new(BaseUrl, (page <= 1 ? $"{Stem}.{format ?? Format}" : $"{Stem}/{page}.{format ?? Format}") + Query);
 
     /// <summary>The river page showing the same listing.</summary>
     public Uri HtmlUrl => new(BaseUrl, (Tag is null ? "" : "tags/" + Uri.EscapeDataString(Tag)) + Query);
@@ -126,12 +130,23 @@ public static class EntryText
     public static string? SafeUrl(string? url) =>
         url is not null && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u.AbsoluteUri : null;
 
-    /// <summary>One entry per reporter among the other copies, minus the item's own sources.</summary>
+    /// <summary>One entry per reporter other than the one the item is credited to: the other
+    /// feeds that carried the very same text (a wire copy run word for word), then the story's
+    /// other copies.</summary>
     public static IReadOnlyList<StoryCopy> AlsoReportedBy(StoredItem item)
     {
+        var credited = item.Sightings.FirstOrDefault(s => s.Url is not null && s.Url == item.Url) ?? item.Sightings.OrderBy(s => s.FirstSeenAt).FirstOrDefault();
+        var named = new HashSet<string>();
+        if (item.Outlet is not null) named.Add(item.Outlet);
+        if (credited is not null) named.Add(credited.SourceTitle ?? credited.Locator);
+        var sameText = item.Sightings
+            .Where(s => s.Kind == "feed" && s != credited)
+            .Select(s => new StoryCopy { ItemId = item.Id, Title = item.Title, Url = s.Url, SourceTitle = s.SourceTitle, Locator = s.Locator });
         var own = Sources(item).ToHashSet();
-        if (item.Outlet is not null) own.Add(item.Outlet);
-        return item.AlsoReportedBy.Where(c => !own.Contains(c.Name)).DistinctBy(c => c.Name).ToList();
+        return sameText.Concat(item.AlsoReportedBy.Where(c => !own.Contains(c.Name)))
+            .Where(c => !named.Contains(c.Name))
+            .DistinctBy(c => c.Name)
+            .ToList();
     }
 
     /// <summary>Escapes the five characters that matter in HTML text and attributes, leaving

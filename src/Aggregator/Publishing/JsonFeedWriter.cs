@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Aggregator.Publishing;
@@ -38,8 +39,8 @@ public static class JsonFeedWriter
                 w.WriteString("title", EntryText.Title(item));
                 w.WriteString("content_html", EntryText.Html(item));
                 w.WriteString("summary", EntryText.Summary(item.Body));
-                if (item.PublishedAt is { } published) w.WriteString("date_published", published.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
-                w.WriteString("date_modified", item.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+                if (item.PublishedAt is { } published) w.WriteString("date_published", published.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                w.WriteString("date_modified", item.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
                 if (item.Author is { Length: > 0 })
                 {
                     w.WriteStartArray("authors");

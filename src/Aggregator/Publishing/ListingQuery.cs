@@ -42,4 +42,18 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         if (!collapse) parts.Add("collapse=false");
         return new ListingQuery(filter, parts.Count == 0 ? "" : "?" + string.Join("&", parts));
     }
+
+    /// <summary>The filters in words for a feed's title, so that a reader subscribed to several
+    /// filtered feeds tells them apart: " (language ko, source Yonhap, \"THAAD\", since 2026-11-01)";
+    /// empty without filters.</summary>
+    public static string Describe(ItemFilter filter)
+    {
+        var parts = new List<string>();
+        if (filter.Language is { } lang) parts.Add("language " + lang);
+        if (filter.Source is { } source) parts.Add("source " + source);
+        if (filter.Text is { } text) parts.Add($"\"{text}\"");
+        if (filter.Since is { } since) parts.Add("since " + since.ToString(since.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture));
+        if (!filter.Collapse) parts.Add("every copy");
+        return parts.Count == 0 ? "" : " (" + string.Join(", ", parts) + ")";
+    }
 }

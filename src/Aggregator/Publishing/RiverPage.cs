@@ -119,7 +119,7 @@ public static class RiverPage
         var sources = EntryText.Sources(item);
         var source = item.Outlet ?? (sources.Count > 0 ? sources[0] : "");
         var date = item.PublishedAt ?? item.FirstSeenAt;
-        h.Append($"<p class=\"meta\">{E(EntryText.Line(source))} · <time datetime=\"{date:yyyy-MM-dd'T'HH:mm:ss'Z'}\">{date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</time>");
+        h.Append($"<p class=\"meta\">{E(EntryText.Line(source))} · <time datetime=\"{date.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\">{date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</time>");
         if (item.PublishedAt is null) h.Append(" (first seen)");
         h.Append($" · {E(LanguageName(item.Language))}</p>\n");
         if (item.Tags.Count > 0)

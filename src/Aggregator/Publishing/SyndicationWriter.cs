@@ -40,6 +40,7 @@ public static class SyndicationWriter
             ImageUrl = view.IconUrl,
             Items = view.Items.Select(item => Entry(item, view, rss)).ToList(),
         };
+        if (!rss) feed.Authors.Add(new SyndicationPerson { Name = view.Publisher });
         var links = view.Links;
         // RSS takes its channel <link> from the alternate link; the rest become atom:link.
         feed.Links.Add(new SyndicationLink(links.Alternate, "alternate", null, "text/html", 0));

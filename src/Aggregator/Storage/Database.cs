@@ -98,6 +98,9 @@ public sealed class Database : IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         StoryKeyCache.Attach(connection, StoryKeys!);
+        // Case folding beyond ASCII for the listings' word filter (ItemQueries): SQLite's LIKE
+        // and lower() fold A-Z only, so "STÄRKA" did not find "stärka".
+        connection.CreateFunction("fold", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
         // Per connection: SQLite leaves foreign keys off unless asked.
         // A 24 MB page cache (the default is 2 MB) keeps a batch's index pages in memory
         // instead of spilling them to the WAL and reading them back; it is filled only as used.

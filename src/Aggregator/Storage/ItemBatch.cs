@@ -256,15 +256,18 @@ public static class ItemBatch
     /// a feed entry without a date or a link), a later carrier of the same content gives it: the
     /// item had stayed "(no date)" with no link although the feed that carried it next said both.
     /// A link comes with its carrier's name and author, never one carrier's link under another's
-    /// name; what the item has is kept.</summary>
+    /// name; what the item has is kept, with one exception: an item first stored in this very
+    /// write (nobody has seen it yet) is credited to its earliest-published carrier with a link,
+    /// whichever feed's answer came first (the wire, not the outlet that reprinted it).</summary>
     private const string FillSql = """
         UPDATE items SET
-            published_at = coalesce(published_at, @p),
-            outlet = CASE WHEN url IS NULL AND @u IS NOT NULL THEN @o ELSE outlet END,
-            author = CASE WHEN url IS NULL AND @u IS NOT NULL THEN @a ELSE author END,
-            url = coalesce(url, @u),
+            published_at = CASE WHEN first_seen_at = @now AND @u IS NOT NULL AND @p < published_at THEN @p ELSE coalesce(published_at, @p) END,
+            outlet = CASE WHEN url IS NULL AND @u IS NOT NULL OR first_seen_at = @now AND @u IS NOT NULL AND @p < published_at THEN @o ELSE outlet END,
+            author = CASE WHEN url IS NULL AND @u IS NOT NULL OR first_seen_at = @now AND @u IS NOT NULL AND @p < published_at THEN @a ELSE author END,
+            url = CASE WHEN first_seen_at = @now AND @u IS NOT NULL AND @p < published_at THEN @u ELSE coalesce(url, @u) END,
             updated_at = @now
-        WHERE id = @i AND (published_at IS NULL AND @p IS NOT NULL OR url IS NULL AND @u IS NOT NULL)
+        WHERE id = @i AND (published_at IS NULL AND @p IS NOT NULL OR url IS NULL AND @u IS NOT NULL
+                           OR first_seen_at = @now AND @u IS NOT NULL AND @p < published_at)
         """;
 
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>

@@ -43,15 +43,7 @@ public sealed class ItemQueries(Database database)
             SELECT {Columns} FROM items i WHERE {Dialect.InList(connection, "i.id", "list")}
             ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
             """, new { list }, cancellationToken: ct))).ToList();
-        var copyTags = (await connection.QueryAsync<StoredTag>(new CommandDefinition($"""
-            SELECT m.story_id AS item_id, t.tag, t.score, t.reason, t.evidence
-            FROM items m JOIN item_tags t ON t.item_id = m.id
-            WHERE {Dialect.InList(connection, "m.story_id", "list")}
-            ORDER BY m.first_seen_at, m.id
-            """, new { list }, cancellationToken: ct))).ToLookup(t => t.ItemId);
-        return (await WithDetailsAsync(connection, items, collapse: true))
-            .Select(i => i with { Tags = i.Tags.Concat(copyTags[i.Id]).DistinctBy(t => t.Tag).OrderBy(t => t.Tag, StringComparer.Ordinal).ToList() })
-            .ToList();
+        return await WithDetailsAsync(connection, items, collapse: true);
     }
 
     /// <summary>Stories per day (UTC) under a filter, from a day on: the river page's coverage chart.</summary>
@@ -114,10 +106,10 @@ public sealed class ItemQueries(Database database)
         if (filter.Source is not null)
         {
             perCopy.Add("""
-                (lower({0}.outlet) = lower(@source)
+                (LOWER({0}.outlet) = LOWER(@source)
                  OR EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id
-                            WHERE s.item_id = {0}.id AND (src.locator = @source OR lower(src.title) = lower(@source))))
-                """);
+                            WHERE s.item_id = {0}.id AND (src.locator = @source OR LOWER(src.title) = LOWER(@source))))
+                """.Replace("LOWER", database.IsPostgres ? "lower" : "fold", StringComparison.Ordinal));
             parameters.Add("source", filter.Source);
         }
         var patterns = filter.TextPatterns();
@@ -125,6 +117,14 @@ public sealed class ItemQueries(Database database)
         {
             // CJK scripts have no case, and a scan of the newest
             // stories stops at the page's end, so no full-text index is kept (see README).
+            // On SQLite a word with letters outside ASCII that have case ("Stärka", "Пекин") is
+            // compared folded by .NET (Database registers fold()); the others need no call per row.
+            if (!database.IsPostgres && patterns[k].Any(c => c > '\x7f' && char.ToLowerInvariant(c) != char.ToUpperInvariant(c)))
+            {
+                perCopy.Add($"(fold({{0}}.title) LIKE @q{k} ESCAPE '\\' OR fold({{0}}.body) LIKE @q{k} ESCAPE '\\')");
+                parameters.Add("q" + k, patterns[k].ToLowerInvariant());
+                continue;
+            }
             perCopy.Add($"({{0}}.title {like} @q{k} ESCAPE '\\' OR {{0}}.body {like} @q{k} ESCAPE '\\')");
             parameters.Add("q" + k, patterns[k]);
         }
@@ -145,6 +145,9 @@ public sealed class ItemQueries(Database database)
         return (clauses.Count == 0 ? "" : "WHERE " + string.Join("\n  AND ", clauses), parameters);
     }
 
+    /// <summary>Tags, sightings and, collapsed, the story's other copies. A story's tags are those
+    /// of all its copies (the first copy's evidence first): a story listed under a tag because a
+    /// later copy has it carries that tag too.</summary>
     private static async Task<IReadOnlyList<StoredItem>> WithDetailsAsync(System.Data.Common.DbConnection connection, List<StoredItem> items, bool collapse)
     {
         if (items.Count == 0)
@@ -166,9 +169,16 @@ public sealed class ItemQueries(Database database)
             WHERE {Dialect.InList(connection, "m.story_id", "ids")}
             ORDER BY m.first_seen_at, m.id, s.id
             """, new { ids })).ToLookup(c => c.StoryId);
+        var copyTags = !collapse ? null : (await connection.QueryAsync<StoredTag>($"""
+            SELECT m.story_id AS item_id, t.tag, t.score, t.reason, t.evidence
+            FROM items m JOIN item_tags t ON t.item_id = m.id
+            WHERE {Dialect.InList(connection, "m.story_id", "ids")}
+            ORDER BY m.first_seen_at, m.id
+            """, new { ids })).ToLookup(t => t.ItemId);
         return items.Select(i => i with
         {
-            Tags = tags[i.Id].ToList(),
+            Tags = copyTags is null ? tags[i.Id].ToList()
+                : tags[i.Id].Concat(copyTags[i.Id]).DistinctBy(t => t.Tag).OrderBy(t => t.Tag, StringComparer.Ordinal).ToList(),
             Sightings = sightings[i.Id].ToList(),
             AlsoReportedBy = copies?[i.Id].ToList() ?? [],
         }).ToList();

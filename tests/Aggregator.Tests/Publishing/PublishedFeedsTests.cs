@@ -71,6 +71,46 @@ public abstract class PublishedFeedsTests(PublishedService service)
             using var again = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { IfNoneMatch = { compressed.Headers.ETag! }, AcceptEncoding = { new StringWithQualityHeaderValue(coding) } } };
             Assert.Equal(HttpStatusCode.NotModified, (await Http.SendAsync(again, Ct)).StatusCode);
         }
+        // A coding refused outright is not sent, whatever "*" says (RFC 9110 12.5.3).
+        using (var request = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "br;q=0, gzip;q=0, *");
+            using var refused = await Http.SendAsync(request, Ct);
+            Assert.Empty(refused.Content.Headers.ContentEncoding);
+            Assert.Equal(identity, await refused.Content.ReadAsByteArrayAsync(Ct));
+        }
+    }
+
+    /// <summary>Page 0 or below is no page. It was rendered empty and cached under page 1's key,
+    /// so one request took the main feed down for every reader until the next write.</summary>
+    [Theory]
+    [InlineData("feeds/all/0.atom", "feeds/all.atom")]
+    [InlineData("feeds/tags/korea-china/-1.json", "feeds/tags/korea-china.json")]
+    public async Task A_page_below_one_is_404_and_leaves_the_first_page_alone(string below, string first)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(below, Ct)).StatusCode);
+        using var response = await Http.GetAsync(first, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(first.EndsWith(".json", StringComparison.Ordinal)
+            ? JsonDocument.Parse(body).RootElement.GetProperty("items").GetArrayLength() > 0
+            : body.Contains("<entry", StringComparison.Ordinal), $"{first} lists no entries");
+    }
+
+    /// <summary>A filtered feed is another feed: its own id (RFC 4287 4.2.6) and a title that
+    /// tells it apart in a reader's list. The Atom feed names its author (4.1.1).</summary>
+    [Fact]
+    public async Task A_filtered_feed_has_its_own_id_and_title_and_the_atom_feed_an_author()
+    {
+        var all = XDocument.Parse(await Http.GetStringAsync("feeds/all.atom", Ct)).Root!;
+        var swedish = XDocument.Parse(await Http.GetStringAsync("feeds/all.atom?lang=sv&q=Kina", Ct)).Root!;
+        Assert.Equal(new Uri(service.Process.BaseUrl, "feeds/all.atom").AbsoluteUri, all.Element(Atom + "id")!.Value);
+        Assert.Equal(new Uri(service.Process.BaseUrl, "feeds/all.atom?lang=sv&q=Kina").AbsoluteUri, swedish.Element(Atom + "id")!.Value);
+        Assert.EndsWith(" (language sv, \"Kina\")", swedish.Element(Atom + "title")!.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain("(", all.Element(Atom + "title")!.Value, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(all.Element(Atom + "author")?.Element(Atom + "name")?.Value));
+        var json = JsonDocument.Parse(await Http.GetStringAsync("feeds/all.json?lang=sv", Ct)).RootElement;
+        Assert.EndsWith(" (language sv)", json.GetProperty("title").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,6 +144,7 @@ public abstract class PublishedFeedsTests(PublishedService service)
     {
         Assert.Equal(["Xi: Kina redo att stärka banden med Nordkorea"], await TitlesAsync("feeds/all.json?lang=sv"));
         Assert.Equal([PublishedService.RiverTitleOf(7)], await TitlesAsync("feeds/all.json?q=" + PublishedService.RareWord.ToUpperInvariant()));
+        Assert.Equal(["Xi: Kina redo att stärka banden med Nordkorea"], await TitlesAsync("feeds/all.json?q=STÄRKA")); // case beyond ASCII
         Assert.Equal(["Xi, Kim exchange congratulatory messages over 75th anniversary of diplomatic ties"], await TitlesAsync("feeds/all.json?source=xinhua"));
         Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=" + Uri.EscapeDataString(PublishedService.RiverTitle)));
 

@@ -48,6 +48,40 @@ public abstract class FeedStoreTests(Backend backend)
         Assert.Equal([feeds["http://127.0.0.1:9/a"].Id], (await store.ListAsync(Ct)).Select(f => f.Id));
     }
 
+    /// <summary>Two wires carry the very same text; the later one's answer came first. The item
+    /// is credited to the one published first, and the other is listed as also reporting it.</summary>
+    [Fact]
+    public async Task The_same_text_from_two_feeds_in_one_write_is_credited_to_the_one_published_first()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var store = app.Get<FeedStore>();
+        foreach (var url in new[] { "http://127.0.0.1:9/wire-a", "http://127.0.0.1:9/wire-b" })
+            await store.AddAsync(new FeedSubscription(url, null), Ct);
+        var feeds = (await store.ListAsync(Ct)).ToDictionary(f => f.Url);
+        var now = DateTime.UtcNow;
+        var published = new DateTime(2025, 9, 5, 4, 0, 0, DateTimeKind.Utc);
+        CompletedPoll Poll(string wire, int hoursLater) => new(
+            new FeedPollState { FeedId = feeds["http://127.0.0.1:9/" + wire].Id, AttemptAt = now, NextPollAt = now.AddHours(1), Success = true, Status = 200 },
+            [Item(feeds["http://127.0.0.1:9/" + wire].SourceId, "k", "Same words") with
+                { Outlet = wire, Url = "http://example.org/" + wire, PublishedAt = published.AddHours(hoursLater) }]);
+
+        await store.CompletePollsAsync([Poll("wire-b", 1), Poll("wire-a", 0)], Ct);
+
+        var item = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal(("wire-a", "http://example.org/wire-a", published), (item.Outlet, item.Url, item.PublishedAt));
+        Assert.Equal(["http://127.0.0.1:9/wire-b"], Aggregator.Publishing.EntryText.AlsoReportedBy(item).Select(c => c.Name));
+        Assert.Equal("http://example.org/wire-b", Aggregator.Publishing.EntryText.AlsoReportedBy(item)[0].Url);
+
+        // Once stored, the credit stays: a copy published earlier still that a later write finds
+        // does not change what readers were shown.
+        await store.CompletePollsAsync([new CompletedPoll(
+            new FeedPollState { FeedId = feeds["http://127.0.0.1:9/wire-b"].Id, AttemptAt = now, NextPollAt = now.AddHours(1), Success = true, Status = 200 },
+            [Item(feeds["http://127.0.0.1:9/wire-b"].SourceId, "k2", "Same words") with
+                { Outlet = "wire-b", Url = "http://example.org/wire-b2", PublishedAt = published.AddHours(-1) }])], Ct);
+        item = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal(("wire-a", published), (item.Outlet, item.PublishedAt));
+    }
+
     [Fact]
     public async Task A_poll_that_fails_inside_a_batch_is_rolled_back_alone()
     {

@@ -30,12 +30,14 @@ public abstract class StoryClusteringTests(Backend backend)
 
     private static readonly DateTime Day = new(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc);
 
-    private static async Task<StoreOutcome> StoreAsync(TestServices app, string outlet, string title, string body, DateTime published)
+    private static async Task<StoreOutcome> StoreAsync(TestServices app, string outlet, string title, string body, DateTime published,
+        Func<IReadOnlyList<TagDecision>, IReadOnlyList<TagDecision>>? tags = null)
     {
         var items = app.Get<ItemStore>();
         var source = await items.EnsureSourceAsync("document", outlet + ".txt", outlet, Ct);
         var article = new ParsedDocument { Title = title, Body = body.Trim(), Language = "en", Outlet = outlet, PublishedAt = published };
-        return await items.StoreAsync(IncomingItems.From(source, "", article, app.Get<TopicCatalog>(), "example.org,2025"), Ct);
+        var incoming = IncomingItems.From(source, "", article, app.Get<TopicCatalog>(), "example.org,2025");
+        return await items.StoreAsync(tags is null ? incoming : incoming with { Tags = tags(incoming.Tags) }, Ct);
     }
 
     [Fact]
@@ -74,6 +76,21 @@ public abstract class StoryClusteringTests(Backend backend)
         Assert.Single(before.Select(r => r.Split('|')[1]).Distinct());
         var tagged = await app.Get<ItemQueries>().NewestAsync("korea-china", 10, Ct);
         Assert.Equal("Seoul Daily", Assert.Single(tagged).Outlet);
+    }
+
+    [Fact]
+    public async Task A_story_listed_under_a_tag_for_a_later_copy_carries_that_tag()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, Day, tags => [.. tags.Where(t => t.Tag == "korea-china")]);
+        await StoreAsync(app, "Wire Feed", "Talks resume", Summary, Day.AddHours(3), tags => [.. tags, new TagDecision("dprk-china", 0.5, "a later copy's", [])]);
+
+        foreach (var listed in new[] { await app.Get<ItemQueries>().NewestAsync("dprk-china", 10, Ct), await app.Get<ItemQueries>().NewestAsync(null, 10, Ct) })
+        {
+            var story = Assert.Single(listed);
+            Assert.Equal("Seoul Daily", story.Outlet);
+            Assert.Equal(["dprk-china", "korea-china"], story.Tags.Select(t => t.Tag));
+        }
     }
 }
 

@@ -53,5 +53,5 @@ public static class ConformanceRecord
 
     private static string? Plain(FeedText? t) => t?.Plain is { Length: > 0 } p ? p : null;
 
-    private static string? Date(DateTime? d) => d?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+    private static string? Date(DateTime? d) => d?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
