@@ -133,21 +133,33 @@ public static class EntryText
     /// <summary>One entry per reporter other than the one the item is credited to: the other
     /// feeds that carried the very same text (a wire copy run word for word), then the story's
     /// other copies.</summary>
+    /// A source is listed once, under the name its story copy gives it where it has one.
     public static IReadOnlyList<StoryCopy> AlsoReportedBy(StoredItem item)
     {
-        var credited = item.Sightings.FirstOrDefault(s => s.Url is not null && s.Url == item.Url) ?? item.Sightings.OrderBy(s => s.FirstSeenAt).FirstOrDefault();
+        var credited = Credited(item);
         var named = new HashSet<string>();
         if (item.Outlet is not null) named.Add(item.Outlet);
         if (credited is not null) named.Add(credited.SourceTitle ?? credited.Locator);
+        var storyCopies = item.AlsoReportedBy.ToLookup(c => c.Locator);
         var sameText = item.Sightings
-            .Where(s => s.Kind == "feed" && s != credited)
+            .Where(s => s.Kind == "feed" && s != credited && !storyCopies.Contains(s.Locator))
             .Select(s => new StoryCopy { ItemId = item.Id, Title = item.Title, Url = s.Url, SourceTitle = s.SourceTitle, Locator = s.Locator });
-        var own = Sources(item).ToHashSet();
-        return sameText.Concat(item.AlsoReportedBy.Where(c => !own.Contains(c.Name)))
-            .Where(c => !named.Contains(c.Name))
+        return sameText.Concat(item.AlsoReportedBy)
+            .Where(c => c.Locator != credited?.Locator && !named.Contains(c.Name))
+            .DistinctBy(c => c.Locator)
             .DistinctBy(c => c.Name)
             .ToList();
     }
+
+    /// <summary>The feed the item is credited to, for provenance (atom:source, source_feed): the
+    /// credited sighting when a feed carried it, else the first feed that did.</summary>
+    public static StoredSighting? SourceFeed(StoredItem item) =>
+        Credited(item) is { Kind: "feed" } credited && SafeUrl(credited.Locator) is not null ? credited
+            : item.Sightings.FirstOrDefault(s => s.Kind == "feed" && SafeUrl(s.Locator) is not null);
+
+    /// <summary>The sighting the item is credited to: the one whose link it shows, else the first.</summary>
+    public static StoredSighting? Credited(StoredItem item) =>
+        item.Sightings.FirstOrDefault(s => s.Url is not null && s.Url == item.Url) ?? item.Sightings.OrderBy(s => s.FirstSeenAt).FirstOrDefault();
 
     /// <summary>Escapes the five characters that matter in HTML text and attributes, leaving
     /// the rest of Unicode as it is (WebUtility would turn every "ö" into "&amp;#246;").</summary>

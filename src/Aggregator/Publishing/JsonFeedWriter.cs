@@ -69,7 +69,7 @@ public static class JsonFeedWriter
                 }
                 w.WriteStartObject("_aggregator");
                 if (item.Outlet is not null) w.WriteString("outlet", EntryText.Line(item.Outlet));
-                if (item.Sightings.FirstOrDefault(s => s.Kind == "feed") is { } origin && EntryText.SafeUrl(origin.Locator) is { } feedUrl)
+                if (EntryText.SourceFeed(item) is { } origin && EntryText.SafeUrl(origin.Locator) is { } feedUrl)
                     w.WriteString("source_feed", feedUrl);
                 w.WriteStartArray("sources");
                 foreach (var source in EntryText.Sources(item)) w.WriteStringValue(EntryText.Line(source));

@@ -89,11 +89,11 @@ public static class SyndicationWriter
         return entry;
     }
 
-    /// <summary>RFC 4287 §4.2.11 atom:source, RSS 2.0 &lt;source url&gt;: the feed that carried the
-    /// entry first (documents have no feed to point at, so they carry none).</summary>
+    /// <summary>RFC 4287 §4.2.11 atom:source, RSS 2.0 &lt;source url&gt;: the feed the entry is
+    /// credited to (documents have no feed to point at, so they carry none).</summary>
     private static SyndicationFeed? Provenance(StoredItem item)
     {
-        var sighting = item.Sightings.FirstOrDefault(s => s.Kind == "feed" && EntryText.SafeUrl(s.Locator) is not null);
+        var sighting = EntryText.SourceFeed(item);
         if (sighting is null) return null;
         var source = new SyndicationFeed
         {

@@ -42,6 +42,11 @@ public sealed class TaggerTests
     [InlineData("北朝鮮と中国が首脳会談", "北朝鮮の金正恩総書記は中国の習近平国家主席と北京で会談した。", "dprk-china")]
     [InlineData("中, 北 노동자 송환 요구 거부", "정부 소식통이 14일 전했다.", "dprk-china")]                   // Hanja abbreviations of Korean headlines
     [InlineData("방中 앞둔 韓 외교장관 \"협력 논의\"", "외교부 장관이 다음 주 베이징을 방문한다.", "rok-china")]
+    [InlineData("중한 관계 발전", "중한 관계는 새로운 단계에 들어섰다고 인민망이 보도했다.", "rok-china")]          // Chinese media's Korean services
+    [InlineData("북중국교 수립 75주년", "북중국교 수립 75주년을 맞아 평양에서 행사가 열렸다.", "dprk-china")]         // not 북중국 (North China)
+    [InlineData("한중 정상회담 14日·15日 베이징서…16日 귀국", "대통령은 시진핑 주석과 회담한다.", "rok-china")]        // Hanja days are no third party
+    [InlineData("Summit in Beijing", "KOREA-CHINA SUMMIT - Leaders of South Korea and China met in Beijing on Tuesday.", "rok-china")] // a kicker, not a dateline
+    [InlineData("중국 특파원단 방한", "(서울=연합뉴스) 중국 특파원단이 방한해 한국 통일부를 방문했다. 특파원단은 중국 외교부가 파견했다.", "rok-china")] // no reporter's "="
     public void Korea_china_coverage_is_tagged_in_every_script(string title, string body, string subtag) =>
         Assert.Equal(new[] { subtag, "korea-china" }.Order(), Tags(title, body));
 

@@ -71,6 +71,7 @@ public abstract class FeedStoreTests(Backend backend)
         Assert.Equal(("wire-a", "http://example.org/wire-a", published), (item.Outlet, item.Url, item.PublishedAt));
         Assert.Equal(["http://127.0.0.1:9/wire-b"], Aggregator.Publishing.EntryText.AlsoReportedBy(item).Select(c => c.Name));
         Assert.Equal("http://example.org/wire-b", Aggregator.Publishing.EntryText.AlsoReportedBy(item)[0].Url);
+        Assert.Equal("http://127.0.0.1:9/wire-a", Aggregator.Publishing.EntryText.SourceFeed(item)!.Locator); // atom:source, source_feed
 
         // Once stored, the credit stays: a copy published earlier still that a later write finds
         // does not change what readers were shown.

@@ -18,10 +18,26 @@ public static partial class Datelines
         return (paragraph, null, null);
     }
 
+    /// <summary>How long the wire dateline opening a text is, when it is one for certain: a Latin
+    /// one needs its agency or a date after the place ("BEIJING (Reuters) -", "SEOUL, Sept. 5 --"),
+    /// since a bare capitalized slug ("KOREA-CHINA SUMMIT - …") is as often a kicker; a Korean
+    /// one's reporter must be followed by "=" ("김철수 기자 =", not "중국 특파원단이").</summary>
+    public static int WireLength(string text)
+    {
+        if (Latin().Match(text) is { Success: true } latin)
+            return latin.Length < text.Length && (latin.Groups["agency"].Success || latin.Groups["when"].Success) ? latin.Length : 0;
+        if (Korean().Match(text) is { Success: true } korean && korean.Length < text.Length)
+            return korean.Groups["reporter"].Success && !korean.Value.TrimEnd().EndsWith('=') ? korean.Groups["reporter"].Index : korean.Length;
+        foreach (var pattern in new[] { Slashed(), Chinese(), Japanese() })
+            if (pattern.Match(text) is { Success: true } m && m.Length < text.Length)
+                return m.Length;
+        return 0;
+    }
+
     private static string? Group(Match m, string name) =>
         m.Groups[name].Success && m.Groups[name].Value.Trim() is { Length: > 0 } value ? value : null;
 
-    [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*(?:,\s*[^()\n]{1,40}?)?\s*(?:\((?<agency>[^)]{2,40})\))?\s*(?:--|—|–|-)\s+")]
+    [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*(?<when>,\s*[^()\n]{1,40}?)?\s*(?:\((?<agency>[^)]{2,40})\))?\s*(?:--|—|–|-)\s+")]
     private static partial Regex Latin();
 
     /// <summary>TASS and others: "ПЕКИН, 9 сентября. /ТАСС/."</summary>

@@ -90,8 +90,7 @@ public static class Tagger
     }
 
     /// <summary>How long the wire dateline a feed entry's body opens with is (see <see cref="Dateline"/>).</summary>
-    private static int DatelineLength(string body) =>
-        body.Length - Parsing.Documents.Datelines.Strip(body).Remainder.Length;
+    private static int DatelineLength(string body) => Parsing.Documents.Datelines.WireLength(body);
 
     /// <summary>Side matches outside excluded phrases, and third-party mentions outside side
     /// matches; those before <paramref name="from"/> (a dateline) are the dateline's.</summary>

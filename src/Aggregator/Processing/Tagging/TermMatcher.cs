@@ -224,8 +224,9 @@ public sealed class TermMatcher
     /// <summary>The same prefixes in Hangul, as headlines write them: 방中, 대北, 친中, 반中, 탈中, 혐中.</summary>
     private const string HangulPrefixes = "방대친반탈혐";
 
-    /// <summary>Particles and endings a word before a clause's subject ends in.</summary>
-    private const string Endings = "은는이가과와도에서고며면게로을를만나지니";
+    /// <summary>Particles and endings a word before a clause's subject ends in.
+    /// Not 은, 는, 을 or 던, which also end a verb before a noun ("진행되는 中": during).</summary>
+    private const string Endings = "이가과와도에서고며면게로를만나지니";
 
     /// <summary>Whether a Korean term naming two parties starts a word: 소중한 does not contain 중한.</summary>
     private static bool StartsAWord(string text, int start) => start == 0 || !IsSyllable(text[start - 1]);
