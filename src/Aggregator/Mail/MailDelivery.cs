@@ -86,6 +86,12 @@ public sealed class MailDelivery(Outbox outbox, TimeProvider time, IOptions<Aggr
         {
             return await HandleTransientAsync(message, e);
         }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Whatever else the transport throws, the message goes back to the queue with the
+            // reason for `mail list`, never left claimed as "sending" with none.
+            return await HandleTransientAsync(message, new MailDeliveryException($"{transport.Describe()}: {e.GetType().Name}: {e.Message.Trim()}", transient: true, e));
+        }
         await outbox.MarkSentAsync(message.Id);
         Operations.Telemetry.Emailed("sent", message.Kind);
         return (Status.Sent, null);

@@ -109,9 +109,16 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
         var state = await RecipientStateAsync(write.Connection, write.Transaction, recipient.Address, now);
         if (queue && state.UnsubscribedAt is not null) return null;
         var from = state.DigestUntil ?? FirstPeriodStart(recipient, now);
+        // A story is new to the period when a copy carrying a followed tag was first seen in it and
+        // none was before: a teaser seen untagged last period whose full text came tagged in
+        // this one is in this digest (it was in none), a story already sent is not again.
         var heads = (await write.Connection.QueryAsync<long>(new CommandDefinition($"""
             SELECT i.id FROM items i
-            WHERE i.story_id IS NULL AND i.first_seen_at > @from AND i.first_seen_at <= @now AND {StoryHasTag(write.Connection)}
+            WHERE i.story_id IS NULL
+              AND i.id IN (SELECT h.id FROM items h WHERE h.story_id IS NULL AND h.first_seen_at > @from AND h.first_seen_at <= @now
+                           UNION SELECT m.story_id FROM items m WHERE m.story_id IS NOT NULL AND m.first_seen_at > @from AND m.first_seen_at <= @now)
+              AND {TaggedCopySeen(write.Connection, "> @from AND {0}.first_seen_at <= @now")}
+              AND NOT {TaggedCopySeen(write.Connection, "<= @from")}
             ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
             """, new { from, now, tags = recipient.Tags.ToArray() }, write.Transaction, cancellationToken: ct))).ToList();
 
@@ -152,6 +159,14 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     private static string StoryHasTag(System.Data.Common.DbConnection connection) => $"""
         (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND {Dialect.InList(connection, "t.tag", "tags")})
          OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id WHERE m.story_id = i.id AND {Dialect.InList(connection, "t.tag", "tags")}))
+        """;
+
+    /// <summary>Whether a copy of story i (itself or a later one) carrying a followed tag was first
+    /// seen when <paramref name="seen"/> says ("{0}" stands for the copy).</summary>
+    private static string TaggedCopySeen(System.Data.Common.DbConnection connection, string seen) => $"""
+        (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND i.first_seen_at {string.Format(System.Globalization.CultureInfo.InvariantCulture, seen, "i")} AND {Dialect.InList(connection, "t.tag", "tags")})
+         OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id
+                    WHERE m.story_id = i.id AND m.first_seen_at {string.Format(System.Globalization.CultureInfo.InvariantCulture, seen, "m")} AND {Dialect.InList(connection, "t.tag", "tags")}))
         """;
 
     private async Task<MimeMessage> ComposeAsync(MailContent content, CancellationToken ct) =>

@@ -62,7 +62,9 @@ public static class MessageComposer
     {
         var key = string.Join('\n', [content.Recipient.Address.ToLowerInvariant(), content.KindName,
             content.Kind == MailKind.Digest ? content.Until.ToString("O", CultureInfo.InvariantCulture) : "",
-            .. content.Stories.Select(s => s.Id.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal)]);
+            // The entry id too: a story rewritten into another gets a new one, and its alert must
+            // not share the first alert's Message-ID (the outbox keeps one message per id).
+            .. content.Stories.Select(s => s.Id.ToString(CultureInfo.InvariantCulture) + " " + s.EntryId).Order(StringComparer.Ordinal)]);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
         return $"{content.KindName}.{hash}@{identity.Domain}";
     }

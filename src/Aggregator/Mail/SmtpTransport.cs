@@ -54,6 +54,12 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             // (the operator fixes the configuration and they go out) rather than failing each one.
             throw new MailDeliveryException($"{Describe()} refused the login of {options.User}: {e.Message.Trim()}", transient: true, e);
         }
+        catch (ServiceNotAuthenticatedException e)
+        {
+            // 530 at MAIL FROM: the relay wants a login that was not given (port 587 of Gmail,
+            // Office 365, Postfix). Every message alike, so they stay queued with the reason.
+            throw new MailDeliveryException($"{Describe()} answered 530: it requires a login; set Aggregator:Mail:Smtp:User and Password ({e.Message.Trim()})", transient: true, e);
+        }
         catch (NotSupportedException e)
         {
             throw new MailDeliveryException($"{Describe()} offers no login for {options.User} ({e.Message.Trim()}); check Security and User", transient: true, e);

@@ -120,6 +120,33 @@ public abstract class SmtpDeliveryTests(Backend backend)
         Assert.False(await outbox.RetryAsync(messages["analyst@example.org"].Id, Ct)); // a sent message is not resent
     }
 
+    /// <summary>A relay that wants a login answers 530 at MAIL FROM. MailKit throws an exception
+    /// of its own for it, which once escaped: every claimed message stayed "sending" with no
+    /// reason, and `run-once` ended in a stack trace.</summary>
+    [Fact]
+    public async Task A_relay_wanting_a_login_keeps_the_messages_queued_with_the_reason()
+    {
+        SmtpSink.Require();
+        using var temp = new TempFolder();
+        await using var smtp = await SmtpSink.StartAsync(temp.Sub("maildir"));
+        var settings = Settings(smtp.Port, "analyst@example.org", "editor@example.org");
+        settings["Aggregator:Mail:From"] = "Monitor <login-needed@example.org>";
+        await using var app = await WithSeedsAsync(settings);
+        var planner = app.Get<MailPlanner>();
+        foreach (var r in planner.Recipients)
+            Assert.NotNull(await planner.DigestAsync(r, queue: true, Ct));
+
+        Assert.Equal(new MailDelivery.Outcome(0, 2, 0), await app.Get<MailDelivery>().DeliverDueAsync(Ct));
+
+        foreach (var message in await app.Get<Outbox>().ListAsync(null, 10, Ct))
+        {
+            Assert.Equal("queued", message.State);
+            Assert.Contains("requires a login", message.LastError);
+            Assert.Contains("530", message.LastError);
+        }
+        Assert.Empty(smtp.Messages());
+    }
+
     [Fact]
     public async Task With_no_server_messages_stay_queued_and_go_out_once_when_it_comes_up()
     {

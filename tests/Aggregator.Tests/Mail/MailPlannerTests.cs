@@ -1,0 +1,89 @@
+using Aggregator.Ingestion;
+using Aggregator.Mail;
+using Aggregator.Parsing;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+
+namespace Aggregator.Tests.Mail;
+
+/// <summary>What the planner puts in alerts and digests as stories grow and change between them.</summary>
+public abstract class MailPlannerTests(Backend backend)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Full = """
+        South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul.
+
+        The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing next year. Officials described the talks as candid and constructive.
+        """;
+
+    /// <summary>The wire's teaser: the opening paragraph only.</summary>
+    private const string Summary = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. …";
+
+    private static Task<TestServices> StartAsync(Backend backend, string mode, TempFolder temp) => TestServices.StartAsync(backend, new Dictionary<string, string?>
+    {
+        ["Aggregator:Mail:From"] = "Monitor <monitor@example.org>",
+        ["Aggregator:Mail:PickupDirectory"] = temp.Sub("pickup"),
+        ["Aggregator:Mail:Recipients:0:Address"] = "analyst@example.org",
+        ["Aggregator:Mail:Recipients:0:Tags:0"] = "korea-china",
+        ["Aggregator:Mail:Recipients:0:Mode"] = mode,
+        ["Aggregator:Mail:AlertWindowSeconds"] = "0",
+    });
+
+    private static async Task StoreAsync(TestServices app, string outlet, string title, string body, bool tagged)
+    {
+        var items = app.Get<ItemStore>();
+        var source = await items.EnsureSourceAsync("document", outlet + ".txt", outlet, Ct);
+        var article = new ParsedDocument { Title = title, Body = body.Trim(), Language = "en", Outlet = outlet };
+        var incoming = IncomingItems.From(source, "", article, app.Get<TopicCatalog>(), "example.org,2025");
+        await items.StoreAsync(tagged ? incoming : incoming with { Tags = [] }, Ct);
+    }
+
+    /// <summary>A teaser seen untagged before one digest, its full text tagged before the next:
+    /// the story was in no digest, so it is in the next one (it was alerted, never digested).</summary>
+    [Fact]
+    public async Task A_story_tagged_through_a_later_copy_is_in_the_next_digest_and_only_that_one()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "digest", temp);
+        var planner = app.Get<MailPlanner>();
+        var recipient = planner.Find("analyst@example.org")!;
+        await StoreAsync(app, "Wire Feed", "S. Korea, China to restart sea dialogue", Summary, tagged: false);
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        var digest = await planner.DigestAsync(recipient, queue: true, Ct);
+
+        Assert.NotNull(digest);
+        Assert.Equal("Wire Feed", Assert.Single(digest.Content.Stories).Outlet);
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+    }
+
+    /// <summary>A story rewritten into another (a new entry id) is new to alerts: its alert was
+    /// dropped for sharing the first alert's Message-ID.</summary>
+    [Fact]
+    public async Task A_story_rewritten_into_another_is_alerted_again()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "alert", temp);
+        var planner = app.Get<MailPlanner>();
+        await planner.RegisterRecipientsAsync(Ct); // as the service does at start: alerts count from then
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        Assert.Equal(1, await planner.QueueAlertsAsync(Ct));
+
+        const string Other = """
+            North Korea and China opened a new bridge over the Yalu River on Monday, linking Sinuiju and Dandong, state media in Pyongyang said.
+
+            Chinese officials attended the ceremony, and trucks carrying fertilizer crossed into North Korea within hours. Traders in Dandong expect the route to double cross-border freight by next year.
+            """;
+        await StoreAsync(app, "Seoul Daily", "New Yalu bridge opens", Other, tagged: true);
+
+        Assert.Equal(1, await planner.QueueAlertsAsync(Ct));
+        Assert.Equal(2, (await app.Get<Outbox>().ListAsync(null, 10, Ct)).Count);
+    }
+}
+
+public sealed class MailPlannerTestsOnSqlite() : MailPlannerTests(Backend.Sqlite);
+
+public sealed class MailPlannerTestsOnPostgres() : MailPlannerTests(Backend.Postgres);
