@@ -50,6 +50,11 @@ public static class DigestCommand
                 await Console.Error.WriteLineAsync("digest send: mail is off: set Aggregator:Mail:Smtp:Host or Aggregator:Mail:PickupDirectory");
                 return 2;
             }
+            if (await services.GetRequiredService<MailPlanner>().UnsubscribedAtAsync(recipient.Address, ct) is { } unsubscribed)
+            {
+                await Console.Error.WriteLineAsync($"digest send: {recipient.Address} unsubscribed on {unsubscribed:yyyy-MM-dd HH:mm}Z: nothing sent (`aggregator mail resubscribe {recipient.Address}` mails them again).");
+                return 1;
+            }
             var digest = await services.GetRequiredService<MailPlanner>().DigestAsync(recipient, queue: true, ct);
             if (digest is null)
             {

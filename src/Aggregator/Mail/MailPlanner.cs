@@ -38,6 +38,7 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     {
         var queued = 0;
         await unsubscribe.PrepareAsync(ct);
+        await KeepDigestOnlyCurrentAsync(ct);
         foreach (var recipient in Recipients.Where(r => r.Alerts))
         {
             var now = time.GetUtcNow().UtcDateTime;
@@ -82,6 +83,21 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
             await write.CommitAsync(ct);
         }
         return queued;
+    }
+
+    /// <summary>A recipient who takes digests only has nothing alerted, so alerts count for them
+    /// from now: switched to alerts later, they are not mailed as new what their digests carried
+    /// (up to AlertMaxAgeHours of it), only what came since the service last ran without.</summary>
+    private async Task KeepDigestOnlyCurrentAsync(CancellationToken ct)
+    {
+        var digestOnly = Recipients.Where(r => !r.Alerts).Select(r => r.Address).ToArray();
+        if (digestOnly.Length == 0) return;
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var write = await database.BeginWriteAsync(ct);
+        await write.Connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE mail_recipients SET alerts_from = @now WHERE {Dialect.InList(write.Connection, "address", "digestOnly")}",
+            new { now, digestOnly }, write.Transaction, cancellationToken: ct));
+        await write.CommitAsync(ct);
     }
 
     /// <summary>Creates the rows of configured recipients that have none, at start: alerts count
@@ -186,6 +202,14 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     }
 
     internal sealed record RecipientState(DateTime AlertsFrom, DateTime? LastAlertAt, DateTime? DigestUntil, DateTime? UnsubscribedAt);
+
+    /// <summary>When the recipient unsubscribed (the List-Unsubscribe link), or null.</summary>
+    public async Task<DateTime?> UnsubscribedAtAsync(string address, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT unsubscribed_at FROM mail_recipients WHERE address = @address", new { address }, cancellationToken: ct));
+    }
 
     /// <summary>The recipient's row, created on first use: alerts start from then, so adding a
     /// recipient does not mail them the whole archive.</summary>

@@ -82,6 +82,25 @@ public abstract class MailPlannerTests(Backend backend)
         Assert.Equal(1, await planner.QueueAlertsAsync(Ct));
         Assert.Equal(2, (await app.Get<Outbox>().ListAsync(null, 10, Ct)).Count);
     }
+
+    /// <summary>A digest reader who turns alerts on is not alerted, as new, the stories their
+    /// digests already carried.</summary>
+    [Fact]
+    public async Task Turning_alerts_on_does_not_alert_what_came_before()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "digest", temp);
+        await app.Get<MailPlanner>().RegisterRecipientsAsync(Ct);
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        Assert.Equal(0, await app.Get<MailPlanner>().QueueAlertsAsync(Ct)); // the mail tick, digests only
+
+        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Mode", "both"));
+        await app.Get<MailPlanner>().RegisterRecipientsAsync(Ct);
+        Assert.Equal(0, await app.Get<MailPlanner>().QueueAlertsAsync(Ct));
+
+        await StoreAsync(app, "Harbour News", "New Yalu bridge opens", "North Korea and China opened a new bridge over the Yalu River on Monday, linking Sinuiju and Dandong, state media in Pyongyang said. Chinese officials attended.", tagged: true);
+        Assert.Equal(1, await app.Get<MailPlanner>().QueueAlertsAsync(Ct));
+    }
 }
 
 public sealed class MailPlannerTestsOnSqlite() : MailPlannerTests(Backend.Sqlite);

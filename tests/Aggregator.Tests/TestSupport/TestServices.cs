@@ -37,6 +37,13 @@ public sealed class TestServices : IAsyncDisposable
         await Get<Database>().MigrateAsync(CancellationToken.None);
     }
 
+    /// <summary>A restart with some settings changed, as an operator edits the configuration.</summary>
+    public async Task RestartAsync(params (string Key, string? Value)[] changes)
+    {
+        foreach (var (key, value) in changes) settings[key] = value;
+        await RestartAsync();
+    }
+
     /// <summary>Another instance over the same data, alive beside this one, as another process
     /// would be: what either keeps in memory, the other does not see. The caller disposes it.</summary>
     public ServiceProvider AnotherInstance() => Build();
