@@ -6,12 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace Aggregator.Cli;
 
-/// <summary>mail list | retry | send | resubscribe: the outbox as operators see it.</summary>
+/// <summary>mail list | retry | send | unsubscribe | resubscribe: the outbox as operators see it.</summary>
 public static class MailCommand
 {
     public static Command Create() => new("mail", "The mail outbox: what is queued, sent and failed, and why.")
     {
-        List(), Retry(), Send(), Resubscribe(),
+        List(), Retry(), Send(), Unsubscribe(), Resubscribe(),
     };
 
     private static Command List()
@@ -105,6 +105,21 @@ public static class MailCommand
             var outcome = await services.GetRequiredService<MailDelivery>().DeliverDueAsync(ct);
             Console.WriteLine($"{alerts} alert(s) queued; {outcome.Sent} sent, {outcome.Retrying} to retry, {outcome.Failed} failed");
             return outcome.Failed + outcome.Retrying > 0 ? 1 : 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Without Publishing:BaseUrl the unsubscribe link is a mailto to the sender (or
+    /// ReplyTo): whoever reads that mailbox acts on the requests with this.</summary>
+    private static Command Unsubscribe()
+    {
+        var address = new Argument<string>("ADDRESS") { Description = "A recipient who asked to receive no more mail" };
+        var command = new Command("unsubscribe", "Stop all mail to an address, as its unsubscribe link does (for requests that came by mail).") { address };
+        command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
+        {
+            var done = await services.GetRequiredService<UnsubscribeLinks>().UnsubscribeAsync(result.GetValue(address)!.Trim(), ct);
+            Console.WriteLine(done ? "unsubscribed: no more mail to that address (`mail resubscribe` undoes it)" : "that address is unsubscribed already");
+            return done ? 0 : 1;
         }, ct));
         return command;
     }

@@ -89,12 +89,15 @@ public abstract class MailCliTests(Backend backend)
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("nobody@example.org is not a configured recipient", unknown.Stderr);
 
-        // An unsubscribed recipient: said so, not "no new stories".
-        await using (var db = await TestPostgres.OpenAsync(env, data))
-            await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE mail_recipients SET unsubscribed_at = '2026-11-20T08:00:00.0000000Z' WHERE address = 'analyst@example.org'");
+        // A request to unsubscribe that came by mail (the mailto link), acted on by the operator;
+        // then digest send says so, not "no new stories".
+        var unsubscribe = await RunAsync(env, data, "mail", "unsubscribe", "analyst@example.org");
+        Assert.True(unsubscribe.ExitCode == 0 && unsubscribe.Stdout.Contains("unsubscribed", StringComparison.Ordinal), unsubscribe.Stdout + unsubscribe.Stderr);
+        Assert.Equal(1, (await RunAsync(env, data, "mail", "unsubscribe", "analyst@example.org")).ExitCode);
         var unsubscribed = await RunAsync(env, data, "digest", "send", "--to", "analyst@example.org");
-        Assert.True(unsubscribed.ExitCode == 1 && unsubscribed.Stderr.Contains("analyst@example.org unsubscribed on 2026-11-20 08:00Z", StringComparison.Ordinal),
+        Assert.True(unsubscribed.ExitCode == 1 && unsubscribed.Stderr.Contains("analyst@example.org unsubscribed on ", StringComparison.Ordinal),
             unsubscribed.Stdout + unsubscribed.Stderr);
+        Assert.Equal(0, (await RunAsync(env, data, "mail", "resubscribe", "analyst@example.org")).ExitCode);
     }
 
     /// <summary>A digest's period as its text states it ("2026-11-23 07:24 to 2026-11-24 07:24", the
