@@ -416,14 +416,36 @@ public sealed class FeedIngestor(
 
         var authority = options.Value.Publishing.IdAuthority;
         var outlet = parsedFeed.Title?.Plain;
-        var items = DistinctKeys(parsedFeed.Entries
-            .Select(e => Isolated(feed, e.Id ?? e.Link ?? e.Title?.Plain, () => Article(e, parsedFeed, outlet)))
-            .OfType<(string Key, ParsedDocument Article)>()
-            .ToList())
-            .Select(a => Isolated(feed, a.Key, () => IncomingItems.From(feed.SourceId, a.Key, NotAhead(a.Article, now), topics, authority)))
-            .OfType<IncomingItem>()
-            .DistinctBy(i => i.EntryKey) // a feed that repeats an entry carries it once
-            .ToList();
+        // Each entry on its own: a defect one meets costs that entry alone, named in the log, never
+        // the feed's other entries (one character a later stage could not take once failed whole feeds).
+        var articles = new List<(string Key, ParsedDocument Article)>(parsedFeed.Entries.Count);
+        foreach (var entry in parsedFeed.Entries)
+        {
+            try
+            {
+                if (Article(entry, parsedFeed, outlet) is { } article) articles.Add(article);
+            }
+            catch (Exception e) when (Skippable(e))
+            {
+                Skipped(feed, entry.Id ?? entry.Link ?? entry.Title?.Plain, e);
+            }
+        }
+        var items = new List<IncomingItem>(articles.Count);
+        var keys = new HashSet<string>(StringComparer.Ordinal); // a feed that repeats an entry carries it once
+        foreach (var (key, article) in DistinctKeys(articles))
+        {
+            IncomingItem item;
+            try
+            {
+                item = IncomingItems.From(feed.SourceId, key, NotAhead(article, now), topics, authority);
+            }
+            catch (Exception e) when (Skippable(e))
+            {
+                Skipped(feed, key, e);
+                continue;
+            }
+            if (keys.Add(item.EntryKey)) items.Add(item);
+        }
         var rateDates = PollPlanner.RateDates(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
         var perWeek = PollPlanner.EntriesPerWeek(rateDates, now);
         if (parsedFeed.Bozo)
@@ -529,21 +551,10 @@ public sealed class FeedIngestor(
         });
     }
 
-    /// <summary>One entry's reading, so that a defect it meets costs that entry alone, named in
-    /// the log, never the feed's other entries (one character a later stage could not take
-    /// once failed whole feeds).</summary>
-    private T? Isolated<T>(FeedRow feed, string? entry, Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-        {
-            logger.LogWarning(e, "Feed {FeedUrl}: entry {Entry} was skipped: {Error}", feed.Url, entry ?? "(without id, link or title)", e.Message);
-            return default;
-        }
-    }
+    private static bool Skippable(Exception e) => e is not OperationCanceledException and not OutOfMemoryException;
+
+    private void Skipped(FeedRow feed, string? entry, Exception e) =>
+        logger.LogWarning(e, "Feed {FeedUrl}: entry {Entry} was skipped: {Error}", feed.Url, entry ?? "(without id, link or title)", e.Message);
 
     private static string HashKey(string identity) => "hash:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
 

@@ -24,6 +24,10 @@ public static partial class Datelines
     /// one's reporter must be followed by "=" ("김철수 기자 =", not "중국 특파원단이").</summary>
     public static int WireLength(string text)
     {
+        // Every pattern is anchored at a capital, "(", "【" or an agency's first character: most
+        // texts are ruled out by their first one, without a regex.
+        if (text.Length < 2 || !(text[0] is '(' or '【' or '新' or '中' or '人' or '央' || char.IsUpper(text[0]) && char.IsUpper(text[1])))
+            return 0;
         if (Latin().Match(text) is { Success: true } latin)
             return latin.Length < text.Length && (latin.Groups["agency"].Success || latin.Groups["when"].Success) ? latin.Length : 0;
         if (Korean().Match(text) is { Success: true } korean && korean.Length < text.Length)
