@@ -163,8 +163,11 @@ public sealed class ItemQueries(Database database)
             WHERE {Dialect.InList(connection, "s.item_id", "ids")}
             ORDER BY s.first_seen_at, s.id
             """, new { ids })).ToLookup(s => s.ItemId);
+        // A copy's outlet names only the sighting it is credited to (its link); another feed that
+        // carried the same copy word for word is named by its own title, not listed under that outlet.
         var copies = !collapse ? null : (await connection.QueryAsync<StoryCopy>($"""
-            SELECT m.story_id, m.id AS item_id, m.title, coalesce(s.url, m.url) AS url, m.outlet, src.title AS source_title, src.locator
+            SELECT m.story_id, m.id AS item_id, m.title, coalesce(s.url, m.url) AS url,
+                   CASE WHEN s.url = m.url OR s.url IS NULL AND m.url IS NULL THEN m.outlet END AS outlet, src.title AS source_title, src.locator
             FROM items m JOIN sightings s ON s.item_id = m.id JOIN sources src ON src.id = s.source_id
             WHERE {Dialect.InList(connection, "m.story_id", "ids")}
             ORDER BY m.first_seen_at, m.id, s.id

@@ -83,6 +83,39 @@ public abstract class FeedStoreTests(Backend backend)
         Assert.Equal(("wire-a", published), (item.Outlet, item.PublishedAt));
     }
 
+    /// <summary>Two feeds carry one copy of a story word for word, two others another copy:
+    /// every outlet is listed once under its own name (the second carrier of a copy was named
+    /// after the first and dropped as a duplicate).</summary>
+    [Fact]
+    public async Task Every_feed_that_carried_a_copy_is_listed_under_its_own_name()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var store = app.Get<FeedStore>();
+        string[] wires = ["alpha", "delta", "beta", "gamma"];
+        foreach (var wire in wires)
+            await store.AddAsync(new FeedSubscription("http://127.0.0.1:9/" + wire, null), Ct);
+        var feeds = (await store.ListAsync(Ct)).ToDictionary(f => f.Url[(f.Url.LastIndexOf('/') + 1)..]);
+        const string Full = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. "
+            + "The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing next year.";
+        const string Summary = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. …";
+        var now = DateTime.UtcNow;
+        var published = new DateTime(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc);
+        CompletedPoll Poll(string wire, string body, int hour)
+        {
+            var article = new Aggregator.Parsing.ParsedDocument { Title = "Maritime talks resume", Body = body, Language = "en", Outlet = wire, Url = "http://example.org/" + wire, PublishedAt = published.AddHours(hour) };
+            return new(new FeedPollState { FeedId = feeds[wire].Id, AttemptAt = now, NextPollAt = now.AddHours(1), Success = true, Status = 200 },
+                [Aggregator.Ingestion.IncomingItems.From(feeds[wire].SourceId, "k", article, app.Get<Aggregator.Processing.Tagging.TopicCatalog>(), "example.org,2025")]);
+        }
+        await store.CompletePollsAsync([Poll("alpha", Full, 0), Poll("delta", Full, 1)], Ct);
+        await store.CompletePollsAsync([Poll("beta", Summary, 2), Poll("gamma", Summary, 3)], Ct);
+
+        var story = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal("alpha", story.Outlet);
+        var also = Aggregator.Publishing.EntryText.AlsoReportedBy(story);
+        Assert.Equal(["http://127.0.0.1:9/delta", "beta", "http://127.0.0.1:9/gamma"], also.Select(c => c.Name));
+        Assert.Equal(["http://example.org/delta", "http://example.org/beta", "http://example.org/gamma"], also.Select(c => c.Url));
+    }
+
     [Fact]
     public async Task A_poll_that_fails_inside_a_batch_is_rolled_back_alone()
     {
