@@ -12,14 +12,7 @@ public abstract class MailPlannerTests(Backend backend)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private const string Full = """
-        South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul.
-
-        The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing next year. Officials described the talks as candid and constructive.
-        """;
-
-    /// <summary>The wire's teaser: the opening paragraph only.</summary>
-    private const string Summary = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. …";
+    private const string Full = MaritimeTalks.Full, Summary = MaritimeTalks.Summary;
 
     private static Task<TestServices> StartAsync(Backend backend, string mode, TempFolder temp) => TestServices.StartAsync(backend, new Dictionary<string, string?>
     {

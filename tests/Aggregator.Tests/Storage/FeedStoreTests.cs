@@ -95,9 +95,6 @@ public abstract class FeedStoreTests(Backend backend)
         foreach (var wire in wires)
             await store.AddAsync(new FeedSubscription("http://127.0.0.1:9/" + wire, null), Ct);
         var feeds = (await store.ListAsync(Ct)).ToDictionary(f => f.Url[(f.Url.LastIndexOf('/') + 1)..]);
-        const string Full = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. "
-            + "The two sides discussed the steel structures China installed in the Yellow Sea, illegal fishing and coast guard cooperation, and agreed to meet again in Beijing next year.";
-        const string Summary = "South Korea and China agreed on Thursday to resume a maritime dialogue suspended since 2019, the foreign ministry said after talks between vice ministers in Seoul. …";
         var now = DateTime.UtcNow;
         var published = new DateTime(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc);
         CompletedPoll Poll(string wire, string body, int hour)
@@ -106,8 +103,8 @@ public abstract class FeedStoreTests(Backend backend)
             return new(new FeedPollState { FeedId = feeds[wire].Id, AttemptAt = now, NextPollAt = now.AddHours(1), Success = true, Status = 200 },
                 [Aggregator.Ingestion.IncomingItems.From(feeds[wire].SourceId, "k", article, app.Get<Aggregator.Processing.Tagging.TopicCatalog>(), "example.org,2025")]);
         }
-        await store.CompletePollsAsync([Poll("alpha", Full, 0), Poll("delta", Full, 1)], Ct);
-        await store.CompletePollsAsync([Poll("beta", Summary, 2), Poll("gamma", Summary, 3)], Ct);
+        await store.CompletePollsAsync([Poll("alpha", MaritimeTalks.Full.Trim(), 0), Poll("delta", MaritimeTalks.Full.Trim(), 1)], Ct);
+        await store.CompletePollsAsync([Poll("beta", MaritimeTalks.Summary, 2), Poll("gamma", MaritimeTalks.Summary, 3)], Ct);
 
         var story = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
         Assert.Equal("alpha", story.Outlet);
