@@ -25,9 +25,9 @@ public readonly record struct ListedTerm(string Text, string Language = "", bool
 ///
 /// A term listed for Korean ("ko") and written in Han characters only is one of the Hanja
 /// abbreviations Korean headlines use (中 for China, 韓 for South Korea, 北 for North Korea, 北中):
-/// it matches only where it stands as a word of Korean text, with no Han or Kana character
-/// touching it and Hangul near it ("中, 北 노동자 송환 요구", "방中 앞둔 대통령"), never inside
-/// Chinese or Japanese words (中间, 北京, その中で). A Korean term in Hangul that names two
+/// it matches only where it stands as a word of Korean text, with Hangul near it ("中, 北 노동자
+/// 송환 요구", "방中 앞둔 대통령"), never inside Chinese or Japanese words (中间, 北京, その中で);
+/// see <see cref="StandsInKorean"/>. A Korean term in Hangul that names two
 /// parties at once (한중, 북중) is two one-syllable names run together, so it starts a word:
 /// 존중한, 소중한 and 강조중 do not contain 중한 or 조중.
 ///
@@ -162,7 +162,8 @@ public sealed class TermMatcher
     /// particle or an ending (대만 문제에 中 반발).</summary>
     private static bool StandsInKorean(string text, int start, int end)
     {
-        if (!HangulNear(text, start, end)) return false;
+        // What touches it first: in Chinese and Japanese text, where 中 and 北 are everywhere,
+        // that rules nearly every one out without the look around for Hangul.
         if (start > 0)
         {
             var before = text[start - 1];
@@ -191,7 +192,7 @@ public sealed class TermMatcher
             if (IsHanOrKana(after)) return false;
             if (IsJoiner(after) && end + 1 < text.Length && IsHanOrKana(text[end + 1]) && !CountryHanja.Contains(text[end + 1])) return false;
         }
-        return true;
+        return HangulNear(text, start, end);
     }
 
     /// <summary>Whether a Hangul syllable is within <see cref="Nearby"/> characters of [start, end)
