@@ -20,6 +20,11 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     /// bring hundreds at once); the rest are counted, and all of them count as alerted.</summary>
     public const int MaxAlertStories = 50;
 
+    /// <summary>A copy that gains a followed tag (a correction, a retag) is news for a digest only
+    /// when it was first seen less than this long before the period: a rules change that tags
+    /// last year's stories does not mail them.</summary>
+    public static readonly TimeSpan DigestLookBack = TimeSpan.FromDays(7);
+
     private readonly Lazy<IReadOnlyList<Recipient>> _recipients = new(() =>
     {
         var (recipients, problems) = Recipient.FromOptions(options.Value.Mail);
@@ -125,18 +130,23 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
         var state = await RecipientStateAsync(write.Connection, write.Transaction, recipient.Address, now);
         if (queue && state.UnsubscribedAt is not null) return null;
         var from = state.DigestUntil ?? FirstPeriodStart(recipient, now);
-        // A story is new to the period when a copy carrying a followed tag was first seen in it and
-        // none was before: a teaser seen untagged last period whose full text came tagged in
-        // this one is in this digest (it was in none), a story already sent is not again.
+        // A story is new to the period when a followed tag reached one of its copies in it and
+        // none before: a copy first stored with the tag, or a stored copy that gained it (a
+        // correction in place, a retag after the rules changed). A teaser seen untagged last
+        // period whose full text came tagged in this one is in this digest (it was in none); a
+        // story already sent is not again. A copy older than DigestLookBack when it gained the
+        // tag (the archive retagged) is not news.
         var heads = (await write.Connection.QueryAsync<long>(new CommandDefinition($"""
             SELECT i.id FROM items i
             WHERE i.story_id IS NULL
               AND i.id IN (SELECT h.id FROM items h WHERE h.story_id IS NULL AND h.first_seen_at > @from AND h.first_seen_at <= @now
-                           UNION SELECT m.story_id FROM items m WHERE m.story_id IS NOT NULL AND m.first_seen_at > @from AND m.first_seen_at <= @now)
-              AND {TaggedCopySeen(write.Connection, "> @from AND {0}.first_seen_at <= @now")}
-              AND NOT {TaggedCopySeen(write.Connection, "<= @from")}
+                           UNION SELECT m.story_id FROM items m WHERE m.story_id IS NOT NULL AND m.first_seen_at > @from AND m.first_seen_at <= @now
+                           UNION SELECT coalesce(c.story_id, c.id) FROM item_tags t JOIN items c ON c.id = t.item_id
+                                 WHERE t.tagged_at > @from AND t.tagged_at <= @now AND c.first_seen_at > @oldest)
+              AND {TagArrived(write.Connection, "@from", "@now")}
+              AND NOT {TagArrived(write.Connection, null, "@from")}
             ORDER BY coalesce(i.published_at, i.first_seen_at) DESC, i.id DESC
-            """, new { from, now, tags = recipient.Tags.ToArray() }, write.Transaction, cancellationToken: ct))).ToList();
+            """, new { from, now, oldest = from - DigestLookBack, tags = recipient.Tags.ToArray() }, write.Transaction, cancellationToken: ct))).ToList();
 
         Digest? digest = null;
         if (heads.Count > 0)
@@ -177,13 +187,22 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
          OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id WHERE m.story_id = i.id AND {Dialect.InList(connection, "t.tag", "tags")}))
         """;
 
-    /// <summary>Whether a copy of story i (itself or a later one) carrying a followed tag was first
-    /// seen when <paramref name="seen"/> says ("{0}" stands for the copy).</summary>
-    private static string TaggedCopySeen(System.Data.Common.DbConnection connection, string seen) => $"""
-        (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND i.first_seen_at {string.Format(System.Globalization.CultureInfo.InvariantCulture, seen, "i")} AND {Dialect.InList(connection, "t.tag", "tags")})
-         OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id
-                    WHERE m.story_id = i.id AND m.first_seen_at {string.Format(System.Globalization.CultureInfo.InvariantCulture, seen, "m")} AND {Dialect.InList(connection, "t.tag", "tags")}))
-        """;
+    /// <summary>Whether a followed tag reached a copy of story i (itself or a later one) after
+    /// <paramref name="after"/> (when given) and no later than <paramref name="upTo"/>: when the
+    /// copy gained it (tagged_at) or, for a tag it came with, when the copy was first seen.</summary>
+    private static string TagArrived(System.Data.Common.DbConnection connection, string? after, string upTo)
+    {
+        static string When(string copy, string? after, string upTo)
+        {
+            var arrived = $"coalesce(t.tagged_at, {copy}.first_seen_at)";
+            return (after is null ? "" : $"{arrived} > {after} AND ") + $"{arrived} <= {upTo}";
+        }
+        return $"""
+            (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND {When("i", after, upTo)} AND {Dialect.InList(connection, "t.tag", "tags")})
+             OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id
+                        WHERE m.story_id = i.id AND {When("m", after, upTo)} AND {Dialect.InList(connection, "t.tag", "tags")}))
+            """;
+    }
 
     private async Task<MimeMessage> ComposeAsync(MailContent content, CancellationToken ct) =>
         MessageComposer.Compose(MailIdentity.Of(options.Value), content, await unsubscribe.UrlAsync(content.Recipient.Address, ct));

@@ -92,8 +92,14 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             }
             else
                 await StoryIndex.AddKeysAsync(connection, tx, itemId, item.Story);
-            await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
-            await InsertTagsAsync(connection, tx, itemId, item);
+            if (rewritten)
+            {
+                // A new story: its tags come with it, as an item first stored now.
+                await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
+                await InsertTagsAsync(connection, tx, itemId, item);
+            }
+            else
+                await TagStore.ReplaceOfAsync(connection, tx, itemId, item.Tags, item.RulesVersion, now);
         }
         else
         {

@@ -5,7 +5,7 @@ namespace Aggregator.Storage;
 
 /// <summary>Stored tags, recomputed when the topic rules change. The rules' version stored with
 /// each tag (and as the setting "rules_version") says which rules produced them.</summary>
-public sealed class TagStore(Database database)
+public sealed class TagStore(Database database, TimeProvider time)
 {
     public sealed record ItemText(long Id, string Title, string Body);
 
@@ -22,20 +22,32 @@ public sealed class TagStore(Database database)
     /// items' tags changed.</summary>
     public async Task<int> ReplaceAsync(IReadOnlyList<(long ItemId, IReadOnlyList<TagDecision> Tags)> page, string version, CancellationToken ct)
     {
+        var now = time.GetUtcNow().UtcDateTime;
         await using var write = await database.BeginWriteAsync(ct);
-        var (connection, tx) = (write.Connection, write.Transaction);
         var changed = 0;
         foreach (var (itemId, tags) in page)
-        {
-            var before = (await connection.QueryAsync<string>("SELECT tag FROM item_tags WHERE item_id = @itemId ORDER BY tag", new { itemId }, tx)).ToList();
-            if (!before.SequenceEqual(tags.Select(t => t.Tag).Order(StringComparer.Ordinal))) changed++;
-            await connection.ExecuteAsync("DELETE FROM item_tags WHERE item_id = @itemId", new { itemId }, tx);
-            await connection.ExecuteAsync("""
-                INSERT INTO item_tags (item_id, tag, score, reason, evidence, rules_version)
-                VALUES (@itemId, @Tag, @Score, @Reason, @Evidence, @version)
-                """, tags.Select(t => new { itemId, t.Tag, t.Score, t.Reason, Evidence = EvidenceJson.Write(t.Evidence), version }), tx);
-        }
+            if (await ReplaceOfAsync(write.Connection, write.Transaction, itemId, tags, version, now)) changed++;
         await write.CommitAsync(ct);
         return changed;
+    }
+
+    /// <summary>Replaces a stored item's tags with <paramref name="tags"/>: a tag it keeps keeps
+    /// when it was given (tagged_at), a tag it gains is dated <paramref name="now"/>, so digests
+    /// see a story that became Korea–China coverage after it was first stored. Returns whether
+    /// the set of tags changed.</summary>
+    public static async Task<bool> ReplaceOfAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx,
+        long itemId, IReadOnlyList<TagDecision> tags, string version, DateTime now)
+    {
+        var before = (await connection.QueryAsync<string>("SELECT tag FROM item_tags WHERE item_id = @itemId", new { itemId }, tx)).ToHashSet(StringComparer.Ordinal);
+        var after = tags.Select(t => t.Tag).ToArray();
+        await connection.ExecuteAsync(
+            $"DELETE FROM item_tags WHERE item_id = @itemId AND NOT {Dialect.InList(connection, "tag", "after")}", new { itemId, after }, tx);
+        await connection.ExecuteAsync("""
+            INSERT INTO item_tags (item_id, tag, score, reason, evidence, rules_version, tagged_at)
+            VALUES (@itemId, @Tag, @Score, @Reason, @Evidence, @version, @now)
+            ON CONFLICT (item_id, tag) DO UPDATE SET score = excluded.score, reason = excluded.reason,
+                evidence = excluded.evidence, rules_version = excluded.rules_version
+            """, tags.Select(t => new { itemId, t.Tag, t.Score, t.Reason, Evidence = EvidenceJson.Write(t.Evidence), version, now }), tx);
+        return !before.SetEquals(after);
     }
 }

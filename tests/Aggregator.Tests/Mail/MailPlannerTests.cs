@@ -53,6 +53,53 @@ public abstract class MailPlannerTests(Backend backend)
         Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
     }
 
+    /// <summary>An outlet corrects its entry in place and the story becomes Korea–China
+    /// coverage: it was first seen before the period, yet it was in no digest, so it is in the next
+    /// one, and only that one.</summary>
+    [Fact]
+    public async Task A_story_tagged_by_a_correction_in_place_is_in_the_next_digest_and_only_that_one()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "digest", temp);
+        var planner = app.Get<MailPlanner>();
+        var recipient = planner.Find("analyst@example.org")!;
+        await StoreAsync(app, "Wire Feed", "S. Korea, China to restart sea dialogue", Full, tagged: false);
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+
+        await StoreAsync(app, "Wire Feed", "S. Korea, China to restart sea dialogue", Full + "\n\nThis story was updated with the ministry's statement.", tagged: true);
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        var digest = await planner.DigestAsync(recipient, queue: true, Ct);
+
+        Assert.NotNull(digest);
+        Assert.Equal("S. Korea, China to restart sea dialogue", Assert.Single(digest.Content.Stories).Title);
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+    }
+
+    /// <summary>New rules tag stories stored untagged: this week's reach the next digest, once
+    /// (a retag that keeps the tag does not send it again); last month's are not news.</summary>
+    [Fact]
+    public async Task Stories_tagged_by_a_retag_are_in_the_next_digest_unless_they_are_old()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "digest", temp);
+        var planner = app.Get<MailPlanner>();
+        var recipient = planner.Find("analyst@example.org")!;
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: false);
+        await StoreAsync(app, "Harbour News", "New Yalu bridge opens", "North Korea and China opened a new bridge over the Yalu River on Monday, linking Sinuiju and Dandong, state media in Pyongyang said. Chinese officials attended.", tagged: false);
+        var monthAgo = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await app.ExecuteAsync($"UPDATE items SET first_seen_at = '{monthAgo}', published_at = '{monthAgo}' WHERE outlet = 'Harbour News'");
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+
+        await app.Get<Retagger>().RetagAllAsync(Ct);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(DISTINCT item_id) FROM item_tags WHERE tag = 'korea-china'"));
+        var digest = await planner.DigestAsync(recipient, queue: true, Ct);
+
+        Assert.NotNull(digest);
+        Assert.Equal("Seoul Daily", Assert.Single(digest.Content.Stories).Outlet);
+        await app.Get<Retagger>().RetagAllAsync(Ct);
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+    }
+
     /// <summary>A story rewritten into another (a new entry id) is new to alerts: its alert was
     /// dropped for sharing the first alert's Message-ID.</summary>
     [Fact]
