@@ -34,7 +34,12 @@ public static class MailHtml
             foreach (var story in stories) AppendStory(sb, content, story);
         }
         if (content.More > 0)
-            sb.Append($"<p style=\"{Meta}\">…and {content.More} more {(content.Kind == MailKind.Alert ? "new stories" : "stories in this period")}.</p>");
+        {
+            var more = $"…and {content.More} more {(content.Kind == MailKind.Alert ? "new stories" : "stories in this period")}";
+            sb.Append(MessageComposer.MoreUrl(identity, content) is { } url
+                ? $"<p style=\"{Meta}\"><a style=\"{Link}\" href=\"{E(url)}\">{E(more)}</a>.</p>"
+                : $"<p style=\"{Meta}\">{E(more)}.</p>");
+        }
         sb.Append($"<p style=\"{Footer}\">{E(EntryText.Line(identity.ListTitle))}: you follow {E(string.Join(", ", content.Recipient.Tags))}.");
         if (identity.BaseUrl is not null) sb.Append($" <a style=\"{Link}\" href=\"{E(identity.BaseUrl.AbsoluteUri)}\">All stories</a> ·");
         sb.Append($" <a style=\"{Link}\" href=\"{E(unsubscribe)}\">Unsubscribe</a></p>");

@@ -31,7 +31,7 @@ public static class MailText
             }
         }
         if (content.More > 0)
-            sb.AppendLine().AppendLine($"…and {content.More} more {(content.Kind == MailKind.Alert ? "new stories" : "stories in this period")}{(identity.BaseUrl is null ? "" : ": " + identity.BaseUrl.AbsoluteUri)}");
+            sb.AppendLine().AppendLine($"…and {content.More} more {(content.Kind == MailKind.Alert ? "new stories" : "stories in this period")}{(MessageComposer.MoreUrl(identity, content) is { } more ? ": " + more : "")}");
         sb.AppendLine().AppendLine("-- ");
         sb.AppendLine($"{EntryText.Line(identity.ListTitle)}: you follow {string.Join(", ", content.Recipient.Tags)}.");
         if (identity.BaseUrl is not null) sb.AppendLine($"All stories: {identity.BaseUrl.AbsoluteUri}");

@@ -44,6 +44,16 @@ public static class MessageComposer
         return message;
     }
 
+    /// <summary>Where the stories beyond a capped message are: the river page of the followed tag
+    /// (all stories when several are followed) from the start of the period, newest first, so
+    /// the reader pages down to the rest. Null without Publishing:BaseUrl.</summary>
+    public static string? MoreUrl(MailIdentity identity, MailContent content)
+    {
+        if (identity.BaseUrl is null) return null;
+        var page = content.Recipient.Tags is [var tag] ? new Uri(identity.BaseUrl, "tags/" + Uri.EscapeDataString(tag)).AbsoluteUri : identity.BaseUrl.AbsoluteUri;
+        return page + "?since=" + Uri.EscapeDataString(content.From.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+    }
+
     public static string Subject(MailContent content)
     {
         var n = content.Stories.Count + content.More;

@@ -120,9 +120,21 @@ public sealed class MessageComposerTests
         var content = new MailContent(MailKind.Alert, Analyst(), [Story(1, "Listed one"), Story(2, "Listed two")], Now, Now, Now) { More = 10 };
         var (parsed, _) = RoundTrip(MessageComposer.Compose(Identity, content, null));
         Assert.Equal("12 new stories: Listed one and 11 more", parsed.Subject);
-        Assert.Contains("…and 10 more new stories: https://monitor.example/", parsed.TextBody);
-        Assert.Contains("…and 10 more new stories.", parsed.HtmlBody);
+        // The rest are on the followed tag's page from the period's start, newest first.
+        Assert.Contains($"…and 10 more new stories: https://monitor.example/tags/korea-china?since={Since}", parsed.TextBody);
+        Assert.Contains($"href=\"https://monitor.example/tags/korea-china?since={Since}\">…and 10 more new stories</a>.", parsed.HtmlBody);
     }
+
+    [Fact]
+    public void A_capped_digest_of_several_tags_links_to_all_stories_of_its_period()
+    {
+        var content = new MailContent(MailKind.Digest, Analyst("analyst@example.org", "korea-china", "dprk-china"), [Story(1, "Listed one")], Now, Now, Now) { More = 250 };
+        var (parsed, _) = RoundTrip(MessageComposer.Compose(Identity, content, null));
+        Assert.Contains($"…and 250 more stories in this period: https://monitor.example/?since={Since}", parsed.TextBody);
+        Assert.Contains($"href=\"https://monitor.example/?since={Since}\">", parsed.HtmlBody);
+    }
+
+    private static string Since => Uri.EscapeDataString(Now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public void The_message_id_depends_on_recipient_and_content_only()
