@@ -68,6 +68,7 @@ public sealed class MessageComposerTests
         Assert.Equal("utf-8", html.ContentType.Charset);
         Assert.Contains(title, text.Text);
         Assert.Contains(title, html.Text);
+        Assert.Contains($"<a lang=\"ko\" ", html.Text); // the story's language, for the glyphs of its Han characters
     }
 
     [Fact]
