@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Aggregator.Processing.Tagging;
 using Dapper;
 
@@ -35,7 +36,7 @@ public sealed class TagStore(Database database, TimeProvider time)
     /// when it was given (tagged_at), a tag it gains is dated <paramref name="now"/>, so digests
     /// see a story that became Korea–China coverage after it was first stored. Returns whether
     /// the set of tags changed.</summary>
-    public static async Task<bool> ReplaceOfAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx,
+    public static async Task<bool> ReplaceOfAsync(DbConnection connection, DbTransaction tx,
         long itemId, IReadOnlyList<TagDecision> tags, string version, DateTime now)
     {
         var before = (await connection.QueryAsync<string>("SELECT tag FROM item_tags WHERE item_id = @itemId", new { itemId }, tx)).ToHashSet(StringComparer.Ordinal);
