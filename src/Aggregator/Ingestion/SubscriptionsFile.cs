@@ -14,8 +14,30 @@ namespace Aggregator.Ingestion;
 /// of several apply it).</summary>
 public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, AppPaths paths, IOptions<AggregatorOptions> options, ILogger<SubscriptionsFile> logger)
 {
-    /// <summary>The setting that holds the SHA-256 of the file as last applied.</summary>
+    /// <summary>The setting that holds the SHA-256 of the file as last applied, and after an "@"
+    /// the time the file was last written (UTC ticks).</summary>
     private const string AppliedSetting = "subscriptions_file_sha256";
+
+    /// <summary>What the setting says of the file last applied, by this process or another.</summary>
+    private readonly record struct Applied(string Hash, long WrittenTicks)
+    {
+        public static Applied? Parse(string? value) => value?.Split('@') switch
+        {
+            null => null,
+            [var hash, var ticks] when long.TryParse(ticks, System.Globalization.CultureInfo.InvariantCulture, out var t) => new Applied(hash, t),
+            [var hash, ..] => new Applied(hash, 0), // written before the time was kept
+            [] => null,
+        };
+
+        public override string ToString() => $"{Hash}@{WrittenTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+        /// <summary>Instances that share a database but not the file (a rolling upgrade, a
+        /// forgotten copy) would each apply their own in turn, unsubscribing and subscribing the
+        /// same feeds at every tick. The file written last wins (the content decides a tie), and
+        /// an older one is never applied over it.</summary>
+        public bool Supersedes(Applied other) =>
+            WrittenTicks != other.WrittenTicks ? WrittenTicks > other.WrittenTicks : string.CompareOrdinal(Hash, other.Hash) > 0;
+    }
 
     private readonly Lock _lock = new();
     private IReadOnlyList<string> _problems = [];
@@ -43,9 +65,9 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
             // are polled as before.
             return new(NotApplied([$"{path} cannot be read ({e.Message}); the feeds subscribed already are polled as before"]), []);
         }
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var applied = await settings.GetAsync(AppliedSetting, ct);
-        if (applied == hash)
+        var local = new Applied(Convert.ToHexStringLower(SHA256.HashData(bytes)), File.GetLastWriteTimeUtc(path).Ticks);
+        var applied = Applied.Parse(await settings.GetAsync(AppliedSetting, ct));
+        if (applied?.Hash == local.Hash)
         {
             // Applied already, perhaps by another process: the outlines it left out are said again
             // once in each process (each `run-once` from cron), not only by the one that applied it.
@@ -55,6 +77,8 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
             return new(_problems, []);
         }
         Interlocked.Exchange(ref _checked, 1);
+        if (applied is { } other && !local.Supersedes(other))
+            return new(NotApplied([$"{path} differs from the subscription list another instance applied from a file written later ({new DateTime(other.WrittenTicks, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss}Z, this one {File.GetLastWriteTimeUtc(path):yyyy-MM-dd HH:mm:ss}Z), which stays; give every instance the same file"]), []);
         Opml.OpmlList list;
         try
         {
@@ -66,7 +90,7 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         }
         // First applied to this database (or again after an upgrade that could not know which
         // feeds came from it): every feed it lists is the file's, to unsubscribe when it no longer does.
-        var result = await feeds.ApplyAsync(list.Feeds, list.LeftOut, (AppliedSetting, hash), firstApplication: applied is null, ct);
+        var result = await feeds.ApplyAsync(list.Feeds, list.LeftOut, (AppliedSetting, local.ToString()), firstApplication: applied is null, ct);
         logger.LogInformation("Applied {Path}: {Added} new subscription(s), {Changed} changed, {Unsubscribed} unsubscribed ({Total} listed)",
             path, result.Added, result.Changed, result.Unsubscribed.Count, list.Feeds.Count);
         foreach (var url in result.Unsubscribed)
@@ -85,7 +109,7 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         try
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, ct)));
-            if (await settings.GetAsync(AppliedSetting, ct) == hash) return null;
+            if (Applied.Parse(await settings.GetAsync(AppliedSetting, ct))?.Hash == hash) return null;
             Opml.Read(path); // a broken file is never applied: waiting for the next poll would not help
             return $"{path} has changes not applied yet; the service applies them at its next poll, `aggregator run-once` at once";
         }

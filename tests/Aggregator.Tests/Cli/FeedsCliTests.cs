@@ -477,6 +477,47 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml"), await SubscribedAsync());
     }
 
+    /// <summary>Two instances on one database with different subscription files (a rolling
+    /// upgrade, a forgotten copy) applied theirs in turn at every tick, unsubscribing and
+    /// subscribing the same feeds for ever. The file written last wins; an older one is said
+    /// to differ and is not applied, until it is edited (then it is the newest).</summary>
+    [Fact]
+    public async Task Instances_with_different_subscription_files_do_not_undo_each_other()
+    {
+        await using var server = await ServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        string Opml(params string[] paths) =>
+            $"<opml version=\"2.0\"><body>{string.Concat(paths.Select(p => $"\n<outline type=\"rss\" xmlUrl=\"{server.Url(p)}\"/>"))}\n</body></opml>";
+        var newer = await ConfigAsync(temp, Opml("tagged.xml", "packed.xml"));
+        var older = temp.Sub("older-config");
+        foreach (var name in new[] { "topics.json", "aggregator.json" }) File.Copy(Path.Combine(newer, name), Path.Combine(older, name));
+        await File.WriteAllTextAsync(Path.Combine(older, "feeds.opml"), Opml("tagged.xml"), Ct);
+        File.SetLastWriteTimeUtc(Path.Combine(older, "feeds.opml"), File.GetLastWriteTimeUtc(Path.Combine(newer, "feeds.opml")).AddHours(-1));
+        var data = temp.Sub("data");
+        Task<ProcessResult> RunOnceAsync(string config) => Processes.AggregatorAsync(temp.Path, env, ["run-once", "--config", config, "--data", data]);
+        async Task<string[]> SubscribedAsync() =>
+            System.Text.Json.JsonDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", "--config", newer, "--data", data])).Stdout)
+                .RootElement.EnumerateArray().Select(f => f.GetProperty("url").GetString()!).Order(StringComparer.Ordinal).ToArray();
+        string[] both = [server.Url("packed.xml").ToString(), server.Url("tagged.xml").ToString()];
+
+        Assert.Equal(0, (await RunOnceAsync(newer)).ExitCode);
+        var stale = await RunOnceAsync(older);
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("differs from the subscription list another instance applied from a file written later", stale.Stdout + stale.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsubscribed", stale.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(both, await SubscribedAsync());
+        var again = await RunOnceAsync(newer);
+        Assert.DoesNotContain("Applied", again.Stdout + again.Stderr, StringComparison.Ordinal); // nothing to apply: its file is the one applied
+        Assert.Equal(both, await SubscribedAsync());
+
+        // Edited, the other file is the newest, and is applied.
+        await File.WriteAllTextAsync(Path.Combine(older, "feeds.opml"), Opml("tagged.xml"), Ct);
+        var edited = await RunOnceAsync(older);
+        Assert.Contains($"unsubscribed from {server.Url("packed.xml")}", edited.Stdout, StringComparison.Ordinal);
+        Assert.Equal([server.Url("tagged.xml").ToString()], await SubscribedAsync());
+    }
+
     /// <summary>What users moving from other tools met in config/feeds.opml: a list saved in EUC-KR
     /// was refused on a fresh install, a broken file left `run-once` exiting 0, a new upper bound
     /// in the file did not bring the next poll forward as `feeds edit` does, enabled="0" meant
