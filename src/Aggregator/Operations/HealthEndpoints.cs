@@ -16,7 +16,11 @@ public static class HealthEndpoints
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", async (IServiceProvider services, CancellationToken ct) =>
         {
-            var checks = await CheckAsync(services, ct);
+            // A database that hangs (a frozen server, a lost network) must not hang the probe:
+            // orchestrators time out, and an answer that names the check is worth more.
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bounded.CancelAfter(CheckTimeout);
+            var checks = await CheckAsync(services, bounded.Token);
             var ready = checks.All(c => c.Ok);
             return Results.Json(new { status = ready ? "ready" : "not ready", checks = checks.ToDictionary(c => c.Name, c => c.Detail) },
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
@@ -24,6 +28,15 @@ public static class HealthEndpoints
     }
 
     private sealed record Check(string Name, bool Ok, string Detail);
+
+    /// <summary>How long the checks may take together before the ones still waiting fail.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(4);
+
+    private static bool Failure(Exception e, CancellationToken ct) =>
+        e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException or SchedulerException
+        || (e is OperationCanceledException && ct.IsCancellationRequested);
+
+    private static string Why(Exception e) => e is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:0} s" : e.Message;
 
     private static async Task<List<Check>> CheckAsync(IServiceProvider services, CancellationToken ct)
     {
@@ -40,9 +53,9 @@ public static class HealthEndpoints
                 ? new Check("migrations", true, $"{applied.Count} applied")
                 : new Check("migrations", false, $"not applied: {string.Join(", ", missing)}"));
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        catch (Exception e) when (Failure(e, ct))
         {
-            checks.Add(new Check("database", false, e.Message));
+            checks.Add(new Check("database", false, Why(e)));
         }
 
         var options = services.GetRequiredService<IOptions<AggregatorOptions>>().Value;
@@ -61,8 +74,16 @@ public static class HealthEndpoints
             if (database.IsPostgres && services.GetKeyedService<IScheduler>(Scheduling.SchedulingSetup.ClusteredScheduler) is { } clustered
                 && await clustered.GetStatus(ct) == SchedulerStatus.Running)
             {
-                var nodes = await clustered.QueryClusterNodes(ct);
-                checks.Add(new Check("cluster", true, string.Join(", ", nodes.GroupBy(n => n.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))));
+                try
+                {
+                    var nodes = await clustered.QueryClusterNodes(ct);
+                    checks.Add(new Check("cluster", true, string.Join(", ", nodes.GroupBy(n => n.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))));
+                }
+                catch (Exception e) when (Failure(e, ct))
+                {
+                    // The database check above names the cause; the cluster's view is unknown meanwhile.
+                    checks.Add(new Check("cluster", false, Why(e)));
+                }
             }
         }
         return checks;

@@ -106,6 +106,39 @@ public sealed class OperationsTests
     }
 
     /// <summary>The value of one series (name with its labels exactly as exported); NaN when absent.</summary>
+    /// <summary>PostgreSQL taken away from a running cluster node: /readyz answered 500 with no
+    /// body (an exception from the cluster's check-ins escaped), or, with the server frozen, no
+    /// answer at all. It says 503 within seconds and names the failing check.</summary>
+    [Fact]
+    public async Task Readiness_says_not_ready_promptly_when_PostgreSQL_is_cut_or_frozen()
+    {
+        foreach (var cut in new[] { false, true })
+        {
+            using var temp = new TempFolder();
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(await TestPostgres.CreateDatabaseAsync());
+            await using var relay = new TcpRelay(database.Port);
+            var viaRelay = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = relay.Port, Timeout = 3, CommandTimeout = 3 };
+            await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), new Dictionary<string, string>
+            {
+                ["Aggregator__Storage__Provider"] = "postgres",
+                ["Aggregator__Storage__ConnectionString"] = viaRelay.ConnectionString,
+                ["Aggregator__Sources__DocumentFolders__0"] = temp.Sub("documents"),
+            });
+            await service.WaitUntilAsync(async () => (await service.Http.GetAsync("readyz", Ct)).IsSuccessStatusCode, "ready");
+
+            if (cut) relay.Cut(); else relay.Freeze();
+            var asked = System.Diagnostics.Stopwatch.StartNew();
+            var answer = await service.Http.GetAsync("readyz", Ct);
+            Assert.True(asked.Elapsed < TimeSpan.FromSeconds(15), $"answered after {asked.Elapsed}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+            var checks = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct)).RootElement;
+            Assert.Equal("not ready", checks.GetProperty("status").GetString());
+            Assert.NotEqual("ok", checks.GetProperty("checks").GetProperty("database").GetString());
+            await service.KillAsync();
+            await TestPostgres.DropDatabaseAsync(database.ConnectionString);
+        }
+    }
+
     private static double Metric(string metrics, string series) =>
         metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
