@@ -12,11 +12,13 @@ namespace Aggregator;
 public static class AppServices
 {
     /// <summary>config/aggregator.json goes first, so environment variables and the command line override it.</summary>
+    public const string ConfigFileName = "aggregator.json";
+
     public static void AddConfigFile(IConfigurationBuilder configuration, AppPaths paths)
     {
         var source = new JsonConfigurationSource
         {
-            Path = "aggregator.json",
+            Path = ConfigFileName,
             Optional = true,
             ReloadOnChange = false,
             FileProvider = Directory.Exists(paths.ConfigDirectory) ? new PhysicalFileProvider(paths.ConfigDirectory) : null,

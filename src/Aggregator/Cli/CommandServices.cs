@@ -15,7 +15,17 @@ public static class CommandServices
         var paths = GlobalOptions.Paths(result);
         var builder = new ConfigurationBuilder().AddEnvironmentVariables();
         AppServices.AddConfigFile(builder, paths);
-        var configuration = builder.Build();
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            // Not JSON (a trailing comma, an empty file): one line naming the file, not a stack trace.
+            await Console.Error.WriteLineAsync($"configuration error: {e.Message} {(e.GetBaseException() is { } inner && inner != e ? inner.Message : "")}".TrimEnd());
+            return (null, ConfigurationError);
+        }
         if (!Report(AppServices.Validate(configuration).Problems))
             return (null, ConfigurationError);
 

@@ -30,7 +30,15 @@ public static class ServeCommand
             ContentRootPath = Environment.CurrentDirectory,
             Args = result.GetValue(Urls) is { } urls ? ["--urls", urls] : [],
         });
-        AppServices.AddConfigFile(builder.Configuration, paths);
+        try
+        {
+            AppServices.AddConfigFile(builder.Configuration, paths); // read at once: a file that is not JSON stops here
+        }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync($"configuration error: {e.Message} {(e.GetBaseException() is { } inner && inner != e ? inner.Message : "")}".TrimEnd());
+            return CommandServices.ConfigurationError;
+        }
         var (options, problems) = AppServices.Validate(builder.Configuration);
         if (!CommandServices.Report(problems))
             return CommandServices.ConfigurationError;

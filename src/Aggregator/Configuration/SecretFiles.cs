@@ -34,12 +34,47 @@ public static class SecretFiles
     {
         if (configuration is IConfigurationRoot root)
             foreach (var provider in root.Providers.OfType<JsonConfigurationProvider>())
+            {
                 foreach (var key in Keys)
                     if (provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
-                        yield return $"{key} must not be written in {provider.Source.Path}: set it in the environment ({Variable(key)}) or in a file named by {Variable(key)}{Suffix}.";
+                        yield return $"{key} must not be written in {FileOf(provider)}: set it in the environment ({Variable(key)}) or in a file named by {Variable(key)}{Suffix}.";
+                // A connection string carries its password inside: the same rule holds for it.
+                if (provider.TryGet(ConnectionStringKey, out var connection) && HasPassword(connection))
+                    yield return $"{ConnectionStringKey} holds a password and must not be written in {FileOf(provider)}: set the connection string in the environment ({Variable(ConnectionStringKey)}) or in a file named by {Variable(ConnectionStringKey)}{Suffix}.";
+            }
+        // A misspelled section ("Agregator") was ignored, and the program ran on its defaults: on
+        // a local SQLite file instead of the cluster's database.
+        if (configuration is IConfigurationRoot config)
+            foreach (var provider in config.Providers.OfType<JsonConfigurationProvider>().Where(p => p.Source.Path == AppServices.ConfigFileName))
+                foreach (var section in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
+                    if (!KnownSections.Contains(section, StringComparer.OrdinalIgnoreCase))
+                        yield return $"{FileOf(provider)} has a section \"{section}\" this program does not read (it reads {string.Join(", ", KnownSections)}); misspelled?";
         foreach (var (key, path) in configuration.GetSection(AggregatorOptions.SectionName).AsEnumerable())
             if (IsFileKey(key) && path is not null && Read(path) is null)
                 yield return $"{Variable(key)} names \"{path}\", which does not exist or cannot be read.";
+    }
+
+    /// <summary>The top-level sections of config/aggregator.json: ours, and those of ASP.NET Core's host.</summary>
+    private static readonly string[] KnownSections = [AggregatorOptions.SectionName, "Logging", "AllowedHosts", "Kestrel", "Urls"];
+
+    private static string FileOf(JsonConfigurationProvider provider) =>
+        provider.Source.Path is { } path ? provider.Source.FileProvider?.GetFileInfo(path).PhysicalPath ?? path : "the configuration file";
+
+    private const string ConnectionStringKey = "Aggregator:Storage:ConnectionString";
+
+    private static bool HasPassword(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString)) return false;
+        try
+        {
+            var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            return parts.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("password", StringComparison.OrdinalIgnoreCase) || k.Equals("pwd", StringComparison.OrdinalIgnoreCase))
+                || connectionString.Contains("://", StringComparison.Ordinal) && connectionString.Split("://", 2)[1].Split('@') is [var userInfo, _] && userInfo.Contains(':', StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false; // malformed: the storage options say so
+        }
     }
 
     private static bool IsFileKey(string key) => key.EndsWith(Suffix, StringComparison.Ordinal);

@@ -41,6 +41,32 @@ public sealed class CliTests
         }
     }
 
+    /// <summary>config/aggregator.json as operators get it wrong: not JSON was a stack trace
+    /// (exit 1); a misspelled section was ignored, so the program ran on a local SQLite file
+    /// instead of the cluster's database; a password inside the connection string was accepted,
+    /// although secrets never go in the file.</summary>
+    [Theory]
+    [InlineData("""{ "Aggregator": { "Storage": { "Provider": "sqlite" }, }""", "Failed to load configuration from file")]
+    [InlineData("", "Failed to load configuration from file")]
+    [InlineData("""{ "Agregator": { "Storage": { "Provider": "postgres" } } }""", "a section \"Agregator\" this program does not read")]
+    [InlineData("""{ "Aggregator": { "Storage": { "Provider": "postgres", "ConnectionString": "Host=127.0.0.1;Database=news;Username=agg;Password=hunter2" } } }""",
+        "Aggregator:Storage:ConnectionString holds a password and must not be written in")]
+    public async Task A_configuration_file_that_cannot_be_right_stops_the_program_naming_it(string json, string message)
+    {
+        using var temp = new TempFolder();
+        var config = temp.Sub("config");
+        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
+        File.WriteAllText(Path.Combine(config, "aggregator.json"), json);
+        foreach (var verb in new[] { "run-once", "serve" })
+        {
+            var result = await Processes.AggregatorAsync(RepoPaths.Root, null, verb, "--config", config, "--data", temp.Sub("data"));
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+            Assert.Contains(Path.Combine(config, "aggregator.json"), result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal); // no stack trace
+        }
+    }
+
     [Fact]
     public async Task A_missing_topics_file_is_named()
     {

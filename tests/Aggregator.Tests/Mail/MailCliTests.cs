@@ -169,7 +169,7 @@ public abstract class MailCliTests(Backend backend)
         File.WriteAllText(Path.Combine(config, "aggregator.json"), """{ "Aggregator": { "Mail": { "Smtp": { "User": "u", "Password": "hunter2" } } } }""");
         var leaked = await Processes.AggregatorAsync(RepoPaths.Root, await EnvAsync(), "mail", "list", "--config", config, "--data", data);
         Assert.Equal(2, leaked.ExitCode);
-        Assert.Contains("Aggregator:Mail:Smtp:Password must not be written in aggregator.json", leaked.Stderr);
+        Assert.Contains($"Aggregator:Mail:Smtp:Password must not be written in {Path.Combine(config, "aggregator.json")}", leaked.Stderr);
     }
 }
 
