@@ -38,14 +38,15 @@ public static class HtmlDocumentParser
         var published = Meta(document, "article:published_time") ?? Meta(document, "datePublished")
             ?? document.QuerySelector("[itemprop=datePublished]")?.GetAttribute("content")
             ?? document.QuerySelector("time[datetime]")?.GetAttribute("datetime");
-        var language = document.DocumentElement.GetAttribute("lang");
+        var lang = document.DocumentElement.GetAttribute("lang");
+        var language = string.IsNullOrWhiteSpace(lang) ? text.Language : lang.Split('-', '_')[0].ToLowerInvariant();
         return text with
         {
-            PublishedAt = (published is null ? null : DateText.Find(published)) ?? text.PublishedAt,
+            PublishedAt = (published is null ? null : DateText.Find(published, language)) ?? text.PublishedAt,
             Outlet = Meta(document, "og:site_name") ?? text.Outlet,
             Author = Meta(document, "author") ?? Meta(document, "article:author") ?? text.Author,
             Url = Meta(document, "og:url") ?? document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"),
-            Language = string.IsNullOrWhiteSpace(language) ? text.Language : language.Split('-', '_')[0].ToLowerInvariant(),
+            Language = language,
         };
     }
 

@@ -22,13 +22,14 @@ public static partial class MarkdownDocumentParser
         var title = front.GetValueOrDefault("title") ?? (heading.Success ? Inline(heading.Groups["text"].Value) : null);
         var text = string.Join('\n', markdown.Split('\n').Select(l => Inline(Prefix().Replace(l, ""))));
         var parsed = TextDocumentParser.Parse(text, title);
+        var language = front.GetValueOrDefault("lang") ?? front.GetValueOrDefault("language") ?? parsed.Language;
         return parsed with
         {
-            PublishedAt = (front.TryGetValue("date", out var date) ? DateText.Find(date) : null) ?? parsed.PublishedAt,
+            PublishedAt = (front.TryGetValue("date", out var date) ? DateText.Find(date, language) : null) ?? parsed.PublishedAt,
             Author = front.GetValueOrDefault("author") ?? parsed.Author,
             Outlet = front.GetValueOrDefault("source") ?? front.GetValueOrDefault("outlet") ?? parsed.Outlet,
             Url = front.GetValueOrDefault("url") ?? parsed.Url,
-            Language = front.GetValueOrDefault("lang") ?? front.GetValueOrDefault("language") ?? parsed.Language,
+            Language = language,
         };
     }
 

@@ -29,14 +29,17 @@ public static partial class TextDocumentParser
 
         var body = BodyLines(lines, kinds, headline, title, out var dateline, out var datelineAgency, out var datelineReporter);
         var bodyText = string.Join("\n\n", body);
+        // A local time without a zone ("입력 2025.09.05 14:30") is in the zone of the language it is
+        // written in, as in feeds: Seoul's, not UTC.
+        var language = LanguageDetector.Detect(title, bodyText);
         return new ParsedDocument
         {
             Title = title,
             Body = bodyText,
-            Language = LanguageDetector.Detect(title, bodyText),
-            PublishedAt = opening.Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i]) : null)
+            Language = language,
+            PublishedAt = opening.Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i], language) : null)
                 .FirstOrDefault(d => d is not null)
-                ?? (dateline is null ? null : DateText.Find(dateline)), // "BEIJING, Feb. 13, 2017 —" 
+                ?? (dateline is null ? null : DateText.Find(dateline, language)), // "BEIJING, Feb. 13, 2017 —" 
             Outlet = opening.Select(i => kinds[i] == LineKind.SourceLine ? LineClassifier.SourceName(lines[i]) : null).FirstOrDefault(s => s is not null)
                 ?? datelineAgency
                 ?? lines.Where((_, i) => kinds[i] == LineKind.Copyright).Select(LineClassifier.CopyrightHolder).FirstOrDefault(s => s is not null),
