@@ -86,9 +86,21 @@ public sealed class DocumentIngestor(
     private async Task<byte[]> ReadCappedAsync(string path, CancellationToken ct)
     {
         var max = options.Value.Sources.MaxDocumentBytes;
-        var length = new FileInfo(path).Length;
+        // The length of what is read, not of the path's entry: a symbolic link is a few bytes
+        // long whatever it points to (a 5.6 MB file went in that way, and took minutes).
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        var length = stream.CanSeek ? stream.Length : 0;
         if (length > max)
             throw new DocumentFormatException($"{length:N0} bytes is over the limit of {max:N0} (Aggregator:Sources:MaxDocumentBytes)");
-        return await File.ReadAllBytesAsync(path, ct);
+        using var bytes = new MemoryStream();
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(buffer, ct)) > 0)
+        {
+            if (bytes.Length + n > max) // grown since its length was read, or a device with none
+                throw new DocumentFormatException($"over {max:N0} bytes, the limit (Aggregator:Sources:MaxDocumentBytes)");
+            bytes.Write(buffer, 0, n);
+        }
+        return bytes.ToArray();
     }
 }

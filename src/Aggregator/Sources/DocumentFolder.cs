@@ -17,13 +17,24 @@ public static class DocumentFolder
         if (File.Exists(full))
             files = [full];
         else if (Directory.Exists(full))
-            files = Directory.EnumerateFiles(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System })
+            files = Walk(full)
                 .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .Where(f => !Path.GetFileName(f).StartsWith('.'));
         else
             throw new FileNotFoundException($"{path}: no such file or folder");
         return files.Order(StringComparer.Ordinal).Select(f => new DocumentFile(Locator(f), f)).ToList();
     }
+
+    /// <summary>The files under a folder. A link to a folder is not followed: a link back to a
+    /// parent walked the tree forty levels deep and imported each file under every path to it.
+    /// A link to a file is read (the limit on size applies to what it points to).</summary>
+    private static System.IO.Enumeration.FileSystemEnumerable<string> Walk(string folder) =>
+        new System.IO.Enumeration.FileSystemEnumerable<string>(folder, (ref System.IO.Enumeration.FileSystemEntry e) => e.ToFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System })
+        {
+            ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => !e.IsDirectory,
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
 
     private static string Locator(string fullPath)
     {

@@ -188,6 +188,27 @@ public abstract class CliPipelineTests(Backend backend)
         Assert.Contains("1 new", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("bad.txt: binary content", result.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>Links in a document folder: one to a parent folder was walked forty levels deep,
+    /// each file imported under every path to it; one to a file over the size limit went in (the
+    /// limit read the link's own length), and tagging its megabytes took minutes.</summary>
+    [Fact]
+    public async Task Links_in_a_document_folder_neither_loop_nor_pass_the_size_limit()
+    {
+        using var temp = new TempFolder();
+        temp.File("in/real/talks.md", "# China and South Korea resume talks\n\nChina and South Korea resumed trade talks in Seoul on Monday.\n");
+        var huge = temp.File("elsewhere/huge.txt", "Korea and China trade\n\n" + string.Concat(Enumerable.Repeat("Korea and China traded goods worth billions of dollars this year. ", 20_000)));
+        File.CreateSymbolicLink(Path.Combine(temp.Path, "in", "real", "huge.txt"), huge);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "in", "loop"));
+        Directory.CreateSymbolicLink(Path.Combine(temp.Path, "in", "loop", "up"), Path.Combine(temp.Path, "in"));
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        env["Aggregator__Sources__MaxDocumentBytes"] = "100000";
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, env, "import", Path.Combine(temp.Path, "in"), "--data", temp.Sub("data"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("2 document(s): 1 new", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("huge.txt: 1,", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("bytes is over the limit of 100,000", result.Stderr, StringComparison.Ordinal);
+    }
 }
 
 public sealed class CliPipelineTestsOnSqlite() : CliPipelineTests(Backend.Sqlite);
