@@ -35,12 +35,18 @@ public static class MigrateCommand
                     await Console.Error.WriteLineAsync($"error: cannot use the database {database.Describe()}: {e.Message}");
                     return 1;
                 }
+                if (database.NewerThanThisVersion(applied) is { } newer)
+                {
+                    await Console.Error.WriteLineAsync($"error: {newer}");
+                    return 1;
+                }
                 var pending = known.Where(m => !applied.Contains(m.Version)).ToList();
                 Console.WriteLine($"{database.Describe()} ({database.Provider}): {applied.Count} applied, {pending.Count} pending");
                 foreach (var m in pending) Console.WriteLine($"  pending {m.Name}");
                 if (result.GetValue(check)) return pending.Count == 0 ? 0 : 1;
-                await database.MigrateAsync(ct);
-                foreach (var m in pending) Console.WriteLine($"  applied {m.Name}");
+                var done = await database.MigrateAsync(ct);
+                foreach (var name in done) Console.WriteLine($"  applied {name}");
+                if (done.Count < pending.Count) Console.WriteLine($"  {pending.Count - done.Count} applied meanwhile by another process");
                 return 0;
             }
         });

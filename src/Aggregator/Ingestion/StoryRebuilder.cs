@@ -19,6 +19,13 @@ public sealed class StoryRebuilder(Database database, SettingsStore settings, IL
     {
         var stored = await settings.GetAsync(VersionKey, ct);
         if (stored == Version) return null;
+        // Stories built by a later version (an instance left behind in a rolling upgrade): not
+        // rebuilt back to this version's clustering, and again forward by the next restart of the other.
+        if (int.TryParse(stored, System.Globalization.CultureInfo.InvariantCulture, out var storedVersion) && storedVersion > int.Parse(Version, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            logger.LogWarning("Stories were built by a later version of Aggregator (clustering {Stored}, this one {Version}); they are left as they are", stored, Version);
+            return null;
+        }
         var items = await RebuildAsync(ct);
         if (items > 0)
             logger.LogInformation("Story clustering changed ({Old} → {New}): {Items} item(s) placed in stories again", stored ?? "none", Version, items);

@@ -49,8 +49,8 @@ public static class HealthEndpoints
             checks.Add(new Check("database", true, "ok"));
             var applied = await database.AppliedMigrationsAsync(ct);
             var missing = Database.Migrations(database.Provider).Select(m => m.Version).Except(applied).ToList();
-            checks.Add(missing.Count == 0
-                ? new Check("migrations", true, $"{applied.Count} applied")
+            checks.Add(database.NewerThanThisVersion(applied) is { } newer ? new Check("migrations", false, newer)
+                : missing.Count == 0 ? new Check("migrations", true, $"{applied.Count} applied")
                 : new Check("migrations", false, $"not applied: {string.Join(", ", missing)}"));
         }
         catch (Exception e) when (Failure(e, ct))

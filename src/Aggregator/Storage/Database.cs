@@ -185,8 +185,22 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    public async Task MigrateAsync(CancellationToken ct)
+    /// <summary>Why this program must not use a database a later version migrated (an instance
+    /// left behind in a rolling upgrade): it would write what the later one no longer reads, and
+    /// undo its rebuilds. Null when it knows every migration applied.</summary>
+    public string? NewerThanThisVersion(IEnumerable<long> applied)
     {
+        var latest = Migrations(Provider).Max(m => m.Version);
+        var unknown = applied.Where(v => v > latest).Order().ToList();
+        return unknown.Count == 0 ? null
+            : $"the database {Describe()} was migrated by a later version of Aggregator (migration {string.Join(", ", unknown)}; this one knows up to {latest}): run that version, or restore a backup taken before the upgrade";
+    }
+
+    /// <summary>Applies the migrations not applied yet; returns the names of those this call
+    /// applied (none when another process, holding the lock first, applied them).</summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct)
+    {
+        var done = new List<string>();
         await using var connection = await OpenAsync(ct);
         if (IsPostgres)
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: ct));
@@ -206,6 +220,7 @@ public sealed class Database : IAsyncDisposable
                 )
                 """);
             var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+            if (NewerThanThisVersion(applied) is { } newer) throw new InvalidDataException(newer);
             foreach (var (version, name, sql) in Migrations(Provider).Where(m => !applied.Contains(m.Version)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
@@ -215,6 +230,7 @@ public sealed class Database : IAsyncDisposable
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
                     new { version, name, now = DateTime.UtcNow }, tx);
                 await tx.CommitAsync(ct);
+                done.Add(name);
             }
         }
         finally
@@ -222,6 +238,7 @@ public sealed class Database : IAsyncDisposable
             if (IsPostgres)
                 await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
         }
+        return done;
     }
 
     /// <summary>Migrations 12 and 15: each feed address, and its source's locator, in the stored form

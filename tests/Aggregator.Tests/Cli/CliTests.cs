@@ -189,6 +189,30 @@ public abstract class CliPipelineTests(Backend backend)
         Assert.Contains("bad.txt: binary content", result.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>An instance left behind in a rolling upgrade ran on a database a later version
+    /// had migrated, said nothing, and undid that version's rebuilds. It refuses, naming why.</summary>
+    [Fact]
+    public async Task Migrate_applies_once_and_a_database_of_a_later_version_is_refused()
+    {
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var data = temp.Sub("data");
+        var first = await Processes.AggregatorAsync(RepoPaths.Root, env, "migrate", "--data", data);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var count = Aggregator.Storage.Database.Migrations(backend == Backend.Sqlite ? "sqlite" : "postgres").Count;
+        Assert.Equal(count, first.Stdout.Split('\n').Count(l => l.TrimStart().StartsWith("applied ", StringComparison.Ordinal)));
+        Assert.Equal(0, (await Processes.AggregatorAsync(RepoPaths.Root, env, "migrate", "--check", "--data", data)).ExitCode);
+
+        await using (var connection = await TestPostgres.OpenAsync(env, data))
+            await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_from_a_later_version', '2026-11-24T00:00:00Z')");
+        var check = await Processes.AggregatorAsync(RepoPaths.Root, env, "migrate", "--check", "--data", data);
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("was migrated by a later version of Aggregator (migration 999;", check.Stderr, StringComparison.Ordinal);
+        var run = await Processes.AggregatorAsync(RepoPaths.Root, env, "run-once", "--data", data);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("was migrated by a later version of Aggregator", run.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Links in a document folder: one to a parent folder was walked forty levels deep,
     /// each file imported under every path to it; one to a file over the size limit went in (the
     /// limit read the link's own length), and tagging its megabytes took minutes.</summary>
