@@ -27,6 +27,7 @@ public static class BackupCommand
                 await Console.Error.WriteLineAsync($"backup: {database.Describe()} is PostgreSQL; back it up with pg_dump (README, \"Backups\")");
                 return 2;
             }
+            Database.CreatePrivate(target); // empty, owner-only: VACUUM INTO fills it and keeps its mode
             await using (var connection = await database.OpenAsync(ct))
                 await connection.ExecuteAsync(new CommandDefinition("VACUUM INTO @target", new { target }, cancellationToken: ct));
             Console.WriteLine($"wrote {target} ({new FileInfo(target).Length / 1024} KB)");

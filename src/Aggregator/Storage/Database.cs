@@ -61,7 +61,29 @@ public sealed class Database : IAsyncDisposable
             ? new SqliteConnectionStringBuilder { DataSource = paths.DatabaseFile, Pooling = true, DefaultTimeout = 30 }.ToString()
             : configured;
         if (string.IsNullOrWhiteSpace(configured))
+        {
             Directory.CreateDirectory(paths.DataDirectory);
+            CreatePrivate(paths.DatabaseFile);
+        }
+    }
+
+    /// <summary>A new database file readable by its owner only: it holds feed passwords and the
+    /// key that signs unsubscribe links. SQLite gives its WAL and shared-memory files the same
+    /// mode. An existing file keeps the mode its operator gave it.</summary>
+    public static void CreatePrivate(string file)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(file)) return;
+        try
+        {
+            using var _ = new FileStream(file, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // created meanwhile by another process
+        }
     }
 
     /// <summary>Whether an error is the database's own, not one feed's: locked, full, read-only,

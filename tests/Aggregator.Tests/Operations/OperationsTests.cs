@@ -12,6 +12,7 @@ public sealed class OperationsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes; the service runs on Linux
     public async Task Probes_metrics_json_logs_and_the_healthcheck_command_report_the_service()
     {
         using var temp = new TempFolder();
@@ -82,6 +83,10 @@ public sealed class OperationsTests
             Assert.Equal("ok", await Dapper.SqlMapper.ExecuteScalarAsync<string>(copy, "PRAGMA integrity_check"));
         }
         Assert.Equal(2, (await Processes.AggregatorAsync(RepoPaths.Root, null, "backup", backup, "--data", Path.Combine(temp.Path, "data"))).ExitCode);
+        // The database and its backup hold feed passwords and the unsubscribe key: owner only.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(temp.Path, "data", "aggregator.db")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(temp.Path, "data", "aggregator.db-wal")));
 
         // JSON logs: every line one object with a UTC timestamp, a level and the message.
         Assert.Equal(0, await service.StopAsync());
