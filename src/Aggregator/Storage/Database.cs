@@ -77,7 +77,9 @@ public sealed class Database : IAsyncDisposable
         {
             using var _ = new FileStream(file, new FileStreamOptions
             {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
             });
         }
         catch (IOException) when (File.Exists(file))
