@@ -34,6 +34,8 @@ public static class RunOnceCommand
                 Console.WriteLine(feeds);
                 foreach (var problem in feeds.SubscriptionProblems)
                     Console.Error.WriteLine($"subscription list not applied: {problem}");
+                if (feeds.NotPolled is { } why)
+                    Console.Error.WriteLine($"no feed polled: {why}");
                 if (documents.Inserted + documents.Updated + feeds.Inserted + feeds.Updated > 0
                     && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishChangesAsync(started, ct) is { Count: > 0 } pinged)
                     Console.WriteLine($"WebSub: the hub was told about {pinged.Count} changed feed(s)");
@@ -48,7 +50,7 @@ public static class RunOnceCommand
                     Console.Error.WriteLine($"runtime: {Environment.CpuUsage.TotalTime.TotalSeconds:F2} s CPU; GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, " +
                         $"{GC.CollectionCount(2)} gen2 collections, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, {GC.GetTotalAllocatedBytes() >> 20} MB allocated; " +
                         $"JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
-                return feeds.Failed > 0 || feeds.SubscriptionProblems.Count > 0 ? 1 : exit;
+                return feeds.Failed > 0 || feeds.SubscriptionProblems.Count > 0 || feeds.NotPolled is not null ? 1 : exit;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

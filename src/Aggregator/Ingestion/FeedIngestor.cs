@@ -37,8 +37,9 @@ public sealed class FeedIngestor(
     public async Task<PollSummary> PollDueAsync(CancellationToken ct, bool everyFeed = false, bool onceEach = true, Action? landed = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var synced = await subscriptions.SyncAsync(ct);
         var claimant = await cluster.ClaimantAsync(ct);
+        if (claimant.Idle is not null) return new PollSummary { NotPolled = claimant.Idle };
+        var synced = await subscriptions.SyncAsync(ct);
         foreach (var ended in await feeds.ReleaseClaimsOfEndedProcessesAsync(ClusterMembership.CommandPrefix, ct))
             logger.LogWarning("Feeds claimed by {Claimant}, a command on this machine that has ended (killed mid-cycle?), were released", ended);
         // A `serve` on this machine killed mid-cycle, likewise: with SQLite every process is on

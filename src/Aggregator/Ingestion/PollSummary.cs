@@ -18,6 +18,10 @@ public sealed record PollSummary
     /// <summary>Why config/feeds.opml, or outlines of it, could not be applied (the feeds subscribed already were polled).</summary>
     public IReadOnlyList<string> SubscriptionProblems { get; init; } = [];
 
+    /// <summary>Why no feed was polled at all (this process's clock is off from the shared
+    /// database's), or null.</summary>
+    public string? NotPolled { get; init; }
+
     /// <summary>The feeds unsubscribed at the start of the cycle because config/feeds.opml no longer lists them.</summary>
     public IReadOnlyList<string> Unsubscribed { get; init; } = [];
 

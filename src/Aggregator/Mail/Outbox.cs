@@ -51,6 +51,7 @@ public sealed class Outbox(Database database, Scheduling.ClusterMembership clust
     {
         var now = time.GetUtcNow().UtcDateTime;
         var claimant = await cluster.ClaimantAsync(ct);
+        if (claimant.Idle is not null) return [];
         await using var write = await database.BeginWriteAsync(ct, serialized: false);
         var claimed = (await write.Connection.QueryAsync<OutboxMessage>(new CommandDefinition($"""
             UPDATE mail_outbox SET state = 'sending', claimed_by = @me, claimed_until = @until, attempts = attempts + 1

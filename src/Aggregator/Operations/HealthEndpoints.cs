@@ -72,10 +72,12 @@ public static class HealthEndpoints
             }
             // Informational: what this node believes about the cluster (one node on SQLite).
             if (database.IsPostgres && services.GetKeyedService<IScheduler>(Scheduling.SchedulingSetup.ClusteredScheduler) is { } clustered
-                && await clustered.GetStatus(ct) == SchedulerStatus.Running)
+                && await clustered.GetStatus(ct) is SchedulerStatus.Running or SchedulerStatus.Standby)
             {
                 try
                 {
+                    var clock = await services.GetRequiredService<Scheduling.ClusterMembership>().ClockProblemAsync(ct);
+                    checks.Add(new Check("clock", clock is null, clock ?? "agrees with the database server's"));
                     var nodes = await clustered.QueryClusterNodes(ct);
                     checks.Add(new Check("cluster", true, string.Join(", ", nodes.GroupBy(n => n.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))));
                 }

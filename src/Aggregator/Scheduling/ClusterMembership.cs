@@ -1,4 +1,5 @@
 using Aggregator.Storage;
+using Dapper;
 using Quartz;
 
 namespace Aggregator.Scheduling;
@@ -7,8 +8,11 @@ namespace Aggregator.Scheduling;
 /// id names its claims) and the cluster's check-ins say which other nodes are alive; a command
 /// (run-once, mail send) runs no scheduler, knows of no nodes, and its claims hold until their
 /// lease runs out.</summary>
-public sealed class ClusterMembership(IServiceProvider services, Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions> options)
+public sealed class ClusterMembership(IServiceProvider services, Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions> options,
+    Database database, TimeProvider time, ILogger<ClusterMembership> logger)
 {
+    private (DateTime Measured, TimeSpan Skew)? _clock;
+    private string? _idleSaid;
     /// <summary>How the claims of service nodes on this machine begin; the process id follows.</summary>
     public static string NodePrefix { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-";
 
@@ -26,11 +30,70 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
     public async Task<Claimant> ClaimantAsync(CancellationToken ct)
     {
         var scheduler = services.GetKeyedService<IScheduler>(SchedulingSetup.ClusteredScheduler);
-        if (scheduler is null || await scheduler.GetStatus(ct) != SchedulerStatus.Running)
-            return new Claimant(CommandId, null);
+        var node = scheduler is not null && await scheduler.GetStatus(ct) is SchedulerStatus.Running or SchedulerStatus.Standby;
+        // Before anything else: a node (or a command) whose clock is off writes nothing its clock
+        // dates (claims, next polls of the feeds it would subscribe) that the others go by.
+        if (await ClockProblemAsync(ct) is { } problem)
+        {
+            if (Interlocked.Exchange(ref _idleSaid, problem) is null)
+                logger.LogError("This {Kind} claims no feeds and no mail: {Problem}", node ? "node" : "process", problem);
+            return new Claimant(node ? NodeId : CommandId, [], Idle: problem);
+        }
+        if (Interlocked.Exchange(ref _idleSaid, null) is not null)
+            logger.LogInformation("This node's clock agrees with the database's again; it claims work again");
+        if (!node || scheduler is null) return new Claimant(CommandId, null);
         var nodes = await scheduler.QueryClusterNodes(ct);
         // Three check-ins: a new node has checked in by then, however its start was timed.
         var grace = TimeSpan.FromSeconds(3 * options.Value.Cluster.CheckinIntervalSeconds);
         return new Claimant(NodeId, nodes.Where(n => n.State != ClusterNodeState.Failed).Select(n => n.InstanceId).ToList(), grace);
+    }
+
+    private bool _standbyForClock;
+
+    /// <summary>Each poll tick: while this node's clock is off, its share of the cluster's
+    /// scheduler (document imports, mail ticks, digests) stands by, so the other nodes fire
+    /// those; it starts again once the clock agrees.</summary>
+    public async Task KeepInStepAsync(CancellationToken ct)
+    {
+        if (services.GetKeyedService<IScheduler>(SchedulingSetup.ClusteredScheduler) is not { } scheduler) return;
+        var problem = await ClockProblemAsync(ct);
+        if (problem is not null && !_standbyForClock && await scheduler.GetStatus(ct) == SchedulerStatus.Running)
+        {
+            await scheduler.Standby(ct);
+            _standbyForClock = true;
+            logger.LogError("Imports, mail and digests stand by on this node: {Problem}", problem);
+        }
+        else if (problem is null && _standbyForClock)
+        {
+            await scheduler.Start(ct);
+            _standbyForClock = false;
+            logger.LogInformation("Imports, mail and digests run on this node again: its clock agrees with the database's");
+        }
+    }
+
+    /// <summary>The clock difference a cluster node tolerates: half a check-in interval. Quartz
+    /// judges nodes alive by check-ins stamped with each node's own clock, so a node ahead of the
+    /// others by more believed them dead and took over their feeds (fetched twice), and one behind
+    /// was believed dead by them.</summary>
+    public TimeSpan MaxClockSkew => TimeSpan.FromSeconds(options.Value.Cluster.CheckinIntervalSeconds / 2);
+
+    /// <summary>Why this node must not claim work (its clock differs from the database server's
+    /// by more than <see cref="MaxClockSkew"/>), or null. Only nodes sharing PostgreSQL are
+    /// judged; measured at most every 30 s.</summary>
+    public async Task<string?> ClockProblemAsync(CancellationToken ct)
+    {
+        if (!database.IsPostgres) return null;
+        var now = time.GetUtcNow().UtcDateTime;
+        if (_clock is not { } known || now - known.Measured > TimeSpan.FromSeconds(30))
+        {
+            await using var connection = await database.OpenAsync(ct);
+            var before = time.GetUtcNow().UtcDateTime;
+            var server = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: ct));
+            var after = time.GetUtcNow().UtcDateTime;
+            known = (after, before + (after - before) / 2 - server.ToUniversalTime());
+            _clock = known;
+        }
+        return known.Skew.Duration() <= MaxClockSkew ? null
+            : $"its clock is {known.Skew.Duration().TotalSeconds:0.#} s {(known.Skew > TimeSpan.Zero ? "ahead of" : "behind")} the database server's (at most {MaxClockSkew.TotalSeconds:0.##} s); nodes of a cluster need synchronized clocks (NTP)";
     }
 }

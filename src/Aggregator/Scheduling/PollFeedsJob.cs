@@ -6,7 +6,8 @@ namespace Aggregator.Scheduling;
 /// <summary>Every tick (at most a minute), hands the feeds that are due to the orchestrator.
 /// A thin adapter; the concurrency limits live in the orchestrator.</summary>
 [DisallowConcurrentExecution]
-public sealed class PollFeedsJob(FeedIngestor ingestor, Retagger retagger, Publishing.WebSubPublisher websub, IHostApplicationLifetime lifetime, ILogger<PollFeedsJob> logger) : IJob
+public sealed class PollFeedsJob(FeedIngestor ingestor, Retagger retagger, Publishing.WebSubPublisher websub, ClusterMembership cluster,
+    IHostApplicationLifetime lifetime, ILogger<PollFeedsJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -17,6 +18,7 @@ public sealed class PollFeedsJob(FeedIngestor ingestor, Retagger retagger, Publi
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
+            await cluster.KeepInStepAsync(stopping.Token);
             if (await retagger.FollowRulesFileAsync(stopping.Token) is { Changed: > 0 }) websub.TagsRecomputed();
             await ingestor.PollDueAsync(stopping.Token, onceEach: false, landed: websub.ItemsLanded);
         }

@@ -6,7 +6,8 @@ namespace Aggregator.Storage;
 /// instance id, with the nodes the cluster believes alive; or a command, which knows of none.</summary>
 /// <param name="Grace">A claim younger than this is never judged by its node's liveness: a node
 /// that just started may claim before its first check-in reaches the others.</param>
-public sealed record Claimant(string Id, IReadOnlyList<string>? LiveNodes, TimeSpan Grace = default)
+/// <param name="Idle">Why this claimant must take no work now (a cluster node whose clock is off), or null.</param>
+public sealed record Claimant(string Id, IReadOnlyList<string>? LiveNodes, TimeSpan Grace = default, string? Idle = null)
 {
     public const string NodePrefix = "node-";
 }
