@@ -23,6 +23,22 @@ public sealed class TaggerTests
         }
     }
 
+    /// <summary>Each body sentence is judged on its own matches: both sides, and more side
+    /// mentions than third parties. (The sentences are now found by one sweep over the matches:
+    /// a scan of every match per sentence made a 2 MB document take 39 s.)</summary>
+    [Fact]
+    public void Each_sentence_is_judged_on_its_own_matches()
+    {
+        const string Body = "South Korea and China held talks in Seoul. "
+            + "The United States, Japan, Russia and the European Union watched South Korea and China. "
+            + "Officials in Beijing said little. "
+            + "Seoul and Beijing agreed to meet again. "
+            + "Markets in Tokyo rose.";
+        var verdict = Tagger.Judge(Topics.Single(t => t.Rule.Tag == "korea-china"), "Talks", Body);
+        Assert.Contains("named together in 2 of 5 body sentence(s)", verdict.Reason, StringComparison.Ordinal);
+        Assert.True(verdict.Tagged);
+    }
+
     [Theory]
     [InlineData("Chinatown's best Korean BBQ", "A new Korean BBQ place opened in Chinatown. Korean BBQ fans queued in Chinatown all day.")]
     [InlineData("Typhoon heads north", "The storm crossed the South China Sea and the East China Sea before reaching North Korea. North Korea issued warnings.")]
