@@ -37,6 +37,24 @@ public sealed class DocumentParsingTests
             Assert.True(!("\n" + doc.Body + "\n").Contains(lacked.GetString()!, StringComparison.Ordinal), $"body contains \"{lacked.GetString()}\"\n{actual}");
     }
 
+    /// <summary>"Save page as" on a Korean, Chinese or Japanese site keeps the site's encoding,
+    /// which the page declares: such pages were refused as "not valid UTF-8".</summary>
+    [Theory]
+    [InlineData("euc-kr", "<meta charset=\"euc-kr\">", "한중 외교장관 회담", "조현 외교부 장관은 5일 서울에서 왕이 중국 외교부장과 회담하고 한반도 평화를 위한 협력에 뜻을 모았다고 밝혔다.")]
+    [InlineData("gb18030", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">", "中韩外长在北京举行会谈", "中国外交部长王毅在北京同韩国外长赵显举行会谈，双方表示愿为半岛和平加强合作。")]
+    [InlineData("shift_jis", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">", "日中韓外相会談", "韓国の趙顕外相は北京で中国の王毅外相と会談し、朝鮮半島の平和のため協力することで一致した。")]
+    public void A_page_saved_in_the_encoding_it_declares_is_read_in_it(string encoding, string meta, string title, string body)
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var html = $"<html><head>{meta}<title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>";
+        var doc = DocumentReader.Read("saved.html", System.Text.Encoding.GetEncoding(encoding).GetBytes(html));
+        Assert.Equal(title, doc.Title);
+        Assert.Contains(body, doc.Body, StringComparison.Ordinal);
+
+        var undeclared = Assert.Throws<DocumentFormatException>(() => DocumentReader.Read("saved.txt", System.Text.Encoding.GetEncoding(encoding).GetBytes(title + "\n\n" + body)));
+        Assert.Contains("no encoding declared; save the document as UTF-8", undeclared.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A local time without a zone is in the zone of the document's language, as in
     /// feeds: these documents were stored 8–9 hours late, as if written in UTC.</summary>
     [Theory]

@@ -22,7 +22,10 @@ public static class DocumentReader
         };
     }
 
-    /// <summary>A BOM decides; otherwise the text must be UTF-8, and an error says where it is not.</summary>
+    /// <summary>A BOM decides; otherwise valid UTF-8 is UTF-8 (whatever a page declares, as for
+    /// feeds), then the encoding a page declares (`&lt;meta charset="euc-kr"&gt;`: "Save page as"
+    /// on a Korean, Chinese or Japanese site keeps the site's own), else an error says where the
+    /// text is not UTF-8.</summary>
     private static string Decode(byte[] bytes)
     {
         if (HasUtf16Bom(bytes))
@@ -34,9 +37,23 @@ public static class DocumentReader
         }
         catch (DecoderFallbackException e)
         {
-            throw new DocumentFormatException($"not valid UTF-8 (first bad byte at offset {start + e.Index}); save the document as UTF-8");
+            if (Feeds.FeedDecoder.Declared(bytes) is { } name && Feeds.FeedDecoder.Resolve(name) is { CodePage: not 65001 } declared)
+            {
+                try
+                {
+                    return Strict(declared).GetString(bytes);
+                }
+                catch (DecoderFallbackException)
+                {
+                    throw new DocumentFormatException($"declared as {name} but not valid {name}, nor UTF-8 (first bad byte at offset {start + e.Index}); save the document as UTF-8");
+                }
+            }
+            throw new DocumentFormatException($"not valid UTF-8 (first bad byte at offset {start + e.Index}) and no encoding declared; save the document as UTF-8");
         }
     }
+
+    private static Encoding Strict(Encoding encoding) =>
+        Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
     private static bool HasUtf16Bom(byte[] bytes) => bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..];
 }
