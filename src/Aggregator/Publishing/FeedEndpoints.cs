@@ -8,6 +8,11 @@ namespace Aggregator.Publishing;
 /// later pages at /feeds/all/{page}.{format}, filtered by ?lang= ?source= ?q= ?since=.</summary>
 public static class FeedEndpoints
 {
+    /// <summary>An error a person reads (in a browser, a feed reader's error pane): one line of
+    /// plain text, not a JSON string.</summary>
+    public static IResult Problem(int status, string message) =>
+        Results.Text(message + "\n", "text/plain; charset=utf-8", System.Text.Encoding.UTF8, status);
+
     public static readonly string[] Formats = ["atom", "rss", "json"];
 
     public static void MapFeeds(this IEndpointRouteBuilder app)
@@ -43,13 +48,13 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOption
     public async Task<IResult> ServeAsync(HttpContext http, string? tag, int page, string format, CancellationToken ct)
     {
         if (!FeedEndpoints.Formats.Contains(format))
-            return Results.NotFound($"Unknown feed format \"{format}\": use .atom, .rss or .json.");
+            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, $"Unknown feed format \"{format}\": use .atom, .rss or .json.");
         // Pages count from 1. Page 0 must not reach the cache, whose key for pages up to 1 is page 1's.
         if (page < 1)
-            return Results.NotFound($"There is no page {page} of this feed: pages count from 1.");
+            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no page {page} of this feed: pages count from 1.");
         var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
         if (error is not null)
-            return Results.BadRequest(error);
+            return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
         var address = new FeedAddress(FeedEndpoints.BaseUrl(http, Options), tag, format, listing.QueryString);
         var key = $"feed|{address.PageUrl(page).AbsoluteUri}";
         var rendered = await cache.GetAsync(key, async token =>
@@ -59,7 +64,7 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOption
         }, ct);
         // An empty body is a page past the last one.
         return rendered.Body.Length == 0
-            ? Results.NotFound($"There is no page {page} of this feed.")
+            ? FeedEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no page {page} of this feed.")
             : new CachedResponse(rendered, Options.MaxAgeSeconds);
     }
 

@@ -16,7 +16,8 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var source = Value("source");
         var q = Value("q");
         var sinceText = Value("since");
-        var collapse = !string.Equals(Value("collapse"), "false", StringComparison.OrdinalIgnoreCase);
+        var collapseText = Value("collapse");
+        var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
 
         if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))
             error = $"lang must be a language code such as en, zh, ko (was \"{lang}\").";
@@ -24,6 +25,8 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
             error = "source is longer than 500 characters.";
         else if (q is { Length: > 200 })
             error = "q is longer than 200 characters.";
+        else if (collapseText is not null && !collapseText.Equals("true", StringComparison.OrdinalIgnoreCase) && collapse)
+            error = $"collapse must be true or false (was \"{collapseText}\").";
         DateTime? since = null;
         if (sinceText is not null)
         {

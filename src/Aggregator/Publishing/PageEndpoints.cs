@@ -66,12 +66,12 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
     {
         var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
         if (error is not null)
-            return Results.BadRequest(error);
+            return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
         var baseUrl = FeedEndpoints.BaseUrl(http, Options);
         var key = $"page|{baseUrl}|{tag}|{page}|{listing.QueryString}";
         var rendered = await cache.GetAsync(key, async token => (await RenderAsync(baseUrl, listing, page, token) ?? [], "text/html; charset=utf-8"), ct);
         if (rendered.Body.Length == 0)
-            return Results.NotFound($"There is no page {page} of this listing.");
+            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no page {page} of this listing.");
         PageEndpoints.SecureHtml(http.Response);
         return new CachedResponse(rendered, Options.MaxAgeSeconds);
     }

@@ -160,6 +160,13 @@ public abstract class PublishedFeedsTests(PublishedService service)
         using var bad = await Http.GetAsync("feeds/all.atom?since=yesterday", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("since must be an ISO 8601 date", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("text/plain", bad.Content.Headers.ContentType?.MediaType); // read by people, not a JSON string
+        using var maybe = await Http.GetAsync("?collapse=maybe", Ct); // was ignored
+        Assert.Equal(HttpStatusCode.BadRequest, maybe.StatusCode);
+        Assert.Equal("collapse must be true or false (was \"maybe\").\n", await maybe.Content.ReadAsStringAsync(Ct));
+        using var beyond = await Http.GetAsync("page/999/", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, beyond.StatusCode);
+        Assert.Equal("There is no page 999 of this listing.\n", await beyond.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]
