@@ -36,7 +36,8 @@ public static class RiverPage
     {
         var tag = view.Tag;
         var filter = view.Listing.Filter;
-        var heading = tag is null ? "All stories" : $"Stories tagged {tag}";
+        // Every filter in force is named (a source or a date the form does not show said "All stories").
+        var heading = (tag is null ? "All stories" : $"Stories tagged {tag}") + ListingQuery.Describe(filter);
         var feed = new FeedAddress(view.BaseUrl, tag, "atom", view.Listing.QueryString);
         var h = new StringBuilder(64 * 1024);
         string E(string s) => EntryText.Encode(s);
@@ -65,7 +66,16 @@ public static class RiverPage
             h.Append($"<option value=\"{E(l)}\"{(l == filter.Language ? " selected" : "")}>{E(LanguageName(l))}</option>\n");
         h.Append("</select></label>\n");
         h.Append($"<label for=\"f-q\">Words<input id=\"f-q\" name=\"q\" type=\"search\" value=\"{E(filter.Text ?? "")}\"></label>\n");
-        h.Append("<button type=\"submit\">Show</button>\n</form>\n");
+        // Filters the form has no field for (from a link or a bookmark) are kept when it is sent;
+        // "All stories" clears them all.
+        if (filter.Source is { } source) h.Append($"<input type=\"hidden\" name=\"source\" value=\"{E(source)}\">\n");
+        if (view.Listing.QueryString.Contains("since=", StringComparison.Ordinal) && filter.Since is { } since)
+            h.Append($"<input type=\"hidden\" name=\"since\" value=\"{E(since.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}\">\n");
+        if (!filter.Collapse) h.Append("<input type=\"hidden\" name=\"collapse\" value=\"false\">\n");
+        h.Append("<button type=\"submit\">Show</button>\n");
+        if (filter.Source is not null || filter.Since is not null || !filter.Collapse || filter.Language is not null || filter.Text is not null || tag is not null)
+            h.Append($"<a href=\"{E(view.BaseUrl.AbsoluteUri)}\">All stories</a>\n");
+        h.Append("</form>\n");
         h.Append("<ul class=\"taglist\" aria-label=\"Tags\">\n");
         foreach (var t in view.Tags)
             h.Append($"<li><a href=\"{E(view.PageUrl(1, t, "").AbsoluteUri)}\"{(t == tag ? " aria-current=\"page\"" : "")}>{E(t)}</a></li>\n");

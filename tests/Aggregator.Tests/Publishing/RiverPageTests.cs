@@ -38,6 +38,18 @@ public sealed class RiverPageTests(PublishedService service) : IClassFixture<Pub
         Assert.Equal(["Xi: Kina redo att stärka banden med Nordkorea"],
             await Strings(browser, "[...document.querySelectorAll('ol.river article h3')].map(h => h.textContent)"));
 
+        // Filters the form has no field for (a link, a bookmark) are named in the title and the
+        // heading, and kept when the form is sent: they said "All stories" and were dropped.
+        await browser.NavigateAsync(new Uri(service.Process.BaseUrl, "?since=2000-01-01&collapse=false").AbsoluteUri, Ct);
+        Assert.StartsWith("All stories (since 2000-01-01, every copy)", (await browser.EvaluateAsync("document.title", Ct)).GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("All stories (since 2000-01-01, every copy)", (await browser.EvaluateAsync("document.querySelector('h2.listing').textContent", Ct)).GetString(), StringComparison.Ordinal);
+        await browser.EvaluateAndWaitForNavigationAsync(
+            "document.querySelector('#f-lang').value = 'sv'; document.querySelector('nav.filters form').requestSubmit()", Ct);
+        var search = Uri.UnescapeDataString((await browser.EvaluateAsync("location.search", Ct)).GetString()!);
+        Assert.Contains("since=2000-01-01T00:00:00Z", search, StringComparison.Ordinal);
+        Assert.Contains("collapse=false", search, StringComparison.Ordinal);
+        Assert.Contains("lang=sv", search, StringComparison.Ordinal);
+
         // The tag links lead to the tag's page; the full river pages onwards.
         await browser.NavigateAsync(service.Process.BaseUrl.AbsoluteUri, Ct);
         Assert.Equal(50, (await browser.EvaluateAsync("document.querySelectorAll('ol.river > li').length", Ct)).GetInt32());
