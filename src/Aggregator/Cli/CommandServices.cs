@@ -10,6 +10,11 @@ public static class CommandServices
 {
     public const int ConfigurationError = 2;
 
+    /// <summary>A config file that is not JSON (a trailing comma, an empty file), in one line
+    /// naming the file and where the reader stopped, not a stack trace.</summary>
+    public static string NotJson(InvalidDataException e) =>
+        $"configuration error: {e.Message} {(e.GetBaseException() is { } inner && inner != e ? inner.Message : "")}".TrimEnd();
+
     public static async Task<(ServiceProvider? Services, int ExitCode)> StartAsync(ParseResult result, CancellationToken ct, bool migrate = true)
     {
         var paths = GlobalOptions.Paths(result);
@@ -23,7 +28,7 @@ public static class CommandServices
         catch (InvalidDataException e)
         {
             // Not JSON (a trailing comma, an empty file): one line naming the file, not a stack trace.
-            await Console.Error.WriteLineAsync($"configuration error: {e.Message} {(e.GetBaseException() is { } inner && inner != e ? inner.Message : "")}".TrimEnd());
+            await Console.Error.WriteLineAsync(CommandServices.NotJson(e));
             return (null, ConfigurationError);
         }
         if (!Report(AppServices.Validate(configuration).Problems))

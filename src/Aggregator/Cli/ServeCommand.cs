@@ -36,7 +36,7 @@ public static class ServeCommand
         }
         catch (InvalidDataException e)
         {
-            await Console.Error.WriteLineAsync($"configuration error: {e.Message} {(e.GetBaseException() is { } inner && inner != e ? inner.Message : "")}".TrimEnd());
+            await Console.Error.WriteLineAsync(CommandServices.NotJson(e));
             return CommandServices.ConfigurationError;
         }
         var (options, problems) = AppServices.Validate(builder.Configuration);

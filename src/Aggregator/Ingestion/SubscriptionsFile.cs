@@ -78,7 +78,7 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
         }
         Interlocked.Exchange(ref _checked, 1);
         if (applied is { } other && !local.Supersedes(other))
-            return new(NotApplied([$"{path} differs from the subscription list another instance applied from a file written later ({new DateTime(other.WrittenTicks, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss}Z, this one {File.GetLastWriteTimeUtc(path):yyyy-MM-dd HH:mm:ss}Z), which stays; give every instance the same file"]), []);
+            return new(NotApplied([$"{path} differs from the subscription list another instance applied from a file written later ({new DateTime(other.WrittenTicks, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss}Z, this one {new DateTime(local.WrittenTicks, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss}Z), which stays; give every instance the same file"]), []);
         Opml.OpmlList list;
         try
         {

@@ -11,8 +11,14 @@ namespace Aggregator.Scheduling;
 public sealed class ClusterMembership(IServiceProvider services, Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions> options,
     Database database, TimeProvider time, ILogger<ClusterMembership> logger)
 {
-    private (DateTime Measured, TimeSpan Skew)? _clock;
+    /// <summary>The last comparison with the database server's clock, replaced whole (the probe
+    /// and the poll tick read it from different threads).</summary>
+    private sealed record ClockReading(DateTime Measured, TimeSpan Skew);
+
+    private ClockReading? _clock;
     private string? _idleSaid;
+    private bool _standbyForClock;
+
     /// <summary>How the claims of service nodes on this machine begin; the process id follows.</summary>
     public static string NodePrefix { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-";
 
@@ -48,8 +54,6 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
         return new Claimant(NodeId, nodes.Where(n => n.State != ClusterNodeState.Failed).Select(n => n.InstanceId).ToList(), grace);
     }
 
-    private bool _standbyForClock;
-
     /// <summary>Each poll tick: while this node's clock is off, its share of the cluster's
     /// scheduler (document imports, mail ticks, digests) stands by, so the other nodes fire
     /// those; it starts again once the clock agrees.</summary>
@@ -84,13 +88,14 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
     {
         if (!database.IsPostgres) return null;
         var now = time.GetUtcNow().UtcDateTime;
-        if (_clock is not { } known || now - known.Measured > TimeSpan.FromSeconds(30))
+        var known = _clock;
+        if (known is null || now - known.Measured > TimeSpan.FromSeconds(30))
         {
             await using var connection = await database.OpenAsync(ct);
             var before = time.GetUtcNow().UtcDateTime;
             var server = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: ct));
             var after = time.GetUtcNow().UtcDateTime;
-            known = (after, before + (after - before) / 2 - server.ToUniversalTime());
+            known = new ClockReading(after, before + (after - before) / 2 - server.ToUniversalTime());
             _clock = known;
         }
         return known.Skew.Duration() <= MaxClockSkew ? null

@@ -80,6 +80,11 @@ public abstract class FeedsCliTests(Backend backend)
         });
     });
 
+    /// <summary>The subscribed feeds' addresses, as `feeds list --json` gives them, in order.</summary>
+    private static async Task<string[]> SubscribedUrlsAsync(TempFolder temp, IDictionary<string, string> env, string[] common) =>
+        System.Text.Json.JsonDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common])).Stdout)
+            .RootElement.EnumerateArray().Select(f => f.GetProperty("url").GetString()!).Order(StringComparer.Ordinal).ToArray();
+
     private static async Task<string> ConfigAsync(TempFolder temp, string? opml = null)
     {
         var config = temp.Sub("config");
@@ -440,9 +445,7 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal(0, (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("feed/").ToString(), .. common])).ExitCode);
         var first = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
         Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
-        async Task<string[]> SubscribedAsync() =>
-            System.Text.Json.JsonDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common])).Stdout)
-                .RootElement.EnumerateArray().Select(f => f.GetProperty("url").GetString()!).Order(StringComparer.Ordinal).ToArray();
+        Task<string[]> SubscribedAsync() => SubscribedUrlsAsync(temp, env, common);
         string[] Urls(params string[] paths) => paths.Select(p => server.Url(p).ToString()).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(Urls("feed/", "packed.xml", "tagged.xml", "wire.xml"), await SubscribedAsync());
 
@@ -496,9 +499,7 @@ public abstract class FeedsCliTests(Backend backend)
         File.SetLastWriteTimeUtc(Path.Combine(older, "feeds.opml"), File.GetLastWriteTimeUtc(Path.Combine(newer, "feeds.opml")).AddHours(-1));
         var data = temp.Sub("data");
         Task<ProcessResult> RunOnceAsync(string config) => Processes.AggregatorAsync(temp.Path, env, ["run-once", "--config", config, "--data", data]);
-        async Task<string[]> SubscribedAsync() =>
-            System.Text.Json.JsonDocument.Parse((await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", "--config", newer, "--data", data])).Stdout)
-                .RootElement.EnumerateArray().Select(f => f.GetProperty("url").GetString()!).Order(StringComparer.Ordinal).ToArray();
+        Task<string[]> SubscribedAsync() => SubscribedUrlsAsync(temp, env, ["--config", newer, "--data", data]);
         string[] both = [server.Url("packed.xml").ToString(), server.Url("tagged.xml").ToString()];
 
         Assert.Equal(0, (await RunOnceAsync(newer)).ExitCode);

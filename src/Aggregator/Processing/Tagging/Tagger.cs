@@ -150,15 +150,13 @@ public static class Tagger
         return candidate >= 0 && h.Start < sides[candidate].Offset + sides[candidate].Term.Length;
     }
 
-    /// <summary>A field's matches in text order.</summary>
+    /// <summary>A field's matches, in text order as Scan found them (the matcher walks the text left to right).</summary>
     private static TermMatch[] InField(List<TermMatch> matches, string field)
     {
         var list = new List<TermMatch>();
         foreach (var m in matches)
             if (m.Field == field) list.Add(m);
-        var array = list.ToArray();
-        Array.Sort(array, static (x, y) => x.Offset.CompareTo(y.Offset));
-        return array;
+        return [.. list];
     }
 
     /// <summary>All sides named among one stretch's matches (the title, a sentence), and more
