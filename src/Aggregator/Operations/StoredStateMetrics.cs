@@ -5,9 +5,14 @@ using Prometheus;
 namespace Aggregator.Operations;
 
 /// <summary>Gauges of what is stored, read from the database when /metrics is scraped: a few
-/// counts over indexes, milliseconds even at 100k items.</summary>
-public sealed class StoredStateMetrics(Database database)
+/// counts over indexes, milliseconds even at 100k items. A database that does not answer does
+/// not fail the scrape: aggregator_database_up says 0, the gauges keep their last reading, and
+/// the process's own counters are still there to see.</summary>
+public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMetrics> logger)
 {
+    private static readonly Gauge DatabaseUp = Metrics.CreateGauge("aggregator_database_up",
+        "1 when the database answered the last scrape's queries, 0 when it did not (the stored-state gauges then hold their last reading).");
+
     private static readonly Gauge Feeds = Metrics.CreateGauge("aggregator_feeds", "Subscriptions by state: ok, failing, gone, disabled, new.", "state");
     private static readonly Gauge Items = Metrics.CreateGauge("aggregator_items", "Distinct contents stored (one per content hash).");
     private static readonly Gauge Stories = Metrics.CreateGauge("aggregator_stories", "Stories: items that start a story (the others are copies of one).");
@@ -19,6 +24,20 @@ public sealed class StoredStateMetrics(Database database)
     public void Register(CollectorRegistry registry) => registry.AddBeforeCollectCallback(UpdateAsync);
 
     private async Task UpdateAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ReadAsync(ct);
+            DatabaseUp.Set(1);
+        }
+        catch (Exception e) when (Database.IsUnavailable(e) || e is TimeoutException)
+        {
+            DatabaseUp.Set(0);
+            logger.LogWarning("Metrics: the stored-state gauges were not read ({Reason}); aggregator_database_up is 0", e.Message);
+        }
+    }
+
+    private async Task ReadAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var feeds = (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition("""

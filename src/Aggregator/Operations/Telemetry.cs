@@ -28,6 +28,18 @@ public static class Telemetry
     private static readonly Counter Mail = Metrics.CreateCounter("aggregator_emails_total",
         "Emails by event: queued (stored in the outbox), sent (accepted by the server), retried (a transient failure), failed.", "event", "kind");
 
+    private static readonly Gauge JobSucceeded = Metrics.CreateGauge("aggregator_job_last_success_timestamp_seconds",
+        "When each scheduled job last ran to its end (Unix time): poll, import, mail, digest. An alert on its age catches a service that runs but gets nothing done (a full disk, a database gone).",
+        "job");
+
+    private static readonly Counter JobFailed = Metrics.CreateCounter("aggregator_job_failures_total",
+        "Scheduled job runs that stopped on an error, by job and cause: database (unreachable, full, locked, read-only), error (anything else).",
+        "job", "cause");
+
+    public static void JobRan(string job) => JobSucceeded.WithLabels(job).SetToCurrentTimeUtc();
+
+    public static void JobFailedOn(string job, string cause) => JobFailed.WithLabels(job, cause).Inc();
+
     public static void Fetched(FetchResult fetch)
     {
         Fetches.WithLabels(fetch.Outcome switch

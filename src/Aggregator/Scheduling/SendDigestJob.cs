@@ -20,7 +20,12 @@ public sealed class SendDigestJob(MailPlanner planner, MailDelivery delivery, IL
             await context.Scheduler.UnscheduleJob(context.Trigger.Key, cancellationToken);
             return;
         }
-        if (await planner.DigestAsync(recipient, queue: true, cancellationToken) is not null)
-            await delivery.DeliverDueAsync(cancellationToken);
+        // A digest that could not be queued is not lost: the next one covers the stories since the
+        // recipient's previous digest, this period's too.
+        await JobRun.GuardAsync("digest", $"The digest for {address}", "its stories go into the next digest", logger, async ct =>
+        {
+            if (await planner.DigestAsync(recipient, queue: true, ct) is not null)
+                await delivery.DeliverDueAsync(ct);
+        }, cancellationToken);
     }
 }

@@ -59,6 +59,11 @@ public sealed class OperationsTests
         Assert.Equal(1, Metric(metrics, "aggregator_cycle_duration_seconds_count{kind=\"import\"}"));
         Assert.Equal(9, Metric(metrics, "aggregator_tags_assigned{tag=\"korea-china\"}")); // every seed and every feed entry, the copy too
         Assert.Equal(0, Metric(metrics, "aggregator_email_outbox{state=\"queued\"}"));
+        Assert.Equal(1, Metric(metrics, "aggregator_database_up"));
+        // When each job last ran to its end, for an alert on a service that runs but does nothing.
+        var unixNow = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.InRange(Metric(metrics, "aggregator_job_last_success_timestamp_seconds{job=\"import\"}"), unixNow - 120, unixNow + 5);
+        Assert.InRange(Metric(metrics, "aggregator_job_last_success_timestamp_seconds{job=\"poll\"}"), unixNow - 120, unixNow + 5);
         // Requests are labelled by route template, not by path.
         Assert.Equal(1, Metric(metrics, "http_requests_received_total{code=\"2xx\",method=\"GET\",controller=\"\",action=\"\",endpoint=\"HTTP: GET, HEAD /feeds/all.{format}\"}"));
         Assert.Contains("process_cpu_seconds_total", metrics);
@@ -110,7 +115,48 @@ public sealed class OperationsTests
         return await response.Content.ReadAsStringAsync(Ct);
     }
 
-    /// <summary>The value of one series (name with its labels exactly as exported); NaN when absent.</summary>
+    /// <summary>A database another process keeps locked past the 30 s timeout (a long backup, a
+    /// sqlite3 shell left in a transaction): the poll job said so with a stack trace at every tick
+    /// and no metric moved. It is one line a run, a failure counted by job and cause, and the job's
+    /// last success time stands still until the lock goes.</summary>
+    [Fact]
+    public async Task A_database_locked_by_another_process_stops_a_job_in_one_line_and_counts_it()
+    {
+        using var temp = new TempFolder();
+        await using var feeds = await MailFeeds.StartAsync();
+        var opml = temp.File("feeds.opml", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="2.0"><head><title>t</title></head><body>
+              <outline type="rss" text="a" xmlUrl="{feeds.Add("a", [1])}"/>
+            </body></opml>
+            """);
+        await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), new Dictionary<string, string>
+        {
+            ["Aggregator__Sources__SubscriptionsFile"] = opml,
+            ["Aggregator__Sources__DocumentFolders__0"] = temp.Sub("documents"),
+            ["Aggregator__Scheduling__PollTickSeconds"] = "5",
+        });
+        const string pollSucceeded = "aggregator_job_last_success_timestamp_seconds{job=\"poll\"}";
+        const string pollFailed = "aggregator_job_failures_total{job=\"poll\",cause=\"database\"}";
+        await service.WaitUntilAsync(async () => !double.IsNaN(Metric(await MetricsAsync(service), pollSucceeded)), "a poll cycle ran");
+
+        await using (var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(temp.Path, "data", "aggregator.db")};Pooling=False"))
+        {
+            await holder.OpenAsync(Ct);
+            await Dapper.SqlMapper.ExecuteAsync(holder, "BEGIN EXCLUSIVE");
+            var lockedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            await service.WaitUntilAsync(async () => Metric(await MetricsAsync(service), pollFailed) >= 1, "a poll run failed on the lock", 90);
+            var metrics = await MetricsAsync(service);
+            Assert.True(Metric(metrics, pollSucceeded) <= lockedAt + 1, "no poll ran to its end while the database was locked");
+            Assert.Equal(1, Metric(metrics, "aggregator_database_up")); // reads go on beside a writer
+            await Dapper.SqlMapper.ExecuteAsync(holder, "COMMIT");
+            await service.WaitUntilAsync(async () => Metric(await MetricsAsync(service), pollSucceeded) > lockedAt + 5, "a poll ran to its end again", 60);
+        }
+        Assert.Contains("Polling waited more than 30 s for the database, which another process keeps locked", service.Log);
+        Assert.DoesNotContain("   at ", service.Log); // no stack trace
+        Assert.Equal(0, await service.StopAsync());
+    }
+
     /// <summary>PostgreSQL taken away from a running cluster node: /readyz answered 500 with no
     /// body (an exception from the cluster's check-ins escaped), or, with the server frozen, no
     /// answer at all. It says 503 within seconds and names the failing check.</summary>
@@ -139,11 +185,21 @@ public sealed class OperationsTests
             var checks = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct)).RootElement;
             Assert.Equal("not ready", checks.GetProperty("status").GetString());
             Assert.NotEqual("ok", checks.GetProperty("checks").GetProperty("database").GetString());
+            if (cut)
+            {
+                // The scrape still answers, with the process's own figures and the stored state's
+                // last reading, and says the database did not: it failed whole before.
+                var metrics = await MetricsAsync(service);
+                Assert.Equal(0, Metric(metrics, "aggregator_database_up"));
+                Assert.Equal(0, Metric(metrics, "aggregator_items"));
+                Assert.Contains("process_cpu_seconds_total", metrics);
+            }
             await service.KillAsync();
             await TestPostgres.DropDatabaseAsync(database.ConnectionString);
         }
     }
 
+    /// <summary>The value of one series (name with its labels exactly as exported); NaN when absent.</summary>
     private static double Metric(string metrics, string series) =>
         metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
