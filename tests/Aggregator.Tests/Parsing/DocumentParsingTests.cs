@@ -69,6 +69,21 @@ public sealed class DocumentParsingTests
         Assert.Equal(DateTime.Parse(expected, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal), doc.PublishedAt);
     }
 
+    /// <summary>Sites add their name to og:title and &lt;title&gt;: the stored headline carried
+    /// "| Yonhap News Agency" and the like into every list, feed and mail.</summary>
+    [Theory]
+    [InlineData("<meta property=\"og:title\" content=\"Seoul, Beijing agree to resume tourism talks | Yonhap News Agency\"><meta property=\"og:site_name\" content=\"Yonhap News Agency\">", "", "Seoul, Beijing agree to resume tourism talks")]
+    [InlineData("<meta property=\"og:title\" content=\"연합뉴스 - 한중 외교장관 회담\"><meta property=\"og:site_name\" content=\"연합뉴스\">", "", "한중 외교장관 회담")]
+    [InlineData("<title>中韩外长在北京举行会谈_新闻_新浪网</title><meta property=\"og:site_name\" content=\"新浪网\">", "<h1>中韩外长在北京举行会谈</h1>", "中韩外长在北京举行会谈")]
+    [InlineData("<title>日中韓外相会談、ソウルで開催へ - 日本経済新聞</title>", "<h1>日中韓外相会談、ソウルで開催へ</h1>", "日中韓外相会談、ソウルで開催へ")]
+    [InlineData("<meta property=\"og:title\" content=\"Korea - China: the new normal\">", "<h1>Korea</h1>", "Korea - China: the new normal")] // a heading that is not the headline
+    [InlineData("<meta property=\"og:title\" content=\"Example News\"><meta property=\"og:site_name\" content=\"Example News\">", "", "Example News")] // all name: kept
+    public void A_site_name_added_to_the_title_is_cut(string head, string heading, string expected)
+    {
+        var html = $"<html><head>{head}</head><body><article>{heading}<p>South Korea and China agreed on Friday to resume talks that had stalled since 2022, officials said after the meeting in Seoul.</p></article></body></html>";
+        Assert.Equal(expected, DocumentReader.Read("page.html", System.Text.Encoding.UTF8.GetBytes(html)).Title);
+    }
+
     [Fact]
     public void Every_seed_document_is_covered()
     {

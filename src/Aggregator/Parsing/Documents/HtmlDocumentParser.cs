@@ -16,10 +16,9 @@ public static class HtmlDocumentParser
     public static ParsedDocument Parse(string html)
     {
         var document = new HtmlParser(new HtmlParserOptions { IsScripting = false }).ParseDocument(html);
-        var title = Meta(document, "og:title") ?? Meta(document, "twitter:title")
-            ?? document.QuerySelector("article h1, main h1, h1")?.TextContent
-            ?? document.Title;
-        title = Collapse(title);
+        var heading = Collapse(document.QuerySelector("article h1, main h1, h1")?.TextContent);
+        var title = WithoutSiteName(Collapse(Meta(document, "og:title") ?? Meta(document, "twitter:title")
+            ?? (heading.Length > 0 ? heading : null) ?? document.Title), Meta(document, "og:site_name"), heading);
 
         var root = (IElement?)document.QuerySelector("article") ?? document.QuerySelector("main") ?? document.Body;
         if (root is null)
@@ -48,6 +47,40 @@ public static class HtmlDocumentParser
             Url = Meta(document, "og:url") ?? document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"),
             Language = language,
         };
+    }
+
+    /// <summary>Separators sites put between a headline and their name, widest first.</summary>
+    private static readonly string[] SiteSeparators = [" | ", " ｜ ", "｜", " - ", " – ", " — ", " :: ", " · ", " : ", "_", " |", "| "];
+
+    /// <summary>A page's title without the site's name that many sites add to og:title and
+    /// &lt;title&gt; ("… | Yonhap News Agency", "…_新浪新闻", "… - 日本経済新聞"): cut where it is the
+    /// name the page gives itself (og:site_name), or where what comes before the separator is the
+    /// page's own heading. A title that is all one site's name, or has no such end, is kept.</summary>
+    internal static string WithoutSiteName(string title, string? siteName, string? heading)
+    {
+        if (!string.IsNullOrWhiteSpace(siteName))
+            foreach (var separator in SiteSeparators)
+            {
+                if (title.Length <= separator.Length + siteName.Length) break;
+                if (title.EndsWith(separator + siteName, StringComparison.OrdinalIgnoreCase))
+                {
+                    title = title[..^(separator.Length + siteName.Length)].Trim();
+                    break;
+                }
+                if (title.StartsWith(siteName + separator, StringComparison.OrdinalIgnoreCase))
+                {
+                    title = title[(siteName.Length + separator.Length)..].Trim();
+                    break;
+                }
+            }
+        // What is left may still carry a section ("…_新闻", "… | World"): the heading says where the headline ends.
+        // Only a headline-sized heading followed by a short name: "Korea" heading a page titled
+        // "Korea - China: the new normal" is a section's name, not the headline.
+        if (!string.IsNullOrEmpty(heading) && title.Length > heading.Length && title.StartsWith(heading, StringComparison.Ordinal)
+            && Scripts.WordLength(heading) >= 3 && Scripts.WordLength(title[heading.Length..]) <= 5
+            && SiteSeparators.Any(s => title.AsSpan(heading.Length).StartsWith(s, StringComparison.Ordinal)))
+            return heading;
+        return title;
     }
 
     private static string? Meta(IDocument document, string name)
