@@ -33,6 +33,8 @@ public sealed class DocumentParsingTests
             Assert.Equal(url.GetString(), doc.Url);
         Assert.StartsWith(expected.GetProperty("bodyStarts").GetString()!, doc.Body, StringComparison.Ordinal);
         Assert.EndsWith(expected.GetProperty("bodyEnds").GetString()!, doc.Body, StringComparison.Ordinal);
+        foreach (var had in expected.TryGetProperty("bodyHas", out var has) ? has.EnumerateArray() : default)
+            Assert.True(doc.Body.Contains(had.GetString()!, StringComparison.Ordinal), $"body lacks \"{had.GetString()}\"\n{actual}");
         foreach (var lacked in expected.GetProperty("bodyLacks").EnumerateArray())
             Assert.True(!("\n" + doc.Body + "\n").Contains(lacked.GetString()!, StringComparison.Ordinal), $"body contains \"{lacked.GetString()}\"\n{actual}");
     }

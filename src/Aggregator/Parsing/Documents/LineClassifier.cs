@@ -17,6 +17,8 @@ public static partial class LineClassifier
         if (words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))) return LineKind.Navigation;
         if (words <= 8 && ChromeShort().IsMatch(line)) return LineKind.Chrome;
         if (ChromeAny().IsMatch(line)) return LineKind.Chrome;
+        if (words <= 6 && ListHeading().IsMatch(line)) return LineKind.ListHeading;
+        if (words <= 30 && Promotion().IsMatch(line)) return LineKind.Chrome;
         if (IsCaption(line)) return LineKind.Caption;
         if (words <= 6 && Byline().IsMatch(line)) return LineKind.Byline;
         if (words <= 5 && StandaloneDateline().IsMatch(line)) return LineKind.Dateline;
@@ -101,6 +103,15 @@ public static partial class LineClassifier
 
     [GeneratedRegex(@"^(read more|related|see also|also read|more on this|recommended|most read|trending|läs mer|lesen sie auch|lire aussi|lea también|lees ook|читайте также|xem thêm|相关阅读|相關閱讀|延伸阅读|관련\s*기사|関連記事|责任编辑|責任編輯|编辑|編輯|撮影)(\s*[:：>»|]|\s*$)", RegexOptions.IgnoreCase)]
     private static partial Regex ChromeAny();
+
+    /// <summary>The heading of a list of other stories' headlines: "Related articles", "More from
+    /// World", "Most read", "관련 뉴스", "相关新闻", "関連ニュース".</summary>
+    [GeneratedRegex(@"^(related (articles?|stories|news|coverage|content|links|topics)|more (from|on|in)\b.{1,30}|more (stories|news|articles)|most (read|popular|viewed|shared)|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| articles)?|read next|what to read next|top stories|latest (news|stories)|trending( now| stories)?|editors?'?s? picks|läs också|mest lästa?|relaterat|relaterade artiklar|관련\s*(뉴스|기사)|많이\s*본\s*(뉴스|기사)|주요\s*뉴스|인기\s*기사|相关(新闻|文章|报道)|相關(新聞|文章|報導)|热门(新闻|文章)|熱門(新聞|文章)|推荐阅读|推薦閱讀|猜你喜欢|关联阅读|関連(ニュース|リンク)|アクセスランキング|おすすめ記事|人気記事)\s*[:：>»|]?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ListHeading();
+
+    /// <summary>A sentence selling the site's newsletter or app, at any point of the page.</summary>
+    [GeneratedRegex(@"^(sign up|subscribe|register|join|get)\b.{0,120}\b(newsletters?|in your inbox|email alerts|e-mail alerts|our app)\b|^(prenumerera|anmäl dig)\b.{0,120}\bnyhetsbrev|뉴스레터\s*(구독|신청)|订阅.{0,20}(新闻|简报)|メルマガ(登録|購読)", RegexOptions.IgnoreCase)]
+    private static partial Regex Promotion();
 
     [GeneratedRegex(@"^(in this|this)\b.{0,120}\b(photo|image|picture|file photo|handout)\b", RegexOptions.IgnoreCase)]
     private static partial Regex CaptionStart();

@@ -13,6 +13,7 @@ public enum LineKind
     Dateline,     // SEOUL, South Korea (standing alone)
     Caption,      // In this June 20, 2019, file photo, ... via AP
     Chrome,       // Share:, Newsletter Signup, Read more: ...
+    ListHeading,  // Related articles, More from World, Most read: headlines of other stories follow
     Copyright,    // © Copyright 2021 The Associated Press. All rights reserved.
     Number,       // 8013945
     ForeignScript // a headline of another story in another script

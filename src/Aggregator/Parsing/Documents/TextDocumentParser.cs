@@ -118,10 +118,19 @@ public static partial class TextDocumentParser
         datelineReporter = null;
         var body = new List<string>();
         var inHeader = true; // between the headline and the first paragraph of prose
+        var inList = false; // after "Related articles": other stories' headlines, up to the next prose
         for (var i = headline + 1; i < lines.Length; i++)
         {
             var line = lines[i];
             var words = Scripts.WordLength(line);
+            if (kinds[i] == LineKind.ListHeading) inList = true;
+            if (inList && kinds[i] is not LineKind.Blank and not LineKind.ListHeading)
+            {
+                // A headline is short and ends no sentence with a full stop; the article resumes
+                // (a list set inside it) with prose again.
+                if (kinds[i] != LineKind.Text || words <= 16 && !EndsStatement(line)) continue;
+                inList = false;
+            }
             if (kinds[i] == LineKind.Text && words >= ProseWords)
                 inHeader = false;
             var keep = kinds[i] switch
@@ -140,6 +149,9 @@ public static partial class TextDocumentParser
         }
         return body;
     }
+
+    /// <summary>Ends as a statement does, not as a headline may (a question, a quotation).</summary>
+    private static bool EndsStatement(string line) => line[^1] is '.' or '。' or '!' or '！';
 
     private static bool EndsSentence(string line) => line[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '"' or '”' or '」';
 
