@@ -17,10 +17,16 @@ public sealed record ItemFilter
 
     public static ItemFilter All { get; } = new();
 
-    /// <summary>The words of Text, at most eight, each as a LIKE pattern with its wildcards escaped.</summary>
-    public IReadOnlyList<string> TextPatterns() =>
+    /// <summary>The words of Text, at most eight, each as the LIKE patterns (wildcards escaped)
+    /// any of which it matches: the word as typed and, when it differs, its compatibility form
+    /// (NFKC). A Japanese input method types "ＤＰＲＫ" and "２０２５" in full width, which matched
+    /// none of the stories that write DPRK; sources that write the full-width form are still found
+    /// by it. Words are split on the ideographic space too.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> TextPatterns() =>
         (Text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8)
-            .Select(w => "%" + w.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%").ToList();
+            .Select(w => (IReadOnlyList<string>)new[] { w, w.Normalize(System.Text.NormalizationForm.FormKC) }.Distinct(StringComparer.Ordinal)
+                .Select(form => "%" + form.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%").ToList())
+            .ToList();
 }
 
 /// <summary>One page of a listing and how many stories the whole listing has.</summary>

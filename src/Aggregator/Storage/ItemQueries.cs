@@ -112,21 +112,27 @@ public sealed class ItemQueries(Database database)
                 """.Replace("LOWER", database.IsPostgres ? "lower" : "fold", StringComparison.Ordinal));
             parameters.Add("source", filter.Source);
         }
-        var patterns = filter.TextPatterns();
-        for (var k = 0; k < patterns.Count; k++)
+        var words = filter.TextPatterns();
+        for (var k = 0; k < words.Count; k++)
         {
             // CJK scripts have no case, and a scan of the newest
             // stories stops at the page's end, so no full-text index is kept (see README).
             // On SQLite a word with letters outside ASCII that have case ("Stärka", "Пекин") is
             // compared folded by .NET (Database registers fold()); the others need no call per row.
-            if (!database.IsPostgres && patterns[k].Any(c => c > '\x7f' && char.ToLowerInvariant(c) != char.ToUpperInvariant(c)))
+            var forms = new List<string>();
+            for (var f = 0; f < words[k].Count; f++)
             {
-                perCopy.Add($"(fold({{0}}.title) LIKE @q{k} ESCAPE '\\' OR fold({{0}}.body) LIKE @q{k} ESCAPE '\\')");
-                parameters.Add("q" + k, patterns[k].ToLowerInvariant());
-                continue;
+                var (name, pattern) = ($"q{k}_{f}", words[k][f]);
+                if (!database.IsPostgres && pattern.Any(c => c > '\x7f' && char.ToLowerInvariant(c) != char.ToUpperInvariant(c)))
+                {
+                    forms.Add($"fold({{0}}.title) LIKE @{name} ESCAPE '\\' OR fold({{0}}.body) LIKE @{name} ESCAPE '\\'");
+                    parameters.Add(name, pattern.ToLowerInvariant());
+                    continue;
+                }
+                forms.Add($"{{0}}.title {like} @{name} ESCAPE '\\' OR {{0}}.body {like} @{name} ESCAPE '\\'");
+                parameters.Add(name, pattern);
             }
-            perCopy.Add($"({{0}}.title {like} @q{k} ESCAPE '\\' OR {{0}}.body {like} @q{k} ESCAPE '\\')");
-            parameters.Add("q" + k, patterns[k]);
+            perCopy.Add("(" + string.Join(" OR ", forms) + ")");
         }
         var clauses = new List<string>();
         if (filter.Since is { } since)

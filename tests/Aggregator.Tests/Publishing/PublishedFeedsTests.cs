@@ -145,6 +145,9 @@ public abstract class PublishedFeedsTests(PublishedService service)
         Assert.Equal(["Xi: Kina redo att stärka banden med Nordkorea"], await TitlesAsync("feeds/all.json?lang=sv"));
         Assert.Equal([PublishedService.RiverTitleOf(7)], await TitlesAsync("feeds/all.json?q=" + PublishedService.RareWord.ToUpperInvariant()));
         Assert.Equal(["Xi: Kina redo att stärka banden med Nordkorea"], await TitlesAsync("feeds/all.json?q=STÄRKA")); // case beyond ASCII
+        // Typed in full width (a Japanese input method's default for Latin letters): the same word.
+        var fullWidth = new string(PublishedService.RareWord.Select(c => (char)(c + 0xFEE0)).ToArray());
+        Assert.Equal([PublishedService.RiverTitleOf(7)], await TitlesAsync("feeds/all.json?q=" + Uri.EscapeDataString(fullWidth)));
         Assert.Equal(["Xi, Kim exchange congratulatory messages over 75th anniversary of diplomatic ties"], await TitlesAsync("feeds/all.json?source=xinhua"));
         Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=" + Uri.EscapeDataString(PublishedService.RiverTitle)));
 
