@@ -64,6 +64,9 @@ public sealed class DocumentParsingTests
     [InlineData("ja.txt", "日中韓外相会談、ソウルで開催へ\n2025年9月5日 14時30分\n\n韓国の趙顕外相は5日、北京で中国の王毅外相と会談し、両国首脳会談の準備について協議した。両外相は朝鮮半島の平和のため協力することで一致した。", "2025-09-05T05:30:00Z")]
     [InlineData("zh.txt", "中韩外长在北京举行会谈\n2025年9月5日 14:30\n\n中国外交部长王毅5日在北京同韩国外长赵显举行会谈，双方就筹备两国元首会晤交换意见，表示愿为半岛和平加强合作。", "2025-09-05T06:30:00Z")]
     [InlineData("ko.html", "<html lang=\"ko\"><head><meta property=\"article:published_time\" content=\"2025-11-01T18:05:00\"><title>한중 정상회담</title></head><body><article><h1>한중 정상회담</h1><p>이재명 대통령과 시진핑 주석이 경주에서 정상회담을 열고 교류 재개에 합의했다고 대통령실이 밝혔다.</p></article></body></html>", "2025-11-01T09:05:00Z")]
+    [InlineData("ko-bare.txt", "한중 외교장관, 경주 정상회의 준비 논의\n\n2025.09.05 14:30\n\n조현 외교부 장관은 5일 서울에서 왕이 중국 외교부장과 회담하고 경주 정상회의 준비를 논의했다. 양측은 한반도 평화를 위한 협력에 뜻을 모았다.", "2025-09-05T05:30:00Z")] // a date on a line of its own was dropped as a number
+    [InlineData("en-bare.txt", "Seoul and Beijing resume talks\n\n2025-09-05\n\nSouth Korea and China resumed their maritime dialogue on Friday, officials in Seoul said after the meeting.", "2025-09-05T00:00:00Z")]
+    [InlineData("ko-bare.html", "<html lang=\"ko\"><head><title>한중 정상회담</title></head><body><article><h1>한중 정상회담</h1><p class=\"date\">2025.11.01 18:05</p><p>이재명 대통령과 시진핑 주석이 경주에서 정상회담을 열고 교류 재개에 합의했다고 대통령실이 밝혔다.</p></article></body></html>", "2025-11-01T09:05:00Z")]
     [InlineData("en.txt", "Seoul and Beijing resume talks\nSeptember 5, 2025 14:30\n\nSouth Korea and China resumed their maritime dialogue on Friday, officials in Seoul said after the meeting.", "2025-09-05T14:30:00Z")]
     public void A_local_time_in_a_document_is_in_the_zone_of_its_language(string name, string content, string expected)
     {

@@ -11,7 +11,8 @@ public static partial class LineClassifier
     {
         var words = Scripts.WordLength(line);
         if (line.Length == 0) return LineKind.Blank;
-        if (NumberOnly().IsMatch(line)) return LineKind.Number;
+        // "2026.11.20 14:00" on a line of its own is the article's date, not a stray number.
+        if (NumberOnly().IsMatch(line)) return IsDateLine(line) ? LineKind.DateStamp : LineKind.Number;
         if (Copyright().IsMatch(line)) return LineKind.Copyright;
         if (SourceLabel().IsMatch(line)) return LineKind.SourceLine;
         if (words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))) return LineKind.Navigation;
