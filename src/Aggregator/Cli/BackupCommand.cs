@@ -32,7 +32,7 @@ public static class BackupCommand
                 await connection.ExecuteAsync(new CommandDefinition("VACUUM INTO @target", new { target }, cancellationToken: ct));
             Console.WriteLine($"wrote {target} ({new FileInfo(target).Length / 1024} KB)");
             return 0;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 }

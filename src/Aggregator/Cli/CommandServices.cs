@@ -15,7 +15,11 @@ public static class CommandServices
     public static string NotJson(InvalidDataException e) =>
         $"configuration error: {e.Message} {(e.GetBaseException() is { } inner && inner != e ? inner.Message : "")}".TrimEnd();
 
-    public static async Task<(ServiceProvider? Services, int ExitCode)> StartAsync(ParseResult result, CancellationToken ct, bool migrate = true)
+    /// <param name="existing">The command reads what is stored (items, feeds list, export, backup): a
+    /// SQLite database that does not exist is an error naming where it was looked for. Run from
+    /// another directory (cron starts in $HOME), such commands made an empty database there and
+    /// said there were no subscriptions.</param>
+    public static async Task<(ServiceProvider? Services, int ExitCode)> StartAsync(ParseResult result, CancellationToken ct, bool migrate = true, bool existing = false)
     {
         var paths = GlobalOptions.Paths(result);
         var builder = new ConfigurationBuilder().AddEnvironmentVariables();
@@ -31,8 +35,18 @@ public static class CommandServices
             await Console.Error.WriteLineAsync(CommandServices.NotJson(e));
             return (null, ConfigurationError);
         }
-        if (!Report(AppServices.Validate(configuration).Problems))
+        var (options, problems) = AppServices.Validate(configuration);
+        if (!Report(problems))
             return (null, ConfigurationError);
+        // A data folder that is a file is said below, by the database.
+        var isNew = options is { Storage.Provider: var provider } && !provider.Equals("postgres", StringComparison.OrdinalIgnoreCase)
+            && !File.Exists(paths.DatabaseFile) && !File.Exists(paths.DataDirectory);
+        if (existing && isNew)
+        {
+            await Console.Error.WriteLineAsync($"error: there is no database at {paths.DatabaseFile}: nothing has been stored there. "
+                + $"--data (default: data) is relative to the working directory, here {Environment.CurrentDirectory}; give the data folder the service uses.");
+            return (null, ConfigurationError);
+        }
 
         var services = new ServiceCollection()
             .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
@@ -44,6 +58,8 @@ public static class CommandServices
             _ = services.GetRequiredService<TopicCatalog>(); // a broken topics file stops here, naming the file
             Mail.MailStartup.CheckRecipients(services);
             if (migrate) await services.GetRequiredService<Database>().MigrateAsync(ct);
+            if (isNew)
+                await Console.Error.WriteLineAsync($"note: a new database was made at {paths.DatabaseFile} (--data is relative to the working directory)");
             return (services, 0);
         }
         catch (InvalidDataException e)
@@ -67,9 +83,9 @@ public static class CommandServices
     }
 
     /// <summary>Runs a command's action with the services, disposing them after.</summary>
-    public static async Task<int> RunAsync(ParseResult result, Func<IServiceProvider, Task<int>> action, CancellationToken ct)
+    public static async Task<int> RunAsync(ParseResult result, Func<IServiceProvider, Task<int>> action, CancellationToken ct, bool existing = false)
     {
-        var (services, exit) = await StartAsync(result, ct);
+        var (services, exit) = await StartAsync(result, ct, existing: existing);
         if (services is null) return exit;
         await using (services)
         {

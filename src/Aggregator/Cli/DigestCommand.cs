@@ -35,7 +35,7 @@ public static class DigestCommand
             Console.WriteLine(digest.Message.TextBody);
             Console.Error.WriteLine($"wrote {path}");
             return 0;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 
@@ -65,7 +65,7 @@ public static class DigestCommand
             var sent = (await services.GetRequiredService<Outbox>().FindAsync(digest.Message.MessageId!, ct))!;
             Console.WriteLine($"{digest.Message.Subject} → {recipient.Address}: {sent.State}{(sent.LastError is null ? "" : " — " + sent.LastError)}");
             return sent.State == "sent" ? 0 : 1;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 

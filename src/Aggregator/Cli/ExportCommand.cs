@@ -15,7 +15,7 @@ public static class ExportCommand
         var command = new Command("export", "Write every feed (Atom, RSS, JSON Feed; all and per tag, every page), the river pages and the OPML list as static files.") { output, baseUrl };
         command.SetAction(async (result, ct) =>
         {
-            var (services, exit) = await CommandServices.StartAsync(result, ct);
+            var (services, exit) = await CommandServices.StartAsync(result, ct, existing: true);
             if (services is null) return exit;
             await using (services)
             {

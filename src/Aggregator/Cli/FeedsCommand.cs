@@ -292,7 +292,7 @@ public static class FeedsCommand
             if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
             return 0;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 
@@ -347,7 +347,7 @@ public static class FeedsCommand
             if (services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: the next time that file changes it is subscribed again; remove it there too");
             return 0;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 
@@ -402,7 +402,7 @@ public static class FeedsCommand
             await using var stdout = Console.OpenStandardOutput();
             await stdout.WriteAsync(Encoding.UTF8.GetBytes(Opml.Write(feeds, title, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime) + "\n"), ct);
             return 0;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 
@@ -429,7 +429,7 @@ public static class FeedsCommand
                     return 1;
                 }
             return await ReparseAsync(services, result.GetValue(all) ? feeds : chosen, ct);
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 

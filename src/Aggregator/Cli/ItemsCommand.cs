@@ -17,10 +17,15 @@ public static class ItemsCommand
         var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.") { tag, limit, json, every };
         command.SetAction(async (result, ct) =>
         {
-            var (services, exit) = await CommandServices.StartAsync(result, ct);
+            var (services, exit) = await CommandServices.StartAsync(result, ct, existing: true);
             if (services is null) return exit;
             await using (services)
             {
+                if (result.GetValue(tag) is { } asked && services.GetRequiredService<Processing.Tagging.TopicCatalog>().UnknownTag(asked) is { } unknown)
+                {
+                    await Console.Error.WriteLineAsync("error: " + unknown);
+                    return CommandServices.ConfigurationError;
+                }
                 var items = await services.GetRequiredService<ItemQueries>().NewestAsync(result.GetValue(tag), result.GetValue(limit), ct, collapse: !result.GetValue(every));
                 Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(items.Select(Shape), CliJson.Options) : string.Join("\n", items.Select(Text)));
                 return 0;

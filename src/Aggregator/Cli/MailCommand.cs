@@ -59,7 +59,7 @@ public static class MailCommand
                 if (m.LastError is not null && m.State != "sent") Console.WriteLine($"       {(m.State == "failed" ? "failed" : "last error")}: {m.LastError}");
             }
             return 0;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 
@@ -86,7 +86,7 @@ public static class MailCommand
             var after = await outbox.GetAsync(number, ct);
             Console.WriteLine($"message {number}: {after!.State}{(after.State == "sent" ? "" : " — " + after.LastError)}");
             return after.State == "sent" ? 0 : 1;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 

@@ -11,7 +11,7 @@ public static class RetagCommand
         var command = new Command("retag", "Recompute the tags of every stored item with the current topic rules (the service does this by itself at start when the rules' version changed).");
         command.SetAction(async (result, ct) =>
         {
-            var (services, exit) = await CommandServices.StartAsync(result, ct);
+            var (services, exit) = await CommandServices.StartAsync(result, ct, existing: true);
             if (services is null) return exit;
             await using (services)
             {

@@ -13,7 +13,7 @@ public static class MailStartup
     {
         var planner = services.GetRequiredService<MailPlanner>();
         // A topic's sub-tags (rok-china, dprk-china) are tags items carry, as the topic's own is.
-        var known = services.GetRequiredService<TopicCatalog>().Topics.SelectMany(t => t.Rule.Subtags.Prepend(t.Rule.Tag)).ToHashSet(StringComparer.Ordinal);
+        var known = services.GetRequiredService<TopicCatalog>().KnownTags.ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < planner.Recipients.Count; i++)
             foreach (var tag in planner.Recipients[i].Tags.Where(t => !known.Contains(t)))
                 throw new InvalidDataException($"{AggregatorOptions.SectionName}:Mail:Recipients:{i}:Tags names \"{tag}\", which no topic defines (topics: {string.Join(", ", known.Order())}).");

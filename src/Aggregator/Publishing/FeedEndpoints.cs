@@ -41,7 +41,7 @@ public static class FeedEndpoints
 }
 
 /// <summary>Renders feed pages through the render cache; StaticExport uses the same rendering.</summary>
-public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOptions<AggregatorOptions> options)
+public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, Processing.Tagging.TopicCatalog topics, IOptions<AggregatorOptions> options)
 {
     private PublishingOptions Options => options.Value.Publishing;
 
@@ -55,6 +55,21 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, IOption
         var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
         if (error is not null)
             return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
+        if (http.Request.Query["tag"].LastOrDefault() is { Length: > 0 } asked)
+        {
+            // The page's form asks for a tag as ?tag=; a feed's tag is in its path. The merged feed
+            // with ?tag= served every story, and a reader subscribed to it never knew.
+            if (tag is not null)
+                return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, $"this feed is the tag {tag}'s already: leave out ?tag={asked}.");
+            if (topics.UnknownTag(asked) is null)
+            {
+                var path = page == 1 ? $"feeds/tags/{Uri.EscapeDataString(asked)}.{format}" : $"feeds/tags/{Uri.EscapeDataString(asked)}/{page}.{format}";
+                return Results.Redirect(new Uri(FeedEndpoints.BaseUrl(http, Options), path + listing.QueryString).AbsoluteUri, permanent: true, preserveMethod: true);
+            }
+            tag = asked;
+        }
+        if (tag is not null && topics.UnknownTag(tag) is { } unknownTag)
+            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, char.ToUpperInvariant(unknownTag[0]) + unknownTag[1..]);
         var address = new FeedAddress(FeedEndpoints.BaseUrl(http, Options), tag, format, listing.QueryString);
         var key = $"feed|{address.PageUrl(page).AbsoluteUri}";
         var rendered = await cache.GetAsync(key, async token =>

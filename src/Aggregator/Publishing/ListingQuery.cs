@@ -8,6 +8,11 @@ namespace Aggregator.Publishing;
 /// cache keys on. A malformed filter is an error naming the parameter, never silently ignored.</summary>
 public sealed record ListingQuery(ItemFilter Filter, string QueryString)
 {
+    /// <summary>The parameters a listing reads. Any other is an error naming it: "?language=ko"
+    /// served every language with status 200, and a reader subscribed to it never knew.
+    /// Tracking parameters (utm_…) and cache busters ("_=…") that links and clients add pass.</summary>
+    public static readonly string[] Parameters = ["lang", "source", "q", "since", "collapse", "tag"];
+
     public static ListingQuery Parse(IQueryCollection query, string? tag, out string? error)
     {
         error = null;
@@ -19,7 +24,10 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var collapseText = Value("collapse");
         var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
 
-        if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))
+        var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.Ordinal) && !k.StartsWith("utm_", StringComparison.Ordinal) && !k.StartsWith('_'));
+        if (unknown is not null)
+            error = $"unknown parameter \"{unknown}\": the filters are lang (a language code), source, q (words), since (a date), collapse (true or false) and, on the page, tag.";
+        else if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))
             error = $"lang must be a language code such as en, zh, ko (was \"{lang}\").";
         else if (source is { Length: > 500 })
             error = "source is longer than 500 characters.";

@@ -58,7 +58,7 @@ public static class Assets
 }
 
 /// <summary>Renders river pages and the OPML list through the render cache; StaticExport uses the same rendering.</summary>
-public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCache cache, TimeProvider time, IOptions<AggregatorOptions> options)
+public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCache cache, TimeProvider time, Processing.Tagging.TopicCatalog topics, IOptions<AggregatorOptions> options)
 {
     private PublishingOptions Options => options.Value.Publishing;
 
@@ -67,6 +67,8 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
         var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
         if (error is not null)
             return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
+        if (tag is not null && topics.UnknownTag(tag) is { } unknownTag)
+            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, char.ToUpperInvariant(unknownTag[0]) + unknownTag[1..]);
         var baseUrl = FeedEndpoints.BaseUrl(http, Options);
         var key = $"page|{baseUrl}|{tag}|{page}|{listing.QueryString}";
         var rendered = await cache.GetAsync(key, async token => (await RenderAsync(baseUrl, listing, page, token) ?? [], "text/html; charset=utf-8"), ct);

@@ -7,7 +7,7 @@ public sealed record ItemFilter
     public string? Tag { get; init; }
     /// <summary>ISO 639-1 code as stored ("en", "zh", "ko").</summary>
     public string? Language { get; init; }
-    /// <summary>A source's URL or title, or an outlet's name (case-insensitive).</summary>
+    /// <summary>Part of an outlet's name or a source's title (in any case), or a source's whole address.</summary>
     public string? Source { get; init; }
     /// <summary>Words that must all appear in the title or the body.</summary>
     public string? Text { get; init; }
@@ -25,8 +25,11 @@ public sealed record ItemFilter
     public IReadOnlyList<IReadOnlyList<string>> TextPatterns() =>
         (Text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8)
             .Select(w => (IReadOnlyList<string>)new[] { w, w.Normalize(System.Text.NormalizationForm.FormKC) }.Distinct(StringComparer.Ordinal)
-                .Select(form => "%" + form.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%").ToList())
+                .Select(form => "%" + EscapeLike(form) + "%").ToList())
             .ToList();
+
+    /// <summary>Text as a LIKE pattern that matches it literally (ESCAPE '\\').</summary>
+    public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
 
 /// <summary>One page of a listing and how many stories the whole listing has.</summary>

@@ -105,12 +105,16 @@ public sealed class ItemQueries(Database database)
         }
         if (filter.Source is not null)
         {
-            perCopy.Add("""
-                (LOWER({0}.outlet) = LOWER(@source)
+            // Part of a name, in any case: "Yonhap" finds the outlet "Yonhap News Agency" and the
+            // feed titled "Yonhap News Agency - North Korea"; an address only whole.
+            var fold = database.IsPostgres ? "lower" : "fold";
+            perCopy.Add($$"""
+                ({{fold}}({0}.outlet) LIKE @sourcePart ESCAPE '\'
                  OR EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id
-                            WHERE s.item_id = {0}.id AND (src.locator = @source OR LOWER(src.title) = LOWER(@source))))
-                """.Replace("LOWER", database.IsPostgres ? "lower" : "fold", StringComparison.Ordinal));
+                            WHERE s.item_id = {0}.id AND (src.locator = @source OR {{fold}}(src.title) LIKE @sourcePart ESCAPE '\')))
+                """);
             parameters.Add("source", filter.Source);
+            parameters.Add("sourcePart", "%" + ItemFilter.EscapeLike(filter.Source.ToLowerInvariant()) + "%");
         }
         var words = filter.TextPatterns();
         for (var k = 0; k < words.Count; k++)

@@ -175,6 +175,19 @@ public abstract class CliPipelineTests(Backend backend)
         Assert.Contains("evidence: \"", text.Stdout, StringComparison.Ordinal);
         // Dates say they are UTC, and to the minute: the day alone was a day off for Korea's mornings.
         Assert.Matches(@"(?m)^\d{4}-\d{2}-\d{2} \d{2}:\d{2}Z  ", text.Stdout);
+
+        // A misspelled tag printed nothing and exited 0.
+        var misspelled = await Processes.AggregatorAsync(RepoPaths.Root, env, "items", "--tag", "korea_china", "--data", temp.Path);
+        Assert.Equal((2, "error: there is no tag \"korea_china\": the topic rules give korea-china, dprk-china, rok-china.\n"), (misspelled.ExitCode, misspelled.Stderr));
+        if (backend == Backend.Sqlite)
+        {
+            // Run from another directory (as cron does), a reading command made an empty database there and listed nothing.
+            var elsewhere = Path.Combine(temp.Path, "elsewhere");
+            var lost = await Processes.AggregatorAsync(RepoPaths.Root, env, "items", "--data", elsewhere);
+            Assert.Equal(2, lost.ExitCode);
+            Assert.StartsWith($"error: there is no database at {Path.Combine(elsewhere, "aggregator.db")}: nothing has been stored there.", lost.Stderr, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(elsewhere));
+        }
     }
 
     [Fact]

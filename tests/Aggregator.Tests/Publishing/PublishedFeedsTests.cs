@@ -150,6 +150,8 @@ public abstract class PublishedFeedsTests(PublishedService service)
         Assert.Equal([PublishedService.RiverTitleOf(7)], await TitlesAsync("feeds/all.json?q=" + Uri.EscapeDataString(fullWidth)));
         Assert.Equal(["Xi, Kim exchange congratulatory messages over 75th anniversary of diplomatic ties"], await TitlesAsync("feeds/all.json?source=xinhua"));
         Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=" + Uri.EscapeDataString(PublishedService.RiverTitle)));
+        // Part of a name, as the README's ?source=Yonhap: the whole name was needed, and a part matched nothing.
+        Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=harbour"));
 
         var since = PublishedService.RiverStart.AddHours(100);
         var recent = await TitlesAsync($"feeds/all.json?since={since:yyyy-MM-ddTHH:mm:ssZ}");

@@ -106,11 +106,29 @@ public sealed class ServedFeedsTests(ServedFeedsTests.Service service) : IClassF
     }
 
     [Fact]
-    public async Task Unknown_formats_are_404_and_unknown_tags_are_empty_feeds()
+    public async Task Unknown_formats_tags_and_parameters_are_errors_that_name_them()
     {
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await service.Process.Http.GetAsync("feeds/all.xml", Ct)).StatusCode);
-        var feed = SyndicationFeed.Load(XmlReader.Create(await service.Process.Http.GetStreamAsync("feeds/tags/no-such-tag.atom", Ct)));
-        Assert.Empty(feed.Items);
+        // A misspelled tag was an empty feed with 200, forever, to the reader subscribed to it.
+        foreach (var path in new[] { "feeds/tags/korea_china.atom", "feeds/all.rss?tag=Korea-China", "tags/korea_china/" })
+        {
+            var misspelled = await service.Process.Http.GetAsync(path, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, misspelled.StatusCode);
+            Assert.Contains("the topic rules give korea-china, dprk-china, rok-china", await misspelled.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        // A misspelled filter served everything with 200.
+        var language = await service.Process.Http.GetAsync("feeds/all.atom?language=ko", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, language.StatusCode);
+        Assert.StartsWith("unknown parameter \"language\": the filters are lang", await language.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await service.Process.Http.GetAsync("feeds/all.atom?utm_source=newsletter&_=17", Ct)).StatusCode);
+        // The merged feed asked for a tag as the page's form asks: the tag's own feed, where it lives.
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = service.Process.BaseUrl };
+        var moved = await noRedirects.GetAsync("feeds/all.atom?tag=dprk-china&lang=en", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.PermanentRedirect, moved.StatusCode);
+        Assert.Equal(new Uri(service.Process.BaseUrl, "feeds/tags/dprk-china.atom?lang=en"), moved.Headers.Location);
+        var feed = SyndicationFeed.Load(XmlReader.Create(await service.Process.Http.GetStreamAsync("feeds/all.atom?tag=dprk-china", Ct)));
+        Assert.NotEmpty(feed.Items);
+        Assert.All(feed.Items, i => Assert.Contains(i.Categories, c => c.Name == "dprk-china"));
     }
 
     [Fact]

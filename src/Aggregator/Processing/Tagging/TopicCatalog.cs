@@ -32,6 +32,14 @@ public sealed class TopicCatalog
     public IReadOnlyList<CompiledTopic> Topics => _current.Topics;
     public string Version => _current.Version;
 
+    /// <summary>Every tag the rules can give: each topic's and its sub-tags.</summary>
+    public IReadOnlyList<string> KnownTags => _current.Rules.Topics.SelectMany(t => t.Subtags.Prepend(t.Tag)).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Null when the rules can give the tag, else an error naming the ones they can.</summary>
+    public string? UnknownTag(string tag) => KnownTags.Contains(tag, StringComparer.Ordinal)
+        ? null
+        : $"there is no tag \"{tag}\": the topic rules give {string.Join(", ", KnownTags)}.";
+
     public TopicCatalog(AppPaths paths, IOptions<AggregatorOptions> options)
     {
         _path = paths.InConfig(options.Value.Tagging.TopicsFile);
