@@ -16,15 +16,22 @@ public static class BackupCommand
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var target = Path.GetFullPath(result.GetValue(file)!);
-            if (File.Exists(target))
+            if (File.Exists(target) || Directory.Exists(target))
             {
-                await Console.Error.WriteLineAsync($"backup: {target} exists; choose a new file");
+                await Console.Error.WriteLineAsync(Directory.Exists(target)
+                    ? $"backup: {target} is a folder; give the name of a new file in it, such as {Path.Combine(target, $"aggregator-{DateTime.UtcNow:yyyy-MM-dd}.db")}"
+                    : $"backup: {target} exists; choose a new file");
+                return 2;
+            }
+            if (!Directory.Exists(Path.GetDirectoryName(target)))
+            {
+                await Console.Error.WriteLineAsync($"backup: the folder {Path.GetDirectoryName(target)} does not exist; make it first, or choose another");
                 return 2;
             }
             var database = services.GetRequiredService<Database>();
             if (database.IsPostgres)
             {
-                await Console.Error.WriteLineAsync($"backup: {database.Describe()} is PostgreSQL; back it up with pg_dump (README, \"Backups\")");
+                await Console.Error.WriteLineAsync($"backup: {database.Describe()} is PostgreSQL; back it up with pg_dump (README, \"Backup while it runs\")");
                 return 2;
             }
             Database.CreatePrivate(target); // empty, owner-only: VACUUM INTO fills it and keeps its mode

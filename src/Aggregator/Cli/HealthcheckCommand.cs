@@ -13,6 +13,13 @@ public static class HealthcheckCommand
         command.SetAction(async (result, ct) =>
         {
             var target = result.GetValue(url) ?? DefaultUrl();
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            {
+                Console.WriteLine($"healthcheck: --url must be an http(s) address such as http://127.0.0.1:8080/readyz (was \"{target}\")");
+                return 1; // a container runtime reserves 2
+            }
+            if (address.AbsolutePath == "/")
+                target = new Uri(address, "/readyz").AbsoluteUri; // the service's address alone: its readiness, not its front page
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             try
             {

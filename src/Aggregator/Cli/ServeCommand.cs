@@ -44,6 +44,15 @@ public static class ServeCommand
             return CommandServices.ConfigurationError;
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
             builder.WebHost.UseUrls(DefaultUrl);
+        else if (builder.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                     .FirstOrDefault(u => !u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } bad)
+        {
+            // Kestrel's own answer to "127.0.0.1:9000" was a FormatException and its stack.
+            await Console.Error.WriteLineAsync($"error: \"{bad}\" is not an address to listen on: give one such as http://127.0.0.1:9000 or http://0.0.0.0:9000 (--urls, or ASPNETCORE_URLS)");
+            return CommandServices.ConfigurationError;
+        }
+        // A port in use is said below in one line; the host's own report of it is the exception's stack.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.Services.AddAggregator(builder.Configuration, paths);
         // One line per event with a UTC timestamp; JSON (one object per line, the message's

@@ -88,6 +88,24 @@ public sealed class OperationsTests
             Assert.Equal("ok", await Dapper.SqlMapper.ExecuteScalarAsync<string>(copy, "PRAGMA integrity_check"));
         }
         Assert.Equal(2, (await Processes.AggregatorAsync(RepoPaths.Root, null, "backup", backup, "--data", Path.Combine(temp.Path, "data"))).ExitCode);
+        // Ordinary mistakes are one line each, not a stack trace.
+        var data = Path.Combine(temp.Path, "data");
+        var noFolder = await Processes.AggregatorAsync(RepoPaths.Root, null, "backup", Path.Combine(temp.Path, "nowhere", "b.db"), "--data", data);
+        Assert.Equal((2, $"backup: the folder {Path.Combine(temp.Path, "nowhere")} does not exist; make it first, or choose another\n"), (noFolder.ExitCode, noFolder.Stderr));
+        var aFolder = await Processes.AggregatorAsync(RepoPaths.Root, null, "backup", temp.Path, "--data", data);
+        Assert.Equal(2, aFolder.ExitCode);
+        Assert.StartsWith($"backup: {temp.Path} is a folder; give the name of a new file in it", aFolder.Stderr, StringComparison.Ordinal);
+        var noScheme = await Processes.AggregatorAsync(RepoPaths.Root, null, "healthcheck", "--url", $"127.0.0.1:{service.BaseUrl.Port}");
+        Assert.Equal((1, $"healthcheck: --url must be an http(s) address such as http://127.0.0.1:8080/readyz (was \"127.0.0.1:{service.BaseUrl.Port}\")\n"), (noScheme.ExitCode, noScheme.Stdout));
+        var bare = await Processes.AggregatorAsync(RepoPaths.Root, null, "healthcheck", "--url", $"http://127.0.0.1:{service.BaseUrl.Port}");
+        Assert.Equal(0, bare.ExitCode);
+        Assert.StartsWith("200 {\"status\":\"ready\"", bare.Stdout, StringComparison.Ordinal); // its readiness, not its front page
+        var badUrls = await Processes.AggregatorAsync(RepoPaths.Root, null, "serve", "--urls", "127.0.0.1:9", "--data", data);
+        Assert.Equal((2, "error: \"127.0.0.1:9\" is not an address to listen on: give one such as http://127.0.0.1:9000 or http://0.0.0.0:9000 (--urls, or ASPNETCORE_URLS)\n"), (badUrls.ExitCode, badUrls.Stderr));
+        var taken = await Processes.AggregatorAsync(RepoPaths.Root, null, "serve", "--urls", service.BaseUrl.AbsoluteUri.TrimEnd('/'), "--data", temp.Sub("second"));
+        Assert.Equal(1, taken.ExitCode);
+        Assert.Contains("address already in use. (choose another with --urls, or ASPNETCORE_HTTP_PORTS)", taken.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", taken.Stdout + taken.Stderr, StringComparison.Ordinal);
         // The database and its backup hold feed passwords and the unsubscribe key: owner only.
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(temp.Path, "data", "aggregator.db")));
