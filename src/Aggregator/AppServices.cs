@@ -30,6 +30,9 @@ public static class AppServices
     /// <summary>Binds and checks the options tree; the messages name the offending key.</summary>
     public static (AggregatorOptions? Options, IReadOnlyList<string> Problems) Validate(IConfiguration configuration)
     {
+        var unknown = UnknownSettings.Problems(configuration).ToList();
+        if (unknown.Count > 0)
+            return (null, unknown);
         try
         {
             var options = SecretFiles.Section(configuration).Get<AggregatorOptions>(Strict) ?? new AggregatorOptions();

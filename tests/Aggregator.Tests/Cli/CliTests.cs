@@ -51,6 +51,12 @@ public sealed class CliTests
     [InlineData("""{ "Agregator": { "Storage": { "Provider": "postgres" } } }""", "a section \"Agregator\" this program does not read")]
     [InlineData("""{ "Aggregator": { "Storage": { "Provider": "postgres", "ConnectionString": "Host=127.0.0.1;Database=news;Username=agg;Password=hunter2" } } }""",
         "Aggregator:Storage:ConnectionString holds a password and must not be written in")]
+    [InlineData("""{ "Aggregator": { "Sheduling": { "PollTickSeconds": 30 } } }""",
+        "Aggregator:Sheduling is not a setting (in ")]
+    [InlineData("""{ "Aggregator": { "Scheduling": { "PollTickSecond": 30 } } }""",
+        "Aggregator:Scheduling:PollTickSecond is not a setting (in ")]
+    [InlineData("""{ "Aggregator": { "Mail": { "Recipients": [ { "Adress": "a@example.org" } ] } } }""",
+        "Aggregator:Mail:Recipients:0:Adress is not a setting (in ")]
     public async Task A_configuration_file_that_cannot_be_right_stops_the_program_naming_it(string json, string message)
     {
         using var temp = new TempFolder();
@@ -65,6 +71,19 @@ public sealed class CliTests
             Assert.Contains(Path.Combine(config, "aggregator.json"), result.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal); // no stack trace
         }
+    }
+
+    /// <summary>A misspelled variable was named by the class it did not bind to.</summary>
+    [Fact]
+    public async Task A_misspelled_environment_variable_is_named()
+    {
+        using var temp = new TempFolder();
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, new Dictionary<string, string> { ["Aggregator__Scheduling__PollTickSecond"] = "30" },
+            "run-once", "--data", temp.Path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("configuration error: Aggregator:Scheduling:PollTickSecond is not a setting (from the environment variable Aggregator__Scheduling__PollTickSecond); the settings under Aggregator:Scheduling are ",
+            result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("PollTickSeconds", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
