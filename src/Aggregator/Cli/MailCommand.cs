@@ -17,6 +17,7 @@ public static class MailCommand
     private static Command List()
     {
         var state = new Option<string?>("--state") { Description = "Only messages in this state: queued, sending, sent or failed" };
+        state.AcceptOnlyFromAmong("queued", "sending", "sent", "failed"); // a misspelling listed nothing, as an empty outbox
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("list", "Messages in the outbox, newest first: queued (with the next attempt), sent, failed (with the server's reply).") { state, limit, json };
@@ -117,7 +118,15 @@ public static class MailCommand
         var command = new Command("unsubscribe", "Stop all mail to an address, as its unsubscribe link does (for requests that came by mail).") { address };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
-            var done = await services.GetRequiredService<UnsubscribeLinks>().UnsubscribeAsync(result.GetValue(address)!.Trim(), ct);
+            var asked = result.GetValue(address)!.Trim();
+            var planner = services.GetRequiredService<MailPlanner>();
+            if (planner.Find(asked) is null)
+            {
+                // A misspelled address said "unsubscribed", and the real recipient went on getting mail.
+                await Console.Error.WriteLineAsync($"{asked} is not a configured recipient (Aggregator:Mail:Recipients: {string.Join(", ", planner.Recipients.Select(r => r.Address))}); nothing was changed");
+                return 1;
+            }
+            var done = await services.GetRequiredService<UnsubscribeLinks>().UnsubscribeAsync(asked, ct);
             Console.WriteLine(done ? "unsubscribed: no more mail to that address (`mail resubscribe` undoes it)" : "that address is unsubscribed already");
             return done ? 0 : 1;
         }, ct));

@@ -36,7 +36,17 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
         {
             if (!_client.IsConnected)
             {
-                await _client.ConnectAsync(options.Host ?? "localhost", Port(options), Security(options.Security), ct);
+                try
+                {
+                    await _client.ConnectAsync(options.Host ?? "localhost", Port(options), Security(options.Security), ct);
+                }
+                catch (NotSupportedException e)
+                {
+                    // The default (starttls) against a server without it, such as a relay on this
+                    // machine: a configuration to fix, said as such; the messages wait for it.
+                    throw new MailDeliveryException($"{Describe()} does not offer STARTTLS ({e.Message.Trim()}); set Aggregator:Mail:Smtp:Security to none "
+                        + "for a relay on this machine or a trusted network, or to tls for port 465", transient: true, e);
+                }
                 if (!string.IsNullOrEmpty(options.User))
                     await _client.AuthenticateAsync(options.User, options.Password ?? "", ct);
             }

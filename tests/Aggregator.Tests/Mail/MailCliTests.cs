@@ -98,6 +98,25 @@ public abstract class MailCliTests(Backend backend)
         Assert.True(unsubscribed.ExitCode == 1 && unsubscribed.Stderr.Contains("analyst@example.org unsubscribed on ", StringComparison.Ordinal),
             unsubscribed.Stdout + unsubscribed.Stderr);
         Assert.Equal(0, (await RunAsync(env, data, "mail", "resubscribe", "analyst@example.org")).ExitCode);
+
+        // Typos: an unknown state listed nothing, as if the outbox were empty; a misspelled
+        // address was "unsubscribed" while the real one went on getting mail.
+        var state = await RunAsync(env, data, "mail", "list", "--state", "bogus");
+        Assert.NotEqual(0, state.ExitCode);
+        Assert.Contains("bogus", state.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("The outbox is empty.", state.Stdout, StringComparison.Ordinal);
+        var misspelled = await RunAsync(env, data, "mail", "unsubscribe", "analyst@exmaple.org");
+        Assert.Equal((1, "analyst@exmaple.org is not a configured recipient (Aggregator:Mail:Recipients: analyst@example.org, bounce@example.org); nothing was changed\n"),
+            (misspelled.ExitCode, misspelled.Stderr));
+
+        // The default security, STARTTLS, against a server without it (a relay on this machine):
+        // said as the setting to change, and the message waits for it.
+        env["Aggregator__Mail__Smtp__Security"] = "starttls";
+        var plain = await RunAsync(env, data, "mail", "retry", "2");
+        Assert.True(plain.ExitCode == 1, plain.Stdout + plain.Stderr);
+        var waiting = await RunAsync(env, data, "mail", "list", "--state", "queued");
+        Assert.Contains($"smtp://127.0.0.1:{smtp.Port} (starttls) does not offer STARTTLS", waiting.Stdout, StringComparison.Ordinal);
+        Assert.Contains("set Aggregator:Mail:Smtp:Security to none", waiting.Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>A digest's period as its text states it ("2026-11-23 07:24 to 2026-11-24 07:24", the
