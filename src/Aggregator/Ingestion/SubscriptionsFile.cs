@@ -95,7 +95,9 @@ public sealed class SubscriptionsFile(FeedStore feeds, SettingsStore settings, A
             path, result.Added, result.Changed, result.Unsubscribed.Count, list.Feeds.Count);
         foreach (var url in result.Unsubscribed)
             logger.LogInformation("Unsubscribed from {Url}: {Path} no longer lists it (its items stay)", FeedUrl.Masked(url), path);
-        if (list.Feeds.Count + list.LeftOut.Count == 0)
+        // Emptied after it listed feeds (a mistake as often as not): said, since nothing follows.
+        // The file as shipped, empty from the start, is no news.
+        if (list.Feeds.Count + list.LeftOut.Count == 0 && applied is not null)
             logger.LogWarning("{Path} lists no feeds: nothing was unsubscribed (`aggregator feeds remove URL` unsubscribes)", path);
         return new(NotApplied(list.Problems), result.Unsubscribed);
     }

@@ -423,6 +423,16 @@ public abstract class FeedsCliTests(Backend backend)
         var third = await Processes.AggregatorAsync(temp.Path, env, ["run-once", "--all", .. common]);
         Assert.Contains("1 not modified", third.Stdout, StringComparison.Ordinal);
         Assert.Equal("\"v1\"", server.Requests.Last(r => r.Path == "/tagged.xml").IfNoneMatch);
+
+        // Emptied after it listed feeds: nothing unsubscribed, and said. The file as shipped,
+        // empty from the start, said the same at every first start.
+        await File.WriteAllTextAsync(Path.Combine(config, "feeds.opml"), "<opml version=\"2.0\"><body></body></opml>", Ct);
+        var emptied = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        Assert.Contains("lists no feeds: nothing was unsubscribed", emptied.Stdout + emptied.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[ok]  Tagged, renamed", (await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common])).Stdout, StringComparison.Ordinal);
+        var fresh = await Processes.AggregatorAsync(temp.Path, env, ["run-once", "--config", config, "--data", temp.Sub("fresh")]);
+        Assert.True(fresh.ExitCode == 0, fresh.Stdout + fresh.Stderr);
+        Assert.DoesNotContain("lists no feeds", fresh.Stdout + fresh.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>A feed taken out of config/feeds.opml stopped being listed but stayed subscribed,
