@@ -13,6 +13,9 @@ public static class FeedEndpoints
     public static IResult Problem(int status, string message) =>
         Results.Text(message + "\n", "text/plain; charset=utf-8", System.Text.Encoding.UTF8, status);
 
+    /// <summary>A tag the topic rules do not give: 404, naming the ones they do.</summary>
+    public static IResult NoSuchTag(string message) => Problem(StatusCodes.Status404NotFound, char.ToUpperInvariant(message[0]) + message[1..]);
+
     public static readonly string[] Formats = ["atom", "rss", "json"];
 
     public static void MapFeeds(this IEndpointRouteBuilder app)
@@ -69,7 +72,7 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, Process
             tag = asked;
         }
         if (tag is not null && topics.UnknownTag(tag) is { } unknownTag)
-            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, char.ToUpperInvariant(unknownTag[0]) + unknownTag[1..]);
+            return FeedEndpoints.NoSuchTag(unknownTag);
         var address = new FeedAddress(FeedEndpoints.BaseUrl(http, Options), tag, format, listing.QueryString);
         var key = $"feed|{address.PageUrl(page).AbsoluteUri}";
         var rendered = await cache.GetAsync(key, async token =>

@@ -24,7 +24,7 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var collapseText = Value("collapse");
         var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
 
-        var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.Ordinal) && !k.StartsWith("utm_", StringComparison.Ordinal) && !k.StartsWith('_'));
+        var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase) && !k.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) && !k.StartsWith('_'));
         if (unknown is not null)
             error = $"unknown parameter \"{unknown}\": the filters are lang (a language code), source, q (words), since (a date), collapse (true or false) and, on the page, tag.";
         else if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))

@@ -68,7 +68,7 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
         if (error is not null)
             return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
         if (tag is not null && topics.UnknownTag(tag) is { } unknownTag)
-            return FeedEndpoints.Problem(StatusCodes.Status404NotFound, char.ToUpperInvariant(unknownTag[0]) + unknownTag[1..]);
+            return FeedEndpoints.NoSuchTag(unknownTag);
         var baseUrl = FeedEndpoints.BaseUrl(http, Options);
         var key = $"page|{baseUrl}|{tag}|{page}|{listing.QueryString}";
         var rendered = await cache.GetAsync(key, async token => (await RenderAsync(baseUrl, listing, page, token) ?? [], "text/html; charset=utf-8"), ct);
