@@ -38,12 +38,15 @@ public static class CommandServices
         var (options, problems) = AppServices.Validate(configuration);
         if (!Report(problems))
             return (null, ConfigurationError);
-        // A data folder that is a file is said below, by the database.
-        var isNew = options is { Storage.Provider: var provider } && !provider.Equals("postgres", StringComparison.OrdinalIgnoreCase)
-            && !File.Exists(paths.DatabaseFile) && !File.Exists(paths.DataDirectory);
+        // Where SQLite keeps it: the data folder's file, or the file a configured connection string
+        // names. A data folder that is a file is said below, by the database.
+        var file = options is null || options.Storage.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? null
+            : string.IsNullOrWhiteSpace(options.Storage.ConnectionString) ? paths.DatabaseFile
+            : SqliteFile(options.Storage.ConnectionString);
+        var isNew = file is not null && !File.Exists(file) && !File.Exists(paths.DataDirectory);
         if (existing && isNew)
         {
-            await Console.Error.WriteLineAsync($"error: there is no database at {paths.DatabaseFile}: nothing has been stored there. "
+            await Console.Error.WriteLineAsync($"error: there is no database at {file}: nothing has been stored there. "
                 + $"--data (default: data) is relative to the working directory, here {Environment.CurrentDirectory}; give the data folder the service uses.");
             return (null, ConfigurationError);
         }
@@ -59,7 +62,7 @@ public static class CommandServices
             Mail.MailStartup.CheckRecipients(services);
             if (migrate) await services.GetRequiredService<Database>().MigrateAsync(ct);
             if (isNew)
-                await Console.Error.WriteLineAsync($"note: a new database was made at {paths.DatabaseFile} (--data is relative to the working directory)");
+                await Console.Error.WriteLineAsync($"note: a new database was made at {file} (--data is relative to the working directory)");
             return (services, 0);
         }
         catch (InvalidDataException e)
@@ -79,6 +82,20 @@ public static class CommandServices
             await Console.Error.WriteLineAsync($"error: cannot use the database {services.GetRequiredService<Database>().Describe()}: {e.Message}");
             await services.DisposeAsync();
             return (null, 1);
+        }
+    }
+
+    /// <summary>The file of a SQLite connection string, null for one in memory.</summary>
+    private static string? SqliteFile(string connectionString)
+    {
+        try
+        {
+            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+            return string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(source);
+        }
+        catch (ArgumentException)
+        {
+            return null; // malformed: the database says so
         }
     }
 

@@ -15,7 +15,7 @@ public static class HealthcheckCommand
             var target = result.GetValue(url) ?? DefaultUrl();
             if (!Uri.TryCreate(target, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             {
-                Console.WriteLine($"healthcheck: --url must be an http(s) address such as http://127.0.0.1:8080/readyz (was \"{target}\")");
+                Console.Error.WriteLine($"healthcheck: --url must be an http(s) address such as http://127.0.0.1:8080/readyz (was \"{target}\")");
                 return 1; // a container runtime reserves 2
             }
             if (address.AbsolutePath == "/")

@@ -129,7 +129,7 @@ public static class MailCommand
             var done = await services.GetRequiredService<UnsubscribeLinks>().UnsubscribeAsync(asked, ct);
             Console.WriteLine(done ? "unsubscribed: no more mail to that address (`mail resubscribe` undoes it)" : "that address is unsubscribed already");
             return done ? 0 : 1;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 
@@ -142,7 +142,7 @@ public static class MailCommand
             var done = await services.GetRequiredService<UnsubscribeLinks>().ResubscribeAsync(result.GetValue(address)!.Trim(), ct);
             Console.WriteLine(done ? "resubscribed" : "that address is not unsubscribed");
             return done ? 0 : 1;
-        }, ct));
+        }, ct, existing: true));
         return command;
     }
 

@@ -14,7 +14,12 @@ public static class UnknownSettings
     public static IEnumerable<string> Problems(IConfiguration configuration)
     {
         foreach (var (path, known) in Walk(configuration.GetSection(AggregatorOptions.SectionName), typeof(AggregatorOptions)))
-            yield return $"{path} is not a setting ({Where(configuration, path)}); the settings under {path[..path.LastIndexOf(':')]} are {string.Join(", ", known)}.";
+        {
+            var parent = path[..path.LastIndexOf(':')];
+            yield return known.Count > 0
+                ? $"{path} is not a setting ({Where(configuration, path)}); the settings under {parent} are {string.Join(", ", known)}."
+                : $"{path} is not a setting ({Where(configuration, path)}): {parent} is a value, not a section (a file holding it is named by {parent}{SecretFiles.Suffix}).";
+        }
     }
 
     private static IEnumerable<(string Path, IReadOnlyList<string> Known)> Walk(IConfigurationSection section, Type type)
@@ -44,10 +49,19 @@ public static class UnknownSettings
                 yield return (child.Path, properties.Select(p => p.Name).ToList());
                 continue;
             }
+            if (IsValue(property.PropertyType))
+            {
+                // A value written as a section: "Password__FILE" for "Password_FILE" left the password unset.
+                foreach (var inner in child.GetChildren())
+                    yield return (inner.Path, []);
+                continue;
+            }
             foreach (var found in Walk(child, property.PropertyType))
                 yield return found;
         }
     }
+
+    private static bool IsValue(Type type) => type == typeof(string) || !IsOptionsClass(type) && Element(type, typeof(IEnumerable<>), 0) is null;
 
     private static bool IsOptionsClass(Type type) => type.IsClass && type != typeof(string) && type.Namespace == typeof(AggregatorOptions).Namespace;
 

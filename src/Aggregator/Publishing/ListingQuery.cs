@@ -8,10 +8,35 @@ namespace Aggregator.Publishing;
 /// cache keys on. A malformed filter is an error naming the parameter, never silently ignored.</summary>
 public sealed record ListingQuery(ItemFilter Filter, string QueryString)
 {
-    /// <summary>The parameters a listing reads. Any other is an error naming it: "?language=ko"
-    /// served every language with status 200, and a reader subscribed to it never knew.
-    /// Tracking parameters (utm_…) and cache busters ("_=…") that links and clients add pass.</summary>
+    /// <summary>The parameters a listing reads, in any case.</summary>
     public static readonly string[] Parameters = ["lang", "source", "q", "since", "collapse", "tag"];
+
+    /// <summary>Names people use for a filter this listing calls otherwise.</summary>
+    private static readonly string[] Aliases = ["language", "languages", "locale", "tags", "sources", "outlet", "feed", "query", "search", "text", "from", "after", "date"];
+
+    /// <summary>A parameter that is a misspelling of a filter, or another name for one: "?language=ko"
+    /// served every language with status 200, and a reader subscribed to it never knew. Other
+    /// parameters pass, as links carry them (fbclid, utm_…, mc_cid, ref).</summary>
+    private static bool MeantAsFilter(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return Aliases.Contains(lower) || Parameters.Any(p => p.Length >= 3 && Distance(lower, p) <= (lower.Length <= 4 ? 1 : 2));
+    }
+
+    /// <summary>Edits (insert, delete, replace) from one word to the other.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
 
     public static ListingQuery Parse(IQueryCollection query, string? tag, out string? error)
     {
@@ -24,7 +49,7 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var collapseText = Value("collapse");
         var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
 
-        var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase) && !k.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) && !k.StartsWith('_'));
+        var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase) && MeantAsFilter(k));
         if (unknown is not null)
             error = $"unknown parameter \"{unknown}\": the filters are lang (a language code), source, q (words), since (a date), collapse (true or false) and, on the page, tag.";
         else if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))

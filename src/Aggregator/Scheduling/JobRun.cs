@@ -36,7 +36,8 @@ internal static class JobRun
             // Full, read-only, unreachable: stopped at the first failed write (each write is one
             // transaction), and tried again on schedule.
             Telemetry.JobFailedOn(job, "database");
-            logger.LogError("{Doing} stopped: the database failed ({Reason}); {Next}", doing, e.Message, next);
+            // The innermost reason: Quartz's and Npgsql's wrappers carry the whole chain, stacks included, in their messages.
+            logger.LogError("{Doing} stopped: the database failed ({Reason}); {Next}", doing, e.GetBaseException().Message, next);
         }
         catch (Exception)
         {

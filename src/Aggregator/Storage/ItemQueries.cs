@@ -105,16 +105,22 @@ public sealed class ItemQueries(Database database)
         }
         if (filter.Source is not null)
         {
-            // Part of a name, in any case: "Yonhap" finds the outlet "Yonhap News Agency" and the
-            // feed titled "Yonhap News Agency - North Korea"; an address only whole.
+            // Words of a name from its start or a word's, in any case: "Yonhap" finds the outlet
+            // "Yonhap News Agency" and the feed titled "Yonhap News Agency - North Korea", "CNA"
+            // finds CNA but not KCNA, "AP" not Rappler; an address only whole.
             var fold = database.IsPostgres ? "lower" : "fold";
+            string Named(string column) =>
+                $"({fold}({column}) LIKE @sourceStart ESCAPE '\\' OR {fold}({column}) LIKE @sourceWord ESCAPE '\\' OR {fold}({column}) LIKE @sourceAfterDash ESCAPE '\\')";
             perCopy.Add($$"""
-                ({{fold}}({0}.outlet) LIKE @sourcePart ESCAPE '\'
+                ({{Named("{0}.outlet")}}
                  OR EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id
-                            WHERE s.item_id = {0}.id AND (src.locator = @source OR {{fold}}(src.title) LIKE @sourcePart ESCAPE '\')))
+                            WHERE s.item_id = {0}.id AND (src.locator = @source OR {{Named("src.title")}})))
                 """);
+            var part = ItemFilter.EscapeLike(filter.Source.ToLowerInvariant());
             parameters.Add("source", filter.Source);
-            parameters.Add("sourcePart", "%" + ItemFilter.EscapeLike(filter.Source.ToLowerInvariant()) + "%");
+            parameters.Add("sourceStart", part + "%");
+            parameters.Add("sourceWord", "% " + part + "%");
+            parameters.Add("sourceAfterDash", "%-" + part + "%");
         }
         var words = filter.TextPatterns();
         for (var k = 0; k < words.Count; k++)

@@ -84,6 +84,13 @@ public sealed class CliTests
         Assert.StartsWith("configuration error: Aggregator:Scheduling:PollTickSecond is not a setting (from the environment variable Aggregator__Scheduling__PollTickSecond); the settings under Aggregator:Scheduling are ",
             result.Stderr, StringComparison.Ordinal);
         Assert.Contains("PollTickSeconds", result.Stderr, StringComparison.Ordinal);
+
+        // A value written as a section (a double underscore too many) left the password unset, silently.
+        var section = await Processes.AggregatorAsync(RepoPaths.Root, new Dictionary<string, string> { ["Aggregator__Mail__Smtp__Password__FILE"] = "/run/secrets/smtp" },
+            "run-once", "--data", temp.Path);
+        Assert.Equal(2, section.ExitCode);
+        Assert.Contains("Aggregator:Mail:Smtp:Password:FILE is not a setting (from the environment variable Aggregator__Mail__Smtp__Password__FILE): Aggregator:Mail:Smtp:Password is a value",
+            section.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -83,10 +83,34 @@ public sealed class DocumentParsingTests
     [InlineData("<title>日中韓外相会談、ソウルで開催へ - 日本経済新聞</title>", "<h1>日中韓外相会談、ソウルで開催へ</h1>", "日中韓外相会談、ソウルで開催へ")]
     [InlineData("<meta property=\"og:title\" content=\"Korea - China: the new normal\">", "<h1>Korea</h1>", "Korea - China: the new normal")] // a heading that is not the headline
     [InlineData("<meta property=\"og:title\" content=\"Example News\"><meta property=\"og:site_name\" content=\"Example News\">", "", "Example News")] // all name: kept
+    [InlineData("<meta property=\"og:title\" content=\"South Korea's Lee in Beijing - day two\">", "<h1>South Korea's Lee in Beijing</h1>", "South Korea's Lee in Beijing - day two")] // a subtitle, not a site
+    [InlineData("<meta property=\"og:title\" content=\"China says it opposes THAAD : Seoul responds\">", "<h1>China says it opposes THAAD</h1>", "China says it opposes THAAD : Seoul responds")]
+    [InlineData("<meta property=\"og:title\" content=\"China - South Korea\"><meta property=\"og:site_name\" content=\"South Korea\">", "", "China - South Korea")] // too little left to be a headline
     public void A_site_name_added_to_the_title_is_cut(string head, string heading, string expected)
     {
         var html = $"<html><head>{head}</head><body><article>{heading}<p>South Korea and China agreed on Friday to resume talks that had stalled since 2022, officials said after the meeting in Seoul.</p></article></body></html>";
         Assert.Equal(expected, DocumentReader.Read("page.html", System.Text.Encoding.UTF8.GetBytes(html)).Title);
+    }
+
+    /// <summary>What must stay in the body around lists of other stories, and which dates date it.</summary>
+    [Theory]
+    [InlineData("a.txt", "Seoul and Beijing agree to reopen talks\n\nSouth Korea and China agreed on Friday to reopen talks on a fisheries accord, officials in Seoul said after the meeting.\n\nRelated articles\nChina fines Korean boats\n\nLee told reporters: \"We agreed to open a new chapter.\"\n\nMore in the coming days.", "We agreed to open a new chapter.", "China fines Korean boats")]
+    [InlineData("zh.txt", "中韩外长在北京举行会谈\n\n中国外交部长王毅在北京同韩国外长举行会谈，双方表示愿为半岛和平加强合作，并就两国元首会晤交换意见。\n\n相关新闻\n韩国总统将访华\n\n王毅说：“中韩是搬不走的近邻。”", "中韩是搬不走的近邻", "韩国总统将访华")]
+    [InlineData("p.html", "<html><body><article><h1>Seoul and Beijing agree to reopen talks</h1><p>South Korea and China agreed on Friday to reopen talks on a fisheries accord, officials in Seoul said after the meeting.</p><h3>Related</h3><ul><li><a href=\"/1\">China fines Korean boats</a></li></ul><p>Next round in March</p></article></body></html>", "Next round in March", "China fines Korean boats")]
+    public void The_article_resumes_after_a_list_of_other_stories(string name, string content, string kept, string dropped)
+    {
+        var doc = DocumentReader.Read(name, System.Text.Encoding.UTF8.GetBytes(content));
+        Assert.Contains(kept, doc.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(dropped, doc.Body, StringComparison.Ordinal);
+        if (name == "a.txt") Assert.EndsWith("More in the coming days.", doc.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_date_alone_on_a_line_in_the_body_is_a_timeline_not_the_articles_date()
+    {
+        var doc = DocumentReader.Read("t.txt", System.Text.Encoding.UTF8.GetBytes(
+            "Thirty years of Seoul–Beijing ties\n\nSouth Korea and China established diplomatic relations after decades apart, and trade between them has grown fortyfold since then.\n\n1992.08.24\n\nThe two governments signed the joint communique in Beijing.\n\n2016.07.08\n\nSeoul announced the deployment of THAAD."));
+        Assert.Null(doc.PublishedAt);
     }
 
     [Fact]

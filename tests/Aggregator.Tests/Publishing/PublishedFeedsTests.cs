@@ -152,6 +152,8 @@ public abstract class PublishedFeedsTests(PublishedService service)
         Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=" + Uri.EscapeDataString(PublishedService.RiverTitle)));
         // Part of a name, as the README's ?source=Yonhap: the whole name was needed, and a part matched nothing.
         Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=harbour"));
+        Assert.Equal(PublishedService.RiverEntries, await service.TotalAsync("feeds/all.json?source=LEDGER"));
+        Assert.Equal(0, await service.TotalAsync("feeds/all.json?source=arbour")); // from a word's start: "CNA" is not KCNA
 
         var since = PublishedService.RiverStart.AddHours(100);
         var recent = await TitlesAsync($"feeds/all.json?since={since:yyyy-MM-ddTHH:mm:ssZ}");

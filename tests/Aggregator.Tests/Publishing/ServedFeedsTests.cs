@@ -120,7 +120,12 @@ public sealed class ServedFeedsTests(ServedFeedsTests.Service service) : IClassF
         var language = await service.Process.Http.GetAsync("feeds/all.atom?language=ko", Ct);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, language.StatusCode);
         Assert.StartsWith("unknown parameter \"language\": the filters are lang", await language.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await service.Process.Http.GetAsync("feeds/all.atom?utm_source=newsletter&_=17", Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await service.Process.Http.GetAsync("feeds/all.atom?tags=dprk-china", Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await service.Process.Http.GetAsync("feeds/all.atom?sorce=Xinhua", Ct)).StatusCode);
+        // What links carry (a shared post's fbclid, a newsletter's utm_ and mc_ tags) passes, and names in any case.
+        foreach (var path in new[] { "feeds/all.atom?utm_source=newsletter&_=17", "?fbclid=IwAR123&gclid=x&mc_cid=a&mc_eid=b&ref=twitter", "feeds/all.json?Lang=en" })
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await service.Process.Http.GetAsync(path, Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await service.Process.Http.GetAsync("tags/korea-china/?tag=dprk-china", Ct)).StatusCode);
         // The merged feed asked for a tag as the page's form asks: the tag's own feed, where it lives.
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = service.Process.BaseUrl };
         var moved = await noRedirects.GetAsync("feeds/all.atom?tag=dprk-china&lang=en", Ct);

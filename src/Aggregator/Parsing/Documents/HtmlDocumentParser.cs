@@ -25,6 +25,7 @@ public static class HtmlDocumentParser
             throw new DocumentFormatException("the HTML page has no body");
         foreach (var element in root.QuerySelectorAll(string.Join(',', Furniture)).ToList())
             element.Remove();
+        RemoveStoryLists(root);
         var lines = root.QuerySelectorAll(string.Join(',', Blocks))
             .Where(e => !e.Ancestors<IElement>().Any(a => Blocks.Contains(a.LocalName))) // nested blocks once
             .Select(e => Collapse(e.TextContent))
@@ -33,7 +34,7 @@ public static class HtmlDocumentParser
         if (lines.Count == 0)
             lines = root.TextContent.Split('\n').Select(Collapse).Where(t => t.Length > 0).ToList();
 
-        var text = TextDocumentParser.Parse(string.Join("\n\n", lines), string.IsNullOrEmpty(title) ? null : title);
+        var text = TextDocumentParser.Parse(string.Join("\n\n", lines), string.IsNullOrEmpty(title) ? null : title, listsAfterHeadings: false);
         var published = Meta(document, "article:published_time") ?? Meta(document, "datePublished")
             ?? document.QuerySelector("[itemprop=datePublished]")?.GetAttribute("content")
             ?? document.QuerySelector("time[datetime]")?.GetAttribute("datetime");
@@ -49,6 +50,34 @@ public static class HtmlDocumentParser
         };
     }
 
+    /// <summary>"Related articles", "More from World", "関連ニュース" and the list of other stories'
+    /// headlines under it: a list (ul, ol), or paragraphs that are each one link. The markup says
+    /// where it ends, so the article's next paragraph stays, however it ends.</summary>
+    private static void RemoveStoryLists(IElement root)
+    {
+        var headings = root.QuerySelectorAll("h2, h3, h4, h5, h6, p, div, span, strong, b")
+            .Where(e => Collapse(e.TextContent) is { Length: > 0 and <= 60 } text && LineClassifier.Classify(text, Script.Other) == LineKind.ListHeading)
+            .ToList();
+        foreach (var heading in headings)
+        {
+            var after = heading;
+            // A heading wrapped alone (<div><h3>Related</h3></div>): the list follows its wrapper.
+            while (after.NextElementSibling is null && after.ParentElement is { } parent && parent != root && Collapse(parent.TextContent) == Collapse(heading.TextContent))
+                after = parent;
+            var next = after.NextElementSibling;
+            while (next is not null && (next.LocalName is "ul" or "ol" || IsOneLink(next)))
+            {
+                var following = next.NextElementSibling;
+                next.Remove();
+                next = following;
+            }
+            heading.Remove();
+        }
+    }
+
+    private static bool IsOneLink(IElement element) =>
+        element.LocalName is "p" or "div" or "li" && element.QuerySelectorAll("a").ToList() is [var link] && Collapse(link.TextContent) == Collapse(element.TextContent);
+
     /// <summary>Separators sites put between a headline and their name, widest first.</summary>
     private static readonly string[] SiteSeparators = [" | ", " ｜ ", "｜", " - ", " – ", " — ", " :: ", " · ", " : ", "_", " |", "| "];
 
@@ -58,30 +87,36 @@ public static class HtmlDocumentParser
     /// page's own heading. A title that is all one site's name, or has no such end, is kept.</summary>
     internal static string WithoutSiteName(string title, string? siteName, string? heading)
     {
+        // What is left must still be a headline: "China - South Korea" on a site named "South
+        // Korea" keeps its title.
         if (!string.IsNullOrWhiteSpace(siteName))
             foreach (var separator in SiteSeparators)
             {
                 if (title.Length <= separator.Length + siteName.Length) break;
-                if (title.EndsWith(separator + siteName, StringComparison.OrdinalIgnoreCase))
+                if (title.EndsWith(separator + siteName, StringComparison.OrdinalIgnoreCase) && title[..^(separator.Length + siteName.Length)].Trim() is var before
+                    && Scripts.WordLength(before) >= 3)
                 {
-                    title = title[..^(separator.Length + siteName.Length)].Trim();
+                    title = before;
                     break;
                 }
-                if (title.StartsWith(siteName + separator, StringComparison.OrdinalIgnoreCase))
+                if (title.StartsWith(siteName + separator, StringComparison.OrdinalIgnoreCase) && title[(siteName.Length + separator.Length)..].Trim() is var after
+                    && Scripts.WordLength(after) >= 3)
                 {
-                    title = title[(siteName.Length + separator.Length)..].Trim();
+                    title = after;
                     break;
                 }
             }
-        // What is left may still carry a section ("…_新闻", "… | World"): the heading says where the headline ends.
-        // Only a headline-sized heading followed by a short name: "Korea" heading a page titled
-        // "Korea - China: the new normal" is a section's name, not the headline.
-        if (!string.IsNullOrEmpty(heading) && title.Length > heading.Length && title.StartsWith(heading, StringComparison.Ordinal)
-            && Scripts.WordLength(heading) >= 3 && Scripts.WordLength(title[heading.Length..]) <= 5
-            && SiteSeparators.Any(s => title.AsSpan(heading.Length).StartsWith(s, StringComparison.Ordinal)))
-            return heading;
+        // What is left may still carry a section ("…_新闻", "… | World"): the heading says where the
+        // headline ends, behind a separator that does not set off a subtitle (" - day two", ": Seoul
+        // responds" do) and before a name of a word or two.
+        foreach (var separator in SectionSeparators)
+            if (!string.IsNullOrEmpty(heading) && Scripts.WordLength(heading) >= 3 && title.StartsWith(heading + separator, StringComparison.Ordinal)
+                && Scripts.WordLength(title[(heading.Length + separator.Length)..]) <= 3)
+                return heading;
         return title;
     }
+
+    private static readonly string[] SectionSeparators = [" | ", " ｜ ", "｜", "_", " |", "| "];
 
     private static string? Meta(IDocument document, string name)
     {

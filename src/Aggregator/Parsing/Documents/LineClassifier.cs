@@ -12,13 +12,13 @@ public static partial class LineClassifier
         var words = Scripts.WordLength(line);
         if (line.Length == 0) return LineKind.Blank;
         // "2026.11.20 14:00" on a line of its own is the article's date, not a stray number.
-        if (NumberOnly().IsMatch(line)) return IsDateLine(line) ? LineKind.DateStamp : LineKind.Number;
+        if (IsNumberOnly(line)) return IsDateLine(line) ? LineKind.DateStamp : LineKind.Number;
         if (Copyright().IsMatch(line)) return LineKind.Copyright;
         if (SourceLabel().IsMatch(line)) return LineKind.SourceLine;
         if (words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))) return LineKind.Navigation;
+        if (words <= 6 && ListHeading().IsMatch(line)) return LineKind.ListHeading;
         if (words <= 8 && ChromeShort().IsMatch(line)) return LineKind.Chrome;
         if (ChromeAny().IsMatch(line)) return LineKind.Chrome;
-        if (words <= 6 && ListHeading().IsMatch(line)) return LineKind.ListHeading;
         if (words <= 30 && Promotion().IsMatch(line)) return LineKind.Chrome;
         if (IsCaption(line)) return LineKind.Caption;
         if (words <= 6 && Byline().IsMatch(line)) return LineKind.Byline;
@@ -38,6 +38,9 @@ public static partial class LineClassifier
         // Clock times and numbers left beside the date are not words.
         return date is not null && Scripts.WordLength(Digits().Replace(rest, " ")) <= 6;
     }
+
+    /// <summary>Digits and punctuation alone: "8013945", "2026.11.20 14:00".</summary>
+    public static bool IsNumberOnly(string line) => NumberOnly().IsMatch(line);
 
     public static string? BylineName(string line)
     {
@@ -107,7 +110,7 @@ public static partial class LineClassifier
 
     /// <summary>The heading of a list of other stories' headlines: "Related articles", "More from
     /// World", "Most read", "관련 뉴스", "相关新闻", "関連ニュース".</summary>
-    [GeneratedRegex(@"^(related (articles?|stories|news|coverage|content|links|topics)|more (from|on|in)\b.{1,30}|more (stories|news|articles)|most (read|popular|viewed|shared)|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| articles)?|read next|what to read next|top stories|latest (news|stories)|trending( now| stories)?|editors?'?s? picks|läs också|mest lästa?|relaterat|relaterade artiklar|관련\s*(뉴스|기사)|많이\s*본\s*(뉴스|기사)|주요\s*뉴스|인기\s*기사|相关(新闻|文章|报道)|相關(新聞|文章|報導)|热门(新闻|文章)|熱門(新聞|文章)|推荐阅读|推薦閱讀|猜你喜欢|关联阅读|関連(ニュース|リンク)|アクセスランキング|おすすめ記事|人気記事)\s*[:：>»|]?\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(related( (articles?|stories|news|coverage|content|links|topics))?|more (from|on|in)\b[^.!?。]{1,30}|more (stories|news|articles)|most (read|popular|viewed|shared)|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| articles)?|read next|what to read next|top stories|latest (news|stories)|trending( now| stories)?|editors?'?s? picks|läs också|mest lästa?|relaterat|relaterade artiklar|관련\s*(뉴스|기사)|많이\s*본\s*(뉴스|기사)|주요\s*뉴스|인기\s*기사|相关(新闻|文章|报道)|相關(新聞|文章|報導)|热门(新闻|文章)|熱門(新聞|文章)|推荐阅读|推薦閱讀|猜你喜欢|关联阅读|関連(ニュース|リンク)|アクセスランキング|おすすめ記事|人気記事)\s*[:：>»|]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ListHeading();
 
     /// <summary>A sentence selling the site's newsletter or app, at any point of the page.</summary>

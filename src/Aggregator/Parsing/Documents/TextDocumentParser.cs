@@ -15,7 +15,9 @@ public static partial class TextDocumentParser
     /// <summary>A line this long (in words) is article prose, never a headline or a label.</summary>
     private const double ProseWords = 15;
 
-    public static ParsedDocument Parse(string text, string? knownTitle = null)
+    /// <param name="listsAfterHeadings">Read lists of other stories' headlines under "Related articles"
+    /// and the like from the lines (plain text); a page's markup says where such a list ends.</param>
+    public static ParsedDocument Parse(string text, string? knownTitle = null, bool listsAfterHeadings = true)
     {
         var lines = SplitLines(text);
         var script = Scripts.Dominant(text);
@@ -27,7 +29,9 @@ public static partial class TextDocumentParser
         if (string.IsNullOrWhiteSpace(title))
             throw new DocumentFormatException("the document has no text");
 
-        var body = BodyLines(lines, kinds, headline, title, out var dateline, out var datelineAgency, out var datelineReporter);
+        var body = BodyLines(lines, kinds, headline, title, out var dateline, out var datelineAgency, out var datelineReporter, listsAfterHeadings);
+        var firstProse = Array.FindIndex(lines, l => l.Length > 0 && Scripts.WordLength(l) >= ProseWords);
+        if (firstProse < 0) firstProse = lines.Length;
         var bodyText = string.Join("\n\n", body);
         // A local time without a zone ("입력 2025.09.05 14:30") is in the zone of the language it is
         // written in, as in feeds: Seoul's, not UTC.
@@ -37,7 +41,10 @@ public static partial class TextDocumentParser
             Title = title,
             Body = bodyText,
             Language = language,
-            PublishedAt = opening.Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i], language) : null)
+            // A date alone on a line ("2026.11.20 14:00") dates the article in its header only: in the
+            // body, such lines are a timeline's ("1992.08.24", then what happened that day).
+            PublishedAt = opening.Where(i => i < firstProse || !LineClassifier.IsNumberOnly(lines[i]))
+                .Select(i => kinds[i] is LineKind.DateStamp or LineKind.SourceLine ? DateText.Find(lines[i], language) : null)
                 .FirstOrDefault(d => d is not null)
                 ?? (dateline is null ? null : DateText.Find(dateline, language)), // "BEIJING, Feb. 13, 2017 —" 
             Outlet = opening.Select(i => kinds[i] == LineKind.SourceLine ? LineClassifier.SourceName(lines[i]) : null).FirstOrDefault(s => s is not null)
@@ -111,7 +118,8 @@ public static partial class TextDocumentParser
         return first.Length <= 140 ? first : first[..(first.LastIndexOf(' ', 139) is > 40 and var cut ? cut : 140)] + "…";
     }
 
-    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? dateline, out string? datelineAgency, out string? datelineReporter)
+    private static List<string> BodyLines(string[] lines, LineKind[] kinds, int headline, string title, out string? dateline, out string? datelineAgency, out string? datelineReporter,
+        bool listsAfterHeadings)
     {
         dateline = null;
         datelineAgency = null;
@@ -123,7 +131,7 @@ public static partial class TextDocumentParser
         {
             var line = lines[i];
             var words = Scripts.WordLength(line);
-            if (kinds[i] == LineKind.ListHeading) inList = true;
+            if (kinds[i] == LineKind.ListHeading) inList = listsAfterHeadings;
             if (inList && kinds[i] is not LineKind.Blank and not LineKind.ListHeading)
             {
                 // A headline is short and ends no sentence with a full stop; the article resumes
@@ -151,7 +159,8 @@ public static partial class TextDocumentParser
     }
 
     /// <summary>Ends as a statement does, not as a headline may (a question, a quotation).</summary>
-    private static bool EndsStatement(string line) => line[^1] is '.' or '。' or '!' or '！';
+    private static bool EndsStatement(string line) =>
+        line.TrimEnd('"', '”', '’', '\'', '」', '』', ')', '）') is { Length: > 0 } bare && bare[^1] is '.' or '。' or '!' or '！' or '…';
 
     private static bool EndsSentence(string line) => line[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '"' or '”' or '」';
 
