@@ -96,7 +96,7 @@ public sealed class OperationsTests
         Assert.Equal(2, aFolder.ExitCode);
         Assert.StartsWith($"backup: {temp.Path} is a folder; give the name of a new file in it", aFolder.Stderr, StringComparison.Ordinal);
         var noScheme = await Processes.AggregatorAsync(RepoPaths.Root, null, "healthcheck", "--url", $"127.0.0.1:{service.BaseUrl.Port}");
-        Assert.Equal((1, $"healthcheck: --url must be an http(s) address such as http://127.0.0.1:8080/readyz (was \"127.0.0.1:{service.BaseUrl.Port}\")\n"), (noScheme.ExitCode, noScheme.Stdout));
+        Assert.Equal((1, $"healthcheck: --url must be an http(s) address such as http://127.0.0.1:8080/readyz (was \"127.0.0.1:{service.BaseUrl.Port}\")\n"), (noScheme.ExitCode, noScheme.Stderr));
         var bare = await Processes.AggregatorAsync(RepoPaths.Root, null, "healthcheck", "--url", $"http://127.0.0.1:{service.BaseUrl.Port}");
         Assert.Equal(0, bare.ExitCode);
         Assert.StartsWith("200 {\"status\":\"ready\"", bare.Stdout, StringComparison.Ordinal); // its readiness, not its front page
