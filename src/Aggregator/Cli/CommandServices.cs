@@ -40,9 +40,7 @@ public static class CommandServices
             return (null, ConfigurationError);
         // Where SQLite keeps it: the data folder's file, or the file a configured connection string
         // names. A data folder that is a file is said below, by the database.
-        var file = options is null || options.Storage.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? null
-            : string.IsNullOrWhiteSpace(options.Storage.ConnectionString) ? paths.DatabaseFile
-            : SqliteFile(options.Storage.ConnectionString);
+        var file = options is null ? null : Database.SqliteFile(options, paths);
         var isNew = file is not null && !File.Exists(file) && !File.Exists(paths.DataDirectory);
         if (existing && isNew)
         {
@@ -82,20 +80,6 @@ public static class CommandServices
             await Console.Error.WriteLineAsync($"error: cannot use the database {services.GetRequiredService<Database>().Describe()}: {e.Message}");
             await services.DisposeAsync();
             return (null, 1);
-        }
-    }
-
-    /// <summary>The file of a SQLite connection string, null for one in memory.</summary>
-    private static string? SqliteFile(string connectionString)
-    {
-        try
-        {
-            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
-            return string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(source);
-        }
-        catch (ArgumentException)
-        {
-            return null; // malformed: the database says so
         }
     }
 

@@ -58,12 +58,10 @@ public sealed class FeedRenderer(ItemQueries queries, RenderCache cache, Process
         var listing = ListingQuery.Parse(http.Request.Query, tag, out var error);
         if (error is not null)
             return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
-        if (http.Request.Query["tag"].LastOrDefault() is { Length: > 0 } asked)
+        if (tag is null && http.Request.Query["tag"].LastOrDefault()?.Trim() is { Length: > 0 } asked)
         {
-            // The page's form asks for a tag as ?tag=; a feed's tag is in its path. The merged feed
-            // with ?tag= served every story, and a reader subscribed to it never knew.
-            if (tag is not null)
-                return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, $"this feed is the tag {tag}'s already: leave out ?tag={asked}.");
+            // A feed's tag is in its path: the merged feed with ?tag= (as the page's form asks)
+            // served every story, and a reader subscribed to it never knew.
             if (topics.UnknownTag(asked) is null)
             {
                 var path = page == 1 ? $"feeds/tags/{Uri.EscapeDataString(asked)}.{format}" : $"feeds/tags/{Uri.EscapeDataString(asked)}/{page}.{format}";

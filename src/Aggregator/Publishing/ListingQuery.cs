@@ -52,6 +52,9 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase) && MeantAsFilter(k));
         if (unknown is not null)
             error = $"unknown parameter \"{unknown}\": the filters are lang (a language code), source, q (words), since (a date), collapse (true or false) and, on the page, tag.";
+        else if (tag is not null && Value("tag") is { } asked && asked != tag)
+            // The page's form asks for a tag as ?tag=; on a tag's own page or feed it is in the path.
+            error = $"this listing is the tag {tag}'s already: leave out ?tag={asked}.";
         else if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))
             error = $"lang must be a language code such as en, zh, ko (was \"{lang}\").";
         else if (source is { Length: > 500 })

@@ -69,8 +69,6 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
             return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, error);
         if (tag is not null && topics.UnknownTag(tag) is { } unknownTag)
             return FeedEndpoints.NoSuchTag(unknownTag);
-        if (http.Request.Query["tag"].LastOrDefault() is { Length: > 0 } asked && asked != tag)
-            return FeedEndpoints.Problem(StatusCodes.Status400BadRequest, $"this page is the tag {tag}'s already: leave out ?tag={asked}.");
         var baseUrl = FeedEndpoints.BaseUrl(http, Options);
         var key = $"page|{baseUrl}|{tag}|{page}|{listing.QueryString}";
         var rendered = await cache.GetAsync(key, async token => (await RenderAsync(baseUrl, listing, page, token) ?? [], "text/html; charset=utf-8"), ct);

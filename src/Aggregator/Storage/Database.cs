@@ -39,6 +39,24 @@ public sealed class Database : IAsyncDisposable
         SqlMapper.AddTypeHandler(new UtcDateTimeHandler());
     }
 
+    /// <summary>The file SQLite keeps the database in: the data folder's, or the one a configured
+    /// connection string names (relative to the working directory, as SQLite reads it); null for
+    /// PostgreSQL and for a database in memory. Known before a Database is made, which creates it.</summary>
+    public static string? SqliteFile(AggregatorOptions options, AppPaths paths)
+    {
+        if (options.Storage.Provider.Equals(Postgres, StringComparison.OrdinalIgnoreCase)) return null;
+        if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString)) return paths.DatabaseFile;
+        try
+        {
+            var source = new SqliteConnectionStringBuilder(options.Storage.ConnectionString).DataSource;
+            return string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(source);
+        }
+        catch (ArgumentException)
+        {
+            return null; // malformed: opening it says so
+        }
+    }
+
     public Database(AppPaths paths, IOptions<AggregatorOptions> options)
     {
         Provider = options.Value.Storage.Provider.ToLowerInvariant();

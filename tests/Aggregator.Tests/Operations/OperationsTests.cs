@@ -17,14 +17,7 @@ public sealed class OperationsTests
     {
         using var temp = new TempFolder();
         await using var feeds = await MailFeeds.StartAsync();
-        var opml = temp.File("feeds.opml", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <opml version="2.0"><head><title>t</title></head><body>
-              <outline type="rss" text="a" xmlUrl="{feeds.Add("a", [1, 2], copies: [])}"/>
-              <outline type="rss" text="b" xmlUrl="{feeds.Add("b", [3], copies: [1])}"/>
-              <outline type="rss" text="gone" xmlUrl="{feeds.Server.Url("missing.xml")}"/>
-            </body></opml>
-            """);
+        var opml = Subscriptions(temp, ("a", feeds.Add("a", [1, 2], copies: [])), ("b", feeds.Add("b", [3], copies: [1])), ("gone", feeds.Server.Url("missing.xml")));
         await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), new Dictionary<string, string>
         {
             ["Aggregator__Sources__SubscriptionsFile"] = opml,
@@ -126,6 +119,15 @@ public sealed class OperationsTests
         Assert.Contains(lines, l => l.Contains("Application is shutting down", StringComparison.Ordinal));
     }
 
+    /// <summary>A subscriptions file (OPML) listing the feeds, by name and address.</summary>
+    private static string Subscriptions(TempFolder temp, params (string Text, Uri Url)[] feeds) =>
+        temp.File("feeds.opml", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="2.0"><head><title>t</title></head><body>
+            {string.Concat(feeds.Select(f => $"""<outline type="rss" text="{f.Text}" xmlUrl="{f.Url}"/>"""))}
+            </body></opml>
+            """);
+
     private async static Task<string> MetricsAsync(ServiceProcess service)
     {
         var response = await service.Http.GetAsync("metrics", Ct);
@@ -142,12 +144,7 @@ public sealed class OperationsTests
     {
         using var temp = new TempFolder();
         await using var feeds = await MailFeeds.StartAsync();
-        var opml = temp.File("feeds.opml", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <opml version="2.0"><head><title>t</title></head><body>
-              <outline type="rss" text="a" xmlUrl="{feeds.Add("a", [1])}"/>
-            </body></opml>
-            """);
+        var opml = Subscriptions(temp, ("a", feeds.Add("a", [1])));
         await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), new Dictionary<string, string>
         {
             ["Aggregator__Sources__SubscriptionsFile"] = opml,

@@ -23,6 +23,8 @@ public sealed class TopicCatalog
         public TopicRules Rules => rules;
         public IReadOnlyList<CompiledTopic> Topics => _topics.Value;
         public string Version => rules.Version;
+        /// <summary>Every tag these rules can give: each topic's and its sub-tags.</summary>
+        public IReadOnlyList<string> Tags { get; } = rules.Topics.SelectMany(t => t.Subtags.Prepend(t.Tag)).Distinct(StringComparer.Ordinal).ToList();
         /// <summary>The SHA-256 of the file these rules were read from.</summary>
         internal string File => file;
     }
@@ -33,12 +35,12 @@ public sealed class TopicCatalog
     public string Version => _current.Version;
 
     /// <summary>Every tag the rules can give: each topic's and its sub-tags.</summary>
-    public IReadOnlyList<string> KnownTags => _current.Rules.Topics.SelectMany(t => t.Subtags.Prepend(t.Tag)).Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> KnownTags => _current.Tags;
 
     /// <summary>Null when the rules can give the tag, else an error naming the ones they can.</summary>
-    public string? UnknownTag(string tag) => KnownTags.Contains(tag, StringComparer.Ordinal)
+    public string? UnknownTag(string tag) => _current.Tags is var known && known.Contains(tag, StringComparer.Ordinal)
         ? null
-        : $"there is no tag \"{tag}\": the topic rules give {string.Join(", ", KnownTags)}.";
+        : $"there is no tag \"{tag}\": the topic rules give {string.Join(", ", known)}.";
 
     public TopicCatalog(AppPaths paths, IOptions<AggregatorOptions> options)
     {
