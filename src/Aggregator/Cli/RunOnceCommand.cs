@@ -19,6 +19,8 @@ public static class RunOnceCommand
         {
             try
             {
+                var phases = System.Diagnostics.Stopwatch.StartNew();
+                var startUp = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
                 // Stored tags from older rules are recomputed first, as the service does at start.
                 if (await services.GetRequiredService<Retagger>().RetagIfRulesChangedAsync(ct) is { Items: > 0 } retag)
                     Console.WriteLine($"topic rules changed: {retag.Items} item(s) retagged, {retag.Changed} changed");
@@ -26,9 +28,12 @@ public static class RunOnceCommand
                     Console.WriteLine($"story clustering changed: {placed} item(s) placed in stories again");
                 var mailState = await Mail.MailStartup.PrepareAsync(services, ct);
                 var started = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+                var prepared = phases.Elapsed;
                 var documents = await services.GetRequiredService<DocumentIngestor>().ImportConfiguredAsync(ct);
                 var exit = ImportCommand.Print(documents);
+                var imported = phases.Elapsed;
                 var feeds = await services.GetRequiredService<FeedIngestor>().PollDueAsync(ct, everyFeed: result.GetValue(all));
+                var polled = phases.Elapsed;
                 foreach (var url in feeds.Unsubscribed)
                     Console.WriteLine($"unsubscribed from {Sources.FeedUrl.Masked(url)}: {services.GetRequiredService<SubscriptionsFile>().Path} no longer lists it (its items stay)");
                 Console.WriteLine(feeds);
@@ -49,7 +54,9 @@ public static class RunOnceCommand
                 if (result.GetValue(runtimeStats))
                     Console.Error.WriteLine($"runtime: {Environment.CpuUsage.TotalTime.TotalSeconds:F2} s CPU; GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, " +
                         $"{GC.CollectionCount(2)} gen2 collections, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, {GC.GetTotalAllocatedBytes() >> 20} MB allocated; " +
-                        $"JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
+                        $"JIT: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms; " +
+                        $"wall: start-up {startUp.TotalMilliseconds:F0} ms, checks {prepared.TotalMilliseconds:F0} ms, documents {(imported - prepared).TotalMilliseconds:F0} ms, " +
+                        $"feeds {(polled - imported).TotalMilliseconds:F0} ms, after {(phases.Elapsed - polled).TotalMilliseconds:F0} ms");
                 return feeds.Failed > 0 || feeds.SubscriptionProblems.Count > 0 || feeds.NotPolled is not null ? 1 : exit;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
