@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Aggregator.Processing.Stories;
 using Aggregator.Processing.Tagging;
 using Dapper;
@@ -193,9 +194,14 @@ public sealed class ItemStore(Database database, TimeProvider clock)
 /// <summary>The stored form of tag evidence: a JSON array of matched terms.</summary>
 public static class EvidenceJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public static string Write(IReadOnlyList<TermMatch> evidence) => JsonSerializer.Serialize(evidence, EvidenceJsonContext.Default.IReadOnlyListTermMatch);
 
-    public static string Write(IReadOnlyList<TermMatch> evidence) => JsonSerializer.Serialize(evidence, Options);
-
-    public static IReadOnlyList<TermMatch> Read(string json) => JsonSerializer.Deserialize<List<TermMatch>>(json, Options) ?? [];
+    public static IReadOnlyList<TermMatch> Read(string json) => JsonSerializer.Deserialize(json, EvidenceJsonContext.Default.ListTermMatch) ?? [];
 }
+
+/// <summary>Evidence is written for every tagged item: by code generated at build time, not
+/// emitted and compiled at each start.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IReadOnlyList<TermMatch>))]
+[JsonSerializable(typeof(List<TermMatch>))]
+internal sealed partial class EvidenceJsonContext : JsonSerializerContext;
