@@ -104,6 +104,13 @@ public static class ServeCommand
             await Console.Error.WriteLineAsync($"error: cannot use the database {app.Services.GetRequiredService<Database>().Describe()}: {e.Message}");
             return 1;
         }
+        // No response is to be read as another type than the one it says (an error that quotes
+        // the request, a feed, /metrics), whatever a browser would guess from its content.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
         Operations.MetricsSetup.Use(app);
         app.MapHealth();
         if (options.Cluster.Serves)

@@ -77,6 +77,8 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
                         return Failed(url, current, status, $"redirect loop: {next.AbsoluteUri} was already visited", watch);
                     if (hop + 1 > o.MaxRedirects)
                         return Failed(url, current, status, $"more than {o.MaxRedirects} redirects", watch);
+                    if (await NetworkReach.IntoPrivateAsync(current, next, timeout.Token) is { } inside)
+                        return Failed(url, current, status, $"HTTP {status} {inside}", watch);
                     current = next;
                     if (turn is not null && !string.Equals(turn.Host, next.Authority, StringComparison.OrdinalIgnoreCase))
                     {

@@ -8,8 +8,9 @@ public static class UnsubscribeEndpoints
 {
     public static void MapUnsubscribe(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/mail/unsubscribe", async (string? address, string? token, UnsubscribeLinks links, CancellationToken ct) =>
+        app.MapGet("/mail/unsubscribe", async (string? address, string? token, UnsubscribeLinks links, HttpContext http, CancellationToken ct) =>
         {
+            Secure(http.Response);
             if (!await ValidAsync(address, token, links, ct)) return Invalid();
             var action = $"/mail/unsubscribe?address={Uri.EscapeDataString(address!)}&token={Uri.EscapeDataString(token!)}";
             return Page("Unsubscribe", $"""
@@ -17,12 +18,21 @@ public static class UnsubscribeEndpoints
                 <form method="post" action="{EntryText.Encode(action)}"><button type="submit">Unsubscribe</button></form>
                 """);
         });
-        app.MapPost("/mail/unsubscribe", async (string? address, string? token, UnsubscribeLinks links, CancellationToken ct) =>
+        app.MapPost("/mail/unsubscribe", async (string? address, string? token, UnsubscribeLinks links, HttpContext http, CancellationToken ct) =>
         {
+            Secure(http.Response);
             if (!await ValidAsync(address, token, links, ct)) return Invalid();
             await links.UnsubscribeAsync(address!.Trim(), ct);
             return Page("Unsubscribed", $"<p><strong>{EntryText.Encode(address)}</strong> gets no more mail from this service.</p>");
         });
+    }
+
+    /// <summary>The page's address carries the token: it is not framed by other sites (a click
+    /// steered onto the button), not sent on as a referrer, and loads nothing but the stylesheet.</summary>
+    private static void Secure(HttpResponse response)
+    {
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
     private static async Task<bool> ValidAsync(string? address, string? token, UnsubscribeLinks links, CancellationToken ct) =>

@@ -29,6 +29,7 @@ public sealed class UnsubscribeLinks(Database database, TimeProvider time, IOpti
     /// <summary>Stops all mail to the address; true when it was subscribed.</summary>
     public async Task<bool> UnsubscribeAsync(string address, CancellationToken ct)
     {
+        address = Configured(address);
         var now = time.GetUtcNow().UtcDateTime;
         await using var write = await database.BeginWriteAsync(ct);
         await MailPlanner.RecipientStateAsync(write.Connection, write.Transaction, address, now);
@@ -42,6 +43,7 @@ public sealed class UnsubscribeLinks(Database database, TimeProvider time, IOpti
     /// <summary>`mail resubscribe`: the operator undoes an unsubscription.</summary>
     public async Task<bool> ResubscribeAsync(string address, CancellationToken ct)
     {
+        address = Configured(address);
         await using var write = await database.BeginWriteAsync(ct);
         var changed = await write.Connection.ExecuteAsync(
             "UPDATE mail_recipients SET unsubscribed_at = NULL, alerts_from = @now WHERE address = @address AND unsubscribed_at IS NOT NULL",
@@ -49,6 +51,13 @@ public sealed class UnsubscribeLinks(Database database, TimeProvider time, IOpti
         await write.CommitAsync(ct);
         return changed == 1;
     }
+
+    /// <summary>The address as the recipients' settings write it. Addresses are matched in any
+    /// case (the token is made from the address in lower case): a link whose address was typed
+    /// in capitals said "unsubscribed", stored a second row, and the recipient went on getting mail.</summary>
+    private string Configured(string address) =>
+        options.Value.Mail.Recipients.Select(r => r.Address?.Trim()).FirstOrDefault(a => string.Equals(a, address.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? address.Trim();
 
     /// <summary>Loads (or makes) the key. Called before a caller takes the write lock, since
     /// making the key writes.</summary>

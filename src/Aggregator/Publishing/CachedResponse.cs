@@ -17,7 +17,7 @@ public sealed class CachedResponse(Rendered rendered, int maxAgeSeconds) : IResu
         headers.ETag = encoding is null ? rendered.ETag : rendered.ETag.Insert(rendered.ETag.Length - 1, "-" + encoding);
         headers.LastModified = HeaderUtilities.FormatDate(rendered.LastModified);
         headers.CacheControl = $"public, max-age={maxAgeSeconds}";
-        headers.Vary = "Accept-Encoding";
+        headers.Append(Microsoft.Net.Http.Headers.HeaderNames.Vary, "Accept-Encoding"); // Host too, when the links are made from it (FeedEndpoints.BaseUrl)
 
         if (NotModified(request))
         {

@@ -9,8 +9,18 @@ namespace Aggregator.Publishing;
 /// the video players below (readers show embedded videos; nothing else needs a frame).</summary>
 public static class ContentSanitizer
 {
-    private static readonly HashSet<string> FrameHosts =
-        ["www.youtube.com", "www.youtube-nocookie.com", "player.vimeo.com"];
+    /// <summary>The players' hosts and the path their embeds live under: the same hosts also
+    /// serve redirects (youtube.com/redirect?q=…) and whole sites, which no frame should show.</summary>
+    private static readonly Dictionary<string, string> FramePlayers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["www.youtube.com"] = "/embed/",
+        ["www.youtube-nocookie.com"] = "/embed/",
+        ["player.vimeo.com"] = "/video/",
+    };
+
+    private static bool IsPlayer(string? src) =>
+        Uri.TryCreate(src, UriKind.Absolute, out var uri) && uri.Scheme == "https" && uri.IsDefaultPort && uri.UserInfo.Length == 0
+        && FramePlayers.TryGetValue(uri.Host, out var path) && uri.AbsolutePath.StartsWith(path, StringComparison.Ordinal);
 
     private static readonly HtmlSanitizer Sanitizer = Create();
 
@@ -48,7 +58,7 @@ public static class ContentSanitizer
             if (e.Node is not IElement element) return;
             switch (element.LocalName)
             {
-                case "iframe" when !Uri.TryCreate(element.GetAttribute("src"), UriKind.Absolute, out var src) || src.Scheme != "https" || !FrameHosts.Contains(src.Host):
+                case "iframe" when !IsPlayer(element.GetAttribute("src")):
                     element.Remove();
                     break;
                 case "iframe":

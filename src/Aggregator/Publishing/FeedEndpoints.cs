@@ -1,6 +1,7 @@
 using Aggregator.Configuration;
 using Aggregator.Storage;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Aggregator.Publishing;
 
@@ -39,8 +40,14 @@ public static class FeedEndpoints
     };
 
     /// <summary>The public base URL: configured, else the request's own scheme and host.</summary>
-    public static Uri BaseUrl(HttpContext http, PublishingOptions options) =>
-        new(string.IsNullOrEmpty(options.BaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}/" : options.BaseUrl.TrimEnd('/') + "/");
+    public static Uri BaseUrl(HttpContext http, PublishingOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.BaseUrl)) return new(options.BaseUrl.TrimEnd('/') + "/");
+        // The response's links are made from the Host header: a cache in front must keep a copy
+        // per host, or one request with a forged Host serves its links to everyone.
+        if (!http.Response.Headers.Vary.Contains("Host")) http.Response.Headers.Append(HeaderNames.Vary, "Host");
+        return new($"{http.Request.Scheme}://{http.Request.Host}/");
+    }
 }
 
 /// <summary>Renders feed pages through the render cache; StaticExport uses the same rendering.</summary>

@@ -111,7 +111,7 @@ public static class EntryText
     {
         // Relative URLs resolve against the entry's link, else the feed that carried it.
         var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).FirstOrDefault(u => u is not null);
-        var content = item.ContentHtml is { Length: > 0 } html && !Parsing.HtmlDepth.TooDeep(html) ? Clean(ContentSanitizer.Sanitize(html, baseUrl)) : Html(item.Body);
+        var content = item.ContentHtml is { Length: > 0 } html && !Parsing.HtmlBounds.TooComplex(html) ? SanitizedContent.Of(html, baseUrl) : Html(item.Body);
         return AlsoReportedByHtml(item) is { } also ? content + "<p>" + also + "</p>" : content;
     }
 
@@ -154,8 +154,11 @@ public static class EntryText
     /// <summary>The feed the item is credited to, for provenance (atom:source, source_feed): the
     /// credited sighting when a feed carried it, else the first feed that did.</summary>
     public static StoredSighting? SourceFeed(StoredItem item) =>
-        Credited(item) is { Kind: "feed" } credited && SafeUrl(credited.Locator) is not null ? credited
-            : item.Sightings.FirstOrDefault(s => s.Kind == "feed" && SafeUrl(s.Locator) is not null);
+        Credited(item) is { Kind: "feed" } credited && Publishable(credited.Locator) ? credited
+            : item.Sightings.FirstOrDefault(s => s.Kind == "feed" && Publishable(s.Locator));
+
+    /// <summary>A feed address that may be published: http(s), and no key or token in it.</summary>
+    private static bool Publishable(string locator) => SafeUrl(locator) is not null && !Aggregator.Sources.FeedUrl.CarriesSecret(locator);
 
     /// <summary>The sighting the item is credited to: the one whose link it shows, else the first.</summary>
     public static StoredSighting? Credited(StoredItem item) =>
@@ -168,7 +171,7 @@ public static class EntryText
 
     /// <summary>Who carried the item: outlets and source titles, for "also reported by".</summary>
     public static IReadOnlyList<string> Sources(StoredItem item) =>
-        item.Sightings.Select(s => s.SourceTitle ?? s.Locator).Distinct().ToList();
+        item.Sightings.Select(s => s.SourceTitle ?? Aggregator.Sources.FeedUrl.Shown(s.Locator)).Distinct().ToList();
 
     /// <summary>The text without characters XML 1.0 forbids (C0 controls other than tab and
     /// line breaks, U+FFFE/U+FFFF, lone surrogates): XmlWriter would refuse the whole feed.</summary>

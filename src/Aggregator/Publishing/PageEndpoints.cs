@@ -32,9 +32,13 @@ public static class PageEndpoints
         app.MapMethods("/opml", getAndHead, async (HttpContext http, PageRenderer pages, CancellationToken ct) => await pages.ServeOpmlAsync(http, ct));
     }
 
-    public static void SecureHtml(HttpResponse response)
+    /// <param name="baseUrl">The configured public address: the search form is sent there, so
+    /// forms may go to it (and to this page's own origin, nowhere else: with the address taken
+    /// from a forged Host header, the form would have sent searches to that host).</param>
+    public static void SecureHtml(HttpResponse response, string? baseUrl)
     {
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        var formTargets = Uri.TryCreate(baseUrl, UriKind.Absolute, out var configured) ? $"'self' {configured.GetLeftPart(UriPartial.Authority)}" : "'self'";
+        response.Headers.ContentSecurityPolicy = $"{ContentSecurityPolicy}; form-action {formTargets}";
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
@@ -74,7 +78,7 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
         var rendered = await cache.GetAsync(key, async token => (await RenderAsync(baseUrl, listing, page, token) ?? [], "text/html; charset=utf-8"), ct);
         if (rendered.Body.Length == 0)
             return FeedEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no page {page} of this listing.");
-        PageEndpoints.SecureHtml(http.Response);
+        PageEndpoints.SecureHtml(http.Response, Options.BaseUrl);
         return new CachedResponse(rendered, Options.MaxAgeSeconds);
     }
 
@@ -116,5 +120,9 @@ public sealed class PageRenderer(ItemQueries queries, FeedStore feeds, RenderCac
     }
 
     public async Task<byte[]> RenderOpmlAsync(CancellationToken ct) =>
-        System.Text.Encoding.UTF8.GetBytes(Opml.Write((await feeds.ListAsync(ct)).Where(f => f.Enabled && !f.Gone), Options.Title + ": sources", null));
+        System.Text.Encoding.UTF8.GetBytes(Opml.Write((await feeds.ListAsync(ct)).Where(f => f.Enabled && !f.Gone && Publishable(f)), Options.Title + ": sources", null));
+
+    /// <summary>A feed the public sources list may name: not one read with a password, nor one
+    /// whose address carries a key (anyone could read a private or paid feed with it).</summary>
+    private static bool Publishable(FeedRow feed) => feed.Credentials is null && !Sources.FeedUrl.CarriesSecret(feed.Url);
 }

@@ -44,6 +44,11 @@ public static class RiverPage
 
         h.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        // The service's Content-Security-Policy, as far as a page can say it of itself
+        // (frame-ancestors cannot be said so): `export` writes the page for a static host, which
+        // sends no such header. The service's header still says who may frame it, and where a
+        // forged Host made the base address, that forms may only go to the page's own origin.
+        h.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self' {E(view.BaseUrl.GetLeftPart(UriPartial.Authority))}\">\n");
         h.Append($"<title>{E(heading)} · {E(view.SiteTitle)}</title>\n");
         h.Append($"<link rel=\"stylesheet\" href=\"{E(new Uri(view.BaseUrl, "assets/site.css").AbsoluteUri)}\">\n");
         h.Append($"<link rel=\"icon\" type=\"image/png\" href=\"{E(new Uri(view.BaseUrl, "icon.png").AbsoluteUri)}\">\n");

@@ -61,7 +61,10 @@ public static class SyndicationWriter
         {
             Id = item.EntryId,
             Title = new TextSyndicationContent(EntryText.Title(item)),
-            Summary = new TextSyndicationContent(EntryText.Summary(item.Body)),
+            // Atom says its summary is text (type="text"); RSS has no such attribute, and readers
+            // take <description> as HTML: the text is encoded as HTML there, or a "<script>" a
+            // source wrote as text would reach them as markup.
+            Summary = new TextSyndicationContent(rss ? EntryText.Encode(EntryText.Summary(item.Body)) : EntryText.Summary(item.Body)),
             LastUpdatedTime = item.UpdatedAt,
         };
         // RSS 2.0 has no content element: the full HTML goes in content:encoded, as readers expect.
@@ -74,10 +77,11 @@ public static class SyndicationWriter
             entry.PublishDate = published;
         if (EntryText.SafeUrl(item.Url) is { } url)
             entry.Links.Add(SyndicationLink.CreateAlternateLink(new Uri(url), "text/html"));
-        // Atom: link rel="enclosure"; RSS 2.0: <enclosure> (Syndication writes one per link).
-        foreach (var file in item.Files)
-            if (EntryText.SafeUrl(file.Url) is { } fileUrl)
-                entry.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(fileUrl), file.Type ?? "application/octet-stream", file.Length ?? 0));
+        // Atom: link rel="enclosure", each file; RSS 2.0: <enclosure> (Syndication writes one per
+        // link), the first only: RSS allows one per item, and readers take the first anyway.
+        var files = item.Files.Select(f => (File: f, Url: EntryText.SafeUrl(f.Url))).Where(f => f.Url is not null);
+        foreach (var (file, fileUrl) in rss ? files.Take(1) : files)
+            entry.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(fileUrl!), file.Type ?? "application/octet-stream", file.Length ?? 0));
         if (item.Author is { Length: > 0 } author)
             entry.Authors.Add(new SyndicationPerson { Name = EntryText.Line(author) });
         foreach (var tag in item.Tags)

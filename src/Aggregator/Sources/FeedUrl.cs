@@ -60,6 +60,29 @@ public static partial class FeedUrl
     /// have an @ in their path.)</summary>
     public static string Masked(string address) => Credentials().Replace(address, "$1…@");
 
+    /// <summary>Whether the address's query carries what looks like a secret: a private or paid
+    /// feed's key or token (?apikey=, ?access_token=, ?key=, ?sig=…), the commonest way such feeds
+    /// authenticate. Those addresses are not published (the sources list, an entry's source
+    /// feed): anyone could read the feed with them. A parameter named like one by chance only
+    /// keeps a public feed's address out of those.</summary>
+    public static bool CarriesSecret(string address)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Query.Length < 2) return false;
+        foreach (var pair in uri.Query[1..].Split('&'))
+        {
+            var name = Uri.UnescapeDataString(pair.Split('=', 2)[0]).Trim().ToLowerInvariant();
+            if (SecretName().IsMatch(name)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A source's address as it may be shown to readers in place of its name: its host
+    /// alone when the address carries a key.</summary>
+    public static string Shown(string locator) => CarriesSecret(locator) ? new Uri(locator).Host : locator;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(key|token|secret|passw(or)?d|pwd|signature|session(id)?)$|^(sig|sid|auth|pass|private)$")]
+    private static partial System.Text.RegularExpressions.Regex SecretName();
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^(\s*(?:feed:)?(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/]*@")]
     private static partial System.Text.RegularExpressions.Regex Credentials();
 }

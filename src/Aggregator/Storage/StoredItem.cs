@@ -38,7 +38,7 @@ public sealed record StoryCopy
     public string Locator { get; init; } = "";
 
     /// <summary>How a reader names who reported it: the outlet, else the source's title or address.</summary>
-    public string Name => Outlet ?? SourceTitle ?? Locator;
+    public string Name => Outlet ?? SourceTitle ?? Sources.FeedUrl.Shown(Locator);
 }
 
 public sealed record StoredTag

@@ -90,7 +90,15 @@ public abstract class MailServiceTests(Backend backend)
         var page = await service.Http.GetAsync(link.PathAndQuery, Ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<form method=\"post\"", await page.Content.ReadAsStringAsync(Ct)); // a GET alone unsubscribes nobody
-        var oneClick = await service.Http.PostAsync(link.PathAndQuery, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]), Ct);
+        // The page carries the token: not framed by other sites, not sent on as a referrer.
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        // The address in capitals (retyped, or changed by a mail client) unsubscribes the recipient
+        // itself: no more alerts below.
+        var query = System.Web.HttpUtility.ParseQueryString(link.Query);
+        var shouted = $"{link.AbsolutePath}?address={Uri.EscapeDataString(query["address"]!.ToUpperInvariant())}&token={query["token"]}";
+        var oneClick = await service.Http.PostAsync(shouted, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]), Ct);
         Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
 
         // New stories after that: stored, and no alert once the window has long passed.

@@ -15,6 +15,12 @@ public sealed class HtmlTextTests
     [InlineData("<p>Seoul <img alt=\"x>LEAK\" src='a>b.png'>talks</p>", "Seoul talks")]
     [InlineData("<p>Lead</p><script>var LEAK = 1; document.write('<p>x</p>')", "Lead")]
     [InlineData("<p>Kept <b title=a>b</b> unquoted</p>", "Kept b unquoted")]
+    // Where an element's end tag is, is remembered per name: each object finds its own, an
+    // unclosed one loses just its tag, and names match in any case.
+    [InlineData("<object>a</object>b<object>c</object>d", "bd")]
+    [InlineData("<object>a<object>b", "ab")]
+    [InlineData("<OBJECT>a</object>b<Object>c</OBJECT>d<embed>e", "bde")]
+    [InlineData("x<object>a<object>b</object>c", "xc")]
     public void Block_elements_become_paragraphs_and_the_rest_collapses(string html, string expected) =>
         Assert.Equal(expected, HtmlText.ToParagraphs(html));
 

@@ -66,12 +66,56 @@ public sealed class ContentSanitizerTests
     {
         var deep = string.Concat(Enumerable.Repeat("<div>", 100_000)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 100_000));
         var article = "<div><p>One<p>Two<ul>" + string.Concat(Enumerable.Repeat("<li>item", 2000)) + "</ul><br><img src=x><hr/></div>";
-        var justUnder = string.Concat(Enumerable.Repeat("<span>", Aggregator.Parsing.HtmlDepth.MaxDepth)) + "x" + string.Concat(Enumerable.Repeat("</span>", Aggregator.Parsing.HtmlDepth.MaxDepth));
+        var justUnder = string.Concat(Enumerable.Repeat("<span>", Aggregator.Parsing.HtmlBounds.MaxDepth)) + "x" + string.Concat(Enumerable.Repeat("</span>", Aggregator.Parsing.HtmlBounds.MaxDepth));
 
-        Assert.True(Aggregator.Parsing.HtmlDepth.TooDeep(deep));
-        Assert.True(Aggregator.Parsing.HtmlDepth.TooDeep("<b>" + deep));
-        Assert.False(Aggregator.Parsing.HtmlDepth.TooDeep(article)); // unclosed <p> and <li>, void elements: not depth
-        Assert.False(Aggregator.Parsing.HtmlDepth.TooDeep(justUnder));
-        Assert.True(Aggregator.Parsing.HtmlDepth.TooDeep("<span>" + justUnder));
+        Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex(deep));
+        Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex("<b>" + deep));
+        Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex(article)); // unclosed <p> and <li>, void elements: not depth
+        Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex(justUnder));
+        Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex("<span>" + justUnder));
+    }
+
+    [Fact]
+    public void Markup_with_more_elements_than_any_article_is_published_as_its_text_instead()
+    {
+        // Flat, not deep: the HTML library wrote 100,000 bold words back out in 12 s.
+        var many = string.Concat(Enumerable.Repeat("<b>x</b>", Aggregator.Parsing.HtmlBounds.MaxElements + 1));
+        var enough = string.Concat(Enumerable.Repeat("<b>x</b>", Aggregator.Parsing.HtmlBounds.MaxElements));
+        Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex(many));
+        Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex(enough));
+        // Tags that never close ("<br<br<br…"): counted as tags, in one scan.
+        Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex(string.Concat(Enumerable.Repeat("<br", 400_000))));
+        Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex("<p>a <br<br> b</p><img src=x/>"));
+
+        var item = new StoredItem { Title = "t", Body = "Words only.", ContentHtml = many };
+        Assert.Equal("<p>Words only.</p>", EntryText.Html(item));
+    }
+
+    [Fact]
+    public void Frames_only_show_the_players_embeds()
+    {
+        var html = ContentSanitizer.Sanitize("""
+            <iframe src="https://www.youtube.com/embed/abc"></iframe>
+            <iframe src="https://player.vimeo.com/video/123"></iframe>
+            <iframe src="https://www.youtube.com/redirect?q=https://evil.example/"></iframe>
+            <iframe src="https://www.youtube.com:8443/embed/abc"></iframe>
+            <iframe src="https://user@www.youtube.com/embed/abc"></iframe>
+            <iframe src="https://player.vimeo.com/"></iframe>
+            """, null);
+        Assert.Equal(2, html.Split("<iframe")[1..].Length);
+        Assert.Contains("""src="https://www.youtube.com/embed/abc""", html, StringComparison.Ordinal);
+        Assert.Contains("""src="https://player.vimeo.com/video/123""", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_content_is_sanitized_the_same_way_again()
+    {
+        var item = new StoredItem { Title = "t", Body = "b", Url = "https://news.example/a/1.html", ContentHtml = """<p>One <a href="/two">two</a><script>x()</script></p>""" };
+        var first = EntryText.Html(item);
+        Assert.Equal(first, EntryText.Html(item));
+        Assert.Contains("""href="https://news.example/two""", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("script", first, StringComparison.Ordinal);
+        // Another address to resolve against is another sanitization, not the one kept.
+        Assert.Contains("""href="https://other.example/two""", EntryText.Html(item with { Url = "https://other.example/b/2.html" }), StringComparison.Ordinal);
     }
 }

@@ -44,6 +44,12 @@ public abstract class PublishedFeedsTests(PublishedService service)
         Assert.NotNull(first.Content.Headers.LastModified);
         Assert.Contains("max-age=", first.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
         Assert.Contains("Accept-Encoding", first.Headers.Vary);
+        // No Publishing:BaseUrl here: the links are made from the Host header, and a cache in front
+        // must keep a copy per host (a forged Host poisoned a shared cache, a security audit found).
+        Assert.Contains("Host", first.Headers.Vary);
+        Assert.Equal("nosniff", first.Headers.GetValues("X-Content-Type-Options").Single());
+        if (mediaType == "text/html")
+            Assert.Contains("form-action 'self'", first.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var identity = await first.Content.ReadAsByteArrayAsync(Ct);
 
         using (var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { IfNoneMatch = { etag } } })

@@ -175,6 +175,39 @@ public abstract class FeedStoreTests(Backend backend)
         Assert.True(stored.Length < raw.Length / 4, $"{stored.Length} of {raw.Length} bytes");
         Assert.Equal(raw, FeedBodies.Gunzip(stored));
     }
+    /// <summary>A private feed's key in its address (?apikey=…) is not published: not in the
+    /// sources list, not as an entry's source feed, not as the name of who reported it.</summary>
+    [Fact]
+    public async Task A_feed_whose_address_carries_a_key_is_not_published()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        var store = app.Get<FeedStore>();
+        const string secret = "http://127.0.0.1:9/private.xml?apikey=TOPSECRET", open = "http://127.0.0.1:9/open.xml?format=rss";
+        foreach (var url in new[] { secret, open })
+            await store.AddAsync(new FeedSubscription(url, null), Ct);
+        var feeds = (await store.ListAsync(Ct)).ToDictionary(f => f.Url);
+        var now = DateTime.UtcNow;
+        CompletedPoll Poll(string url) => new(
+            new FeedPollState { FeedId = feeds[url].Id, AttemptAt = now, NextPollAt = now.AddHours(1), Success = true, Status = 200 },
+            [Item(feeds[url].SourceId, "k", "Same words") with { Url = "http://example.org/story" }]);
+        await store.CompletePollsAsync([Poll(secret)], Ct);
+        await store.CompletePollsAsync([Poll(open)], Ct);
+
+        var item = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal(open, Aggregator.Publishing.EntryText.SourceFeed(item)!.Locator);
+        var shown = string.Join("|", Aggregator.Publishing.EntryText.Sources(item).Concat(Aggregator.Publishing.EntryText.AlsoReportedBy(item).Select(c => c.Name)));
+        Assert.DoesNotContain("TOPSECRET", shown, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", shown, StringComparison.Ordinal);
+        var opml = System.Text.Encoding.UTF8.GetString(await app.Get<Aggregator.Publishing.PageRenderer>().RenderOpmlAsync(Ct));
+        Assert.DoesNotContain("TOPSECRET", opml, StringComparison.Ordinal);
+        Assert.Contains("open.xml?format=rss", opml, StringComparison.Ordinal);
+
+        Assert.True(Aggregator.Sources.FeedUrl.CarriesSecret("https://x.example/feed?access_token=a"));
+        Assert.True(Aggregator.Sources.FeedUrl.CarriesSecret("https://x.example/feed?user=1&KEY=a"));
+        Assert.True(Aggregator.Sources.FeedUrl.CarriesSecret("https://x.example/feed?sig=a"));
+        Assert.False(Aggregator.Sources.FeedUrl.CarriesSecret("https://x.example/feed.php?id=3&format=atom&keyword=korea"));
+        Assert.False(Aggregator.Sources.FeedUrl.CarriesSecret("/srv/seeds/a.txt"));
+    }
 }
 
 public sealed class FeedStoreTestsOnSqlite() : FeedStoreTests(Backend.Sqlite);

@@ -32,7 +32,7 @@ public static class ContentBase
     private static FeedText? Absolute(FeedText? text, XElement from, Uri? url)
     {
         if (text is not { Kind: TextKind.Html } || !text.Value.Contains('=', StringComparison.Ordinal)) return text;
-        if (FeedXml.BaseOf(from, url) is not { IsAbsoluteUri: true } baseUri || HtmlDepth.TooDeep(text.Value)) return text;
+        if (FeedXml.BaseOf(from, url) is not { IsAbsoluteUri: true } baseUri || HtmlBounds.TooComplex(text.Value)) return text;
         var document = new HtmlParser().ParseDocument("<body>" + text.Value);
         var body = document.Body!;
         var changed = false;

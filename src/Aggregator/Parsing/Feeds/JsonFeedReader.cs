@@ -70,7 +70,7 @@ public static partial class JsonFeedReader
         var found = new List<Enclosure>();
         if (!item.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array) return found;
         foreach (var a in list.EnumerateArray())
-            if (a.ValueKind == JsonValueKind.Object && Absolute(Str(a, "url"), url) is { } address
+            if (found.Count < EnclosureElements.MaxPerEntry && a.ValueKind == JsonValueKind.Object && Absolute(Str(a, "url"), url) is { } address
                 && Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && !found.Exists(f => f.Url == uri.AbsoluteUri))
                 found.Add(new Enclosure(uri.AbsoluteUri, Str(a, "mime_type"),
                     a.TryGetProperty("size_in_bytes", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes > 0 ? bytes : null));

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Aggregator.Fetching;
+
+/// <summary>Whether a redirect reaches from the internet into this machine's own networks. A
+/// feed subscribed at a public address that redirects to a private one (loopback, RFC 1918,
+/// link-local with the clouds' metadata services, unique-local) would have the service fetch
+/// an internal page and republish it, in its feeds and its mail (a security audit's finding).
+/// A feed subscribed at a private address is the operator's own choice and is left alone.</summary>
+public static class NetworkReach
+{
+    /// <returns>Why the redirect is not followed, or null when it may be.</returns>
+    public static async Task<string?> IntoPrivateAsync(Uri from, Uri to, CancellationToken ct)
+    {
+        if (string.Equals(from.DnsSafeHost, to.DnsSafeHost, StringComparison.OrdinalIgnoreCase)) return null;
+        var origin = await AddressesAsync(from.DnsSafeHost, ct);
+        if (origin.Length == 0 || !origin.All(IsPublic)) return null;
+        var target = await AddressesAsync(to.DnsSafeHost, ct);
+        return target.FirstOrDefault(a => !IsPublic(a)) is { } inside
+            ? $"redirected from {from.Host}, a public address, to {to.Host}, a {Kind(inside)} address ({inside}): not followed (a feed on the internet may not reach into this network)"
+            : null;
+    }
+
+    /// <summary>An address on the internet: none of the ranges kept for one machine or one site.</summary>
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.IPv6None)) return false;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return !(b[0] is 0 or 10 or 127 || b[0] >= 224 // "this" network, private, loopback, multicast and reserved
+                || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) // private
+                || (b[0] == 169 && b[1] == 254) // link-local (metadata services)
+                || (b[0] == 100 && b[1] is >= 64 and <= 127)); // carrier-grade NAT
+        }
+        var v6 = address.GetAddressBytes();
+        return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (v6[0] & 0xFE) == 0xFC); // fc00::/7, unique-local
+    }
+
+    private static string Kind(IPAddress address) =>
+        IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) ? "loopback"
+        : address.ToString().StartsWith("169.254.", StringComparison.Ordinal) || address.IsIPv6LinkLocal ? "link-local"
+        : "private";
+
+    private static async Task<IPAddress[]> AddressesAsync(string host, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(host, out var literal)) return [literal];
+        try { return await Dns.GetHostAddressesAsync(host, ct); }
+        catch (SocketException) { return []; } // unresolvable: the fetch says so itself
+    }
+}
