@@ -340,7 +340,7 @@ public sealed class StoryIndex : IAsyncDisposable
         if (connection is SqliteConnection)
         {
             await connection.ExecuteAsync(UpsertMemberWithKeys, member, tx);
-            await StoryKeyCache.NewTokenAsync(connection, tx);
+            await StoryKeyCache.ChangedAsync(connection, tx, itemId, story.Date ?? DateTime.UtcNow, story.Keys);
             return;
         }
         await connection.ExecuteAsync("INSERT INTO story_keys (key, item_id) VALUES (@key, @itemId) ON CONFLICT DO NOTHING",
@@ -363,7 +363,7 @@ public sealed class StoryIndex : IAsyncDisposable
     public static async Task RemoveAsync(DbConnection connection, DbTransaction tx, long itemId, bool keepStory)
     {
         if (connection is SqliteConnection)
-            await StoryKeyCache.NewTokenAsync(connection, tx); // its keys go with its member row
+            await StoryKeyCache.ChangedAsync(connection, tx, itemId, default, null); // its keys go with its member row
         else
         {
             var old = await connection.QuerySingleAsync<(string Title, string Body, string Date)>(
