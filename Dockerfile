@@ -1,7 +1,8 @@
 # Aggregator as a container: build on the SDK image, run self-contained on the runtime-deps image.
 #   docker build -t aggregator .
 #   docker run -p 8080:8080 -v aggregator-data:/data aggregator
-# Without a Docker engine: buildah bud --isolation chroot -t aggregator . (tests/container/smoke.sh).
+# Without a Docker engine: buildah bud --isolation chroot --format docker -t aggregator . (tests/container/smoke.sh;
+# without --format docker the OCI format drops the HEALTHCHECK).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 # Publish for the image's architecture only, without the native libraries of twenty other
@@ -31,7 +32,9 @@ COPY seeds/ seeds/
 # ICU stays on: normalizing CJK text (NFKC, case folding) and the language and script checks need it.
 ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
     ASPNETCORE_HTTP_PORTS=8080
-# The database lives in /data, owned by the unprivileged user the service runs as.
+# The database lives in /data, owned by the unprivileged user the service runs as; every
+# command finds it there (AGGREGATOR_DATA is --data's default), also one run with docker exec.
+ENV AGGREGATOR_DATA=/data
 RUN mkdir -p /data && chown "$APP_UID" /data
 USER $APP_UID
 VOLUME /data

@@ -15,8 +15,10 @@ public static class GlobalOptions
 
     public static readonly Option<string> Data = new("--data")
     {
-        Description = "Folder for the database and fetched data",
-        DefaultValueFactory = _ => "data",
+        Description = "Folder for the database and fetched data (default: $AGGREGATOR_DATA, else data)",
+        // The image sets AGGREGATOR_DATA=/data: a command run in the container (`docker exec …
+        // backup`, `feeds add`) finds the service's database, not an empty /app/data.
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AGGREGATOR_DATA") is { Length: > 0 } data ? data : "data",
         Recursive = true,
     };
 

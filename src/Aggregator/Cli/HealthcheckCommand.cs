@@ -37,12 +37,22 @@ public static class HealthcheckCommand
         return command;
     }
 
-    /// <summary>The service's own port on the loopback interface.</summary>
+    /// <summary>Where the service listens, as ASP.NET Core chooses it: ASPNETCORE_URLS first (it
+    /// overrides the ports; the image sets ASPNETCORE_HTTP_PORTS, and a container given
+    /// ASPNETCORE_URLS was reported unhealthy for ever), then ASPNETCORE_HTTP_PORTS, then 8080. A
+    /// wildcard host is asked on the loopback interface.</summary>
     public static string DefaultUrl()
     {
-        var port = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")?.Split(';', ',')[0].Trim();
-        if (string.IsNullOrEmpty(port) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS")?.Split(';')[0] is { Length: > 0 } first)
-            port = first[(first.LastIndexOf(':') + 1)..].TrimEnd('/');
-        return $"http://127.0.0.1:{(string.IsNullOrEmpty(port) ? "8080" : port)}/readyz";
+        if (Environment.GetEnvironmentVariable("ASPNETCORE_URLS")?.Split(';')[0].Trim() is { Length: > 0 } first
+            && first.IndexOf("://", StringComparison.Ordinal) is var scheme and > 0)
+        {
+            var authority = first[(scheme + 3)..].TrimEnd('/');
+            var colon = authority.LastIndexOf(':');
+            var (host, port) = colon > authority.LastIndexOf(']') ? (authority[..colon], authority[(colon + 1)..]) : (authority, first.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? "443" : "80");
+            if (host is "+" or "*" or "0.0.0.0" or "[::]" or "" || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) host = "127.0.0.1";
+            return $"{first[..scheme]}://{host}:{port}/readyz";
+        }
+        var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")?.Split(';', ',')[0].Trim();
+        return $"http://127.0.0.1:{(string.IsNullOrEmpty(ports) ? "8080" : ports)}/readyz";
     }
 }

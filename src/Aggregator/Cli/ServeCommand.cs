@@ -86,6 +86,15 @@ public static class ServeCommand
             var database = app.Services.GetRequiredService<Database>();
             await database.MigrateAsync(ct);
             app.Logger.LogInformation("Starting as {Role} on {Database} (node {Node})", options.Cluster.Role, database.Describe(), ClusterMembership.NodeId);
+            if (options.Scheduling.Enabled && options.Cluster.Works
+                && await app.Services.GetRequiredService<ClusterMembership>().ClockProblemAsync(ct) is { } clock)
+            {
+                // Before Quartz starts: its cluster check-ins are stamped with this node's clock,
+                // and a node three minutes ahead declared the running ones dead at its first
+                // check-in, so that their feeds were fetched a second time (an audit's finding).
+                await Console.Error.WriteLineAsync($"error: this node does not start: {clock}");
+                return 1;
+            }
             if (options.Cluster.Works)
             {
                 // Writes follow the rules: web instances leave that to the workers.

@@ -142,7 +142,7 @@ public sealed class FeedIngestor(
         var summary = PollSummary.Of(await Task.WhenAll(polls)) with { SubscriptionProblems = synced.Problems, Unsubscribed = synced.Unsubscribed };
         Operations.Telemetry.Polled(summary, started.Elapsed);
         if (polls.Count > 0)
-            logger.LogInformation("Polled {Summary}", summary.ToString());
+            logger.LogInformation("{Summary}", summary.ToString());
         return summary;
     }
 

@@ -65,19 +65,22 @@ public static class HealthEndpoints
             checks.Add(new Check("scheduler", true, "none: web role"));
         else
         {
+            var running = false;
             foreach (var name in new[] { Scheduling.SchedulingSetup.ClusteredScheduler, Scheduling.SchedulingSetup.LocalScheduler })
             {
-                var status = services.GetKeyedService<IScheduler>(name) is { } scheduler ? await scheduler.GetStatus(ct) : SchedulerStatus.Shutdown;
+                var status = await Scheduling.ClusterMembership.StatusAsync(services.GetKeyedService<IScheduler>(name), ct);
                 checks.Add(new Check(name == Scheduling.SchedulingSetup.LocalScheduler ? "poller" : "scheduler", status == SchedulerStatus.Running, status.ToString().ToLowerInvariant()));
+                if (name == Scheduling.SchedulingSetup.ClusteredScheduler) running = status is SchedulerStatus.Running or SchedulerStatus.Standby;
             }
-            // Informational: what this node believes about the cluster (one node on SQLite).
-            if (database.IsPostgres && services.GetKeyedService<IScheduler>(Scheduling.SchedulingSetup.ClusteredScheduler) is { } clustered
-                && await clustered.GetStatus(ct) is SchedulerStatus.Running or SchedulerStatus.Standby)
+            // Informational: what this node believes about the cluster (one node on SQLite), and
+            // why its share of the scheduler was shut down when its clock went off.
+            if (database.IsPostgres && services.GetKeyedService<IScheduler>(Scheduling.SchedulingSetup.ClusteredScheduler) is { } clustered)
             {
                 try
                 {
                     var clock = await services.GetRequiredService<Scheduling.ClusterMembership>().ClockProblemAsync(ct);
                     checks.Add(new Check("clock", clock is null, clock ?? "agrees with the database server's"));
+                    if (!running) return checks;
                     var nodes = await clustered.QueryClusterNodes(ct);
                     checks.Add(new Check("cluster", true, string.Join(", ", nodes.GroupBy(n => n.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))));
                 }

@@ -17,7 +17,6 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
 
     private ClockReading? _clock;
     private string? _idleSaid;
-    private bool _standbyForClock;
 
     /// <summary>How the claims of service nodes on this machine begin; the process id follows.</summary>
     public static string NodePrefix { get; } = $"{Claimant.NodePrefix}{Environment.MachineName}-";
@@ -36,7 +35,7 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
     public async Task<Claimant> ClaimantAsync(CancellationToken ct)
     {
         var scheduler = services.GetKeyedService<IScheduler>(SchedulingSetup.ClusteredScheduler);
-        var node = scheduler is not null && await scheduler.GetStatus(ct) is SchedulerStatus.Running or SchedulerStatus.Standby;
+        var node = await StatusAsync(scheduler, ct) is SchedulerStatus.Running or SchedulerStatus.Standby;
         // Before anything else: a node (or a command) whose clock is off writes nothing its clock
         // dates (claims, next polls of the feeds it would subscribe) that the others go by.
         if (await ClockProblemAsync(ct) is { } problem)
@@ -54,25 +53,29 @@ public sealed class ClusterMembership(IServiceProvider services, Microsoft.Exten
         return new Claimant(NodeId, nodes.Where(n => n.State != ClusterNodeState.Failed).Select(n => n.InstanceId).ToList(), grace);
     }
 
-    /// <summary>Each poll tick: while this node's clock is off, its share of the cluster's
-    /// scheduler (document imports, mail ticks, digests) stands by, so the other nodes fire
-    /// those; it starts again once the clock agrees.</summary>
+    /// <summary>Each poll tick: once this node's clock is off, its share of the cluster's
+    /// scheduler (document imports, mail ticks, digests) is shut down, so the other nodes fire
+    /// those. Shut down, not standing by: Quartz's check-ins go on in standby, stamped with the
+    /// wrong clock, and the node declared the others dead and had their work done again. It
+    /// takes part again once restarted with a clock that agrees (`serve` refuses to start
+    /// before then); its feed polls resume by themselves (ClaimantAsync).</summary>
     public async Task KeepInStepAsync(CancellationToken ct)
     {
         if (services.GetKeyedService<IScheduler>(SchedulingSetup.ClusteredScheduler) is not { } scheduler) return;
-        var problem = await ClockProblemAsync(ct);
-        if (problem is not null && !_standbyForClock && await scheduler.GetStatus(ct) == SchedulerStatus.Running)
+        if (await ClockProblemAsync(ct) is { } problem && await StatusAsync(scheduler, ct) == SchedulerStatus.Running)
         {
-            await scheduler.Standby(ct);
-            _standbyForClock = true;
-            logger.LogError("Imports, mail and digests stand by on this node: {Problem}", problem);
+            await scheduler.Shutdown(waitForJobsToComplete: true, ct);
+            logger.LogError("Imports, mail and digests are stopped on this node until it is restarted with a clock that agrees: {Problem}", problem);
         }
-        else if (problem is null && _standbyForClock)
-        {
-            await scheduler.Start(ct);
-            _standbyForClock = false;
-            logger.LogInformation("Imports, mail and digests run on this node again: its clock agrees with the database's");
-        }
+    }
+
+    /// <summary>A scheduler's status; one shut down (this node's clock went off) may answer with
+    /// an exception instead, and /readyz failed with it.</summary>
+    public static async Task<SchedulerStatus> StatusAsync(IScheduler? scheduler, CancellationToken ct)
+    {
+        if (scheduler is null) return SchedulerStatus.Shutdown;
+        try { return await scheduler.GetStatus(ct); }
+        catch (SchedulerException) { return SchedulerStatus.Shutdown; }
     }
 
     /// <summary>The clock difference a cluster node tolerates: half a check-in interval. Quartz

@@ -216,11 +216,11 @@ public sealed partial class ClusterTests
     [GeneratedRegex(@"""GET /([^ ?]+) HTTP/1\.[01]""")]
     private static partial Regex RequestLine();
 
-    /// <summary>Feeds an instance polled, from its "Polled N feed(s)" log lines.</summary>
+    /// <summary>Feeds an instance polled, from its "N feed(s) polled:" log lines.</summary>
     private static int PolledFeeds(string log) =>
         PolledLine().Matches(log).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 
-    [GeneratedRegex(@"Polled (\d+) feed\(s\) polled")]
+    [GeneratedRegex(@"(\d+) feed\(s\) polled:")]
     private static partial Regex PolledLine();
 
     /// <summary>What each instance did, for a failure message: its log without the HTTP client's lines.</summary>
