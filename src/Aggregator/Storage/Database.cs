@@ -130,6 +130,7 @@ public sealed class Database : IAsyncDisposable
                 PostgresException p => p.SqlState.StartsWith("53", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal)
                     || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState == "25006",
                 NpgsqlException => true, // the connection itself
+                SupersededException => true, // every later write would be refused the same way
                 _ => false,
             })
                 return true;
@@ -207,6 +208,7 @@ public sealed class Database : IAsyncDisposable
                 var transaction = await connection.BeginTransactionAsync(ct);
                 if (IsPostgres && serialized)
                     await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = WriterLockKey }, transaction, cancellationToken: ct));
+                await RefuseIfSupersededAsync(connection, transaction, ct);
                 return new WriteScope(connection, transaction, gate, IsPostgres && serialized);
             }
             catch
@@ -221,6 +223,31 @@ public sealed class Database : IAsyncDisposable
             throw;
         }
     }
+
+    private long _supersededCheckedAt = -60_000; // Environment.TickCount64 of the last check: due at the first write
+
+    /// <summary>Refuses to write once a later version has migrated the database (checked at most
+    /// once a minute): a node of a cluster whose others were upgraded went on polling and writing,
+    /// in a schema it does not know, after its /readyz already said it must not (an audit's finding).</summary>
+    private async Task RefuseIfSupersededAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _supersededCheckedAt) < 60_000) return;
+        IEnumerable<long> applied;
+        try
+        {
+            applied = await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", transaction: transaction, cancellationToken: ct));
+        }
+        catch (Exception e) when (e is SqliteException { SqliteErrorCode: 1 } || e is PostgresException { SqlState: "42P01" })
+        {
+            return; // not migrated yet (no such table): nothing newer either
+        }
+        if (NewerThanThisVersion(applied) is { } newer) throw new SupersededException(newer);
+        Interlocked.Exchange(ref _supersededCheckedAt, now);
+    }
+
+    /// <summary>The database was migrated by a later version of the program: this one writes nothing more.</summary>
+    public sealed class SupersededException(string message) : InvalidOperationException(message);
 
     public sealed class WriteScope(DbConnection connection, DbTransaction transaction, SemaphoreSlim? gate, bool countsVersion) : IAsyncDisposable
     {

@@ -1,5 +1,7 @@
 using Aggregator.Storage;
 using Aggregator.Tests.TestSupport;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Tests.Storage;
 
@@ -207,6 +209,23 @@ public abstract class FeedStoreTests(Backend backend)
         Assert.True(Aggregator.Sources.FeedUrl.CarriesSecret("https://x.example/feed?sig=a"));
         Assert.False(Aggregator.Sources.FeedUrl.CarriesSecret("https://x.example/feed.php?id=3&format=atom&keyword=korea"));
         Assert.False(Aggregator.Sources.FeedUrl.CarriesSecret("/srv/seeds/a.txt"));
+    }
+    /// <summary>Once a later version has migrated the database, this one writes nothing more: a
+    /// cluster node left on the old version went on polling and writing in a schema it does not
+    /// know. The refusal names the migration and what to do, and counts as the database failing
+    /// (a poll cycle stops at once, a job says it in one line).</summary>
+    [Fact]
+    public async Task A_database_migrated_by_a_later_version_is_not_written()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await using (var connection = await app.Get<Database>().OpenAsync(Ct))
+            await connection.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from the future', @now)", new { now = DateTime.UtcNow });
+        await using var old = app.AnotherInstance();
+        var refused = await Assert.ThrowsAsync<Database.SupersededException>(() =>
+            old.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription("http://127.0.0.1:9/late.xml", null), Ct));
+        Assert.Contains("migrated by a later version of Aggregator (migration 9999", refused.Message, StringComparison.Ordinal);
+        Assert.True(Database.IsUnavailable(refused));
+        Assert.DoesNotContain(await app.Get<FeedStore>().ListAsync(Ct), f => f.Url.Contains("late", StringComparison.Ordinal));
     }
 }
 
