@@ -20,6 +20,8 @@ public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMet
         "Duplicates folded away, by kind: sighting (the same content from another source or entry), copy (a near-duplicate joined to a story).", "kind");
     private static readonly Gauge Tags = Metrics.CreateGauge("aggregator_tags_assigned", "Items carrying each tag.", "tag");
     private static readonly Gauge Outbox = Metrics.CreateGauge("aggregator_email_outbox", "Emails in the outbox by state: queued, sending, sent, failed.", "state");
+    private static readonly Gauge Size = Metrics.CreateGauge("aggregator_database_bytes",
+        "The database's size on disk, by part: data (SQLite's file, or PostgreSQL's database) and wal (SQLite's write-ahead log). Nothing is pruned: it grows with the items (about 3.4 KB each).", "part");
 
     public void Register(CollectorRegistry registry) => registry.AddBeforeCollectCallback(UpdateAsync);
 
@@ -64,5 +66,13 @@ public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMet
             "SELECT state, count(*) FROM mail_outbox GROUP BY state", cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);
         foreach (var state in new[] { "queued", "sending", "sent", "failed" })
             Outbox.WithLabels(state).Set(outbox.GetValueOrDefault(state));
+
+        if (database.IsPostgres)
+            Size.WithLabels("data").Set(await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT pg_database_size(current_database())", cancellationToken: ct)));
+        else if (connection is Microsoft.Data.Sqlite.SqliteConnection { DataSource: { Length: > 0 } file })
+        {
+            Size.WithLabels("data").Set(new FileInfo(file) is { Exists: true } data ? data.Length : 0);
+            Size.WithLabels("wal").Set(new FileInfo(file + "-wal") is { Exists: true } wal ? wal.Length : 0);
+        }
     }
 }

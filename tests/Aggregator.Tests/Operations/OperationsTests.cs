@@ -53,6 +53,9 @@ public sealed class OperationsTests
         Assert.Equal(9, Metric(metrics, "aggregator_tags_assigned{tag=\"korea-china\"}")); // every seed and every feed entry, the copy too
         Assert.Equal(0, Metric(metrics, "aggregator_email_outbox{state=\"queued\"}"));
         Assert.Equal(1, Metric(metrics, "aggregator_database_up"));
+        // The database's size on disk, the file's own, as the operator's `ls` would see it.
+        Assert.Equal(new FileInfo(Path.Combine(temp.Sub("data"), "aggregator.db")).Length, Metric(metrics, "aggregator_database_bytes{part=\"data\"}"));
+        Assert.True(Metric(metrics, "aggregator_database_bytes{part=\"wal\"}") > 0);
         // When each job last ran to its end, for an alert on a service that runs but does nothing.
         var unixNow = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Assert.InRange(Metric(metrics, "aggregator_job_last_success_timestamp_seconds{job=\"import\"}"), unixNow - 120, unixNow + 5);
