@@ -43,13 +43,15 @@ public static class HealthcheckCommand
     /// wildcard host is asked on the loopback interface.</summary>
     public static string DefaultUrl()
     {
-        if (Environment.GetEnvironmentVariable("ASPNETCORE_URLS")?.Split(';')[0].Trim() is { Length: > 0 } first
+        // Plain HTTP first when both are listed: a certificate names a host, not 127.0.0.1.
+        var urls = (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if ((urls.FirstOrDefault(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? urls.FirstOrDefault()) is { Length: > 0 } first
             && first.IndexOf("://", StringComparison.Ordinal) is var scheme and > 0)
         {
             var authority = first[(scheme + 3)..].TrimEnd('/');
             var colon = authority.LastIndexOf(':');
             var (host, port) = colon > authority.LastIndexOf(']') ? (authority[..colon], authority[(colon + 1)..]) : (authority, first.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? "443" : "80");
-            if (host is "+" or "*" or "0.0.0.0" or "[::]" or "" || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) host = "127.0.0.1";
+            if (host is "+" or "*" or "0.0.0.0" or "[::]" or "") host = "127.0.0.1";
             return $"{first[..scheme]}://{host}:{port}/readyz";
         }
         var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")?.Split(';', ',')[0].Trim();

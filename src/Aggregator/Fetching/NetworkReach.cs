@@ -15,7 +15,9 @@ public static class NetworkReach
     {
         if (string.Equals(from.DnsSafeHost, to.DnsSafeHost, StringComparison.OrdinalIgnoreCase)) return null;
         var origin = await AddressesAsync(from.DnsSafeHost, ct);
-        if (origin.Length == 0 || !origin.All(IsPublic)) return null;
+        // Private when all its addresses are: a public host given one private address as well
+        // (by whoever keeps its DNS) is still on the internet.
+        if (!origin.Any(IsPublic)) return null;
         var target = await AddressesAsync(to.DnsSafeHost, ct);
         return target.FirstOrDefault(a => !IsPublic(a)) is { } inside
             ? $"redirected from {from.Host}, a public address, to {to.Host}, a {Kind(inside)} address ({inside}): not followed (a feed on the internet may not reach into this network)"
@@ -33,9 +35,19 @@ public static class NetworkReach
             return !(b[0] is 0 or 10 or 127 || b[0] >= 224 // "this" network, private, loopback, multicast and reserved
                 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) // private
                 || (b[0] == 169 && b[1] == 254) // link-local (metadata services)
-                || (b[0] == 100 && b[1] is >= 64 and <= 127)); // carrier-grade NAT
+                || (b[0] == 100 && b[1] is >= 64 and <= 127) // carrier-grade NAT
+                || (b[0] == 192 && b[1] == 0 && b[2] == 0) // IETF protocol assignments
+                || (b[0] == 198 && b[1] is 18 or 19)); // benchmarking
         }
         var v6 = address.GetAddressBytes();
+        // An IPv4 address carried in IPv6 (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4
+        // 2002::/16) is judged as that address.
+        if (v6.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !address.Equals(IPAddress.IPv6Loopback) && !address.Equals(IPAddress.IPv6Any))
+            return IsPublic(new IPAddress(v6.AsSpan(12, 4)));
+        if (v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
+            return IsPublic(new IPAddress(v6.AsSpan(12, 4)));
+        if (v6[0] == 0x20 && v6[1] == 0x02)
+            return IsPublic(new IPAddress(v6.AsSpan(2, 4)));
         return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (v6[0] & 0xFE) == 0xFC); // fc00::/7, unique-local
     }
 

@@ -409,7 +409,7 @@ public sealed class FeedIngestor(
                 LastModified = fetch.LastModified,
             }).Unread(feed, fetch, now, min, max), [], FeedPollKind.NotModified, null);
 
-        var parsed = FeedParser.Parse(fetch.Body!, fetch.FinalUrl, fetch.Charset, feed.EncodingOverride);
+        var parsed = FeedParser.Parse(fetch.Body!, Sources.FeedUrl.WithoutSecrets(fetch.FinalUrl), fetch.Charset, feed.EncodingOverride); // a key in the address is not copied into relative links
         if (parsed.Feed is not { } parsedFeed)
             return Failure(feed, state, parsed.Error!, null, min, max, now);
         if (parsedFeed.Unreadable is { } unreadable)

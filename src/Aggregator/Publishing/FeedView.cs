@@ -110,7 +110,8 @@ public static class EntryText
     public static string Html(StoredItem item)
     {
         // Relative URLs resolve against the entry's link, else the feed that carried it.
-        var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).FirstOrDefault(u => u is not null);
+        var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).OfType<string>()
+            .Select(u => Aggregator.Sources.FeedUrl.WithoutSecrets(new Uri(u)).AbsoluteUri).FirstOrDefault();
         var content = item.ContentHtml is { Length: > 0 } html && !Parsing.HtmlBounds.TooComplex(html) ? SanitizedContent.Of(html, baseUrl) : Html(item.Body);
         return AlsoReportedByHtml(item) is { } also ? content + "<p>" + also + "</p>" : content;
     }

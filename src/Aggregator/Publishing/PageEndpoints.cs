@@ -11,8 +11,6 @@ public static class PageEndpoints
 {
     // Pages carry no script and load nothing from elsewhere; a hostile title that slipped
     // through encoding could still run nothing.
-    private const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static void MapPages(this IEndpointRouteBuilder app)
     {
@@ -37,8 +35,9 @@ public static class PageEndpoints
     /// from a forged Host header, the form would have sent searches to that host).</param>
     public static void SecureHtml(HttpResponse response, string? baseUrl)
     {
-        var formTargets = Uri.TryCreate(baseUrl, UriKind.Absolute, out var configured) ? $"'self' {configured.GetLeftPart(UriPartial.Authority)}" : "'self'";
-        response.Headers.ContentSecurityPolicy = $"{ContentSecurityPolicy}; form-action {formTargets}";
+        // The stylesheet and icon are linked at the public address too.
+        var sources = Uri.TryCreate(baseUrl, UriKind.Absolute, out var configured) ? $"'self' {configured.GetLeftPart(UriPartial.Authority)}" : "'self'";
+        response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src {sources}; img-src {sources}; base-uri 'none'; frame-ancestors 'none'; form-action {sources}";
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
     }

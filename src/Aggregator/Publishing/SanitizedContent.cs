@@ -19,6 +19,9 @@ public static class SanitizedContent
     {
         if (Kept.TryGetValue((html, baseUrl), out var sanitized)) return sanitized;
         sanitized = EntryText.Clean(ContentSanitizer.Sanitize(html, baseUrl));
+        // One entry over a sixteenth of the bound is not kept: a few of them emptied it at
+        // every render, and the others were sanitized again each time.
+        if (html.Length + sanitized.Length > MaxCharacters / 16) return sanitized;
         if (Interlocked.Add(ref _characters, html.Length + sanitized.Length) > MaxCharacters)
         {
             Kept.Clear();

@@ -76,6 +76,12 @@ public static partial class FeedUrl
         return false;
     }
 
+    /// <summary>The address without its query when the query carries a key: what links in a
+    /// feed's entries resolve against. "#fn1" or "" resolved against the feed's own address copied
+    /// its key into the published entries (a re-audit's finding).</summary>
+    public static Uri WithoutSecrets(Uri address) =>
+        CarriesSecret(address.AbsoluteUri) ? new UriBuilder(address) { Query = "", Fragment = "" }.Uri : address;
+
     /// <summary>A source's address as it may be shown to readers in place of its name: its host
     /// alone when the address carries a key.</summary>
     public static string Shown(string locator) => CarriesSecret(locator) ? new Uri(locator).Host : locator;

@@ -27,6 +27,13 @@ public sealed class NetworkReachTests
     [InlineData("fd00::1", false)]
     [InlineData("::ffff:10.0.0.1", false)]
     [InlineData("::ffff:93.184.216.34", true)]
+    [InlineData("::127.0.0.1", false)] // IPv4-compatible
+    [InlineData("64:ff9b::a9fe:a9fe", false)] // NAT64 of 169.254.169.254
+    [InlineData("64:ff9b::5db8:d822", true)]
+    [InlineData("2002:a9fe:a9fe::", false)] // 6to4 of 169.254.169.254
+    [InlineData("2002:5db8:d822::1", true)]
+    [InlineData("192.0.0.192", false)]
+    [InlineData("198.18.0.1", false)]
     public void Addresses_kept_for_one_machine_or_site_are_not_public(string address, bool expected) =>
         Assert.Equal(expected, NetworkReach.IsPublic(IPAddress.Parse(address)));
 

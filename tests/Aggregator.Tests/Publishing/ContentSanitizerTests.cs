@@ -79,10 +79,14 @@ public sealed class ContentSanitizerTests
     public void Markup_with_more_elements_than_any_article_is_published_as_its_text_instead()
     {
         // Flat, not deep: the HTML library wrote 100,000 bold words back out in 12 s.
-        var many = string.Concat(Enumerable.Repeat("<b>x</b>", Aggregator.Parsing.HtmlBounds.MaxElements + 1));
-        var enough = string.Concat(Enumerable.Repeat("<b>x</b>", Aggregator.Parsing.HtmlBounds.MaxElements));
+        var many = string.Concat(Enumerable.Repeat("<b>x</b>", Aggregator.Parsing.HtmlBounds.MaxTags / 2 + 1));
+        var enough = string.Concat(Enumerable.Repeat("<b>x</b>", Aggregator.Parsing.HtmlBounds.MaxTags / 2));
         Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex(many));
         Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex(enough));
+        // Stray end tags make elements of their own; comments and a script's text hold none.
+        Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex(string.Concat(Enumerable.Repeat("</p>", Aggregator.Parsing.HtmlBounds.MaxTags + 1))));
+        Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex("<!--" + many + "--><p>kept</p>"));
+        Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex("<p>a</p><script>" + string.Concat(Enumerable.Repeat("if (a<b) x();", 20_000)) + "</script><p>b</p>"));
         // Tags that never close ("<br<br<br…"): counted as tags, in one scan.
         Assert.True(Aggregator.Parsing.HtmlBounds.TooComplex(string.Concat(Enumerable.Repeat("<br", 400_000))));
         Assert.False(Aggregator.Parsing.HtmlBounds.TooComplex("<p>a <br<br> b</p><img src=x/>"));
@@ -117,5 +121,23 @@ public sealed class ContentSanitizerTests
         Assert.DoesNotContain("script", first, StringComparison.Ordinal);
         // Another address to resolve against is another sanitization, not the one kept.
         Assert.Contains("""href="https://other.example/two""", EntryText.Html(item with { Url = "https://other.example/b/2.html" }), StringComparison.Ordinal);
+    }
+
+    /// <summary>An entry without a link has its relative links resolved against its feed's
+    /// address: without the key that address carries ("#fn1" copied ?apikey=… into every
+    /// published feed, a re-audit found).</summary>
+    [Fact]
+    public void A_feeds_key_is_not_copied_into_the_links_of_its_entries()
+    {
+        var item = new StoredItem
+        {
+            Title = "t", Body = "b", ContentHtml = """<p>A note<a href="#fn1">[1]</a> and <a href="">here</a> and <a href="next.html">next</a></p>""",
+            Sightings = [new StoredSighting { Kind = "feed", Locator = "https://news.example/feeds/f1.xml?apikey=SECRET1" }],
+        };
+        var html = EntryText.Html(item);
+        Assert.DoesNotContain("SECRET1", html, StringComparison.Ordinal);
+        Assert.Contains("""href="https://news.example/feeds/next.html""", html, StringComparison.Ordinal);
+        var open = item with { Sightings = [new StoredSighting { Kind = "feed", Locator = "https://news.example/feed.php?id=3" }] };
+        Assert.Contains("""href="https://news.example/feed.php?id=3#fn1""", EntryText.Html(open), StringComparison.Ordinal);
     }
 }
