@@ -131,7 +131,9 @@ public sealed class ContentSanitizerTests
     {
         var item = new StoredItem
         {
-            Title = "t", Body = "b", ContentHtml = """<p>A note<a href="#fn1">[1]</a> and <a href="">here</a> and <a href="next.html">next</a></p>""",
+            Title = "t",
+            Body = "b",
+            ContentHtml = """<p>A note<a href="#fn1">[1]</a> and <a href="">here</a> and <a href="next.html">next</a></p>""",
             Sightings = [new StoredSighting { Kind = "feed", Locator = "https://news.example/feeds/f1.xml?apikey=SECRET1" }],
         };
         var html = EntryText.Html(item);
