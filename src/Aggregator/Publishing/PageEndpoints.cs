@@ -30,15 +30,21 @@ public static class PageEndpoints
         app.MapMethods("/opml", getAndHead, async (HttpContext http, PageRenderer pages, CancellationToken ct) => await pages.ServeOpmlAsync(http, ct));
     }
 
+    /// <summary>What a river page may load and where its form may go: this origin and the public
+    /// address's (the stylesheet, icon and search are linked there). The header adds who may
+    /// frame it, which a page cannot say of itself.</summary>
+    public static string ContentSecurityPolicy(Uri? publicAddress)
+    {
+        var sources = publicAddress is null ? "'self'" : $"'self' {publicAddress.GetLeftPart(UriPartial.Authority)}";
+        return $"default-src 'none'; style-src {sources}; img-src {sources}; base-uri 'none'; form-action {sources}";
+    }
+
     /// <param name="baseUrl">The configured public address: the search form is sent there, so
     /// forms may go to it (and to this page's own origin, nowhere else: with the address taken
     /// from a forged Host header, the form would have sent searches to that host).</param>
     public static void SecureHtml(HttpResponse response, string? baseUrl)
     {
-        // The stylesheet and icon are linked at the public address too.
-        var sources = Uri.TryCreate(baseUrl, UriKind.Absolute, out var configured) ? $"'self' {configured.GetLeftPart(UriPartial.Authority)}" : "'self'";
-        response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src {sources}; img-src {sources}; base-uri 'none'; frame-ancestors 'none'; form-action {sources}";
-        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy(Uri.TryCreate(baseUrl, UriKind.Absolute, out var configured) ? configured : null) + "; frame-ancestors 'none'";
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
 }

@@ -48,8 +48,7 @@ public static class RiverPage
         // (frame-ancestors cannot be said so): `export` writes the page for a static host, which
         // sends no such header. The service's header still says who may frame it, and where a
         // forged Host made the base address, that forms may only go to the page's own origin.
-        var origin = E(view.BaseUrl.GetLeftPart(UriPartial.Authority)); // where the stylesheet, icon and search are
-        h.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self' {origin}; img-src 'self' {origin}; base-uri 'none'; form-action 'self' {origin}\">\n");
+        h.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{E(PageEndpoints.ContentSecurityPolicy(view.BaseUrl))}\">\n");
         h.Append($"<title>{E(heading)} · {E(view.SiteTitle)}</title>\n");
         h.Append($"<link rel=\"stylesheet\" href=\"{E(new Uri(view.BaseUrl, "assets/site.css").AbsoluteUri)}\">\n");
         h.Append($"<link rel=\"icon\" type=\"image/png\" href=\"{E(new Uri(view.BaseUrl, "icon.png").AbsoluteUri)}\">\n");

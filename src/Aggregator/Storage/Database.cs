@@ -233,10 +233,10 @@ public sealed class Database : IAsyncDisposable
     {
         var now = Environment.TickCount64;
         if (now - Interlocked.Read(ref _supersededCheckedAt) < 60_000) return;
-        IEnumerable<long> applied;
+        IReadOnlyList<long> applied;
         try
         {
-            applied = await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", transaction: transaction, cancellationToken: ct));
+            applied = await AppliedInAsync(connection, transaction, ct);
         }
         catch (Exception e) when (e is SqliteException { SqliteErrorCode: 1 } || e is PostgresException { SqlState: "42P01" })
         {
@@ -304,7 +304,7 @@ public sealed class Database : IAsyncDisposable
                     applied_at TEXT NOT NULL
                 )
                 """);
-            var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+            var applied = (await AppliedInAsync(connection, null, ct)).ToHashSet();
             if (NewerThanThisVersion(applied) is { } newer) throw new InvalidDataException(newer);
             foreach (var (version, name, sql) in Migrations(Provider).Where(m => !applied.Contains(m.Version)))
             {
@@ -354,8 +354,11 @@ public sealed class Database : IAsyncDisposable
     public async Task<IReadOnlyList<long>> AppliedMigrationsAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        return (await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version")).ToList();
+        return await AppliedInAsync(connection, null, ct);
     }
+
+    private static async Task<IReadOnlyList<long>> AppliedInAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
+        (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations ORDER BY version", transaction: transaction, cancellationToken: ct))).ToList();
 
     /// <summary>Storage/Migrations/{dialect}/NNNN_name.sql, embedded in the assembly.</summary>
     public static IReadOnlyList<(long Version, string Name, string Sql)> Migrations(string dialect)

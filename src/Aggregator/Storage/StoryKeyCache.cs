@@ -58,7 +58,7 @@ public sealed class StoryKeyCache
     /// every day in <paramref name="neededDays"/> loaded.</summary>
     public async Task PrepareAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<int> neededDays)
     {
-        var stored = await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @TokenSetting", new { TokenSetting }, tx);
+        var stored = await StoredTokenAsync(connection, tx);
         var missing = neededDays.Where(d => !days.Contains(d)).Order().ToList();
         // Past its bounds, it starts over only when days must be added: the days one placement
         // needs may hold more than MaxPostings keys themselves (15,000 items a day), and starting
@@ -133,7 +133,7 @@ public sealed class StoryKeyCache
         await cache.Gate.WaitAsync();
         try
         {
-            var stored = await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @TokenSetting", new { TokenSetting }, tx);
+            var stored = await StoredTokenAsync(connection, tx);
             var current = cache.loaded && stored == cache.token;
             var value = await NewTokenAsync(connection, tx);
             if (!current) return; // it starts over at its next use anyway
@@ -145,6 +145,9 @@ public sealed class StoryKeyCache
             cache.Gate.Release();
         }
     }
+
+    private static Task<string?> StoredTokenAsync(DbConnection connection, DbTransaction tx) =>
+        connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @TokenSetting", new { TokenSetting }, tx);
 
     /// <summary>Records a change made without any cache: every cache of the file starts over at
     /// its next use.</summary>
