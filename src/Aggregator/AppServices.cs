@@ -55,6 +55,7 @@ public static class AppServices
         services.AddSingleton<Database>();
         services.AddSingleton<ItemStore>();
         services.AddSingleton<ItemQueries>();
+        services.AddSingleton<SearchIndex>();
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DocumentIngestor>();
         services.AddSingleton<FeedStore>();

@@ -84,6 +84,9 @@ public sealed class SchedulingOptions
     /// <summary>How often the scheduler looks for due feeds; at most a minute, so short intervals happen.</summary>
     public int PollTickSeconds { get; set; } = 60;
 
+    /// <summary>How often what was stored or edited since is indexed for search (searches read it whole until then).</summary>
+    public int SearchIndexSeconds { get; set; } = 60;
+
     /// <summary>How long a claim on a feed holds unless renewed: a poller renews its claims every
     /// third of this while its cycle runs, so only a poller that died loses them, after this long.</summary>
     public int ClaimLeaseSeconds { get; set; } = 600;

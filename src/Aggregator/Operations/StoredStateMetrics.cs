@@ -23,6 +23,9 @@ public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMet
     private static readonly Gauge Size = Metrics.CreateGauge("aggregator_database_bytes",
         "The database's size on disk, by part: data (SQLite's file, or PostgreSQL's database) and wal (SQLite's write-ahead log). Nothing is pruned: it grows with the items (about 3.4 KB each).", "part");
 
+    private static readonly Gauge SearchWaiting = Metrics.CreateGauge("aggregator_search_waiting_items",
+        "Items by search-index state: waiting (stored or edited since the indexer last ran; searches read them whole), too_long (never indexed; read whole).", "state");
+
     public void Register(CollectorRegistry registry) => registry.AddBeforeCollectCallback(UpdateAsync);
 
     private async Task UpdateAsync(CancellationToken ct)
@@ -66,6 +69,11 @@ public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMet
             "SELECT state, count(*) FROM mail_outbox GROUP BY state", cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);
         foreach (var state in new[] { "queued", "sending", "sent", "failed" })
             Outbox.WithLabels(state).Set(outbox.GetValueOrDefault(state));
+
+        var search = (await connection.QueryAsync<(long State, long Count)>(new CommandDefinition(
+            "SELECT search_state, count(*) FROM items WHERE search_state > 0 GROUP BY search_state", cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);
+        SearchWaiting.WithLabels("waiting").Set(search.GetValueOrDefault(1));
+        SearchWaiting.WithLabels("too_long").Set(search.GetValueOrDefault(2));
 
         if (database.IsPostgres)
             Size.WithLabels("data").Set(await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT pg_database_size(current_database())", cancellationToken: ct)));

@@ -35,6 +35,11 @@ public static class SchedulingSetup
                 .StartNow()
                 .WithSimpleSchedule(TimeSpan.FromMinutes(options.Scheduling.ImportIntervalMinutes)),
                 job => job.WithIdentity(ImportDocumentsJob.Key).RequestRecovery());
+            q.ScheduleJob<IndexSearchJob>(trigger => trigger
+                .WithIdentity("index-search")
+                .StartNow()
+                .WithSimpleSchedule(TimeSpan.FromSeconds(options.Scheduling.SearchIndexSeconds)),
+                job => job.WithIdentity(IndexSearchJob.Key));
             if (options.Mail.Enabled)
                 AddMailJobs(q, options);
         });

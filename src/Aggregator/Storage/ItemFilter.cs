@@ -17,16 +17,19 @@ public sealed record ItemFilter
 
     public static ItemFilter All { get; } = new();
 
-    /// <summary>The words of Text, at most eight, each as the LIKE patterns (wildcards escaped)
-    /// any of which it matches: the word as typed and, when it differs, its compatibility form
-    /// (NFKC). A Japanese input method types "ＤＰＲＫ" and "２０２５" in full width, which matched
-    /// none of the stories that write DPRK; sources that write the full-width form are still found
-    /// by it. Words are split on the ideographic space too.</summary>
-    public IReadOnlyList<IReadOnlyList<string>> TextPatterns() =>
+    /// <summary>The words of Text, at most eight, each as the forms any of which it matches: the
+    /// word as typed and, when it differs, its compatibility form (NFKC). A Japanese input method
+    /// types "ＤＰＲＫ" and "２０２５" in full width, which matched none of the stories that write
+    /// DPRK; sources that write the full-width form are still found by it. Words are split on the
+    /// ideographic space too.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> TextForms() =>
         (Text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8)
-            .Select(w => (IReadOnlyList<string>)new[] { w, w.Normalize(System.Text.NormalizationForm.FormKC) }.Distinct(StringComparer.Ordinal)
-                .Select(form => "%" + EscapeLike(form) + "%").ToList())
+            .Select(w => (IReadOnlyList<string>)new[] { w, w.Normalize(System.Text.NormalizationForm.FormKC) }.Distinct(StringComparer.Ordinal).ToList())
             .ToList();
+
+    /// <summary>TextForms as LIKE patterns (wildcards escaped) of a substring.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> TextPatterns() =>
+        TextForms().Select(forms => (IReadOnlyList<string>)forms.Select(form => "%" + EscapeLike(form) + "%").ToList()).ToList();
 
     /// <summary>Text as a LIKE pattern that matches it literally (ESCAPE '\\').</summary>
     public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");

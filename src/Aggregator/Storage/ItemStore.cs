@@ -76,7 +76,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             var entryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : null;
             await connection.ExecuteAsync("""
                 UPDATE items SET content_hash = @ContentHash, title = @Title, body = @Body, url = @Url, language = @Language,
-                                 outlet = @Outlet, author = @Author, updated_at = @now,
+                                 outlet = @Outlet, author = @Author, updated_at = @now, search_state = 1,
                                  published_at = CASE WHEN @DatedByUpdate AND NOT @rewritten AND published_at IS NOT NULL THEN published_at ELSE @PublishedAt END, content_html = @ContentHtml, enclosures = @Enclosures,
                                  entry_id = CASE WHEN @rewritten THEN @entryId ELSE entry_id END,
                                  story_id = CASE WHEN @rewritten THEN NULL ELSE story_id END,
@@ -113,6 +113,9 @@ public sealed class ItemStore(Database database, TimeProvider clock)
         {
             await StoryIndex.RemoveAsync(connection, tx, sighting.ItemId, keepStory: false);
             await connection.ExecuteAsync("DELETE FROM items WHERE id = @ItemId", sighting, tx);
+            // PostgreSQL deletes the item's search row with it (a foreign key); SQLite's index is a virtual table.
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection)
+                await connection.ExecuteAsync("DELETE FROM item_search WHERE rowid = @ItemId", sighting, tx);
         }
         else if (othersCarryOld)
             await ReattributeAsync(connection, tx, sighting, item.Outlet, now);

@@ -96,7 +96,7 @@ public static class KnownEntries
                 "UPDATE sightings SET url = @Url WHERE source_id = @SourceId AND entry_key = @EntryKey", new { item.Url, item.SourceId, item.EntryKey }, tx);
         if (!itemChanged) return false;
         await connection.ExecuteAsync(
-            "UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now WHERE id = @ItemId",
+            "UPDATE items SET title = @Title, url = coalesce(@Url, url), updated_at = @now, search_state = 1 WHERE id = @ItemId",
             new { item.Title, item.Url, now = ItemBatch.Time(now), known.ItemId }, tx);
         return true;
     }

@@ -1,0 +1,126 @@
+using Aggregator.Ingestion;
+using Aggregator.Parsing;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+using Aggregator.Tests.Processing;
+using Aggregator.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>The search index narrows a search to the items that can match; what a search finds
+/// must be the same before the indexer ran, after it, and after an edit it has not seen yet, in
+/// every script our readers search in.</summary>
+public abstract class SearchIndexTests(Backend backend)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTime Day = new(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc);
+
+    private const string Talks = "Maritime talks resume";
+    private const string Samtal = "Sydkorea och Kina återupptar samtal";
+    private const string Huitan = "中韩外长在北京举行会谈";
+    private const string Hoedam = "한중 외교장관 회담";
+    private const string Shuno = "日韓首脳会談";
+    private const string Long = "A very long record";
+
+    /// <summary>More distinct grams than SearchGrams.MaxPerItem (random CJK Extension A characters,
+    /// which no other article uses): never indexed, still found.</summary>
+    private static readonly string LongBody = SearchGramsTests.Random(60_000);
+
+    private static readonly (string Title, string Body, string Language)[] Articles =
+    [
+        (Talks, "South Korea and China agreed to resume a maritime dialogue, the ministry in Seoul said. Talks on the Yellow Sea will follow in Beijing.", "en"),
+        (Samtal, "Sydkoreas utrikesminister möter sin kinesiska kollega i Peking. Kinapolitiken står i centrum.", "sv"),
+        (Huitan, "韩国外交部长与中国外交部长在北京会谈，讨论中韩关系。", "zh"),
+        (Hoedam, "한국과 중국의 외교장관이 베이징에서 만나 한중 관계를 논의했다.", "ko"),
+        (Shuno, "ＤＰＲＫ問題について協議した。", "ja"),
+        (Long, LongBody, "zh"),
+    ];
+
+    /// <summary>Each search and the titles it must find: whole words and parts of words (Swedish
+    /// compounds), one, two and more Chinese characters, Korean with its particles, a word typed
+    /// in full width, two words, punctuation alone and a word nobody wrote.</summary>
+    public static TheoryData<string, string[]> Searches() => new()
+    {
+        { "korea", [Talks, Samtal] },
+        { "orea", [Talks, Samtal] },
+        { "KINA", [Samtal] },
+        { "北京", [Huitan] },
+        { "韩", [Huitan] },
+        { "中韩关系", [Huitan] },
+        { "한중", [Hoedam] },
+        { "중국", [Hoedam] },
+        { "ＤＰＲＫ", [Shuno] },
+        { "Seoul beijing", [Talks] },
+        { "。", [Huitan, Shuno] },
+        { "zzzq", [] },
+        { LongBody.Substring(30_000, 4), [Long] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Searches))]
+    public async Task A_search_finds_the_same_before_and_after_the_index(string words, string[] expected)
+    {
+        await using var app = await StartAsync();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), await FoundAsync(app, words)); // nothing indexed yet: read whole
+
+        Assert.Equal(Articles.Length, await app.Get<SearchIndex>().CatchUpAsync(Ct));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), await FoundAsync(app, words));
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM items WHERE search_state = 2"));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM items WHERE search_state = 1"));
+        Assert.Equal(0, await app.Get<SearchIndex>().CatchUpAsync(Ct));
+    }
+
+    /// <summary>Once indexed, an item is read only when its grams match: text written behind the
+    /// index's back is not found (the index is consulted), until the item waits again.</summary>
+    [Fact]
+    public async Task An_indexed_item_is_read_only_when_its_grams_match()
+    {
+        await using var app = await StartAsync();
+        await app.Get<SearchIndex>().CatchUpAsync(Ct);
+        await app.ExecuteAsync($"UPDATE items SET body = body || ' zebrafinch' WHERE title = '{Talks}'");
+        Assert.Empty(await FoundAsync(app, "zebrafinch"));
+
+        await app.ExecuteAsync($"UPDATE items SET search_state = 1 WHERE title = '{Talks}'");
+        Assert.Equal([Talks], await FoundAsync(app, "zebrafinch"));
+    }
+
+    /// <summary>A correction waits for the indexer, and is found by its new text at once.</summary>
+    [Fact]
+    public async Task An_edited_item_is_found_by_its_new_text_before_and_after_indexing()
+    {
+        await using var app = await StartAsync();
+        await app.Get<SearchIndex>().CatchUpAsync(Ct);
+        var body = "South Korea and China agreed to resume a maritime dialogue, the ministry in Seoul said. Talks on Jeju will follow in Beijing.";
+        Assert.Equal(StoreOutcome.Updated, await StoreAsync(app, Talks, body, "en"));
+
+        Assert.Equal([Talks], await FoundAsync(app, "Jeju"));
+        Assert.Empty(await FoundAsync(app, "Yellow"));
+        Assert.Equal(1, await app.Get<SearchIndex>().CatchUpAsync(Ct));
+        Assert.Equal([Talks], await FoundAsync(app, "Jeju"));
+        Assert.Empty(await FoundAsync(app, "Yellow"));
+    }
+
+    private async Task<TestServices> StartAsync()
+    {
+        var app = await TestServices.StartAsync(backend);
+        foreach (var (title, body, language) in Articles)
+            Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, title, body, language));
+        return app;
+    }
+
+    private static async Task<StoreOutcome> StoreAsync(TestServices app, string title, string body, string language)
+    {
+        var items = app.Get<ItemStore>();
+        var source = await items.EnsureSourceAsync("document", title + ".txt", title, Ct);
+        var article = new ParsedDocument { Title = title, Body = body, Language = language, Outlet = title, PublishedAt = Day };
+        return await items.StoreAsync(IncomingItems.From(source, "", article, app.Provider.GetRequiredService<TopicCatalog>(), "example.org,2025"), Ct);
+    }
+
+    private static async Task<List<string>> FoundAsync(TestServices app, string words) =>
+        (await app.Get<ItemQueries>().PageAsync(new ItemFilter { Text = words }, 1, 50, Ct)).Items.Select(i => i.Title).Order(StringComparer.Ordinal).ToList();
+}
+
+public sealed class SearchIndexTestsOnSqlite() : SearchIndexTests(Backend.Sqlite);
+
+public sealed class SearchIndexTestsOnPostgres() : SearchIndexTests(Backend.Postgres);
