@@ -11,6 +11,10 @@ namespace Aggregator.Processing;
 /// what a search finds is the same with or without the index.</summary>
 public static class SearchGrams
 {
+    /// <summary>Changed whenever the grams of the same text change (the folding, the runs): the
+    /// indexer then indexes every item again (Storage/SearchIndex).</summary>
+    public const string Version = "2";
+
     /// <summary>An item with more distinct grams than this (a very long body) is not indexed: it
     /// stays among the items every search reads whole, which keeps the index's rows bounded.</summary>
     public const int MaxPerItem = 40_000;
@@ -20,7 +24,14 @@ public static class SearchGrams
     public static IReadOnlyCollection<string>? OfItem(string title, string body)
     {
         var grams = new HashSet<string>(StringComparer.Ordinal);
-        return Add(grams, title) && Add(grams, body) ? grams : null;
+        var lookup = grams.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var text in new[] { Folded(title), Folded(body) })
+            foreach (var (start, length) in Runs(text))
+                for (var i = start; i < start + length; i++)
+                    for (var n = 1; n <= 3 && i + n <= start + length; n++)
+                        if (lookup.Add(text.AsSpan(i, n)) && grams.Count > MaxPerItem)
+                            return null;
+        return grams;
     }
 
     /// <summary>The grams one search word needs (every one of them, in any order), from each run
@@ -28,54 +39,51 @@ public static class SearchGrams
     /// shorter run itself. Empty for a word of punctuation alone, which the index cannot narrow.</summary>
     public static IReadOnlyList<string> OfWord(string word)
     {
+        var text = Folded(word);
         var grams = new List<string>();
-        foreach (var (start, length) in Runs(word))
+        foreach (var (start, length) in Runs(text))
         {
             if (length < 3)
             {
-                grams.Add(Lower(word.AsSpan(start, length)));
+                grams.Add(text.Substring(start, length));
                 continue;
             }
             for (var i = start; i + 3 <= start + length; i++)
-                grams.Add(Lower(word.AsSpan(i, 3)));
+                grams.Add(text.Substring(i, 3));
         }
         return grams.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static bool Add(HashSet<string> grams, string text)
+    /// <summary>The text folded coarser than any database's case-insensitive LIKE: lower case,
+    /// and what PostgreSQL lowers differently from .NET made one letter (İ and ı as i, final ς
+    /// as σ: ICU lowers Σ to ς at a word's end, glibc İ to i), combining marks dropped (ICU
+    /// lowers İ to i and a combining dot). Whatever the database takes for a match then holds
+    /// the same grams. Characters that are not letters or digits become spaces.</summary>
+    private static string Folded(string text) => string.Create(text.Length, text, static (folded, text) =>
     {
-        Span<char> gram = stackalloc char[3];
-        foreach (var (start, length) in Runs(text))
-            for (var i = start; i < start + length; i++)
-                for (var n = 1; n <= 3 && i + n <= start + length; n++)
-                {
-                    var lowered = gram[..n];
-                    text.AsSpan(i, n).ToLowerInvariant(lowered);
-                    // Looked up as a span, so a gram the item already has costs no string.
-                    if (!grams.GetAlternateLookup<ReadOnlySpan<char>>().Contains(lowered))
-                    {
-                        grams.Add(lowered.ToString());
-                        if (grams.Count > MaxPerItem) return false;
-                    }
-                }
-        return true;
-    }
+        var n = 0;
+        foreach (var c in text)
+        {
+            if (char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark) continue;
+            folded[n++] = !char.IsLetterOrDigit(c) ? ' ' : char.ToLowerInvariant(c) switch
+            {
+                '\u0130' or '\u0131' => 'i',
+                '\u03C2' => '\u03C3',
+                var lower => lower,
+            };
+        }
+        folded[n..].Fill(' ');
+    });
 
-    private static string Lower(ReadOnlySpan<char> text)
-    {
-        Span<char> lowered = stackalloc char[text.Length];
-        text.ToLowerInvariant(lowered);
-        return lowered.ToString();
-    }
-
-    /// <summary>The maximal runs of letters and digits (UTF-16 code units: a character outside the
-    /// Basic Multilingual Plane separates runs, the same way in an item and in a search word).</summary>
-    private static IEnumerable<(int Start, int Length)> Runs(string text)
+    /// <summary>The runs of a folded text between its spaces (UTF-16 code units: a character
+    /// outside the Basic Multilingual Plane separates runs, the same way in an item and in a
+    /// search word).</summary>
+    private static IEnumerable<(int Start, int Length)> Runs(string folded)
     {
         var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        for (var i = 0; i <= folded.Length; i++)
         {
-            var inRun = i < text.Length && char.IsLetterOrDigit(text[i]);
+            var inRun = i < folded.Length && folded[i] != ' ';
             if (inRun && start < 0) start = i;
             else if (!inRun && start >= 0)
             {

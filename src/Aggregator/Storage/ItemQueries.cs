@@ -17,7 +17,7 @@ public sealed class ItemQueries(Database database)
     public async Task<ItemPage> PageAsync(ItemFilter filter, int page, int pageSize, CancellationToken ct, bool countTotal = true)
     {
         await using var connection = await database.OpenAsync(ct);
-        var (where, parameters) = Where(filter);
+        var (where, parameters) = Where(filter, await SearchIndex.CandidatesAsync(connection, filter.TextForms(), filter.Collapse, ct));
         parameters.Add("limit", pageSize);
         parameters.Add("offset", (long)(Math.Max(page, 1) - 1) * pageSize);
         var sql = $"""
@@ -50,7 +50,8 @@ public sealed class ItemQueries(Database database)
     public async Task<IReadOnlyDictionary<DateOnly, int>> StoriesPerDayAsync(ItemFilter filter, DateOnly from, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var (where, parameters) = Where(filter with { Collapse = true, Since = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) });
+        var (where, parameters) = Where(filter with { Collapse = true, Since = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) },
+            await SearchIndex.CandidatesAsync(connection, filter.TextForms(), stories: true, ct));
         var rows = await connection.QueryAsync<(string Day, long Count)>(new CommandDefinition($"""
             SELECT substr(coalesce(i.published_at, i.first_seen_at), 1, 10) AS day, count(*) FROM items i
             {where}
@@ -87,7 +88,9 @@ public sealed class ItemQueries(Database database)
 
     /// <summary>The WHERE clause of a filter over items aliased i. Collapsed, only stories'
     /// first copies are listed, and one matches when it or any later copy passes every filter.</summary>
-    private (string Sql, DynamicParameters Parameters) Where(ItemFilter filter)
+    /// <param name="candidates">The only items (collapsed: stories) a word search can find, from
+    /// the search index (SearchIndex.CandidatesAsync); null: any.</param>
+    private (string Sql, DynamicParameters Parameters) Where(ItemFilter filter, IReadOnlyList<long>? candidates)
     {
         // SQLite's LIKE folds ASCII case; PostgreSQL's ILIKE folds every letter's.
         var like = database.IsPostgres ? "ILIKE" : "LIKE";
@@ -152,8 +155,11 @@ public sealed class ItemQueries(Database database)
         // The search index narrows the stories to read to those with a copy holding every word's
         // grams (or not indexed yet); the LIKEs decide among them, so the index changes how fast
         // a search is, never what it finds.
-        if (SearchIndex.Candidates(database.IsPostgres, filter.TextForms(), "i.id", filter.Collapse, parameters) is { } candidates)
-            clauses.Add(candidates);
+        if (candidates is not null)
+        {
+            clauses.Add(Dialect.InList(database.IsPostgres, "i.id", "candidates"));
+            parameters.Add("candidates", candidates.ToArray());
+        }
         if (perCopy.Count > 0)
         {
             string On(string alias) => string.Join(" AND ", perCopy.Select(p => string.Format(System.Globalization.CultureInfo.InvariantCulture, p, alias)));

@@ -21,6 +21,7 @@ public sealed class SearchIndex(Database database)
     /// <summary>Indexes every item waiting, a batch per transaction; returns how many.</summary>
     public async Task<int> CatchUpAsync(CancellationToken ct)
     {
+        await RequeueIfGramsChangedAsync(ct);
         var total = 0;
         while (await IndexBatchAsync(ct) is var indexed and > 0)
             total += indexed;
@@ -33,6 +34,25 @@ public sealed class SearchIndex(Database database)
             await connection.ExecuteAsync(new CommandDefinition("ANALYZE item_search", cancellationToken: ct));
         }
         return total;
+    }
+
+    private const string VersionKey = "search_grams_version";
+
+    /// <summary>Grams computed another way (an index built by an earlier version) would hide what
+    /// the LIKEs now match: every item indexed, or left out as too long, waits again, and is read
+    /// whole until indexed.</summary>
+    private async Task RequeueIfGramsChangedAsync(CancellationToken ct)
+    {
+        await using var write = await database.BeginWriteAsync(ct, serialized: false);
+        var stored = await write.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT value FROM settings WHERE key = @VersionKey", new { VersionKey }, write.Transaction, cancellationToken: ct));
+        if (stored == SearchGrams.Version) return;
+        if (stored is not null || await write.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT count(*) FROM items WHERE search_state <> 1", transaction: write.Transaction, cancellationToken: ct)) > 0)
+            await write.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE items SET search_state = 1 WHERE search_state <> 1", transaction: write.Transaction, cancellationToken: ct));
+        await SettingsStore.SetInAsync(write.Connection, write.Transaction, VersionKey, SearchGrams.Version);
+        await write.CommitAsync(ct);
     }
 
     /// <summary>Indexes up to <see cref="BatchSize"/> waiting items, the oldest first.</summary>
@@ -95,18 +115,27 @@ public sealed class SearchIndex(Database database)
             "SELECT count(*) FROM items WHERE search_state > 0 AND search_state = 1", cancellationToken: ct));
     }
 
-    /// <summary>The condition that narrows a search for <paramref name="words"/> (each word as its
-    /// forms, any of which it may match; see ItemFilter.TextForms) to the items that can match:
-    /// "<paramref name="column"/> IN (…)", the ids of the items holding every word's grams and
-    /// of those not indexed, or, with <paramref name="stories"/>, the stories they belong to.
-    /// Null when no word has a gram to look up (punctuation alone). Adds its parameters.</summary>
-    public static string? Candidates(bool postgres, IReadOnlyList<IReadOnlyList<string>> words, string column, bool stories, DynamicParameters parameters)
+    /// <summary>Past this many candidates a search reads the stories in date order instead,
+    /// which stops at the page's end: a word most items hold ("the", one Chinese character) was
+    /// 2–8 times slower through the index than without it (docs/benchmarks.md).</summary>
+    public const int MaxCandidates = 2_000;
+
+    /// <summary>The items a search for <paramref name="words"/> (each word as its forms, any of
+    /// which it may match; see ItemFilter.TextForms) can find: those holding every word's grams
+    /// and those not indexed, or with <paramref name="stories"/> the stories they belong to.
+    /// Null when the index cannot narrow it: no word has a gram to look up (punctuation alone),
+    /// or there are more than <see cref="MaxCandidates"/>. The LIKEs over title and body decide
+    /// among the candidates, so what a search finds never depends on the index.</summary>
+    public static async Task<IReadOnlyList<long>?> CandidatesAsync(DbConnection connection, IReadOnlyList<IReadOnlyList<string>> words, bool stories, CancellationToken ct)
     {
         var needed = words
             .Select(forms => forms.Select(SearchGrams.OfWord).ToList())
             .Where(forms => forms.All(grams => grams.Count > 0)) // a form with no gram narrows nothing
             .ToList();
         if (needed.Count == 0) return null;
+        var postgres = connection is Npgsql.NpgsqlConnection;
+        var parameters = new DynamicParameters();
+        parameters.Add("limit", MaxCandidates + 1);
         string matching;
         if (postgres)
         {
@@ -122,23 +151,30 @@ public sealed class SearchIndex(Database database)
                 }
                 clauses.Add("(" + string.Join(" OR ", forms) + ")");
             }
-            matching = $"SELECT item_id FROM item_search WHERE {string.Join(" AND ", clauses)}";
+            matching = $"SELECT item_id FROM item_search WHERE {string.Join(" AND ", clauses)} LIMIT @limit";
         }
         else
         {
             // An FTS5 query: each gram quoted (grams hold letters and digits only).
-            var query = string.Join(" AND ", needed.Select(forms =>
-                "(" + string.Join(" OR ", forms.Select(grams => "(" + string.Join(" AND ", grams.Select(g => "\"" + g + "\"")) + ")")) + ")"));
-            parameters.Add("grams", query);
-            matching = "SELECT rowid FROM item_search WHERE item_search MATCH @grams";
+            parameters.Add("grams", string.Join(" AND ", needed.Select(forms =>
+                "(" + string.Join(" OR ", forms.Select(grams => "(" + string.Join(" AND ", grams.Select(g => "\"" + g + "\"")) + ")")) + ")")));
+            matching = "SELECT rowid FROM item_search WHERE item_search MATCH @grams LIMIT @limit";
         }
-        // One set, so that the database looks the candidates up by id instead of reading every
-        // story in date order and testing each; the items waiting are few (a minute's worth).
-        return stories
-            ? $"""
-              {column} IN (SELECT coalesce(m.story_id, m.id) FROM items m WHERE m.id IN ({matching})
-                           UNION SELECT coalesce(w.story_id, w.id) FROM items w WHERE w.search_state > 0)
-              """
-            : $"{column} IN ({matching} UNION SELECT w.id FROM items w WHERE w.search_state > 0)";
+        // The gram arrays live out of line, so PostgreSQL's planner takes item_search for a small
+        // table and often reads all of it, unpacking every array (1–3 s at 40,000 items, an
+        // audit's finding), instead of asking the GIN index (milliseconds). (No transaction on
+        // SQLite: Microsoft.Data.Sqlite begins one with BEGIN IMMEDIATE, the write lock.)
+        await using var tx = postgres ? await connection.BeginTransactionAsync(ct) : null;
+        if (tx is not null)
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(matching, parameters, tx, cancellationToken: ct))).ToList();
+        if (ids.Count <= MaxCandidates)
+            ids.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM items WHERE search_state > 0 LIMIT @limit", parameters, tx, cancellationToken: ct)));
+        if (ids.Count > MaxCandidates) return null;
+        if (!stories || ids.Count == 0) return ids;
+        var list = ids.ToArray();
+        return (await connection.QueryAsync<long>(new CommandDefinition(
+            $"SELECT DISTINCT coalesce(story_id, id) FROM items WHERE {Dialect.InList(postgres, "id", "list")}", new { list }, tx, cancellationToken: ct))).ToList();
     }
 }
