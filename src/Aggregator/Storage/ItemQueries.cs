@@ -157,8 +157,9 @@ public sealed class ItemQueries(Database database)
         // a search is, never what it finds.
         if (candidates is not null)
         {
-            clauses.Add(Dialect.InList(database.IsPostgres, "i.id", "candidates"));
-            parameters.Add("candidates", candidates.ToArray());
+            // On SQLite one JSON parameter: 2,000 ids bound one by one doubled a search's time.
+            clauses.Add(database.IsPostgres ? "i.id = ANY(@candidates)" : "i.id IN (SELECT value FROM json_each(@candidates))");
+            parameters.Add("candidates", database.IsPostgres ? candidates.ToArray() : "[" + string.Join(',', candidates) + "]");
         }
         if (perCopy.Count > 0)
         {
