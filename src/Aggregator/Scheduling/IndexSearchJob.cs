@@ -4,8 +4,9 @@ using Quartz;
 namespace Aggregator.Scheduling;
 
 /// <summary>Indexes for search what was stored or edited since the last run: at start, then
-/// every Aggregator:Scheduling:SearchIndexSeconds (a minute), once for the whole deployment (the clustered scheduler). Until then searches
-/// read those items whole; nothing they find depends on it (Storage/SearchIndex).</summary>
+/// every Aggregator:Scheduling:SearchIndexSeconds (a minute), once for the whole deployment (the
+/// clustered scheduler). Until then searches read those items whole; nothing they find depends
+/// on it (Storage/SearchIndex).</summary>
 [DisallowConcurrentExecution]
 public sealed class IndexSearchJob(SearchIndex index, ILogger<IndexSearchJob> logger) : IJob
 {

@@ -37,22 +37,29 @@ public sealed class SearchIndex(Database database)
     }
 
     private const string VersionKey = "search_grams_version";
+    private bool _gramsVersionChecked;
 
     /// <summary>Grams computed another way (an index built by an earlier version) would hide what
     /// the LIKEs now match: every item indexed, or left out as too long, waits again, and is read
     /// whole until indexed.</summary>
     private async Task RequeueIfGramsChangedAsync(CancellationToken ct)
     {
+        if (_gramsVersionChecked) return; // once per process: the version is this program's
         await using var write = await database.BeginWriteAsync(ct, serialized: false);
         var stored = await write.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT value FROM settings WHERE key = @VersionKey", new { VersionKey }, write.Transaction, cancellationToken: ct));
-        if (stored == SearchGrams.Version) return;
+        if (stored == SearchGrams.Version)
+        {
+            _gramsVersionChecked = true;
+            return;
+        }
         if (stored is not null || await write.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT count(*) FROM items WHERE search_state <> 1", transaction: write.Transaction, cancellationToken: ct)) > 0)
             await write.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE items SET search_state = 1 WHERE search_state <> 1", transaction: write.Transaction, cancellationToken: ct));
         await SettingsStore.SetInAsync(write.Connection, write.Transaction, VersionKey, SearchGrams.Version);
         await write.CommitAsync(ct);
+        _gramsVersionChecked = true;
     }
 
     /// <summary>Indexes up to <see cref="BatchSize"/> waiting items, the oldest first.</summary>
@@ -65,22 +72,15 @@ public sealed class SearchIndex(Database database)
         await using var write = await database.BeginWriteAsync(ct, serialized: false);
         var (connection, tx) = (write.Connection, write.Transaction);
         var waiting = (await connection.QueryAsync<(long Id, string Title, string Body)>(new CommandDefinition(
+            // "search_state > 0" as the partial index items_search_waiting states it, so it is used.
             "SELECT id, title, body FROM items WHERE search_state > 0 AND search_state = 1 ORDER BY search_state, id LIMIT @limit"
             + (database.IsPostgres ? " FOR UPDATE SKIP LOCKED" : ""),
             new { limit = BatchSize }, tx, cancellationToken: ct))).ToList();
         if (waiting.Count == 0) return 0;
-        var indexed = new List<long>(waiting.Count);
-        var tooLong = new List<long>();
-        var rows = new List<(long Id, IReadOnlyCollection<string> Grams)>(waiting.Count);
-        foreach (var (id, title, body) in waiting)
-        {
-            if (SearchGrams.OfItem(title, body) is { } grams)
-            {
-                rows.Add((id, grams));
-                indexed.Add(id);
-            }
-            else tooLong.Add(id);
-        }
+        var grammed = waiting.Select(w => (w.Id, Grams: SearchGrams.OfItem(w.Title, w.Body))).ToList();
+        var rows = grammed.Where(g => g.Grams is not null).Select(g => (g.Id, Grams: g.Grams!)).ToList();
+        var indexed = rows.Select(r => r.Id).ToArray();
+        var tooLong = grammed.Where(g => g.Grams is null).Select(g => g.Id).ToArray();
         var ids = waiting.Select(w => w.Id).ToArray();
         if (database.IsPostgres)
         {
@@ -99,20 +99,12 @@ public sealed class SearchIndex(Database database)
                     "INSERT INTO item_search (rowid, grams) VALUES (@id, @grams)", new { id, grams = string.Join(' ', grams) }, tx, cancellationToken: ct));
         }
         await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE items SET search_state = 0 WHERE {Dialect.InList(database.IsPostgres, "id", "indexed")}", new { indexed = indexed.ToArray() }, tx, cancellationToken: ct));
-        if (tooLong.Count > 0)
+            $"UPDATE items SET search_state = 0 WHERE {Dialect.InList(database.IsPostgres, "id", "indexed")}", new { indexed }, tx, cancellationToken: ct));
+        if (tooLong.Length > 0)
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE items SET search_state = 2 WHERE {Dialect.InList(database.IsPostgres, "id", "tooLong")}", new { tooLong = tooLong.ToArray() }, tx, cancellationToken: ct));
+                $"UPDATE items SET search_state = 2 WHERE {Dialect.InList(database.IsPostgres, "id", "tooLong")}", new { tooLong }, tx, cancellationToken: ct));
         await write.CommitAsync(ct);
         return waiting.Count;
-    }
-
-    /// <summary>How many items wait to be indexed (the metric aggregator_search_waiting_items).</summary>
-    public async Task<long> WaitingAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM items WHERE search_state > 0 AND search_state = 1", cancellationToken: ct));
     }
 
     /// <summary>Past this many candidates a search reads the stories in date order instead,

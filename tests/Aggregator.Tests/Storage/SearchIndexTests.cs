@@ -154,7 +154,8 @@ public abstract class SearchIndexTests(Backend backend)
         Assert.Equal(0, misses);
     }
 
-    /// <summary>An index built with grams computed another way (an earlier version's) is built again.</summary>
+    /// <summary>An index built with grams computed another way (an earlier version's) is built again
+    /// by the next process to start.</summary>
     [Fact]
     public async Task Grams_of_another_version_are_indexed_again()
     {
@@ -162,6 +163,7 @@ public abstract class SearchIndexTests(Backend backend)
         Assert.Equal(Articles.Length, await app.Get<SearchIndex>().CatchUpAsync(Ct));
         Assert.Equal(0, await app.Get<SearchIndex>().CatchUpAsync(Ct));
         await app.ExecuteAsync("UPDATE settings SET value = 'earlier' WHERE key = 'search_grams_version'");
+        await app.RestartAsync(); // a process checks the version once, at its first catch-up
         Assert.Equal(Articles.Length, await app.Get<SearchIndex>().CatchUpAsync(Ct));
         Assert.Equal([Huitan], await FoundAsync(app, "北京"));
     }
