@@ -56,6 +56,7 @@ public static class AppServices
         services.AddSingleton<ItemStore>();
         services.AddSingleton<ItemQueries>();
         services.AddSingleton<SearchIndex>();
+        services.AddSingleton<ItemRemoval>();
         services.AddSingleton<TopicCatalog>();
         services.AddSingleton<DocumentIngestor>();
         services.AddSingleton<FeedStore>();

@@ -14,7 +14,10 @@ public static class ItemsCommand
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
         var every = new Option<bool>("--every-copy") { Description = "List every copy of a story as its own item (default: one entry per story, with the other copies as \"also reported by\")" };
         limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--limit must be at least 1"); });
-        var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.") { tag, limit, json, every };
+        var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.")
+        {
+            tag, limit, json, every, ItemRemovalCommands.Remove(), ItemRemovalCommands.Prune(),
+        };
         command.SetAction(async (result, ct) =>
         {
             var (services, exit) = await CommandServices.StartAsync(result, ct, existing: true);
@@ -57,6 +60,7 @@ public static class ItemsCommand
         {
             $"{(i.PublishedAt is { } p ? p.ToString("yyyy-MM-dd HH:mm") + "Z" : "(no date)")}  {i.Title}  [{i.Language}]"
                 + (i.Outlet is null ? "" : $"  {i.Outlet}") + (i.Author is null ? "" : $"  by {i.Author}"),
+            "  id: " + i.EntryId,
             "  sources: " + string.Join(", ", i.Sightings.Select(s => $"{s.Locator} (seen {s.FirstSeenAt:yyyy-MM-dd HH:mm}Z)")),
         };
         if (EntryText.AlsoReportedBy(i) is { Count: > 0 } copies)

@@ -44,7 +44,15 @@ public static class RunOnceCommand
                 if (documents.Inserted + documents.Updated + feeds.Inserted + feeds.Updated > 0
                     && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishChangesAsync(started, ct) is { Count: > 0 } pinged)
                     Console.WriteLine($"WebSub: the hub was told about {pinged.Count} changed feed(s)");
-                if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions>>().Value.Mail.Enabled)
+                var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.AggregatorOptions>>().Value;
+                if (options.Retention.Days > 0)
+                {
+                    // For cron, which runs no service to do it hourly.
+                    var cutoff = options.Retention.Cutoff(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+                    if (await services.GetRequiredService<Storage.ItemRemoval>().PruneAsync(cutoff, options.Retention.KeepTagged, ct) is > 0 and var removed)
+                        Console.WriteLine($"retention: {removed} item(s) of stories first seen more than {options.Retention.Days} days ago removed");
+                }
+                if (options.Mail.Enabled)
                 {
                     var alerts = await services.GetRequiredService<Mail.MailPlanner>().QueueAlertsAsync(ct);
                     var delivered = await services.GetRequiredService<Mail.MailDelivery>().DeliverDueAsync(ct);

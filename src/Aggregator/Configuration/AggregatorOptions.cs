@@ -14,6 +14,23 @@ public sealed class AggregatorOptions
     public FetchingOptions Fetching { get; set; } = new();
     public MailOptions Mail { get; set; } = new();
     public ClusterOptions Cluster { get; set; } = new();
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>How long stories are kept (Storage/ItemRemoval). By default everything is kept: an
+/// archive of the coverage is what many of its readers run this for.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Stories all of whose items were first seen more than this many days ago are removed,
+    /// hourly by the service and at the end of `run-once`; 0 keeps every story.</summary>
+    public int Days { get; set; }
+
+    /// <summary>A story with a tagged item (what the topic rules are there to find) is kept
+    /// whatever its age; false lets tagged stories go after Days too.</summary>
+    public bool KeepTagged { get; set; } = true;
+
+    /// <summary>Items first seen before this are old enough to go.</summary>
+    public DateTime Cutoff(DateTime now) => now.AddDays(-Days);
 }
 
 public sealed class FetchingOptions

@@ -40,6 +40,8 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
             problems.Add($"{p}:Scheduling:ClaimLeaseSeconds must be between 3 and 86400 (was {o.Scheduling.ClaimLeaseSeconds}).");
         if (o.Scheduling.SearchIndexSeconds is < 1 or > 3600)
             problems.Add($"{p}:Scheduling:SearchIndexSeconds must be between 1 and 3600 (was {o.Scheduling.SearchIndexSeconds}).");
+        if (o.Retention.Days is < 0 or > 36500)
+            problems.Add($"{p}:Retention:Days must be between 0 (keep every story) and 36500 (was {o.Retention.Days}).");
         if (o.Scheduling.PollTickSeconds is < 5 or > 60)
             problems.Add($"{p}:Scheduling:PollTickSeconds must be between 5 and 60 (was {o.Scheduling.PollTickSeconds}).");
         if (o.Fetching.ConnectTimeoutSeconds is < 1 or > 120)

@@ -29,7 +29,7 @@ public static class Telemetry
         "Emails by event: queued (stored in the outbox), sent (accepted by the server), retried (a transient failure), failed.", "event", "kind");
 
     private static readonly Gauge JobSucceeded = Metrics.CreateGauge("aggregator_job_last_success_timestamp_seconds",
-        "When each scheduled job last ran to its end (Unix time): poll, import, search, mail, digest. An alert on its age catches a service that runs but gets nothing done (a full disk, a database gone).",
+        "When each scheduled job last ran to its end (Unix time): poll, import, search, retention, mail, digest. An alert on its age catches a service that runs but gets nothing done (a full disk, a database gone).",
         "job");
 
     private static readonly Counter JobFailed = Metrics.CreateCounter("aggregator_job_failures_total",

@@ -10,7 +10,7 @@ namespace Aggregator.Scheduling;
 /// Quartz, which logs them whole.</summary>
 internal static class JobRun
 {
-    /// <param name="job">The job's label in the metrics: poll, import, search, mail, digest.</param>
+    /// <param name="job">The job's label in the metrics: poll, import, search, retention, mail, digest.</param>
     /// <param name="doing">What stops, for the log: "Polling", "Importing documents".</param>
     /// <param name="next">When it is tried again, for the log.</param>
     public static async Task GuardAsync(string job, string doing, string next, ILogger logger, Func<CancellationToken, Task> work, CancellationToken stopping)

@@ -40,6 +40,12 @@ public static class SchedulingSetup
                 .StartNow()
                 .WithSimpleSchedule(TimeSpan.FromSeconds(options.Scheduling.SearchIndexSeconds)),
                 job => job.WithIdentity(IndexSearchJob.Key));
+            if (options.Retention.Days > 0)
+                q.ScheduleJob<PruneItemsJob>(trigger => trigger
+                    .WithIdentity("prune-items")
+                    .StartNow()
+                    .WithSimpleSchedule(TimeSpan.FromHours(1)),
+                    job => job.WithIdentity(PruneItemsJob.Key));
             if (options.Mail.Enabled)
                 AddMailJobs(q, options);
         });

@@ -25,10 +25,13 @@ public static class ItemBatch
         var known = await KnownEntries.OfSourceAsync(connection, tx, sourceId);
         var entries = items.ToArray(); // some take a hash of their own (KnownEntries.KeepApart)
         items = entries;
+        // Content removed for good (ItemRemoval) is not stored again, whichever source carries it.
+        var removed = await ItemRemoval.RemovedAmongAsync(connection, tx, items);
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
-            if (!known.TryGetValue(items[i].EntryKey, out var sighting)) fresh.Add(i);
+            if (removed is not null && removed.Contains(items[i].ContentHash)) outcomes[i] = StoreOutcome.Unchanged;
+            else if (!known.TryGetValue(items[i].EntryKey, out var sighting)) fresh.Add(i);
             else if ((entries[i] = KnownEntries.OwnIfSo(items[i], sighting)).ContentHash == sighting.ContentHash)
                 outcomes[i] = await KnownEntries.RetouchedAsync(connection, tx, sighting, items[i], now) ? StoreOutcome.Updated : StoreOutcome.Unchanged;
             else

@@ -30,6 +30,7 @@ public sealed class CliTests
     [InlineData("Aggregator__Storage__Provider", "oracle", "Aggregator:Storage:Provider must be one of sqlite, postgres")]
     [InlineData("Aggregator__Storage__Provider", "postgres", "Aggregator:Storage:ConnectionString is required when Provider is postgres")]
     [InlineData("Aggregator__Cluster__Role", "leader", "Aggregator:Cluster:Role must be one of both, web, worker")]
+    [InlineData("Aggregator__Retention__Days", "-7", "Aggregator:Retention:Days must be between 0 (keep every story) and 36500")]
     public async Task An_invalid_setting_stops_the_program_naming_the_key(string variable, string value, string message)
     {
         using var temp = new TempFolder();

@@ -23,6 +23,7 @@ public sealed class OperationsTests
             ["Aggregator__Sources__SubscriptionsFile"] = opml,
             ["Aggregator__Scheduling__PollTickSeconds"] = "5",
             ["Aggregator__Scheduling__SearchIndexSeconds"] = "2",
+            ["Aggregator__Retention__Days"] = "365", // the seeds were first seen now: nothing to remove, but the job runs
             ["Logging__Console__FormatterName"] = "json",
         });
 
@@ -64,6 +65,7 @@ public sealed class OperationsTests
         // Everything stored is indexed for search within a few seconds (the test's interval).
         await service.WaitUntilAsync(async () => Metric(await MetricsAsync(service), "aggregator_search_waiting_items{state=\"waiting\"}") == 0, "every item is indexed for search", 30);
         Assert.InRange(Metric(await MetricsAsync(service), "aggregator_job_last_success_timestamp_seconds{job=\"search\"}"), unixNow - 120, unixNow + 35);
+        Assert.InRange(Metric(metrics, "aggregator_job_last_success_timestamp_seconds{job=\"retention\"}"), unixNow - 120, unixNow + 5); // at start, then hourly
         // Requests are labelled by route template, not by path.
         Assert.Equal(1, Metric(metrics, "http_requests_received_total{code=\"2xx\",method=\"GET\",controller=\"\",action=\"\",endpoint=\"HTTP: GET, HEAD /feeds/all.{format}\"}"));
         Assert.Contains("process_cpu_seconds_total", metrics);

@@ -1,0 +1,23 @@
+using Aggregator.Configuration;
+using Aggregator.Storage;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Aggregator.Scheduling;
+
+/// <summary>Removes the stories Aggregator:Retention lets go (Storage/ItemRemoval): at start, then
+/// hourly, once for the whole deployment (the clustered scheduler). Scheduled only when
+/// Retention:Days is set.</summary>
+[DisallowConcurrentExecution]
+public sealed class PruneItemsJob(ItemRemoval removal, IOptions<AggregatorOptions> options, TimeProvider clock, ILogger<PruneItemsJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("prune-items");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await JobRun.GuardAsync("retention", "Removing old stories", "what was removed stays removed, and the next run goes on", logger, async ct =>
+        {
+            var retention = options.Value.Retention;
+            if (await removal.PruneAsync(retention.Cutoff(clock.GetUtcNow().UtcDateTime), retention.KeepTagged, ct) is var removed and > 0)
+                logger.LogInformation("{Count} item(s) of stories first seen more than {Days} days ago removed (Aggregator:Retention)", removed, retention.Days);
+        }, cancellationToken);
+}

@@ -1,0 +1,164 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Aggregator.Storage;
+
+/// <summary>Takes items out of the database for good, with everything that hangs on them (their
+/// sightings, tags, story membership and keys, search grams, alert marks): by the retention
+/// setting, whole stories at a time (PruneAsync), or by hand (RemoveAsync). Each removed item's
+/// content hash stays in removed_items, and ItemBatch stores nothing with such a hash: a feed
+/// keeps an entry for weeks after an item's removal, and a document stays in its folder, and
+/// neither may bring it back as new.</summary>
+public sealed class ItemRemoval(Database database, TimeProvider clock)
+{
+    public const string ByRetention = "retention";
+
+    /// <summary>Stories removed per transaction, so that polls get the writer between batches.</summary>
+    private const int StoriesPerBatch = 200;
+
+    /// <summary>Stories whose every item was first seen before the cutoff, oldest first, after a
+    /// (first seen, id) already passed; with <c>keepTagged</c>, none of whose items carries a tag.
+    /// Items of one story go together: an old story still getting copies stays whole, and the
+    /// "also reported by" of a kept story never loses an outlet.</summary>
+    private const string Prunable = """
+        SELECT h.id, h.first_seen_at FROM items h
+        WHERE h.story_id IS NULL AND h.first_seen_at < @cutoff AND (h.first_seen_at, h.id) > (@afterSeen, @afterId)
+          AND NOT EXISTS (SELECT 1 FROM items m WHERE m.story_id = h.id AND m.first_seen_at >= @cutoff)
+          AND NOT (@keepTagged AND (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = h.id)
+                                    OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id WHERE m.story_id = h.id)))
+        ORDER BY h.first_seen_at, h.id
+        """;
+
+    /// <summary>Removes the stories the retention setting lets go; returns how many items went.</summary>
+    public async Task<int> PruneAsync(DateTime cutoff, bool keepTagged, CancellationToken ct)
+    {
+        var (removed, afterSeen, afterId) = (0, "", 0L);
+        while (true)
+        {
+            await using var write = await database.BeginWriteAsync(ct);
+            var heads = (await write.Connection.QueryAsync<(long Id, string Seen)>(new CommandDefinition(Prunable + " LIMIT @limit",
+                new { cutoff = ItemBatch.Time(cutoff), afterSeen, afterId, keepTagged, limit = StoriesPerBatch }, write.Transaction, cancellationToken: ct))).ToList();
+            if (heads.Count == 0) return removed;
+            (afterSeen, afterId) = (heads[^1].Seen, heads[^1].Id);
+            var items = await MembersAsync(write.Connection, write.Transaction, [.. heads.Select(h => h.Id)], ct);
+            await RemoveInAsync(write.Connection, write.Transaction, items, ByRetention, clock.GetUtcNow().UtcDateTime, wholeStories: true);
+            await write.CommitAsync(ct);
+            removed += items.Count;
+        }
+    }
+
+    /// <summary>What PruneAsync would remove now: stories and their items.</summary>
+    public async Task<(int Stories, int Items)> CountPrunableAsync(DateTime cutoff, bool keepTagged, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleAsync<(int, int)>(new CommandDefinition($"""
+            SELECT count(DISTINCT coalesce(i.story_id, i.id)), count(*) FROM items i
+            WHERE coalesce(i.story_id, i.id) IN (SELECT p.id FROM ({Prunable}) p)
+            """, new { cutoff = ItemBatch.Time(cutoff), afterSeen = "", afterId = 0L, keepTagged }, cancellationToken: ct));
+    }
+
+    /// <summary>An item asked for by reference, and what became of it: removed, removed before
+    /// (<paramref name="Earlier"/>: when and why; nothing to do), or not (<paramref name="Error"/>).</summary>
+    public sealed record Removal(string Reference, IReadOnlyList<RemovedItem> Removed, string? Error, string? Earlier = null);
+
+    public sealed record RemovedItem(string EntryId, string Title);
+
+    private sealed record RemovedRow
+    {
+        public string RemovedAt { get; init; } = "";
+        public string Reason { get; init; } = "";
+    }
+
+    /// <summary>Removes the items named by entry id (the id feed readers show) or by link (the
+    /// item's own, or a copy's as "also reported by" lists it), in one transaction. A link several
+    /// items share names none of them: the error lists their ids. With <paramref name="wholeStory"/>
+    /// every copy of each item's story goes too; otherwise the earliest remaining copy heads it.</summary>
+    public async Task<IReadOnlyList<Removal>> RemoveAsync(IReadOnlyList<string> references, string reason, bool wholeStory, CancellationToken ct)
+    {
+        var results = new List<Removal>();
+        await using var write = await database.BeginWriteAsync(ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var reference in references)
+        {
+            var matches = (await connection.QueryAsync<long>(new CommandDefinition("""
+                SELECT id FROM items WHERE entry_id = @reference
+                UNION SELECT id FROM items WHERE url = @reference
+                UNION SELECT item_id FROM sightings WHERE url = @reference
+                """, new { reference }, tx, cancellationToken: ct))).ToList();
+            if (matches.Count == 0)
+            {
+                var gone = await connection.QueryFirstOrDefaultAsync<RemovedRow>(new CommandDefinition(
+                    "SELECT removed_at, reason FROM removed_items WHERE entry_id = @reference", new { reference }, tx, cancellationToken: ct));
+                results.Add(gone is not null
+                    ? new Removal(reference, [], null, $"removed already, on {gone.RemovedAt[..10]} ({gone.Reason})")
+                    : new Removal(reference, [], "no stored item has this entry id or link (`aggregator items --json` shows both)"));
+                continue;
+            }
+            if (matches.Count > 1 && !wholeStory)
+            {
+                var ids = await connection.QueryAsync<string>(new CommandDefinition(
+                    $"SELECT entry_id FROM items WHERE {Dialect.InList(connection, "id", "matches")} ORDER BY id", new { matches }, tx, cancellationToken: ct));
+                results.Add(new Removal(reference, [], $"{matches.Count} items have this link; remove one by its entry id: {string.Join(", ", ids)}"));
+                continue;
+            }
+            var items = wholeStory
+                ? await MembersAsync(connection, tx, [.. (await connection.QueryAsync<long>(new CommandDefinition(
+                    $"SELECT DISTINCT coalesce(story_id, id) FROM items WHERE {Dialect.InList(connection, "id", "matches")}", new { matches }, tx, cancellationToken: ct)))], ct)
+                : matches;
+            var removed = (await connection.QueryAsync<(string EntryId, string Title)>(new CommandDefinition(
+                $"SELECT entry_id, title FROM items WHERE {Dialect.InList(connection, "id", "items")} ORDER BY id", new { items }, tx, cancellationToken: ct)))
+                .Select(r => new RemovedItem(r.EntryId, r.Title)).ToList();
+            await RemoveInAsync(connection, tx, items, reason, now, wholeStories: wholeStory);
+            results.Add(new Removal(reference, removed, null));
+        }
+        await write.CommitAsync(ct);
+        return results;
+    }
+
+    /// <summary>The content hashes among a poll's entries whose items were removed (null: none
+    /// removed ever, the usual case, known from one look at an empty table).</summary>
+    internal static async Task<HashSet<string>?> RemovedAmongAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items)
+    {
+        var hashes = items.Select(i => i.ContentHash).Distinct().ToArray();
+        IEnumerable<string> removed;
+        if (connection is SqliteConnection)
+        {
+            if (await connection.ExecuteScalarAsync<long>("SELECT EXISTS (SELECT 1 FROM removed_items)", transaction: tx) == 0) return null;
+            removed = await connection.QueryAsync<string>(
+                "SELECT content_hash FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))", new { hashes = JsonSerializer.Serialize(hashes) }, tx);
+        }
+        else
+            removed = await connection.QueryAsync<string>("SELECT content_hash FROM removed_items WHERE content_hash = ANY(@hashes)", new { hashes }, tx);
+        var set = removed.ToHashSet(StringComparer.Ordinal);
+        return set.Count > 0 ? set : null;
+    }
+
+    private static async Task<List<long>> MembersAsync(DbConnection connection, DbTransaction tx, long[] heads, CancellationToken ct) =>
+        [.. await connection.QueryAsync<long>(new CommandDefinition(
+            $"SELECT id FROM items WHERE {Dialect.InList(connection, "id", "heads")} OR {Dialect.InList(connection, "story_id", "heads")} ORDER BY id", new { heads }, tx, cancellationToken: ct))];
+
+    /// <param name="wholeStories">Every item of each story is among <paramref name="ids"/>: no
+    /// story needs a new head. Otherwise a removed head's earliest remaining copy heads its story.</param>
+    private static async Task RemoveInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<long> ids, string reason, DateTime now, bool wholeStories)
+    {
+        // Out of the story index first: on PostgreSQL its keys are recomputed from the item's text.
+        foreach (var id in ids)
+            await StoryIndex.RemoveAsync(connection, tx, id, keepStory: wholeStories);
+        var parameters = new { ids = ids.ToArray(), removedAt = ItemBatch.Time(now), reason };
+        await connection.ExecuteAsync($"""
+            INSERT INTO removed_items (content_hash, entry_id, removed_at, reason)
+            SELECT content_hash, entry_id, @removedAt, @reason FROM items WHERE {Dialect.InList(connection, "id", "ids")}
+            ON CONFLICT (content_hash) DO NOTHING
+            """, parameters, tx);
+        await connection.ExecuteAsync($"DELETE FROM sightings WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
+        await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
+        // Tags go with the item (a cascading key), and on PostgreSQL its search row too; SQLite's
+        // search index is a virtual table, emptied by hand.
+        if (connection is SqliteConnection)
+            await connection.ExecuteAsync("DELETE FROM item_search WHERE rowid IN @ids", parameters, tx);
+        await connection.ExecuteAsync($"DELETE FROM items WHERE {Dialect.InList(connection, "id", "ids")}", parameters, tx);
+    }
+}

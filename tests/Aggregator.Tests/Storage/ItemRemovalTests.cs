@@ -1,0 +1,153 @@
+using Aggregator.Ingestion;
+using Aggregator.Parsing;
+using Aggregator.Processing.Tagging;
+using Aggregator.Storage;
+using Aggregator.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Aggregator.Tests.Storage;
+
+/// <summary>Items removed by the retention setting or by hand: whole old stories go with all that
+/// hangs on them, tagged and still-growing stories stay, and nothing removed comes back while a
+/// source still carries it.</summary>
+public abstract class ItemRemovalTests(Backend backend)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTime Day = new(2025, 4, 24, 9, 0, 0, DateTimeKind.Utc);
+    private const string LongAgo = "2024-01-10T08:00:00.0000000Z";
+
+    /// <summary>A story no topic rule is about, as a paper prints it and as a feed sums it up.</summary>
+    private const string Quota = """
+        Norway and the European Union agreed on Monday on next year's cod and haddock quotas in the Barents Sea, the fisheries ministry in Oslo said after a week of talks in Bergen.
+
+        The agreement cuts the cod quota by a fifth and keeps the haddock quota level. Fishing organisations called the cut painful but necessary for the stock.
+        """;
+    private const string QuotaSummary = "Norway and the European Union agreed on Monday on next year's cod and haddock quotas in the Barents Sea, the fisheries ministry in Oslo said after a week of talks in Bergen. …";
+
+    private const string Strike = """
+        Train drivers in Portugal began a three-day strike on Wednesday over pay, cancelling most suburban services around Lisbon and Porto, the rail operator said.
+
+        The union said talks with the government had failed to produce an offer that matched inflation. Commuters crowded buses and ferries across the Tagus.
+        """;
+    private const string StrikeSummary = "Train drivers in Portugal began a three-day strike on Wednesday over pay, cancelling most suburban services around Lisbon and Porto, the rail operator said. …";
+
+    private static async Task<StoreOutcome> StoreAsync(TestServices app, string outlet, string title, string body, DateTime published)
+    {
+        var items = app.Get<ItemStore>();
+        var source = await items.EnsureSourceAsync("document", outlet + ".txt", outlet, Ct);
+        var article = new ParsedDocument { Title = title, Body = body.Trim(), Language = "en", Outlet = outlet, PublishedAt = published, Url = $"https://{outlet.Replace(' ', '-').ToLowerInvariant()}.example/{title.GetHashCode():x}" };
+        return await items.StoreAsync(IncomingItems.From(source, "", article, app.Get<TopicCatalog>(), "example.org,2025"), Ct);
+    }
+
+    private static Task<List<string>> TitlesAsync(TestServices app) => app.RowsAsync("SELECT title FROM items ORDER BY title");
+
+    private static Task<int> AgeAsync(TestServices app, string title) =>
+        app.ExecuteAsync($"UPDATE items SET first_seen_at = '{LongAgo}' WHERE title = '{title}'");
+
+    [Fact]
+    public async Task Retention_removes_old_stories_whole_with_what_hangs_on_them_and_keeps_tagged_and_growing_ones()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Oslo Paper", "Cod quota cut", Quota, Day);
+        await StoreAsync(app, "Wire", "Quotas agreed", QuotaSummary, Day.AddHours(2));
+        await StoreAsync(app, "Lone Paper", "A lone old note", "A short note about the weather in Reykjavik, where it rained all week and the ferries stopped.", Day);
+        await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
+        await StoreAsync(app, "Porto Wire", "Drivers strike", StrikeSummary, Day.AddHours(1));
+        await StoreAsync(app, "Seoul Daily", "Maritime talks resume", MaritimeTalks.Full, Day);
+        await StoreAsync(app, "Fresh Paper", "A recent note", "A short note about the harvest in Skåne, which came in early this year after a warm spring.", Day);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items WHERE story_id IS NOT NULL")); // the copies are in their stories
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(DISTINCT item_id) FROM item_tags"));
+        await app.Get<SearchIndex>().CatchUpAsync(Ct);
+        await app.ExecuteAsync("""
+            INSERT INTO mail_outbox (id, message_id, recipient, kind, subject, story_count, mime, state, next_attempt_at, created_at)
+            VALUES (1, '<a@example.org>', 'desk@example.org', 'alert', 'Alert', 7, 'x', 'sent', '2025-04-24', '2025-04-24')
+            """);
+        await app.ExecuteAsync("INSERT INTO mail_alerted (recipient, item_id, outbox_id) SELECT 'desk@example.org', id, 1 FROM items");
+        foreach (var title in new[] { "Cod quota cut", "Quotas agreed", "A lone old note", "Rail strike", "Maritime talks resume" })
+            await AgeAsync(app, title); // "Drivers strike", a copy of the rail strike, is recent: that story is still growing
+
+        var cutoff = DateTime.UtcNow.AddDays(-30);
+        Assert.Equal((2, 3), await app.Get<ItemRemoval>().CountPrunableAsync(cutoff, keepTagged: true, Ct));
+        Assert.Equal(3, await app.Get<ItemRemoval>().PruneAsync(cutoff, keepTagged: true, Ct));
+
+        Assert.Equal(["A recent note", "Drivers strike", "Maritime talks resume", "Rail strike"], await TitlesAsync(app));
+        Assert.Equal(4, await app.ScalarAsync<long>("SELECT count(*) FROM sightings"));
+        Assert.Equal(4, await app.ScalarAsync<long>("SELECT count(*) FROM story_members"));
+        Assert.Equal(4, await app.ScalarAsync<long>("SELECT count(*) FROM mail_alerted"));
+        Assert.Equal(4, await app.ScalarAsync<long>("SELECT count(*) FROM item_search"));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM sightings s WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.id = s.item_id)"));
+        Assert.Equal(["retention|3"], await app.RowsAsync("SELECT reason, count(*) FROM removed_items GROUP BY reason"));
+        Assert.Equal(0, await app.Get<ItemRemoval>().PruneAsync(cutoff, keepTagged: true, Ct)); // nothing more to do
+
+        // Stored again (a document still in its folder, a feed still carrying the entry): not back.
+        Assert.Equal(StoreOutcome.Unchanged, await StoreAsync(app, "Oslo Paper", "Cod quota cut", Quota, Day));
+        Assert.Equal(StoreOutcome.Unchanged, await StoreAsync(app, "Another Outlet", "Cod quota cut", Quota, Day));
+        Assert.Equal(4, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        // Edited, it is new content, stored as any other.
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Lone Paper", "A lone old note", "A short note about the weather in Reykjavik, where it snowed all week and the ferries stopped.", Day));
+
+        // Tagged stories go too once KeepTagged is off.
+        Assert.Equal(1, await app.Get<ItemRemoval>().PruneAsync(cutoff, keepTagged: false, Ct));
+        Assert.DoesNotContain("Maritime talks resume", await TitlesAsync(app));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM item_tags"));
+    }
+
+    [Fact]
+    public async Task An_item_removed_by_hand_leaves_its_copy_heading_the_story_and_does_not_come_back_from_its_feed()
+    {
+        var body = Feed("a", "b");
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/feed.xml", () => Results.Text(body, "application/rss+xml")));
+        await using var app = await LoopbackFeeds.ServicesAsync(backend);
+        await LoopbackFeeds.FeedAsync(app, server.Url("feed.xml"));
+        Assert.Equal(2, (await LoopbackFeeds.PollAsync(app)).Inserted);
+        await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
+        await StoreAsync(app, "Porto Wire", "Drivers strike", StrikeSummary, Day.AddHours(1));
+        var entryA = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE title = 'Entry a'");
+        var head = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE title = 'Rail strike'");
+
+        var removals = await app.Get<ItemRemoval>().RemoveAsync([entryA, "https://desk.example/b", head, "tag:nowhere,2025:1"], "retracted by the outlet", wholeStory: false, Ct);
+
+        Assert.Equal([["Entry a"], ["Entry b"], ["Rail strike"], []], removals.Select(r => r.Removed.Select(i => i.Title).ToArray()));
+        Assert.Contains("no stored item has this entry id or link", removals[3].Error, StringComparison.Ordinal);
+        Assert.Equal(["Drivers strike|"], await app.RowsAsync("SELECT title, story_id FROM items")); // the copy heads the story now
+        Assert.Equal(["Drivers strike"], (await app.Get<ItemQueries>().NewestAsync(null, 10, Ct)).Select(i => i.Title));
+        Assert.Equal(["retracted by the outlet|3"], await app.RowsAsync("SELECT reason, count(*) FROM removed_items GROUP BY reason"));
+        var again = (await app.Get<ItemRemoval>().RemoveAsync([entryA], "again", false, Ct))[0];
+        Assert.Null(again.Error); // nothing left to do: a script removing it twice does not fail
+        Assert.Matches(@"^removed already, on \d{4}-\d\d-\d\d \(retracted by the outlet\)$", again.Earlier);
+
+        // The feed still carries both removed entries, and a new one: only the new one is stored.
+        body = Feed("a", "b", "c");
+        var poll = await LoopbackFeeds.PollAsync(app);
+        Assert.Equal((1, 2), (poll.Inserted, poll.Unchanged));
+        Assert.Equal(["Drivers strike", "Entry c"], await TitlesAsync(app));
+    }
+
+    [Fact]
+    public async Task A_link_several_items_share_removes_none_of_them_unless_their_stories_go_whole()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
+        await StoreAsync(app, "Oslo Paper", "Cod quota cut", Quota, Day);
+        await app.ExecuteAsync("UPDATE items SET url = 'https://example.org/home'");
+
+        var refused = await app.Get<ItemRemoval>().RemoveAsync(["https://example.org/home"], "spam", wholeStory: false, Ct);
+        Assert.StartsWith("2 items have this link; remove one by its entry id: tag:", refused[0].Error, StringComparison.Ordinal);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+
+        await StoreAsync(app, "Porto Wire", "Drivers strike", StrikeSummary, Day.AddHours(1));
+        var whole = await app.Get<ItemRemoval>().RemoveAsync(["https://example.org/home"], "spam", wholeStory: true, Ct);
+        Assert.Equal(["Cod quota cut", "Drivers strike", "Rail strike"], whole[0].Removed.Select(i => i.Title).Order());
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+
+    private static string Feed(params string[] entries) =>
+        "<rss version=\"2.0\"><channel><title>Desk</title><link>https://desk.example/</link>" + string.Concat(entries.Select(e =>
+            $"<item><guid>urn:desk:{e}</guid><title>Entry {e}</title><link>https://desk.example/{e}</link><description>The desk's note {e}, about the harbour's new cranes and what they can lift.</description><pubDate>{Day:R}</pubDate></item>"))
+        + "</channel></rss>";
+}
+
+public sealed class ItemRemovalTestsOnSqlite() : ItemRemovalTests(Backend.Sqlite);
+
+public sealed class ItemRemovalTestsOnPostgres() : ItemRemovalTests(Backend.Postgres);
