@@ -13,7 +13,7 @@ public static class ItemRemovalCommands
         var references = new Argument<string[]>("ID-OR-LINK") { Arity = ArgumentArity.OneOrMore, Description = "An item's entry id (tag:…, as `items` and the feeds show it) or its link" };
         var reason = new Option<string>("--reason") { Description = "Why, kept with the removed item's hash (default: \"removed by hand\")", DefaultValueFactory = _ => "removed by hand" };
         var story = new Option<bool>("--story") { Description = "Remove every copy of the item's story (other outlets' too), not only the item" };
-        var command = new Command("remove", "Remove items for good: from the feeds, pages, searches and mail, and kept from coming back while a source still carries them.")
+        var command = new Command("remove", "Remove items for good: from the feeds, pages, searches and alerts not yet sent, and kept from coming back while a source still carries them.")
         {
             references, reason, story,
         };
@@ -24,6 +24,8 @@ public static class ItemRemovalCommands
             {
                 foreach (var item in removal.Removed)
                     Console.WriteLine($"removed {item.EntryId}  {item.Title}");
+                if (removal.Withdrawn > 0)
+                    Console.WriteLine($"  {removal.Withdrawn} queued alert(s) carrying it withdrawn (`mail list` shows them failed); their other stories are alerted again");
                 if (removal.Earlier is { } earlier)
                     Console.WriteLine($"{removal.Reference}: {earlier}");
                 if (removal.Error is { } error)
@@ -38,7 +40,7 @@ public static class ItemRemovalCommands
     {
         var days = new Option<int?>("--days") { Description = "Remove stories first seen more than this many days ago (default: Aggregator:Retention:Days)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be removed; remove nothing" };
-        days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--days must be at least 1"); });
+        days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 36500) r.AddError("--days must be between 1 and 36500"); });
         var command = new Command("prune", "Remove the stories the retention setting lets go now (the service does it hourly): all of whose items were first seen more than the given days ago, and, unless Aggregator:Retention:KeepTagged is false, none of whose items is tagged.")
         {
             days, dryRun,

@@ -18,14 +18,16 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
     /// <summary>Stories removed per transaction, so that polls get the writer between batches.</summary>
     private const int StoriesPerBatch = 200;
 
-    /// <summary>Stories whose every item was first seen before the cutoff, oldest first, after a
-    /// (first seen, id) already passed; with <c>keepTagged</c>, none of whose items carries a tag.
-    /// Items of one story go together: an old story still getting copies stays whole, and the
-    /// "also reported by" of a kept story never loses an outlet.</summary>
+    /// <summary>Stories whose every item was first seen and last changed (updated_at: an edit, a
+    /// later carrier's date or link) before the cutoff, oldest first, after a (first seen, id)
+    /// already passed; with <c>keepTagged</c>, none of whose items carries a tag. Items of one
+    /// story go together: an old story still getting copies or edits stays whole (a live page
+    /// edited daily is not removed and then stored as new at its next edit), and the "also
+    /// reported by" of a kept story never loses an outlet.</summary>
     private const string Prunable = """
         SELECT h.id, h.first_seen_at FROM items h
-        WHERE h.story_id IS NULL AND h.first_seen_at < @cutoff AND (h.first_seen_at, h.id) > (@afterSeen, @afterId)
-          AND NOT EXISTS (SELECT 1 FROM items m WHERE m.story_id = h.id AND m.first_seen_at >= @cutoff)
+        WHERE h.story_id IS NULL AND h.first_seen_at < @cutoff AND h.updated_at < @cutoff AND (h.first_seen_at, h.id) > (@afterSeen, @afterId)
+          AND NOT EXISTS (SELECT 1 FROM items m WHERE m.story_id = h.id AND m.updated_at >= @cutoff)
           AND NOT (@keepTagged AND (EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = h.id)
                                     OR EXISTS (SELECT 1 FROM items m JOIN item_tags t ON t.item_id = m.id WHERE m.story_id = h.id)))
         ORDER BY h.first_seen_at, h.id
@@ -43,7 +45,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             if (heads.Count == 0) return removed;
             (afterSeen, afterId) = (heads[^1].Seen, heads[^1].Id);
             var items = await MembersAsync(write.Connection, write.Transaction, [.. heads.Select(h => h.Id)], ct);
-            await RemoveInAsync(write.Connection, write.Transaction, items, ByRetention, clock.GetUtcNow().UtcDateTime, wholeStories: true);
+            _ = await RemoveInAsync(write.Connection, write.Transaction, items, ByRetention, clock.GetUtcNow().UtcDateTime, wholeStories: true);
             await write.CommitAsync(ct);
             removed += items.Count;
         }
@@ -59,9 +61,10 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             """, new { cutoff = ItemBatch.Time(cutoff), afterSeen = "", afterId = 0L, keepTagged }, cancellationToken: ct));
     }
 
-    /// <summary>An item asked for by reference, and what became of it: removed, removed before
-    /// (<paramref name="Earlier"/>: when and why; nothing to do), or not (<paramref name="Error"/>).</summary>
-    public sealed record Removal(string Reference, IReadOnlyList<RemovedItem> Removed, string? Error, string? Earlier = null);
+    /// <summary>An item asked for by reference, and what became of it: removed (with the queued
+    /// alerts that carried it, withdrawn), removed before (<paramref name="Earlier"/>: when and
+    /// why; nothing to do), or not (<paramref name="Error"/>).</summary>
+    public sealed record Removal(string Reference, IReadOnlyList<RemovedItem> Removed, string? Error, string? Earlier = null, int Withdrawn = 0);
 
     public sealed record RemovedItem(string EntryId, string Title);
 
@@ -72,68 +75,70 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
     }
 
     /// <summary>Removes the items named by entry id (the id feed readers show) or by link (the
-    /// item's own, or a copy's as "also reported by" lists it), in one transaction. A link several
-    /// items share names none of them: the error lists their ids. With <paramref name="wholeStory"/>
-    /// every copy of each item's story goes too; otherwise the earliest remaining copy heads it.</summary>
+    /// item's own, or a copy's as "also reported by" lists it), in one transaction. An entry id
+    /// names its item whatever links say; a link several stories share names none of them, and
+    /// the error lists their ids. With <paramref name="wholeStory"/> every copy of the item's story
+    /// goes too; otherwise the copy stored earliest heads what is left of it.</summary>
     public async Task<IReadOnlyList<Removal>> RemoveAsync(IReadOnlyList<string> references, string reason, bool wholeStory, CancellationToken ct)
     {
         var results = new List<Removal>();
         await using var write = await database.BeginWriteAsync(ct);
         var (connection, tx) = (write.Connection, write.Transaction);
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var reference in references)
+        foreach (var reference in references.Distinct(StringComparer.Ordinal))
         {
-            var matches = (await connection.QueryAsync<long>(new CommandDefinition("""
-                SELECT id FROM items WHERE entry_id = @reference
-                UNION SELECT id FROM items WHERE url = @reference
-                UNION SELECT item_id FROM sightings WHERE url = @reference
-                """, new { reference }, tx, cancellationToken: ct))).ToList();
+            var matches = (await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM items WHERE entry_id = @reference", new { reference }, tx, cancellationToken: ct))).ToList();
+            if (matches.Count == 0)
+                matches = [.. await connection.QueryAsync<long>(new CommandDefinition(
+                    "SELECT id FROM items WHERE url = @reference UNION SELECT item_id FROM sightings WHERE url = @reference", new { reference }, tx, cancellationToken: ct))];
             if (matches.Count == 0)
             {
                 var gone = await connection.QueryFirstOrDefaultAsync<RemovedRow>(new CommandDefinition(
-                    "SELECT removed_at, reason FROM removed_items WHERE entry_id = @reference", new { reference }, tx, cancellationToken: ct));
+                    "SELECT removed_at, reason FROM removed_items WHERE entry_id = @reference OR url = @reference ORDER BY removed_at DESC",
+                    new { reference }, tx, cancellationToken: ct));
                 results.Add(gone is not null
                     ? new Removal(reference, [], null, $"removed already, on {gone.RemovedAt[..10]} ({gone.Reason})")
                     : new Removal(reference, [], "no stored item has this entry id or link (`aggregator items --json` shows both)"));
                 continue;
             }
-            if (matches.Count > 1 && !wholeStory)
+            var stories = (await connection.QueryAsync<long>(new CommandDefinition(
+                $"SELECT DISTINCT coalesce(story_id, id) FROM items WHERE {Dialect.InList(connection, "id", "matches")}", new { matches }, tx, cancellationToken: ct))).ToArray();
+            if (matches.Count > 1 && (!wholeStory || stories.Length > 1))
             {
                 var ids = await connection.QueryAsync<string>(new CommandDefinition(
                     $"SELECT entry_id FROM items WHERE {Dialect.InList(connection, "id", "matches")} ORDER BY id", new { matches }, tx, cancellationToken: ct));
-                results.Add(new Removal(reference, [], $"{matches.Count} items have this link; remove one by its entry id: {string.Join(", ", ids)}"));
+                results.Add(new Removal(reference, [], $"{matches.Count} items{(stories.Length > 1 ? $" of {stories.Length} stories" : "")} have this link; remove one by its entry id: {string.Join(", ", ids)}"));
                 continue;
             }
-            var items = wholeStory
-                ? await MembersAsync(connection, tx, [.. (await connection.QueryAsync<long>(new CommandDefinition(
-                    $"SELECT DISTINCT coalesce(story_id, id) FROM items WHERE {Dialect.InList(connection, "id", "matches")}", new { matches }, tx, cancellationToken: ct)))], ct)
-                : matches;
+            var items = wholeStory ? await MembersAsync(connection, tx, stories, ct) : matches;
             var removed = (await connection.QueryAsync<(string EntryId, string Title)>(new CommandDefinition(
                 $"SELECT entry_id, title FROM items WHERE {Dialect.InList(connection, "id", "items")} ORDER BY id", new { items }, tx, cancellationToken: ct)))
                 .Select(r => new RemovedItem(r.EntryId, r.Title)).ToList();
-            await RemoveInAsync(connection, tx, items, reason, now, wholeStories: wholeStory);
-            results.Add(new Removal(reference, removed, null));
+            var withdrawn = await RemoveInAsync(connection, tx, items, reason, now, wholeStories: wholeStory);
+            results.Add(new Removal(reference, removed, null, Withdrawn: withdrawn));
         }
         await write.CommitAsync(ct);
         return results;
     }
 
-    /// <summary>The content hashes among a poll's entries whose items were removed (null: none
-    /// removed ever, the usual case, known from one look at an empty table).</summary>
+    /// <summary>The content hashes among a poll's entries whose items were removed; null when no
+    /// item was ever removed (the usual case, known from one look at an empty table).</summary>
     internal static async Task<HashSet<string>?> RemovedAmongAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items)
     {
         var hashes = items.Select(i => i.ContentHash).Distinct().ToArray();
-        IEnumerable<string> removed;
         if (connection is SqliteConnection)
         {
             if (await connection.ExecuteScalarAsync<long>("SELECT EXISTS (SELECT 1 FROM removed_items)", transaction: tx) == 0) return null;
-            removed = await connection.QueryAsync<string>(
-                "SELECT content_hash FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))", new { hashes = JsonSerializer.Serialize(hashes) }, tx);
+            return (await connection.QueryAsync<string>("SELECT content_hash FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))",
+                new { hashes = JsonSerializer.Serialize(hashes) }, tx)).ToHashSet(StringComparer.Ordinal);
         }
-        else
-            removed = await connection.QueryAsync<string>("SELECT content_hash FROM removed_items WHERE content_hash = ANY(@hashes)", new { hashes }, tx);
-        var set = removed.ToHashSet(StringComparer.Ordinal);
-        return set.Count > 0 ? set : null;
+        // One round trip: the hashes found, and '' when the table has any row at all.
+        var found = (await connection.QueryAsync<string>("""
+            SELECT content_hash FROM removed_items WHERE content_hash = ANY(@hashes)
+            UNION ALL SELECT '' WHERE EXISTS (SELECT 1 FROM removed_items)
+            """, new { hashes }, tx)).ToHashSet(StringComparer.Ordinal);
+        return found.Remove("") ? found : null;
     }
 
     private static async Task<List<long>> MembersAsync(DbConnection connection, DbTransaction tx, long[] heads, CancellationToken ct) =>
@@ -141,16 +146,22 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             $"SELECT id FROM items WHERE {Dialect.InList(connection, "id", "heads")} OR {Dialect.InList(connection, "story_id", "heads")} ORDER BY id", new { heads }, tx, cancellationToken: ct))];
 
     /// <param name="wholeStories">Every item of each story is among <paramref name="ids"/>: no
-    /// story needs a new head. Otherwise a removed head's earliest remaining copy heads its story.</param>
-    private static async Task RemoveInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<long> ids, string reason, DateTime now, bool wholeStories)
+    /// story needs a new head. Otherwise a removed head's earliest stored remaining copy heads its story.</param>
+    /// <returns>How many queued alerts carrying a removed item were withdrawn.</returns>
+    private static async Task<int> RemoveInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<long> ids, string reason, DateTime now, bool wholeStories)
     {
+        var list = ids.ToArray();
         // Out of the story index first: on PostgreSQL its keys are recomputed from the item's text.
-        foreach (var id in ids)
-            await StoryIndex.RemoveAsync(connection, tx, id, keepStory: wholeStories);
-        var parameters = new { ids = ids.ToArray(), removedAt = ItemBatch.Time(now), reason };
+        if (wholeStories)
+            await StoryIndex.RemoveStoriesAsync(connection, tx, list);
+        else
+            foreach (var id in list)
+                await StoryIndex.RemoveAsync(connection, tx, id, keepStory: false);
+        var parameters = new { ids = list, removedAt = ItemBatch.Time(now), reason };
+        var withdrawn = await WithdrawAlertsAsync(connection, tx, list);
         await connection.ExecuteAsync($"""
-            INSERT INTO removed_items (content_hash, entry_id, removed_at, reason)
-            SELECT content_hash, entry_id, @removedAt, @reason FROM items WHERE {Dialect.InList(connection, "id", "ids")}
+            INSERT INTO removed_items (content_hash, entry_id, url, removed_at, reason)
+            SELECT content_hash, entry_id, url, @removedAt, @reason FROM items WHERE {Dialect.InList(connection, "id", "ids")}
             ON CONFLICT (content_hash) DO NOTHING
             """, parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM sightings WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
@@ -160,5 +171,25 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
         if (connection is SqliteConnection)
             await connection.ExecuteAsync("DELETE FROM item_search WHERE rowid IN @ids", parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM items WHERE {Dialect.InList(connection, "id", "ids")}", parameters, tx);
+        return withdrawn;
+    }
+
+    /// <summary>An alert is composed when it is queued, and one still queued (waiting for the
+    /// server, or its window) would send a retracted story hours after its removal. It is marked
+    /// failed, saying why, and the other stories it carried are marked not alerted, so the next
+    /// tick alerts them again without it. A message already being sent cannot be stopped.</summary>
+    private static async Task<int> WithdrawAlertsAsync(DbConnection connection, DbTransaction tx, long[] ids)
+    {
+        var outbox = (await connection.QueryAsync<long>($"""
+            SELECT DISTINCT o.id FROM mail_alerted a JOIN mail_outbox o ON o.id = a.outbox_id
+            WHERE {Dialect.InList(connection, "a.item_id", "ids")} AND o.state = 'queued' AND o.kind = 'alert'
+            """, new { ids }, tx)).ToArray();
+        if (outbox.Length == 0) return 0;
+        await connection.ExecuteAsync($"""
+            UPDATE mail_outbox SET state = 'failed', last_error = 'withdrawn before sending: it carried a story since removed (items remove, or retention); its other stories are alerted again'
+            WHERE {Dialect.InList(connection, "id", "outbox")}
+            """, new { outbox }, tx);
+        await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "outbox_id", "outbox")}", new { outbox }, tx);
+        return outbox.Length;
     }
 }

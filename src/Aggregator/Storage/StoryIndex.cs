@@ -391,6 +391,27 @@ public sealed class StoryIndex : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes whole stories out of the index before their rows are deleted (every copy of
+    /// each story is among <paramref name="ids"/>, so none needs a new head): one statement per
+    /// table for the lot, where RemoveAsync takes an item at a time.</summary>
+    public static async Task RemoveStoriesAsync(DbConnection connection, DbTransaction tx, long[] ids)
+    {
+        if (connection is SqliteConnection)
+            await StoryKeyCache.ChangedAsync(connection, tx, 0, default, null); // their keys go with their member rows
+        else
+        {
+            var keys = new List<(long Key, long Item)>();
+            foreach (var (id, title, body, date) in await connection.QueryAsync<(long, string, string, string)>(
+                "SELECT id, title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = ANY(@ids)", new { ids }, tx))
+                keys.AddRange(StoryFingerprint.Of(title, body, ParseTime(date)).Keys.Select(key => (key, id)));
+            await connection.ExecuteAsync("""
+                DELETE FROM story_keys k USING unnest(@keys, @items) AS d(key, item_id)
+                WHERE k.key = d.key AND k.item_id = d.item_id
+                """, new { keys = keys.Select(k => k.Key).ToArray(), items = keys.Select(k => k.Item).ToArray() }, tx);
+        }
+        await connection.ExecuteAsync($"DELETE FROM story_members WHERE {Dialect.InList(connection, "item_id", "ids")}", new { ids }, tx);
+    }
+
     /// <summary>The stored form of times (see UtcDateTimeHandler), so text comparison orders them.</summary>
     private static string Time(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 

@@ -26,7 +26,7 @@ public sealed class ItemRemovalCommandTests
         {
             await db.OpenAsync(Ct);
             await using var age = db.CreateCommand();
-            age.CommandText = "UPDATE items SET first_seen_at = '2024-01-10T08:00:00.0000000Z' WHERE title = 'Rain in Reykjavik'";
+            age.CommandText = "UPDATE items SET first_seen_at = '2024-01-10T08:00:00.0000000Z', updated_at = '2024-01-10T08:00:00.0000000Z' WHERE title = 'Rain in Reykjavik'";
             Assert.Equal(1, await age.ExecuteNonQueryAsync(Ct));
         }
 

@@ -43,7 +43,7 @@ public abstract class ItemRemovalTests(Backend backend)
     private static Task<List<string>> TitlesAsync(TestServices app) => app.RowsAsync("SELECT title FROM items ORDER BY title");
 
     private static Task<int> AgeAsync(TestServices app, string title) =>
-        app.ExecuteAsync($"UPDATE items SET first_seen_at = '{LongAgo}' WHERE title = '{title}'");
+        app.ExecuteAsync($"UPDATE items SET first_seen_at = '{LongAgo}', updated_at = '{LongAgo}' WHERE title = '{title}'");
 
     [Fact]
     public async Task Retention_removes_old_stories_whole_with_what_hangs_on_them_and_keeps_tagged_and_growing_ones()
@@ -125,7 +125,7 @@ public abstract class ItemRemovalTests(Backend backend)
     }
 
     [Fact]
-    public async Task A_link_several_items_share_removes_none_of_them_unless_their_stories_go_whole()
+    public async Task A_link_several_items_share_removes_none_of_them_unless_they_are_one_story_going_whole()
     {
         await using var app = await TestServices.StartAsync(backend);
         await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
@@ -133,13 +133,96 @@ public abstract class ItemRemovalTests(Backend backend)
         await app.ExecuteAsync("UPDATE items SET url = 'https://example.org/home'");
 
         var refused = await app.Get<ItemRemoval>().RemoveAsync(["https://example.org/home"], "spam", wholeStory: false, Ct);
-        Assert.StartsWith("2 items have this link; remove one by its entry id: tag:", refused[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("2 items of 2 stories have this link; remove one by its entry id: tag:", refused[0].Error, StringComparison.Ordinal);
         Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
 
+        // Shared by the copies of one story only, the link names that story when it goes whole.
         await StoreAsync(app, "Porto Wire", "Drivers strike", StrikeSummary, Day.AddHours(1));
+        await app.ExecuteAsync("UPDATE items SET url = 'https://oslo.example/cod' WHERE title = 'Cod quota cut'");
+        await app.ExecuteAsync("UPDATE items SET url = 'https://example.org/home'  WHERE title <> 'Cod quota cut'");
+        Assert.StartsWith("2 items have this link", (await app.Get<ItemRemoval>().RemoveAsync(["https://example.org/home"], "spam", wholeStory: false, Ct))[0].Error, StringComparison.Ordinal);
         var whole = await app.Get<ItemRemoval>().RemoveAsync(["https://example.org/home"], "spam", wholeStory: true, Ct);
-        Assert.Equal(["Cod quota cut", "Drivers strike", "Rail strike"], whole[0].Removed.Select(i => i.Title).Order());
-        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+        Assert.Equal(["Drivers strike", "Rail strike"], whole[0].Removed.Select(i => i.Title).Order());
+        Assert.Equal(["Cod quota cut"], await TitlesAsync(app));
+    }
+
+    /// <summary>Found by an audit: a feed that repeats a notice on another day stores the repeat under
+    /// a hash of its own (KnownEntries.KeepApart), and removing the repeat must keep that one out.</summary>
+    [Fact]
+    public async Task A_repeated_notice_removed_as_spam_stays_removed_while_the_feed_repeats_it()
+    {
+        string Notice(int n, DateTime day) =>
+            $"<item><guid>urn:notice:{n}</guid><title>Office closed</title><link>https://desk.example/notice/{n}</link><description>The office is closed on the holiday; the desk answers mail the day after.</description><pubDate>{day:R}</pubDate></item>";
+        var body = $"<rss version=\"2.0\"><channel><title>Notices</title>{Notice(1, Day)}</channel></rss>";
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/feed.xml", () => Results.Text(body, "application/rss+xml")));
+        await using var app = await LoopbackFeeds.ServicesAsync(backend);
+        await LoopbackFeeds.FeedAsync(app, server.Url("feed.xml"));
+        Assert.Equal(1, (await LoopbackFeeds.PollAsync(app)).Inserted);
+        body = $"<rss version=\"2.0\"><channel><title>Notices</title>{Notice(1, Day)}{Notice(2, Day.AddDays(3))}</channel></rss>";
+        Assert.Equal(1, (await LoopbackFeeds.PollAsync(app)).Inserted); // the repeat, kept apart
+
+        Assert.Single((await app.Get<ItemRemoval>().RemoveAsync(["https://desk.example/notice/2"], "spam", wholeStory: false, Ct))[0].Removed);
+        body += "<!-- changed -->";
+        var poll = await LoopbackFeeds.PollAsync(app);
+        Assert.Equal((0, 2), (poll.Inserted, poll.Unchanged));
+        var reparsed = await app.Get<FeedIngestor>().ReparseAsync(await app.Get<FeedStore>().ListAsync(Ct), Ct);
+        Assert.DoesNotContain(reparsed.SelectMany(r => r.Outcomes), o => o == StoreOutcome.Inserted);
+        Assert.Equal(["https://desk.example/notice/1"], await app.RowsAsync("SELECT url FROM items"));
+        Assert.Equal("removed already, on ", (await app.Get<ItemRemoval>().RemoveAsync(["https://desk.example/notice/2"], "spam", false, Ct))[0].Earlier?[..20]);
+    }
+
+    [Fact]
+    public async Task An_entry_id_names_its_item_whatever_links_say_and_a_link_two_stories_share_is_refused_even_whole()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
+        await StoreAsync(app, "Oslo Paper", "Cod quota cut", Quota, Day);
+        var strikeId = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE title = 'Rail strike'");
+        await app.ExecuteAsync($"UPDATE items SET url = '{strikeId}' WHERE title = 'Cod quota cut'"); // a link that reads as the other's id
+
+        var byId = (await app.Get<ItemRemoval>().RemoveAsync([strikeId], "retracted", wholeStory: false, Ct))[0];
+        Assert.Equal(["Rail strike"], byId.Removed.Select(i => i.Title));
+
+        await StoreAsync(app, "Porto Paper", "Drivers strike", Strike.Replace("three-day", "two-day", StringComparison.Ordinal), Day);
+        await app.ExecuteAsync("UPDATE items SET url = 'https://example.org/home'");
+        var refused = (await app.Get<ItemRemoval>().RemoveAsync(["https://example.org/home"], "spam", wholeStory: true, Ct))[0];
+        Assert.StartsWith("2 items of 2 stories have this link", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+
+    [Fact]
+    public async Task A_queued_alert_carrying_a_removed_story_is_withdrawn_and_its_other_stories_are_alerted_again()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
+        await StoreAsync(app, "Oslo Paper", "Cod quota cut", Quota, Day);
+        await app.ExecuteAsync("""
+            INSERT INTO mail_outbox (id, message_id, recipient, kind, subject, story_count, mime, state, next_attempt_at, created_at)
+            VALUES (1, '<a@example.org>', 'desk@example.org', 'alert', 'Alert', 2, 'x', 'queued', '2025-04-24', '2025-04-24'),
+                   (2, '<b@example.org>', 'desk@example.org', 'alert', 'Alert', 1, 'x', 'sent', '2025-04-23', '2025-04-23')
+            """);
+        await app.ExecuteAsync("INSERT INTO mail_alerted (recipient, item_id, outbox_id) SELECT 'desk@example.org', id, 1 FROM items");
+        await app.ExecuteAsync("INSERT INTO mail_alerted (recipient, item_id, outbox_id) SELECT 'night@example.org', id, 2 FROM items");
+        var strike = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE title = 'Rail strike'");
+
+        Assert.Equal(1, (await app.Get<ItemRemoval>().RemoveAsync([strike], "retracted", wholeStory: false, Ct))[0].Withdrawn);
+
+        Assert.Equal(["1|failed", "2|sent"], await app.RowsAsync("SELECT id, state FROM mail_outbox ORDER BY id"));
+        Assert.StartsWith("withdrawn before sending", await app.ScalarAsync<string>("SELECT last_error FROM mail_outbox WHERE id = 1"), StringComparison.Ordinal);
+        Assert.Equal(["night@example.org|Cod quota cut"], await app.RowsAsync("SELECT a.recipient, i.title FROM mail_alerted a JOIN items i ON i.id = a.item_id"));
+    }
+
+    [Fact]
+    public async Task Retention_keeps_an_old_story_that_was_edited_lately()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Lisbon Paper", "Rail strike", Strike, Day);
+        await StoreAsync(app, "Oslo Paper", "Cod quota cut", Quota, Day);
+        await app.ExecuteAsync($"UPDATE items SET first_seen_at = '{LongAgo}'");
+        await app.ExecuteAsync($"UPDATE items SET updated_at = '{LongAgo}' WHERE title = 'Cod quota cut'"); // the strike's page was edited since
+
+        Assert.Equal(1, await app.Get<ItemRemoval>().PruneAsync(DateTime.UtcNow.AddDays(-30), keepTagged: true, Ct));
+        Assert.Equal(["Rail strike"], await TitlesAsync(app));
     }
 
     private static string Feed(params string[] entries) =>

@@ -3,6 +3,7 @@
 CREATE TABLE removed_items (
     content_hash text PRIMARY KEY,
     entry_id     text NOT NULL,
+    url          text,
     removed_at   text NOT NULL,
     reason       text NOT NULL
 );

@@ -5,7 +5,8 @@
 -- which is stored as any other.
 CREATE TABLE removed_items (
     content_hash TEXT PRIMARY KEY,
-    entry_id     TEXT NOT NULL,   -- the id readers knew it by, for `items remove` to report
+    entry_id     TEXT NOT NULL,   -- the id readers knew it by, and its link: `items remove` asked
+    url          TEXT,            -- again for either says when and why it went
     removed_at   TEXT NOT NULL,
     reason       TEXT NOT NULL    -- 'retention', or what the operator gave
 );
