@@ -38,10 +38,10 @@ public static class ItemRemovalCommands
 
     public static Command Prune()
     {
-        var days = new Option<int?>("--days") { Description = "Remove stories first seen more than this many days ago (default: Aggregator:Retention:Days)" };
+        var days = new Option<int?>("--days") { Description = "Remove stories first seen and last changed more than this many days ago (default: Aggregator:Retention:Days)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be removed; remove nothing" };
         days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 36500) r.AddError("--days must be between 1 and 36500"); });
-        var command = new Command("prune", "Remove the stories the retention setting lets go now (the service does it hourly): all of whose items were first seen more than the given days ago, and, unless Aggregator:Retention:KeepTagged is false, none of whose items is tagged.")
+        var command = new Command("prune", "Remove the stories the retention setting lets go now (the service does it hourly): all of whose items were first seen and last changed more than the given days ago, and, unless Aggregator:Retention:KeepTagged is false, none of whose items is tagged.")
         {
             days, dryRun,
         };

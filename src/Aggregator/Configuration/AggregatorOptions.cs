@@ -21,7 +21,7 @@ public sealed class AggregatorOptions
 /// archive of the coverage is what many of its readers run this for.</summary>
 public sealed class RetentionOptions
 {
-    /// <summary>Stories all of whose items were first seen more than this many days ago are removed,
+    /// <summary>Stories all of whose items were first seen and last changed more than this many days ago are removed,
     /// hourly by the service and at the end of `run-once`; 0 keeps every story.</summary>
     public int Days { get; set; }
 

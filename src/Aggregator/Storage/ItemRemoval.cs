@@ -153,7 +153,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
         var list = ids.ToArray();
         // Out of the story index first: on PostgreSQL its keys are recomputed from the item's text.
         if (wholeStories)
-            await StoryIndex.RemoveStoriesAsync(connection, tx, list);
+            await StoryIndex.RemoveFromIndexAsync(connection, tx, list);
         else
             foreach (var id in list)
                 await StoryIndex.RemoveAsync(connection, tx, id, keepStory: false);

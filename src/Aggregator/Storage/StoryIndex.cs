@@ -362,17 +362,7 @@ public sealed class StoryIndex : IAsyncDisposable
     /// started a story with other members, the earliest of them starts it instead.</summary>
     public static async Task RemoveAsync(DbConnection connection, DbTransaction tx, long itemId, bool keepStory)
     {
-        if (connection is SqliteConnection)
-            await StoryKeyCache.ChangedAsync(connection, tx, itemId, default, null); // its keys go with its member row
-        else
-        {
-            var old = await connection.QuerySingleAsync<(string Title, string Body, string Date)>(
-                "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @itemId", new { itemId }, tx);
-            var keys = StoryFingerprint.Of(old.Title, old.Body, ParseTime(old.Date)).Keys;
-            await connection.ExecuteAsync("DELETE FROM story_keys WHERE key = @key AND item_id = @itemId",
-                keys.Select(key => new { key, itemId }), tx);
-        }
-        await connection.ExecuteAsync("DELETE FROM story_members WHERE item_id = @itemId", new { itemId }, tx);
+        await RemoveFromIndexAsync(connection, tx, [itemId]);
         if (keepStory) return;
         var heir = await connection.ExecuteScalarAsync<long?>(
             "SELECT min(id) FROM items WHERE story_id = @itemId", new { itemId }, tx);
@@ -391,10 +381,10 @@ public sealed class StoryIndex : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes whole stories out of the index before their rows are deleted (every copy of
-    /// each story is among <paramref name="ids"/>, so none needs a new head): one statement per
-    /// table for the lot, where RemoveAsync takes an item at a time.</summary>
-    public static async Task RemoveStoriesAsync(DbConnection connection, DbTransaction tx, long[] ids)
+    /// <summary>Takes items out of the index (their keys and member rows) before their rows are
+    /// deleted or their text replaced, one statement per table for the lot; their stories are left
+    /// as they are. Whole stories (every copy among <paramref name="ids"/>) need nothing more.</summary>
+    public static async Task RemoveFromIndexAsync(DbConnection connection, DbTransaction tx, long[] ids)
     {
         if (connection is SqliteConnection)
             await StoryKeyCache.ChangedAsync(connection, tx, 0, default, null); // their keys go with their member rows
