@@ -40,7 +40,7 @@ public static class ItemRemovalCommands
     {
         var days = new Option<int?>("--days") { Description = "Remove stories first seen and last changed more than this many days ago (default: Aggregator:Retention:Days)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be removed; remove nothing" };
-        days.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 36500) r.AddError("--days must be between 1 and 36500"); });
+        days.Between(1, 36500);
         var command = new Command("prune", "Remove the stories the retention setting lets go now (the service does it hourly): all of whose items were first seen and last changed more than the given days ago, and, unless Aggregator:Retention:KeepTagged is false, none of whose items is tagged.")
         {
             days, dryRun,
@@ -55,7 +55,7 @@ public static class ItemRemovalCommands
             }
             var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddDays(-keptDays);
             var removal = services.GetRequiredService<ItemRemoval>();
-            var what = $"first seen more than {keptDays} days ago{(retention.KeepTagged ? ", tagged ones kept" : "")}";
+            var what = $"untouched (first seen and last changed) for more than {keptDays} days{(retention.KeepTagged ? ", tagged ones kept" : "")}";
             if (result.GetValue(dryRun))
             {
                 var (stories, items) = await removal.CountPrunableAsync(cutoff, retention.KeepTagged, ct);

@@ -13,7 +13,7 @@ public static class ItemsCommand
         var limit = new Option<int>("--limit") { Description = "How many items, newest first", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
         var every = new Option<bool>("--every-copy") { Description = "List every copy of a story as its own item (default: one entry per story, with the other copies as \"also reported by\")" };
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--limit must be at least 1"); });
+        limit.Between(1, int.MaxValue);
         var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.")
         {
             tag, limit, json, every, ItemRemovalCommands.Remove(), ItemRemovalCommands.Prune(),

@@ -16,8 +16,8 @@ public static class MailCommand
 
     private static Command List()
     {
-        var state = new Option<string?>("--state") { Description = "Only messages in this state: queued, sending, sent or failed" };
-        state.AcceptOnlyFromAmong("queued", "sending", "sent", "failed"); // a misspelling listed nothing, as an empty outbox
+        var state = new Option<string?>("--state") { Description = "Only messages in this state: queued, sending, sent, failed or withdrawn" };
+        state.AcceptOnlyFromAmong("queued", "sending", "sent", "failed", "withdrawn"); // a misspelling listed nothing, as an empty outbox
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("list", "Messages in the outbox, newest first: queued (with the next attempt), sent, failed (with the server's reply).") { state, limit, json };
@@ -53,11 +53,12 @@ public static class MailCommand
                     "sent" => $"sent {When(m.SentAt)}",
                     "queued" => $"next attempt {When(m.NextAttemptAt)}",
                     "sending" => "being sent",
+                    "withdrawn" => "withdrawn",
                     _ => $"after {m.Attempts} attempt(s)",
                 };
-                Console.WriteLine($"{m.Id,5}  {m.State.ToUpperInvariant(),-7}  {m.Kind,-6}  {m.Recipient}  {m.StoryCount} stor{(m.StoryCount == 1 ? "y" : "ies")}  queued {When(m.CreatedAt)}, {when}");
+                Console.WriteLine($"{m.Id,5}  {m.State.ToUpperInvariant(),-9}  {m.Kind,-6}  {m.Recipient}  {m.StoryCount} stor{(m.StoryCount == 1 ? "y" : "ies")}  queued {When(m.CreatedAt)}, {when}");
                 Console.WriteLine($"       {m.Subject}");
-                if (m.LastError is not null && m.State != "sent") Console.WriteLine($"       {(m.State == "failed" ? "failed" : "last error")}: {m.LastError}");
+                if (m.LastError is not null && m.State != "sent") Console.WriteLine(m.State == "withdrawn" ? $"       {m.LastError}" : $"       {(m.State == "failed" ? "failed" : "last error")}: {m.LastError}");
             }
             return 0;
         }, ct, existing: true));
@@ -75,7 +76,7 @@ public static class MailCommand
             if (!await outbox.RetryAsync(number, ct))
             {
                 var message = await outbox.GetAsync(number, ct);
-                await Console.Error.WriteLineAsync(message is null ? $"mail retry: there is no message {number}" : $"mail retry: message {number} is {message.State}, not failed or queued");
+                await Console.Error.WriteLineAsync(message is null ? $"mail retry: there is no message {number}" : $"mail retry: message {number} is {message.State}, not failed or queued{(message.State == "withdrawn" ? " (it carried a removed story; its other stories were alerted again)" : "")}");
                 return 1;
             }
             if (!services.GetRequiredService<IOptions<AggregatorOptions>>().Value.Mail.Enabled)

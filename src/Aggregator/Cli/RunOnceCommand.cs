@@ -50,7 +50,7 @@ public static class RunOnceCommand
                     // For cron, which runs no service to do it hourly.
                     var cutoff = options.Retention.Cutoff(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
                     if (await services.GetRequiredService<Storage.ItemRemoval>().PruneAsync(cutoff, options.Retention.KeepTagged, ct) is > 0 and var removed)
-                        Console.WriteLine($"retention: {removed} item(s) of stories first seen more than {options.Retention.Days} days ago removed");
+                        Console.WriteLine($"retention: {removed} item(s) of stories untouched for more than {options.Retention.Days} days removed");
                 }
                 if (options.Mail.Enabled)
                 {

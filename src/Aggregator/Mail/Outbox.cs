@@ -5,7 +5,8 @@ using Dapper;
 namespace Aggregator.Mail;
 
 /// <summary>A stored message and where it is in its life: queued → sending → sent | failed
-/// (sending → queued again after a transient failure).</summary>
+/// (sending → queued again after a transient failure), or queued → withdrawn when a story it
+/// carried is removed (Storage/ItemRemoval).</summary>
 public sealed record OutboxMessage
 {
     public long Id { get; init; }

@@ -67,7 +67,7 @@ public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMet
 
         var outbox = (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
             "SELECT state, count(*) FROM mail_outbox GROUP BY state", cancellationToken: ct))).ToDictionary(r => r.State, r => r.Count);
-        foreach (var state in new[] { "queued", "sending", "sent", "failed" })
+        foreach (var state in new[] { "queued", "sending", "sent", "failed", "withdrawn" })
             Outbox.WithLabels(state).Set(outbox.GetValueOrDefault(state));
 
         var search = (await connection.QueryAsync<(long State, long Count)>(new CommandDefinition(

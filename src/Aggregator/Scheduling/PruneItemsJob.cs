@@ -26,6 +26,6 @@ public sealed class PruneItemsJob(ItemRemoval removal, IOptions<AggregatorOption
                 return;
             }
             if (await removal.PruneAsync(retention.Cutoff(clock.GetUtcNow().UtcDateTime), retention.KeepTagged, ct) is var removed and > 0)
-                logger.LogInformation("{Count} item(s) of stories first seen more than {Days} days ago removed (Aggregator:Retention)", removed, retention.Days);
+                logger.LogInformation("{Count} item(s) of stories untouched for more than {Days} days removed (Aggregator:Retention)", removed, retention.Days);
         }, cancellationToken);
 }

@@ -25,13 +25,13 @@ public static class ItemBatch
         var known = await KnownEntries.OfSourceAsync(connection, tx, sourceId);
         var entries = items.ToArray(); // some take a hash of their own (KnownEntries.KeepApart)
         items = entries;
-        // Content removed for good (ItemRemoval) is not stored again, whichever source carries it
+        // Content removed (ItemRemoval) is not stored again while a tombstone keeps it out
         // (null: nothing was ever removed, the usual case).
         var removed = await ItemRemoval.RemovedAmongAsync(connection, tx, items);
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
         {
-            if (removed is not null && removed.Contains(items[i].ContentHash)) outcomes[i] = StoreOutcome.Unchanged;
+            if (removed is not null && removed.Contains(items[i])) outcomes[i] = StoreOutcome.Unchanged;
             else if (!known.TryGetValue(items[i].EntryKey, out var sighting)) fresh.Add(i);
             else if ((entries[i] = KnownEntries.OwnIfSo(items[i], sighting)).ContentHash == sighting.ContentHash)
                 outcomes[i] = await KnownEntries.RetouchedAsync(connection, tx, sighting, items[i], now) ? StoreOutcome.Updated : StoreOutcome.Unchanged;
@@ -52,8 +52,8 @@ public static class ItemBatch
             // Kept apart under a hash of its own, an entry is removed under that hash (a notice a
             // feed repeats on another day, removed as spam).
             var own = await ItemRemoval.RemovedAmongAsync(connection, tx, [.. fresh.Select(i => items[i])]);
-            foreach (var i in fresh.Where(i => own!.Contains(items[i].ContentHash))) outcomes[i] = StoreOutcome.Unchanged;
-            fresh = fresh.Where(i => !own!.Contains(items[i].ContentHash)).ToList();
+            foreach (var i in fresh.Where(i => own!.Contains(items[i]))) outcomes[i] = StoreOutcome.Unchanged;
+            fresh = fresh.Where(i => !own!.Contains(items[i])).ToList();
             if (fresh.Count == 0) return outcomes;
         }
 

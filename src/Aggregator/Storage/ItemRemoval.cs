@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -95,8 +96,11 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             if (matches.Count == 0)
             {
                 var gone = await connection.QueryFirstOrDefaultAsync<RemovedRow>(new CommandDefinition(
-                    "SELECT removed_at, reason FROM removed_items WHERE entry_id = @reference OR url = @reference ORDER BY removed_at DESC",
-                    new { reference }, tx, cancellationToken: ct));
+                    $"""
+                    SELECT removed_at, reason FROM removed_items
+                    WHERE entry_id = @reference OR url = @reference OR {(connection is SqliteConnection ? "instr" : "strpos")}(@lf || urls || @lf, @lf || @reference || @lf) > 0
+                    ORDER BY removed_at DESC
+                    """, new { reference, lf = "\n" }, tx, cancellationToken: ct));
                 results.Add(gone is not null
                     ? new Removal(reference, [], null, $"removed already, on {gone.RemovedAt[..10]} ({gone.Reason})")
                     : new Removal(reference, [], "no stored item has this entry id or link (`aggregator items --json` shows both)"));
@@ -122,23 +126,49 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
         return results;
     }
 
-    /// <summary>The content hashes among a poll's entries whose items were removed; null when no
-    /// item was ever removed (the usual case, known from one look at an empty table).</summary>
-    internal static async Task<HashSet<string>?> RemovedAmongAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items)
+    /// <summary>What a removed item left behind. A removal by hand blocks its content whoever
+    /// carries it, whenever: a retraction or spam stays out. The retention setting only let old
+    /// news go: what it removed is kept out while sources still carry that entry (by its key, or
+    /// dated within a day of it: a copy of the same story), but the same words in a new entry
+    /// dated apart (a notice repeated months later) are news, stored as any.</summary>
+    /// <param name="Published">The dates of the items removed with these words, one per line (or
+    /// none: undated, or removed before they were kept).</param>
+    internal sealed record Tombstone(string Reason, string? Published, string? EntryKeys)
+    {
+        public bool Blocks(IncomingItem item) =>
+            Reason != ByRetention
+            || item.PublishedAt is null || Published is null
+            || Published.Split('\n').Any(p => !KnownEntries.FarApart(item.PublishedAt, DateTime.Parse(p, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)))
+            || (EntryKeys ?? "").Split('\n').Contains(Key(item.SourceId, item.EntryKey), StringComparer.Ordinal);
+
+        public static string Key(long sourceId, string entryKey) => sourceId.ToString(CultureInfo.InvariantCulture) + "\t" + entryKey;
+    }
+
+    /// <summary>The entries of a poll that a removal keeps out (Tombstone), by reference: two
+    /// entries with the same words may fare differently (the old one still carried, and its
+    /// repeat). Null when no item was ever removed (the usual case, known from one look at an
+    /// empty table).</summary>
+    internal static async Task<HashSet<IncomingItem>?> RemovedAmongAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items)
     {
         var hashes = items.Select(i => i.ContentHash).Distinct().ToArray();
+        Dictionary<string, Tombstone> found;
         if (connection is SqliteConnection)
         {
             if (await connection.ExecuteScalarAsync<long>("SELECT EXISTS (SELECT 1 FROM removed_items)", transaction: tx) == 0) return null;
-            return (await connection.QueryAsync<string>("SELECT content_hash FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))",
-                new { hashes = JsonSerializer.Serialize(hashes) }, tx)).ToHashSet(StringComparer.Ordinal);
+            found = (await connection.QueryAsync<(string Hash, string Reason, string? Published, string? EntryKeys)>(
+                "SELECT content_hash, reason, published, entry_keys FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))",
+                new { hashes = JsonSerializer.Serialize(hashes) }, tx)).ToDictionary(r => r.Hash, r => new Tombstone(r.Reason, r.Published, r.EntryKeys), StringComparer.Ordinal);
         }
-        // One round trip: the hashes found, and '' when the table has any row at all.
-        var found = (await connection.QueryAsync<string>("""
-            SELECT content_hash FROM removed_items WHERE content_hash = ANY(@hashes)
-            UNION ALL SELECT '' WHERE EXISTS (SELECT 1 FROM removed_items)
-            """, new { hashes }, tx)).ToHashSet(StringComparer.Ordinal);
-        return found.Remove("") ? found : null;
+        else
+        {
+            // One round trip: the hashes found, and '' when the table has any row at all.
+            found = (await connection.QueryAsync<(string Hash, string Reason, string? Published, string? EntryKeys)>("""
+                SELECT content_hash, reason, published, entry_keys FROM removed_items WHERE content_hash = ANY(@hashes)
+                UNION ALL SELECT '', '', NULL, NULL WHERE EXISTS (SELECT 1 FROM removed_items)
+                """, new { hashes }, tx)).ToDictionary(r => r.Hash, r => new Tombstone(r.Reason, r.Published, r.EntryKeys), StringComparer.Ordinal);
+            if (!found.Remove("")) return null;
+        }
+        return items.Where(i => found.TryGetValue(i.ContentHash, out var tombstone) && tombstone.Blocks(i)).ToHashSet<IncomingItem>(ReferenceEqualityComparer.Instance);
     }
 
     private static async Task<List<long>> MembersAsync(DbConnection connection, DbTransaction tx, long[] heads, CancellationToken ct) =>
@@ -159,11 +189,19 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
                 await StoryIndex.RemoveAsync(connection, tx, id, keepStory: false);
         var parameters = new { ids = list, removedAt = ItemBatch.Time(now), reason };
         var withdrawn = await WithdrawAlertsAsync(connection, tx, list);
+        // Content stored again after its tombstone (a repeat retention let in) and removed again:
+        // the tombstone takes the new reason, and keeps the dates and entries of both.
+        var lines = connection is SqliteConnection ? "group_concat" : "string_agg";
+        static string Both(string column) => $"{column} = coalesce(removed_items.{column} || @lf || excluded.{column}, excluded.{column}, removed_items.{column})";
         await connection.ExecuteAsync($"""
-            INSERT INTO removed_items (content_hash, entry_id, url, removed_at, reason)
-            SELECT content_hash, entry_id, url, @removedAt, @reason FROM items WHERE {Dialect.InList(connection, "id", "ids")}
-            ON CONFLICT (content_hash) DO NOTHING
-            """, parameters, tx);
+            INSERT INTO removed_items (content_hash, entry_id, url, removed_at, reason, published, entry_keys, urls)
+            SELECT i.content_hash, i.entry_id, i.url, @removedAt, @reason, i.published_at,
+                   (SELECT {lines}(s.source_id || @tab || s.entry_key, @lf) FROM sightings s WHERE s.item_id = i.id),
+                   (SELECT {lines}(s.url, @lf) FROM sightings s WHERE s.item_id = i.id AND s.url <> coalesce(i.url, ''))
+            FROM items i WHERE {Dialect.InList(connection, "i.id", "ids")}
+            ON CONFLICT (content_hash) DO UPDATE SET entry_id = excluded.entry_id, url = excluded.url, removed_at = excluded.removed_at, reason = excluded.reason,
+                {Both("published")}, {Both("entry_keys")}, {Both("urls")}
+            """, new { ids = list, removedAt = ItemBatch.Time(now), reason, tab = "\t", lf = "\n" }, tx);
         await connection.ExecuteAsync($"DELETE FROM sightings WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
         // Tags go with the item (a cascading key), and on PostgreSQL its search row too; SQLite's
@@ -176,8 +214,11 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
 
     /// <summary>An alert is composed when it is queued, and one still queued (waiting for the
     /// server, or its window) would send a retracted story hours after its removal. It is marked
-    /// failed, saying why, and the other stories it carried are marked not alerted, so the next
-    /// tick alerts them again without it. A message already being sent cannot be stopped.</summary>
+    /// withdrawn, saying why (`mail retry` refuses it), and the other stories it carried are marked
+    /// not alerted, so the next tick alerts them again without it. The withdrawn message gives up
+    /// its Message-ID: when only a copy was removed, the story's next alert has the same heads, so
+    /// the same id, and the outbox would drop it as already queued. A message already being sent
+    /// cannot be stopped.</summary>
     private static async Task<int> WithdrawAlertsAsync(DbConnection connection, DbTransaction tx, long[] ids)
     {
         var outbox = (await connection.QueryAsync<long>($"""
@@ -186,7 +227,8 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             """, new { ids }, tx)).ToArray();
         if (outbox.Length == 0) return 0;
         await connection.ExecuteAsync($"""
-            UPDATE mail_outbox SET state = 'failed', last_error = 'withdrawn before sending: it carried a story since removed (items remove, or retention); its other stories are alerted again'
+            UPDATE mail_outbox SET state = 'withdrawn', message_id = 'withdrawn.' || id || '.' || message_id,
+                   last_error = 'withdrawn before sending: it carried a story since removed (items remove, or retention); its stories are alerted again without it'
             WHERE {Dialect.InList(connection, "id", "outbox")}
             """, new { outbox }, tx);
         await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "outbox_id", "outbox")}", new { outbox }, tx);

@@ -77,7 +77,7 @@ public static class KnownEntries
         return (null, null);
     }
 
-    private static bool FarApart(DateTime? date, DateTime? other) =>
+    internal static bool FarApart(DateTime? date, DateTime? other) =>
         date is { } a && other is { } b && Math.Abs((a - b).TotalHours) > 12;
 
     /// <summary>An entry whose text compares the same but whose headline or link changed: a

@@ -23,6 +23,23 @@ public sealed class CliTests
         Assert.Contains("--data", result.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>A bounded option given a word ended in a stack trace: its bounds were checked
+    /// by reading a value the parser could not convert.</summary>
+    [Theory]
+    [InlineData("items --limit x", "Cannot parse argument 'x' for option '--limit'")]
+    [InlineData("items --limit 0", "--limit must be at least 1 (not 0)")]
+    [InlineData("items prune --days abc", "Cannot parse argument 'abc' for option '--days'")]
+    [InlineData("items prune --days 40000", "--days must be between 1 and 36500 (not 40000)")]
+    public async Task A_bad_option_value_is_named_and_nothing_runs(string arguments, string message)
+    {
+        using var temp = new TempFolder();
+        var result = await Processes.AggregatorAsync(RepoPaths.Root, null, [.. arguments.Split(' '), "--data", temp.Path]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(temp.Path, "aggregator.db")));
+    }
+
     [Theory]
     [InlineData("Aggregator__Scheduling__ImportIntervalMinutes", "0", "Aggregator:Scheduling:ImportIntervalMinutes must be between 1 and 1440")]
     [InlineData("Aggregator__Publishing__PageSize", "many", "Aggregator:Publishing:PageSize")]

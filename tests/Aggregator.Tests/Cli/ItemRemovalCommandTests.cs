@@ -34,12 +34,12 @@ public sealed class ItemRemovalCommandTests
         Assert.Equal(2, unset.ExitCode);
         Assert.Contains("no retention set: give --days N, or set Aggregator:Retention:Days", unset.Stderr, StringComparison.Ordinal);
         var dryRun = await Processes.AggregatorAsync(temp.Path, null, ["items", "prune", "--days", "30", "--dry-run", .. common]);
-        Assert.Contains("would remove 1 story(ies), 1 item(s): first seen more than 30 days ago, tagged ones kept", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("would remove 1 story(ies), 1 item(s): untouched (first seen and last changed) for more than 30 days, tagged ones kept", dryRun.Stdout, StringComparison.Ordinal);
 
         var retention = new Dictionary<string, string> { ["Aggregator__Retention__Days"] = "30" };
         var pruned = await Processes.AggregatorAsync(temp.Path, retention, ["run-once", .. common]);
         Assert.True(pruned.ExitCode == 0, pruned.Stdout + pruned.Stderr);
-        Assert.Contains("retention: 1 item(s) of stories first seen more than 30 days ago removed", pruned.Stdout, StringComparison.Ordinal);
+        Assert.Contains("retention: 1 item(s) of stories untouched for more than 30 days removed", pruned.Stdout, StringComparison.Ordinal);
 
         var listed = (await Processes.AggregatorAsync(temp.Path, null, ["items", .. common])).Stdout;
         Assert.DoesNotContain("Reykjavik", listed, StringComparison.Ordinal);

@@ -123,6 +123,35 @@ public abstract class MailPlannerTests(Backend backend)
         Assert.Equal(2, (await app.Get<Outbox>().ListAsync(null, 10, Ct)).Count);
     }
 
+    /// <summary>A copy of an alerted story is removed while the alert waits: the alert is
+    /// withdrawn and the story alerted again without the copy. Its heads are the same, so its
+    /// Message-ID was too, and the outbox dropped the new alert as already queued; the withdrawn
+    /// one cannot be retried.</summary>
+    [Fact]
+    public async Task A_story_whose_copy_is_removed_while_its_alert_waits_is_alerted_again_without_it()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "alert", temp);
+        var planner = app.Get<MailPlanner>();
+        await planner.RegisterRecipientsAsync(Ct);
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        await StoreAsync(app, "Wire Feed", "S. Korea, China to restart sea dialogue", Summary, tagged: true);
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM items WHERE story_id IS NOT NULL"));
+        Assert.Equal(1, await planner.QueueAlertsAsync(Ct));
+        var copy = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE outlet = 'Wire Feed'");
+
+        Assert.Equal(1, (await app.Get<ItemRemoval>().RemoveAsync([copy], "spam", wholeStory: false, Ct))[0].Withdrawn);
+        Assert.Equal(1, await planner.QueueAlertsAsync(Ct));
+
+        var outbox = app.Get<Outbox>();
+        var messages = (await outbox.ListAsync(null, 10, Ct)).OrderBy(m => m.Id).ToList();
+        Assert.Equal(["withdrawn", "queued"], messages.Select(m => m.State));
+        Assert.Equal(["New story: Seoul, Beijing resume maritime talks"], messages.Select(m => m.Subject).Distinct());
+        Assert.DoesNotContain("Wire Feed", System.Text.Encoding.UTF8.GetString((await outbox.GetAsync(messages[1].Id, Ct))!.Mime), StringComparison.Ordinal);
+        Assert.False(await outbox.RetryAsync(messages[0].Id, Ct));
+        Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
+    }
+
     /// <summary>A digest reader who turns alerts on is not alerted, as new, the stories their
     /// digests already carried.</summary>
     [Fact]
