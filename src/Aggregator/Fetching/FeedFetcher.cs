@@ -14,21 +14,30 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
 {
     public const string ClientName = "feeds";
 
-    public static void Configure(IServiceCollection services, FetchingOptions options) =>
-        services.AddHttpClient(ClientName, c =>
-            {
-                c.Timeout = Timeout.InfiniteTimeSpan; // our own token bounds each fetch, body included
-                c.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent.Value);
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                ConnectTimeout = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                MaxConnectionsPerServer = options.MaxPerHost,
-                UseCookies = false,
-            });
+    /// <summary>For the hops after a public feed redirected to another host: connects to public
+    /// addresses only (NetworkReach.ConnectPublicOnlyAsync), with a pool of its own, so that no
+    /// connection made for an operator's own private feed is reused for them.</summary>
+    public const string PublicOnlyClientName = "feeds-public-only";
+
+    public static void Configure(IServiceCollection services, FetchingOptions options)
+    {
+        foreach (var (name, publicOnly) in new[] { (ClientName, false), (PublicOnlyClientName, true) })
+            services.AddHttpClient(name, c =>
+                {
+                    c.Timeout = Timeout.InfiniteTimeSpan; // our own token bounds each fetch, body included
+                    c.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent.Value);
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    AutomaticDecompression = DecompressionMethods.None,
+                    ConnectTimeout = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds),
+                    ConnectCallback = publicOnly ? NetworkReach.ConnectPublicOnlyAsync : null,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    MaxConnectionsPerServer = options.MaxPerHost,
+                    UseCookies = false,
+                });
+    }
 
     /// <param name="credentials">Sent to the feed's own scheme, host and port only.</param>
     /// <param name="turn">The fetch's turn within a cycle's limits, held for the feed's own host:
@@ -77,8 +86,10 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
                         return Failed(url, current, status, $"redirect loop: {next.AbsoluteUri} was already visited", watch);
                     if (hop + 1 > o.MaxRedirects)
                         return Failed(url, current, status, $"more than {o.MaxRedirects} redirects", watch);
-                    if (await NetworkReach.IntoPrivateAsync(current, next, timeout.Token) is { } inside)
+                    var (inside, guarded) = await NetworkReach.RedirectAsync(current, next, timeout.Token);
+                    if (inside is not null)
                         return Failed(url, current, status, $"HTTP {status} {inside}", watch);
+                    if (guarded) client = clients.CreateClient(PublicOnlyClientName);
                     current = next;
                     if (turn is not null && !string.Equals(turn.Host, next.Authority, StringComparison.OrdinalIgnoreCase))
                     {

@@ -11,17 +11,52 @@ namespace Aggregator.Fetching;
 public static class NetworkReach
 {
     /// <returns>Why the redirect is not followed, or null when it may be.</returns>
-    public static async Task<string?> IntoPrivateAsync(Uri from, Uri to, CancellationToken ct)
+    public static async Task<string?> IntoPrivateAsync(Uri from, Uri to, CancellationToken ct) =>
+        (await RedirectAsync(from, to, ct)).Refusal;
+
+    /// <returns>Why the redirect is not followed (null when it may be), and whether it leaves a
+    /// public host for another: then the fetch goes on through a client that connects to public
+    /// addresses only (<see cref="ConnectPublicOnlyAsync"/>), because the target's name is
+    /// looked up again when connecting, and a name whose owner answers with a public address to
+    /// this check and a private one a moment later (DNS rebinding) would pass it.</returns>
+    public static async Task<(string? Refusal, bool Guarded)> RedirectAsync(Uri from, Uri to, CancellationToken ct)
     {
-        if (string.Equals(from.DnsSafeHost, to.DnsSafeHost, StringComparison.OrdinalIgnoreCase)) return null;
+        if (string.Equals(from.DnsSafeHost, to.DnsSafeHost, StringComparison.OrdinalIgnoreCase)) return (null, false);
         var origin = await AddressesAsync(from.DnsSafeHost, ct);
         // Private when all its addresses are: a public host given one private address as well
         // (by whoever keeps its DNS) is still on the internet.
-        if (!origin.Any(IsPublic)) return null;
+        if (!origin.Any(IsPublic)) return (null, false);
         var target = await AddressesAsync(to.DnsSafeHost, ct);
         return target.FirstOrDefault(a => !IsPublic(a)) is { } inside
-            ? $"redirected from {from.Host}, a public address, to {to.Host}, a {Kind(inside)} address ({inside}): not followed (a feed on the internet may not reach into this network)"
-            : null;
+            ? ($"redirected from {from.Host}, a public address, to {to.Host}, a {Kind(inside)} address ({inside}): not followed (a feed on the internet may not reach into this network)", true)
+            : (null, true);
+    }
+
+    /// <summary>SocketsHttpHandler's connect step for fetches a public feed redirected elsewhere:
+    /// the name is resolved here, once, and only its public addresses are connected to. Through a
+    /// proxy (the endpoint is not the request's host) the proxy is connected to as configured.</summary>
+    public static async ValueTask<Stream> ConnectPublicOnlyAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var endpoint = context.DnsEndPoint;
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
+        var proxied = !string.Equals(context.InitialRequestMessage.RequestUri?.IdnHost, endpoint.Host, StringComparison.OrdinalIgnoreCase);
+        var allowed = proxied ? addresses : addresses.Where(IsPublic).ToArray();
+        if (allowed.Length == 0)
+            throw addresses.FirstOrDefault() is { } inside
+                ? new HttpRequestException(HttpRequestError.ConnectionError,
+                    $"{endpoint.Host} is a {Kind(inside)} address ({inside}) when connecting: not connected (a feed on the internet redirected here, and may not reach into this network)")
+                : new HttpRequestException(HttpRequestError.NameResolutionError, $"{endpoint.Host} has no address");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>An address on the internet: none of the ranges kept for one machine or one site.</summary>

@@ -1,5 +1,8 @@
 using System.Net;
 using Aggregator.Fetching;
+using Aggregator.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace Aggregator.Tests.Fetching;
 
@@ -52,5 +55,37 @@ public sealed class NetworkReachTests
         Assert.Null(await NetworkReach.IntoPrivateAsync(new Uri("http://93.184.216.34/a"), new Uri("http://8.8.8.8/b"), ct));
         Assert.Null(await NetworkReach.IntoPrivateAsync(new Uri("http://127.0.0.1:1/a"), new Uri("http://10.0.0.1/b"), ct));
         Assert.Null(await NetworkReach.IntoPrivateAsync(new Uri("http://10.0.0.1/a"), new Uri("http://10.0.0.1/b"), ct));
+    }
+
+    /// <summary>After a public feed redirects to another host, the fetch connects through a
+    /// client that resolves the name itself and connects to public addresses only: the redirect
+    /// check's own lookup may have been answered with a public address and the connect's with a
+    /// private one (DNS rebinding). A proxy is connected to as configured.</summary>
+    [Fact]
+    public async Task The_public_only_client_refuses_to_connect_into_this_machine_but_goes_through_a_proxy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/feed.xml", () => Results.Text("<rss/>", "application/rss+xml")));
+        using var direct = new HttpClient(new SocketsHttpHandler { ConnectCallback = NetworkReach.ConnectPublicOnlyAsync, UseProxy = false });
+
+        var byAddress = await Assert.ThrowsAsync<HttpRequestException>(() => direct.GetStringAsync(server.Url("feed.xml"), ct));
+        Assert.Contains("127.0.0.1 is a loopback address (127.0.0.1) when connecting: not connected", byAddress.Message, StringComparison.Ordinal);
+        var byName = await Assert.ThrowsAsync<HttpRequestException>(() => direct.GetStringAsync($"http://localhost:{server.BaseUrl.Port}/feed.xml", ct));
+        Assert.Contains("localhost is a loopback address", byName.Message, StringComparison.Ordinal);
+        using var plain = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        Assert.Equal("<rss/>", await plain.GetStringAsync(server.Url("feed.xml"), ct)); // the server is there
+
+        // The loopback server as an HTTP proxy for a public address: the proxy is the operator's.
+        using var proxied = new HttpClient(new SocketsHttpHandler { ConnectCallback = NetworkReach.ConnectPublicOnlyAsync, Proxy = new WebProxy(server.BaseUrl), UseProxy = true });
+        Assert.Equal("<rss/>", await proxied.GetStringAsync("http://93.184.216.34/feed.xml", ct));
+    }
+
+    [Fact]
+    public async Task Only_a_redirect_from_a_public_host_to_another_is_guarded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal((null, true), await NetworkReach.RedirectAsync(new Uri("http://93.184.216.34/a"), new Uri("http://8.8.8.8/b"), ct));
+        Assert.Equal((null, false), await NetworkReach.RedirectAsync(new Uri("http://93.184.216.34/a"), new Uri("https://93.184.216.34/b"), ct));
+        Assert.Equal((null, false), await NetworkReach.RedirectAsync(new Uri("http://127.0.0.1:1/a"), new Uri("http://10.0.0.1/b"), ct));
     }
 }
