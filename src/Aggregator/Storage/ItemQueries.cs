@@ -17,7 +17,8 @@ public sealed class ItemQueries(Database database)
     public async Task<ItemPage> PageAsync(ItemFilter filter, int page, int pageSize, CancellationToken ct, bool countTotal = true)
     {
         await using var connection = await database.OpenAsync(ct);
-        var (where, parameters) = Where(filter, await SearchIndex.CandidatesAsync(connection, filter.TextForms(), filter.Collapse, ct));
+        var (where, parameters) = Where(filter, await SearchIndex.CandidatesAsync(connection, filter.TextForms(), filter.Collapse, ct),
+            await SourceMatch.FindAsync(connection, filter.Source, filter.Collapse, ct));
         parameters.Add("limit", pageSize);
         parameters.Add("offset", (long)(Math.Max(page, 1) - 1) * pageSize);
         var sql = $"""
@@ -51,7 +52,7 @@ public sealed class ItemQueries(Database database)
     {
         await using var connection = await database.OpenAsync(ct);
         var (where, parameters) = Where(filter with { Collapse = true, Since = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) },
-            await SearchIndex.CandidatesAsync(connection, filter.TextForms(), stories: true, ct));
+            await SearchIndex.CandidatesAsync(connection, filter.TextForms(), stories: true, ct), await SourceMatch.FindAsync(connection, filter.Source, stories: true, ct));
         var rows = await connection.QueryAsync<(string Day, long Count)>(new CommandDefinition($"""
             SELECT substr(coalesce(i.published_at, i.first_seen_at), 1, 10) AS day, count(*) FROM items i
             {where}
@@ -90,7 +91,8 @@ public sealed class ItemQueries(Database database)
     /// first copies are listed, and one matches when it or any later copy passes every filter.</summary>
     /// <param name="candidates">The only items (collapsed: stories) a word search can find, from
     /// the search index (SearchIndex.CandidatesAsync); null: any.</param>
-    private (string Sql, DynamicParameters Parameters) Where(ItemFilter filter, IReadOnlyList<long>? candidates)
+    /// <param name="source">The source filter, resolved (SourceMatch.FindAsync); null: none.</param>
+    private (string Sql, DynamicParameters Parameters) Where(ItemFilter filter, IReadOnlyList<long>? candidates, SourceMatch? source)
     {
         // SQLite's LIKE folds ASCII case; PostgreSQL's ILIKE folds every letter's.
         var like = database.IsPostgres ? "ILIKE" : "LIKE";
@@ -106,24 +108,14 @@ public sealed class ItemQueries(Database database)
             perCopy.Add("{0}.language = @language");
             parameters.Add("language", filter.Language);
         }
-        if (filter.Source is not null)
+        if (source is not null)
         {
-            // Words of a name from its start or a word's, in any case: "Yonhap" finds the outlet
-            // "Yonhap News Agency" and the feed titled "Yonhap News Agency - North Korea", "CNA"
-            // finds CNA but not KCNA, "AP" not Rappler; an address only whole.
-            var fold = database.IsPostgres ? "lower" : "fold";
-            string Named(string column) =>
-                $"({fold}({column}) LIKE @sourceStart ESCAPE '\\' OR {fold}({column}) LIKE @sourceWord ESCAPE '\\' OR {fold}({column}) LIKE @sourceAfterDash ESCAPE '\\')";
-            perCopy.Add($$"""
-                ({{Named("{0}.outlet")}}
-                 OR EXISTS (SELECT 1 FROM sightings s JOIN sources src ON src.id = s.source_id
-                            WHERE s.item_id = {0}.id AND (src.locator = @source OR {{Named("src.title")}})))
-                """);
-            var part = ItemFilter.EscapeLike(filter.Source.ToLowerInvariant());
-            parameters.Add("source", filter.Source);
-            parameters.Add("sourceStart", part + "%");
-            parameters.Add("sourceWord", "% " + part + "%");
-            parameters.Add("sourceAfterDash", "%-" + part + "%");
+            perCopy.Add(source.PerCopy(database.IsPostgres));
+            parameters.AddDynamicParams(source.Parameters(database.IsPostgres));
+            // Few items: only their stories are read. Both narrowings hold: a story has a copy
+            // with the words and a copy from the source, and the per-copy tests decide.
+            if (source.Candidates is { } fromSource)
+                candidates = candidates is null ? fromSource : candidates.Intersect(fromSource).ToList();
         }
         var words = filter.TextPatterns();
         for (var k = 0; k < words.Count; k++)
