@@ -25,7 +25,7 @@ public static class ItemRemovalCommands
                 foreach (var item in removal.Removed)
                     Console.WriteLine($"removed {item.EntryId}  {item.Title}");
                 if (removal.Withdrawn > 0)
-                    Console.WriteLine($"  {removal.Withdrawn} queued alert(s) carrying it withdrawn (`mail list` shows them failed); their other stories are alerted again");
+                    Console.WriteLine($"  {removal.Withdrawn} alert(s) carrying it withdrawn before sending (`mail list --state withdrawn`); their other stories are alerted again");
                 if (removal.Earlier is { } earlier)
                     Console.WriteLine($"{removal.Reference}: {earlier}");
                 if (removal.Error is { } error)

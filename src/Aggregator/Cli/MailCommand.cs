@@ -19,8 +19,9 @@ public static class MailCommand
         var state = new Option<string?>("--state") { Description = "Only messages in this state: queued, sending, sent, failed or withdrawn" };
         state.AcceptOnlyFromAmong("queued", "sending", "sent", "failed", "withdrawn"); // a misspelling listed nothing, as an empty outbox
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 100 };
+        limit.Between(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("list", "Messages in the outbox, newest first: queued (with the next attempt), sent, failed (with the server's reply).") { state, limit, json };
+        var command = new Command("list", "Messages in the outbox, newest first: queued (with the next attempt), sent, failed (with the server's reply), withdrawn (it carried a story since removed).") { state, limit, json };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var messages = await services.GetRequiredService<Outbox>().ListAsync(result.GetValue(state), result.GetValue(limit), ct);

@@ -38,8 +38,10 @@ public static class NetworkReach
     public static async ValueTask<Stream> ConnectPublicOnlyAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-        var proxied = !string.Equals(context.InitialRequestMessage.RequestUri?.IdnHost, endpoint.Host, StringComparison.OrdinalIgnoreCase);
+        // An IPv6 literal comes bracketed ("[::1]"), as the request's host does not.
+        var host = endpoint.Host is ['[', .. var inner, ']'] ? inner : endpoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        var proxied = !string.Equals(context.InitialRequestMessage.RequestUri?.IdnHost.Trim('[', ']'), host, StringComparison.OrdinalIgnoreCase);
         var allowed = proxied ? addresses : addresses.Where(IsPublic).ToArray();
         if (allowed.Length == 0)
             throw addresses.FirstOrDefault() is { } inside

@@ -19,7 +19,7 @@ public sealed class StoredStateMetrics(Database database, ILogger<StoredStateMet
     private static readonly Gauge Duplicates = Metrics.CreateGauge("aggregator_duplicates",
         "Duplicates folded away, by kind: sighting (the same content from another source or entry), copy (a near-duplicate joined to a story).", "kind");
     private static readonly Gauge Tags = Metrics.CreateGauge("aggregator_tags_assigned", "Items carrying each tag.", "tag");
-    private static readonly Gauge Outbox = Metrics.CreateGauge("aggregator_email_outbox", "Emails in the outbox by state: queued, sending, sent, failed.", "state");
+    private static readonly Gauge Outbox = Metrics.CreateGauge("aggregator_email_outbox", "Emails in the outbox by state: queued, sending, sent, failed, withdrawn.", "state");
     private static readonly Gauge Size = Metrics.CreateGauge("aggregator_database_bytes",
         "The database's size on disk, by part: data (SQLite's file, or PostgreSQL's database) and wal (SQLite's write-ahead log). Nothing is pruned: it grows with the items (about 3.4 KB each).", "part");
 

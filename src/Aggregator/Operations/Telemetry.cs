@@ -26,7 +26,7 @@ public static class Telemetry
         new HistogramConfiguration { LabelNames = ["kind"], Buckets = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
 
     private static readonly Counter Mail = Metrics.CreateCounter("aggregator_emails_total",
-        "Emails by event: queued (stored in the outbox), sent (accepted by the server), retried (a transient failure), failed.", "event", "kind");
+        "Emails by event: queued (stored in the outbox), sent (accepted by the server), retried (a transient failure), failed, withdrawn (it carried a story since removed).", "event", "kind");
 
     private static readonly Gauge JobSucceeded = Metrics.CreateGauge("aggregator_job_last_success_timestamp_seconds",
         "When each scheduled job last ran to its end (Unix time): poll, import, search, retention, mail, digest. An alert on its age catches a service that runs but gets nothing done (a full disk, a database gone).",

@@ -25,8 +25,9 @@ public static class ItemBatch
         var known = await KnownEntries.OfSourceAsync(connection, tx, sourceId);
         var entries = items.ToArray(); // some take a hash of their own (KnownEntries.KeepApart)
         items = entries;
-        // Content removed (ItemRemoval) is not stored again while a tombstone keeps it out
-        // (null: nothing was ever removed, the usual case).
+        // Content removed (ItemRemoval) is not stored again while a tombstone keeps it out, under
+        // its hash or the hash of its own KeepApart gives it (null: nothing was ever removed, the
+        // usual case).
         var removed = await ItemRemoval.RemovedAmongAsync(connection, tx, items);
         var fresh = new List<int>();
         for (var i = 0; i < items.Count; i++)
@@ -47,15 +48,6 @@ public static class ItemBatch
             fresh = await KnownEntries.CorrectedSharingAKeyAsync(connection, tx, sourceId, items, fresh, known, outcomes, now);
         if (fresh.Count == 0) return outcomes;
         KnownEntries.KeepApart(entries, fresh, known);
-        if (removed is not null)
-        {
-            // Kept apart under a hash of its own, an entry is removed under that hash (a notice a
-            // feed repeats on another day, removed as spam).
-            var own = await ItemRemoval.RemovedAmongAsync(connection, tx, [.. fresh.Select(i => items[i])]);
-            foreach (var i in fresh.Where(i => own!.Contains(items[i]))) outcomes[i] = StoreOutcome.Unchanged;
-            fresh = fresh.Where(i => !own!.Contains(items[i])).ToList();
-            if (fresh.Count == 0) return outcomes;
-        }
 
         var stamp = Time(now);
         var placed = placeLater ?? [];

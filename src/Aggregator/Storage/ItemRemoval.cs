@@ -146,29 +146,29 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
 
     /// <summary>The entries of a poll that a removal keeps out (Tombstone), by reference: two
     /// entries with the same words may fare differently (the old one still carried, and its
-    /// repeat). Null when no item was ever removed (the usual case, known from one look at an
+    /// repeat). Each entry is looked up under its content's hash and under the hash of its own
+    /// it would have been kept apart under (KnownEntries.KeepApart): a repeat removed under that
+    /// hash arrives with the plain one once its twin is gone too, and KeepApart no longer sets it
+    /// apart. Null when no item was ever removed (the usual case, known from one look at an
     /// empty table).</summary>
     internal static async Task<HashSet<IncomingItem>?> RemovedAmongAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<IncomingItem> items)
     {
-        var hashes = items.Select(i => i.ContentHash).Distinct().ToArray();
-        Dictionary<string, Tombstone> found;
-        if (connection is SqliteConnection)
-        {
-            if (await connection.ExecuteScalarAsync<long>("SELECT EXISTS (SELECT 1 FROM removed_items)", transaction: tx) == 0) return null;
-            found = (await connection.QueryAsync<(string Hash, string Reason, string? Published, string? EntryKeys)>(
-                "SELECT content_hash, reason, published, entry_keys FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))",
-                new { hashes = JsonSerializer.Serialize(hashes) }, tx)).ToDictionary(r => r.Hash, r => new Tombstone(r.Reason, r.Published, r.EntryKeys), StringComparer.Ordinal);
-        }
-        else
-        {
-            // One round trip: the hashes found, and '' when the table has any row at all.
-            found = (await connection.QueryAsync<(string Hash, string Reason, string? Published, string? EntryKeys)>("""
-                SELECT content_hash, reason, published, entry_keys FROM removed_items WHERE content_hash = ANY(@hashes)
-                UNION ALL SELECT '', '', NULL, NULL WHERE EXISTS (SELECT 1 FROM removed_items)
-                """, new { hashes }, tx)).ToDictionary(r => r.Hash, r => new Tombstone(r.Reason, r.Published, r.EntryKeys), StringComparer.Ordinal);
-            if (!found.Remove("")) return null;
-        }
-        return items.Where(i => found.TryGetValue(i.ContentHash, out var tombstone) && tombstone.Blocks(i)).ToHashSet<IncomingItem>(ReferenceEqualityComparer.Instance);
+        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM removed_items)", transaction: tx)) return null;
+        var own = items.Select(i => Processing.ContentHash.OfEntry(i.ContentHash, i.EntryKey)).ToArray();
+        var hashes = items.Select(i => i.ContentHash).Concat(own).Distinct().ToArray();
+        const string Columns = "content_hash, reason, published, entry_keys";
+        var found = (connection is SqliteConnection
+                ? await connection.QueryAsync<(string Hash, string Reason, string? Published, string? EntryKeys)>(
+                    $"SELECT {Columns} FROM removed_items WHERE content_hash IN (SELECT value FROM json_each(@hashes))", new { hashes = JsonSerializer.Serialize(hashes) }, tx)
+                : await connection.QueryAsync<(string Hash, string Reason, string? Published, string? EntryKeys)>(
+                    $"SELECT {Columns} FROM removed_items WHERE content_hash = ANY(@hashes)", new { hashes }, tx))
+            .ToDictionary(r => r.Hash, r => new Tombstone(r.Reason, r.Published, r.EntryKeys), StringComparer.Ordinal);
+        var blocked = new HashSet<IncomingItem>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < items.Count; i++)
+            if (found.TryGetValue(items[i].ContentHash, out var tombstone) && tombstone.Blocks(items[i])
+                || found.TryGetValue(own[i], out var apart) && apart.Blocks(items[i]))
+                blocked.Add(items[i]);
+        return blocked;
     }
 
     private static async Task<List<long>> MembersAsync(DbConnection connection, DbTransaction tx, long[] heads, CancellationToken ct) =>
@@ -213,25 +213,30 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
     }
 
     /// <summary>An alert is composed when it is queued, and one still queued (waiting for the
-    /// server, or its window) would send a retracted story hours after its removal. It is marked
-    /// withdrawn, saying why (`mail retry` refuses it), and the other stories it carried are marked
-    /// not alerted, so the next tick alerts them again without it. The withdrawn message gives up
+    /// server, or its window), or failed (`mail retry`), would send a retracted story hours after
+    /// its removal. It is marked withdrawn, saying why (`mail retry` refuses it), and the other
+    /// stories it carried are marked not alerted, so the next tick alerts them again without it
+    /// (those still new to alerts: AlertMaxAgeHours). The withdrawn message gives up
     /// its Message-ID: when only a copy was removed, the story's next alert has the same heads, so
     /// the same id, and the outbox would drop it as already queued. A message already being sent
     /// cannot be stopped.</summary>
     private static async Task<int> WithdrawAlertsAsync(DbConnection connection, DbTransaction tx, long[] ids)
     {
-        var outbox = (await connection.QueryAsync<long>($"""
-            SELECT DISTINCT o.id FROM mail_alerted a JOIN mail_outbox o ON o.id = a.outbox_id
-            WHERE {Dialect.InList(connection, "a.item_id", "ids")} AND o.state = 'queued' AND o.kind = 'alert'
+        var carrying = (await connection.QueryAsync<long>($"""
+            SELECT DISTINCT a.outbox_id FROM mail_alerted a WHERE {Dialect.InList(connection, "a.item_id", "ids")}
             """, new { ids }, tx)).ToArray();
-        if (outbox.Length == 0) return 0;
-        await connection.ExecuteAsync($"""
+        if (carrying.Length == 0) return 0;
+        // Queued, or failed (`mail retry` would send it once the server is fixed); not one a
+        // sender claimed meanwhile (on PostgreSQL this waits for its row, then sees it sending).
+        var outbox = (await connection.QueryAsync<long>($"""
             UPDATE mail_outbox SET state = 'withdrawn', message_id = 'withdrawn.' || id || '.' || message_id,
                    last_error = 'withdrawn before sending: it carried a story since removed (items remove, or retention); its stories are alerted again without it'
-            WHERE {Dialect.InList(connection, "id", "outbox")}
-            """, new { outbox }, tx);
+            WHERE {Dialect.InList(connection, "id", "carrying")} AND state IN ('queued', 'failed') AND kind = 'alert'
+            RETURNING id
+            """, new { carrying }, tx)).ToArray();
+        if (outbox.Length == 0) return 0;
         await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "outbox_id", "outbox")}", new { outbox }, tx);
+        Operations.Telemetry.Emailed("withdrawn", "alert", outbox.Length);
         return outbox.Length;
     }
 }

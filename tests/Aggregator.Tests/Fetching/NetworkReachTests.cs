@@ -72,6 +72,13 @@ public sealed class NetworkReachTests
         Assert.Contains("127.0.0.1 is a loopback address (127.0.0.1) when connecting: not connected", byAddress.Message, StringComparison.Ordinal);
         var byName = await Assert.ThrowsAsync<HttpRequestException>(() => direct.GetStringAsync($"http://localhost:{server.BaseUrl.Port}/feed.xml", ct));
         Assert.Contains("localhost is a loopback address", byName.Message, StringComparison.Ordinal);
+        // IPv6 literals come bracketed to the connect step, and were taken for a proxy's address.
+        foreach (var literal in new[] { "[::1]", "[::ffff:127.0.0.1]", "[::ffff:169.254.169.254]" })
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => direct.GetStringAsync($"http://{literal}:9/feed.xml", ct));
+            Assert.Contains("address", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("when connecting: not connected", refused.Message, StringComparison.Ordinal);
+        }
         using var plain = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         Assert.Equal("<rss/>", await plain.GetStringAsync(server.Url("feed.xml"), ct)); // the server is there
 

@@ -219,6 +219,32 @@ public abstract class ItemRemovalTests(Backend backend)
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM removed_items"));
     }
 
+    /// <summary>A feed repeats a notice months later: the repeat is kept apart under a hash of its
+    /// own, and removed under it. Once its twin is gone too (retention), the repeat arrives with
+    /// the plain hash, no longer set apart: it must still stay out, removed by hand or let go.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_repeat_removed_under_its_own_hash_stays_out_after_its_twin_goes(bool byHand)
+    {
+        string Notice(int n, DateTime day) =>
+            $"<item><guid>urn:notice:{n}</guid><title>Office closed</title><link>https://desk.example/notice/{n}</link><description>The office is closed on the holiday; the desk answers mail the day after.</description><pubDate>{day:R}</pubDate></item>";
+        var body = $"<rss version=\"2.0\"><channel><title>Notices</title>{Notice(1, Day)}{Notice(2, Day.AddDays(150))}</channel></rss>";
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/feed.xml", () => Results.Text(body, "application/rss+xml")));
+        await using var app = await LoopbackFeeds.ServicesAsync(backend);
+        await LoopbackFeeds.FeedAsync(app, server.Url("feed.xml"));
+        Assert.Equal(2, (await LoopbackFeeds.PollAsync(app)).Inserted); // the repeat kept apart
+        var removal = app.Get<ItemRemoval>();
+        if (byHand) Assert.Single((await removal.RemoveAsync(["https://desk.example/notice/2"], "spam", wholeStory: false, Ct))[0].Removed);
+        await app.ExecuteAsync($"UPDATE items SET first_seen_at = '{LongAgo}', updated_at = '{LongAgo}'");
+        Assert.Equal(byHand ? 1 : 2, await removal.PruneAsync(DateTime.UtcNow.AddDays(-30), keepTagged: true, Ct));
+
+        body += "<!-- changed -->";
+        var poll = await LoopbackFeeds.PollAsync(app);
+        Assert.Equal((0, 2), (poll.Inserted, poll.Unchanged));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+
     [Fact]
     public async Task An_entry_id_names_its_item_whatever_links_say_and_a_link_two_stories_share_is_refused_even_whole()
     {
@@ -247,17 +273,23 @@ public abstract class ItemRemovalTests(Backend backend)
         await app.ExecuteAsync("""
             INSERT INTO mail_outbox (id, message_id, recipient, kind, subject, story_count, mime, state, next_attempt_at, created_at)
             VALUES (1, '<a@example.org>', 'desk@example.org', 'alert', 'Alert', 2, 'x', 'queued', '2025-04-24', '2025-04-24'),
-                   (2, '<b@example.org>', 'desk@example.org', 'alert', 'Alert', 1, 'x', 'sent', '2025-04-23', '2025-04-23')
+                   (2, '<b@example.org>', 'desk@example.org', 'alert', 'Alert', 1, 'x', 'sent', '2025-04-23', '2025-04-23'),
+                   (3, '<c@example.org>', 'desk@example.org', 'alert', 'Alert', 2, 'x', 'failed', '2025-04-23', '2025-04-23'),
+                   (4, '<d@example.org>', 'desk@example.org', 'alert', 'Alert', 2, 'x', 'sending', '2025-04-23', '2025-04-23')
             """);
-        await app.ExecuteAsync("INSERT INTO mail_alerted (recipient, item_id, outbox_id) SELECT 'desk@example.org', id, 1 FROM items");
-        await app.ExecuteAsync("INSERT INTO mail_alerted (recipient, item_id, outbox_id) SELECT 'night@example.org', id, 2 FROM items");
+        foreach (var (outbox, recipient) in new[] { (1, "desk"), (2, "night"), (3, "wire"), (4, "early") })
+            await app.ExecuteAsync($"INSERT INTO mail_alerted (recipient, item_id, outbox_id) SELECT '{recipient}@example.org', id, {outbox} FROM items");
         var strike = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE title = 'Rail strike'");
 
-        Assert.Equal(1, (await app.Get<ItemRemoval>().RemoveAsync([strike], "retracted", wholeStory: false, Ct))[0].Withdrawn);
+        Assert.Equal(2, (await app.Get<ItemRemoval>().RemoveAsync([strike], "retracted", wholeStory: false, Ct))[0].Withdrawn);
 
-        Assert.Equal(["1|withdrawn|withdrawn.1.<a@example.org>", "2|sent|<b@example.org>"], await app.RowsAsync("SELECT id, state, message_id FROM mail_outbox ORDER BY id"));
+        // The queued alert and the failed one (`mail retry` would send it) are withdrawn; one sent,
+        // or being sent (a sender claimed it), cannot be.
+        Assert.Equal(["1|withdrawn|withdrawn.1.<a@example.org>", "2|sent|<b@example.org>", "3|withdrawn|withdrawn.3.<c@example.org>", "4|sending|<d@example.org>"],
+            await app.RowsAsync("SELECT id, state, message_id FROM mail_outbox ORDER BY id"));
         Assert.StartsWith("withdrawn before sending", await app.ScalarAsync<string>("SELECT last_error FROM mail_outbox WHERE id = 1"), StringComparison.Ordinal);
-        Assert.Equal(["night@example.org|Cod quota cut"], await app.RowsAsync("SELECT a.recipient, i.title FROM mail_alerted a JOIN items i ON i.id = a.item_id"));
+        Assert.Equal(["early@example.org|Cod quota cut", "night@example.org|Cod quota cut"],
+            await app.RowsAsync("SELECT a.recipient, i.title FROM mail_alerted a JOIN items i ON i.id = a.item_id ORDER BY a.recipient"));
     }
 
     [Fact]
