@@ -187,7 +187,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
         else
             foreach (var id in list)
                 await StoryIndex.RemoveAsync(connection, tx, id, keepStory: false);
-        var parameters = new { ids = list, removedAt = ItemBatch.Time(now), reason };
+        var parameters = new { ids = list, removedAt = ItemBatch.Time(now), reason, tab = "\t", lf = "\n" };
         var withdrawn = await WithdrawAlertsAsync(connection, tx, list);
         // Content stored again after its tombstone (a repeat retention let in) and removed again:
         // the tombstone takes the new reason, and keeps the dates and entries of both.
@@ -201,7 +201,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             FROM items i WHERE {Dialect.InList(connection, "i.id", "ids")}
             ON CONFLICT (content_hash) DO UPDATE SET entry_id = excluded.entry_id, url = excluded.url, removed_at = excluded.removed_at, reason = excluded.reason,
                 {Both("published")}, {Both("entry_keys")}, {Both("urls")}
-            """, new { ids = list, removedAt = ItemBatch.Time(now), reason, tab = "\t", lf = "\n" }, tx);
+            """, parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM sightings WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
         // Tags go with the item (a cascading key), and on PostgreSQL its search row too; SQLite's

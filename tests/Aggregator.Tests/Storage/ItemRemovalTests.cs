@@ -154,14 +154,12 @@ public abstract class ItemRemovalTests(Backend backend)
     [Fact]
     public async Task A_repeated_notice_removed_as_spam_stays_removed_while_the_feed_repeats_it()
     {
-        string Notice(int n, DateTime day) =>
-            $"<item><guid>urn:notice:{n}</guid><title>Office closed</title><link>https://desk.example/notice/{n}</link><description>The office is closed on the holiday; the desk answers mail the day after.</description><pubDate>{day:R}</pubDate></item>";
-        var body = $"<rss version=\"2.0\"><channel><title>Notices</title>{Notice(1, Day)}</channel></rss>";
+        var body = Notices(Notice(1, Day));
         await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/feed.xml", () => Results.Text(body, "application/rss+xml")));
         await using var app = await LoopbackFeeds.ServicesAsync(backend);
         await LoopbackFeeds.FeedAsync(app, server.Url("feed.xml"));
         Assert.Equal(1, (await LoopbackFeeds.PollAsync(app)).Inserted);
-        body = $"<rss version=\"2.0\"><channel><title>Notices</title>{Notice(1, Day)}{Notice(2, Day.AddDays(3))}</channel></rss>";
+        body = Notices(Notice(1, Day), Notice(2, Day.AddDays(3)));
         Assert.Equal(1, (await LoopbackFeeds.PollAsync(app)).Inserted); // the repeat, kept apart
 
         Assert.Single((await app.Get<ItemRemoval>().RemoveAsync(["https://desk.example/notice/2"], "spam", wholeStory: false, Ct))[0].Removed);
@@ -180,10 +178,7 @@ public abstract class ItemRemovalTests(Backend backend)
     [Fact]
     public async Task A_notice_retention_removed_stays_out_while_carried_but_its_repeat_months_later_is_stored()
     {
-        string Notice(string guid, DateTime day) =>
-            $"<item><guid>{guid}</guid><title>Office closed</title><link>https://desk.example/{guid}</link><description>The office is closed on the holiday; the desk answers mail the day after.</description><pubDate>{day:R}</pubDate></item>";
-        string Channel(params string[] items) => $"<rss version=\"2.0\"><channel><title>Notices</title>{string.Concat(items)}</channel></rss>";
-        var (desk, wire) = (Channel(Notice("urn:notice:1", Day)), "");
+        var (desk, wire) = (Notices(Notice(1, Day)), "");
         await using var server = await LoopbackServer.StartAsync(web =>
         {
             web.MapGet("/desk.xml", () => Results.Text(desk, "application/rss+xml"));
@@ -198,16 +193,16 @@ public abstract class ItemRemovalTests(Backend backend)
 
         // Still carried, redated by a feed that stamps every entry with today; and another outlet's
         // copy dated the same day: both stay out.
-        (desk, wire) = (Channel(Notice("urn:notice:1", Day.AddDays(90))), Channel(Notice("urn:wire:77", Day.AddHours(3))));
+        (desk, wire) = (Notices(Notice(1, Day.AddDays(90))), Notices(Notice(77, Day.AddHours(3), "wire")));
         await LoopbackFeeds.FeedAsync(app, server.Url("wire.xml"));
         var poll = await LoopbackFeeds.PollAsync(app);
         Assert.Equal((0, 2), (poll.Inserted, poll.Unchanged));
 
         // The same words in a new entry two months on: news.
-        desk = Channel(Notice("urn:notice:1", Day), Notice("urn:notice:2", Day.AddDays(60)));
+        desk = Notices(Notice(1, Day), Notice(2, Day.AddDays(60)));
         poll = await LoopbackFeeds.PollAsync(app);
         Assert.Equal((1, 1), (poll.Inserted, poll.Unchanged));
-        Assert.Equal(["https://desk.example/urn:notice:2"], await app.RowsAsync("SELECT url FROM items"));
+        Assert.Equal(["https://desk.example/notice/2"], await app.RowsAsync("SELECT url FROM items"));
 
         // Let go in its turn, it joins the tombstone: neither entry comes back.
         await app.ExecuteAsync($"UPDATE items SET first_seen_at = '{LongAgo}', updated_at = '{LongAgo}'");
@@ -227,9 +222,7 @@ public abstract class ItemRemovalTests(Backend backend)
     [InlineData(false)]
     public async Task A_repeat_removed_under_its_own_hash_stays_out_after_its_twin_goes(bool byHand)
     {
-        string Notice(int n, DateTime day) =>
-            $"<item><guid>urn:notice:{n}</guid><title>Office closed</title><link>https://desk.example/notice/{n}</link><description>The office is closed on the holiday; the desk answers mail the day after.</description><pubDate>{day:R}</pubDate></item>";
-        var body = $"<rss version=\"2.0\"><channel><title>Notices</title>{Notice(1, Day)}{Notice(2, Day.AddDays(150))}</channel></rss>";
+        var body = Notices(Notice(1, Day), Notice(2, Day.AddDays(150)));
         await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/feed.xml", () => Results.Text(body, "application/rss+xml")));
         await using var app = await LoopbackFeeds.ServicesAsync(backend);
         await LoopbackFeeds.FeedAsync(app, server.Url("feed.xml"));
@@ -304,6 +297,12 @@ public abstract class ItemRemovalTests(Backend backend)
         Assert.Equal(1, await app.Get<ItemRemoval>().PruneAsync(DateTime.UtcNow.AddDays(-30), keepTagged: true, Ct));
         Assert.Equal(["Rail strike"], await TitlesAsync(app));
     }
+
+    /// <summary>A notice an office repeats, the same words each time, as entry n of a feed.</summary>
+    private static string Notice(int n, DateTime day, string feed = "notice") =>
+        $"<item><guid>urn:{feed}:{n}</guid><title>Office closed</title><link>https://desk.example/{feed}/{n}</link><description>The office is closed on the holiday; the desk answers mail the day after.</description><pubDate>{day:R}</pubDate></item>";
+
+    private static string Notices(params string[] items) => $"<rss version=\"2.0\"><channel><title>Notices</title>{string.Concat(items)}</channel></rss>";
 
     private static string Feed(params string[] entries) =>
         "<rss version=\"2.0\"><channel><title>Desk</title><link>https://desk.example/</link>" + string.Concat(entries.Select(e =>
