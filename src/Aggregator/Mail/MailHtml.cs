@@ -50,13 +50,16 @@ public static class MailHtml
     private static void AppendStory(StringBuilder sb, MailContent content, StoredItem story)
     {
         var title = E(EntryText.Title(story));
-        // The story's own language on its title and summary: mail clients pick Chinese, Japanese or
-        // Korean glyphs for Han characters by it (the message around them is English).
-        var lang = story.Language is { Length: 2 or 3 } l && l != "und" ? $" lang=\"{E(l)}\"" : "";
+        // The story's own language and direction on its title and summary (the message around them is English).
+        var lang = EntryText.TextAttributes(story.Language);
         sb.Append($"<div style=\"{Story}\">");
         sb.Append(EntryText.SafeUrl(story.Url) is { } url ? $"<a{lang} style=\"{Title}\" href=\"{E(url)}\">{title}</a>" : $"<span{lang} style=\"{Title};text-decoration:none;color:#1a1a1a\">{title}</span>");
         sb.Append($"<p style=\"{Meta}\">{E(MessageComposer.Local(MessageComposer.When(story), content.Recipient.TimeZone))} · {E(story.Language)} · ");
-        sb.Append(string.Join(", ", MessageComposer.Reporters(story).Select(r => r.Url is null ? E(r.Name) : $"<a style=\"{Link}\" href=\"{E(r.Url)}\">{E(r.Name)}</a>")));
+        // Each outlet's name isolated (dir="auto" on its own span, which mail clients keep where they
+        // drop <bdi>): an Arabic or Hebrew name would otherwise pull the comma and the next name into its run.
+        sb.Append(string.Join(", ", MessageComposer.Reporters(story).Select(r => r.Url is null
+            ? $"<span dir=\"auto\">{E(r.Name)}</span>"
+            : $"<a dir=\"auto\" style=\"{Link}\" href=\"{E(r.Url)}\">{E(r.Name)}</a>")));
         sb.Append("</p>");
         foreach (var tagged in story.Tags.Where(t => content.Recipient.Tags.Contains(t.Tag)))
             sb.Append($"<p style=\"{Meta}\">Tagged {E(tagged.Tag)}: {E(EntryText.Line(tagged.Reason))}</p>");

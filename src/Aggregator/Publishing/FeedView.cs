@@ -87,6 +87,13 @@ public static class EntryText
         return sb.ToString();
     }
 
+    /// <summary>The attributes of an element holding an item's own text (its title, its excerpt):
+    /// its language, so browsers and mail clients choose Chinese, Japanese or Korean glyphs for Han
+    /// characters, and its direction from its first letter, so an Arabic, Persian or Hebrew title
+    /// reads right to left in a page that is English around it.</summary>
+    public static string TextAttributes(string language) =>
+        (language is { Length: 2 or 3 } && language != "und" ? $" lang=\"{Encode(language)}\"" : "") + " dir=\"auto\"";
+
     /// <summary>The opening of the body, cut at a word boundary.</summary>
     public static string Summary(string body, int max = 280) => Cut(Clean(body.Split("\n\n", 2)[0]), max);
 
@@ -122,9 +129,11 @@ public static class EntryText
     {
         var copies = AlsoReportedBy(item);
         if (copies.Count == 0) return null;
+        // Each name isolated (<bdi>): an Arabic or Hebrew outlet's name would otherwise take the
+        // comma and the next name into its right-to-left run.
         return "Also reported by: " + string.Join(", ", copies.Select(c => SafeUrl(c.Url) is { } url
-            ? $"<a href=\"{Encode(url)}\">{Encode(Line(c.Name))}</a>"
-            : Encode(Line(c.Name))));
+            ? $"<bdi><a href=\"{Encode(url)}\">{Encode(Line(c.Name))}</a></bdi>"
+            : $"<bdi>{Encode(Line(c.Name))}</bdi>"));
     }
 
     /// <summary>An absolute http(s) URL, else null: javascript:, data: and relative links never reach output.</summary>

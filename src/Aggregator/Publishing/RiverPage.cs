@@ -125,7 +125,7 @@ public static class RiverPage
     private static void Story(StringBuilder h, StoredItem item, RiverView view)
     {
         string E(string s) => EntryText.Encode(s);
-        var lang = item.Language is { Length: 2 or 3 } l && l != "und" ? $" lang=\"{E(l)}\"" : "";
+        var lang = EntryText.TextAttributes(item.Language);
         var title = EntryText.Title(item);
         h.Append("<li><article>\n");
         h.Append(EntryText.SafeUrl(item.Url) is { } url
@@ -134,7 +134,7 @@ public static class RiverPage
         var sources = EntryText.Sources(item);
         var source = item.Outlet ?? (sources.Count > 0 ? sources[0] : "");
         var date = item.PublishedAt ?? item.FirstSeenAt;
-        h.Append($"<p class=\"meta\">{E(EntryText.Line(source))} · <time datetime=\"{date.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\">{date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</time>");
+        h.Append($"<p class=\"meta\"><bdi>{E(EntryText.Line(source))}</bdi> · <time datetime=\"{date.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}\">{date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}</time>");
         if (item.PublishedAt is null) h.Append(" (first seen)");
         h.Append($" · {E(LanguageName(item.Language))}</p>\n");
         if (item.Tags.Count > 0)

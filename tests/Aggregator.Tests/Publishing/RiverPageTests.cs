@@ -1,3 +1,4 @@
+using Aggregator.Storage;
 using Aggregator.Tests.TestSupport;
 
 namespace Aggregator.Tests.Publishing;
@@ -70,6 +71,56 @@ public sealed class RiverPageTests(PublishedService service) : IClassFixture<Pub
         Assert.True(scrollWidth <= 390, $"the page is {scrollWidth} px wide on a 390 px screen");
         await SaveAsync(browser, "river-phone.png");
         Assert.True(browser.ConsoleErrors.Count == 0, string.Join("\n", browser.ConsoleErrors));
+    }
+
+    [Fact]
+    public async Task Right_to_left_titles_read_right_to_left_and_keep_their_outlet_apart_from_the_date()
+    {
+        // A page rendered from records, no service: an Arabic story between two English ones.
+        using var temp = new TempFolder();
+        StoredItem Item(long id, string title, string body, string language, string outlet) => new()
+        {
+            Id = id,
+            EntryId = $"tag:test,2026:{id}",
+            Title = title,
+            Body = body,
+            Language = language,
+            Outlet = outlet,
+            Url = $"https://example.org/{id}",
+            PublishedAt = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc),
+            FirstSeenAt = new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc),
+        };
+        var items = new[]
+        {
+            Item(1, "Seoul and Beijing resume talks", "Officials met in Seoul on Thursday.", "en", "Wire"),
+            Item(2, "الصين وكوريا الجنوبية تستأنفان المحادثات", "التقى مسؤولون من البلدين في سيول يوم الخميس.", "ar", "الجزيرة"),
+        };
+        var page = Aggregator.Publishing.RiverPage.Render(new Aggregator.Publishing.RiverView
+        {
+            SiteTitle = "Aggregator",
+            BaseUrl = new Uri("http://127.0.0.1/"),
+            Listing = new Aggregator.Publishing.ListingQuery(ItemFilter.All, ""),
+            Page = new ItemPage(items, 1, 50, items.Length),
+            Tags = [],
+            Languages = ["ar", "en"],
+            PerDay = new Dictionary<DateOnly, int>(),
+            Today = new DateOnly(2026, 11, 20),
+        });
+        var file = temp.File("river.html", System.Text.Encoding.UTF8.GetString(page));
+
+        await using var browser = await BrowserAsync();
+        await browser.NavigateAsync(new Uri(file).AbsoluteUri, Ct);
+        string Direction(string selector) => $"getComputedStyle(document.querySelectorAll('{selector}')[1]).direction";
+        Assert.Equal("rtl", (await browser.EvaluateAsync(Direction("ol.river article h3"), Ct)).GetString());
+        Assert.Equal("rtl", (await browser.EvaluateAsync(Direction("ol.river article p.excerpt"), Ct)).GetString());
+        Assert.Equal("ltr", (await browser.EvaluateAsync("getComputedStyle(document.querySelector('ol.river article h3')).direction", Ct)).GetString());
+        // The line under the title stays "outlet · date": the Arabic name does not take the date
+        // into its right-to-left run and put it on the left.
+        Assert.True((await browser.EvaluateAsync("""
+            (() => { const p = document.querySelectorAll('ol.river article p.meta')[1]; const r = document.createRange();
+                     r.selectNodeContents(p.firstChild);
+                     return r.getBoundingClientRect().right <= p.querySelector('time').getBoundingClientRect().left; })()
+            """, Ct)).GetBoolean(), "the date is drawn left of the Arabic outlet's name");
     }
 
     private static async Task<List<string>> Strings(HeadlessChromium browser, string expression) =>
