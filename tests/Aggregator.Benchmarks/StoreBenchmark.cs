@@ -9,16 +9,19 @@ using Microsoft.Extensions.Options;
 namespace Aggregator.Benchmarks;
 
 /// <summary>The writer alone: a generated corpus parsed and evaluated first, then stored into an
-/// empty SQLite database in batches as a cold poll cycle does (PollBatcher.BatchSize feeds per
-/// transaction), on one thread with nothing else running.</summary>
+/// empty SQLite database (or, given a connection string, an empty PostgreSQL one) in batches as a
+/// cold poll cycle does (PollBatcher.BatchSize feeds per transaction), on one thread with nothing
+/// else running; then the search index built over what was stored, as `serve` does after it.</summary>
 public static class StoreBenchmark
 {
-    public static async Task<int> RunAsync(string corpus)
+    public static async Task<int> RunAsync(string corpus, string? postgres = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "aggregator-store-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var options = Options.Create(new AggregatorOptions());
+            if (postgres is not null)
+                (options.Value.Storage.Provider, options.Value.Storage.ConnectionString) = ("postgres", postgres);
             var paths = new AppPaths(Paths.Config(), folder);
             var topics = new TopicCatalog(paths, options);
             var database = new Database(paths, options);
@@ -46,13 +49,17 @@ public static class StoreBenchmark
                 await store.CompletePollsAsync(batch, CancellationToken.None);
             Console.WriteLine($"stored in {time.Elapsed.TotalSeconds:F2} s ({(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU, "
                 + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576} MB allocated, {GC.CollectionCount(0) - collections} collections); "
-                + $"database {new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length) / 1048576} MB");
+                + (postgres is null ? $"database {new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length) / 1048576} MB" : "PostgreSQL"));
+            time.Restart();
+            var indexed = await new SearchIndex(database).CatchUpAsync(CancellationToken.None);
+            Console.WriteLine($"search index: {indexed:N0} items in {time.Elapsed.TotalSeconds:F2} s");
             return 0;
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, true);
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
         }
     }
 }

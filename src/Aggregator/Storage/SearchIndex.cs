@@ -86,9 +86,14 @@ public sealed class SearchIndex(Database database)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM item_search WHERE item_id = ANY(@ids)", new { ids }, tx, cancellationToken: ct));
-            foreach (var (id, grams) in rows)
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO item_search (item_id, grams) VALUES (@id, @grams)", new { id, grams = grams.ToArray() }, tx, cancellationToken: ct));
+            // The whole batch in one statement (a round trip per item indexed 1,260 items a second;
+            // docs/benchmarks.md): arrays of different lengths cannot go as one two-dimensional
+            // array, so each item's grams go as one string, split by the server (grams hold letters
+            // and digits only, never a space).
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO item_search (item_id, grams)
+                SELECT t.id, string_to_array(t.grams, ' ') FROM unnest(@indexed::bigint[], @grams::text[]) AS t (id, grams)
+                """, new { indexed, grams = rows.Select(r => string.Join(' ', r.Grams)).ToArray() }, tx, cancellationToken: ct));
         }
         else
         {
