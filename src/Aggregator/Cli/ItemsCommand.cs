@@ -13,13 +13,23 @@ public static class ItemsCommand
         var limit = new Option<int>("--limit") { Description = "How many items, newest first", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
         var every = new Option<bool>("--every-copy") { Description = "List every copy of a story as its own item (default: one entry per story, with the other copies as \"also reported by\")" };
+        var search = new Option<string?>("--search", "-q") { Description = "Only stories holding every word (a phrase in \"quotes\" as written), as the river page's ?q= finds them" };
+        var lang = new Option<string?>("--lang") { Description = "Only items in this language (a code: en, zh, ko, ja, sv; kor and the like are taken too)" };
+        var source = new Option<string?>("--source") { Description = "Only items from this outlet or source (a name from a word's start, in any case, or a feed's address)" };
+        var since = new Option<string?>("--since") { Description = "Only items dated (published, else first seen) at or after this ISO 8601 date or time (2026-11-01, 2026-11-01T08:00Z)" };
         limit.Between(1, int.MaxValue);
         var command = new Command("items", "List stored items newest first, with sources, tags and the evidence for each tag.")
         {
-            tag, limit, json, every, ItemRemovalCommands.Remove(), ItemRemovalCommands.Prune(),
+            tag, limit, search, lang, source, since, json, every, ItemRemovalCommands.Remove(), ItemRemovalCommands.Prune(),
         };
         command.SetAction(async (result, ct) =>
         {
+            var (filter, error) = Filter(result.GetValue(tag), result.GetValue(search), result.GetValue(lang), result.GetValue(source), result.GetValue(since), !result.GetValue(every));
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync("error: " + error);
+                return 2;
+            }
             var (services, exit) = await CommandServices.StartAsync(result, ct, existing: true);
             if (services is null) return exit;
             await using (services)
@@ -29,12 +39,38 @@ public static class ItemsCommand
                     await Console.Error.WriteLineAsync("error: " + unknown);
                     return CommandServices.ConfigurationError;
                 }
-                var items = await services.GetRequiredService<ItemQueries>().NewestAsync(result.GetValue(tag), result.GetValue(limit), ct, collapse: !result.GetValue(every));
+                var items = (await services.GetRequiredService<ItemQueries>().PageAsync(filter, 1, result.GetValue(limit), ct, countTotal: false)).Items;
                 Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(items.Select(Shape), CliJson.Options) : string.Join("\n", items.Select(Text)));
                 return 0;
             }
         });
         return command;
+    }
+
+    /// <summary>The listing's filter, checked as the river page checks its parameters (Publishing/ListingQuery).</summary>
+    private static (ItemFilter Filter, string? Error) Filter(string? tag, string? search, string? lang, string? source, string? since, bool collapse)
+    {
+        var text = SearchTerms.Clean(search);
+        DateTime? from = null;
+        if (since is not null)
+        {
+            if (!SearchTerms.TryParseSince(since.Trim(), out var parsed))
+                return (ItemFilter.All, $"--since must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (was \"{since}\")");
+            from = parsed;
+        }
+        if (SearchTerms.Of(text).Count is var terms and > SearchTerms.MaxTerms)
+            return (ItemFilter.All, $"--search has {terms} words; a search takes at most {SearchTerms.MaxTerms} (a phrase in quotes counts as one)");
+        if (lang is not null && !(lang.Trim().Length is 2 or 3 && lang.Trim().All(char.IsAsciiLetter)))
+            return (ItemFilter.All, $"--lang must be a language code such as en, zh, ko (was \"{lang}\")");
+        return (new ItemFilter
+        {
+            Tag = tag,
+            Text = text,
+            Language = lang is null ? null : SearchTerms.Language(lang.Trim()),
+            Source = SearchTerms.Clean(source),
+            Since = from,
+            Collapse = collapse,
+        }, null);
     }
 
     private static object Shape(StoredItem i) => new

@@ -39,11 +39,11 @@ public static class IncomingItems
         };
     }
 
-    /// <summary>The article without characters no store or later stage can take (<see cref="StorableText"/>).</summary>
+    /// <summary>The article without characters no store or later stage can take, its texts composed (<see cref="StorableText"/>).</summary>
     private static ParsedDocument Storable(ParsedDocument a)
     {
-        var (title, body, author, outlet, url, html) = (StorableText.Clean(a.Title), StorableText.Clean(a.Body), StorableText.CleanOrNull(a.Author),
-            StorableText.CleanOrNull(a.Outlet), StorableText.CleanOrNull(a.Url), StorableText.CleanOrNull(a.ContentHtml));
+        var (title, body, author, outlet, url, html) = (StorableText.Composed(a.Title), StorableText.Composed(a.Body), StorableText.ComposedOrNull(a.Author),
+            StorableText.ComposedOrNull(a.Outlet), StorableText.CleanOrNull(a.Url), StorableText.CleanOrNull(a.ContentHtml));
         return ReferenceEquals(title, a.Title) && ReferenceEquals(body, a.Body) && ReferenceEquals(author, a.Author)
             && ReferenceEquals(outlet, a.Outlet) && ReferenceEquals(url, a.Url) && ReferenceEquals(html, a.ContentHtml)
             ? a

@@ -41,6 +41,28 @@ public static class StorableText
 
     public static string? CleanOrNull(string? text) => text is null ? null : Clean(text);
 
+    /// <summary>Clean, and composed (NFC), as documents are: a feed written on a Mac or by a CMS
+    /// that decomposes sends "o" + U+0308 for ö and Hangul as separate jamo, which looked the same
+    /// but matched no search and no topic term ("외교장관" in jamo was not tagged). With
+    /// <paramref name="prose"/>, soft hyphens go too: hyphenation hints (&amp;shy;) inside a word
+    /// that is then found by no search ("utrikes­minister").</summary>
+    public static string Composed(string text, bool prose = true)
+    {
+        var clean = Clean(text);
+        if (Ascii.IsValid(clean)) return clean;
+        if (prose && clean.Contains('\u00AD')) clean = clean.Replace("\u00AD", "", StringComparison.Ordinal);
+        try
+        {
+            return clean.IsNormalized(NormalizationForm.FormC) ? clean : clean.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return clean; // a noncharacter normalization refuses: kept as it came
+        }
+    }
+
+    public static string? ComposedOrNull(string? text) => text is null ? null : Composed(text, prose: false);
+
     /// <summary>The index of the first surrogate that is not half of a pair, or -1.</summary>
     private static int LoneSurrogate(ReadOnlySpan<char> span)
     {

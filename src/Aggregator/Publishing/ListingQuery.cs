@@ -42,9 +42,11 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
     {
         error = null;
         string? Value(string name) => query[name].LastOrDefault() is { } v && v.Trim().Length > 0 ? v.Trim() : null;
-        var lang = Value("lang")?.ToLowerInvariant();
-        var source = Value("source");
-        var q = Value("q");
+        var lang = Value("lang") is { } code ? SearchTerms.Language(code) : null;
+        // Invisible characters copied along with a word (a zero-width space, a soft hyphen) or
+        // sent by a hostile client (NUL, U+FFFE) are dropped: they matched nothing, or failed the request.
+        var source = SearchTerms.Clean(Value("source"));
+        var q = SearchTerms.Clean(Value("q"));
         var sinceText = Value("since");
         var collapseText = Value("collapse");
         var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
@@ -61,13 +63,15 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
             error = "source is longer than 500 characters.";
         else if (q is { Length: > 200 })
             error = "q is longer than 200 characters.";
+        else if (SearchTerms.Of(q).Count is var terms and > SearchTerms.MaxTerms)
+            error = $"q has {terms} words; a search takes at most {SearchTerms.MaxTerms} (a phrase in quotes counts as one).";
         else if (collapseText is not null && !collapseText.Equals("true", StringComparison.OrdinalIgnoreCase) && collapse)
             error = $"collapse must be true or false (was \"{collapseText}\").";
         DateTime? since = null;
         if (sinceText is not null)
         {
-            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                since = parsed.UtcDateTime;
+            if (SearchTerms.TryParseSince(sinceText, out var parsed))
+                since = parsed;
             else
                 error ??= $"since must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (was \"{sinceText}\").";
         }

@@ -90,6 +90,11 @@ public static class RiverPage
         h.Append("<section class=\"panel chart\" aria-labelledby=\"coverage\">\n");
         h.Append($"<h2 id=\"coverage\">Coverage: stories per day, last {ChartDays} days (UTC)</h2>\n");
         h.Append(CoverageChart.Svg(view.PerDay, view.Today, ChartDays, tag ?? "tracked"));
+        // The chart follows the tag and the language; a search, a source or a date would make it
+        // a chart of one listing's few stories, so it is said that it does not follow them.
+        if (filter.Text is not null || filter.Source is not null || filter.Since is not null)
+            h.Append($"\n<p class=\"note\">The chart counts every {(tag is null ? "" : E(tag) + " ")}story{(filter.Language is { } l ? " in " + E(LanguageName(l)) : "")}, "
+                + "not only those this listing's search, source or date picks.</p>");
         h.Append("\n</section>\n");
 
         h.Append("<section class=\"panel subscribe\" aria-labelledby=\"subscribe\">\n<h2 id=\"subscribe\">Subscribe to this listing</h2>\n<ul>\n");

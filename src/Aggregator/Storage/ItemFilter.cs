@@ -9,7 +9,7 @@ public sealed record ItemFilter
     public string? Language { get; init; }
     /// <summary>Part of an outlet's name or a source's title (in any case), or a source's whole address.</summary>
     public string? Source { get; init; }
-    /// <summary>Words that must all appear in the title or the body.</summary>
+    /// <summary>Words (and phrases in quotes) that must all appear in the title or the body.</summary>
     public string? Text { get; init; }
     /// <summary>Only stories dated (published, else first seen) at or after this time.</summary>
     public DateTime? Since { get; init; }
@@ -17,15 +17,10 @@ public sealed record ItemFilter
 
     public static ItemFilter All { get; } = new();
 
-    /// <summary>The words of Text, at most eight, each as the forms any of which it matches: the
-    /// word as typed and, when it differs, its compatibility form (NFKC). A Japanese input method
-    /// types "ＤＰＲＫ" and "２０２５" in full width, which matched none of the stories that write
-    /// DPRK; sources that write the full-width form are still found by it. Words are split on the
-    /// ideographic space too.</summary>
+    /// <summary>The terms of Text (words, and phrases in quotes; at most SearchTerms.MaxTerms: the
+    /// callers refuse more), each as the forms any of which it matches (SearchTerms.Forms).</summary>
     public IReadOnlyList<IReadOnlyList<string>> TextForms() =>
-        (Text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(8)
-            .Select(w => (IReadOnlyList<string>)new[] { w, w.Normalize(System.Text.NormalizationForm.FormKC) }.Distinct(StringComparer.Ordinal).ToList())
-            .ToList();
+        SearchTerms.Of(SearchTerms.Clean(Text)).Take(SearchTerms.MaxTerms).Select(SearchTerms.Forms).ToList();
 
     /// <summary>TextForms as LIKE patterns (wildcards escaped) of a substring.</summary>
     public IReadOnlyList<IReadOnlyList<string>> TextPatterns() =>

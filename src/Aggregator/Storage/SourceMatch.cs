@@ -16,15 +16,18 @@ public sealed record SourceMatch(string[] Outlets, long[] SourceIds, IReadOnlyLi
     /// CNA but not KCNA, "AP" not Rappler.</summary>
     public static bool Names(string name, string part)
     {
-        var folded = name.ToLowerInvariant();
+        var folded = Fold(name);
         return folded.StartsWith(part, StringComparison.Ordinal) || folded.Contains(" " + part, StringComparison.Ordinal) || folded.Contains("-" + part, StringComparison.Ordinal);
     }
+
+    /// <summary>A name in compatibility form and lower case: "ＮＨＫ" is NHK, as a search folds it.</summary>
+    private static string Fold(string name) => SearchTerms.Compatible(name).ToLowerInvariant();
 
     /// <param name="stories">Candidates are stories (the ids of their first copies), not items.</param>
     public static async Task<SourceMatch?> FindAsync(DbConnection connection, string? source, bool stories, CancellationToken ct)
     {
         if (source is null) return null;
-        var part = source.ToLowerInvariant();
+        var part = Fold(source);
         var postgres = connection is Npgsql.NpgsqlConnection;
         var outlets = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT outlet FROM items WHERE outlet IS NOT NULL", cancellationToken: ct))).Where(o => Names(o, part)).ToArray();

@@ -95,17 +95,7 @@ public sealed class RiverPageTests(PublishedService service) : IClassFixture<Pub
             Item(1, "Seoul and Beijing resume talks", "Officials met in Seoul on Thursday.", "en", "Wire"),
             Item(2, "الصين وكوريا الجنوبية تستأنفان المحادثات", "التقى مسؤولون من البلدين في سيول يوم الخميس.", "ar", "الجزيرة"),
         };
-        var page = Aggregator.Publishing.RiverPage.Render(new Aggregator.Publishing.RiverView
-        {
-            SiteTitle = "Aggregator",
-            BaseUrl = new Uri("http://127.0.0.1/"),
-            Listing = new Aggregator.Publishing.ListingQuery(ItemFilter.All, ""),
-            Page = new ItemPage(items, 1, 50, items.Length),
-            Tags = [],
-            Languages = ["ar", "en"],
-            PerDay = new Dictionary<DateOnly, int>(),
-            Today = new DateOnly(2026, 11, 20),
-        });
+        var page = Render(items, ItemFilter.All);
         var file = temp.File("river.html", System.Text.Encoding.UTF8.GetString(page));
 
         await using var browser = await BrowserAsync();
@@ -122,6 +112,27 @@ public sealed class RiverPageTests(PublishedService service) : IClassFixture<Pub
                      return r.getBoundingClientRect().right <= p.querySelector('time').getBoundingClientRect().left; })()
             """, Ct)).GetBoolean(), "the date is drawn left of the Arabic outlet's name");
     }
+
+    /// <summary>The chart follows the tag and the language, not a search: said under it when there is one.</summary>
+    [Fact]
+    public void Under_a_search_the_chart_says_it_counts_every_story()
+    {
+        var note = "The chart counts every story in English, not only those this listing's search, source or date picks.";
+        Assert.Contains(note, System.Text.Encoding.UTF8.GetString(Render([], new ItemFilter { Language = "en", Text = "THAAD" })), StringComparison.Ordinal);
+        Assert.DoesNotContain("The chart counts", System.Text.Encoding.UTF8.GetString(Render([], new ItemFilter { Language = "en" })), StringComparison.Ordinal);
+    }
+
+    private static byte[] Render(StoredItem[] items, ItemFilter filter) => Aggregator.Publishing.RiverPage.Render(new Aggregator.Publishing.RiverView
+    {
+        SiteTitle = "Aggregator",
+        BaseUrl = new Uri("http://127.0.0.1/"),
+        Listing = new Aggregator.Publishing.ListingQuery(filter, ""),
+        Page = new ItemPage(items, 1, 50, items.Length),
+        Tags = [],
+        Languages = ["ar", "en"],
+        PerDay = new Dictionary<DateOnly, int>(),
+        Today = new DateOnly(2026, 11, 20),
+    });
 
     private static async Task<List<string>> Strings(HeadlessChromium browser, string expression) =>
         (await browser.EvaluateAsync(expression, Ct)).EnumerateArray().Select(e => e.GetString()!.Trim()).ToList();

@@ -22,6 +22,14 @@ public abstract class SearchIndexTests(Backend backend)
     private const string Hoedam = "한중 외교장관 회담";
     private const string Shuno = "日韓首脳会談";
     private const string Long = "A very long record";
+    private const string Thaad = "サード（ＴＨＡＡＤ）配備で３か国協議";
+    private const string XiCurly = "Xi’s visit to Busan";
+    private const string XiStraight = "O'Brien: Xi's visit matters";
+    private const string YoonPhrase = "Yoon Suk Yeol meets an envoy";
+    private const string YoonApart = "Yeol, Suk and Yoon: three names";
+    /// <summary>Stored decomposed (NFD), as a Mac or some CMSs write it: found when composed.</summary>
+    private const string Varlden = "Världsläget: utrikesministern besöker Malmö";
+    private const string Bukhan = "북한 외교장관 방중";
 
     /// <summary>More distinct grams than SearchGrams.MaxPerItem (random CJK Extension A characters,
     /// which no other article uses): never indexed, still found.</summary>
@@ -35,6 +43,13 @@ public abstract class SearchIndexTests(Backend backend)
         (Hoedam, "한국과 중국의 외교장관이 베이징에서 만나 한중 관계를 논의했다.", "ko"),
         (Shuno, "ＤＰＲＫ問題について協議した。", "ja"),
         (Long, LongBody, "zh"),
+        (Thaad, "ｿｳﾙで協議した", "ja"),
+        (XiCurly, "The president’s trip was announced on Monday.", "en"),
+        (XiStraight, "Analysts in Washington said the trip matters.", "en"),
+        (YoonPhrase, "President Yoon Suk Yeol met the envoy.", "en"),
+        (YoonApart, "Names in a list.", "en"),
+        (Varlden.Normalize(System.Text.NormalizationForm.FormD), "Den svenska utrikes\u00ADministern reser i dag.".Normalize(System.Text.NormalizationForm.FormD), "sv"),
+        (Bukhan.Normalize(System.Text.NormalizationForm.FormD), "외교장관이 베이징을 방문했다".Normalize(System.Text.NormalizationForm.FormD), "ko"),
     ];
 
     /// <summary>Each search and the titles it must find: whole words and parts of words (Swedish
@@ -55,6 +70,31 @@ public abstract class SearchIndexTests(Backend backend)
         { "。", [Huitan, Shuno] },
         { "zzzq", [] },
         { LongBody.Substring(30_000, 4), [Long] },
+        // Width both ways: what a Japanese outlet writes in full width is found by what a reader
+        // types on an ordinary keyboard, and half-width katakana by full-width.
+        { "THAAD", [Thaad] },
+        { "thaad", [Thaad] },
+        { "DPRK", [Shuno] },
+        { "3か国", [Thaad] },
+        { "ソウル", [Thaad] },
+        { "ｿｳﾙ", [Thaad] },
+        // Either apostrophe finds both.
+        { "Xi's", [XiCurly, XiStraight] },
+        { "Xi’s", [XiCurly, XiStraight] },
+        // A phrase in quotes holds its words in order; without them, the words anywhere.
+        { "\"Yoon Suk Yeol\"", [YoonPhrase] },
+        { "“yoon suk yeol”", [YoonPhrase] },
+        { "Yoon Suk Yeol", [YoonApart, YoonPhrase] },
+        // Text stored decomposed is found composed; a soft hyphen inside a word hides it no more.
+        { "besöker", [Varlden] },
+        { "utrikesminister", [Samtal, Varlden] },
+        { "외교장관", [Bukhan, Hoedam] },
+        // Characters copied along with a word match nothing and are dropped; ones normalization
+        // refuses, or PostgreSQL does (NUL), fail nothing.
+        { "THAAD\u200B", [Thaad] },
+        { "\u00ADTHAAD\u0001", [Thaad] },
+        { "zzzq\uFFFE", [] },
+        { "THAAD\0", [Thaad] },
     };
 
     [Theory]

@@ -58,6 +58,8 @@ public abstract class SourceMatchTests(Backend backend)
         Assert.Equal($"{many}: Story {many + 5}, Story {many + 4}, Story {many + 3}", await ListAsync("https://wire.example/feed.xml"));
         Assert.Equal("1: Story 4", await ListAsync("ledger"));
         Assert.Equal("1: Story 5", await ListAsync("kcna")); // the outlet and the document's title: one item
+        Assert.Equal("1: Story 5", await ListAsync("ＫＣＮＡ")); // typed in full width, as a Japanese input method does
+        Assert.Equal("3: Story 3, Story 2, Story 1", await ListAsync("ｑｕａｙ"));
         Assert.Equal("0: ", await ListAsync("cna")); // from a word's start: CNA is not KCNA
         Assert.Equal("0: ", await ListAsync("wire.example"));
 
