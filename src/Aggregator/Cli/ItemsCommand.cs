@@ -50,7 +50,9 @@ public static class ItemsCommand
     /// <summary>The listing's filter, checked as the river page checks its parameters (Publishing/ListingQuery).</summary>
     private static (ItemFilter Filter, string? Error) Filter(string? tag, string? search, string? lang, string? source, string? since, bool collapse)
     {
-        var text = SearchTerms.Clean(search);
+        var text = SearchTerms.Canonical(SearchTerms.Clean(search));
+        if (text is { Length: > 200 })
+            return (ItemFilter.All, "--search is longer than 200 characters");
         DateTime? from = null;
         if (since is not null)
         {

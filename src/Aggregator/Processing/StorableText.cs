@@ -43,14 +43,15 @@ public static class StorableText
 
     /// <summary>Clean, and composed (NFC), as documents are: a feed written on a Mac or by a CMS
     /// that decomposes sends "o" + U+0308 for ö and Hangul as separate jamo, which looked the same
-    /// but matched no search and no topic term ("외교장관" in jamo was not tagged). With
-    /// <paramref name="prose"/>, soft hyphens go too: hyphenation hints (&amp;shy;) inside a word
-    /// that is then found by no search ("utrikes­minister").</summary>
-    public static string Composed(string text, bool prose = true)
+    /// but matched no search and no topic term ("외교장관" in jamo was not tagged). Composing
+    /// leaves the content hash as it was (it is taken over the compatibility form, which composes
+    /// too), so an entry stored decomposed before is not "edited" by it. Soft hyphens stay: taking
+    /// them out changed the hash, which let a removed item back in, and moved the tagger's word
+    /// boundaries.</summary>
+    public static string Composed(string text)
     {
         var clean = Clean(text);
         if (Ascii.IsValid(clean)) return clean;
-        if (prose && clean.Contains('\u00AD')) clean = clean.Replace("\u00AD", "", StringComparison.Ordinal);
         try
         {
             return clean.IsNormalized(NormalizationForm.FormC) ? clean : clean.Normalize(NormalizationForm.FormC);
@@ -61,7 +62,7 @@ public static class StorableText
         }
     }
 
-    public static string? ComposedOrNull(string? text) => text is null ? null : Composed(text, prose: false);
+    public static string? ComposedOrNull(string? text) => text is null ? null : Composed(text);
 
     /// <summary>The index of the first surrogate that is not half of a pair, or -1.</summary>
     private static int LoneSurrogate(ReadOnlySpan<char> span)

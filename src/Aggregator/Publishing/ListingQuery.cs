@@ -46,7 +46,7 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         // Invisible characters copied along with a word (a zero-width space, a soft hyphen) or
         // sent by a hostile client (NUL, U+FFFE) are dropped: they matched nothing, or failed the request.
         var source = SearchTerms.Clean(Value("source"));
-        var q = SearchTerms.Clean(Value("q"));
+        var q = SearchTerms.Canonical(SearchTerms.Clean(Value("q")));
         var sinceText = Value("since");
         var collapseText = Value("collapse");
         var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
@@ -94,7 +94,7 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var parts = new List<string>();
         if (filter.Language is { } lang) parts.Add("language " + lang);
         if (filter.Source is { } source) parts.Add("source " + source);
-        if (filter.Text is { } text) parts.Add($"\"{text}\"");
+        if (filter.Text is { } text) parts.Add(text.Contains('"') ? text : $"\"{text}\""); // a phrase has its quotes
         if (filter.Since is { } since) parts.Add("since " + since.ToString(since.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture));
         if (!filter.Collapse) parts.Add("every copy");
         return parts.Count == 0 ? "" : " (" + string.Join(", ", parts) + ")";

@@ -22,9 +22,12 @@ public sealed record ItemFilter
     public IReadOnlyList<IReadOnlyList<string>> TextForms() =>
         SearchTerms.Of(SearchTerms.Clean(Text)).Take(SearchTerms.MaxTerms).Select(SearchTerms.Forms).ToList();
 
-    /// <summary>TextForms as LIKE patterns (wildcards escaped) of a substring.</summary>
+    /// <summary>TextForms as LIKE patterns (wildcards escaped) of a substring. A phrase's space
+    /// matches any one character: a line break in the body ("Wang Yi\nin Beijing", a hard-wrapped
+    /// text, a &lt;br&gt;), a no-break space or a hyphen ("Suk-yeol") between its words; a paragraph
+    /// break ("\n\n") ends a phrase.</summary>
     public IReadOnlyList<IReadOnlyList<string>> TextPatterns() =>
-        TextForms().Select(forms => (IReadOnlyList<string>)forms.Select(form => "%" + EscapeLike(form) + "%").ToList()).ToList();
+        TextForms().Select(forms => (IReadOnlyList<string>)forms.Select(form => "%" + EscapeLike(form).Replace(' ', '_') + "%").ToList()).ToList();
 
     /// <summary>Text as a LIKE pattern that matches it literally (ESCAPE '\\').</summary>
     public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");

@@ -42,8 +42,9 @@ public static partial class SearchTerms
     }
 
     /// <summary>The terms of a search: words split on white space (the ideographic space too), and
-    /// a phrase in double quotes ("Yoon Suk Yeol", “…”, ”…”, „…“, «…», 「…」, 『…』) as one term
-    /// whose words are matched in order, one space apart. A quote left open runs to the end.</summary>
+    /// a phrase in double quotes ("Yoon Suk Yeol", “…”, ”…”, „…“, «…», 「…」, 『…』; any of them
+    /// closes what another opened, as people mix them) as one term whose words are matched in
+    /// order. A quote left open runs to the end; quotes with nothing between them are no term.</summary>
     public static IReadOnlyList<string> Of(string? text)
     {
         var terms = new List<string>();
@@ -56,9 +57,9 @@ public static partial class SearchTerms
                 i++;
                 continue;
             }
-            if (Closing(text[i]) is { } close)
+            if (Quotes.Contains(text[i]))
             {
-                var end = text.IndexOf(close, i + 1);
+                var end = text.IndexOfAny(Quotes, i + 1);
                 if (end < 0) end = text.Length;
                 var phrase = string.Join(' ', text[(i + 1)..end].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
                 if (phrase.Length > 0) terms.Add(phrase);
@@ -72,17 +73,16 @@ public static partial class SearchTerms
         return terms;
     }
 
-    private static char? Closing(char open) => open switch
+    private static readonly char[] Quotes = ['"', '\u201C', '\u201D', '\u201E', '\u00AB', '\u00BB', '\u300C', '\u300D', '\u300E', '\u300F'];
+
+    /// <summary>A search written the one way its terms read back: words as they are, phrases in
+    /// straight quotes, one space apart ("\"Korea\"" and "Korea" are the same search, one feed
+    /// and one cache entry). Null when there is no term.</summary>
+    public static string? Canonical(string? text)
     {
-        '"' => '"',
-        '\u201C' => '\u201D', // “ ”
-        '\u201D' => '\u201D', // ” ” (Swedish, Finnish)
-        '\u201E' => '\u201C', // „ “ (German)
-        '\u00AB' => '\u00BB', // « »
-        '\u300C' => '\u300D', // 「 」
-        '\u300E' => '\u300F', // 『 』
-        _ => null,
-    };
+        var terms = Of(text);
+        return terms.Count == 0 ? null : string.Join(' ', terms.Select(t => t.Contains(' ') ? $"\"{t}\"" : t));
+    }
 
     /// <summary>The compatibility form (NFKC) of a text; a text normalization refuses (U+FFFE, a
     /// lone surrogate) as it is.</summary>
@@ -98,22 +98,26 @@ public static partial class SearchTerms
         }
     }
 
+    /// <summary>A term matches in at most this many forms: each is a pattern over title and body
+    /// of every candidate, and PostgreSQL spends time planning each (88 patterns took it 0.3 s).</summary>
+    public const int MaxForms = 6;
+
     /// <summary>The forms a term may take in stored text, any of which it matches: as typed; its
-    /// compatibility form (NFKC: "ＤＰＲＫ" as DPRK, "ｿｳﾙ" as ソウル); that form's letters and digits
-    /// in full width ("ＤＰＲＫ", "３か国", as Japanese outlets write them) and its katakana in half
-    /// width; and an apostrophe as either ' or ’ ("Xi's" finds "Xi’s"). Stored text is kept as the
-    /// source wrote it, so the folding is done here, both ways.</summary>
+    /// compatibility form (NFKC: "ＤＰＲＫ" as DPRK, "ｿｳﾙ" as ソウル); an apostrophe as either ' or
+    /// ’ ("Xi's" finds "Xi’s"); its letters and digits in full width ("ＤＰＲＫ", "３か国", as
+    /// Japanese outlets write them) and its katakana in half width; and decomposed (NFD), as items
+    /// stored before text was composed at ingest may hold it. Stored text is kept as the source
+    /// wrote it, so the folding is done here, both ways.</summary>
     public static IReadOnlyList<string> Forms(string term)
     {
         var compatible = Compatible(term);
-        var forms = new List<string> { term, compatible, FullWidth(compatible), HalfWidthKatakana(compatible) };
-        for (var f = forms.Count - 1; f >= 0; f--)
-        {
-            var form = forms[f];
-            if (form.Contains('\'')) forms.Add(form.Replace('\'', '\u2019'));
-            if (form.Contains('\u2019') || form.Contains('\u2018')) forms.Add(form.Replace('\u2019', '\'').Replace('\u2018', '\''));
-        }
-        return forms.Distinct(StringComparer.Ordinal).ToList();
+        var forms = new List<string> { term, compatible };
+        if (compatible.Contains('\'')) forms.Add(compatible.Replace('\'', '\u2019'));
+        if (compatible.Contains('\u2019') || compatible.Contains('\u2018')) forms.Add(compatible.Replace('\u2019', '\'').Replace('\u2018', '\''));
+        forms.Add(FullWidth(compatible));
+        forms.Add(HalfWidthKatakana(compatible));
+        if (!Ascii.IsValid(compatible)) forms.Add(compatible.Normalize(NormalizationForm.FormD));
+        return forms.Distinct(StringComparer.Ordinal).Take(MaxForms).ToList();
     }
 
     /// <summary>ASCII letters, digits and punctuation as their full-width forms (U+FF01–FF5E),
@@ -215,6 +219,8 @@ public static partial class SearchTerms
     public static bool TryParseSince(string text, out DateTime utc)
     {
         utc = default;
+        // "+09:00" typed into a link arrives as " 09:00" (a + in a query string is a space).
+        if (text.Length > 16 && text[^6] == ' ' && text[10] is 'T' or 't' or ' ') text = text[..^6] + "+" + text[^5..];
         if (!IsoDate().IsMatch(text)) return false;
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             return false;

@@ -19,6 +19,7 @@ public sealed class ListingQueryTests
     [InlineData("2026-11-10T08:30", "2026-11-10T08:30:00")]
     [InlineData("2026-11-10T08:30:00Z", "2026-11-10T08:30:00")]
     [InlineData("2026-11-10 17:30+09:00", "2026-11-10T08:30:00")]
+    [InlineData("2026-11-10T17:30 09:00", "2026-11-10T08:30:00")] // "+09:00" unescaped in a link: a + is a space
     public void Since_takes_ISO_8601_dates_and_times(string since, string utc)
     {
         var (listing, error) = Parse("since", since);
@@ -80,8 +81,37 @@ public sealed class ListingQueryTests
         Assert.NotEmpty(listing.Filter.TextForms()); // U+FFFE threw in normalization: a 500
     }
 
+    [Theory]
+    [InlineData("\"Korea\"", "Korea")]
+    [InlineData("  Korea   China ", "Korea China")]
+    [InlineData("“Yoon  Suk Yeol\" THAAD", "\"Yoon Suk Yeol\" THAAD")]
+    [InlineData("「尹錫悦」", "尹錫悦")]
+    public void A_search_is_kept_in_one_canonical_form(string q, string canonical)
+    {
+        var (listing, error) = Parse("q", q);
+        Assert.Null(error);
+        Assert.Equal(canonical, listing.Filter.Text);
+        Assert.Equal("?q=" + Uri.EscapeDataString(canonical), listing.QueryString);
+    }
+
+    [Theory]
+    [InlineData("\u200B\u00AD")]
+    [InlineData("\"")]
+    [InlineData("“ ”")]
+    public void A_search_of_invisible_characters_or_quotes_alone_is_no_search(string q)
+    {
+        var (listing, error) = Parse("q", q);
+        Assert.Null(error);
+        Assert.Null(listing.Filter.Text);
+        Assert.Equal("", listing.QueryString);
+    }
+
     [Fact]
-    public void A_search_of_invisible_characters_alone_is_no_search()
+    public void A_term_matches_in_a_bounded_number_of_forms() =>
+        Assert.InRange(Aggregator.Storage.SearchTerms.Forms("Ｘ0ｑ'ｚ’ド").Count, 1, Aggregator.Storage.SearchTerms.MaxForms);
+
+    [Fact]
+    public void A_search_of_invisible_characters_alone_is_no_search_either()
     {
         var (listing, error) = Parse("q", "\u200B\u00AD");
         Assert.Null(error);

@@ -30,6 +30,7 @@ public abstract class SearchIndexTests(Backend backend)
     /// <summary>Stored decomposed (NFD), as a Mac or some CMSs write it: found when composed.</summary>
     private const string Varlden = "Världsläget: utrikesministern besöker Malmö";
     private const string Bukhan = "북한 외교장관 방중";
+    private const string Wrapped = "A text wrapped in its lines";
 
     /// <summary>More distinct grams than SearchGrams.MaxPerItem (random CJK Extension A characters,
     /// which no other article uses): never indexed, still found.</summary>
@@ -48,7 +49,8 @@ public abstract class SearchIndexTests(Backend backend)
         (XiStraight, "Analysts in Washington said the trip matters.", "en"),
         (YoonPhrase, "President Yoon Suk Yeol met the envoy.", "en"),
         (YoonApart, "Names in a list.", "en"),
-        (Varlden.Normalize(System.Text.NormalizationForm.FormD), "Den svenska utrikes\u00ADministern reser i dag.".Normalize(System.Text.NormalizationForm.FormD), "sv"),
+        (Varlden.Normalize(System.Text.NormalizationForm.FormD), "Den svenska utrikesministern reser i dag.".Normalize(System.Text.NormalizationForm.FormD), "sv"),
+        (Wrapped, "Foreign Minister Wang Yi\nin Beijing on Tuesday.\n\nHe spoke of the ferry routes.", "en"),
         (Bukhan.Normalize(System.Text.NormalizationForm.FormD), "외교장관이 베이징을 방문했다".Normalize(System.Text.NormalizationForm.FormD), "ko"),
     ];
 
@@ -84,8 +86,13 @@ public abstract class SearchIndexTests(Backend backend)
         // A phrase in quotes holds its words in order; without them, the words anywhere.
         { "\"Yoon Suk Yeol\"", [YoonPhrase] },
         { "“yoon suk yeol”", [YoonPhrase] },
+        { "“Yoon Suk Yeol\"", [YoonPhrase] }, // quotes of two styles still close
+        { "\"", [Bukhan, Huitan, Hoedam, Long, Samtal, Shuno, Talks, Thaad, Varlden, Wrapped, XiCurly, XiStraight, YoonApart, YoonPhrase] }, // quotes alone: no search
+        // A phrase's words across a line break, not across a paragraph's end.
+        { "\"Wang Yi in Beijing\"", [Wrapped] },
+        { "\"Tuesday he spoke\"", [] },
         { "Yoon Suk Yeol", [YoonApart, YoonPhrase] },
-        // Text stored decomposed is found composed; a soft hyphen inside a word hides it no more.
+        // Text that came decomposed is stored composed, and found.
         { "besöker", [Varlden] },
         { "utrikesminister", [Samtal, Varlden] },
         { "외교장관", [Bukhan, Hoedam] },
@@ -236,6 +243,27 @@ public abstract class SearchIndexTests(Backend backend)
         Assert.Equal(1, await app.Get<SearchIndex>().CatchUpAsync(Ct));
         Assert.Equal([Talks], await FoundAsync(app, "Jeju"));
         Assert.Empty(await FoundAsync(app, "Yellow"));
+    }
+
+    /// <summary>An item stored decomposed by an earlier version (text is composed at ingest now,
+    /// but what was stored stays as it was): found by its words typed composed.</summary>
+    [Fact]
+    public async Task An_item_stored_decomposed_before_is_found_by_its_words_typed_composed()
+    {
+        await using var app = await StartAsync();
+        await using (var write = await app.Get<Database>().BeginWriteAsync(Ct))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(write.Connection, """
+                INSERT INTO items (content_hash, entry_id, title, body, language, first_seen_at, updated_at)
+                VALUES ('decomposed', 'tag:example.org,2025:decomposed', @title, @body, 'sv', '2025-04-24T09:00:00.0000000Z', '2025-04-24T09:00:00.0000000Z')
+                """, new { title = "Gammal artikel", body = "Ministern stärker banden med Seoul. 외교장관 회담".Normalize(System.Text.NormalizationForm.FormD) }, write.Transaction);
+            await write.CommitAsync(Ct);
+        }
+        Assert.Equal(["Gammal artikel"], await FoundAsync(app, "stärker"));
+        Assert.Equal(["Gammal artikel", Bukhan, Hoedam], await FoundAsync(app, "외교장관"));
+        await app.Get<SearchIndex>().CatchUpAsync(Ct);
+        Assert.Equal(["Gammal artikel"], await FoundAsync(app, "stärker"));
+        Assert.Equal(["Gammal artikel", Bukhan, Hoedam], await FoundAsync(app, "외교장관"));
     }
 
     private async Task<TestServices> StartAsync()
