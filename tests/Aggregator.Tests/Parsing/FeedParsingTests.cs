@@ -60,6 +60,24 @@ public sealed class FeedParsingTests
     /// every entry into mojibake once the site was fixed, and overwrote the good items stored
     /// before. Bytes that are valid UTF-8 and not valid in the override, or that begin with a
     /// byte order mark, are read as UTF-8 with a warning that names the override.</summary>
+    /// <summary>Shift_JIS's NEC-selected IBM extensions (lead bytes ED, EE), which .NET's code page
+    /// 932 leaves undecoded and browsers read: 髙 and 﨑 of Japanese surnames and company names came
+    /// out as U+FFFD. The same characters at their IBM code points (FA–FC) read the same.</summary>
+    [Fact]
+    public void Shift_JIS_reads_the_NEC_selected_IBM_extensions_as_browsers_do()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        byte[] Sjis(string text) => Encoding.GetEncoding(932).GetBytes(text);
+        byte[] head = Sjis("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><rss version=\"2.0\"><channel><title>天気</title><item><title>");
+        byte[] tail = Sjis("</title><description>晴れ</description></item></channel></rss>");
+        // 髙島屋前 山﨑 ⅰ ＂ 浯, with 髙 as EE E0 (not FB FC), 﨑 as ED 95, ⅰ as EE EF, ＂ as EE FC, 浯 as ED E0.
+        byte[] title = [0xEE, 0xE0, .. Sjis("島屋前 山"), 0xED, 0x95, 0x20, 0xEE, 0xEF, 0x20, 0xEE, 0xFC, 0x20, 0xED, 0xE0];
+        var result = FeedParser.Parse([.. head, .. title, .. tail]);
+        var entry = Assert.Single(result.Feed!.Entries);
+        Assert.Equal("髙島屋前 山﨑 ⅰ ＂ 浯", entry.Title!.Plain);
+        Assert.DoesNotContain(result.Feed.Problems, p => p.Contains("not valid", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void An_encoding_override_gives_way_to_a_feed_fixed_since()
     {
