@@ -109,13 +109,4 @@ public sealed class ListingQueryTests
     [Fact]
     public void A_term_matches_in_a_bounded_number_of_forms() =>
         Assert.InRange(Aggregator.Storage.SearchTerms.Forms("Ｘ0ｑ'ｚ’ド").Count, 1, Aggregator.Storage.SearchTerms.MaxForms);
-
-    [Fact]
-    public void A_search_of_invisible_characters_alone_is_no_search_either()
-    {
-        var (listing, error) = Parse("q", "\u200B\u00AD");
-        Assert.Null(error);
-        Assert.Null(listing.Filter.Text);
-        Assert.Equal("", listing.QueryString);
-    }
 }
