@@ -24,7 +24,9 @@ public static class ItemsCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            var (filter, error) = Filter(result.GetValue(tag), result.GetValue(search), result.GetValue(lang), result.GetValue(source), result.GetValue(since), !result.GetValue(every));
+            // Checked as the river page checks its parameters, the messages naming the options.
+            var filter = ListingQuery.FilterOf(result.GetValue(tag), result.GetValue(lang), result.GetValue(source), result.GetValue(search), result.GetValue(since),
+                !result.GetValue(every), name => name == "q" ? "--search" : "--" + name, out var error);
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync("error: " + error);
@@ -45,34 +47,6 @@ public static class ItemsCommand
             }
         });
         return command;
-    }
-
-    /// <summary>The listing's filter, checked as the river page checks its parameters (Publishing/ListingQuery).</summary>
-    private static (ItemFilter Filter, string? Error) Filter(string? tag, string? search, string? lang, string? source, string? since, bool collapse)
-    {
-        var text = SearchTerms.Canonical(SearchTerms.Clean(search));
-        if (text is { Length: > 200 })
-            return (ItemFilter.All, "--search is longer than 200 characters");
-        DateTime? from = null;
-        if (since is not null)
-        {
-            if (!SearchTerms.TryParseSince(since.Trim(), out var parsed))
-                return (ItemFilter.All, $"--since must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (was \"{since}\")");
-            from = parsed;
-        }
-        if (SearchTerms.Of(text).Count is var terms and > SearchTerms.MaxTerms)
-            return (ItemFilter.All, $"--search has {terms} words; a search takes at most {SearchTerms.MaxTerms} (a phrase in quotes counts as one)");
-        if (lang is not null && !(lang.Trim().Length is 2 or 3 && lang.Trim().All(char.IsAsciiLetter)))
-            return (ItemFilter.All, $"--lang must be a language code such as en, zh, ko (was \"{lang}\")");
-        return (new ItemFilter
-        {
-            Tag = tag,
-            Text = text,
-            Language = lang is null ? null : SearchTerms.Language(lang.Trim()),
-            Source = SearchTerms.Clean(source),
-            Since = from,
-            Collapse = collapse,
-        }, null);
     }
 
     private static object Shape(StoredItem i) => new

@@ -40,16 +40,11 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
 
     public static ListingQuery Parse(IQueryCollection query, string? tag, out string? error)
     {
-        error = null;
         string? Value(string name) => query[name].LastOrDefault() is { } v && v.Trim().Length > 0 ? v.Trim() : null;
-        var lang = Value("lang") is { } code ? SearchTerms.Language(code) : null;
-        // Invisible characters copied along with a word (a zero-width space, a soft hyphen) or
-        // sent by a hostile client (NUL, U+FFFE) are dropped: they matched nothing, or failed the request.
-        var source = SearchTerms.Clean(Value("source"));
-        var q = SearchTerms.Canonical(SearchTerms.Clean(Value("q")));
         var sinceText = Value("since");
         var collapseText = Value("collapse");
         var collapse = !string.Equals(collapseText, "false", StringComparison.OrdinalIgnoreCase);
+        var filter = FilterOf(tag, Value("lang"), Value("source"), Value("q"), sinceText, collapse, name => name, out error);
 
         var unknown = query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase) && MeantAsFilter(k));
         if (unknown is not null)
@@ -57,26 +52,10 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         else if (tag is not null && Value("tag") is { } asked && asked != tag)
             // The page's form asks for a tag as ?tag=; on a tag's own page or feed it is in the path.
             error = $"this listing is the tag {tag}'s already: leave out ?tag={asked}.";
-        else if (lang is not null && !(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower)))
-            error = $"lang must be a language code such as en, zh, ko (was \"{lang}\").";
-        else if (source is { Length: > 500 })
-            error = "source is longer than 500 characters.";
-        else if (q is { Length: > 200 })
-            error = "q is longer than 200 characters.";
-        else if (SearchTerms.Of(q).Count is var terms and > SearchTerms.MaxTerms)
-            error = $"q has {terms} words; a search takes at most {SearchTerms.MaxTerms} (a phrase in quotes counts as one).";
         else if (collapseText is not null && !collapseText.Equals("true", StringComparison.OrdinalIgnoreCase) && collapse)
-            error = $"collapse must be true or false (was \"{collapseText}\").";
-        DateTime? since = null;
-        if (sinceText is not null)
-        {
-            if (SearchTerms.TryParseSince(sinceText, out var parsed))
-                since = parsed;
-            else
-                error ??= $"since must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (was \"{sinceText}\").";
-        }
+            error ??= $"collapse must be true or false (was \"{collapseText}\").";
 
-        var filter = new ItemFilter { Tag = tag, Language = lang, Source = source, Text = q, Since = since, Collapse = collapse };
+        var (lang, source, q) = (filter.Language, filter.Source, filter.Text);
         var parts = new List<string>();
         if (lang is not null) parts.Add("lang=" + Uri.EscapeDataString(lang));
         if (source is not null) parts.Add("source=" + Uri.EscapeDataString(source));
@@ -84,6 +63,37 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         if (sinceText is not null) parts.Add("since=" + Uri.EscapeDataString(sinceText));
         if (!collapse) parts.Add("collapse=false");
         return new ListingQuery(filter, parts.Count == 0 ? "" : "?" + string.Join("&", parts));
+    }
+
+    /// <summary>A listing's filter from the values a reader gave (a link's parameters, or
+    /// `items`'s options, named by <paramref name="name"/> in the error): invisible characters
+    /// copied along with a word (a zero-width space, a soft hyphen) or sent by a hostile client
+    /// (NUL, U+FFFE) dropped, as they matched nothing or failed the request; the search in its
+    /// canonical form; a three-letter language code as its two letters. The first value that
+    /// cannot be read is <paramref name="error"/>, naming it.</summary>
+    public static ItemFilter FilterOf(string? tag, string? lang, string? source, string? q, string? since, bool collapse, Func<string, string> name, out string? error)
+    {
+        error = null;
+        var language = lang is null ? null : SearchTerms.Language(lang.Trim());
+        var cleanSource = SearchTerms.Clean(source);
+        var text = SearchTerms.Canonical(SearchTerms.Clean(q));
+        DateTime? from = null;
+        if (language is not null && !(language.Length is 2 or 3 && language.All(char.IsAsciiLetterLower)))
+            error = $"{name("lang")} must be a language code such as en, zh, ko (was \"{lang}\").";
+        else if (cleanSource is { Length: > 500 })
+            error = $"{name("source")} is longer than 500 characters.";
+        else if (text is { Length: > 200 })
+            error = $"{name("q")} is longer than 200 characters.";
+        else if (SearchTerms.Of(text).Count is var terms and > SearchTerms.MaxTerms)
+            error = $"{name("q")} has {terms} words; a search takes at most {SearchTerms.MaxTerms} (a phrase in quotes counts as one).";
+        else if (since is not null)
+        {
+            if (SearchTerms.TryParseSince(since.Trim(), out var parsed))
+                from = parsed;
+            else
+                error = $"{name("since")} must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (was \"{since}\").";
+        }
+        return new ItemFilter { Tag = tag, Language = language, Source = cleanSource, Text = text, Since = from, Collapse = collapse };
     }
 
     /// <summary>The filters in words for a feed's title, so that a reader subscribed to several

@@ -86,11 +86,13 @@ public static partial class SearchTerms
 
     /// <summary>The compatibility form (NFKC) of a text; a text normalization refuses (U+FFFE, a
     /// lone surrogate) as it is.</summary>
-    public static string Compatible(string text)
+    public static string Compatible(string text) => Normalized(text, NormalizationForm.FormKC);
+
+    private static string Normalized(string text, NormalizationForm form)
     {
         try
         {
-            return text.Normalize(NormalizationForm.FormKC);
+            return text.Normalize(form);
         }
         catch (ArgumentException)
         {
@@ -116,7 +118,7 @@ public static partial class SearchTerms
         if (compatible.Contains('\u2019') || compatible.Contains('\u2018')) forms.Add(compatible.Replace('\u2019', '\'').Replace('\u2018', '\''));
         forms.Add(FullWidth(compatible));
         forms.Add(HalfWidthKatakana(compatible));
-        if (!Ascii.IsValid(compatible)) forms.Add(compatible.Normalize(NormalizationForm.FormD));
+        if (!Ascii.IsValid(compatible)) forms.Add(Normalized(compatible, NormalizationForm.FormD));
         return forms.Distinct(StringComparer.Ordinal).Take(MaxForms).ToList();
     }
 
