@@ -113,14 +113,18 @@ public static class EntryText
 
     /// <summary>The entry's content: the source's HTML through the sanitizer (relative URLs made
     /// absolute), else the body's paragraphs; then the story's other
-    /// copies as links ("Also reported by").</summary>
+    /// copies as links ("Also reported by"), and why it carries each tag.</summary>
     public static string Html(StoredItem item)
     {
         // Relative URLs resolve against the entry's link, else the feed that carried it.
         var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).OfType<string>()
             .Select(u => Aggregator.Sources.FeedUrl.WithoutSecrets(new Uri(u)).AbsoluteUri).FirstOrDefault();
         var content = item.ContentHtml is { Length: > 0 } html && !Parsing.HtmlBounds.TooComplex(html) ? SanitizedContent.Of(html, baseUrl) : Html(item.Body);
-        return AlsoReportedByHtml(item) is { } also ? content + "<p>" + also + "</p>" : content;
+        if (AlsoReportedByHtml(item) is { } also) content += "<p>" + also + "</p>";
+        // A feed reader shows the content and nothing else of ours: the reason goes with it.
+        foreach (var tag in item.Tags)
+            content += $"<p><small>Tagged {Encode(tag.Tag)}: <span dir=\"auto\">{Encode(Line(tag.Reason))}</span></small></p>";
+        return content;
     }
 
     /// <summary>"Also reported by: " and the other copies' outlets, linked when they have a web

@@ -74,6 +74,16 @@ public static class JsonFeedWriter
                 w.WriteStartArray("sources");
                 foreach (var source in EntryText.Sources(item)) w.WriteStringValue(EntryText.Line(source));
                 w.WriteEndArray();
+                w.WriteStartArray("tags"); // why each tag was given, in words (the item's "tags" has the names alone)
+                foreach (var tag in item.Tags)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("tag", tag.Tag);
+                    w.WriteNumber("score", Math.Round(tag.Score, 3));
+                    w.WriteString("reason", EntryText.Line(tag.Reason));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 w.WriteStartArray("also_reported_by");
                 foreach (var copy in EntryText.AlsoReportedBy(item))
                 {

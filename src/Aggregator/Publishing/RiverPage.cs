@@ -150,6 +150,15 @@ public static class RiverPage
             h.Append("</ul>\n");
         }
         h.Append($"<p class=\"excerpt\"{lang}>{E(EntryText.Summary(item.Body))}</p>\n");
+        if (item.Tags.Count > 0)
+        {
+            // The reason in the page itself, not only in a tooltip no keyboard, touch screen or
+            // screen reader reaches: the words each side was named by and the sentence joining them.
+            h.Append("<details class=\"why\"><summary>Why ").Append(E(string.Join(", ", item.Tags.Select(t => t.Tag)))).Append("</summary>\n<ul>");
+            foreach (var t in item.Tags)
+                h.Append($"<li><b>{E(t.Tag)}</b>: <span dir=\"auto\">{E(EntryText.Line(t.Reason))}</span></li>");
+            h.Append("</ul></details>\n");
+        }
         if (EntryText.AlsoReportedByHtml(item) is { } also)
             h.Append($"<p class=\"also\">{also}</p>\n");
         var files = item.Files.Select(f => (File: f, Url: EntryText.SafeUrl(f.Url))).Where(f => f.Url is not null).ToList();

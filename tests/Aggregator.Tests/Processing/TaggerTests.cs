@@ -39,6 +39,21 @@ public sealed class TaggerTests
         Assert.True(verdict.Tagged);
     }
 
+    /// <summary>The reason says what a reader needs to check the tag: the words each side was
+    /// named by (distinct, the title's first) and the first sentence that joins them, quoted.</summary>
+    [Fact]
+    public void The_reason_names_the_words_and_quotes_the_sentence_that_joins_the_sides()
+    {
+        const string Body = "Officials in Beijing said little on Monday.\n"
+            + "North Korean leader Kim Jong Un arrived in Beijing for talks with Xi Jinping.\n"
+            + "Pyongyang and Beijing signed a trade deal.";
+        var tags = Tagger.Tag(Topics, "Kim visits China", Body);
+        var topic = tags.Single(t => t.Tag == "korea-china");
+        Assert.StartsWith("china 7 (China, Beijing, Xi Jinping), korea 3 (North Korean, Kim Jong Un, Pyongyang); named together in 2 of 3 body sentence(s), "
+            + "first: “North Korean leader Kim Jong Un arrived in Beijing for talks with Xi Jinping.”", topic.Reason, StringComparison.Ordinal);
+        Assert.Equal("100 % of the korea evidence (North Korean, Kim Jong Un, Pyongyang)", tags.Single(t => t.Tag == "dprk-china").Reason);
+    }
+
     [Theory]
     [InlineData("Chinatown's best Korean BBQ", "A new Korean BBQ place opened in Chinatown. Korean BBQ fans queued in Chinatown all day.")]
     [InlineData("Typhoon heads north", "The storm crossed the South China Sea and the East China Sea before reaching North Korea. North Korea issued warnings.")]

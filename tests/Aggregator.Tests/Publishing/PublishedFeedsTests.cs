@@ -210,6 +210,27 @@ public abstract class PublishedFeedsTests(PublishedService service)
         Assert.Contains(tagged.Elements(Atom + "entry"), e => e.Attribute(XNamespace.Xml + "lang")?.Value == "sv");
     }
 
+    /// <summary>Why a story carries its tag, where each reader looks: the entry's content in the
+    /// feeds (all a feed reader shows), and each tag's reason in JSON Feed's extension object.</summary>
+    [Fact]
+    public async Task Tagged_entries_say_why_with_the_words_and_the_sentence_that_joins_the_sides()
+    {
+        var tagged = XDocument.Parse(await Http.GetStringAsync("feeds/tags/korea-china.atom", Ct)).Root!;
+        Assert.All(tagged.Elements(Atom + "entry"), e =>
+            Assert.Matches(@"Tagged korea-china: <span dir=""auto"">china \d+ \([^)]+\), korea \d+ \([^)]+\); named together in \d+ of \d+ body sentence\(s\)[^<]*, first: “[^”]+”",
+                e.Element(Atom + "content")!.Value));
+
+        using var json = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync("feeds/tags/korea-china.json", Ct));
+        Assert.All(json.RootElement.GetProperty("items").EnumerateArray(), item =>
+        {
+            var why = item.GetProperty("_aggregator").GetProperty("tags").EnumerateArray().ToList();
+            Assert.Equal(item.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), why.Select(w => w.GetProperty("tag").GetString()));
+            var reason = why.Single(w => w.GetProperty("tag").GetString() == "korea-china").GetProperty("reason").GetString()!;
+            Assert.Contains("named together in", reason, StringComparison.Ordinal);
+            Assert.Contains(", first: “", reason, StringComparison.Ordinal);
+        });
+    }
+
     private const string FeedGenerator = "Aggregator";
 
     /// <summary>Debian's feedparser (6.0) reads Atom and RSS; the JSON Feeds are checked by the other tests.</summary>

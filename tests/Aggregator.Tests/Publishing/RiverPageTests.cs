@@ -32,6 +32,15 @@ public sealed class RiverPageTests(PublishedService service) : IClassFixture<Pub
         Assert.Contains("Stories per day", (await browser.EvaluateAsync("document.querySelector('svg title').textContent", Ct)).GetString(), StringComparison.Ordinal);
         await SaveAsync(browser, "river-korea-china.png");
 
+        // Why each story is tagged, on the page itself (it was only a tooltip): closed at first,
+        // opened by a click, then the words each side was named by and the joining sentence show.
+        Assert.Equal(titles.Count, (await browser.EvaluateAsync("document.querySelectorAll('ol.river details.why').length", Ct)).GetInt32());
+        Assert.False((await browser.EvaluateAsync("document.querySelector('details.why li').checkVisibility()", Ct)).GetBoolean());
+        await browser.EvaluateAsync("document.querySelector('details.why summary').click()", Ct);
+        Assert.True((await browser.EvaluateAsync("document.querySelector('details.why li').checkVisibility()", Ct)).GetBoolean());
+        Assert.Matches(@"^korea-china: china \d+ \(.+\), korea \d+ \(.+\); named together in \d+ of \d+ body sentence\(s\).*, first: “.+”",
+            (await browser.EvaluateAsync("[...document.querySelector('details.why').querySelectorAll('li')].map(l => l.textContent).find(t => t.startsWith('korea-china:'))", Ct)).GetString());
+
         // Choose Swedish in the language filter and submit the form, as a reader would.
         await browser.EvaluateAndWaitForNavigationAsync(
             "document.querySelector('#f-lang').value = 'sv'; document.querySelector('nav.filters form').requestSubmit()", Ct);

@@ -57,6 +57,7 @@ public static class Tagger
         // scan of every match per sentence made a 2.5 MB document take 25 s.
         var (bodySides, bodyOthers) = (InField(matches, "body"), InField(others, "body"));
         var jointBody = 0;
+        (int Start, int End)? firstJoint = null;
         var (a, b) = (0, 0);
         foreach (var sentence in sentences)
         {
@@ -65,14 +66,21 @@ public static class Tagger
             var (aEnd, bEnd) = (a, b);
             while (aEnd < bodySides.Length && bodySides[aEnd].Offset < sentence.End) aEnd++;
             while (bEnd < bodyOthers.Length && bodyOthers[bEnd].Offset < sentence.End) bEnd++;
-            if (Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b))) jointBody++;
+            if (Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b)))
+            {
+                jointBody++;
+                firstJoint ??= sentence;
+            }
             (a, b) = (aEnd, bEnd);
         }
         var joint = jointBody >= rule.MinJointSentences || (jointTitle && sentences.Count <= rule.ShortBodySentences);
         var score = sideScores.Values.DefaultIfEmpty(0).Min();
         var tagged = score >= rule.MinSideScore && joint;
-        var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}"))
+        // What a reader needs to check the tag: the words each side was named by, and where the
+        // sides meet (a sentence quoted), not only the counts.
+        var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}{Named(matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(kv.Key)))}"))
             + $"; named together in {jointBody} of {sentences.Count} body sentence(s)" + (jointTitle ? " and the title" : "")
+            + (firstJoint is { } first ? $", first: {Quote(body, first)}" : "")
             + (others.Count > 0 ? $"; {others.Count} third-party mention(s)" : "")
             + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}"
                 : jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together");
@@ -87,12 +95,38 @@ public static class Tagger
             var sideWeight = matches.Where(m => groups[m.Group].Sides.Contains(side)).Sum(Weight);
             var share = sideWeight == 0 ? 0 : own.Sum(Weight) / sideWeight;
             if (share >= rule.SubtagMinShare)
-                tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the {side} evidence", own));
+                tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the {side} evidence{Named(own.Where(m => m.Field != Dateline))}", own));
         }
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
     }
 
     private sealed record Found(List<TermMatch> Sides, List<TermMatch> Others);
+
+    private const int NamedTerms = 4, QuoteLength = 200;
+
+    /// <summary>" (Xi Jinping, Beijing, +2 more)": the distinct words a side was named by, the
+    /// title's first, then the body's in reading order; nothing when it was not named.</summary>
+    private static string Named(IEnumerable<TermMatch> matches)
+    {
+        var terms = matches.OrderBy(m => m.Field == "title" ? 0 : 1).Select(m => m.Term)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (terms.Count == 0) return "";
+        var shown = string.Join(", ", terms.Take(NamedTerms));
+        return terms.Count > NamedTerms ? $" ({shown}, +{terms.Count - NamedTerms} more)" : $" ({shown})";
+    }
+
+    /// <summary>A sentence of the body in quotation marks, on one line, cut to a readable length.</summary>
+    private static string Quote(string body, (int Start, int End) sentence)
+    {
+        var text = string.Join(' ', body[sentence.Start..sentence.End].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (text.Length > QuoteLength)
+        {
+            var cut = QuoteLength;
+            if (char.IsLowSurrogate(text[cut])) cut--; // never half a character
+            text = text[..cut].TrimEnd() + "…";
+        }
+        return $"“{text}”";
+    }
 
     private static Found Scan(CompiledTopic topic, string title, string body)
     {
