@@ -78,8 +78,8 @@ public sealed record ListingQuery(ItemFilter Filter, string QueryString)
         var cleanSource = SearchTerms.Clean(source);
         var text = SearchTerms.Canonical(SearchTerms.Clean(q));
         DateTime? from = null;
-        if (language is not null && !(language.Length is 2 or 3 && language.All(char.IsAsciiLetterLower)))
-            error = $"{name("lang")} must be a language code such as en, zh, ko (was \"{lang}\").";
+        if (language is not null && !(language.Length is 2 or 3 && language.All(char.IsAsciiLetterLower) || language is "zh-Hans" or "zh-Hant"))
+            error = $"{name("lang")} must be a language code such as en, zh, zh-TW, ko (was \"{lang}\").";
         else if (cleanSource is { Length: > 500 })
             error = $"{name("source")} is longer than 500 characters.";
         else if (text is { Length: > 200 })

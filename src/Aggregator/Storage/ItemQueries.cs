@@ -105,8 +105,14 @@ public sealed class ItemQueries(Database database)
         }
         if (filter.Language is not null)
         {
-            perCopy.Add("{0}.language = @language");
+            // "zh" asks for Chinese in either script ("zh-Hans", "zh-Hant") as well as undetermined.
             parameters.Add("language", filter.Language);
+            if (SearchTerms.Family(filter.Language))
+            {
+                perCopy.Add("({0}.language = @language OR {0}.language LIKE @languages)");
+                parameters.Add("languages", filter.Language + "-%");
+            }
+            else perCopy.Add("{0}.language = @language");
         }
         if (source is not null)
         {

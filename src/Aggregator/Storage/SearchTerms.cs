@@ -174,12 +174,23 @@ public static partial class SearchTerms
     }
 
     /// <summary>A language as stored (ISO 639-1, "ko"): a three-letter code (ISO 639-2 or 639-3,
-    /// "kor", "zho", "chi") as its two letters where it has them; else as given, lower case.</summary>
+    /// "kor", "zho", "chi") as its two letters where it has them; else as given, lower case. A
+    /// region or script is dropped ("en-US" is "en"), except Chinese's script, which is stored:
+    /// "zh-TW", "zh-HK", "zh-MO" and "zh-Hant" are traditional characters ("zh-Hant"), "zh-CN",
+    /// "zh-SG" and "zh-Hans" simplified ("zh-Hans"); "zh" alone is Chinese in either.</summary>
     public static string Language(string code)
     {
-        var lower = code.ToLowerInvariant();
-        return lower.Length == 3 && TwoLetter.TryGetValue(lower, out var two) ? two : lower;
+        var parts = code.ToLowerInvariant().Replace('_', '-').Split('-', 2);
+        var primary = parts[0].Length == 3 && TwoLetter.TryGetValue(parts[0], out var two) ? two : parts[0];
+        if (primary != "zh" || parts.Length == 1) return primary;
+        var rest = parts[1];
+        return rest.StartsWith("hant", StringComparison.Ordinal) || rest is "tw" or "hk" or "mo" ? "zh-Hant"
+            : rest.StartsWith("hans", StringComparison.Ordinal) || rest is "cn" or "sg" or "my" ? "zh-Hans"
+            : primary;
     }
+
+    /// <summary>Whether a stored language is one a filter asks for: itself, or for "zh", either script's.</summary>
+    public static bool Family(string language) => !language.Contains('-', StringComparison.Ordinal);
 
     private static readonly Dictionary<string, string> TwoLetter = BuildTwoLetter();
 

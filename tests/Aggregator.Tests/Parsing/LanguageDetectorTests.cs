@@ -15,7 +15,10 @@ public sealed class LanguageDetectorTests
     [InlineData("Председатель КНР направил поздравительное послание руководителю КНДР.", "ru")]
     [InlineData("시진핑 중국 국가주석이 김정은 국무위원장에게 축전을 보냈다.", "ko")]
     [InlineData("北朝鮮の金正恩総書記は北京で中国の習近平国家主席と会談した。", "ja")]
-    [InlineData("国家主席习近平同朝鲜劳动党总书记金正恩互致贺电。", "zh")]
+    [InlineData("国家主席习近平同朝鲜劳动党总书记金正恩互致贺电。", "zh-Hans")]
+    [InlineData("中國國家主席習近平與韓國總統在北京會談，雙方同意加強經貿合作。", "zh-Hant")]
+    [InlineData("韓國外交部長訪問台北", "zh-Hant")]
+    [InlineData("中方表示", "zh")] // written alike in both scripts
     public void Detects_the_language(string text, string expected) =>
         Assert.Equal(expected, LanguageDetector.Detect(text));
 }

@@ -47,12 +47,28 @@ public sealed class ListingQueryTests
     [InlineData("JPN", "ja")]
     [InlineData("swe", "sv")]
     [InlineData("ko", "ko")]
+    [InlineData("en-US", "en")]
+    [InlineData("zh-TW", "zh-Hant")] // Chinese keeps its script: traditional characters
+    [InlineData("zh-hk", "zh-Hant")]
+    [InlineData("zh-Hant-TW", "zh-Hant")]
+    [InlineData("zh_CN", "zh-Hans")]
+    [InlineData("zh-Hans", "zh-Hans")]
+    [InlineData("zho-TW", "zh-Hant")]
     public void Three_letter_language_codes_are_the_stored_two_letter_ones(string lang, string stored)
     {
         var (listing, error) = Parse("lang", lang);
         Assert.Null(error);
         Assert.Equal(stored, listing.Filter.Language);
         Assert.Equal("?lang=" + stored, listing.QueryString);
+    }
+
+    [Theory]
+    [InlineData("english")]
+    [InlineData("1")]
+    public void A_language_that_is_no_code_is_refused(string lang)
+    {
+        var (_, error) = Parse("lang", lang);
+        Assert.Equal($"lang must be a language code such as en, zh, zh-TW, ko (was \"{lang}\").", error);
     }
 
     [Fact]

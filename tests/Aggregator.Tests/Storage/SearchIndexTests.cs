@@ -266,6 +266,36 @@ public abstract class SearchIndexTests(Backend backend)
         Assert.Equal(["Gammal artikel", Bukhan, Hoedam], await FoundAsync(app, "외교장관"));
     }
 
+    /// <summary>Chinese is stored with its script: "zh" finds either, "zh-TW" (as a reader in
+    /// Taiwan writes it) the traditional characters only, "zh-CN" the simplified.</summary>
+    [Theory]
+    [InlineData("zh", new[] { "中国外交部长访问首尔", "中方表示", "中國外交部長訪問首爾" })]
+    [InlineData("zh-TW", new[] { "中國外交部長訪問首爾" })]
+    [InlineData("zh-Hant", new[] { "中國外交部長訪問首爾" })]
+    [InlineData("zh-CN", new[] { "中国外交部长访问首尔" })]
+    [InlineData("en", new[] { "Ministers meet" })]
+    public async Task A_language_filter_for_Chinese_finds_either_script_or_the_one_asked_for(string lang, string[] expected)
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        foreach (var (title, body) in new[]
+                 {
+                     ("中国外交部长访问首尔", "双方讨论了经贸合作。"),
+                     ("中國外交部長訪問首爾", "雙方討論了經貿合作。"),
+                     ("中方表示", "中方表示。"),
+                     ("Ministers meet", "The ministers met in Seoul."),
+                 })
+        {
+            var items = app.Get<ItemStore>();
+            var source = await items.EnsureSourceAsync("document", title + ".txt", title, Ct);
+            var article = new ParsedDocument { Title = title, Body = body, Language = LanguageDetector.Detect(title, body), PublishedAt = Day };
+            Assert.Equal(StoreOutcome.Inserted, await items.StoreAsync(IncomingItems.From(source, "", article, app.Provider.GetRequiredService<TopicCatalog>(), "example.org,2025"), Ct));
+        }
+        var filter = Aggregator.Publishing.ListingQuery.FilterOf(null, lang, null, null, null, collapse: true, name => name, out var error);
+        Assert.Null(error);
+        var found = (await app.Get<ItemQueries>().PageAsync(filter, 1, 50, Ct)).Items.Select(i => i.Title).Order(StringComparer.Ordinal);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), found);
+    }
+
     private async Task<TestServices> StartAsync()
     {
         var app = await TestServices.StartAsync(backend);

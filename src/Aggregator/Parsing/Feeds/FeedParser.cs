@@ -163,7 +163,7 @@ public static partial class FeedParser
                 else if (c is >= '\u3041' and <= '\u30FA') kana++;
             if (hangul >= 2) ko++;
             else if (kana >= 2) ja++;
-            else if (LanguageDetector.Detect(title, body) == "zh") zh++;
+            else if (LanguageDetector.Detect(title, body).StartsWith("zh", StringComparison.Ordinal)) zh++;
         }
         return read == 0 ? null : 2 * ko > read ? "ko" : 2 * ja > read ? "ja" : 2 * zh > read ? "zh" : null;
     }
