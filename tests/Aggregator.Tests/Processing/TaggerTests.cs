@@ -60,6 +60,11 @@ public sealed class TaggerTests
     [InlineData("Chinese Taipei beat South Korea", "Chinese Taipei beat South Korea 3-1. South Korea will face Chinese Taipei again on Sunday.")]
     [InlineData("Seoul and Tokyo agree on visas", "South Korea and Japan agreed to ease visas. Seoul and Tokyo will review the deal in a year.")]
     [InlineData("Markets close higher", "Shares rose in Tokyo.\nThe Seoul index gained 1%.\nIn Beijing, officials met bankers.")]
+    [InlineData("Seoul and Washington seal a deal as China and North Korea loom", // a side named once in a long body, in the headline's list
+        "South Korea and the United States signed a trade deal on Monday.\nSeoul will invest in American shipyards.\n"
+        + "Asked whether the alliance was aimed at China, a Korean official said the talks were about the economy.\nBoth leaders praised the deal.")]
+    [InlineData("Цены на пекинскую капусту", "В Сеуле подорожала пекинская капуста. Корейские хозяйки покупают пекинскую капусту для кимчи. Китайский квартал Сеула тоже торгует пекинской капустой.")]
+    [InlineData("Le quartier chinois aime la cuisine coréenne", "Un restaurant coréen a ouvert dans le quartier chinois. Le quartier chinois adore le barbecue coréen. On fait la queue.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
 
@@ -120,5 +125,16 @@ public sealed class TaggerTests
         var e = Assert.Throws<InvalidDataException>(() => TopicRules.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("side \"b\" is not one of the topic's sides", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A * inside a term was a literal star, and the term never matched ("Vereinigte*
+    /// Staaten" in the shipped file): refused, naming the list, the language and the term.</summary>
+    [Fact]
+    public void A_star_before_a_terms_end_is_an_error()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("topics.json", """{"version":"1","topics":[{"tag":"t","sides":["a"],"groups":[{"name":"g","sides":["a"],"terms":{"en":["x*"]}}],"exclude":{"de":["Süd* Meer"]}}]}""");
+        var e = Assert.Throws<InvalidDataException>(() => TopicRules.Load(path));
+        Assert.Equal($"{path}: topics[0] (t).exclude.de: \"Süd* Meer\" has a * before its end (a * may only end a term).", e.Message);
     }
 }

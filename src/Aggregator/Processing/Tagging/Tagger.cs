@@ -75,7 +75,10 @@ public static class Tagger
         }
         var joint = jointBody >= rule.MinJointSentences || (jointTitle && sentences.Count <= rule.ShortBodySentences);
         var score = sideScores.Values.DefaultIfEmpty(0).Min();
-        var tagged = score >= rule.MinSideScore && joint;
+        var inPassing = sentences.Count > rule.ShortBodySentences
+            ? rule.Sides.FirstOrDefault(s => bodySides.Count(m => groups[m.Group].Sides.Contains(s)) < rule.MinBodyMentions)
+            : null;
+        var tagged = score >= rule.MinSideScore && joint && inPassing is null;
         // What a reader needs to check the tag: the words each side was named by, and where the
         // sides meet (a sentence quoted), not only the counts.
         var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}{Named(matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(kv.Key)))}"))
@@ -83,7 +86,8 @@ public static class Tagger
             + (firstJoint is { } first ? $", first: {Quote(body, first)}" : "")
             + (others.Count > 0 ? $"; {others.Count} third-party mention(s)" : "")
             + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}"
-                : jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together");
+                : !joint ? jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together"
+                : $"; {inPassing} is named fewer than {rule.MinBodyMentions} times in a {sentences.Count}-sentence body: in passing");
         if (!tagged)
             return new TopicVerdict(rule.Tag, false, score, reason, [], matches);
 

@@ -55,6 +55,13 @@ public sealed record TopicRules
                     if (terms.Any(string.IsNullOrWhiteSpace))
                         yield return $"{at}.groups.{group.Name}.terms.{language} has an empty term.";
             }
+            // A * matches any word ending only at a term's end: elsewhere it would be a literal
+            // star, and the term would silently never match.
+            foreach (var (list, byLanguage) in new[] { ("exclude", topic.Exclude), ("thirdParties", topic.ThirdParties) }
+                         .Concat(topic.Groups.Select(g => ($"groups.{g.Name}.terms", g.Terms))))
+                foreach (var (language, terms) in byLanguage ?? [])
+                    foreach (var term in (terms ?? []).Where(t => t is not null && t.TrimEnd().TrimEnd('*').Contains('*', StringComparison.Ordinal)))
+                        yield return $"{at}.{list}.{language}: \"{term}\" has a * before its end (a * may only end a term).";
         }
     }
 }
@@ -87,6 +94,12 @@ public sealed record TopicRule
     public int MinJointSentences { get; init; } = 1;
 
     public int ShortBodySentences { get; init; } = 2;
+
+    /// <summary>In a body longer than <see cref="ShortBodySentences"/>, each side must be named at
+    /// least this often: a side named once, in the one sentence that brings it up ("asked whether
+    /// the alliance was aimed at China, an official said…"), is there in passing, however the
+    /// headline lists it.</summary>
+    public int MinBodyMentions { get; init; } = 2;
 
     /// <summary>A subtag needs this share of the weight of its side.</summary>
     public double SubtagMinShare { get; init; } = 0.3;
