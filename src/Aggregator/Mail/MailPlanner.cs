@@ -83,7 +83,7 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
                     "UPDATE mail_recipients SET last_alert_at = @now WHERE address = @address",
                     new { now, address = recipient.Address }, write.Transaction, cancellationToken: ct));
                 queued++;
-                logger.LogInformation("Mail: alert of {Count} new stor(ies) queued for {Recipient}", heads.Count, recipient.Address);
+                logger.LogInformation("Mail: alert of {Stories} queued for {Recipient}", heads.Count == 1 ? "1 new story" : $"{heads.Count} new stories", recipient.Address);
             }
             await write.CommitAsync(ct);
         }
@@ -165,7 +165,7 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
                 new { now, address = recipient.Address }, write.Transaction, cancellationToken: ct));
             await write.CommitAsync(ct);
             if (digest is null) logger.LogInformation("Mail: no new stories for {Recipient}'s digest; skipped", recipient.Address);
-            else logger.LogInformation("Mail: digest of {Count} stor(ies) queued for {Recipient}", heads.Count, recipient.Address);
+            else logger.LogInformation("Mail: digest of {Stories} queued for {Recipient}", heads.Count == 1 ? "1 story" : $"{heads.Count} stories", recipient.Address);
         }
         return digest;
     }

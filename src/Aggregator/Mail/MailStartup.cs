@@ -29,6 +29,14 @@ public static class MailStartup
         await planner.RegisterRecipientsAsync(ct);
         await using var transport = services.GetRequiredService<MailDelivery>().CreateTransport();
         var to = transport.Describe();
-        return $"Mail is on: {planner.Recipients.Count(r => r.Alerts)} alert and {planner.Recipients.Count(r => r.Digests)} digest recipient(s), through {to}.";
+        // Those who unsubscribed (the link in every message) get nothing: counted apart, not as recipients.
+        var unsubscribed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var recipient in planner.Recipients)
+            if (await planner.UnsubscribedAtAsync(recipient.Address, ct) is not null) unsubscribed.Add(recipient.Address);
+        var active = planner.Recipients.Where(r => !unsubscribed.Contains(r.Address)).ToList();
+        return $"Mail is on: {Count(active.Count(r => r.Alerts), "alert recipient")} and {Count(active.Count(r => r.Digests), "digest recipient")}"
+            + (unsubscribed.Count > 0 ? $" ({unsubscribed.Count} more unsubscribed)" : "") + $", through {to}.";
     }
+
+    private static string Count(int n, string what) => $"{n} {what}{(n == 1 ? "" : "s")}";
 }

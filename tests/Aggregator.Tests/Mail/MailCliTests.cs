@@ -139,7 +139,7 @@ public abstract class MailCliTests(Backend backend)
         env.Remove("Aggregator__Mail__Recipients__1__Address");
         env.Remove("Aggregator__Mail__Recipients__1__Tags__0");
         await using var service = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), env);
-        Assert.Contains("Mail is on: 0 alert and 1 digest recipient(s), through pickup folder " + pickup, service.Log);
+        Assert.Contains("Mail is on: 0 alert recipients and 1 digest recipient, through pickup folder " + pickup, service.Log);
 
         await service.WaitUntilAsync(() => Task.FromResult(service.Log.Contains("Imported 5 document(s)", StringComparison.Ordinal)), "the seeds are imported", 60);
         await service.WaitUntilAsync(() => Task.FromResult(Directory.Exists(pickup) && Directory.GetFiles(pickup, "*.eml").Length >= 1), "a digest is written", 60);

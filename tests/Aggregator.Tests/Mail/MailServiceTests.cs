@@ -107,7 +107,14 @@ public abstract class MailServiceTests(Backend backend)
         await Task.Delay(TimeSpan.FromSeconds(14), Ct);
         Assert.Equal(2, smtp.Messages().Count);
         Assert.Equal([1, 2, 3, 4], AlertedStories(smtp.Messages()).Order());
+        Assert.Contains("Mail is on: 1 alert recipient and 0 digest recipients, through ", service.Log);
         Assert.Equal(0, await service.StopAsync());
+
+        // Started again, the service says who still gets mail: the recipient who unsubscribed is
+        // counted apart (it was counted as a recipient).
+        await using var again = await ServiceProcess.StartAsync(RepoPaths.Root, RepoPaths.Config, temp.Sub("data"), env);
+        Assert.Contains("Mail is on: 0 alert recipients and 0 digest recipients (1 more unsubscribed), through ", again.Log);
+        Assert.Equal(0, await again.StopAsync());
     }
 
     [Fact]

@@ -115,6 +115,23 @@ public sealed class MessageComposerTests
         Assert.Contains("Xinhua: https://other.example/b", parsed.TextBody);
     }
 
+    /// <summary>A list title with a colon or a comma (specials in a header's phrase) reaches a
+    /// mail client whole, quoted or inside an encoded word: bare, "Monitor: Korea, China
+    /// <alerts.…>" would read as a group named "Monitor".</summary>
+    [Theory]
+    [InlineData("Monitor: Korea, China")]
+    [InlineData("Korea–China: monitor")]
+    [InlineData("Plain title")]
+    public void The_list_id_keeps_a_title_with_specials_whole(string title)
+    {
+        var identity = Identity with { ListTitle = title };
+        var content = new MailContent(MailKind.Alert, Analyst(), [Story(1, "Seoul and Beijing hold talks")], Now, Now, Now);
+        var (parsed, _) = RoundTrip(MessageComposer.Compose(identity, content, null));
+        var listId = System.Text.Encoding.ASCII.GetString(parsed.Headers.First(h => h.Id == HeaderId.ListId).RawValue).Trim();
+        Assert.True(MimeKit.InternetAddressList.TryParse(listId.Replace("<alerts.example.org>", "<alerts@example.org>", StringComparison.Ordinal), out var parsedList), listId);
+        Assert.Equal(title, Assert.IsType<MailboxAddress>(Assert.Single(parsedList)).Name);
+    }
+
     [Fact]
     public void A_capped_alert_counts_the_stories_it_does_not_list()
     {
