@@ -52,6 +52,15 @@ public sealed class TaggerTests
         Assert.StartsWith("china 7 (China, Beijing, Xi Jinping), korea 3 (North Korean, Kim Jong Un, Pyongyang); named together in 2 of 3 body sentence(s), "
             + "first: “North Korean leader Kim Jong Un arrived in Beijing for talks with Xi Jinping.”", topic.Reason, StringComparison.Ordinal);
         Assert.Equal("100 % of the korea evidence (North Korean, Kim Jong Un, Pyongyang)", tags.Single(t => t.Tag == "dprk-china").Reason);
+
+        // A long sentence is quoted on one line and cut, never inside a character.
+        var longSentence = "Seoul and Beijing agreed  on\ttrade " + string.Concat(Enumerable.Repeat("and 𠀋 more ", 40)) + "today.";
+        var reason = Tagger.Tag(Topics, "South Korea and China sign a deal", longSentence + "\nSeoul and Beijing will meet again.\nChina said so.").Single(t => t.Tag == "korea-china").Reason;
+        var quote = reason[(reason.IndexOf('“', StringComparison.Ordinal) + 1)..reason.IndexOf('”', StringComparison.Ordinal)];
+        Assert.StartsWith("Seoul and Beijing agreed on trade and 𠀋 more and", quote, StringComparison.Ordinal);
+        Assert.EndsWith("…", quote, StringComparison.Ordinal);
+        Assert.InRange(quote.Length, 190, 202);
+        Assert.False(char.IsHighSurrogate(quote[^2]));
     }
 
     [Theory]

@@ -81,7 +81,7 @@ public static class Tagger
         var tagged = score >= rule.MinSideScore && joint && inPassing is null;
         // What a reader needs to check the tag: the words each side was named by, and where the
         // sides meet (a sentence quoted), not only the counts.
-        var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}{Named(matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(kv.Key)))}"))
+        var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}{Named(matches, m => groups[m.Group].Sides.Contains(kv.Key))}"))
             + $"; named together in {jointBody} of {sentences.Count} body sentence(s)" + (jointTitle ? " and the title" : "")
             + (firstJoint is { } first ? $", first: {Quote(body, first)}" : "")
             + (others.Count > 0 ? $"; {others.Count} third-party mention(s)" : "")
@@ -99,7 +99,7 @@ public static class Tagger
             var sideWeight = matches.Where(m => groups[m.Group].Sides.Contains(side)).Sum(Weight);
             var share = sideWeight == 0 ? 0 : own.Sum(Weight) / sideWeight;
             if (share >= rule.SubtagMinShare)
-                tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the {side} evidence{Named(own.Where(m => m.Field != Dateline))}", own));
+                tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the {side} evidence{Named(own, _ => true)}", own));
         }
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
     }
@@ -108,28 +108,46 @@ public static class Tagger
 
     private const int NamedTerms = 4, QuoteLength = 200;
 
-    /// <summary>" (Xi Jinping, Beijing, +2 more)": the distinct words a side was named by, the
-    /// title's first, then the body's in reading order; nothing when it was not named.</summary>
-    private static string Named(IEnumerable<TermMatch> matches)
+    /// <summary>" (Xi Jinping, Beijing, +2 more)": the distinct words a side was named by, in
+    /// the order Scan found them (the title's first, then the body's); nothing when there are none.</summary>
+    /// <remarks>Loops, not LINQ: every tagged item of a cycle gets its reason.</remarks>
+    private static string Named(List<TermMatch> matches, Func<TermMatch, bool> counts)
     {
-        var terms = matches.OrderBy(m => m.Field == "title" ? 0 : 1).Select(m => m.Term)
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var terms = new List<string>();
+        foreach (var m in matches)
+        {
+            if (m.Field == Dateline || !counts(m)) continue;
+            var seen = false;
+            foreach (var t in terms)
+                if (string.Equals(t, m.Term, StringComparison.OrdinalIgnoreCase)) { seen = true; break; }
+            if (!seen) terms.Add(m.Term);
+        }
         if (terms.Count == 0) return "";
-        var shown = string.Join(", ", terms.Take(NamedTerms));
+        var shown = string.Join(", ", terms.Count > NamedTerms ? terms.GetRange(0, NamedTerms) : terms);
         return terms.Count > NamedTerms ? $" ({shown}, +{terms.Count - NamedTerms} more)" : $" ({shown})";
     }
 
-    /// <summary>A sentence of the body in quotation marks, on one line, cut to a readable length.</summary>
+    /// <summary>A sentence of the body in quotation marks, on one line (runs of white space as one
+    /// space), cut to a readable length.</summary>
     private static string Quote(string body, (int Start, int End) sentence)
     {
-        var text = string.Join(' ', body[sentence.Start..sentence.End].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (text.Length > QuoteLength)
+        var text = new System.Text.StringBuilder(Math.Min(sentence.End - sentence.Start, QuoteLength) + 3).Append('“');
+        var space = false;
+        for (var i = sentence.Start; i < sentence.End; i++)
         {
-            var cut = QuoteLength;
-            if (char.IsLowSurrogate(text[cut])) cut--; // never half a character
-            text = text[..cut].TrimEnd() + "…";
+            var c = body[i];
+            if (char.IsWhiteSpace(c)) { space = text.Length > 1; continue; }
+            if (text.Length > QuoteLength && !char.IsLowSurrogate(c)) // never half a character
+            {
+                text.Append('…');
+                space = false;
+                break;
+            }
+            if (space) text.Append(' ');
+            text.Append(c);
+            space = false;
         }
-        return $"“{text}”";
+        return text.Append('”').ToString();
     }
 
     private static Found Scan(CompiledTopic topic, string title, string body)
