@@ -74,8 +74,22 @@ public sealed class TaggerTests
         + "Asked whether the alliance was aimed at China, a Korean official said the talks were about the economy.\nBoth leaders praised the deal.")]
     [InlineData("Цены на пекинскую капусту", "В Сеуле подорожала пекинская капуста. Корейские хозяйки покупают пекинскую капусту для кимчи. Китайский квартал Сеула тоже торгует пекинской капустой.")]
     [InlineData("Le quartier chinois aime la cuisine coréenne", "Un restaurant coréen a ouvert dans le quartier chinois. Le quartier chinois adore le barbecue coréen. On fait la queue.")]
+    [InlineData("South Korea beat China 3-0", "South Korea's football team beat China 3-0 on Sunday.\nJapan drew with Hong Kong.\nSouth Korea's national team plays again on Wednesday, China on Thursday.")] // a game is not a relation
+    [InlineData("한국, 중국에 3-0 완승", "한국 축구대표팀이 중국을 3-0으로 꺾었다. 일본은 홍콩과 비겼다. 한국 대표팀은 11일 중국과 다시 맞붙는다.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
+
+    /// <summary>A sentence about a game joins no sides, but the relation around it still counts:
+    /// a protest between the governments over a match is a dispute between them.</summary>
+    [Fact]
+    public void A_dispute_over_a_game_is_tagged_though_the_game_itself_joins_nothing()
+    {
+        var tags = Tags("Seoul protests to Beijing over fans' abuse",
+            "Chinese fans booed South Korea's anthem at the football match in Shenzhen.\n"
+            + "South Korea's foreign ministry lodged a protest with China's ambassador in Seoul.\n"
+            + "Beijing said it regretted the incident and would talk with Seoul.");
+        Assert.Contains("korea-china", tags);
+    }
 
     [Theory]
     [InlineData("북중 정상회담 개최", "북한과 중국은 평양에서 정상회담을 열었다. 김정은 위원장과 시진핑 주석은 북중 친선을 강조했다.", "dprk-china")]

@@ -52,21 +52,24 @@ public static class Tagger
         var sideScores = rule.Sides.ToDictionary(s => s,
             s => matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(s)).Sum(Weight));
         var sentences = Sentences.Split(body);
-        var jointTitle = Joint(rule, groups, InField(matches, "title"), InField(others, "title"));
+        var asides = found.OtherSubjects;
+        var jointTitle = Joint(rule, groups, InField(matches, "title"), InField(others, "title")) && InField(asides, "title").Length == 0;
         // Each sentence judged on its own matches, found by a sweep over both in text order: a
         // scan of every match per sentence made a 2.5 MB document take 25 s.
-        var (bodySides, bodyOthers) = (InField(matches, "body"), InField(others, "body"));
+        var (bodySides, bodyOthers, bodyAsides) = (InField(matches, "body"), InField(others, "body"), InField(asides, "body"));
         var jointBody = 0;
         (int Start, int End)? firstJoint = null;
-        var (a, b) = (0, 0);
+        var (a, b, c) = (0, 0, 0);
         foreach (var sentence in sentences)
         {
             while (a < bodySides.Length && bodySides[a].Offset < sentence.Start) a++;
             while (b < bodyOthers.Length && bodyOthers[b].Offset < sentence.Start) b++;
+            while (c < bodyAsides.Length && bodyAsides[c].Offset < sentence.Start) c++;
             var (aEnd, bEnd) = (a, b);
             while (aEnd < bodySides.Length && bodySides[aEnd].Offset < sentence.End) aEnd++;
             while (bEnd < bodyOthers.Length && bodyOthers[bEnd].Offset < sentence.End) bEnd++;
-            if (Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b)))
+            var elsewhere = c < bodyAsides.Length && bodyAsides[c].Offset < sentence.End; // a game, not a relation
+            if (!elsewhere && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b)))
             {
                 jointBody++;
                 firstJoint ??= sentence;
@@ -85,6 +88,7 @@ public static class Tagger
             + $"; named together in {jointBody} of {sentences.Count} body sentence(s)" + (jointTitle ? " and the title" : "")
             + (firstJoint is { } first ? $", first: {Quote(body, first)}" : "")
             + (others.Count > 0 ? $"; {others.Count} third-party mention(s)" : "")
+            + (asides.Count > 0 ? $"; another subject{Named(asides, _ => true)}" : "")
             + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}"
                 : !joint ? jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together"
                 : $"; {inPassing} is named fewer than {rule.MinBodyMentions} times in a {sentences.Count}-sentence body: in passing");
@@ -104,7 +108,7 @@ public static class Tagger
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
     }
 
-    private sealed record Found(List<TermMatch> Sides, List<TermMatch> Others);
+    private sealed record Found(List<TermMatch> Sides, List<TermMatch> Others, List<TermMatch> OtherSubjects);
 
     private const int NamedTerms = 4, QuoteLength = 200;
 
@@ -152,19 +156,18 @@ public static class Tagger
 
     private static Found Scan(CompiledTopic topic, string title, string body)
     {
-        var sides = new List<TermMatch>();
-        var others = new List<TermMatch>();
-        Scan(topic, "title", title, 0, sides, others);
-        Scan(topic, "body", body, DatelineLength(body), sides, others);
-        return new Found(sides, others);
+        var (sides, others, asides) = (new List<TermMatch>(), new List<TermMatch>(), new List<TermMatch>());
+        Scan(topic, "title", title, 0, sides, others, asides);
+        Scan(topic, "body", body, DatelineLength(body), sides, others, asides);
+        return new Found(sides, others, asides);
     }
 
     /// <summary>How long the wire dateline a feed entry's body opens with is (see <see cref="Dateline"/>).</summary>
     private static int DatelineLength(string body) => Parsing.Documents.Datelines.WireLength(body);
 
-    /// <summary>Side matches outside excluded phrases, and third-party mentions outside side
-    /// matches; those before <paramref name="from"/> (a dateline) are the dateline's.</summary>
-    private static void Scan(CompiledTopic topic, string field, string text, int from, List<TermMatch> sides, List<TermMatch> others)
+    /// <summary>Side matches outside excluded phrases, third-party mentions outside side matches,
+    /// and words of other subjects; those before <paramref name="from"/> (a dateline) are the dateline's.</summary>
+    private static void Scan(CompiledTopic topic, string field, string text, int from, List<TermMatch> sides, List<TermMatch> others, List<TermMatch> asides)
     {
         var hits = topic.Matcher.Find(text);
         var excluded = hits[CompiledTopic.ExcludeClass];
@@ -175,6 +178,9 @@ public static class Tagger
         foreach (var h in hits[CompiledTopic.ThirdPartyClass])
             if (h.Start >= from && !Overlaps(h, sides, first))
                 others.Add(new TermMatch(text.Substring(h.Start, h.Length), "third-party", field, h.Start));
+        foreach (var h in hits[CompiledTopic.OtherSubjectClass])
+            if (h.Start >= from)
+                asides.Add(new TermMatch(text.Substring(h.Start, h.Length), "other-subject", field, h.Start));
     }
 
     /// <summary>Whether a hit lies inside an excluded phrase. The matcher finds each class's hits

@@ -57,7 +57,7 @@ public sealed record TopicRules
             }
             // A * matches any word ending only at a term's end: elsewhere it would be a literal
             // star, and the term would silently never match.
-            foreach (var (list, byLanguage) in new[] { ("exclude", topic.Exclude), ("thirdParties", topic.ThirdParties) }
+            foreach (var (list, byLanguage) in new[] { ("exclude", topic.Exclude), ("thirdParties", topic.ThirdParties), ("otherSubjects", topic.OtherSubjects) }
                          .Concat(topic.Groups.Select(g => ($"groups.{g.Name}.terms", g.Terms))))
                 foreach (var (language, terms) in byLanguage ?? [])
                     foreach (var term in (terms ?? []).Where(t => t is not null && t.TrimEnd().TrimEnd('*').Contains('*', StringComparison.Ordinal)))
@@ -86,6 +86,11 @@ public sealed record TopicRule
     /// two items in a list of countries (a medal table, a tourism ranking, a draw) does not
     /// relate them: it counts as joint only when the sides are named more often than these.</summary>
     public Dictionary<string, List<string>> ThirdParties { get; init; } = [];
+
+    /// <summary>Words that put a sentence on another subject than relations: a game between
+    /// national teams ("football", "축구", "足球") is a match, not a relation, whoever plays. A
+    /// sentence (or headline) naming one joins no sides; its matches still count for each side.</summary>
+    public Dictionary<string, List<string>> OtherSubjects { get; init; } = [];
 
     /// <summary>Sentences of the body in which all sides are named together (and outnumber
     /// third parties). A headline that joins the sides counts instead only when the body is at
