@@ -51,7 +51,7 @@ public sealed class TaggerTests
         var topic = tags.Single(t => t.Tag == "korea-china");
         Assert.StartsWith("china 7 (China, Beijing, Xi Jinping), korea 3 (North Korean, Kim Jong Un, Pyongyang); named together in 2 of 3 body sentence(s), "
             + "first: “North Korean leader Kim Jong Un arrived in Beijing for talks with Xi Jinping.”", topic.Reason, StringComparison.Ordinal);
-        Assert.Equal("100 % of the korea evidence (North Korean, Kim Jong Un, Pyongyang)", tags.Single(t => t.Tag == "dprk-china").Reason);
+        Assert.Equal("100 % of the specific korea evidence (North Korean, Kim Jong Un, Pyongyang)", tags.Single(t => t.Tag == "dprk-china").Reason);
 
         // A long sentence is quoted on one line and cut, never inside a character.
         var longSentence = "Seoul and Beijing agreed  on\ttrade " + string.Concat(Enumerable.Repeat("and 𠀋 more ", 40)) + "today.";
@@ -76,8 +76,25 @@ public sealed class TaggerTests
     [InlineData("Le quartier chinois aime la cuisine coréenne", "Un restaurant coréen a ouvert dans le quartier chinois. Le quartier chinois adore le barbecue coréen. On fait la queue.")]
     [InlineData("South Korea beat China 3-0", "South Korea's football team beat China 3-0 on Sunday.\nJapan drew with Hong Kong.\nSouth Korea's national team plays again on Wednesday, China on Thursday.")] // a game is not a relation
     [InlineData("한국, 중국에 3-0 완승", "한국 축구대표팀이 중국을 3-0으로 꺾었다. 일본은 홍콩과 비겼다. 한국 대표팀은 11일 중국과 다시 맞붙는다.")]
+    [InlineData("Leaders gather for the climate summit in Belém", // a list of leaders: each side in one sentence of a long body
+        "Heads of government arrived in Belém on Monday for the climate summit.\n"
+        + "Among them were the Chinese premier Li Qiang, the South Korean president Lee Jae-myung, the Indian prime minister and the French president.\n"
+        + "Negotiators worked through the night on the text.\nThe host called for money for forests.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
+
+    /// <summary>A sub-tag is judged on the side's specific evidence: "Korea" alone says neither
+    /// North nor South, and ten of them no longer hide the two "South Korea"s.</summary>
+    [Fact]
+    public void Korea_alone_does_not_dilute_the_souths_subtag()
+    {
+        var tags = Tags("Korea and China open battery plant",
+            "A Korean chemicals group and a Chinese supplier opened a plant in Korea on Monday.\n"
+            + "Korea's industry ministry said the Korean plant would supply Korean carmakers; Chinese partners hold 40%.\n"
+            + "South Korea and China agreed last year to ease investment rules, and Korean exports to China rose.\n"
+            + "South Korea's trade minister will visit China next month.");
+        Assert.Equal(["korea-china", "rok-china"], tags);
+    }
 
     /// <summary>A sentence about a game joins no sides, but the relation around it still counts:
     /// a protest between the governments over a match is a dispute between them.</summary>

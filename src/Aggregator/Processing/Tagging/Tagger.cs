@@ -60,6 +60,7 @@ public static class Tagger
         var jointBody = 0;
         (int Start, int End)? firstJoint = null;
         var (a, b, c) = (0, 0, 0);
+        var sentencesNaming = new int[rule.Sides.Count]; // per side, the body sentences that name it
         foreach (var sentence in sentences)
         {
             while (a < bodySides.Length && bodySides[a].Offset < sentence.Start) a++;
@@ -69,6 +70,9 @@ public static class Tagger
             while (aEnd < bodySides.Length && bodySides[aEnd].Offset < sentence.End) aEnd++;
             while (bEnd < bodyOthers.Length && bodyOthers[bEnd].Offset < sentence.End) bEnd++;
             var elsewhere = c < bodyAsides.Length && bodyAsides[c].Offset < sentence.End; // a game, not a relation
+            for (var s = 0; s < rule.Sides.Count; s++)
+                foreach (var m in bodySides.AsSpan(a, aEnd - a))
+                    if (groups[m.Group].Sides.Contains(rule.Sides[s])) { sentencesNaming[s]++; break; }
             if (!elsewhere && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b)))
             {
                 jointBody++;
@@ -79,7 +83,7 @@ public static class Tagger
         var joint = jointBody >= rule.MinJointSentences || (jointTitle && sentences.Count <= rule.ShortBodySentences);
         var score = sideScores.Values.DefaultIfEmpty(0).Min();
         var inPassing = sentences.Count > rule.ShortBodySentences
-            ? rule.Sides.FirstOrDefault(s => bodySides.Count(m => groups[m.Group].Sides.Contains(s)) < rule.MinBodyMentions)
+            ? rule.Sides.Where((_, s) => sentencesNaming[s] < rule.MinBodySentences).FirstOrDefault()
             : null;
         var tagged = score >= rule.MinSideScore && joint && inPassing is null;
         // What a reader needs to check the tag: the words each side was named by, and where the
@@ -91,7 +95,7 @@ public static class Tagger
             + (asides.Count > 0 ? $"; another subject{Named(asides, _ => true)}" : "")
             + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}"
                 : !joint ? jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together"
-                : $"; {inPassing} is named fewer than {rule.MinBodyMentions} times in a {sentences.Count}-sentence body: in passing");
+                : $"; {inPassing} is named in fewer than {rule.MinBodySentences} of {sentences.Count} body sentences: in passing");
         if (!tagged)
             return new TopicVerdict(rule.Tag, false, score, reason, [], matches);
 
@@ -100,10 +104,10 @@ public static class Tagger
         {
             var own = matches.Where(m => groups[m.Group].Subtag == subtag).ToList();
             var side = rule.SubtagSide ?? rule.Sides[^1];
-            var sideWeight = matches.Where(m => groups[m.Group].Sides.Contains(side)).Sum(Weight);
+            var sideWeight = matches.Where(m => groups[m.Group].Subtag is not null && groups[m.Group].Sides.Contains(side)).Sum(Weight);
             var share = sideWeight == 0 ? 0 : own.Sum(Weight) / sideWeight;
             if (share >= rule.SubtagMinShare)
-                tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the {side} evidence{Named(own, _ => true)}", own));
+                tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the specific {side} evidence{Named(own, _ => true)}", own));
         }
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
     }

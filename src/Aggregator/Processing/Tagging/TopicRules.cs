@@ -100,13 +100,15 @@ public sealed record TopicRule
 
     public int ShortBodySentences { get; init; } = 2;
 
-    /// <summary>In a body longer than <see cref="ShortBodySentences"/>, each side must be named at
-    /// least this often: a side named once, in the one sentence that brings it up ("asked whether
-    /// the alliance was aimed at China, an official said…"), is there in passing, however the
-    /// headline lists it.</summary>
-    public int MinBodyMentions { get; init; } = 2;
+    /// <summary>In a body longer than <see cref="ShortBodySentences"/>, each side must be named in
+    /// at least this many sentences: a side named in one sentence only ("asked whether the alliance
+    /// was aimed at China, an official said…"; "the Chinese premier Li Qiang, the South Korean
+    /// president Lee…" in a list of leaders) is there in passing, however the headline lists it.</summary>
+    public int MinBodySentences { get; init; } = 2;
 
-    /// <summary>A subtag needs this share of the weight of its side.</summary>
+    /// <summary>A subtag needs this share of the weight of its side's specific evidence (the
+    /// groups that give a subtag): "Korea" alone says neither North nor South, so a story naming
+    /// "South Korea" twice and "Korea" ten times is still the South's.</summary>
     public double SubtagMinShare { get; init; } = 0.3;
 
     /// <summary>The side whose evidence subtags divide between them (default: the last side).</summary>
