@@ -32,6 +32,11 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
             if (page.Count == 0) break;
             var decided = page.Select(i => (i.Id, Tagger.Tag(rules.Topics, i.Title, i.Body))).ToList();
             changed += await tags.ReplaceAsync(decided, rules.Version, ct);
+            // Chinese stored before its script was told apart ("zh") gets it now, so that a
+            // filter for traditional or simplified characters finds the archive too.
+            await tags.SetLanguagesAsync(page.Where(i => i.Language == "zh")
+                .Select(i => (i.Id, i.Language, Parsing.LanguageDetector.Detect(i.Title, i.Body)))
+                .Where(i => i.Item3 != i.Language).ToList(), ct);
             items += page.Count;
             after = page[^1].Id;
         }

@@ -84,10 +84,19 @@ public static partial class LanguageDetector
     /// them apart.</summary>
     private static string Chinese(ReadOnlySpan<char> text)
     {
-        var (simplified, traditional) = (0, 0);
+        var (simplified, traditional, japanese, han, hiragana) = (0, 0, 0, 0, 0);
         foreach (var c in text)
+        {
+            if (c is >= '\u3041' and <= '\u309F') hiragana++;
+            else if (Scripts.Of(c) == Script.Han) han++;
             if (SimplifiedOnly.Contains(c)) simplified++;
             else if (TraditionalOnly.Contains(c)) traditional++;
+            else if (JapaneseOnly.Contains(c)) japanese++;
+        }
+        // A Japanese headline is often nearly all kanji ("日中韓首脳会議 来月東京開催", "国防相訪韓
+        // 軍事協力強化で合意"): a particle in hiragana, or Japan's own simplified forms (脳, 発,
+        // 経), which neither Chinese script writes, say it is Japanese.
+        if (hiragana > 0 && hiragana * 30 >= han || japanese > 0 && japanese * 8 >= simplified + traditional) return "ja";
         return simplified > traditional ? "zh-Hans" : traditional > simplified ? "zh-Hant" : "zh";
     }
 
@@ -98,6 +107,11 @@ public static partial class LanguageDetector
         "个们这国说时会来对发经为东车门长开关问间过还进样与实现学两应动难边见让从没书话号场员业产务机电体区军华韩鲜领导谈议总统济贸际组织线报记讯网络乐亚纪团卫权选举压协决战岛变觉认识种将热视传预计设节该请转达运连钱银价习当处无万义兴头买卖写条众级图历岁陆馆饭鸡鱼语读谁园响须顾飞马鸟龙齐获给终续绝约红试证质贵费资赛镇阵险随页题颜风驻复据护拥担择挥损换于么吗");
     private static readonly System.Buffers.SearchValues<char> TraditionalOnly = System.Buffers.SearchValues.Create(
         "個們這國說時會來對發經為東車門長開關問間過還進樣與實現學兩應動難邊見讓從沒書話號場員業產務機電體區軍華韓鮮領導談議總統濟貿際組織線報記訊網絡樂亞紀團衛權選舉壓協決戰島變覺認識種將熱視傳預計設節該請轉達運連錢銀價習當處無萬義興頭買賣寫條眾級圖歷歲陸館飯雞魚語讀誰園響須顧飛馬鳥龍齊獲給終續絕約紅試證質貴費資賽鎮陣險隨頁題顏風駐復據護擁擔擇揮損換於麼嗎");
+
+    /// <summary>Japan's own simplified forms (shinjitai) of characters both Chinese scripts write
+    /// otherwise: 脳 (脑, 腦), 発 (发, 發), 経 (经, 經), 駅 (站, 驛).</summary>
+    private static readonly System.Buffers.SearchValues<char> JapaneseOnly = System.Buffers.SearchValues.Create(
+        "脳対発経関実気売読広変団総応図伝転様拡県駅労働込戦権済辺歴営覧帰沢両亜悪楽浜弾険検験証続闘黒歳円払蔵鉄撃択挙圧処齢");
 
     private static readonly string[] Languages = [.. FunctionWords.Keys];
 

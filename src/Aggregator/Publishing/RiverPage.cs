@@ -67,7 +67,7 @@ public static class RiverPage
             h.Append($"<option value=\"{E(t)}\"{(t == tag ? " selected" : "")}>{E(t)}</option>\n");
         h.Append("</select></label>\n");
         h.Append("<label for=\"f-lang\">Language<select id=\"f-lang\" name=\"lang\">\n<option value=\"\">All languages</option>\n");
-        foreach (var l in view.Languages)
+        foreach (var l in LanguageChoices(view.Languages, filter.Language))
             h.Append($"<option value=\"{E(l)}\"{(l == filter.Language ? " selected" : "")}>{E(LanguageName(l))}</option>\n");
         h.Append("</select></label>\n");
         h.Append($"<label for=\"f-q\">Words<input id=\"f-q\" name=\"q\" type=\"search\" value=\"{E(filter.Text ?? "")}\"></label>\n");
@@ -180,6 +180,21 @@ public static class RiverPage
 
     private static readonly (string Format, string Type, string Name)[] Formats =
         [("atom", "application/atom+xml", "Atom"), ("rss", "application/rss+xml", "RSS"), ("json", "application/feed+json", "JSON Feed")];
+
+    /// <summary>The languages the filter offers: those stored, with "zh" (either script) before
+    /// the first of Chinese's scripts, and the one filtered by even when nothing stored has it, so
+    /// that sending the form again keeps the filter rather than dropping it.</summary>
+    public static IReadOnlyList<string> LanguageChoices(IReadOnlyList<string> stored, string? filtered)
+    {
+        var choices = new List<string>();
+        foreach (var l in stored)
+        {
+            if (l.StartsWith("zh-", StringComparison.Ordinal) && !choices.Contains("zh") && !stored.Contains("zh")) choices.Add("zh");
+            if (!choices.Contains(l)) choices.Add(l);
+        }
+        if (filtered is not null && !choices.Contains(filtered)) choices.Add(filtered);
+        return choices;
+    }
 
     /// <summary>"ko" → "Korean" (ICU's names); the code itself when unknown.</summary>
     public static string LanguageName(string code)

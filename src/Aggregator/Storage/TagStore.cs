@@ -8,7 +8,7 @@ namespace Aggregator.Storage;
 /// each tag (and as the setting "rules_version") says which rules produced them.</summary>
 public sealed class TagStore(Database database, TimeProvider time)
 {
-    public sealed record ItemText(long Id, string Title, string Body);
+    public sealed record ItemText(long Id, string Title, string Body, string Language);
 
     /// <summary>Items in id order after <paramref name="afterId"/>, a page at a time, so a large
     /// database is retagged without holding it in memory.</summary>
@@ -16,7 +16,18 @@ public sealed class TagStore(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(ct);
         return (await connection.QueryAsync<ItemText>(
-            "SELECT id, title, body FROM items WHERE id > @afterId ORDER BY id LIMIT @size", new { afterId, size })).ToList();
+            "SELECT id, title, body, language FROM items WHERE id > @afterId ORDER BY id LIMIT @size", new { afterId, size })).ToList();
+    }
+
+    /// <summary>Stores languages detected again (see Retagger); only items still as they were read.</summary>
+    public async Task SetLanguagesAsync(IReadOnlyList<(long ItemId, string Was, string Language)> languages, CancellationToken ct)
+    {
+        if (languages.Count == 0) return;
+        await using var write = await database.BeginWriteAsync(ct);
+        foreach (var (itemId, was, language) in languages)
+            await write.Connection.ExecuteAsync("UPDATE items SET language = @language WHERE id = @itemId AND language = @was",
+                new { itemId, was, language }, write.Transaction);
+        await write.CommitAsync(ct);
     }
 
     /// <summary>Replaces the tags of a page of items in one transaction; returns how many

@@ -19,6 +19,9 @@ public sealed class LanguageDetectorTests
     [InlineData("中國國家主席習近平與韓國總統在北京會談，雙方同意加強經貿合作。", "zh-Hant")]
     [InlineData("韓國外交部長訪問台北", "zh-Hant")]
     [InlineData("中方表示", "zh")] // written alike in both scripts
+    [InlineData("中国国防相訪韓 軍事協力強化で合意", "ja")] // a Japanese headline nearly all kanji: one particle in hiragana
+    [InlineData("日中韓首脳会議 来月東京開催", "ja")] // none, but Japan's own form 脳
+    [InlineData("据日本経済新闻报道，中国与韩国的经贸合作不断发展，两国领导人将于下个月举行会谈，讨论这个问题。", "zh-Hans")] // a Japanese name quoted in Chinese
     public void Detects_the_language(string text, string expected) =>
         Assert.Equal(expected, LanguageDetector.Detect(text));
 }

@@ -58,9 +58,17 @@ public sealed class TaggerTests
         var reason = Tagger.Tag(Topics, "South Korea and China sign a deal", longSentence + "\nSeoul and Beijing will meet again.\nChina said so.").Single(t => t.Tag == "korea-china").Reason;
         var quote = reason[(reason.IndexOf('“', StringComparison.Ordinal) + 1)..reason.IndexOf('”', StringComparison.Ordinal)];
         Assert.StartsWith("Seoul and Beijing agreed on trade and 𠀋 more and", quote, StringComparison.Ordinal);
-        Assert.EndsWith("…", quote, StringComparison.Ordinal);
-        Assert.InRange(quote.Length, 190, 202);
-        Assert.False(char.IsHighSurrogate(quote[^2]));
+        Assert.Matches("(more|and|𠀋)…$", quote); // cut after a whole word
+        Assert.InRange(quote.Length, 160, 202);
+
+        // The quote leaves out a wire dateline, and right-to-left overrides a cut could leave open.
+        reason = Tagger.Tag(Topics, "Talks", "SEOUL, Nov. 22 (Yonhap) -- South Korea and China agreed on \u202Etrade\u202C talks.\nSeoul and Beijing will meet again.\nChina said so.")
+            .Single(t => t.Tag == "korea-china").Reason;
+        Assert.Contains("first: “South Korea and China agreed on trade talks.”", reason, StringComparison.Ordinal);
+
+        // A headline alone (a title-only entry) says so, not "0 of 0 sentences".
+        Assert.EndsWith("; named together in the title (no body)",
+            Tagger.Tag(Topics, "South Korea and China agree on trade talks in Beijing", "").Single(t => t.Tag == "korea-china").Reason, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -76,6 +84,9 @@ public sealed class TaggerTests
     [InlineData("Le quartier chinois aime la cuisine coréenne", "Un restaurant coréen a ouvert dans le quartier chinois. Le quartier chinois adore le barbecue coréen. On fait la queue.")]
     [InlineData("South Korea beat China 3-0", "South Korea's football team beat China 3-0 on Sunday.\nJapan drew with Hong Kong.\nSouth Korea's national team plays again on Wednesday, China on Thursday.")] // a game is not a relation
     [InlineData("한국, 중국에 3-0 완승", "한국 축구대표팀이 중국을 3-0으로 꺾었다. 일본은 홍콩과 비겼다. 한국 대표팀은 11일 중국과 다시 맞붙는다.")]
+    [InlineData("South Korea beat China 1-0 in East Asian Cup opener", // a match report: the headline is on a game, one fixtures sentence joins them
+        "South Korea's national football team defeated China 1-0 in its opening match on Monday.\nJoo Min-kyu scored the only goal.\n"
+        + "China pressed late but could not find an equaliser. South Korea will face Hong Kong next, while China plays Japan.\nAround 4,000 fans attended.")]
     [InlineData("Leaders gather for the climate summit in Belém", // a list of leaders: each side in one sentence of a long body
         "Heads of government arrived in Belém on Monday for the climate summit.\n"
         + "Among them were the Chinese premier Li Qiang, the South Korean president Lee Jae-myung, the Indian prime minister and the French president.\n"
@@ -175,6 +186,11 @@ public sealed class TaggerTests
         using var temp = new TempFolder();
         var path = temp.File("topics.json", """{"version":"1","topics":[{"tag":"t","sides":["a"],"groups":[{"name":"g","sides":["a"],"terms":{"en":["x*"]}}],"exclude":{"de":["Süd* Meer"]}}]}""");
         var e = Assert.Throws<InvalidDataException>(() => TopicRules.Load(path));
-        Assert.Equal($"{path}: topics[0] (t).exclude.de: \"Süd* Meer\" has a * before its end (a * may only end a term).", e.Message);
+        Assert.Equal($"{path}: topics[0] (t).exclude.de: \"Süd* Meer\" has a * that does not end a word (a * may only end a term, right after a letter).", e.Message);
+        foreach (var bad in new[] { "Korea**", "Korea *", "*", "中*国" })
+        {
+            var other = temp.File("other.json", """{"version":"1","topics":[{"tag":"t","sides":["a"],"groups":[{"name":"g","sides":["a"],"terms":{"en":["BAD"]}}]}]}""".Replace("BAD", bad, StringComparison.Ordinal));
+            Assert.Contains("has a * that does not end a word", Assert.Throws<InvalidDataException>(() => TopicRules.Load(other)).Message, StringComparison.Ordinal);
+        }
     }
 }

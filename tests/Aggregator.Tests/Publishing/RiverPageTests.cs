@@ -131,6 +131,32 @@ public sealed class RiverPageTests(PublishedService service) : IClassFixture<Pub
         Assert.DoesNotContain("The chart counts", System.Text.Encoding.UTF8.GetString(Render([], new ItemFilter { Language = "en" })), StringComparison.Ordinal);
     }
 
+    /// <summary>The language filter offers Chinese in either script as well as each script, and
+    /// keeps a filter nothing stored matches (it was dropped when the form was sent again).</summary>
+    [Theory]
+    [InlineData("zh-Hant", "zh-Hant", new[] { "", "en", "zh", "zh-Hans", "zh-Hant" })]
+    [InlineData("zh", "zh", new[] { "", "en", "zh", "zh-Hans", "zh-Hant" })]
+    [InlineData("ja", "ja", new[] { "", "en", "zh", "zh-Hans", "zh-Hant", "ja" })]
+    public void The_language_filter_offers_each_chinese_script_and_keeps_the_one_asked_for(string lang, string selected, string[] options)
+    {
+        var page = System.Text.Encoding.UTF8.GetString(Aggregator.Publishing.RiverPage.Render(new Aggregator.Publishing.RiverView
+        {
+            SiteTitle = "Aggregator",
+            BaseUrl = new Uri("http://127.0.0.1/"),
+            Listing = new Aggregator.Publishing.ListingQuery(new ItemFilter { Language = lang }, "?lang=" + lang),
+            Page = new ItemPage([], 1, 50, 0),
+            Tags = [],
+            Languages = ["en", "zh-Hans", "zh-Hant"],
+            PerDay = new Dictionary<DateOnly, int>(),
+            Today = new DateOnly(2026, 11, 20),
+        }));
+        var select = page[page.IndexOf("<select id=\"f-lang\"", StringComparison.Ordinal)..];
+        select = select[..select.IndexOf("</select>", StringComparison.Ordinal)];
+        Assert.Equal(options, System.Text.RegularExpressions.Regex.Matches(select, "<option value=\"([^\"]*)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal([selected], System.Text.RegularExpressions.Regex.Matches(select, "<option value=\"([^\"]*)\" selected").Select(m => m.Groups[1].Value));
+        Assert.Contains(">Chinese (Traditional)</option>", select, StringComparison.Ordinal);
+    }
+
     private static byte[] Render(StoredItem[] items, ItemFilter filter) => Aggregator.Publishing.RiverPage.Render(new Aggregator.Publishing.RiverView
     {
         SiteTitle = "Aggregator",

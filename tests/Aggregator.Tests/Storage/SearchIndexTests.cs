@@ -296,6 +296,23 @@ public abstract class SearchIndexTests(Backend backend)
         Assert.Equal(expected.Order(StringComparer.Ordinal), found);
     }
 
+    /// <summary>Chinese stored as "zh" by an earlier version gets its script when the items are
+    /// retagged (at the first start after an upgrade, or `aggregator retag`); other languages stay.</summary>
+    [Fact]
+    public async Task Chinese_stored_before_its_script_was_told_gets_it_at_the_next_retag()
+    {
+        await using var app = await TestServices.StartAsync(backend);
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "中國外交部長訪問首爾", "雙方討論了經貿合作。", "zh"));
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "中方表示", "中方表示。", "zh"));
+        Assert.Equal(StoreOutcome.Inserted, await StoreAsync(app, "Talks in Seoul", "The ministers met.", "en"));
+        await app.Get<Retagger>().RetagAllAsync(Ct);
+        Assert.Equal("zh-Hant", await app.ScalarAsync<string>("SELECT language FROM items WHERE title = '中國外交部長訪問首爾'"));
+        Assert.Equal("zh", await app.ScalarAsync<string>("SELECT language FROM items WHERE title = '中方表示'"));
+        Assert.Equal("en", await app.ScalarAsync<string>("SELECT language FROM items WHERE title = 'Talks in Seoul'"));
+        var traditional = await app.Get<ItemQueries>().PageAsync(new ItemFilter { Language = "zh-Hant" }, 1, 50, Ct);
+        Assert.Equal(["中國外交部長訪問首爾"], traditional.Items.Select(i => i.Title));
+    }
+
     private async Task<TestServices> StartAsync()
     {
         var app = await TestServices.StartAsync(backend);

@@ -80,21 +80,29 @@ public static class Tagger
             }
             (a, b) = (aEnd, bEnd);
         }
-        var joint = jointBody >= rule.MinJointSentences || (jointTitle && sentences.Count <= rule.ShortBodySentences);
+        // A headline on another subject (a match report's) puts the story on it: one sentence
+        // naming both sides (the next fixtures) is not enough to make it a relation.
+        var onOtherSubject = InField(asides, "title").Length > 0;
+        var joint = jointBody >= rule.MinJointSentences + (onOtherSubject ? 1 : 0) || (jointTitle && sentences.Count <= rule.ShortBodySentences);
         var score = sideScores.Values.DefaultIfEmpty(0).Min();
-        var inPassing = sentences.Count > rule.ShortBodySentences
+        // A lead that joins the sides states the story's subject ("South Korea and China agreed on
+        // Thursday to…"), and what follows may say "the two sides": it needs no second mention.
+        var leadJoins = firstJoint is { } joins && sentences.Count > 0 && joins == sentences[0];
+        var inPassing = sentences.Count > rule.ShortBodySentences && !leadJoins
             ? rule.Sides.Where((_, s) => sentencesNaming[s] < rule.MinBodySentences).FirstOrDefault()
             : null;
         var tagged = score >= rule.MinSideScore && joint && inPassing is null;
         // What a reader needs to check the tag: the words each side was named by, and where the
         // sides meet (a sentence quoted), not only the counts.
         var reason = string.Join(", ", sideScores.Select(kv => $"{kv.Key} {kv.Value:0.#}{Named(matches, m => groups[m.Group].Sides.Contains(kv.Key))}"))
-            + $"; named together in {jointBody} of {sentences.Count} body sentence(s)" + (jointTitle ? " and the title" : "")
-            + (firstJoint is { } first ? $", first: {Quote(body, first)}" : "")
+            + (sentences.Count == 0 ? jointTitle ? "; named together in the title (no body)" : "; no body"
+                : $"; named together in {jointBody} of {sentences.Count} body sentence(s)" + (jointTitle ? " and the title" : ""))
+            + (firstJoint is { } first ? $", first: {Quote(body, (Math.Max(first.Start, found.DatelineEnd), first.End))}" : "")
             + (others.Count > 0 ? $"; {others.Count} third-party mention(s)" : "")
             + (asides.Count > 0 ? $"; another subject{Named(asides, _ => true)}" : "")
             + (tagged ? "" : score < rule.MinSideScore ? $"; a side is below {rule.MinSideScore}"
-                : !joint ? jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together"
+                : !joint ? onOtherSubject && jointBody > 0 ? "; the headline is on another subject and one sentence does not make a relation"
+                    : jointTitle ? $"; only the title joins them in a {sentences.Count}-sentence body" : "; never named together"
                 : $"; {inPassing} is named in fewer than {rule.MinBodySentences} of {sentences.Count} body sentences: in passing");
         if (!tagged)
             return new TopicVerdict(rule.Tag, false, score, reason, [], matches);
@@ -112,7 +120,8 @@ public static class Tagger
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
     }
 
-    private sealed record Found(List<TermMatch> Sides, List<TermMatch> Others, List<TermMatch> OtherSubjects);
+    /// <param name="DatelineEnd">Where the body's wire dateline ends (0: none).</param>
+    private sealed record Found(List<TermMatch> Sides, List<TermMatch> Others, List<TermMatch> OtherSubjects, int DatelineEnd);
 
     private const int NamedTerms = 4, QuoteLength = 200;
 
@@ -140,18 +149,21 @@ public static class Tagger
     private static string Quote(string body, (int Start, int End) sentence)
     {
         var text = new System.Text.StringBuilder(Math.Min(sentence.End - sentence.Start, QuoteLength) + 3).Append('“');
-        var space = false;
+        var (space, lastSpace) = (false, 0);
         for (var i = sentence.Start; i < sentence.End; i++)
         {
             var c = body[i];
             if (char.IsWhiteSpace(c)) { space = text.Length > 1; continue; }
+            if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') continue; // an override cut off here would turn what follows the quote
             if (text.Length > QuoteLength && !char.IsLowSurrogate(c)) // never half a character
             {
+                // Cut at the last space when there is one near (spaced scripts), not inside a word.
+                if (!space && lastSpace > QuoteLength - 40) text.Length = lastSpace;
                 text.Append('…');
                 space = false;
                 break;
             }
-            if (space) text.Append(' ');
+            if (space) { lastSpace = text.Length; text.Append(' '); }
             text.Append(c);
             space = false;
         }
@@ -161,9 +173,10 @@ public static class Tagger
     private static Found Scan(CompiledTopic topic, string title, string body)
     {
         var (sides, others, asides) = (new List<TermMatch>(), new List<TermMatch>(), new List<TermMatch>());
+        var dateline = DatelineLength(body);
         Scan(topic, "title", title, 0, sides, others, asides);
-        Scan(topic, "body", body, DatelineLength(body), sides, others, asides);
-        return new Found(sides, others, asides);
+        Scan(topic, "body", body, dateline, sides, others, asides);
+        return new Found(sides, others, asides, dateline);
     }
 
     /// <summary>How long the wire dateline a feed entry's body opens with is (see <see cref="Dateline"/>).</summary>

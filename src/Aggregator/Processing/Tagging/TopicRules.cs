@@ -37,6 +37,14 @@ public sealed record TopicRules
         }
     }
 
+    /// <summary>A * anywhere but once at the end, right after a letter: "Nord*korea", "Korea**",
+    /// "Korea *" (which would match any word after "Korea", or any word at all).</summary>
+    private static bool MisplacedStar(string term)
+    {
+        var star = term.IndexOf('*', StringComparison.Ordinal);
+        return star >= 0 && (star != term.Length - 1 || star == 0 || !char.IsLetterOrDigit(term[star - 1]));
+    }
+
     private IEnumerable<string> Problems()
     {
         foreach (var (topic, t) in Topics.Select((t, i) => (t, i)))
@@ -60,8 +68,8 @@ public sealed record TopicRules
             foreach (var (list, byLanguage) in new[] { ("exclude", topic.Exclude), ("thirdParties", topic.ThirdParties), ("otherSubjects", topic.OtherSubjects) }
                          .Concat(topic.Groups.Select(g => ($"groups.{g.Name}.terms", g.Terms))))
                 foreach (var (language, terms) in byLanguage ?? [])
-                    foreach (var term in (terms ?? []).Where(t => t is not null && t.TrimEnd().TrimEnd('*').Contains('*', StringComparison.Ordinal)))
-                        yield return $"{at}.{list}.{language}: \"{term}\" has a * before its end (a * may only end a term).";
+                    foreach (var term in (terms ?? []).Where(t => t is not null && MisplacedStar(t.Trim())))
+                        yield return $"{at}.{list}.{language}: \"{term}\" has a * that does not end a word (a * may only end a term, right after a letter).";
         }
     }
 }
@@ -103,7 +111,8 @@ public sealed record TopicRule
     /// <summary>In a body longer than <see cref="ShortBodySentences"/>, each side must be named in
     /// at least this many sentences: a side named in one sentence only ("asked whether the alliance
     /// was aimed at China, an official said…"; "the Chinese premier Li Qiang, the South Korean
-    /// president Lee…" in a list of leaders) is there in passing, however the headline lists it.</summary>
+    /// president Lee…" in a list of leaders) is there in passing, however the headline lists it,
+    /// unless the body's first sentence joins the sides (a lead states the subject).</summary>
     public int MinBodySentences { get; init; } = 2;
 
     /// <summary>A subtag needs this share of the weight of its side's specific evidence (the
