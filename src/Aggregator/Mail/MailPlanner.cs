@@ -231,11 +231,16 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     }
 
     /// <summary>The recipient's row, created on first use: alerts start from then, so adding a
-    /// recipient does not mail them the whole archive.</summary>
+    /// recipient does not mail them the whole archive. An address the settings now write in
+    /// other capitals ("Ann@Example.org" become "ann@example.org") takes over the state of the
+    /// old spelling, unsubscription included: it was a new row, and someone who had unsubscribed
+    /// got mail again.</summary>
     internal static async Task<RecipientState> RecipientStateAsync(DbConnection connection, DbTransaction transaction, string address, DateTime now)
     {
         await connection.ExecuteAsync("""
-            INSERT INTO mail_recipients (address, alerts_from) VALUES (@address, @now)
+            INSERT INTO mail_recipients (address, alerts_from, last_alert_at, digest_until, unsubscribed_at)
+            SELECT @address, coalesce(min(alerts_from), @now), max(last_alert_at), max(digest_until), max(unsubscribed_at)
+            FROM mail_recipients WHERE lower(address) = lower(@address)
             ON CONFLICT (address) DO NOTHING
             """, new { address, now }, transaction);
         return await connection.QuerySingleAsync<RecipientState>(

@@ -33,6 +33,26 @@ public abstract class MailPlannerTests(Backend backend)
         await items.StoreAsync(tagged ? incoming : incoming with { Tags = [] }, Ct);
     }
 
+    /// <summary>An address the settings come to write in other capitals keeps its state: one who
+    /// unsubscribed stays unsubscribed (a second row was made for the new spelling, and mail went
+    /// out again).</summary>
+    [Fact]
+    public async Task An_unsubscribed_address_written_in_other_capitals_stays_unsubscribed()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "alert", temp);
+        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "Analyst@Example.org"));
+        await app.Get<MailPlanner>().RegisterRecipientsAsync(Ct);
+        Assert.True(await app.Get<UnsubscribeLinks>().UnsubscribeAsync("analyst@example.org", Ct));
+
+        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "analyst@example.org"));
+        var planner = app.Get<MailPlanner>();
+        await planner.RegisterRecipientsAsync(Ct);
+        Assert.NotNull(await planner.UnsubscribedAtAsync("analyst@example.org", Ct));
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
+    }
+
     /// <summary>A teaser seen untagged before one digest, its full text tagged before the next:
     /// the story was in no digest, so it is in the next one (it was alerted, never digested).</summary>
     [Fact]
