@@ -39,7 +39,7 @@ public static class Scripts
 
     /// <summary>Letters in scripts written with spaces count as words; each CJK character counts
     /// as half a word, which puts a CJK headline and a Latin one on the same scale.</summary>
-    public static double WordLength(string text)
+    public static double WordLength(ReadOnlySpan<char> text)
     {
         double cjk = 0;
         var words = 0;

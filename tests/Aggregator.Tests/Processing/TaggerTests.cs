@@ -87,6 +87,9 @@ public sealed class TaggerTests
     [InlineData("South Korea beat China 1-0 in East Asian Cup opener", // a match report: the headline is on a game, one fixtures sentence joins them
         "South Korea's national football team defeated China 1-0 in its opening match on Monday.\nJoo Min-kyu scored the only goal.\n"
         + "China pressed late but could not find an equaliser. South Korea will face Hong Kong next, while China plays Japan.\nAround 4,000 fans attended.")]
+    [InlineData("Rice prices hit a record in Japan", // other stories' headlines in the page's furniture
+        "World | Asia | Business\nMost read: 1. China and South Korea agree to resume fisheries talks  2. Kim Jong Un meets Chinese envoy  3. Seoul's housing squeeze\n"
+        + "TOKYO — Rice prices in Japan rose to a record last week.\nOfficials blame last summer's heat.\nThe minister will release more stockpiled rice.")]
     [InlineData("Leaders gather for the climate summit in Belém", // a list of leaders: each side in one sentence of a long body
         "Heads of government arrived in Belém on Monday for the climate summit.\n"
         + "Among them were the Chinese premier Li Qiang, the South Korean president Lee Jae-myung, the Indian prime minister and the French president.\n"
@@ -176,6 +179,25 @@ public sealed class TaggerTests
         var e = Assert.Throws<InvalidDataException>(() => TopicRules.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("side \"b\" is not one of the topic's sides", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A topic of one's own, written with only what it needs: what it leaves out takes
+    /// the documented defaults (it failed to compile without "exclude", and a missing threshold was 0).</summary>
+    [Fact]
+    public void A_minimal_topic_takes_the_defaults_and_tags()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("topics.json", """
+            {"version":"1","topics":[{"tag":"t","sides":["a","b"],"groups":[
+              {"name":"ga","sides":["a"],"terms":{"en":["alpha"]}},{"name":"gb","sides":["b"],"terms":{"en":["beta"]}}]}]}
+            """);
+        var rule = Assert.Single(TopicRules.Load(path).Topics);
+        Assert.Equal((3.0, 2.0, 1, 2, 2, 0.3), (rule.TitleWeight, rule.MinSideScore, rule.MinJointSentences, rule.ShortBodySentences, rule.MinBodySentences, rule.SubtagMinShare));
+        Assert.Empty(rule.Exclude);
+        Assert.Empty(rule.Subtags);
+        var topics = CompiledTopic.From(TopicRules.Load(path));
+        Assert.Equal(["t"], Tagger.Tag(topics, "Alpha meets beta", "Alpha and beta met on Monday.").Select(t => t.Tag));
+        Assert.Empty(Tagger.Tag(topics, "Alpha alone", "Alpha met gamma on Monday."));
     }
 
     /// <summary>A * inside a term was a literal star, and the term never matched ("Vereinigte*

@@ -111,7 +111,7 @@ public static class HtmlDocumentParser
         // responds" do) and before a name of a word or two.
         foreach (var separator in SectionSeparators)
             if (!string.IsNullOrEmpty(heading) && Scripts.WordLength(heading) >= 3 && title.StartsWith(heading + separator, StringComparison.Ordinal)
-                && Scripts.WordLength(title[(heading.Length + separator.Length)..]) <= 3)
+                && Scripts.WordLength(title.AsSpan(heading.Length + separator.Length)) <= 3)
                 return heading;
         return title;
     }

@@ -30,6 +30,22 @@ public static partial class LineClassifier
         return LineKind.Text;
     }
 
+    /// <summary>Whether a line is page furniture: navigation, a section trail, a list heading
+    /// ("Most read: 1. …"), sharing and sign-up chrome, a copyright line. The tests Classify makes
+    /// for those kinds, without the others (dates, captions, bylines): the tagger asks this of
+    /// every sentence that would join a topic's sides, so a paragraph of prose (over 30 words)
+    /// meets only the patterns anchored at its start.</summary>
+    public static bool IsFurniture(ReadOnlySpan<char> line)
+    {
+        var words = Scripts.WordLength(line);
+        return ChromeAny().IsMatch(line)
+            || words <= 30 && Copyright().IsMatch(line)
+            || words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))
+            || words <= 6 && ListHeading().IsMatch(line)
+            || words <= 8 && ChromeShort().IsMatch(line)
+            || words <= 30 && Promotion().IsMatch(line);
+    }
+
     /// <summary>A short line whose point is a date: "9 september 2025", "date 2021-07-11 Newsletter
     /// Signup", "Published: 2025-09-05 14:30 KST". A long sentence that mentions a date is text.</summary>
     public static bool IsDateLine(string line)

@@ -61,6 +61,7 @@ public static class Tagger
         (int Start, int End)? firstJoint = null;
         var (a, b, c) = (0, 0, 0);
         var sentencesNaming = new int[rule.Sides.Count]; // per side, the body sentences that name it
+        var chrome = new ChromeLines(body);
         foreach (var sentence in sentences)
         {
             while (a < bodySides.Length && bodySides[a].Offset < sentence.Start) a++;
@@ -70,10 +71,16 @@ public static class Tagger
             while (aEnd < bodySides.Length && bodySides[aEnd].Offset < sentence.End) aEnd++;
             while (bEnd < bodyOthers.Length && bodyOthers[bEnd].Offset < sentence.End) bEnd++;
             var elsewhere = c < bodyAsides.Length && bodyAsides[c].Offset < sentence.End; // a game, not a relation
+            var joined = !elsewhere && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b));
+            // Page furniture ("Most read: 1. China and South Korea agree…", "Trending: … · …") is
+            // other stories' headlines: it names and joins nothing of this one. (Only a sentence
+            // that would join is classified: the line classifier's patterns cost more than all
+            // the rest of tagging.)
+            if (joined && chrome.Of(sentence.Start)) { (a, b) = (aEnd, bEnd); continue; }
             for (var s = 0; s < rule.Sides.Count; s++)
                 foreach (var m in bodySides.AsSpan(a, aEnd - a))
                     if (groups[m.Group].Sides.Contains(rule.Sides[s])) { sentencesNaming[s]++; break; }
-            if (!elsewhere && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b)))
+            if (joined)
             {
                 jointBody++;
                 firstJoint ??= sentence;
@@ -118,6 +125,22 @@ public static class Tagger
                 tags.Add(new(subtag, Math.Round(share, 3), $"{share:P0} of the specific {side} evidence{Named(own, _ => true)}", own));
         }
         return new TopicVerdict(rule.Tag, true, score, reason, tags, matches);
+    }
+
+    /// <summary>Whether the line holding a position is page furniture, as a scraped page's reader
+    /// tells it (Parsing/Documents/LineClassifier.IsFurniture), each line asked once.</summary>
+    private sealed class ChromeLines(string body)
+    {
+        private Dictionary<int, bool>? _lines; // made when first asked: most documents have no joining sentence
+
+        public bool Of(int position)
+        {
+            var start = position == 0 ? 0 : body.LastIndexOf('\n', position - 1) + 1;
+            _lines ??= [];
+            if (_lines.TryGetValue(start, out var known)) return known;
+            var end = body.IndexOf('\n', start);
+            return _lines[start] = Parsing.Documents.LineClassifier.IsFurniture(body.AsSpan(start, (end < 0 ? body.Length : end) - start).Trim());
+        }
     }
 
     /// <param name="DatelineEnd">Where the body's wire dateline ends (0: none).</param>

@@ -74,51 +74,54 @@ public sealed record TopicRules
     }
 }
 
+/// <remarks>The optional members have setters, not init: the generated reader sets every init
+/// member, and one missing from the file became null or 0 instead of its default (a topic without
+/// "exclude" failed to compile, one without "minSideScore" tagged on any mention).</remarks>
 public sealed record TopicRule
 {
     public required string Tag { get; init; }
-    public string Definition { get; init; } = "";
+    public string Definition { get; set; } = "";
     public required List<string> Sides { get; init; }
-    public List<string> Subtags { get; init; } = [];
+    public List<string> Subtags { get; set; } = [];
     public required List<TermGroup> Groups { get; init; }
 
     /// <summary>Phrases whose matches are not evidence: "South China Sea" says nothing of China.</summary>
-    public Dictionary<string, List<string>> Exclude { get; init; } = [];
+    public Dictionary<string, List<string>> Exclude { get; set; } = [];
 
-    public double TitleWeight { get; init; } = 3;
+    public double TitleWeight { get; set; } = 3;
 
     /// <summary>Every side needs at least this weighted count of matches.</summary>
-    public double MinSideScore { get; init; } = 2;
+    public double MinSideScore { get; set; } = 2;
 
     /// <summary>Countries and places other than the sides. A sentence where the sides are only
     /// two items in a list of countries (a medal table, a tourism ranking, a draw) does not
     /// relate them: it counts as joint only when the sides are named more often than these.</summary>
-    public Dictionary<string, List<string>> ThirdParties { get; init; } = [];
+    public Dictionary<string, List<string>> ThirdParties { get; set; } = [];
 
     /// <summary>Words that put a sentence on another subject than relations: a game between
     /// national teams ("football", "축구", "足球") is a match, not a relation, whoever plays. A
     /// sentence (or headline) naming one joins no sides; its matches still count for each side.</summary>
-    public Dictionary<string, List<string>> OtherSubjects { get; init; } = [];
+    public Dictionary<string, List<string>> OtherSubjects { get; set; } = [];
 
     /// <summary>Sentences of the body in which all sides are named together (and outnumber
     /// third parties). A headline that joins the sides counts instead only when the body is at
     /// most <see cref="ShortBodySentences"/> sentences long (a feed summary): a long body that
     /// never relates them in one sentence is a roundup under a catchy title.</summary>
-    public int MinJointSentences { get; init; } = 1;
+    public int MinJointSentences { get; set; } = 1;
 
-    public int ShortBodySentences { get; init; } = 2;
+    public int ShortBodySentences { get; set; } = 2;
 
     /// <summary>In a body longer than <see cref="ShortBodySentences"/>, each side must be named in
     /// at least this many sentences: a side named in one sentence only ("asked whether the alliance
     /// was aimed at China, an official said…"; "the Chinese premier Li Qiang, the South Korean
     /// president Lee…" in a list of leaders) is there in passing, however the headline lists it,
     /// unless the body's first sentence joins the sides (a lead states the subject).</summary>
-    public int MinBodySentences { get; init; } = 2;
+    public int MinBodySentences { get; set; } = 2;
 
     /// <summary>A subtag needs this share of the weight of its side's specific evidence (the
     /// groups that give a subtag): "Korea" alone says neither North nor South, so a story naming
     /// "South Korea" twice and "Korea" ten times is still the South's.</summary>
-    public double SubtagMinShare { get; init; } = 0.3;
+    public double SubtagMinShare { get; set; } = 0.3;
 
     /// <summary>The side whose evidence subtags divide between them (default: the last side).</summary>
     public string? SubtagSide { get; init; }
