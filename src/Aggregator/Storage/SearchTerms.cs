@@ -189,7 +189,8 @@ public static partial class SearchTerms
             : primary;
     }
 
-    /// <summary>Whether a stored language is one a filter asks for: itself, or for "zh", either script's.</summary>
+    /// <summary>Whether a filter's language stands for its whole family: "zh" asks for Chinese in
+    /// either script ("zh-Hans", "zh-Hant") too, while "zh-Hant" asks for itself only.</summary>
     public static bool Family(string language) => !language.Contains('-', StringComparison.Ordinal);
 
     private static readonly Dictionary<string, string> TwoLetter = BuildTwoLetter();

@@ -13,14 +13,10 @@ public sealed class ItemRemovalCommandTests
     public async Task An_operator_prunes_old_stories_and_removes_an_item_and_neither_comes_back_from_its_folder()
     {
         using var temp = new TempFolder();
-        var config = temp.Sub("config");
-        var documents = temp.Sub("documents");
-        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
-        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[""" + System.Text.Json.JsonSerializer.Serialize(documents) + "]}}}", Ct);
+        var (config, documents, common) = CliFolders.In(temp);
         await File.WriteAllTextAsync(Path.Combine(documents, "weather.txt"), "Rain in Reykjavik\n\nIt rained all week in Reykjavik and the ferries to the islands stopped.", Ct);
         await File.WriteAllTextAsync(Path.Combine(documents, "harvest.txt"), "Early harvest in Skåne\n\nThe harvest in Skåne came in early this year after a warm spring.", Ct);
         await File.WriteAllTextAsync(Path.Combine(documents, "cranes.txt"), "New cranes in Gdańsk\n\nThe port of Gdańsk put two new cranes to work on Monday.", Ct);
-        string[] common = ["--config", config, "--data", temp.Sub("data")];
         Assert.Contains("3 new", (await Processes.AggregatorAsync(temp.Path, null, ["run-once", .. common])).Stdout, StringComparison.Ordinal);
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(temp.Path, "data", "aggregator.db")};Pooling=False"))
         {

@@ -12,14 +12,10 @@ public sealed class ItemsSearchCliTests
     public async Task Items_are_searched_and_filtered_from_the_command_line()
     {
         using var temp = new TempFolder();
-        var config = temp.Sub("config");
-        var documents = temp.Sub("documents");
-        File.Copy(Path.Combine(RepoPaths.Config, "topics.json"), Path.Combine(config, "topics.json"));
-        await File.WriteAllTextAsync(Path.Combine(config, "aggregator.json"), """{"Aggregator":{"Sources":{"DocumentFolders":[""" + System.Text.Json.JsonSerializer.Serialize(documents) + "]}}}", Ct);
+        var (config, documents, common) = CliFolders.In(temp);
         await File.WriteAllTextAsync(Path.Combine(documents, "ferry.txt"), "Ferry to Dalian resumes\n\nPublished: 2025-03-01\n\nThe ferry from Incheon to Dalian sailed again on Saturday after the THAAD dispute ended.", Ct);
         await File.WriteAllTextAsync(Path.Combine(documents, "radar.txt"), "サード（ＴＨＡＡＤ）配備で協議\n\nPublished: 2025-05-01\n\n日韓の外相が会談し、サードについて協議した。", Ct);
         await File.WriteAllTextAsync(Path.Combine(documents, "harvest.txt"), "Early harvest in Skåne\n\nPublished: 2025-06-01\n\nThe harvest in Skåne came in early this year after a warm spring.", Ct);
-        string[] common = ["--config", config, "--data", temp.Sub("data")];
         Assert.Contains("3 new", (await Processes.AggregatorAsync(temp.Path, null, ["run-once", .. common])).Stdout, StringComparison.Ordinal);
 
         async Task<string[]> TitlesAsync(params string[] options)

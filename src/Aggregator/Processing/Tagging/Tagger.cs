@@ -53,7 +53,9 @@ public static class Tagger
             s => matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(s)).Sum(Weight));
         var sentences = Sentences.Split(body);
         var asides = found.OtherSubjects;
-        var jointTitle = Joint(rule, groups, InField(matches, "title"), InField(others, "title")) && InField(asides, "title").Length == 0;
+        // A headline on another subject (a match report's) joins nothing and puts the story on it.
+        var onOtherSubject = InField(asides, "title").Length > 0;
+        var jointTitle = !onOtherSubject && Joint(rule, groups, InField(matches, "title"), InField(others, "title"));
         // Each sentence judged on its own matches, found by a sweep over both in text order: a
         // scan of every match per sentence made a 2.5 MB document take 25 s.
         var (bodySides, bodyOthers, bodyAsides) = (InField(matches, "body"), InField(others, "body"), InField(asides, "body"));
@@ -73,9 +75,8 @@ public static class Tagger
             var elsewhere = c < bodyAsides.Length && bodyAsides[c].Offset < sentence.End; // a game, not a relation
             var joined = !elsewhere && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b));
             // Page furniture ("Most read: 1. China and South Korea agree…", "Trending: … · …") is
-            // other stories' headlines: it names and joins nothing of this one. (Only a sentence
-            // that would join is classified: the line classifier's patterns cost more than all
-            // the rest of tagging.)
+            // other stories' headlines: it names and joins nothing of this one. Only a sentence
+            // that would join is worth asking about.
             if (joined && chrome.Of(sentence.Start)) { (a, b) = (aEnd, bEnd); continue; }
             for (var s = 0; s < rule.Sides.Count; s++)
                 foreach (var m in bodySides.AsSpan(a, aEnd - a))
@@ -87,9 +88,8 @@ public static class Tagger
             }
             (a, b) = (aEnd, bEnd);
         }
-        // A headline on another subject (a match report's) puts the story on it: one sentence
-        // naming both sides (the next fixtures) is not enough to make it a relation.
-        var onOtherSubject = InField(asides, "title").Length > 0;
+        // Under a headline on another subject, one sentence naming both sides (a match report's
+        // next fixtures) is not enough to make a relation.
         var joint = jointBody >= rule.MinJointSentences + (onOtherSubject ? 1 : 0) || (jointTitle && sentences.Count <= rule.ShortBodySentences);
         var score = sideScores.Values.DefaultIfEmpty(0).Min();
         // A lead that joins the sides states the story's subject ("South Korea and China agreed on

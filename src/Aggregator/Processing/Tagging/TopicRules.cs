@@ -67,8 +67,8 @@ public sealed record TopicRules
             // star, and the term would silently never match.
             foreach (var (list, byLanguage) in new[] { ("exclude", topic.Exclude), ("thirdParties", topic.ThirdParties), ("otherSubjects", topic.OtherSubjects) }
                          .Concat(topic.Groups.Select(g => ($"groups.{g.Name}.terms", g.Terms))))
-                foreach (var (language, terms) in byLanguage ?? [])
-                    foreach (var term in (terms ?? []).Where(t => t is not null && MisplacedStar(t.Trim())))
+                foreach (var (language, terms) in byLanguage)
+                    foreach (var term in terms.Where(t => t is not null && MisplacedStar(t.Trim())))
                         yield return $"{at}.{list}.{language}: \"{term}\" has a * that does not end a word (a * may only end a term, right after a letter).";
         }
     }
