@@ -63,7 +63,7 @@ public static class ItemsCommand
         Summary = EntryText.Summary(i.Body),
         Sources = i.Sightings.Select(s => new { s.Kind, s.Locator, s.SourceTitle, s.Url, s.FirstSeenAt }),
         AlsoReportedBy = EntryText.AlsoReportedBy(i).Select(c => new { c.Name, c.Title, c.Url }),
-        Tags = i.Tags.Select(t => new { t.Tag, t.Score, t.Reason, Evidence = EvidenceJson.Read(t.Evidence) }),
+        Tags = i.Tags.Select(t => new { t.Tag, t.Score, Reason = t.Explanation, Evidence = EvidenceJson.Read(t.Evidence) }),
     };
 
     private static string Text(StoredItem i)
@@ -80,7 +80,7 @@ public static class ItemsCommand
         foreach (var t in i.Tags)
         {
             var evidence = EvidenceJson.Read(t.Evidence);
-            lines.Add($"  tag {t.Tag} (score {t.Score:0.###}; {t.Reason})");
+            lines.Add($"  tag {t.Tag} (score {t.Score:0.###}; {t.Explanation})");
             lines.Add("    evidence: " + string.Join(", ", evidence.Take(12).Select(e => $"\"{e.Term}\" {e.Field}@{e.Offset}"))
                 + (evidence.Count > 12 ? $", … {evidence.Count - 12} more" : ""));
         }

@@ -62,7 +62,7 @@ public static class MailHtml
             : $"<a dir=\"auto\" style=\"{Link}\" href=\"{E(r.Url)}\">{E(r.Name)}</a>")));
         sb.Append("</p>");
         foreach (var tagged in story.Tags.Where(t => content.Recipient.Tags.Contains(t.Tag)))
-            sb.Append($"<p style=\"{Meta}\">Tagged {E(tagged.Tag)}: <span dir=\"auto\">{E(EntryText.Line(tagged.Reason))}</span></p>");
+            sb.Append($"<p style=\"{Meta}\">Tagged {E(tagged.Tag)}: <span dir=\"auto\">{E(EntryText.Line(tagged.Explanation))}</span></p>");
         sb.Append($"<p{lang} style=\"margin:4px 0 0 0\">{E(EntryText.Line(EntryText.Summary(story.Body, 240)))}</p>");
         sb.Append("</div>");
     }

@@ -24,7 +24,7 @@ public static class MailText
                 var reporters = MessageComposer.Reporters(story);
                 sb.AppendLine($"   Reported by: {string.Join(", ", reporters.Select(r => r.Name))}");
                 foreach (var tagged in story.Tags.Where(t => content.Recipient.Tags.Contains(t.Tag)))
-                    sb.AppendLine($"   Tagged {tagged.Tag}: {EntryText.Line(tagged.Reason)}");
+                    sb.AppendLine($"   Tagged {tagged.Tag}: {EntryText.Line(tagged.Explanation)}");
                 if (EntryText.SafeUrl(story.Url) is { } url) sb.AppendLine($"   {url}");
                 foreach (var (name, copyUrl) in reporters.Skip(1).Where(r => r.Url is not null))
                     sb.AppendLine($"   {name}: {copyUrl}");

@@ -123,7 +123,7 @@ public static class EntryText
         if (AlsoReportedByHtml(item) is { } also) content += "<p>" + also + "</p>";
         // A feed reader shows the content and nothing else of ours: the reason goes with it.
         foreach (var tag in item.Tags)
-            content += $"<p><small>Tagged {Encode(tag.Tag)}: <span dir=\"auto\">{Encode(Line(tag.Reason))}</span></small></p>";
+            content += $"<p><small>Tagged {Encode(tag.Tag)}: <span dir=\"auto\">{Encode(Line(tag.Explanation))}</span></small></p>";
         return content;
     }
 

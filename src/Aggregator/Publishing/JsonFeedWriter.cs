@@ -80,7 +80,7 @@ public static class JsonFeedWriter
                     w.WriteStartObject();
                     w.WriteString("tag", tag.Tag);
                     w.WriteNumber("score", Math.Round(tag.Score, 3));
-                    w.WriteString("reason", EntryText.Line(tag.Reason));
+                    w.WriteString("reason", EntryText.Line(tag.Explanation));
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -146,7 +146,7 @@ public static class RiverPage
         {
             h.Append("<ul class=\"tags\" aria-label=\"Tags\">");
             foreach (var t in item.Tags)
-                h.Append($"<li><a href=\"{E(view.PageUrl(1, t.Tag, "").AbsoluteUri)}\" title=\"{E(EntryText.Line(t.Reason))}\">{E(t.Tag)}</a></li>");
+                h.Append($"<li><a href=\"{E(view.PageUrl(1, t.Tag, "").AbsoluteUri)}\" title=\"{E(EntryText.Line(t.Explanation))}\">{E(t.Tag)}</a></li>");
             h.Append("</ul>\n");
         }
         h.Append($"<p class=\"excerpt\"{lang}>{E(EntryText.Summary(item.Body))}</p>\n");
@@ -156,7 +156,7 @@ public static class RiverPage
             // screen reader reaches: the words each side was named by and the sentence joining them.
             h.Append("<details class=\"why\"><summary>Why ").Append(E(string.Join(", ", item.Tags.Select(t => t.Tag)))).Append("</summary>\n<ul>");
             foreach (var t in item.Tags)
-                h.Append($"<li><b>{E(t.Tag)}</b>: <span dir=\"auto\">{E(EntryText.Line(t.Reason))}</span></li>");
+                h.Append($"<li><b>{E(t.Tag)}</b>: <span dir=\"auto\">{E(EntryText.Line(t.Explanation))}</span></li>");
             h.Append("</ul></details>\n");
         }
         if (EntryText.AlsoReportedByHtml(item) is { } also)

@@ -170,8 +170,8 @@ public sealed class ItemQueries(Database database)
     }
 
     /// <summary>Tags, sightings and, collapsed, the story's other copies. A story's tags are those
-    /// of all its copies (the first copy's evidence first): a story listed under a tag because a
-    /// later copy has it carries that tag too.</summary>
+    /// of all its copies (the shown copy's evidence first): a story listed under a tag because a
+    /// later copy has it carries that tag too, and says which copy it was found in.</summary>
     private static async Task<IReadOnlyList<StoredItem>> WithDetailsAsync(System.Data.Common.DbConnection connection, List<StoredItem> items, bool collapse)
     {
         if (items.Count == 0)
@@ -197,7 +197,7 @@ public sealed class ItemQueries(Database database)
             ORDER BY m.first_seen_at, m.id, s.id
             """, new { ids })).ToLookup(c => c.StoryId);
         var copyTags = !collapse ? null : (await connection.QueryAsync<StoredTag>($"""
-            SELECT m.story_id AS item_id, t.tag, t.score, t.reason, t.evidence
+            SELECT m.story_id AS item_id, t.tag, t.score, t.reason, t.evidence, m.id AS copy_id
             FROM items m JOIN item_tags t ON t.item_id = m.id
             WHERE {Dialect.InList(connection, "m.story_id", "ids")}
             ORDER BY m.first_seen_at, m.id
@@ -205,7 +205,8 @@ public sealed class ItemQueries(Database database)
         return items.Select(i => i with
         {
             Tags = copyTags is null ? tags[i.Id].ToList()
-                : tags[i.Id].Concat(copyTags[i.Id]).DistinctBy(t => t.Tag).OrderBy(t => t.Tag, StringComparer.Ordinal).ToList(),
+                : tags[i.Id].Concat(copyTags[i.Id].Select(t => t with { CopyName = copies![i.Id].FirstOrDefault(c => c.ItemId == t.CopyId)?.Name }))
+                    .DistinctBy(t => t.Tag).OrderBy(t => t.Tag, StringComparer.Ordinal).ToList(),
             Sightings = sightings[i.Id].ToList(),
             AlsoReportedBy = copies?[i.Id].ToList() ?? [],
         }).ToList();

@@ -48,6 +48,17 @@ public sealed record StoredTag
     public double Score { get; init; }
     public string Reason { get; init; } = "";
     public string Evidence { get; init; } = "[]";
+
+    /// <summary>The copy of a collapsed story the tag was found in (its item), when it is not
+    /// the copy shown: the reason quotes that copy's text.</summary>
+    public long? CopyId { get; init; }
+
+    /// <summary>Who reported the copy named by <see cref="CopyId"/>.</summary>
+    public string? CopyName { get; init; }
+
+    /// <summary>The reason as a reader is shown it: a tag found in another copy of the story says
+    /// whose, since the sentence it quotes is not in the text shown.</summary>
+    public string Explanation => CopyId is null ? Reason : $"in the copy {(CopyName is { } name ? "by " + name : "of another source")}: {Reason}";
 }
 
 public sealed record StoredSighting

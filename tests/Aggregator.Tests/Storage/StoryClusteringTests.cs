@@ -83,7 +83,12 @@ public abstract class StoryClusteringTests(Backend backend)
             var story = Assert.Single(listed);
             Assert.Equal("Seoul Daily", story.Outlet);
             Assert.Equal(["dprk-china", "korea-china"], story.Tags.Select(t => t.Tag));
+            // The borrowed tag's reason quotes text the shown copy does not have: it says whose copy.
+            Assert.Equal("in the copy by Wire Feed: a later copy's", story.Tags[0].Explanation);
+            Assert.Equal(story.Tags[1].Reason, story.Tags[1].Explanation);
         }
+        var content = Aggregator.Publishing.EntryText.Html(Assert.Single(await app.Get<ItemQueries>().NewestAsync("dprk-china", 10, Ct)));
+        Assert.Contains("Tagged dprk-china: <span dir=\"auto\">in the copy by Wire Feed: a later copy&#39;s</span>", content);
     }
 }
 
