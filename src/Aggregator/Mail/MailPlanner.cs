@@ -234,15 +234,24 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
     /// recipient does not mail them the whole archive. An address the settings now write in
     /// other capitals ("Ann@Example.org" become "ann@example.org") takes over the state of the
     /// old spelling, unsubscription included: it was a new row, and someone who had unsubscribed
-    /// got mail again.</summary>
+    /// got mail again. The stories already alerted to the old spelling come along too, or each
+    /// would be alerted once more.</summary>
     internal static async Task<RecipientState> RecipientStateAsync(DbConnection connection, DbTransaction transaction, string address, DateTime now)
     {
-        await connection.ExecuteAsync("""
+        var created = await connection.ExecuteAsync("""
             INSERT INTO mail_recipients (address, alerts_from, last_alert_at, digest_until, unsubscribed_at)
             SELECT @address, coalesce(min(alerts_from), @now), max(last_alert_at), max(digest_until), max(unsubscribed_at)
             FROM mail_recipients WHERE lower(address) = lower(@address)
             ON CONFLICT (address) DO NOTHING
             """, new { address, now }, transaction);
+        if (created > 0)
+            await connection.ExecuteAsync("""
+                INSERT INTO mail_alerted (recipient, item_id, outbox_id)
+                SELECT @address, item_id, min(outbox_id) FROM mail_alerted
+                WHERE lower(recipient) = lower(@address) AND recipient <> @address
+                GROUP BY item_id
+                ON CONFLICT (recipient, item_id) DO NOTHING
+                """, new { address }, transaction);
         return await connection.QuerySingleAsync<RecipientState>(
             "SELECT alerts_from, last_alert_at, digest_until, unsubscribed_at FROM mail_recipients WHERE address = @address",
             new { address }, transaction);

@@ -53,6 +53,25 @@ public abstract class MailPlannerTests(Backend backend)
         Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
     }
 
+    /// <summary>An address the settings come to write in other capitals is not alerted again to
+    /// the stories the old spelling was alerted to.</summary>
+    [Fact]
+    public async Task An_address_written_in_other_capitals_is_not_alerted_again_to_the_same_story()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "alert", temp);
+        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "Analyst@Example.org"));
+        await app.Get<MailPlanner>().RegisterRecipientsAsync(Ct);
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        Assert.Equal(1, await app.Get<MailPlanner>().QueueAlertsAsync(Ct));
+
+        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "analyst@example.org"));
+        var planner = app.Get<MailPlanner>();
+        await planner.RegisterRecipientsAsync(Ct);
+        Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM mail_alerted WHERE recipient = 'analyst@example.org'"));
+    }
+
     /// <summary>A teaser seen untagged before one digest, its full text tagged before the next:
     /// the story was in no digest, so it is in the next one (it was alerted, never digested).</summary>
     [Fact]
