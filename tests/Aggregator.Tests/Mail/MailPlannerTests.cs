@@ -33,6 +33,15 @@ public abstract class MailPlannerTests(Backend backend)
         await items.StoreAsync(tagged ? incoming : incoming with { Tags = [] }, Ct);
     }
 
+    /// <summary>The service restarted with the recipient's address written as given, and registered.</summary>
+    private static async Task<MailPlanner> WrittenAsAsync(TestServices app, string address)
+    {
+        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", address));
+        var planner = app.Get<MailPlanner>();
+        await planner.RegisterRecipientsAsync(Ct);
+        return planner;
+    }
+
     /// <summary>An address the settings come to write in other capitals keeps its state: one who
     /// unsubscribed stays unsubscribed (a second row was made for the new spelling, and mail went
     /// out again).</summary>
@@ -41,13 +50,10 @@ public abstract class MailPlannerTests(Backend backend)
     {
         using var temp = new TempFolder();
         await using var app = await StartAsync(backend, "alert", temp);
-        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "Analyst@Example.org"));
-        await app.Get<MailPlanner>().RegisterRecipientsAsync(Ct);
+        await WrittenAsAsync(app, "Analyst@Example.org");
         Assert.True(await app.Get<UnsubscribeLinks>().UnsubscribeAsync("analyst@example.org", Ct));
 
-        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "analyst@example.org"));
-        var planner = app.Get<MailPlanner>();
-        await planner.RegisterRecipientsAsync(Ct);
+        var planner = await WrittenAsAsync(app, "analyst@example.org");
         Assert.NotNull(await planner.UnsubscribedAtAsync("analyst@example.org", Ct));
         await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
         Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
@@ -60,14 +66,11 @@ public abstract class MailPlannerTests(Backend backend)
     {
         using var temp = new TempFolder();
         await using var app = await StartAsync(backend, "alert", temp);
-        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "Analyst@Example.org"));
-        await app.Get<MailPlanner>().RegisterRecipientsAsync(Ct);
+        var before = await WrittenAsAsync(app, "Analyst@Example.org");
         await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
-        Assert.Equal(1, await app.Get<MailPlanner>().QueueAlertsAsync(Ct));
+        Assert.Equal(1, await before.QueueAlertsAsync(Ct));
 
-        await app.RestartAsync(("Aggregator:Mail:Recipients:0:Address", "analyst@example.org"));
-        var planner = app.Get<MailPlanner>();
-        await planner.RegisterRecipientsAsync(Ct);
+        var planner = await WrittenAsAsync(app, "analyst@example.org");
         Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM mail_alerted WHERE recipient = 'analyst@example.org'"));
     }
