@@ -90,6 +90,16 @@ public sealed class TaggerTests
     [InlineData("Rice prices hit a record in Japan", // other stories' headlines in the page's furniture
         "World | Asia | Business\nMost read: 1. China and South Korea agree to resume fisheries talks  2. Kim Jong Un meets Chinese envoy  3. Seoul's housing squeeze\n"
         + "TOKYO — Rice prices in Japan rose to a record last week.\nOfficials blame last summer's heat.\nThe minister will release more stockpiled rice.")]
+    [InlineData("K-pop group fills Rio stadium", // other stories' headlines, a line each, in the list under a heading
+        "Fans queued for three days outside the stadium in Rio de Janeiro.\nThe group sang 24 songs, four of them in Portuguese.\nTheir agency said a European leg would follow.\n\n"
+        + "Share: Facebook | X\n\nTRENDING NOW\n• China lifts curbs on Korean group tours after eight years\n\n• Seoul protests new Chinese structure in Yellow Sea\n• Box office slumps")]
+    [InlineData("Diễn viên Hàn Quốc gặp gỡ người hâm mộ tại Hà Nội",
+        "Nam diễn viên Hàn Quốc đã có buổi gặp gỡ người hâm mộ tại Hà Nội.\nAnh hát hai ca khúc nhạc phim.\nSau Hà Nội, anh sẽ đến Bangkok.\n\n"
+        + "Tin liên quan:\n- Trung Quốc phản đối Hàn Quốc về công trình trên Hoàng Hải\n- Hàn Quốc miễn thị thực cho khách đoàn Trung Quốc")]
+    [InlineData("延边朝鲜族民俗园迎来旅游旺季", // China's Korean minority is China's, not Korea's
+        "暑期以来，吉林省延边朝鲜族自治州延吉市的中国朝鲜族民俗园迎来旅游旺季。\n游客品尝朝鲜族冷面和打糕，观看朝鲜族歌舞表演。\n当地文旅部门表示，中国各地游客占七成以上。")]
+    [InlineData("亚运会射击赛况", // a results sentence: a medal is a game's
+        "射击项目中，中国队获得男子10米气手枪团体金牌，韩国队夺得女子25米手枪团体金牌。\n印度队在男子50米步枪三姿团体赛中称雄。\n中国队目前以12枚金牌领跑奖牌榜，韩国队以8枚金牌位列第二。\n比赛将持续到周日。")]
     [InlineData("Leaders gather for the climate summit in Belém", // a list of leaders: each side in one sentence of a long body
         "Heads of government arrived in Belém on Monday for the climate summit.\n"
         + "Among them were the Chinese premier Li Qiang, the South Korean president Lee Jae-myung, the Indian prime minister and the French president.\n"

@@ -16,7 +16,7 @@ public static partial class LineClassifier
         if (Copyright().IsMatch(line)) return LineKind.Copyright;
         if (SourceLabel().IsMatch(line)) return LineKind.SourceLine;
         if (words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))) return LineKind.Navigation;
-        if (words <= 6 && ListHeading().IsMatch(line)) return LineKind.ListHeading;
+        if (IsListHeading(line)) return LineKind.ListHeading;
         if (words <= 8 && ChromeShort().IsMatch(line)) return LineKind.Chrome;
         if (ChromeAny().IsMatch(line)) return LineKind.Chrome;
         if (words <= 30 && Promotion().IsMatch(line)) return LineKind.Chrome;
@@ -41,9 +41,21 @@ public static partial class LineClassifier
         return ChromeAny().IsMatch(line)
             || words <= 30 && Copyright().IsMatch(line)
             || words <= 12 && (Navigation().IsMatch(line) || SectionTrail().IsMatch(line))
-            || words <= 6 && ListHeading().IsMatch(line)
+            || IsListHeading(line)
             || words <= 8 && ChromeShort().IsMatch(line)
             || words <= 30 && Promotion().IsMatch(line);
+    }
+
+    /// <summary>Whether a line is a list heading: "Related articles", "Most read", "관련 뉴스",
+    /// "Tin liên quan:". The lines under it are other stories' headlines (IsListedHeadline).</summary>
+    public static bool IsListHeading(ReadOnlySpan<char> line) => Scripts.WordLength(line) <= 6 && ListHeading().IsMatch(line);
+
+    /// <summary>Whether a line under a list heading is one of the list's headlines: a headline is
+    /// short and ends no statement with a full stop (it may end in a question or a quotation).</summary>
+    public static bool IsListedHeadline(ReadOnlySpan<char> line)
+    {
+        var bare = line.TrimEnd("\"”’'」』)）");
+        return Scripts.WordLength(line) <= 16 && (bare.IsEmpty || bare[^1] is not ('.' or '。' or '!' or '！' or '…'));
     }
 
     /// <summary>A short line whose point is a date: "9 september 2025", "date 2021-07-11 Newsletter
@@ -126,7 +138,7 @@ public static partial class LineClassifier
 
     /// <summary>The heading of a list of other stories' headlines: "Related articles", "More from
     /// World", "Most read", "관련 뉴스", "相关新闻", "関連ニュース".</summary>
-    [GeneratedRegex(@"^(related( (articles?|stories|news|coverage|content|links|topics))?|more (from|on|in)\b[^.!?。]{1,30}|more (stories|news|articles)|most (read|popular|viewed|shared)|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| articles)?|read next|what to read next|top stories|latest (news|stories)|trending( now| stories)?|editors?'?s? picks|läs också|mest lästa?|relaterat|relaterade artiklar|관련\s*(뉴스|기사)|많이\s*본\s*(뉴스|기사)|주요\s*뉴스|인기\s*기사|相关(新闻|文章|报道)|相關(新聞|文章|報導)|热门(新闻|文章)|熱門(新聞|文章)|推荐阅读|推薦閱讀|猜你喜欢|关联阅读|関連(ニュース|リンク)|アクセスランキング|おすすめ記事|人気記事)\s*[:：>»|]?\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(related( (articles?|stories|news|coverage|content|links|topics))?|more (from|on|in)\b[^.!?。]{1,30}|more (stories|news|articles)|most (read|popular|viewed|shared)|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| articles)?|read next|what to read next|top stories|latest (news|stories)|trending( now| stories)?|editors?'?s? picks|läs också|mest lästa?|relaterat|relaterade artiklar|mehr zum thema|meistgelesen|meist gelesen|das könnte sie auch interessieren|à lire aussi|les plus lus|sur le même sujet|noticias relacionadas|más leídas|lo más leído|te puede interesar|meest gelezen|gerelateerd|самое читаемое|популярное|по теме|tin liên quan|đọc nhiều|xem nhiều|tin cùng chuyên mục|관련\s*(뉴스|기사)|많이\s*본\s*(뉴스|기사)|주요\s*뉴스|인기\s*기사|추천\s*기사|실시간\s*인기\s*(뉴스|기사)?|相关(新闻|文章|报道)|相關(新聞|文章|報導)|热门(新闻|文章)|熱門(新聞|文章)|推荐阅读|推薦閱讀|猜你喜欢|关联阅读|热点新闻|熱點新聞|排行榜|関連(ニュース|リンク)|アクセスランキング|ランキング|おすすめ記事|人気記事|あわせて読みたい)\s*[:：>»|]?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex ListHeading();
 
     /// <summary>A sentence selling the site's newsletter or app, at any point of the page.</summary>

@@ -134,9 +134,8 @@ public static partial class TextDocumentParser
             if (kinds[i] == LineKind.ListHeading) inList = listsAfterHeadings;
             if (inList && kinds[i] is not LineKind.Blank and not LineKind.ListHeading)
             {
-                // A headline is short and ends no sentence with a full stop; the article resumes
-                // (a list set inside it) with prose again.
-                if (kinds[i] != LineKind.Text || words <= 16 && !EndsStatement(line)) continue;
+                // The article resumes (a list set inside it) with prose again.
+                if (kinds[i] != LineKind.Text || LineClassifier.IsListedHeadline(line)) continue;
                 inList = false;
             }
             if (kinds[i] == LineKind.Text && words >= ProseWords)
@@ -157,10 +156,6 @@ public static partial class TextDocumentParser
         }
         return body;
     }
-
-    /// <summary>Ends as a statement does, not as a headline may (a question, a quotation).</summary>
-    private static bool EndsStatement(string line) =>
-        line.TrimEnd('"', '”', '’', '\'', '」', '』', ')', '）') is { Length: > 0 } bare && bare[^1] is '.' or '。' or '!' or '！' or '…';
 
     private static bool EndsSentence(string line) => line[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '"' or '”' or '」';
 

@@ -128,18 +128,44 @@ public static class Tagger
     }
 
     /// <summary>Whether the line holding a position is page furniture, as a scraped page's reader
-    /// tells it (Parsing/Documents/LineClassifier.IsFurniture), each line asked once.</summary>
+    /// tells it (Parsing/Documents/LineClassifier): furniture itself, or a headline in the list
+    /// under a heading ("Most read", "MEHR ZUM THEMA", "Tin liên quan:"), blank lines between
+    /// them allowed. Each line is asked once.</summary>
     private sealed class ChromeLines(string body)
     {
+        /// <summary>How far above a line its list's heading is looked for.</summary>
+        private const int ListLines = 40;
+
         private Dictionary<int, bool>? _lines; // made when first asked: most documents have no joining sentence
 
         public bool Of(int position)
         {
-            var start = position == 0 ? 0 : body.LastIndexOf('\n', position - 1) + 1;
+            var start = LineStart(position);
             _lines ??= [];
             if (_lines.TryGetValue(start, out var known)) return known;
+            var line = Line(start);
+            return _lines[start] = Parsing.Documents.LineClassifier.IsFurniture(line) || Parsing.Documents.LineClassifier.IsListedHeadline(line) && UnderListHeading(start);
+        }
+
+        private bool UnderListHeading(int start)
+        {
+            for (var n = 0; n < ListLines && start > 0; n++)
+            {
+                start = LineStart(start - 1);
+                var line = Line(start);
+                if (line.IsEmpty) continue;
+                if (Parsing.Documents.LineClassifier.IsListHeading(line)) return true;
+                if (!Parsing.Documents.LineClassifier.IsListedHeadline(line)) return false;
+            }
+            return false;
+        }
+
+        private int LineStart(int position) => position == 0 ? 0 : body.LastIndexOf('\n', position - 1) + 1;
+
+        private ReadOnlySpan<char> Line(int start)
+        {
             var end = body.IndexOf('\n', start);
-            return _lines[start] = Parsing.Documents.LineClassifier.IsFurniture(body.AsSpan(start, (end < 0 ? body.Length : end) - start).Trim());
+            return body.AsSpan(start, (end < 0 ? body.Length : end) - start).Trim();
         }
     }
 
