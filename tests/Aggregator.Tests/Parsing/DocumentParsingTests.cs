@@ -96,6 +96,8 @@ public sealed class DocumentParsingTests
     [Theory]
     [InlineData("a.txt", "Seoul and Beijing agree to reopen talks\n\nSouth Korea and China agreed on Friday to reopen talks on a fisheries accord, officials in Seoul said after the meeting.\n\nRelated articles\nChina fines Korean boats\n\nLee told reporters: \"We agreed to open a new chapter.\"\n\nMore in the coming days.", "We agreed to open a new chapter.", "China fines Korean boats")]
     [InlineData("zh.txt", "中韩外长在北京举行会谈\n\n中国外交部长王毅在北京同韩国外长举行会谈，双方表示愿为半岛和平加强合作，并就两国元首会晤交换意见。\n\n相关新闻\n韩国总统将访华\n\n王毅说：“中韩是搬不走的近邻。”", "中韩是搬不走的近邻", "韩国总统将访华")]
+    [InlineData("portal.txt", "新鸭绿江大桥朝方一侧现新建海关设施\n\n据韩国媒体援引卫星图像报道，连接中国丹东市与朝鲜新义州市的新鸭绿江大桥朝方一侧近期出现大规模施工迹象。\n\n热门排行\n1 多地发布高温预警\n2 这部电影票房破20亿\n\n中国外交部表示，中朝双方就大桥开通事宜保持沟通。", "中朝双方就大桥开通事宜保持沟通", "票房破20亿")]
+    [InlineData("de.txt", "K-Pop-Tanzkurse in Berlin ausgebucht\n\nIn einem Kulturzentrum in Berlin-Mitte lernen jede Woche mehr als 200 Jugendliche die Choreografien koreanischer Bands.\n\nMEHR ZUM THEMA\n» China droht Südkorea wegen Raketenabwehr mit Konsequenzen\n\nDie Nachfrage nach Sprachkursen habe sich seit 2020 verdreifacht, sagt der Leiter.", "Die Nachfrage nach Sprachkursen", "China droht Südkorea")]
     [InlineData("p.html", "<html><body><article><h1>Seoul and Beijing agree to reopen talks</h1><p>South Korea and China agreed on Friday to reopen talks on a fisheries accord, officials in Seoul said after the meeting.</p><h3>Related</h3><ul><li><a href=\"/1\">China fines Korean boats</a></li></ul><p>Next round in March</p></article></body></html>", "Next round in March", "China fines Korean boats")]
     public void The_article_resumes_after_a_list_of_other_stories(string name, string content, string kept, string dropped)
     {
