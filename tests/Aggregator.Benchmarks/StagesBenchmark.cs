@@ -44,6 +44,7 @@ public static class StagesBenchmark
             trees = null!;
             var feeds = Stage("parse (bytes → entries)", () => files.Select(f => FeedParser.Parse(f.Bytes, f.Url, null, null).Feed!).ToList());
             var articles = Stage("entry → article (HTML → text, language)", () => feeds.SelectMany(f => f.Entries.Select(e => FeedIngestor.Article(e, f)!.Value)).ToList());
+            Stage("  of which: read-more trailer", () => articles.Select(a => ReadMoreTrailer.Strip(a.Article.Body)).ToList());
             Stage("storable text (clean, composed)", () => articles.Select(a => (StorableText.Composed(a.Article.Title), StorableText.Composed(a.Article.Body))).ToList());
             var comparable = Stage("normalize for comparison (NFKC, case)", () => articles.Select(a => (Title: TextNormalizer.ForComparison(a.Article.Title), Body: TextNormalizer.ForComparison(a.Article.Body))).ToList());
             Stage("content hash + entry id", () => comparable.Select(c => EntryIds.For("bench", ContentHash.OfComparable(c.Title, c.Body))).ToList());

@@ -518,15 +518,16 @@ public sealed class FeedIngestor(
     private static ParsedDocument NotAhead(ParsedDocument article, DateTime now) =>
         article.PublishedAt is { } published && published > now + TimeSpan.FromMinutes(10) ? article with { PublishedAt = now } : article;
 
-    /// <summary>A feed entry as an article: plain text from its HTML, its own identity (id, else
-    /// link, else a hash of title and date), the language it is written in.</summary>
+    /// <summary>A feed entry as an article: plain text from its HTML without the site's "read
+    /// more" link, its own identity (id, else link, else a hash of title and date), the language
+    /// it is written in.</summary>
     public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed) => Article(entry, feed, feed.Title?.Plain);
 
     /// <param name="outlet">The feed's title as plain text, worked out once for all its entries.</param>
     public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed, string? outlet)
     {
         var body = entry.Content ?? entry.Summary;
-        var text = body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim();
+        var text = ReadMoreTrailer.Strip(body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim());
         var title = entry.Title?.Plain;
         if (string.IsNullOrWhiteSpace(title))
             // Untitled (a micro-blog's note, a photo post, a podcast episode): named by its text, else

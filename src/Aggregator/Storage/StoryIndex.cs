@@ -149,7 +149,7 @@ public sealed class StoryIndex : IAsyncDisposable
         var indexOf = new Dictionary<long, int>(items.Count);
         for (var n = 0; n < items.Count; n++) indexOf[items[n].Id] = n;
         var stored = new Dictionary<long, Candidate>?[items.Count];
-        var sketch = new byte[2 * StoryKeys.Slots * sizeof(uint)];
+        var sketch = new byte[StoryKeys.SketchLength * sizeof(uint)];
         Prepared.Set(findCandidates!, probes, Time(items.Min(i => i.Date) - StoryMatch.MaxApart), Time(items.Max(i => i.Date) + StoryMatch.MaxApart));
         await using (var reader = await findCandidates!.ExecuteReaderAsync())
             while (await reader.ReadAsync())

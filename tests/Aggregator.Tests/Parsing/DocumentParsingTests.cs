@@ -115,6 +115,17 @@ public sealed class DocumentParsingTests
         Assert.Null(doc.PublishedAt);
     }
 
+    /// <summary>A page saved from a feed's summary: its last paragraph, cut off with "...", is
+    /// headline-shaped but below the article's first paragraph; the short headline above wins.</summary>
+    [Fact]
+    public void A_paragraph_cut_off_below_the_first_is_not_the_headline()
+    {
+        var doc = DocumentReader.Read("k.txt", System.Text.Encoding.UTF8.GetBytes(
+            "K배터리 3사 점유율 뒷걸음\n\n국내 배터리 3사의 세계 전기차 배터리 시장 점유율이 하락세를 이어가고 있다. 중국 업체들이 가격 경쟁력을 앞세운 리튬인산철 배터리로 시장을 빠르게 장악하면서 격차는 더 벌어졌다.\n\n4일 에너지 전문 시장조사업체 케이에너지인사이트에 따르면 올해 1∼8..."));
+        Assert.Equal("K배터리 3사 점유율 뒷걸음", doc.Title);
+        Assert.EndsWith("올해 1∼8...", doc.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_seed_document_is_covered()
     {

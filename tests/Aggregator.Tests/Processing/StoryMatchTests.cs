@@ -26,6 +26,7 @@ public sealed class StoryMatchTests
     [InlineData("the 70th anniversary in 2018", "70|2018")]
     [InlineData("their second summit, after the first in Bali", "2nd|1st")]
     [InlineData("firstly, the secondary school", "")]
+    [InlineData("the 4th round on the 2nd, the 70th anniversary, 11th hour, the 4thly", "4th|2nd|70|11th|4")]
     [InlineData("fired on monday, said on sunday; mondays and sundayschool", "monday|sunday")]
     [InlineData("북한이 월요일 발사 · 中国外交部星期四表示 · 金曜日に", "monday|thursday|friday")]
     public void Numbers_are_read_with_thousands_separators(string text, string expected)

@@ -90,6 +90,49 @@ public abstract class StoryClusteringTests(Backend backend)
         var content = Aggregator.Publishing.EntryText.Html(Assert.Single(await app.Get<ItemQueries>().NewestAsync("dprk-china", 10, Ct)));
         Assert.Contains("Tagged dprk-china: <span dir=\"auto\">in the copy by Wire Feed: a later copy&#39;s</span>", content);
     }
+
+    /// <summary>A long article of which feeds carry only the first lines: a summary of a tenth of
+    /// it is too little of the whole for the sketches to agree; its lead finds it.</summary>
+    private const string LongArticle = """
+        SEOUL, May 12 (Yonhap) -- Chinese cruise ships will return to Jeju Island next month for the first time in seven years, the provincial government said Monday, as Beijing eases limits on group travel to South Korea.
+
+        Three cruise lines have booked 41 port calls between June and September, carrying an estimated 120,000 passengers, Jeju officials said. Most will sail from Shanghai and Tianjin.
+
+        Duty-free operators on the island have begun hiring Mandarin-speaking staff and restocking cosmetics and luxury goods, brands that Chinese tour groups bought in bulk before the 2017 dispute over a US missile defence system froze the trade.
+
+        Local merchants welcomed the news but said they hoped the new visitors would spend more time outside the duty-free shops. "Before, buses went from the port to the stores and back," said a restaurant owner near the Gangjeong terminal.
+
+        The provincial tourism board said it would add Chinese-language signs at the terminal and run shuttle buses to traditional markets, and that mobile payment systems popular in China would be accepted at more shops.
+
+        Industry analysts expect the return of cruise traffic to add several hundred billion won to the island's economy this year, though they cautioned that independent travellers, not tour groups, now make up most Chinese arrivals.
+        """;
+
+    /// <summary>The same dateline and opening formula, another story.</summary>
+    private const string SameLeadOtherStory = "SEOUL, May 12 (Yonhap) -- Chinese cruise ships will return to Jeju Island in October, three months later than planned, after two lines postponed 18 port calls over a fuel dispute with Busan's port authority, an industry group said …";
+
+    [Fact]
+    public async Task A_feed_summary_cut_from_a_long_article_joins_its_story_whichever_comes_first()
+    {
+        var summary = string.Join(' ', LongArticle.Trim().Split(' ').Take(28)) + " …";
+        // So short that its headline is read with it: its lead is still its body's.
+        var shortSummary = string.Join(' ', LongArticle.Trim().Split(' ').Take(20)) + " …";
+        var day = new DateTime(2025, 5, 12, 3, 0, 0, DateTimeKind.Utc);
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Wire Feed", "Chinese cruise ships to return to Jeju", summary, day);
+        await StoreAsync(app, "Jeju Herald", "Chinese cruise ships return to Jeju after seven years", LongArticle, day.AddHours(2));
+        await StoreAsync(app, "Island Daily", "Cruise ships from China coming back", LongArticle.Replace("Jeju officials said", "officials said", StringComparison.Ordinal), day.AddHours(3));
+        await StoreAsync(app, "Rumour Mill", "Cruise calls unconfirmed", SameLeadOtherStory, day.AddHours(4));
+
+        var stories = await app.Get<ItemQueries>().NewestAsync(null, 10, Ct);
+        Assert.Equal(["Rumour Mill", "Wire Feed"], stories.Select(s => s.Outlet).Order());
+        Assert.Equal(["Jeju Herald", "Island Daily"], stories.Single(s => s.Outlet == "Wire Feed").AlsoReportedBy.Select(c => c.Name));
+
+        // The other way round: the article first, the summary later (a feed polled after the site).
+        await using var again = await TestServices.StartAsync(backend);
+        await StoreAsync(again, "Jeju Herald", "Chinese cruise ships return to Jeju after seven years", LongArticle, day);
+        await StoreAsync(again, "Wire Feed", "Chinese cruise ships to return to Jeju", shortSummary, day.AddHours(2));
+        Assert.Equal(["Wire Feed"], Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct)).AlsoReportedBy.Select(c => c.Name));
+    }
 }
 
 public sealed class StoryClusteringTestsOnSqlite() : StoryClusteringTests(Backend.Sqlite);

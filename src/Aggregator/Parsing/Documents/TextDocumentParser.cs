@@ -32,7 +32,7 @@ public static partial class TextDocumentParser
         var body = BodyLines(lines, kinds, headline, title, out var dateline, out var datelineAgency, out var datelineReporter, listsAfterHeadings);
         var firstProse = Array.FindIndex(lines, l => l.Length > 0 && Scripts.WordLength(l) >= ProseWords);
         if (firstProse < 0) firstProse = lines.Length;
-        var bodyText = string.Join("\n\n", body);
+        var bodyText = ReadMoreTrailer.Strip(string.Join("\n\n", body)); // a page copied from a feed keeps its "The post … appeared first on …"
         // A local time without a zone ("입력 2025.09.05 14:30") is in the zone of the language it is
         // written in, as in feeds: Seoul's, not UTC.
         var language = LanguageDetector.Detect(title, bodyText);
@@ -67,11 +67,16 @@ public static partial class TextDocumentParser
         var best = -1;
         var bestScore = double.MinValue;
         var ordinal = 0;
+        var afterProse = false;
         foreach (var i in opening)
         {
-            if (kinds[i] != LineKind.Text || !LooksLikeHeadline(lines[i]))
-                continue;
             var words = Scripts.WordLength(lines[i]);
+            // A paragraph cut off with "..." below the article's first paragraph is a feed's
+            // summary ending, not a headline, however headline-shaped its length.
+            var cutOff = afterProse && (lines[i].EndsWith("...", StringComparison.Ordinal) || lines[i].EndsWith('…'));
+            afterProse |= words >= ProseWords && kinds[i] == LineKind.Text;
+            if (kinds[i] != LineKind.Text || !LooksLikeHeadline(lines[i]) || cutOff)
+                continue;
             var score = words is >= 5 and <= 25 ? 2.0 : 0.0;
             if (opening.Any(j => j != i && lines[j] == lines[i]))
                 score += 3; // pages repeat the headline (title bar, then article heading)

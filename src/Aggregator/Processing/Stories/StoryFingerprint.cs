@@ -6,8 +6,8 @@ namespace Aggregator.Processing.Stories;
 /// it states (years, dates, counts, ordinals: what tells one anniversary message from the
 /// next), and the keys under which the database's story index files it.</summary>
 /// <remarks>The <see cref="Sketch"/> (32 slots of the phrases' MinHash, then 32 of the terms',
-/// 32 bits each) is stored with the item: it lets the index drop a chance candidate without
-/// reading its text.</remarks>
+/// 32 bits each, then the number of phrases) is stored with the item: it lets the index drop a
+/// chance candidate without reading its text.</remarks>
 public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyList<string> Numbers, DateTime? Date, uint[] Sketch, IReadOnlyList<long> Keys)
 {
     public const int MaxNumbers = 48;
@@ -27,12 +27,16 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     {
         var text = body;
         var tokens = Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(1024));
+        var bodyTokens = tokens.Count;
         if (tokens.Count < ShortBody)
         {
             text = title + "\n" + text;
             Shingles.Tokens(text, tokens);
         }
         var span = CollectionsMarshal.AsSpan(tokens);
+        // The lead is the body's even when the headline joins a short body: a short feed summary
+        // is filed under the same lead as its article, whatever headline each outlet gave it.
+        var lead = span[(span.Length - bodyTokens)..];
         // Sets kept as arrays of distinct values: an eighth of a HashSet's memory while items
         // wait to be written.
         var phrases = Shingles.Phrases(span);
@@ -45,9 +49,10 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         Span<ulong> slots = stackalloc ulong[2 * StoryKeys.Slots];
         MinHash.Sketch(phrases, slots[..StoryKeys.Slots]);
         MinHash.Sketch(terms, slots[StoryKeys.Slots..]);
-        var sketch = new uint[slots.Length];
+        var sketch = new uint[StoryKeys.SketchLength];
         for (var i = 0; i < slots.Length; i++) sketch[i] = (uint)(slots[i] ^ (slots[i] >> 32));
-        return new StoryFingerprint(phrases, terms, numbers, date, sketch, StoryKeys.For(sketch, phrases.Length, span, numbers));
+        sketch[StoryKeys.PhraseCountSlot] = (uint)phrases.Length;
+        return new StoryFingerprint(phrases, terms, numbers, date, sketch, StoryKeys.For(sketch, phrases.Length, lead, numbers));
     }
 
     /// <summary>Each thread reuses its token list: one per entry was a large share of a cold cycle's allocation.</summary>
@@ -109,6 +114,11 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
                 }
             ReadOnlySpan<char> number = digits.AsSpan(0, count).TrimStart('0');
             if (number.IsEmpty) number = "0";
+            if (DigitOrdinalAt(text, i, number) is { } written)
+            {
+                if (!found.Contains(written)) found.Add(written);
+                continue;
+            }
             if (!Contains(found, number)) found.Add(number.ToString());
         }
     }
@@ -143,6 +153,17 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         if (i < text.Length && text[i] is ',' or '.' or '\'') i++;
         if (i > at && i < text.Length && text[i] == ' ' && text[i - 1] != ' ') i++;
         return i - at;
+    }
+
+    /// <summary>"4th" as "fourth" is kept ("4th round" and "fourth round" are one story), for the
+    /// ordinals that have a word in <see cref="Ordinals"/>; "70th" stays 70, as "70 years" has it.</summary>
+    private static string? DigitOrdinalAt(string text, int at, ReadOnlySpan<char> number)
+    {
+        if (at + 2 > text.Length || (at + 2 < text.Length && char.IsLetter(text[at + 2]))
+            || !int.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 12)
+            return null;
+        var ordinal = OrdinalNumbers[n - 1];
+        return string.CompareOrdinal(text, at, ordinal, ordinal.Length - 2, 2) == 0 ? ordinal : null;
     }
 
     private static (string Ordinal, int Length)? OrdinalAt(string text, int at)

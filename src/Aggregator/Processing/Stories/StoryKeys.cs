@@ -9,8 +9,8 @@ namespace Aggregator.Processing.Stories;
 /// probability 1 − (1 − J²)^16: 0.86 at J = 0.33 (a syndicated edit), 0.99 at J = 0.5; unrelated
 /// reporting (J below 0.02) shares one rarely, and then the sketches tell it apart
 /// (<see cref="StoryMatch.WorthComparing"/>) before any text is read.</item>
-/// <item><see cref="KeyKind.Lead"/>: the first twelve tokens, which a truncated feed summary and an
-/// updated version keep.</item>
+/// <item><see cref="KeyKind.Lead"/>: the body's first twelve tokens, which a truncated feed
+/// summary and an updated version keep.</item>
 /// <item><see cref="KeyKind.Figures"/>: each pair of the first four figures the text states (two
 /// digits or more, years left out): a machine-translation round trip breaks most phrases but
 /// keeps its figures.</item>
@@ -19,6 +19,11 @@ namespace Aggregator.Processing.Stories;
 public static class StoryKeys
 {
     public const int Slots = 32;
+
+    /// <summary>A sketch is the phrases' <see cref="Slots"/> slots, then the terms', then the
+    /// number of distinct phrases (how long the text is, which tells a summary from its article
+    /// when both share a lead).</summary>
+    public const int SketchLength = 2 * Slots + 1, PhraseCountSlot = 2 * Slots;
     public const int RowsPerBand = 2;
     public const int LeadTokens = 12;
     public const int MaxFigures = 4;
@@ -34,7 +39,7 @@ public static class StoryKeys
 
     /// <remarks>Loops rather than LINQ: this runs for every entry of every poll, and its iterators,
     /// sorting buffers and sets were a large share of what a fingerprint allocated.</remarks>
-    public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, ReadOnlySpan<Shingles.Token> tokens, IReadOnlyList<string> numbers)
+    public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, ReadOnlySpan<Shingles.Token> bodyTokens, IReadOnlyList<string> numbers)
     {
         var keys = new List<long>(Slots / RowsPerBand + 8);
         for (var band = 0; band < Slots / RowsPerBand && phraseCount >= MinPhrasesForBands; band++)
@@ -44,10 +49,10 @@ public static class StoryKeys
                 h = Hashing.Mix(h ^ sketch[band * RowsPerBand + row]);
             Add(keys, Key(h, KeyKind.Band));
         }
-        if (tokens.Length >= LeadTokens)
+        if (bodyTokens.Length >= LeadTokens)
         {
             var h = Hashing.Mix(0x4C454144UL); // "LEAD"
-            for (var i = 0; i < LeadTokens; i++) h = Hashing.Mix(h ^ tokens[i].Hash);
+            for (var i = 0; i < LeadTokens; i++) h = Hashing.Mix(h ^ bodyTokens[i].Hash);
             Add(keys, Key(h, KeyKind.Lead));
         }
         // The first figures stated, sorted ordinally: a pair's key does not depend on which came first.

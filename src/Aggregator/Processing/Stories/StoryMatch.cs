@@ -39,9 +39,16 @@ public sealed record StoryMatch(bool Same, string Reason)
 
     /// <summary>Whether an item found through the index is worth reading and comparing: it was
     /// published within <see cref="MaxApart"/>, and its sketch agrees in enough phrase slots, or,
-    /// found through a lead or figures key, in enough term slots.</summary>
+    /// found through a lead or figures key, in enough term slots or with one of the two much
+    /// longer than the other (a summary and its article).</summary>
     public static bool WorthComparing(KeyKind strongest, ReadOnlySpan<uint> newSketch, DateTime newDate, ReadOnlySpan<uint> storedSketch, DateTime storedDate) =>
         (newDate - storedDate).Duration() <= MaxApart && SketchesAgree(strongest, newSketch, storedSketch);
+
+    /// <summary>Of two texts sharing a lead or figures, one this many times longer than the other
+    /// may be the article a feed's summary was cut from: the sketches cannot tell (a summary a
+    /// tenth of its article agrees in about three slots of 32), the exact comparison can
+    /// (containment).</summary>
+    public const int MinLengthRatioForSummary = 2;
 
     /// <summary>The sketch half of <see cref="WorthComparing"/>, checked first because it needs no date.</summary>
     public static bool SketchesAgree(KeyKind strongest, ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
@@ -49,7 +56,16 @@ public sealed record StoryMatch(bool Same, string Reason)
         const int half = StoryKeys.Slots;
         if (a.Length < 2 * half || b.Length < 2 * half) return false;
         return Agreeing(a[..half], b[..half]) >= MinAgreeingSlots
-            || strongest != KeyKind.Band && Agreeing(a[half..], b[half..]) >= MinAgreeingTermSlots;
+            || strongest != KeyKind.Band && (Agreeing(a[half..(2 * half)], b[half..(2 * half)]) >= MinAgreeingTermSlots || SummaryAndFullText(a, b));
+    }
+
+    /// <summary>Whether one text has at least <see cref="MinLengthRatioForSummary"/> times the
+    /// phrases of the other (sketches stored before their length was kept are not known to).</summary>
+    private static bool SummaryAndFullText(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    {
+        if (a.Length <= StoryKeys.PhraseCountSlot || b.Length <= StoryKeys.PhraseCountSlot) return false;
+        var (x, y) = ((long)a[StoryKeys.PhraseCountSlot], (long)b[StoryKeys.PhraseCountSlot]);
+        return x > 0 && y > 0 && (x >= MinLengthRatioForSummary * y || y >= MinLengthRatioForSummary * x);
     }
 
     /// <summary>Slots equal in both, not counting empty ones (0: a text with no such shingles).</summary>
