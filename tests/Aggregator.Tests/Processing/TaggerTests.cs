@@ -104,6 +104,12 @@ public sealed class TaggerTests
         "Heads of government arrived in Belém on Monday for the climate summit.\n"
         + "Among them were the Chinese premier Li Qiang, the South Korean president Lee Jae-myung, the Indian prime minister and the French president.\n"
         + "Negotiators worked through the night on the text.\nThe host called for money for forests.")]
+    [InlineData("Экспорт пшеницы вырос на 12%", // "Read also" starts a list of other stories' headlines
+        "Экспорт российской пшеницы в октябре вырос на 12%.\nОсновными покупателями остаются Египет и Турция.\nЭксперты ожидают, что темпы отгрузок сохранятся.\n\n"
+        + "Читайте также:\n— Товарооборот КНР и КНДР вырос на четверть\n— Южная Корея протестует против китайских сооружений")]
+    [InlineData("East Asian Championship: South Korea cruise past China 3-0", // a championship is a game's, as a cup is
+        "South Korea opened their defence of the EAFF E-1 Football Championship with a 3-0 win over China at Yongin.\nLee Dong-gyeong scored in the eighth minute.\nChina managed two shots on target.\n"
+        + "Results, Matchday 1: South Korea 3 China 0; Japan 6 Hong Kong 1.\nAttendance was 4,426.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
 
@@ -147,6 +153,8 @@ public sealed class TaggerTests
     [InlineData("한중 정상회담 14日·15日 베이징서…16日 귀국", "대통령은 시진핑 주석과 회담한다.", "rok-china")]        // Hanja days are no third party
     [InlineData("Summit in Beijing", "KOREA-CHINA SUMMIT - Leaders of South Korea and China met in Beijing on Tuesday.", "rok-china")] // a kicker, not a dateline
     [InlineData("중국 특파원단 방한", "(서울=연합뉴스) 중국 특파원단이 방한해 한국 통일부를 방문했다. 특파원단은 중국 외교부가 파견했다.", "rok-china")] // no reporter's "="
+    [InlineData("산업부, 흑연 공급망 긴급 점검", // a Korean outlet's own ministry, by its short name
+        "산업통상자원부는 13일 배터리 기업들과 긴급 점검회의를 열었다. 중국 상무부는 흑연 수출 허가제를 발표했다. 산업부 관계자는 \"對中 의존도를 낮추겠다\"고 말했다.", "rok-china")]
     public void Korea_china_coverage_is_tagged_in_every_script(string title, string body, string subtag) =>
         Assert.Equal(new[] { subtag, "korea-china" }.Order(), Tags(title, body));
 
