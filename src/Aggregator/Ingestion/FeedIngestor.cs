@@ -520,7 +520,7 @@ public sealed class FeedIngestor(
 
     /// <summary>A feed entry as an article: plain text from its HTML without the site's "read
     /// more" link, its own identity (id, else link, else a hash of title and date), the language
-    /// it is written in.</summary>
+    /// it is written in, and its outlet: the feed it names as its source, else this feed.</summary>
     public static (string Key, ParsedDocument Article)? Article(ParsedEntry entry, ParsedFeed feed) => Article(entry, feed, feed.Title?.Plain);
 
     /// <param name="outlet">The feed's title as plain text, worked out once for all its entries.</param>
@@ -529,6 +529,13 @@ public sealed class FeedIngestor(
         var body = entry.Content ?? entry.Summary;
         var text = ReadMoreTrailer.Strip(body is null ? "" : body.Kind == TextKind.Html ? HtmlText.ToParagraphs(body.Value) : body.Value.Trim());
         var title = entry.Title?.Plain;
+        if (entry.Source is { } source)
+        {
+            title = WithoutSourceName(title, source);
+            // A summary that is only the linked headline and the outlet (Google News): the headline.
+            if (WithoutSourceName(text, source) is { } rest && !ReferenceEquals(rest, text) && string.Equals(HtmlText.Collapse(rest), title, StringComparison.OrdinalIgnoreCase))
+                text = rest;
+        }
         if (string.IsNullOrWhiteSpace(title))
             // Untitled (a micro-blog's note, a photo post, a podcast episode): named by its text, else
             // by its address, as Miniflux names it. Only an entry with nothing at all is left out.
@@ -545,12 +552,25 @@ public sealed class FeedIngestor(
             Language = language,
             PublishedAt = entry.Published ?? entry.Updated,
             DatedByUpdate = entry.Published is null && entry.Updated is not null,
-            Outlet = outlet,
+            Outlet = entry.Source ?? outlet,
             Author = Byline.Name(entry.Author ?? entry.InheritedAuthor),
             Url = entry.Link,
             ContentHtml = body?.Kind == TextKind.Html ? body.Value : null,
             Enclosures = entry.Enclosures,
         });
+    }
+
+    /// <summary>A feed that republishes others' entries (Google News) ends each title, and a summary
+    /// that is only the linked headline, with the outlet's name ("… - The Korea Herald"): the
+    /// outlet's words, not the story's (its "Korea" is no evidence); the outlet is stored as such.
+    /// The same string when the text does not end so.</summary>
+    private static string? WithoutSourceName(string? text, string source)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        var end = text.AsSpan().TrimEnd();
+        if (!end.EndsWith(source, StringComparison.OrdinalIgnoreCase)) return text;
+        var rest = end[..^source.Length].TrimEnd().TrimEnd("-–—|·").TrimEnd();
+        return rest.IsEmpty ? text : rest.ToString();
     }
 
     private static bool Skippable(Exception e) => e is not OperationCanceledException and not OutOfMemoryException;

@@ -310,6 +310,37 @@ public sealed class FeedParsingTests
         Assert.Equal(["https://m.example/p1", "https://m.example/episode.mp3", null], articles.Select(a => a?.Article.Title));
     }
 
+    /// <summary>A feed that republishes other outlets' entries (Google News, a planet) names each
+    /// one's source: that is the outlet stored, and its name is cut from the headline and from a
+    /// summary that is only the headline ("… - The Korea Herald": no evidence of Korea).</summary>
+    [Fact]
+    public void An_aggregating_feed_names_each_entrys_outlet()
+    {
+        const string rss = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>"China Korea" - Google News</title><link>https://news.google.com</link><description>Google News</description>
+            <item><title>China's EV makers court European buyers - The Korea Herald</title><link>https://news.google.com/rss/articles/a1</link>
+              <guid isPermaLink="false">a1</guid><pubDate>Mon, 24 Nov 2025 08:00:00 GMT</pubDate>
+              <description>&lt;a href="https://news.google.com/rss/articles/a1"&gt;China's EV makers court European buyers&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;The Korea Herald&lt;/font&gt;</description>
+              <source url="https://www.koreaherald.com">The Korea Herald</source></item>
+            <item><title>Seoul and Beijing to resume talks</title><link>https://example.org/b</link><description>Officials said the talks would resume.</description></item>
+            </channel></rss>
+            """;
+        var feed = FeedParser.Parse(Encoding.UTF8.GetBytes(rss)).Feed!;
+        var articles = feed.Entries.Select(e => Aggregator.Ingestion.FeedIngestor.Article(e, feed)!.Value.Article).ToList();
+        Assert.Equal(["The Korea Herald", "\"China Korea\" - Google News"], articles.Select(a => a.Outlet));
+        Assert.Equal(["China's EV makers court European buyers", "Seoul and Beijing to resume talks"], articles.Select(a => a.Title));
+        Assert.Equal("China's EV makers court European buyers", articles[0].Body);
+
+        const string atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Planet Korea</title><id>urn:p</id><updated>2025-11-24T08:00:00Z</updated>
+            <entry><id>urn:e1</id><title>Busan port volumes rise</title><updated>2025-11-24T08:00:00Z</updated><content>Volumes rose 4%.</content>
+              <source><id>urn:s</id><title type="html">Busan &amp;amp; Ports Weekly</title></source></entry></feed>
+            """;
+        var planet = FeedParser.Parse(Encoding.UTF8.GetBytes(atom)).Feed!;
+        Assert.Equal("Busan & Ports Weekly", Aggregator.Ingestion.FeedIngestor.Article(planet.Entries[0], planet)!.Value.Article.Outlet);
+    }
+
     private static void Check(JsonElement want, string name, string? actual)
     {
         if (want.TryGetProperty(name, out var value))

@@ -40,6 +40,7 @@ public static class AtomReader
             Updated = FeedDates.Parse(Text(entry.FirstOwn("updated")) ?? Text(entry.FirstOwn("modified")), language) ?? ExtensionElements.Updated(entry, language),
             Author = Person(entry.FirstOwn("author")) ?? ExtensionElements.Author(entry),
             InheritedAuthor = InheritedAuthor(entry),
+            Source = SourceTitle(entry),
             Categories = ExtensionElements.Distinct(entry.Own("category").Select(c => c.Attribute("term")?.Value).OfType<string>()
                 .Concat(ExtensionElements.Categories(entry))),
             Summary = Construct(entry.FirstOwn("summary")) ?? (entry.FirstOwn("content") is null ? ExtensionElements.MediaDescription(entry) : null),
@@ -52,6 +53,10 @@ public static class AtomReader
     /// feed's (a one-author blog names its author once, for the feed).</summary>
     public static string? InheritedAuthor(XElement entry) =>
         Person(entry.FirstOwn("source")?.FirstOwn("author")) ?? Person(entry.Parent?.FirstOwn("author"));
+
+    /// <summary>The title of the feed an entry was copied from (RFC 4287 §4.2.11), as plain text.</summary>
+    public static string? SourceTitle(XElement entry) =>
+        Construct(entry.FirstOwn("source")?.FirstOwn("title"))?.Plain is { Length: > 0 } title ? title : null;
 
     /// <summary>feedparser's form: "name (email)" when both are given.</summary>
     public static string? Person(XElement? person)

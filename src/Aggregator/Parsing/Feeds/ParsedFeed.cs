@@ -24,6 +24,10 @@ public sealed record ParsedEntry
     /// entry itself says (feedparser's reading, and the conformance record's).</summary>
     public string? InheritedAuthor { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
+    /// <summary>The name of the feed the entry first came from, when the feed republishes others'
+    /// entries and says so (RSS &lt;source&gt;, Atom &lt;source&gt;&lt;title&gt;): Google News, a planet, a
+    /// reader's bundle.</summary>
+    public string? Source { get; init; }
     public FeedText? Summary { get; init; }
     public FeedText? Content { get; init; }
     public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];

@@ -89,6 +89,7 @@ public static class SyndicationReader
             Updated = (atom ? Date(item.LastUpdatedTime) : null) ?? ExtensionElements.Updated(element, language),
             Author = author ?? ExtensionElements.Author(element),
             InheritedAuthor = atom ? AtomReader.InheritedAuthor(element) : null,
+            Source = atom ? AtomReader.SourceTitle(element) : rss!.Source,
             Categories = atom
                 ? ExtensionElements.Distinct(item.Categories.Select(c => c.Name).OfType<string>().Concat(ExtensionElements.Categories(element)))
                 : rss!.Categories,
