@@ -68,6 +68,8 @@ public static partial class ReadMoreTrailer
     /// site): only the end of a text is searched, and only for a text that has one of its verbs.</summary>
     private const int Tail = 640;
 
+    /// <summary>The footer's verbs in ASCII, or an ASCII part of one ("primero en" of "se publicó
+    /// primero en", "upp p" of "dök först upp på"), looked for before the expression is run.</summary>
     private static readonly SearchValues<string> FooterVerbs = SearchValues.Create(
         ["appeared first on", "apparu en premier", "erschien zuerst", "primero en", "verscheen eerst", "upp p", "prima volta", "apareceu primeiro"], StringComparison.Ordinal);
 
