@@ -58,7 +58,7 @@ public static class RssReader
             Title = TextOf(item.FirstOwn("title")) ?? ExtensionElements.Title(item),
             Link = link,
             Categories = ExtensionElements.Distinct(item.Own("category").Select(ExtensionElements.OwnText).OfType<string>().Concat(ExtensionElements.Categories(item))),
-            Source = HtmlText.Collapse(Text(item.FirstOwn("source")) ?? "") is { Length: > 0 } source ? source : null,
+            Source = Text(item.FirstOwn("source")) is { } source ? HtmlText.Collapse(source) : null, // Text: trimmed, null when empty
             Summary = summary,
             Content = content,
             Enclosures = EnclosureElements.Of(item, url),
