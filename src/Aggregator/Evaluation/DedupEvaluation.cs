@@ -50,7 +50,7 @@ public static class DedupEvaluation
         ParsedDocument document;
         try { document = TextDocumentParser.Parse(side.Title + "\n\n" + side.Body); }
         catch (DocumentFormatException) { document = new ParsedDocument { Title = side.Title, Body = side.Body, Language = "und" }; }
-        return StoryFingerprint.Of(document.Title, document.Body, document.PublishedAt);
+        return StoryFingerprint.Of(document.Title, document.Body, side.Published?.UtcDateTime ?? document.PublishedAt);
     }
 
     public static string Format(Report report, bool everyPair = false)

@@ -18,4 +18,7 @@ public sealed record LabelledPair(string Id, PairSide A, PairSide B, bool SameSt
             "\"id\", \"a\" and \"b\" (each with \"title\" and \"body\") and \"same_story\"");
 }
 
-public sealed record PairSide(string Title, string Body);
+/// <param name="Published">When its feed dates it (optional, beyond the shared schema): every
+/// stored item has a date, its own or when it was first seen, and a side without one is taken as
+/// published with the other, which an item never is when its date says otherwise.</param>
+public sealed record PairSide(string Title, string Body, DateTimeOffset? Published = null);

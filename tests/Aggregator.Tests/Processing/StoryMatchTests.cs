@@ -87,4 +87,85 @@ public sealed class StoryMatchTests
         Assert.True(StoryMatch.Decide(StoryFingerprint.Of("", body, day), StoryFingerprint.Of("", body, day.AddDays(2))).Same);
         Assert.False(StoryMatch.Decide(StoryFingerprint.Of("", body, day), StoryFingerprint.Of("", body, day.AddDays(30))).Same);
     }
+
+    /// <summary>What aggregators and wire flashes do to a headline: an outlet after it, a tag
+    /// before it, another case or quotes. Series names and formulas too light to name a story
+    /// give no headline at all.</summary>
+    [Theory]
+    [InlineData("Chinese cruise ships return to Jeju after seven years", "Chinese cruise ships return to Jeju after seven years - The Jeju Herald", true)]
+    [InlineData("(LEAD) Chinese cruise ships return to Jeju after seven years", "(URGENT) Chinese Cruise Ships Return to Jeju After Seven Years | Yonhap News Agency", true)]
+    [InlineData("[속보] 중국 크루즈선, 7년 만에 제주 입항", "중국 크루즈선 7년 만에 제주 입항(종합) - 연합뉴스", true)]
+    [InlineData("【快讯】中国邮轮时隔七年重返济州", "中国邮轮时隔七年重返济州_新浪新闻", true)]
+    [InlineData("中国邮轮时隔七年重返济州-中新网", "中国邮轮时隔七年重返济州", true)]
+    [InlineData("中国のクルーズ船、7年ぶりに済州島へ（時事通信） - Yahoo!ニュース", "中国のクルーズ船、7年ぶりに済州島へ", true)]
+    [InlineData("Seoul issues ultrafine dust emergency measures as haze from China blank…", "Seoul issues ultrafine dust emergency measures as haze from China blankets capital area", true)]
+    [InlineData("Xi meets Yoon - first summit in two years", "Xi meets Yoon - first summit in two years - Korea JoongAng Daily", true)]
+    [InlineData("Xi meets Yoon - first summit in two years", "Xi meets Yoon", false)]
+    [InlineData("Seoul issues ultrafine dust emergency measures as haze from China blankets capital area", "Seoul issues ultrafine dust emergency measures as haze from China hits Busan", false)]
+    [InlineData("Seoul issues ultrafine…", "Seoul issues ultrafine dust emergency measures as haze from China blankets capital area", false)]
+    [InlineData("Photo of the day", "Photo of the day", false)]
+    [InlineData("The week in North Korea", "The week in North Korea", false)]
+    [InlineData("[카드뉴스] 한눈에 보는 이번 주 뉴스", "한눈에 보는 이번 주 뉴스", false)]
+    [InlineData("Chinese cruise ships return to Jeju after seven years", "Chinese cruise ships to return to Jeju after seven years", false)]
+    public void Headlines_are_known_with_and_without_what_carriers_add(string a, string b, bool shared)
+    {
+        static Headline Of(string title) => Headline.Read(Aggregator.Processing.TextNormalizer.ForComparison(title));
+        Assert.Equal(shared, Of(a).SameAs(Of(b)));
+        Assert.Equal(shared, Of(b).SameAs(Of(a)));
+    }
+
+    private const string CruiseArticle = "SEOUL, May 12 (Yonhap) -- Chinese cruise ships returned to Jeju Island on Monday for the first time in seven years, after Beijing lifted its ban on group tours to South Korea. The first ship carried about 3,000 passengers, most of them from Shanghai, the provincial tourism board said, and 60 more port calls are scheduled this year.";
+
+    /// <summary>An aggregator's or a flash's item has only its headline: it is a copy of the
+    /// article with that headline published the same day, not of the next day's item with the
+    /// same headline, and never of an article that has text of its own to compare.</summary>
+    [Fact]
+    public void A_headline_only_item_is_a_copy_of_the_article_with_its_headline_published_within_hours()
+    {
+        var day = new DateTime(2025, 5, 12, 3, 0, 0, DateTimeKind.Utc);
+        var article = StoryFingerprint.Of("Chinese cruise ships return to Jeju after seven years", CruiseArticle, day);
+        var flash = StoryFingerprint.Of("(URGENT) Chinese cruise ships return to Jeju after seven years", "", day.AddMinutes(-40));
+        var aggregated = StoryFingerprint.Of("Chinese cruise ships return to Jeju after seven years - Yonhap News Agency", "Chinese cruise ships return to Jeju after seven years", day);
+        Assert.NotEmpty(article.Keys.Intersect(flash.Keys));
+        Assert.True(StoryMatch.WorthComparing(KeyKind.Headline, flash.Sketch, day, article.Sketch, day));
+        var match = StoryMatch.Decide(flash, article);
+        Assert.True(match.Same, match.Reason);
+        Assert.StartsWith("same headline", match.Reason);
+        Assert.True(StoryMatch.Decide(aggregated, article).Same);
+        Assert.True(StoryMatch.Decide(aggregated, flash).Same);
+
+        // A wire tag's and an outlet's numbers are not the story's; a body that only repeats the
+        // headline and names the outlet is no text.
+        Assert.Empty(StoryFingerprint.Of("(2nd LD) Chinese cruise ships return to Jeju after seven years - News1", "", day).Numbers);
+        var repeated = StoryFingerprint.Of("習氏、11年ぶり訪韓　李大統領と首脳会談", "習氏、11年ぶり訪韓　李大統領と首脳会談 - 日本経済新聞", day);
+        Assert.True(repeated.BodyTooShort);
+
+        var nextDay = StoryFingerprint.Of("Chinese cruise ships return to Jeju after seven years", "", day.AddHours(26));
+        Assert.False(StoryMatch.Decide(nextDay, article).Same);
+        var otherText = StoryFingerprint.Of("Chinese cruise ships return to Jeju after seven years",
+            "Tour operators in Shanghai said bookings for Korean cruises had tripled since the spring, with travel agencies adding Busan and Incheon to routes that had ended at Fukuoka since 2017.", day);
+        Assert.False(StoryMatch.Decide(otherText, article).Same);
+    }
+
+    /// <summary>`eval dedup` reads a side's date as its feed gave it: a headline-only item three
+    /// days from the article is another occurrence of the formula; undated, it is taken as
+    /// published with the article.</summary>
+    [Fact]
+    public void The_evaluation_reads_when_each_side_was_published()
+    {
+        const string Line = """{"id":"x","a":{"title":"Chinese cruise ships return to Jeju after seven years","body":""PUBLISHED},"b":{"title":"Chinese cruise ships return to Jeju after seven years","body":"ARTICLE","published":"2025-05-12T12:00:00+09:00"},"same_story":false,"kind":"same-topic-different-event"}""";
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, [Line.Replace("PUBLISHED", ",\"published\":\"2025-05-09T12:00:00+09:00\"", StringComparison.Ordinal).Replace("ARTICLE", CruiseArticle, StringComparison.Ordinal),
+                Line.Replace("PUBLISHED", "", StringComparison.Ordinal).Replace("ARTICLE", CruiseArticle, StringComparison.Ordinal)]);
+            var outcomes = DedupEvaluation.Evaluate(LabelledPair.ReadAll(path)).Outcomes;
+            Assert.False(outcomes[0].Match.Same, outcomes[0].Match.Reason);
+            Assert.True(outcomes[1].Match.Same, outcomes[1].Match.Reason);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -133,6 +133,34 @@ public abstract class StoryClusteringTests(Backend backend)
         await StoreAsync(again, "Wire Feed", "Chinese cruise ships to return to Jeju", shortSummary, day.AddHours(2));
         Assert.Equal(["Wire Feed"], Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct)).AlsoReportedBy.Select(c => c.Name));
     }
+
+    /// <summary>An aggregator's item (Google News: the headline and the outlet's name, no text)
+    /// and a wire flash join the article with their headline, whichever is stored first; a
+    /// headline-only item with that headline two days on, or with a series' name for a
+    /// headline, starts a story of its own.</summary>
+    [Fact]
+    public async Task A_headline_only_item_joins_the_article_with_its_headline_whichever_comes_first()
+    {
+        const string Headline = "Chinese cruise ships return to Jeju after seven years";
+        var day = new DateTime(2025, 5, 12, 3, 0, 0, DateTimeKind.Utc);
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Yonhap Flash", "(URGENT) " + Headline, "", day.AddMinutes(-30));
+        await StoreAsync(app, "Jeju Herald", Headline, LongArticle, day);
+        await StoreAsync(app, "News Aggregator", Headline + " - Jeju Herald", Headline, day);
+        await StoreAsync(app, "Portal Briefs", Headline, "", day.AddDays(2));
+        await StoreAsync(app, "Picture Desk", "Photo of the day", "A ferry leaves Incheon at dawn.", day);
+        await StoreAsync(app, "Photo Wire", "Photo of the day", "Cherry blossoms in Jinhae.", day.AddHours(1));
+
+        var stories = await app.Get<ItemQueries>().NewestAsync(null, 10, Ct);
+        Assert.Equal(["Photo Wire", "Picture Desk", "Portal Briefs", "Yonhap Flash"], stories.Select(s => s.Outlet).Order());
+        Assert.Equal(["Jeju Herald", "News Aggregator"], stories.Single(s => s.Outlet == "Yonhap Flash").AlsoReportedBy.Select(c => c.Name));
+
+        // The aggregator's item first, the article it links to stored after it.
+        await using var again = await TestServices.StartAsync(backend);
+        await StoreAsync(again, "News Aggregator", Headline + " - Jeju Herald", "", day);
+        await StoreAsync(again, "Jeju Herald", Headline, LongArticle, day.AddHours(1));
+        Assert.Equal(["Jeju Herald"], Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct)).AlsoReportedBy.Select(c => c.Name));
+    }
 }
 
 public sealed class StoryClusteringTestsOnSqlite() : StoryClusteringTests(Backend.Sqlite);

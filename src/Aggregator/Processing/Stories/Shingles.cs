@@ -73,7 +73,7 @@ public static class Shingles
 
     /// <summary>The tokens of a text, in a list the caller reuses (cleared first).</summary>
     /// <param name="text">Text in comparison form (TextNormalizer.ForComparison).</param>
-    public static List<Token> Tokens(string text, List<Token> tokens)
+    public static List<Token> Tokens(ReadOnlySpan<char> text, List<Token> tokens)
     {
         tokens.Clear();
         var i = 0;
@@ -90,7 +90,7 @@ public static class Shingles
                 var start = i;
                 while (i < text.Length && InWord(text[i]))
                     i++;
-                tokens.Add(new Token(Hashing.Of(text.AsSpan(start, i - start)), i - start, false));
+                tokens.Add(new Token(Hashing.Of(text[start..i]), i - start, false));
             }
             else i++;
         }

@@ -5,15 +5,18 @@ namespace Aggregator.Processing.Stories;
 /// <summary>What story clustering reads of an item: its phrase and term shingles, the numbers
 /// it states (years, dates, counts, ordinals: what tells one anniversary message from the
 /// next), and the keys under which the database's story index files it.</summary>
-/// <remarks>The <see cref="Sketch"/> (32 slots of the phrases' MinHash, then 32 of the terms',
+/// <remarks>The <see cref="Headline"/> decides alone only when the body is too short to judge
+/// (<see cref="BodyTooShort"/>): an aggregator's item, a flash. The <see cref="Sketch"/> (32 slots of the phrases' MinHash, then 32 of the terms',
 /// 32 bits each, then the number of phrases) is stored with the item: it lets the index drop a
 /// chance candidate without reading its text.</remarks>
-public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyList<string> Numbers, DateTime? Date, uint[] Sketch, IReadOnlyList<long> Keys)
+public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyList<string> Numbers, DateTime? Date, uint[] Sketch, IReadOnlyList<long> Keys,
+    Headline Headline, bool BodyTooShort)
 {
     public const int MaxNumbers = 48;
 
-    /// <summary>A body of fewer tokens than this is judged with its headline.</summary>
-    public const int ShortBody = 20;
+    /// <summary>A body lighter than this (twenty words, forty CJK characters: a word weighs two,
+    /// as in <see cref="Stories.Headline"/>) is judged with its headline.</summary>
+    public const int ShortBodyWeight = 40;
 
     /// <summary>The body is what copies share: every outlet rewrites the headline, while
     /// different events often get the same formulaic one. The headline counts only when the
@@ -25,12 +28,19 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     /// <summary>From title and body already in comparison form (ingestion has them from the content hash).</summary>
     public static StoryFingerprint OfComparable(string title, string body, DateTime? date)
     {
+        var headline = Headline.Read(title);
+        // A body that only repeats the headline (Google News's: the linked headline and the outlet) is none.
+        if (body.Length > 0 && Headline.Repeats(body, title, headline)) body = "";
         var text = body;
         var tokens = Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(1024));
         var bodyTokens = tokens.Count;
-        if (tokens.Count < ShortBody)
+        var bodyWeight = 0;
+        foreach (var token in tokens) bodyWeight += token.Cjk ? 1 : 2;
+        var tooShort = bodyWeight < ShortBodyWeight;
+        if (tooShort)
         {
-            text = title + "\n" + text;
+            // Read without its wire tag and outlet: "(URGENT)" and "- Yonhap News Agency" are not the story.
+            text = headline.Text + "\n" + text;
             Shingles.Tokens(text, tokens);
         }
         var span = CollectionsMarshal.AsSpan(tokens);
@@ -41,10 +51,11 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         // wait to be written.
         var phrases = Shingles.Phrases(span);
         // The headline's numbers count even when its words do not: "70th" against "75th" in two
-        // otherwise alike headlines is the whole difference between two anniversaries.
+        // otherwise alike headlines is the whole difference between two anniversaries (its tags'
+        // and outlet's do not: "(2nd LD)", "뉴스1").
         var numbers = new List<string>();
         NumbersIn(text, numbers);
-        NumbersIn(title, numbers);
+        NumbersIn(headline.Text, numbers);
         var terms = Shingles.Terms(span);
         Span<ulong> slots = stackalloc ulong[2 * StoryKeys.Slots];
         MinHash.Sketch(phrases, slots[..StoryKeys.Slots]);
@@ -52,7 +63,7 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         var sketch = new uint[StoryKeys.SketchLength];
         for (var i = 0; i < slots.Length; i++) sketch[i] = (uint)(slots[i] ^ (slots[i] >> 32));
         sketch[StoryKeys.PhraseCountSlot] = (uint)phrases.Length;
-        return new StoryFingerprint(phrases, terms, numbers, date, sketch, StoryKeys.For(sketch, phrases.Length, lead, numbers));
+        return new StoryFingerprint(phrases, terms, numbers, date, sketch, StoryKeys.For(sketch, phrases.Length, lead, numbers, headline), headline, tooShort);
     }
 
     /// <summary>Each thread reuses its token list: one per entry was a large share of a cold cycle's allocation.</summary>

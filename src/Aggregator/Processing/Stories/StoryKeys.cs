@@ -14,6 +14,9 @@ namespace Aggregator.Processing.Stories;
 /// <item><see cref="KeyKind.Figures"/>: each pair of the first four figures the text states (two
 /// digits or more, years left out): a machine-translation round trip breaks most phrases but
 /// keeps its figures.</item>
+/// <item><see cref="KeyKind.Headline"/>: the headline's opening words, without a wire tag or an
+/// outlet's name (<see cref="Stories.Headline.Opening"/>): an aggregator's or a flash's
+/// headline-only item has no text to share with its article but that.</item>
 /// </list>
 /// A key is 32 bits; its two low bits say its kind.</summary>
 public static class StoryKeys
@@ -28,8 +31,8 @@ public static class StoryKeys
     public const int LeadTokens = 12;
     public const int MaxFigures = 4;
 
-    /// <summary>The most keys an item gets: every band, its lead, each pair of its figures.</summary>
-    public const int MaxKeys = Slots / RowsPerBand + 1 + MaxFigures * (MaxFigures - 1) / 2;
+    /// <summary>The most keys an item gets: every band, its lead, each pair of its figures, its headline.</summary>
+    public const int MaxKeys = Slots / RowsPerBand + 1 + MaxFigures * (MaxFigures - 1) / 2 + 1;
 
     /// <summary>A sketch of a few phrases is mostly slots borrowed from one another, and two short
     /// texts sharing one phrase would share most bands: short texts are found by their lead.</summary>
@@ -39,7 +42,7 @@ public static class StoryKeys
 
     /// <remarks>Loops rather than LINQ: this runs for every entry of every poll, and its iterators,
     /// sorting buffers and sets were a large share of what a fingerprint allocated.</remarks>
-    public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, ReadOnlySpan<Shingles.Token> bodyTokens, IReadOnlyList<string> numbers)
+    public static IReadOnlyList<long> For(uint[] sketch, int phraseCount, ReadOnlySpan<Shingles.Token> bodyTokens, IReadOnlyList<string> numbers, Headline headline)
     {
         var keys = new List<long>(Slots / RowsPerBand + 8);
         for (var band = 0; band < Slots / RowsPerBand && phraseCount >= MinPhrasesForBands; band++)
@@ -68,6 +71,7 @@ public static class StoryKeys
         for (var i = 0; i < count; i++)
             for (var j = i + 1; j < count; j++)
                 Add(keys, Key(Hashing.Mix(Hashing.Mix(0x4E554D53UL ^ Hashing.Of(figures[i])) ^ Hashing.Of(figures[j])), KeyKind.Figures));
+        if (headline.Opening != 0) Add(keys, Key(headline.Opening, KeyKind.Headline));
         return keys;
     }
 
@@ -93,4 +97,4 @@ public static class StoryKeys
     private static long Key(ulong h, KeyKind kind) => (long)(((uint)(h >> 32) & ~3u) | (uint)kind);
 }
 
-public enum KeyKind { Band = 0, Lead = 1, Figures = 2 }
+public enum KeyKind { Band = 0, Lead = 1, Figures = 2, Headline = 3 }

@@ -13,6 +13,11 @@ namespace Aggregator.Processing.Stories;
 /// <item>Rewrites (a syndicated edit, a machine-translation round trip) share most content words:
 /// Jaccard ≥ <see cref="MinTermJaccard"/>, with a few phrases in common. Unrelated reporting on the same topic stays well
 /// below (99.9th percentile 0.27 over all pairs of the labelled tagging set).</item>
+/// <item>An item with next to no text (an aggregator's headline, a wire flash, a one-line
+/// summary) is a copy only of one published within <see cref="MaxHeadlineApart"/>: what is
+/// compared is mostly its headline, and a formula's next occurrence (the next day's market
+/// close, the next launch) comes a day or more later. Within that, the same headline
+/// (<see cref="Headline"/>) is enough: there is nothing else to compare.</item>
 /// </list></summary>
 public sealed record StoryMatch(bool Same, string Reason)
 {
@@ -27,6 +32,16 @@ public sealed record StoryMatch(bool Same, string Reason)
     /// <summary>Copies of one story appear within days; the same formula a year later is a new event.</summary>
     public static readonly TimeSpan MaxApart = TimeSpan.FromDays(7);
 
+    /// <summary>How far apart a headline-only item and its story's other carriers may be
+    /// published: an aggregator dates its item as the outlet did, a flash precedes its article by
+    /// minutes, and a daily formula ("KOSPI closes higher …") recurs 24 hours later.</summary>
+    public static readonly TimeSpan MaxHeadlineApart = TimeSpan.FromHours(16);
+
+    /// <summary>A text of at most this many phrases may be a headline-only item (a headline and a
+    /// body under <see cref="StoryFingerprint.ShortBodyWeight"/>): one found through its headline
+    /// is compared whatever its sketch says.</summary>
+    public const int MaxHeadlineOnlyPhrases = 96;
+
     /// <summary>Phrase sketch slots that must agree before a candidate is compared: a band shared
     /// by chance agrees in its own two slots and few others; a copy with phrase Jaccard 0.3
     /// agrees in about ten of the 32.</summary>
@@ -40,7 +55,8 @@ public sealed record StoryMatch(bool Same, string Reason)
     /// <summary>Whether an item found through the index is worth reading and comparing: it was
     /// published within <see cref="MaxApart"/>, and its sketch agrees in enough phrase slots, or,
     /// found through a lead or figures key, in enough term slots or with one of the two much
-    /// longer than the other (a summary and its article).</summary>
+    /// longer than the other (a summary and its article), or, found through its headline, with
+    /// one of the two short enough to be headline-only.</summary>
     public static bool WorthComparing(KeyKind strongest, ReadOnlySpan<uint> newSketch, DateTime newDate, ReadOnlySpan<uint> storedSketch, DateTime storedDate) =>
         (newDate - storedDate).Duration() <= MaxApart && SketchesAgree(strongest, newSketch, storedSketch);
 
@@ -56,8 +72,13 @@ public sealed record StoryMatch(bool Same, string Reason)
         const int half = StoryKeys.Slots;
         if (a.Length < 2 * half || b.Length < 2 * half) return false;
         return Agreeing(a[..half], b[..half]) >= MinAgreeingSlots
-            || strongest != KeyKind.Band && (Agreeing(a[half..(2 * half)], b[half..(2 * half)]) >= MinAgreeingTermSlots || SummaryAndFullText(a, b));
+            || strongest != KeyKind.Band && (Agreeing(a[half..(2 * half)], b[half..(2 * half)]) >= MinAgreeingTermSlots || SummaryAndFullText(a, b))
+            || strongest == KeyKind.Headline && (PhraseCount(a) <= MaxHeadlineOnlyPhrases || PhraseCount(b) <= MaxHeadlineOnlyPhrases);
     }
+
+    /// <summary>The sketch's phrase count (unknown in sketches stored before it was kept: taken as long).</summary>
+    private static long PhraseCount(ReadOnlySpan<uint> sketch) =>
+        sketch.Length > StoryKeys.PhraseCountSlot ? sketch[StoryKeys.PhraseCountSlot] : long.MaxValue;
 
     /// <summary>Whether one text has at least <see cref="MinLengthRatioForSummary"/> times the
     /// phrases of the other (sketches stored before their length was kept are not known to).</summary>
@@ -88,10 +109,16 @@ public sealed record StoryMatch(bool Same, string Reason)
         var figures = $"phrases {phraseJaccard:0.00} (contained {phraseContainment:0.00}), terms {termJaccard:0.00}";
         if (onlyA.Count > 0 && onlyB.Count > 0)
             return new(false, $"different numbers ({string.Join(" ", onlyA.Take(4))} / {string.Join(" ", onlyB.Take(4))}); {figures}");
+        // Next to no text on one side: what is compared is mostly a headline, and headlines recur.
+        var headlineOnly = a.BodyTooShort || b.BodyTooShort;
+        if (headlineOnly && a.Date is { } ha && b.Date is { } hb && (ha - hb).Duration() > MaxHeadlineApart)
+            return new(false, $"one with next to no text, published {(ha - hb).Duration().TotalHours:0} hours apart; {figures}");
         if (phraseJaccard >= MinPhraseJaccard || phraseContainment >= MinPhraseContainment)
             return new(true, $"copies: {figures}");
         if (termJaccard >= MinTermJaccard && phraseJaccard >= MinRewritePhraseJaccard)
             return new(true, $"rewrite: {figures}");
+        if (headlineOnly && a.Headline.SameAs(b.Headline))
+            return new(true, $"same headline, {(a.BodyTooShort && b.BodyTooShort ? "neither" : "one")} with text to compare; {figures}");
         return new(false, $"different text: {figures}");
     }
 

@@ -1,0 +1,160 @@
+namespace Aggregator.Processing.Stories;
+
+/// <summary>A headline as the story's other carriers give it. Aggregators (Google News, portals)
+/// and wire flashes carry a story's headline with no text to compare: often with the outlet's
+/// name after it ("… - Yonhap News Agency", "…_新浪新闻", "…（時事通信） - Yahoo!ニュース"), a wire
+/// tag before or after it ("(URGENT)", "(2nd LD)", "[속보]", "【快讯】", "(종합)"), or cut short
+/// with "…". A headline is read as its tokens (as <see cref="Shingles"/> has them, so case, quotes
+/// and punctuation do not count); two carriers of one story share its whole form, its form
+/// without tags and outlet, or, cut short, the words before the cut.</summary>
+/// <param name="Text">The headline without its tags and outlet (comparison form), or whole when
+/// too little is left without them.</param>
+/// <param name="Whole">The hash of the whole headline (0 when too light to name a story).</param>
+/// <param name="Cut">The hash of the headline without its tags and outlet (0 likewise).</param>
+/// <param name="Opening">The index key: the opening words of <paramref name="Text"/>
+/// (<see cref="MinWeight"/> of them), which every form of the headline shares, one cut short too;
+/// 0 for a headline too light to name a story. One key, as the lead is one: the copies it finds
+/// are told apart by <see cref="SameAs"/>.</param>
+/// <param name="Truncated">It ends in "…": its last word may be cut too.</param>
+/// <remarks>A fingerprint keeps one for every item waiting to be stored: hashes, and the title's
+/// own string unless something was cut from it.</remarks>
+public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening, bool Truncated)
+{
+    /// <summary>How much headline names a story: a word weighs two, a CJK character one (six
+    /// words, twelve characters). Lighter ones are a series' name, shared by unrelated items
+    /// ("The week in North Korea", "きょうの主なニュース", "한눈에 보는 이번 주 뉴스"), or a bare formula.</summary>
+    public const int MinWeight = 12;
+
+    /// <summary>The most an outlet's name after a separator weighs: eight words ("The Chosun Ilbo
+    /// (English Edition): Daily News from Korea" is nine, and then only the whole headline counts).</summary>
+    public const int MaxOutletWeight = 16;
+
+    /// <summary>The longest wire tag in brackets before or after a headline, brackets included ("(Yonhap Interview)").</summary>
+    public const int MaxTagLength = 20;
+
+    /// <param name="title">The title in comparison form (TextNormalizer.ForComparison).</param>
+    public static Headline Read(string title)
+    {
+        var full = title.AsSpan().Trim();
+        var text = WithoutTrailingTag(WithoutOutlet(WithoutLeadingTags(full)));
+        var (cut, cutWeight) = HashOf(text);
+        var whole = text.Length == full.Length ? cut : HashOf(full).Hash;
+        // "Xi meets Yoon - first summit in two years": what is left without the "outlet" is too
+        // light, and the words are read whole.
+        if (cutWeight < MinWeight && whole != 0) text = full;
+        var truncated = text.EndsWith("...") || text.EndsWith("…");
+        var (h, weight, opening) = (OpeningSeed, 0, 0UL);
+        var tokens = Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64));
+        // The first words that weigh enough, and not the last one of a cut headline.
+        for (var i = 0; i < tokens.Count - (truncated ? 1 : 0) && opening == 0; i++)
+        {
+            h = Hashing.Mix(h ^ tokens[i].Hash);
+            weight += Weight(tokens[i]);
+            if (weight >= MinWeight) opening = NonZero(h);
+        }
+        var kept = text.Length == title.Length ? title : text.ToString(); // most titles carry neither tag nor outlet
+        return new Headline(kept, whole, cut, opening, truncated);
+    }
+
+    /// <summary>Whether two headlines name one story alike: a form in common, or one cut short
+    /// ("…") whose words before the cut (enough of them) open the other.</summary>
+    public bool SameAs(Headline other)
+    {
+        if (Whole != 0 && (Whole == other.Whole || Whole == other.Cut) || Cut != 0 && (Cut == other.Whole || Cut == other.Cut)) return true;
+        return OpensWith(other, this) || OpensWith(this, other);
+    }
+
+    /// <summary>Read again when asked (a candidate cut short is rare): tokens are not kept.</summary>
+    private static bool OpensWith(Headline whole, Headline cut)
+    {
+        if (!cut.Truncated || cut.Opening == 0 || cut.Opening != whole.Opening) return false;
+        var kept = Shingles.Tokens(cut.Text, _tokens ??= new List<Shingles.Token>(64)).Select(t => t.Hash).SkipLast(1).ToList(); // the last word may be cut
+        var words = Shingles.Tokens(whole.Text, _tokens).Select(t => t.Hash).ToList();
+        return words.Count >= kept.Count && words.Take(kept.Count).SequenceEqual(kept);
+    }
+
+    /// <summary>Whether a body only repeats the headline (and names the outlet, as Google News's
+    /// summaries do): there is no text to compare.</summary>
+    public static bool Repeats(string body, string title, Headline headline)
+    {
+        foreach (var start in (ReadOnlySpan<string>)[title, headline.Text])
+            if (start.Length > 0 && body.StartsWith(start, StringComparison.Ordinal) && Weight(body.AsSpan(start.Length)) <= MaxOutletWeight)
+                return true;
+        return false;
+    }
+
+    private const ulong Seed = 0x48454144UL, OpeningSeed = 0x4F50454EUL; // "HEAD", "OPEN"
+
+    private static ulong NonZero(ulong h) => h == 0 ? 1 : h;
+
+    private static ReadOnlySpan<char> WithoutLeadingTags(ReadOnlySpan<char> text)
+    {
+        for (var tags = 0; tags < 2 && text.Length > 0; tags++) // "[속보][단독] …"
+        {
+            var close = Closing(text[0]);
+            if (close == '\0') break;
+            var end = text[..Math.Min(text.Length, MaxTagLength)].IndexOf(close);
+            if (end < 0) break;
+            text = text[(end + 1)..].TrimStart();
+        }
+        return text;
+    }
+
+    private static ReadOnlySpan<char> WithoutTrailingTag(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 2 || !IsClosing(text[^1])) return text;
+        var from = Math.Max(0, text.Length - MaxTagLength);
+        for (var i = text.Length - 2; i >= from; i--)
+            if (Closing(text[i]) == text[^1]) return text[..i].TrimEnd();
+        return text;
+    }
+
+    private static char Closing(char open) => open switch { '(' => ')', '[' => ']', '【' => '】', '〔' => '〕', '〈' => '〉', '《' => '》', '<' => '>', _ => '\0' };
+
+    private static bool IsClosing(char c) => c is ')' or ']' or '】' or '〕' or '〉' or '》' or '>';
+
+    /// <summary>The headline before its last separator (" - ", " | ", "｜", "_", or a "-" between a
+    /// CJK headline and a CJK name) when what follows is light enough to be an outlet's name.</summary>
+    private static ReadOnlySpan<char> WithoutOutlet(ReadOnlySpan<char> text)
+    {
+        for (var i = text.Length - 2; i > 0; i--)
+        {
+            var separator = text[i] switch
+            {
+                '|' or '｜' or '_' => true,
+                '-' => text[i - 1] == ' ' && text[i + 1] == ' ' || IsCjk(text[i - 1]) && IsCjk(text[i + 1]),
+                _ => false,
+            };
+            if (!separator) continue;
+            return Weight(text[(i + 1)..]) is > 0 and <= MaxOutletWeight ? text[..i].TrimEnd() : text; // a long tail is the headline's own second half
+        }
+        return text;
+    }
+
+    private static bool IsCjk(char c) => c >= 0x80 && Aggregator.Parsing.Scripts.IsCjk(Aggregator.Parsing.Scripts.Of(c));
+
+    private static int Weight(Shingles.Token token) => token.Cjk ? 1 : 2;
+
+    public static int Weight(ReadOnlySpan<char> text)
+    {
+        var weight = 0;
+        foreach (var token in Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64)))
+            weight += Weight(token);
+        return weight;
+    }
+
+    /// <summary>A form's hash (0 when too light to name a story) and its weight.</summary>
+    private static (ulong Hash, int Weight) HashOf(ReadOnlySpan<char> text)
+    {
+        var (h, weight) = (Seed, 0);
+        foreach (var token in Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64)))
+        {
+            h = Hashing.Mix(h ^ token.Hash);
+            weight += Weight(token);
+        }
+        return (weight >= MinWeight ? NonZero(h) : 0, weight);
+    }
+
+    /// <summary>The thread's token list for headlines (the fingerprint's own holds the body's meanwhile).</summary>
+    [ThreadStatic] private static List<Shingles.Token>? _tokens;
+}
