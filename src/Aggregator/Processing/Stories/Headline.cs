@@ -6,7 +6,7 @@ namespace Aggregator.Processing.Stories;
 /// tag before or after it ("(URGENT)", "(2nd LD)", "[속보]", "【快讯】", "(종합)"), or cut short
 /// with "…". A headline is read as its tokens (as <see cref="Shingles"/> has them, so case, quotes
 /// and punctuation do not count); two carriers of one story share its whole form, its form
-/// without tags and outlet, or, cut short, the words before the cut.</summary>
+/// without tags and outlet, or, cut short, the words before the cut; or one adds a word or two.</summary>
 /// <param name="Text">The headline without its tags and outlet (comparison form), or whole when
 /// too little is left without them.</param>
 /// <param name="Whole">The hash of the whole headline (0 when too light to name a story).</param>
@@ -56,18 +56,46 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
         return new Headline(kept, whole, cut, opening, truncated);
     }
 
-    /// <summary>Whether two headlines name one story alike: a form in common, or one cut short
-    /// ("…") whose words before the cut (enough of them) open the other.</summary>
+    /// <summary>The most one headline may add to the other and still name the same story: two
+    /// words or four CJK characters ("… agree to fully restore ties", "… 다변화 추진").</summary>
+    public const int MaxAddedWeight = 4;
+
+    /// <summary>Whether two headlines name one story alike: a form in common, one cut short ("…")
+    /// whose words before the cut (enough of them) open the other, or the same opening and one
+    /// the other with a word or two added.</summary>
     public bool SameAs(Headline other)
     {
         if (Whole != 0 && (Whole == other.Whole || Whole == other.Cut) || Cut != 0 && (Cut == other.Whole || Cut == other.Cut)) return true;
-        return OpensWith(other, this) || OpensWith(this, other);
+        if (Opening == 0 || Opening != other.Opening) return false;
+        return OpensWith(other, this) || OpensWith(this, other) || AddsAWord(this, other);
+    }
+
+    /// <summary>The words of one are all in the other, which adds at most <see cref="MaxAddedWeight"/>.
+    /// A word swapped ("Russia protests …" for "China protests …") is another story.</summary>
+    private static bool AddsAWord(Headline a, Headline b)
+    {
+        if (a.Truncated || b.Truncated) return false;
+        var (x, xWeight) = Words(a.Text);
+        var (y, yWeight) = Words(b.Text);
+        var (fewer, more, added) = xWeight <= yWeight ? (x, y, yWeight - xWeight) : (y, x, xWeight - yWeight);
+        return added <= MaxAddedWeight && fewer.IsSubsetOf(more);
+    }
+
+    private static (HashSet<ulong> Words, int Weight) Words(string text)
+    {
+        var (words, weight) = (new HashSet<ulong>(), 0);
+        foreach (var token in Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64)))
+        {
+            words.Add(token.Hash);
+            weight += Weight(token);
+        }
+        return (words, weight);
     }
 
     /// <summary>Read again when asked (a candidate cut short is rare): tokens are not kept.</summary>
     private static bool OpensWith(Headline whole, Headline cut)
     {
-        if (!cut.Truncated || cut.Opening == 0 || cut.Opening != whole.Opening) return false;
+        if (!cut.Truncated) return false;
         var kept = Shingles.Tokens(cut.Text, _tokens ??= new List<Shingles.Token>(64)).Select(t => t.Hash).SkipLast(1).ToList(); // the last word may be cut
         var words = Shingles.Tokens(whole.Text, _tokens).Select(t => t.Hash).ToList();
         return words.Count >= kept.Count && words.Take(kept.Count).SequenceEqual(kept);
