@@ -25,7 +25,7 @@ public static class ItemRemovalCommands
                 foreach (var item in removal.Removed)
                     Console.WriteLine($"removed {item.EntryId}  {item.Title}");
                 if (removal.Withdrawn > 0)
-                    Console.WriteLine($"  {removal.Withdrawn} alert(s) carrying it withdrawn before sending (`mail list --state withdrawn`); their other stories are alerted again");
+                    Console.WriteLine($"  {removal.Withdrawn} queued alert(s) or digest(s) carrying it withdrawn before sending (`mail list --state withdrawn`): an alert's other stories are alerted again, a digest's go into the next digest");
                 if (removal.Earlier is { } earlier)
                     Console.WriteLine($"{removal.Reference}: {earlier}");
                 if (removal.Error is { } error)

@@ -156,7 +156,18 @@ public sealed class MailPlanner(Database database, ItemQueries queries, Unsubscr
                 More = Math.Max(0, heads.Count - MaxDigestStories),
             };
             digest = new Digest(content, await ComposeAsync(content, ct));
-            if (queue) await EnqueueAsync(write, content, ct, digest.Message);
+            if (queue && await EnqueueAsync(write, content, ct, digest.Message) is { } outboxId)
+            {
+                // What it carries and covers, to withdraw it should one of its stories be removed
+                // before it is sent (Storage/ItemRemoval).
+                var listed = heads.Take(MaxDigestStories).ToArray();
+                await write.Connection.ExecuteAsync(new CommandDefinition($"""
+                    INSERT INTO mail_digested (outbox_id, item_id)
+                    SELECT @outboxId, id FROM items
+                    WHERE {Dialect.InList(write.Connection, "id", "listed")} OR {Dialect.InList(write.Connection, "story_id", "listed")};
+                    UPDATE mail_outbox SET period_from = @from, period_until = @now WHERE id = @outboxId;
+                    """, new { outboxId, listed, from, now }, write.Transaction, cancellationToken: ct));
+            }
         }
         if (queue)
         {

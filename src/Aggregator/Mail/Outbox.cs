@@ -66,9 +66,11 @@ public sealed class Outbox(Database database, Scheduling.ClusterMembership clust
         return claimed;
     }
 
-    /// <summary>The server accepted it. Written whatever the caller's cancellation: the message is out.</summary>
+    /// <summary>The server accepted it. Written whatever the caller's cancellation: the message is
+    /// out, and a digest's items need no longer be known (they are, to withdraw one not yet sent).</summary>
     public Task MarkSentAsync(long id) => UpdateAsync("""
-        UPDATE mail_outbox SET state = 'sent', sent_at = @now, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = @id
+        UPDATE mail_outbox SET state = 'sent', sent_at = @now, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = @id;
+        DELETE FROM mail_digested WHERE outbox_id = @id;
         """, new { id, now = time.GetUtcNow().UtcDateTime });
 
     public Task MarkFailedAsync(long id, string error) => UpdateAsync("""

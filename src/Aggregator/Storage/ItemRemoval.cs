@@ -177,7 +177,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
 
     /// <param name="wholeStories">Every item of each story is among <paramref name="ids"/>: no
     /// story needs a new head. Otherwise a removed head's earliest stored remaining copy heads its story.</param>
-    /// <returns>How many queued alerts carrying a removed item were withdrawn.</returns>
+    /// <returns>How many queued alerts and digests carrying a removed item were withdrawn.</returns>
     private static async Task<int> RemoveInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<long> ids, string reason, DateTime now, bool wholeStories)
     {
         var list = ids.ToArray();
@@ -188,7 +188,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             foreach (var id in list)
                 await StoryIndex.RemoveAsync(connection, tx, id, keepStory: false);
         var parameters = new { ids = list, removedAt = ItemBatch.Time(now), reason, tab = "\t", lf = "\n" };
-        var withdrawn = await WithdrawAlertsAsync(connection, tx, list);
+        var withdrawn = await WithdrawAlertsAsync(connection, tx, list) + await WithdrawDigestsAsync(connection, tx, list);
         // Content stored again after its tombstone (a repeat retention let in) and removed again:
         // the tombstone takes the new reason, and keeps the dates and entries of both.
         var lines = connection is SqliteConnection ? "group_concat" : "string_agg";
@@ -204,6 +204,7 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
             """, parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM sightings WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
         await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
+        await connection.ExecuteAsync($"DELETE FROM mail_digested WHERE {Dialect.InList(connection, "item_id", "ids")}", parameters, tx);
         // Tags go with the item (a cascading key), and on PostgreSQL its search row too; SQLite's
         // search index is a virtual table, emptied by hand.
         if (connection is SqliteConnection)
@@ -238,5 +239,37 @@ public sealed class ItemRemoval(Database database, TimeProvider clock)
         await connection.ExecuteAsync($"DELETE FROM mail_alerted WHERE {Dialect.InList(connection, "outbox_id", "outbox")}", new { outbox }, tx);
         Operations.Telemetry.Emailed("withdrawn", "alert", outbox.Length);
         return outbox.Length;
+    }
+
+    /// <summary>A digest is composed when it is queued too, and one still queued or failed (the
+    /// server down since its hour) would send a removed story. It is withdrawn, and its period
+    /// reopened: the recipient's next digest covers it, without the removed story. Only the
+    /// latest digest's period can be reopened (an earlier one's would make the next digest repeat
+    /// the later one's stories): when a later digest was queued meanwhile, the withdrawn one's
+    /// other stories are not mailed again, and `mail list` says so.</summary>
+    private static async Task<int> WithdrawDigestsAsync(DbConnection connection, DbTransaction tx, long[] ids)
+    {
+        var digests = (await connection.QueryAsync<(long Id, string Recipient, string? From, string? Until)>($"""
+            UPDATE mail_outbox SET state = 'withdrawn', message_id = 'withdrawn.' || id || '.' || message_id,
+                   last_error = 'withdrawn before sending: it carried a story since removed (items remove, or retention)'
+            WHERE id IN (SELECT outbox_id FROM mail_digested WHERE {Dialect.InList(connection, "item_id", "ids")})
+              AND state IN ('queued', 'failed') AND kind = 'digest'
+            RETURNING id, recipient, period_from, period_until
+            """, new { ids }, tx)).OrderByDescending(d => d.Until, StringComparer.Ordinal).ToList();
+        foreach (var digest in digests)
+        {
+            var reopened = digest.From is not null && await connection.ExecuteAsync(
+                "UPDATE mail_recipients SET digest_until = @from WHERE address = @recipient AND digest_until = @until",
+                new { from = digest.From, recipient = digest.Recipient, until = digest.Until }, tx) > 0;
+            await connection.ExecuteAsync("UPDATE mail_outbox SET last_error = last_error || @more WHERE id = @Id", new
+            {
+                digest.Id,
+                more = reopened
+                    ? "; its period goes into the recipient's next digest, without it"
+                    : "; a later digest was queued meanwhile, so its other stories are not mailed again",
+            }, tx);
+        }
+        if (digests.Count > 0) Operations.Telemetry.Emailed("withdrawn", "digest", digests.Count);
+        return digests.Count;
     }
 }

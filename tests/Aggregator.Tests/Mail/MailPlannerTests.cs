@@ -194,6 +194,53 @@ public abstract class MailPlannerTests(Backend backend)
         Assert.Equal(0, await planner.QueueAlertsAsync(Ct));
     }
 
+    private const string YaluBridge = """
+        North Korea and China opened a new bridge over the Yalu River on Monday, linking Sinuiju and Dandong, state media in Pyongyang said.
+
+        Chinese officials attended the ceremony, and trucks carrying fertilizer crossed into North Korea within hours. Traders in Dandong expect the route to double cross-border freight by next year.
+        """;
+
+    private const string JejuCruises = """
+        Chinese cruise ships returned to Jeju Island on Monday for the first time in seven years, after Beijing lifted its ban on group tours to South Korea, the provincial tourism board said.
+
+        About 3,000 passengers came ashore from the first ship, most of them from Shanghai, and sixty more port calls by Chinese lines are scheduled this year.
+        """;
+
+    /// <summary>A digest still waiting for the server when one of its stories is removed (a
+    /// retraction) is withdrawn, and its period goes into the next digest without that story. A
+    /// digest queued later meanwhile keeps the period closed: the withdrawn one's other stories are
+    /// not mailed twice.</summary>
+    [Fact]
+    public async Task A_queued_digest_carrying_a_removed_story_is_withdrawn_and_its_period_digested_again_without_it()
+    {
+        using var temp = new TempFolder();
+        await using var app = await StartAsync(backend, "digest", temp);
+        var planner = app.Get<MailPlanner>();
+        var recipient = planner.Find("analyst@example.org")!;
+        await StoreAsync(app, "Seoul Daily", "Seoul, Beijing resume maritime talks", Full, tagged: true);
+        await StoreAsync(app, "Pyongyang Watch", "New Yalu bridge opens", YaluBridge, tagged: true);
+        Assert.Equal(2, (await planner.DigestAsync(recipient, queue: true, Ct))!.Content.Stories.Count);
+        var bridge = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE outlet = 'Pyongyang Watch'");
+
+        Assert.Equal(1, (await app.Get<ItemRemoval>().RemoveAsync([bridge], "retracted", wholeStory: false, Ct))[0].Withdrawn);
+        var outbox = app.Get<Outbox>();
+        var withdrawn = Assert.Single(await outbox.ListAsync("withdrawn", 10, Ct));
+        Assert.EndsWith("its period goes into the recipient's next digest, without it", withdrawn.LastError, StringComparison.Ordinal);
+        var again = await planner.DigestAsync(recipient, queue: true, Ct);
+        Assert.Equal(["Seoul Daily"], again!.Content.Stories.Select(s => s.Outlet));
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+
+        // Its replacement waits too, a later digest is queued, and the talks are retracted.
+        await StoreAsync(app, "Jeju Herald", "Chinese cruise ships return to Jeju", JejuCruises, tagged: true);
+        Assert.NotNull(await planner.DigestAsync(recipient, queue: true, Ct));
+        var talks = await app.ScalarAsync<string>("SELECT entry_id FROM items WHERE outlet = 'Seoul Daily'");
+        Assert.Equal(1, (await app.Get<ItemRemoval>().RemoveAsync([talks], "retracted", wholeStory: false, Ct))[0].Withdrawn);
+        Assert.EndsWith("a later digest was queued meanwhile, so its other stories are not mailed again",
+            (await outbox.ListAsync("withdrawn", 10, Ct)).MaxBy(m => m.Id)!.LastError, StringComparison.Ordinal);
+        Assert.Null(await planner.DigestAsync(recipient, queue: true, Ct));
+        Assert.Equal(["queued"], (await outbox.ListAsync("queued", 10, Ct)).Select(m => m.State));
+    }
+
     /// <summary>A digest reader who turns alerts on is not alerted, as new, the stories their
     /// digests already carried.</summary>
     [Fact]
