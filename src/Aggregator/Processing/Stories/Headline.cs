@@ -2,9 +2,9 @@ namespace Aggregator.Processing.Stories;
 
 /// <summary>A headline as the story's other carriers give it. Aggregators (Google News, portals)
 /// and wire flashes carry a story's headline with no text to compare: often with the outlet's
-/// name after it ("… - Yonhap News Agency", "…_新浪新闻", "…（時事通信） - Yahoo!ニュース"), a wire
-/// tag before or after it ("(URGENT)", "(2nd LD)", "[속보]", "【快讯】", "(종합)"), or cut short
-/// with "…". A headline is read as its tokens (as <see cref="Shingles"/> has them, so case, quotes
+/// name after it ("… - Yonhap News Agency", "…_新浪新闻", "…（時事通信） - Yahoo!ニュース", "… :
+/// 네이버 뉴스"), a wire tag before or after it ("(URGENT)", "(2nd LD)", "[속보]", "【快讯】", "(종합)"),
+/// a kicker ("BREAKING:", "快讯："), or cut short with "…". A headline is read as its tokens (as <see cref="Shingles"/> has them, so case, quotes
 /// and punctuation do not count); two carriers of one story share its whole form, its form
 /// without tags and outlet, or, cut short, the words before the cut; or one adds a word or two.</summary>
 /// <param name="Text">The headline without its tags and outlet (comparison form), or whole when
@@ -36,7 +36,7 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
     public static Headline Read(string title)
     {
         var full = title.AsSpan().Trim();
-        var text = WithoutTrailingTag(WithoutOutlet(WithoutLeadingTags(full)));
+        var text = WithoutTrailingTag(WithoutOutlet(WithoutKicker(WithoutLeadingTags(full))));
         var (cut, cutWeight) = HashOf(text);
         var whole = text.Length == full.Length ? cut : HashOf(full).Hash;
         // "Xi meets Yoon - first summit in two years": what is left without the "outlet" is too
@@ -141,20 +141,56 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
 
     private static bool IsClosing(char c) => c is ')' or ']' or '】' or '〕' or '〉' or '》' or '>';
 
-    /// <summary>The headline before its last separator (" - ", " | ", "｜", "_", or a "-" between a
-    /// CJK headline and a CJK name) when what follows is light enough to be an outlet's name.</summary>
+    /// <summary>The headline before its outlet, and a section between ("… - Politics - The Korea
+    /// Times", "…--时政--人民网"): up to two trailing parts cut while enough headline is left.</summary>
     private static ReadOnlySpan<char> WithoutOutlet(ReadOnlySpan<char> text)
+    {
+        for (var parts = 0; parts < 2; parts++)
+        {
+            var cut = WithoutLastPart(text);
+            if (cut.Length == text.Length || Weight(cut) < MinWeight) return parts == 0 ? cut : text;
+            text = cut;
+        }
+        return text;
+    }
+
+    /// <summary>The headline before its last separator (" - ", " | ", "｜", "_", "--", " : " as
+    /// Naver's "… : 네이버 뉴스" has it, or a "-" between a CJK headline and a CJK name) when
+    /// what follows is light enough to be an outlet's name.</summary>
+    private static ReadOnlySpan<char> WithoutLastPart(ReadOnlySpan<char> text)
     {
         for (var i = text.Length - 2; i > 0; i--)
         {
-            var separator = text[i] switch
+            var start = text[i] switch
             {
-                '|' or '｜' or '_' => true,
-                '-' => text[i - 1] == ' ' && text[i + 1] == ' ' || IsCjk(text[i - 1]) && IsCjk(text[i + 1]),
-                _ => false,
+                '|' or '｜' or '_' => i,
+                '-' when text[i - 1] == '-' => i - 1,
+                '-' when text[i - 1] == ' ' && text[i + 1] == ' ' || IsCjk(text[i - 1]) && IsCjk(text[i + 1]) => i,
+                ':' when text[i - 1] == ' ' && text[i + 1] == ' ' => i,
+                _ => -1,
             };
-            if (!separator) continue;
-            return Weight(text[(i + 1)..]) is > 0 and <= MaxOutletWeight ? text[..i].TrimEnd() : text; // a long tail is the headline's own second half
+            if (start < 0) continue;
+            return Weight(text[(i + 1)..]) is > 0 and <= MaxOutletWeight ? text[..start].TrimEnd() : text; // a long tail is the headline's own second half
+        }
+        return text;
+    }
+
+    /// <summary>The most a kicker before a colon weighs: three words or six CJK characters
+    /// ("BREAKING:", "Raketenabwehr:", "快讯：", "韩联社："). Not before a dash, which as often parts a
+    /// headline ("Xi meets Yoon - first summit in two years").</summary>
+    public const int MaxKickerWeight = 6;
+
+    /// <summary>The headline after a kicker: a word or three ending in ":" (or "："), when enough
+    /// headline follows.</summary>
+    private static ReadOnlySpan<char> WithoutKicker(ReadOnlySpan<char> text)
+    {
+        var limit = Math.Min(text.Length - 1, 40);
+        for (var i = 1; i < limit; i++)
+        {
+            if (text[i] != ':') continue;
+            if (Weight(text[..i]) is 0 or > MaxKickerWeight) return text;
+            var rest = text[(i + 1)..].TrimStart();
+            return Weight(rest) >= MinWeight ? rest : text;
         }
         return text;
     }
