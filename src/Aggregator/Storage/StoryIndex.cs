@@ -100,11 +100,14 @@ public sealed class StoryIndex : IAsyncDisposable
         if (items.Count == 0) return [];
         // The batch in order of publication (undated ones last, then by id): copies of one story
         // found in one cycle are headed by the one published first (the wire, the press release),
-        // not by whichever fetch happened to finish first.
+        // not by whichever fetch happened to finish first. Items with next to no text come after
+        // the rest: a flash or an aggregator's headline does not head the article it announced
+        // (the story's entry shows its head's text).
         var order = new int[items.Count];
         var dates = new DateTime[items.Count];
         for (var n = 0; n < items.Count; n++) (order[n], dates[n]) = (n, items[n].Story.Date ?? DateTime.MaxValue);
-        Array.Sort(order, (a, b) => dates[a] != dates[b] ? dates[a].CompareTo(dates[b]) : items[a].Id.CompareTo(items[b].Id));
+        Array.Sort(order, (a, b) => items[a].Story.BodyTooShort != items[b].Story.BodyTooShort ? items[a].Story.BodyTooShort.CompareTo(items[b].Story.BodyTooShort)
+            : dates[a] != dates[b] ? dates[a].CompareTo(dates[b]) : items[a].Id.CompareTo(items[b].Id));
         var inOrder = new NewItem[items.Count];
         for (var n = 0; n < items.Count; n++) inOrder[n] = items[order[n]];
         var placed = await PlaceInOrderAsync(inOrder);

@@ -161,6 +161,29 @@ public abstract class StoryClusteringTests(Backend backend)
         await StoreAsync(again, "Jeju Herald", Headline, LongArticle, day.AddHours(1));
         Assert.Equal(["Jeju Herald"], Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct)).AlsoReportedBy.Select(c => c.Name));
     }
+
+    /// <summary>A feed carrying a flash and, half an hour later, the article it announced, read
+    /// in one poll: the article heads the story, so its entry has text to show.</summary>
+    [Fact]
+    public async Task A_flash_stored_with_its_article_in_one_write_does_not_head_it()
+    {
+        const string Headline = "Chinese cruise ships return to Jeju after seven years";
+        var day = new DateTime(2025, 5, 12, 3, 0, 0, DateTimeKind.Utc);
+        await using var app = await TestServices.StartAsync(backend);
+        var items = app.Get<ItemStore>();
+        var source = await items.EnsureSourceAsync("feed", "https://wire.example/feed", "Wire", Ct);
+        IncomingItem Entry(string key, string title, string body, DateTime published) => IncomingItems.From(source, key,
+            new ParsedDocument { Title = title, Body = body.Trim(), Language = "en", Outlet = "Wire", PublishedAt = published }, app.Get<TopicCatalog>(), "example.org,2025");
+        await using (var write = await app.Get<Database>().BeginWriteAsync(Ct))
+        {
+            await ItemBatch.StoreInAsync(write.Connection, write.Transaction,
+                [Entry("flash", "(URGENT) " + Headline, "", day.AddMinutes(-30)), Entry("article", Headline, LongArticle, day)], day.AddHours(1));
+            await write.CommitAsync(Ct);
+        }
+        var story = Assert.Single(await app.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal(Headline, story.Title);
+        Assert.Equal(["(URGENT) " + Headline], story.AlsoReportedBy.Select(c => c.Title));
+    }
 }
 
 public sealed class StoryClusteringTestsOnSqlite() : StoryClusteringTests(Backend.Sqlite);
