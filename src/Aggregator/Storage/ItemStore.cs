@@ -71,7 +71,7 @@ public sealed class ItemStore(Database database, TimeProvider clock)
             // the new content's id and leaves its old story, so it reaches readers as new.
             var old = await connection.QuerySingleAsync<(string Title, string Body, DateTime? PublishedAt, DateTime FirstSeenAt)>(
                 "SELECT title, body, published_at, first_seen_at FROM items WHERE id = @itemId", new { itemId }, tx);
-            var rewritten = !StoryMatch.Decide(StoryFingerprint.Of(old.Title, old.Body, old.PublishedAt ?? old.FirstSeenAt), item.Story).Same;
+            var rewritten = !StoryMatch.Decide(StoryFingerprint.Of(old.Title, old.Body, old.PublishedAt ?? old.FirstSeenAt), item.Story, sameEntry: true).Same;
             await StoryIndex.RemoveAsync(connection, tx, itemId, keepStory: !rewritten);
             var entryId = rewritten ? await FreeEntryIdAsync(connection, tx, item, except: itemId) : null;
             await connection.ExecuteAsync("""

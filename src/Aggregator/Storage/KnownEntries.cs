@@ -137,7 +137,7 @@ public static class KnownEntries
                 if (SharedKeyBase(old.EntryKey) != key) continue;
                 var text = await connection.QuerySingleAsync<(string Title, string Body, DateTime? Date)>(
                     "SELECT title, body, coalesce(published_at, first_seen_at) FROM items WHERE id = @ItemId", old, tx);
-                if (!Processing.Stories.StoryMatch.Decide(Processing.Stories.StoryFingerprint.Of(text.Title, text.Body, text.Date), item.Story).Same) continue;
+                if (!Processing.Stories.StoryMatch.Decide(Processing.Stories.StoryFingerprint.Of(text.Title, text.Body, text.Date), item.Story, sameEntry: true).Same) continue;
                 edited = old;
                 break;
             }

@@ -98,7 +98,10 @@ public sealed record StoryMatch(bool Same, string Reason)
         return agree;
     }
 
-    public static StoryMatch Decide(StoryFingerprint a, StoryFingerprint b)
+    /// <param name="sameEntry">Two versions of one source's entry (is the new one a correction or
+    /// a rewrite?): an edit hours or days later is no sign of another event, as a headline
+    /// recurring more than <see cref="MaxHeadlineApart"/> later is between two items.</param>
+    public static StoryMatch Decide(StoryFingerprint a, StoryFingerprint b, bool sameEntry = false)
     {
         if (a.Date is { } da && b.Date is { } db && (da - db).Duration() > MaxApart)
             return new(false, $"published {(da - db).Duration().TotalDays:0} days apart");
@@ -111,7 +114,7 @@ public sealed record StoryMatch(bool Same, string Reason)
             return new(false, $"different numbers ({string.Join(" ", onlyA.Take(4))} / {string.Join(" ", onlyB.Take(4))}); {figures}");
         // Next to no text on one side: what is compared is mostly a headline, and headlines recur.
         var headlineOnly = a.BodyTooShort || b.BodyTooShort;
-        if (headlineOnly && a.Date is { } ha && b.Date is { } hb && (ha - hb).Duration() > MaxHeadlineApart)
+        if (headlineOnly && !sameEntry && a.Date is { } ha && b.Date is { } hb && (ha - hb).Duration() > MaxHeadlineApart)
             return new(false, $"one with next to no text, published {(ha - hb).Duration().TotalHours:0} hours apart; {figures}");
         if (phraseJaccard >= MinPhraseJaccard || phraseContainment >= MinPhraseContainment)
             return new(true, $"copies: {figures}");
