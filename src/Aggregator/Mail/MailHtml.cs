@@ -63,7 +63,7 @@ public static class MailHtml
         sb.Append("</p>");
         foreach (var tagged in story.Tags.Where(t => content.Recipient.Tags.Contains(t.Tag)))
             sb.Append($"<p style=\"{Meta}\">Tagged {E(tagged.Tag)}: <span dir=\"auto\">{E(EntryText.Line(tagged.Explanation))}</span></p>");
-        sb.Append($"<p{lang} style=\"margin:4px 0 0 0\">{E(EntryText.Line(EntryText.Summary(story.Body, 240)))}</p>");
+        sb.Append($"<p{lang} style=\"margin:4px 0 0 0\">{(story.TextFrom is { } from ? $"Text from {E(from)}: " : "")}{E(EntryText.Line(EntryText.Summary(story.Body, 240)))}</p>");
         sb.Append("</div>");
     }
 

@@ -120,6 +120,7 @@ public static class EntryText
         var baseUrl = SafeUrl(item.Url) ?? item.Sightings.Where(s => s.Kind == "feed").Select(s => SafeUrl(s.Locator)).OfType<string>()
             .Select(u => Aggregator.Sources.FeedUrl.WithoutSecrets(new Uri(u)).AbsoluteUri).FirstOrDefault();
         var content = item.ContentHtml is { Length: > 0 } html && !Parsing.HtmlBounds.TooComplex(html) ? SanitizedContent.Of(html, baseUrl) : Html(item.Body);
+        if (item.TextFrom is { } from) content = $"<p><small>Text from {Encode(from)}:</small></p>" + content;
         if (AlsoReportedByHtml(item) is { } also) content += "<p>" + also + "</p>";
         // A feed reader shows the content and nothing else of ours: the reason goes with it.
         foreach (var tag in item.Tags)

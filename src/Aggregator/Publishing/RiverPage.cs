@@ -149,7 +149,7 @@ public static class RiverPage
                 h.Append($"<li><a href=\"{E(view.PageUrl(1, t.Tag, "").AbsoluteUri)}\" title=\"{E(EntryText.Line(t.Explanation))}\">{E(t.Tag)}</a></li>");
             h.Append("</ul>\n");
         }
-        h.Append($"<p class=\"excerpt\"{lang}>{E(EntryText.Summary(item.Body))}</p>\n");
+        h.Append($"<p class=\"excerpt\"{lang}>{(item.TextFrom is { } from ? $"<small>Text from {E(from)}:</small> " : "")}{E(EntryText.Summary(item.Body))}</p>\n");
         if (item.Tags.Count > 0)
         {
             // The reason in the page itself, not only in a tooltip no keyboard, touch screen or

@@ -202,7 +202,13 @@ public sealed class ItemQueries(Database database)
             WHERE {Dialect.InList(connection, "m.story_id", "ids")}
             ORDER BY m.first_seen_at, m.id
             """, new { ids })).ToLookup(t => t.ItemId);
-        return items.Select(i => i with
+        var texts = copies is null ? null : await TextsOfBareStoriesAsync(connection, items);
+        return items.Select(i => (texts?.GetValueOrDefault(i.Id) is { } text ? i with
+        {
+            Body = text.Body,
+            ContentHtml = text.ContentHtml,
+            TextFrom = copies![i.Id].FirstOrDefault(c => c.ItemId == text.ItemId)?.Name ?? "another source",
+        } : i) with
         {
             Tags = copyTags is null ? tags[i.Id].ToList()
                 : tags[i.Id].Concat(copyTags[i.Id].Select(t => t with { CopyName = copies![i.Id].FirstOrDefault(c => c.ItemId == t.CopyId)?.Name }))
@@ -210,5 +216,25 @@ public sealed class ItemQueries(Database database)
             Sightings = sightings[i.Id].ToList(),
             AlsoReportedBy = copies?[i.Id].ToList() ?? [],
         }).ToList();
+    }
+
+    private sealed record CopyText(long StoryId, long ItemId, string Title, string Body, string? ContentHtml);
+
+    /// <summary>For each story whose first copy has next to no text (a flash, an aggregator's
+    /// headline stored before the article), the earliest of its copies that has some: the story's
+    /// entry shows that text, not an empty one.</summary>
+    private static async Task<Dictionary<long, CopyText>> TextsOfBareStoriesAsync(System.Data.Common.DbConnection connection, List<StoredItem> items)
+    {
+        var bare = items.Where(i => Processing.Stories.StoryFingerprint.HasNextToNoText(i.Title, i.Body)).Select(i => i.Id).ToArray();
+        var texts = new Dictionary<long, CopyText>();
+        if (bare.Length == 0) return texts;
+        foreach (var copy in await connection.QueryAsync<CopyText>($"""
+            SELECT m.story_id, m.id AS item_id, m.title, m.body, m.content_html FROM items m
+            WHERE {Dialect.InList(connection, "m.story_id", "bare")}
+            ORDER BY m.first_seen_at, m.id
+            """, new { bare }))
+            if (!texts.ContainsKey(copy.StoryId) && !Processing.Stories.StoryFingerprint.HasNextToNoText(copy.Title, copy.Body))
+                texts[copy.StoryId] = copy;
+        return texts;
     }
 }

@@ -24,6 +24,11 @@ public sealed record StoredItem
 
     /// <summary>Other copies of the same story (collapsed listings only), earliest first.</summary>
     public IReadOnlyList<StoryCopy> AlsoReportedBy { get; init; } = [];
+
+    /// <summary>Who reported the text shown, when it is not this copy's: a story whose first copy
+    /// has next to no text (a flash, an aggregator's headline) shows its earliest copy with some
+    /// (collapsed listings only).</summary>
+    public string? TextFrom { get; init; }
 }
 
 /// <summary>Another item of an item's story, as one source carried it.</summary>

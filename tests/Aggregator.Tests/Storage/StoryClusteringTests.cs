@@ -155,11 +155,17 @@ public abstract class StoryClusteringTests(Backend backend)
         Assert.Equal(["Photo Wire", "Picture Desk", "Portal Briefs", "Yonhap Flash"], stories.Select(s => s.Outlet).Order());
         Assert.Equal(["Jeju Herald", "News Aggregator"], stories.Single(s => s.Outlet == "Yonhap Flash").AlsoReportedBy.Select(c => c.Name));
 
-        // The aggregator's item first, the article it links to stored after it.
+        // The aggregator's item first, the article it links to stored after it: the story keeps
+        // the entry readers were given, and shows the article's text, saying whose.
         await using var again = await TestServices.StartAsync(backend);
         await StoreAsync(again, "News Aggregator", Headline + " - Jeju Herald", "", day);
         await StoreAsync(again, "Jeju Herald", Headline, LongArticle, day.AddHours(1));
-        Assert.Equal(["Jeju Herald"], Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct)).AlsoReportedBy.Select(c => c.Name));
+        var story = Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct));
+        Assert.Equal((Headline + " - Jeju Herald", "News Aggregator"), (story.Title, story.Outlet));
+        Assert.Equal(["Jeju Herald"], story.AlsoReportedBy.Select(c => c.Name));
+        Assert.Equal((LongArticle.Trim(), "Jeju Herald"), (story.Body, story.TextFrom));
+        Assert.StartsWith("<p><small>Text from Jeju Herald:</small></p>", Aggregator.Publishing.EntryText.Html(story), StringComparison.Ordinal);
+        Assert.Null(Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct, collapse: false), i => i.Outlet == "News Aggregator").TextFrom);
     }
 
     /// <summary>A feed carrying a flash and, half an hour later, the article it announced, read

@@ -25,6 +25,13 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     public static StoryFingerprint Of(string title, string body, DateTime? date) =>
         OfComparable(TextNormalizer.ForComparison(title), TextNormalizer.ForComparison(body), date);
 
+    /// <summary>Whether an item has next to no text of its own, as <see cref="BodyTooShort"/> judges it.</summary>
+    public static bool HasNextToNoText(string title, string body)
+    {
+        var (t, b) = (TextNormalizer.ForComparison(title), TextNormalizer.ForComparison(body));
+        return b.Length == 0 || Headline.Repeats(b, t, Headline.Read(t)) || Headline.Weight(b) < ShortBodyWeight;
+    }
+
     /// <summary>From title and body already in comparison form (ingestion has them from the content hash).</summary>
     public static StoryFingerprint OfComparable(string title, string body, DateTime? date)
     {
