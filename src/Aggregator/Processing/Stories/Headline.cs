@@ -4,9 +4,10 @@ namespace Aggregator.Processing.Stories;
 /// and wire flashes carry a story's headline with no text to compare: often with the outlet's
 /// name after it ("… - Yonhap News Agency", "…_新浪新闻", "…（時事通信） - Yahoo!ニュース", "… :
 /// 네이버 뉴스"), a wire tag before or after it ("(URGENT)", "(2nd LD)", "[속보]", "【快讯】", "(종합)"),
-/// a kicker ("BREAKING:", "快讯："), or cut short with "…". A headline is read as its tokens (as <see cref="Shingles"/> has them, so case, quotes
-/// and punctuation do not count); two carriers of one story share its whole form, its form
-/// without tags and outlet, or, cut short, the words before the cut; or one adds a word or two.</summary>
+/// a kicker ("BREAKING:", "快讯："), or cut short with "…". A headline is read as its tokens (as
+/// <see cref="Shingles"/> has them, so case, quotes and punctuation do not count); two carriers
+/// of one story share its whole form, its form without tags and outlet, or, cut short, the words
+/// before the cut; or one adds a word or two.</summary>
 /// <param name="Text">The headline without its tags and outlet (comparison form), or whole when
 /// too little is left without them.</param>
 /// <param name="Whole">The hash of the whole headline (0 when too light to name a story).</param>
@@ -32,6 +33,15 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
     /// <summary>The longest wire tag in brackets before or after a headline, brackets included ("(Yonhap Interview)").</summary>
     public const int MaxTagLength = 20;
 
+    /// <summary>The most one headline may add to the other and still name the same story: two
+    /// words or four CJK characters ("… agree to fully restore ties", "… 다변화 추진").</summary>
+    public const int MaxAddedWeight = 4;
+
+    /// <summary>The most a kicker before a colon weighs: three words or six CJK characters
+    /// ("BREAKING:", "Raketenabwehr:", "快讯：", "韩联社："). Not before a dash, which as often parts a
+    /// headline ("Xi meets Yoon - first summit in two years").</summary>
+    public const int MaxKickerWeight = 6;
+
     /// <param name="title">The title in comparison form (TextNormalizer.ForComparison).</param>
     public static Headline Read(string title)
     {
@@ -55,10 +65,6 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
         var kept = text.Length == title.Length ? title : text.ToString(); // most titles carry neither tag nor outlet
         return new Headline(kept, whole, cut, opening, truncated);
     }
-
-    /// <summary>The most one headline may add to the other and still name the same story: two
-    /// words or four CJK characters ("… agree to fully restore ties", "… 다변화 추진").</summary>
-    public const int MaxAddedWeight = 4;
 
     /// <summary>Whether two headlines name one story alike: a form in common, one cut short ("…")
     /// whose words before the cut (enough of them) open the other, or the same opening and one
@@ -174,11 +180,6 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
         }
         return text;
     }
-
-    /// <summary>The most a kicker before a colon weighs: three words or six CJK characters
-    /// ("BREAKING:", "Raketenabwehr:", "快讯：", "韩联社："). Not before a dash, which as often parts a
-    /// headline ("Xi meets Yoon - first summit in two years").</summary>
-    public const int MaxKickerWeight = 6;
 
     /// <summary>The headline after a kicker: a word or three ending in ":" (or "："), when enough
     /// headline follows.</summary>
