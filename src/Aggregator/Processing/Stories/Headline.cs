@@ -47,23 +47,18 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
     {
         var full = title.AsSpan().Trim();
         var text = WithoutTrailingTag(WithoutOutlet(WithoutKicker(WithoutLeadingTags(full))));
-        var (cut, cutWeight) = HashOf(text);
-        var whole = text.Length == full.Length ? cut : HashOf(full).Hash;
+        var cut = Scan(text);
+        var whole = text.Length == full.Length ? cut : Scan(full);
         // "Xi meets Yoon - first summit in two years": what is left without the "outlet" is too
         // light, and the words are read whole.
-        if (cutWeight < MinWeight && whole != 0) text = full;
-        var truncated = text.EndsWith("...") || text.EndsWith("…");
-        var (h, weight, opening) = (OpeningSeed, 0, 0UL);
-        var tokens = Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64));
-        // The first words that weigh enough, and not the last one of a cut headline.
-        for (var i = 0; i < tokens.Count - (truncated ? 1 : 0) && opening == 0; i++)
+        var read = cut;
+        if (cut.Hash == 0 && whole.Hash != 0)
         {
-            h = Hashing.Mix(h ^ tokens[i].Hash);
-            weight += Weight(tokens[i]);
-            if (weight >= MinWeight) opening = NonZero(h);
+            read = whole;
+            text = full;
         }
         var kept = text.Length == title.Length ? title : text.ToString(); // most titles carry neither tag nor outlet
-        return new Headline(kept, whole, cut, opening, truncated);
+        return new Headline(kept, whole.Hash, cut.Hash, read.Opening, read.Truncated);
     }
 
     /// <summary>Whether two headlines name one story alike: a form in common, one cut short ("…")
@@ -93,7 +88,7 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
         foreach (var token in Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64)))
         {
             words.Add(token.Hash);
-            weight += Weight(token);
+            weight += token.Weight;
         }
         return (words, weight);
     }
@@ -198,26 +193,33 @@ public sealed record Headline(string Text, ulong Whole, ulong Cut, ulong Opening
 
     private static bool IsCjk(char c) => c >= 0x80 && Aggregator.Parsing.Scripts.IsCjk(Aggregator.Parsing.Scripts.Of(c));
 
-    private static int Weight(Shingles.Token token) => token.Cjk ? 1 : 2;
-
     public static int Weight(ReadOnlySpan<char> text)
     {
         var weight = 0;
         foreach (var token in Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64)))
-            weight += Weight(token);
+            weight += token.Weight;
         return weight;
     }
 
-    /// <summary>A form's hash (0 when too light to name a story) and its weight.</summary>
-    private static (ulong Hash, int Weight) HashOf(ReadOnlySpan<char> text)
+    /// <summary>A form of a headline read once: its hash and its opening words' (each 0 when too
+    /// light to name a story), and whether it is cut short ("…", its last word perhaps cut too).</summary>
+    private readonly record struct Form(ulong Hash, ulong Opening, bool Truncated);
+
+    private static Form Scan(ReadOnlySpan<char> text)
     {
-        var (h, weight) = (Seed, 0);
-        foreach (var token in Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64)))
+        var truncated = text.EndsWith("...") || text.EndsWith("…");
+        var tokens = Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(64));
+        var (h, o, weight, opening) = (Seed, OpeningSeed, 0, 0UL);
+        for (var i = 0; i < tokens.Count; i++)
         {
-            h = Hashing.Mix(h ^ token.Hash);
-            weight += Weight(token);
+            h = Hashing.Mix(h ^ tokens[i].Hash);
+            weight += tokens[i].Weight;
+            // The opening: the first words that weigh enough, and not the last one of a cut headline.
+            if (opening != 0 || truncated && i == tokens.Count - 1) continue;
+            o = Hashing.Mix(o ^ tokens[i].Hash);
+            if (weight >= MinWeight) opening = NonZero(o);
         }
-        return (weight >= MinWeight ? NonZero(h) : 0, weight);
+        return new Form(weight >= MinWeight ? NonZero(h) : 0, opening, truncated);
     }
 
     /// <summary>The thread's token list for headlines (the fingerprint's own holds the body's meanwhile).</summary>

@@ -69,7 +69,12 @@ public static class Shingles
         return h;
     }
 
-    public readonly record struct Token(ulong Hash, int Length, bool Cjk);
+    public readonly record struct Token(ulong Hash, int Length, bool Cjk)
+    {
+        /// <summary>How much text it is: a word two, a CJK character one (most Chinese words
+        /// have two), so that "twenty words" and "forty characters" are one measure.</summary>
+        public int Weight => Cjk ? 1 : 2;
+    }
 
     /// <summary>The tokens of a text, in a list the caller reuses (cleared first).</summary>
     /// <param name="text">Text in comparison form (TextNormalizer.ForComparison).</param>

@@ -14,8 +14,8 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
 {
     public const int MaxNumbers = 48;
 
-    /// <summary>A body lighter than this (twenty words, forty CJK characters: a word weighs two,
-    /// as in <see cref="Stories.Headline"/>) is judged with its headline.</summary>
+    /// <summary>A body lighter than this (twenty words, forty CJK characters: <see
+    /// cref="Shingles.Token.Weight"/>) is judged with its headline.</summary>
     public const int ShortBodyWeight = 40;
 
     /// <summary>The body is what copies share: every outlet rewrites the headline, while
@@ -29,7 +29,7 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
     public static bool HasNextToNoText(string title, string body)
     {
         var (t, b) = (TextNormalizer.ForComparison(title), TextNormalizer.ForComparison(body));
-        return b.Length == 0 || Headline.Repeats(b, t, Headline.Read(t)) || Headline.Weight(b) < ShortBodyWeight;
+        return Headline.Weight(b) < ShortBodyWeight || Headline.Repeats(b, t, Headline.Read(t));
     }
 
     /// <summary>From title and body already in comparison form (ingestion has them from the content hash).</summary>
@@ -42,7 +42,7 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
         var tokens = Shingles.Tokens(text, _tokens ??= new List<Shingles.Token>(1024));
         var bodyTokens = tokens.Count;
         var bodyWeight = 0;
-        foreach (var token in tokens) bodyWeight += token.Cjk ? 1 : 2;
+        foreach (var token in tokens) bodyWeight += token.Weight;
         var tooShort = bodyWeight < ShortBodyWeight;
         if (tooShort)
         {
