@@ -44,6 +44,36 @@ public sealed class StoryMatchTests
         Assert.Contains("different numbers", match.Reason);
     }
 
+    /// <summary>A wire story updated with a new toll is one story: the rest of the text is a copy
+    /// and both were published the same day. The same text a day later, with its figures and
+    /// its year changed, or undated, is not known to be a correction.</summary>
+    [Fact]
+    public void A_count_corrected_in_an_otherwise_copied_text_published_the_same_day_is_one_story()
+    {
+        const string Story = "A Chinese fishing boat capsized in rough seas about 70 kilometres southwest of Gageo Island early on Monday, and {0} of its crew of {1} were confirmed dead, the Mokpo coast guard said. "
+            + "The coast guard said it had sent three patrol ships and a helicopter to the area after receiving a distress call from the boat, which had been fishing in waters both countries claim. "
+            + "Chinese fishing boats often take shelter near the island when the weather turns, and Seoul and Beijing agreed last year to share rescue information faster. "
+            + "The Chinese embassy in Seoul said it was in contact with the Korean authorities and had asked them to continue the search for the missing sailors. {2}";
+        var morning = new DateTime(2024, 11, 4, 1, 0, 0, DateTimeKind.Utc);
+        var first = StoryFingerprint.Of("Chinese fishing boat capsizes off Gageo Island", string.Format(Story, 3, 11, ""), morning);
+        var corrected = StoryFingerprint.Of("Chinese fishing boat capsizes off Gageo Island, toll rises", string.Format(Story, 5, 12, ""), morning.AddHours(5));
+        var match = StoryMatch.Decide(first, corrected);
+        Assert.True(match.Same, match.Reason);
+        Assert.Contains("a figure corrected (3 11 / 5 12)", match.Reason);
+
+        Assert.False(StoryMatch.Decide(first, StoryFingerprint.Of("", string.Format(Story, 5, 12, ""), null)).Same);
+        Assert.False(StoryMatch.Decide(first, StoryFingerprint.Of("", string.Format(Story, 5, 12, ""), morning.AddHours(30))).Same);
+        var threeFigures = StoryMatch.Decide(first, StoryFingerprint.Of("", string.Format(Story, 5, 12, "Another 14 sailors were rescued."), morning.AddHours(5)));
+        Assert.True(threeFigures.Same, threeFigures.Reason); // 14 is added, two figures replaced
+        var anotherYear = StoryMatch.Decide(first, StoryFingerprint.Of("", string.Format(Story, 5, 11, "It was the worst accident since 2019."), morning.AddHours(5)));
+        Assert.True(anotherYear.Same, anotherYear.Reason); // a year on one side only is added, not another occurrence
+        var yearsApart = StoryMatch.Decide(StoryFingerprint.Of("", string.Format(Story, 3, 11, "It was the worst accident since 2019."), morning),
+            StoryFingerprint.Of("", string.Format(Story, 5, 11, "It was the worst accident since 2021."), morning.AddHours(5)));
+        Assert.False(yearsApart.Same, yearsApart.Reason);
+        // The same entry, corrected two days later, is still a correction.
+        Assert.True(StoryMatch.Decide(first, StoryFingerprint.Of("", string.Format(Story, 5, 12, ""), morning.AddDays(2)), sameEntry: true).Same);
+    }
+
     /// <summary>A formula alert that differs only in its weekday is another occurrence: two
     /// launches, not one story. A weekday on one side only (a follow-up that adds the day) is not.</summary>
     [Fact]

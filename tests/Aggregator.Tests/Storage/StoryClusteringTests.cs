@@ -134,6 +134,30 @@ public abstract class StoryClusteringTests(Backend backend)
         Assert.Equal(["Wire Feed"], Assert.Single(await again.Get<ItemQueries>().NewestAsync(null, 10, Ct)).AlsoReportedBy.Select(c => c.Name));
     }
 
+    /// <summary>A wire story reprinted hours later with its toll updated and a paragraph added
+    /// joins the first version's story; the same text a day and a half later, with other
+    /// figures, is another occurrence and a story of its own.</summary>
+    [Fact]
+    public async Task An_update_with_a_corrected_toll_joins_its_story()
+    {
+        const string Capsized = """
+            A Chinese fishing boat capsized in rough seas about 70 kilometres southwest of Gageo Island early on Monday, and {0} of its crew of {1} were confirmed dead, the Mokpo coast guard said.
+
+            The coast guard said it had sent three patrol ships and a helicopter to the area after receiving a distress call from the boat, which had been fishing in waters both countries claim.
+
+            Chinese fishing boats often take shelter near the island when the weather turns, and Seoul and Beijing agreed last year to share rescue information faster. The Chinese embassy in Seoul said it was in contact with the Korean authorities and had asked them to continue the search for the missing sailors.
+            """;
+        var day = new DateTime(2024, 11, 4, 1, 0, 0, DateTimeKind.Utc);
+        await using var app = await TestServices.StartAsync(backend);
+        await StoreAsync(app, "Wire Feed", "Chinese fishing boat capsizes off Gageo Island", string.Format(Capsized, 3, 11), day);
+        await StoreAsync(app, "Harbour News", "Toll rises to five in fishing boat capsizing", string.Format(Capsized, 5, 12) + "\n\nThe bodies were taken to Mokpo, where Chinese consular officials were expected on Tuesday.", day.AddHours(5));
+        await StoreAsync(app, "Island Daily", "Chinese fishing boat capsizes off Gageo Island", string.Format(Capsized, 2, 9), day.AddHours(36));
+
+        var stories = await app.Get<ItemQueries>().NewestAsync(null, 10, Ct);
+        Assert.Equal(["Island Daily", "Wire Feed"], stories.Select(s => s.Outlet).Order());
+        Assert.Equal(["Harbour News"], stories.Single(s => s.Outlet == "Wire Feed").AlsoReportedBy.Select(c => c.Name));
+    }
+
     /// <summary>An aggregator's item (Google News: the headline and the outlet's name, no text)
     /// and a wire flash join the article with their headline, whichever is stored first; a
     /// headline-only item with that headline two days on, or with a series' name for a

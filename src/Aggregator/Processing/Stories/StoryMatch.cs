@@ -7,7 +7,8 @@ namespace Aggregator.Processing.Stories;
 /// <item>Different numbers on both sides (each states a year, date, count or ordinal the other
 /// does not) make different events, however alike the wording: anniversary messages five years
 /// apart, two typhoons, two ambassadors. One side adding numbers is an update or a longer
-/// version, not a conflict.</item>
+/// version, not a conflict; a count or two changed in an otherwise copied text published the
+/// same day is a correction (a death toll updated).</item>
 /// <item>Copies share most phrases: Jaccard ≥ <see cref="MinPhraseJaccard"/>, or the shorter text
 /// mostly inside the longer (≥ <see cref="MinPhraseContainment"/>: a feed summary, an update).</item>
 /// <item>Rewrites (a syndicated edit, a machine-translation round trip) share most content words:
@@ -111,7 +112,12 @@ public sealed record StoryMatch(bool Same, string Reason)
         var (termJaccard, _) = Overlap(a.Terms, b.Terms);
         var figures = $"phrases {phraseJaccard:0.00} (contained {phraseContainment:0.00}), terms {termJaccard:0.00}";
         if (onlyA.Count > 0 && onlyB.Count > 0)
-            return new(false, $"different numbers ({string.Join(" ", onlyA.Take(4))} / {string.Join(" ", onlyB.Take(4))}); {figures}");
+        {
+            var apart = $"({string.Join(" ", onlyA.Take(4))} / {string.Join(" ", onlyB.Take(4))})";
+            if (CorrectedFigures(a, b, onlyA, onlyB, phraseJaccard, phraseContainment, sameEntry))
+                return new(true, $"a figure corrected {apart}, the text otherwise a copy: {figures}");
+            return new(false, $"different numbers {apart}; {figures}");
+        }
         // Next to no text on one side: what is compared is mostly a headline, and headlines recur.
         var headlineOnly = a.BodyTooShort || b.BodyTooShort;
         if (headlineOnly && !sameEntry && a.Date is { } ha && b.Date is { } hb && (ha - hb).Duration() > MaxHeadlineApart)
@@ -124,6 +130,33 @@ public sealed record StoryMatch(bool Same, string Reason)
             return new(true, $"same headline, {(a.BodyTooShort && b.BodyTooShort ? "neither" : "one")} with text to compare; {figures}");
         return new(false, $"different text: {figures}");
     }
+
+    /// <summary>Figures a correction may change in a copy (a death toll, an amount), one or two
+    /// of them: more, and it is another occurrence of a formula (the next day's close).</summary>
+    public const int MaxCorrectedFigures = 2;
+
+    /// <summary>Phrases each side needs before their overlap says the rest of the text is a copy:
+    /// each changed figure costs the three phrases around it on each side.</summary>
+    public const int MinCorrectedPhrases = 40;
+
+    /// <summary>Whether numbers on both sides are a correction ("3 dead" updated to "5 dead",
+    /// perhaps with a figure added) rather than two events: at most <see
+    /// cref="MaxCorrectedFigures"/> figures replaced, in texts long enough to tell and otherwise
+    /// copies (as <see cref="MinPhraseJaccard"/> and <see cref="MinPhraseContainment"/> judge
+    /// them: an update adds a paragraph), published within <see cref="MaxHeadlineApart"/> of each other (or two versions of
+    /// one entry; undated, they are not known to be the same day), and not each with a year,
+    /// weekday or ordinal of its own: those name the occurrence (anniversaries, launches).</summary>
+    private static bool CorrectedFigures(StoryFingerprint a, StoryFingerprint b, List<string> onlyA, List<string> onlyB, double phraseJaccard, double phraseContainment, bool sameEntry) =>
+        Math.Min(onlyA.Count, onlyB.Count) <= MaxCorrectedFigures
+        && (onlyA.TrueForAll(IsCount) || onlyB.TrueForAll(IsCount))
+        && (phraseJaccard >= MinPhraseJaccard || phraseContainment >= MinPhraseContainment)
+        && a.Phrases.Length >= MinCorrectedPhrases && b.Phrases.Length >= MinCorrectedPhrases
+        && (sameEntry || a.Date is { } da && b.Date is { } db && (da - db).Duration() <= MaxHeadlineApart);
+
+    /// <summary>A count or amount: digits that are not a year of this era (ordinals and weekdays
+    /// are kept as words).</summary>
+    private static bool IsCount(string number) =>
+        char.IsAsciiDigit(number[^1]) && !(number.Length == 4 && number[0] is '1' or '2' && int.Parse(number, System.Globalization.CultureInfo.InvariantCulture) is >= 1900 and <= 2100);
 
     /// <summary>Jaccard similarity, and the share of the smaller set inside the larger (sets as
     /// arrays of distinct values).</summary>
