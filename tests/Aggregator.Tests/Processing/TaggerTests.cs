@@ -110,8 +110,36 @@ public sealed class TaggerTests
     [InlineData("East Asian Championship: South Korea cruise past China 3-0", // a championship is a game's, as a cup is
         "South Korea opened their defence of the EAFF E-1 Football Championship with a 3-0 win over China at Yongin.\nLee Dong-gyeong scored in the eighth minute.\nChina managed two shots on target.\n"
         + "Results, Matchday 1: South Korea 3 China 0; Japan 6 Hong Kong 1.\nAttendance was 4,426.")]
+    [InlineData("Le 13e fête le Nouvel An lunaire", // peoples in a list: others named as often as the sides
+        "Le défilé du Nouvel An lunaire traversera le 13e arrondissement dimanche.\nLes communautés chinoise, vietnamienne, cambodgienne et coréenne y participeront.\n"
+        + "Les associations chinoises et vietnamiennes, les commerçants coréens et cambodgiens préparent des stands.\nLa mairie attend 50 000 visiteurs.")]
+    [InlineData("Corea del Sur gana 2-1 a China", // a score is a game's, with no word of the sport
+        "Corea del Sur derrotó el martes 2-1 a China en Seúl.\nSon Heung-min marcó el gol decisivo.\nChina, dirigida por un técnico serbio, apenas inquietó la portería surcoreana.\nLos dos equipos vuelven a jugar en junio.")]
+    [InlineData("Le typhon Bavi menace la péninsule coréenne", // weather on its path: both sides are geography
+        "Le typhon remontait mercredi la mer Jaune vers la péninsule coréenne.\nIl devait toucher terre près de la frontière entre la Corée du Nord et la Chine.\n"
+        + "À Jeju, des rafales ont arraché des toitures.\nDans le Liaoning, les autorités chinoises ont évacué des milliers de personnes.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
+
+    /// <summary>Two numbers joined by a dash are a range as often as a score: what follows tells.</summary>
+    [Theory]
+    [InlineData("South Korea beat China 3-1 on Sunday", "3-1")]
+    [InlineData("Corea del Sur gana 1-0 a China; siegte 2:1; 以2比1击败韩国; 2–1로 이겼다", "1-0|2:1|2比1|2–1")]
+    [InlineData("exports fell 3-4 percent over 2-3 days, 1-2% and 5-6명, 1-2年, a 13-2 vote", "")]
+    [InlineData("on 2024-06-11 at 15:30 and 9:05, a tally of 2-0-1, 1-2.5 km, G-20, COVID-19", "")]
+    public void Scores_are_told_from_ranges_dates_and_times(string text, string expected) =>
+        Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Scores.Find(text, 0).Select(s => text.Substring(s.Start, s.Length)));
+
+    /// <summary>A range in a relation's sentence is not a score: the sentence still joins the sides.</summary>
+    [Fact]
+    public void A_range_does_not_make_a_relation_a_game()
+    {
+        var tags = Tags("South Korea's exports to China fall 3-4 percent",
+            "South Korea's exports to China fell 3-4 percent in the first half, the trade ministry in Seoul said.\n"
+            + "Chinese demand for Korean chips weakened, and Seoul and Beijing will hold trade talks in 2-3 weeks.\n"
+            + "South Korea's ministry expects China's demand to recover.");
+        Assert.Contains("korea-china", tags);
+    }
 
     /// <summary>A sub-tag is judged on the side's specific evidence: "Korea" alone says neither
     /// North nor South, and ten of them no longer hide the two "South Korea"s.</summary>

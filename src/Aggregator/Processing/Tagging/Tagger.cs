@@ -52,7 +52,8 @@ public static class Tagger
         var sideScores = rule.Sides.ToDictionary(s => s,
             s => matches.Where(m => m.Field != Dateline && groups[m.Group].Sides.Contains(s)).Sum(Weight));
         var sentences = Sentences.Split(body);
-        var asides = found.OtherSubjects;
+        // A score is a game's, in any language, as a sport's words are.
+        var asides = WithScores(found, title, body);
         // A headline on another subject (a match report's) joins nothing and puts the story on it.
         var onOtherSubject = InField(asides, "title").Length > 0;
         var jointTitle = !onOtherSubject && Joint(rule, groups, InField(matches, "title"), InField(others, "title"));
@@ -247,6 +248,19 @@ public static class Tagger
         foreach (var h in hits[CompiledTopic.OtherSubjectClass])
             if (h.Start >= from)
                 asides.Add(new TermMatch(text.Substring(h.Start, h.Length), "other-subject", field, h.Start));
+    }
+
+    /// <summary>Words of other subjects with the game scores of title and body among them, each
+    /// field in text order for Judge's sweep. Looked for only in documents that name every side.</summary>
+    private static List<TermMatch> WithScores(Found found, string title, string body)
+    {
+        var (titleScores, bodyScores) = (Scores.Find(title, 0), Scores.Find(body, found.DatelineEnd));
+        if (titleScores.Count == 0 && bodyScores.Count == 0) return found.OtherSubjects;
+        var asides = new List<TermMatch>(found.OtherSubjects);
+        foreach (var (start, length) in titleScores) asides.Add(new TermMatch(title.Substring(start, length), "other-subject", "title", start));
+        foreach (var (start, length) in bodyScores) asides.Add(new TermMatch(body.Substring(start, length), "other-subject", "body", start));
+        asides.Sort((x, y) => x.Field == y.Field ? x.Offset.CompareTo(y.Offset) : x.Field == "title" ? -1 : 1);
+        return asides;
     }
 
     /// <summary>Whether a hit lies inside an excluded phrase. The matcher finds each class's hits
