@@ -183,6 +183,8 @@ public sealed class TaggerTests
     [InlineData("중국 특파원단 방한", "(서울=연합뉴스) 중국 특파원단이 방한해 한국 통일부를 방문했다. 특파원단은 중국 외교부가 파견했다.", "rok-china")] // no reporter's "="
     [InlineData("산업부, 흑연 공급망 긴급 점검", // a Korean outlet's own ministry, by its short name
         "산업통상자원부는 13일 배터리 기업들과 긴급 점검회의를 열었다. 중국 상무부는 흑연 수출 허가제를 발표했다. 산업부 관계자는 \"對中 의존도를 낮추겠다\"고 말했다.", "rok-china")]
+    [InlineData("电池装车量：国产企业份额再创新高", // China's companies, as Samsung is Korea's
+        "今年上半年，宁德时代和比亚迪的全球份额继续上升。\n韩国三大电池企业的份额降至约23%。\n韩国业界人士坦言，韩国企业仍高度依赖中国供应链。\n比亚迪计划明年进入韩国市场。", "rok-china")]
     public void Korea_china_coverage_is_tagged_in_every_script(string title, string body, string subtag) =>
         Assert.Equal(new[] { subtag, "korea-china" }.Order(), Tags(title, body));
 
