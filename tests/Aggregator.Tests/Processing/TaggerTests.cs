@@ -118,6 +118,9 @@ public sealed class TaggerTests
     [InlineData("Le typhon Bavi menace la péninsule coréenne", // weather on its path: both sides are geography
         "Le typhon remontait mercredi la mer Jaune vers la péninsule coréenne.\nIl devait toucher terre près de la frontière entre la Corée du Nord et la Chine.\n"
         + "À Jeju, des rafales ont arraché des toitures.\nDans le Liaoning, les autorités chinoises ont évacué des milliers de personnes.")]
+    [InlineData("Asian shares mixed as chip earnings offset property worries", // a two-city dateline is where the reporters file from
+        "SEOUL/SHANGHAI — Asian shares were mixed on Thursday as investors weighed strong chip earnings against concerns about China's property sector.\n"
+        + "South Korea's KOSPI rose 0.8%, led by Samsung.\nIn China, the Shanghai Composite fell 0.4% as developers slid.\nJapan's Nikkei was flat.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
 

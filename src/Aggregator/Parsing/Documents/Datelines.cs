@@ -19,8 +19,8 @@ public static partial class Datelines
     }
 
     /// <summary>How long the wire dateline opening a text is, when it is one for certain: a Latin
-    /// one needs its agency or a date after the place ("BEIJING (Reuters) -", "SEOUL, Sept. 5 --"),
-    /// since a bare capitalized slug ("KOREA-CHINA SUMMIT - …") is as often a kicker; a Korean
+    /// one needs its agency, a date after the place or a second place ("BEIJING (Reuters) -",
+    /// "SEOUL, Sept. 5 --", "SEOUL/SHANGHAI —"), since a bare capitalized slug ("KOREA-CHINA SUMMIT - …") is as often a kicker; a Korean
     /// one's reporter must be followed by "=" ("김철수 기자 =", not "중국 특파원단이").</summary>
     public static int WireLength(string text)
     {
@@ -29,7 +29,7 @@ public static partial class Datelines
         if (text.Length < 2 || !(text[0] is '(' or '【' or '新' or '中' or '人' or '央' || char.IsUpper(text[0]) && char.IsUpper(text[1])))
             return 0;
         if (Latin().Match(text) is { Success: true } latin)
-            return latin.Length < text.Length && (latin.Groups["agency"].Success || latin.Groups["when"].Success) ? latin.Length : 0;
+            return latin.Length < text.Length && (latin.Groups["agency"].Success || latin.Groups["when"].Success || latin.Groups["also"].Success) ? latin.Length : 0;
         if (Korean().Match(text) is { Success: true } korean && korean.Length < text.Length)
             return korean.Groups["reporter"].Success && !korean.Value.TrimEnd().EndsWith('=') ? korean.Groups["reporter"].Index : korean.Length;
         foreach (var pattern in new[] { Slashed(), Chinese(), Japanese() })
@@ -41,7 +41,7 @@ public static partial class Datelines
     private static string? Group(Match m, string name) =>
         m.Groups[name].Success && m.Groups[name].Value.Trim() is { Length: > 0 } value ? value : null;
 
-    [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*(?<when>,\s*[^()\n]{1,40}?)?\s*(?:\((?<agency>[^)]{2,40})\))?\s*(?:--|—|–|-)\s+")]
+    [GeneratedRegex(@"^\p{Lu}{2}[\p{Lu} .'-]*(?<also>/\p{Lu}{2}[\p{Lu} .'-]*)*(?<when>,\s*[^()\n]{1,40}?)?\s*(?:\((?<agency>[^)]{2,40})\))?\s*(?:--|—|–|-)\s+")]
     private static partial Regex Latin();
 
     /// <summary>TASS and others: "ПЕКИН, 9 сентября. /ТАСС/."</summary>
