@@ -87,6 +87,11 @@ public sealed record StoryFingerprint(ulong[] Phrases, ulong[] Terms, IReadOnlyL
 
     private static readonly string[] OrdinalNumbers = [.. Ordinals.Select((_, n) => (n + 1) + (n is 0 ? "st" : n is 1 ? "nd" : n is 2 ? "rd" : "th"))];
 
+    /// <summary>Whether a number as read is a year of this era: every story of a year states it,
+    /// and it names an occurrence rather than counting anything.</summary>
+    public static bool IsYear(string number) =>
+        number.Length == 4 && int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year) && year is >= 1900 and <= 2100;
+
     /// <summary>Digit runs, with thousands separators dropped ("1,400" and "75 000" are "1400"
     /// and "75000"), and English ordinal words, distinct, in order of appearance.</summary>
     public static IReadOnlyList<string> NumbersIn(string text)

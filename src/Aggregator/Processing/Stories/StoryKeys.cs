@@ -89,7 +89,7 @@ public static class StoryKeys
         if (n.Length < 2) return false;
         foreach (var c in n)
             if (!char.IsAsciiDigit(c)) return false;
-        return !(n.Length == 4 && n[0] is '1' or '2' && int.Parse(n) is >= 1900 and <= 2100);
+        return !StoryFingerprint.IsYear(n);
     }
 
     /// <summary>32 bits (a smaller index: SQLite stores small integers in fewer bytes; a chance

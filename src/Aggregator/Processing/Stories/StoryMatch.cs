@@ -143,9 +143,10 @@ public sealed record StoryMatch(bool Same, string Reason)
     /// perhaps with a figure added) rather than two events: at most <see
     /// cref="MaxCorrectedFigures"/> figures replaced, in texts long enough to tell and otherwise
     /// copies (as <see cref="MinPhraseJaccard"/> and <see cref="MinPhraseContainment"/> judge
-    /// them: an update adds a paragraph), published within <see cref="MaxHeadlineApart"/> of each other (or two versions of
-    /// one entry; undated, they are not known to be the same day), and not each with a year,
-    /// weekday or ordinal of its own: those name the occurrence (anniversaries, launches).</summary>
+    /// them: an update adds a paragraph), published within <see cref="MaxHeadlineApart"/> of each
+    /// other (or two versions of one entry; undated, they are not known to be the same day), and
+    /// not each with a year, weekday or ordinal of its own: those name the occurrence
+    /// (anniversaries, launches).</summary>
     private static bool CorrectedFigures(StoryFingerprint a, StoryFingerprint b, List<string> onlyA, List<string> onlyB, double phraseJaccard, double phraseContainment, bool sameEntry) =>
         Math.Min(onlyA.Count, onlyB.Count) <= MaxCorrectedFigures
         && (onlyA.TrueForAll(IsCount) || onlyB.TrueForAll(IsCount))
@@ -153,10 +154,8 @@ public sealed record StoryMatch(bool Same, string Reason)
         && a.Phrases.Length >= MinCorrectedPhrases && b.Phrases.Length >= MinCorrectedPhrases
         && (sameEntry || a.Date is { } da && b.Date is { } db && (da - db).Duration() <= MaxHeadlineApart);
 
-    /// <summary>A count or amount: digits that are not a year of this era (ordinals and weekdays
-    /// are kept as words).</summary>
-    private static bool IsCount(string number) =>
-        char.IsAsciiDigit(number[^1]) && !(number.Length == 4 && number[0] is '1' or '2' && int.Parse(number, System.Globalization.CultureInfo.InvariantCulture) is >= 1900 and <= 2100);
+    /// <summary>A count or amount: digits that are not a year (ordinals and weekdays are kept as words).</summary>
+    private static bool IsCount(string number) => char.IsAsciiDigit(number[^1]) && !StoryFingerprint.IsYear(number);
 
     /// <summary>Jaccard similarity, and the share of the smaller set inside the larger (sets as
     /// arrays of distinct values).</summary>
