@@ -10,6 +10,7 @@ public static class MetricsSetup
         // Our own metrics, HTTP requests and the process (CPU, memory, GC); not every .NET meter
         // (Kestrel's and HttpClient's would repeat the HTTP figures under other names).
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true });
+        Telemetry.Export();
         app.Services.GetRequiredService<StoredStateMetrics>().Register(Metrics.DefaultRegistry);
         app.UseRouting();
         // Labelled by route template ("HTTP: GET /feeds/tags/{tag}.{format}"), not by path: a
