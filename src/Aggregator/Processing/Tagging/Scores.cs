@@ -13,19 +13,16 @@ public static class Scores
         for (var i = Math.Max(from, 0); i < text.Length; i++)
         {
             if (!char.IsAsciiDigit(text[i]) || i > 0 && IsNumberPart(text[i - 1])) continue;
-            var left = Digits(text, i);
-            if (left is 0 or > 2) { i += left; continue; }
+            var left = Digits(text, i); // at least 1: text[i] is a digit
             var at = i + left;
-            if (at >= text.Length || !IsSeparator(text[at])) { i = at; continue; }
+            if (left > 2 || at >= text.Length || !IsSeparator(text[at])) { i = at; continue; }
             var right = Digits(text, at + 1);
             var end = at + 1 + right;
             // "9:05" and "15:30" are times: a score's colon has one digit after it.
-            if (right is 0 or > 2 || text[at] is ':' or '：' && right > 1 || end < text.Length && IsNumberPart(text[end]) && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))
-            {
-                i = end;
-                continue;
-            }
-            if (!IsRange(text, end)) found.Add((i, end - i));
+            var time = text[at] is ':' or '：' && right > 1;
+            // "2-0-1" (a medal tally), "2024-06-11", "1-2.5": more number follows.
+            var longer = end + 1 < text.Length && IsNumberPart(text[end]) && char.IsAsciiDigit(text[end + 1]);
+            if (right is > 0 and <= 2 && !time && !longer && !IsRange(text, end)) found.Add((i, end - i));
             i = end;
         }
         return found;
