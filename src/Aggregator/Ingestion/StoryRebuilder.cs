@@ -10,7 +10,7 @@ namespace Aggregator.Ingestion;
 public sealed class StoryRebuilder(Database database, SettingsStore settings, ILogger<StoryRebuilder> logger)
 {
     /// <summary>Bump when shingles, keys or the decision change.</summary>
-    public const string Version = "8";
+    public const string Version = "9";
 
     private const string VersionKey = "stories_version";
     private const int PageSize = 500;

@@ -118,6 +118,44 @@ public sealed class StoryMatchTests
         Assert.False(StoryMatch.Decide(StoryFingerprint.Of("", body, day), StoryFingerprint.Of("", body, day.AddDays(30))).Same);
     }
 
+    /// <summary>A second outlet's shorter version of a wire story: sentences reworded and cut, so
+    /// that few phrases and under half of all words are shared, but the shorter text's own words
+    /// are mostly in the longer. The same short text against a long roundup of its subject, whose
+    /// words it also mostly shares, is not a copy: the roundup's vocabulary is far larger.</summary>
+    [Fact]
+    public void A_trimmed_rewrite_is_a_copy_when_its_own_words_are_mostly_in_the_longer_text()
+    {
+        const string wire = "Chinese tourists have all but vanished from the shopping streets of Seoul since Beijing halted group tours to South Korea in March, travel agencies and shop owners said on Tuesday. "
+            + "In Myeongdong, where Chinese visitors once made up most of the customers, cosmetics shops and duty-free stores report sales down by half or more, and several hotels have closed entire floors. "
+            + "The background is Seoul's decision to deploy the American THAAD missile defence system, which Beijing regards as a threat to its security. "
+            + "Chinese authorities have not officially confirmed any travel ban, but agencies say they received verbal instructions to stop selling package tours. "
+            + "More than eight million Chinese travellers visited South Korea last year, nearly half of all foreign arrivals, according to the Korea Tourism Organization. "
+            + "Airlines have cut flights between Chinese cities and Jeju, and cruise lines have dropped Korean ports from their itineraries for the rest of the season.";
+        const string trimmed = "Shop owners in Seoul say Chinese tourists have all but disappeared since Beijing stopped group tours to South Korea in March. "
+            + "Cosmetics shops in Myeongdong, once full of Chinese customers, report sales down by half, and hotels have closed floors. "
+            + "Beijing regards the American THAAD missile defence system that Seoul decided to deploy as a threat to its security, though it has not confirmed any travel ban.";
+        var day = new DateTime(2017, 3, 21, 2, 0, 0, DateTimeKind.Utc);
+        var (a, b) = (StoryFingerprint.Of("Chinese tourists vanish from Seoul's shops", wire, day), StoryFingerprint.Of("Empty streets in Myeongdong as Chinese stay home", trimmed, day.AddHours(3)));
+        var (termJaccard, termContainment) = StoryMatch.Overlap(a.Terms, b.Terms);
+        Assert.InRange(termJaccard, StoryMatch.MinTrimmedTermJaccard, StoryMatch.MinTermJaccard); // below the rewrite rule: only trimming explains it
+        Assert.True(termContainment >= StoryMatch.MinTrimmedTermContainment, $"contained {termContainment:0.00}");
+        var match = StoryMatch.Decide(a, b);
+        Assert.True(match.Same, match.Reason);
+        Assert.StartsWith("trimmed rewrite", match.Reason);
+
+        const string roundup = "Asia's tourism industry had a turbulent spring. Japan welcomed record numbers of visitors from Taiwan, Thailand and Australia as the weak yen drew shoppers to Osaka and Kyoto, "
+            + "while Thailand's beaches recovered from a slow winter. In Vietnam, Da Nang opened a new airport terminal and Hanoi promised visa-free stays for more Europeans. "
+            + "Shop owners in Seoul say Chinese tourists have all but disappeared since Beijing stopped group tours to South Korea in March, and cosmetics shops in Myeongdong, once full of Chinese customers, report sales down by half. "
+            + "Singapore's casinos reported steady gamblers from Indonesia and Malaysia, and the Philippines courted divers with cheaper flights to Palawan and Cebu. "
+            + "Hong Kong's retailers complained of mainland visitors spending less on watches and jewellery, and Macau's hotels filled up again during the spring holidays. "
+            + "Analysts expect regional arrivals to grow by about a tenth this year, led by Japan, with airlines adding routes from India and the Gulf to Bangkok, Bali and Ho Chi Minh City.";
+        var roundupPrint = StoryFingerprint.Of("", roundup, day);
+        var (roundupJaccard, roundupContainment) = StoryMatch.Overlap(roundupPrint.Terms, b.Terms);
+        Assert.True(roundupContainment >= StoryMatch.MinTrimmedTermContainment && roundupJaccard < StoryMatch.MinTrimmedTermJaccard, $"terms {roundupJaccard:0.00} (contained {roundupContainment:0.00})");
+        var contained = StoryMatch.Decide(roundupPrint, b);
+        Assert.False(contained.Same, contained.Reason);
+    }
+
     /// <summary>What aggregators and wire flashes do to a headline: an outlet after it, a tag
     /// before it, another case or quotes. Series names and formulas too light to name a story
     /// give no headline at all.</summary>

@@ -13,7 +13,11 @@ namespace Aggregator.Processing.Stories;
 /// mostly inside the longer (≥ <see cref="MinPhraseContainment"/>: a feed summary, an update).</item>
 /// <item>Rewrites (a syndicated edit, a machine-translation round trip) share most content words:
 /// Jaccard ≥ <see cref="MinTermJaccard"/>, with a few phrases in common. Unrelated reporting on the same topic stays well
-/// below (99.9th percentile 0.27 over all pairs of the labelled tagging set).</item>
+/// below (99.9th percentile 0.27 over all pairs of the labelled tagging set). A rewrite that was
+/// also trimmed (a second outlet's shorter version of the wire story) loses the Jaccard its cut
+/// paragraphs take with them, but keeps its own words inside the longer text: ≥ <see
+/// cref="MinTrimmedTermContainment"/> of the shorter one's terms, and still Jaccard ≥ <see
+/// cref="MinTrimmedTermJaccard"/>.</item>
 /// <item>An item with next to no text (an aggregator's headline, a wire flash, a one-line
 /// summary) is a copy only of one published within <see cref="MaxHeadlineApart"/>: what is
 /// compared is mostly its headline, and a formula's next occurrence (the next day's market
@@ -25,6 +29,20 @@ public sealed record StoryMatch(bool Same, string Reason)
     public const double MinPhraseJaccard = 0.5;
     public const double MinPhraseContainment = 0.7;
     public const double MinTermJaccard = 0.45;
+
+    /// <summary>The share of the shorter text's terms found in the longer that makes a trimmed
+    /// rewrite: over all same-language pairs of the labelled tagging sets (2,952, one subject),
+    /// 99.9 % stay below 0.56, and the pairs above are the same story written twice or a daily
+    /// formula on another day, which dates and numbers tell apart.</summary>
+    public const double MinTrimmedTermContainment = 0.6;
+
+    /// <summary>A short text's few terms can all appear in a long roundup of its subject: the
+    /// trimmed rewrite still shares a good part of the whole vocabulary.</summary>
+    public const double MinTrimmedTermJaccard = 0.3;
+
+    /// <summary>Terms the shorter text needs before its containment says anything: a flash of a
+    /// dozen words shares most of them with any report on its subject.</summary>
+    public const int MinTrimmedTerms = 30;
 
     /// <summary>A rewrite still keeps some phrases (names, quotes, set expressions); texts drawn
     /// from one small vocabulary share words without sharing any.</summary>
@@ -109,8 +127,8 @@ public sealed record StoryMatch(bool Same, string Reason)
         var onlyA = a.Numbers.Except(b.Numbers).ToList();
         var onlyB = b.Numbers.Except(a.Numbers).ToList();
         var (phraseJaccard, phraseContainment) = Overlap(a.Phrases, b.Phrases);
-        var (termJaccard, _) = Overlap(a.Terms, b.Terms);
-        var figures = $"phrases {phraseJaccard:0.00} (contained {phraseContainment:0.00}), terms {termJaccard:0.00}";
+        var (termJaccard, termContainment) = Overlap(a.Terms, b.Terms);
+        var figures = $"phrases {phraseJaccard:0.00} (contained {phraseContainment:0.00}), terms {termJaccard:0.00} (contained {termContainment:0.00})";
         if (onlyA.Count > 0 && onlyB.Count > 0)
         {
             var apart = $"({string.Join(" ", onlyA.Take(4))} / {string.Join(" ", onlyB.Take(4))})";
@@ -126,6 +144,9 @@ public sealed record StoryMatch(bool Same, string Reason)
             return new(true, $"copies: {figures}");
         if (termJaccard >= MinTermJaccard && phraseJaccard >= MinRewritePhraseJaccard)
             return new(true, $"rewrite: {figures}");
+        if (termContainment >= MinTrimmedTermContainment && termJaccard >= MinTrimmedTermJaccard && phraseJaccard >= MinRewritePhraseJaccard
+            && Math.Min(a.Terms.Length, b.Terms.Length) >= MinTrimmedTerms)
+            return new(true, $"trimmed rewrite: {figures}");
         if (headlineOnly && a.Headline.SameAs(b.Headline))
             return new(true, $"same headline, {(a.BodyTooShort && b.BodyTooShort ? "neither" : "one")} with text to compare; {figures}");
         return new(false, $"different text: {figures}");
