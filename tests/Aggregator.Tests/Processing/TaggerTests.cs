@@ -121,8 +121,29 @@ public sealed class TaggerTests
     [InlineData("Asian shares mixed as chip earnings offset property worries", // a two-city dateline is where the reporters file from
         "SEOUL/SHANGHAI — Asian shares were mixed on Thursday as investors weighed strong chip earnings against concerns about China's property sector.\n"
         + "South Korea's KOSPI rose 0.8%, led by Samsung.\nIn China, the Shanghai Composite fell 0.4% as developers slid.\nJapan's Nikkei was flat.")]
+    [InlineData("World Cup short track: Dutch win the relay", // under a game's headline, a third country in a sentence makes it a ranking
+        "The Netherlands won the mixed relay in Dresden on Sunday, ahead of China and South Korea.\n"
+        + "In the men's 1000 metres the Chinese skater Sun Long won, ahead of the South Korean Park Ji-won and the Canadian William Dandjinou.\n"
+        + "The South Korean team will train in Milan this week.\nThe Chinese team flies home on Monday.")]
+    [InlineData("Un restaurant coréano-chinois ouvre à Lyon", // food abroad: a restaurant's, not a relation
+        "Le premier restaurant coréano-chinois de Lyon a ouvert ses portes rue Tronchet.\n"
+        + "Son chef, un Coréen formé dans un restaurant chinois d'Incheon, sert des nouilles à la sauce de soja noir.\n"
+        + "Les clients coréens et chinois du quartier viennent le midi.\nLe restaurant est ouvert du mardi au dimanche.")]
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
+
+    /// <summary>A dispute between the two at the Games is still a relation: the Games' name
+    /// only raises what the body must show (two sentences that join the sides).</summary>
+    [Fact]
+    public void A_dispute_at_the_games_is_tagged_under_a_headline_naming_them()
+    {
+        var tags = Tags("Hanbok row overshadows Beijing Olympics opening",
+            "South Korean politicians accused China of cultural appropriation after a performer wore a hanbok in the opening ceremony.\n"
+            + "South Korea's culture minister said Seoul would raise the matter with Beijing.\n"
+            + "China's embassy in Seoul said the ethnic Korean minority was one of China's 56 ethnic groups.\n"
+            + "The dispute has strained ties between Seoul and Beijing.");
+        Assert.Contains("korea-china", tags);
+    }
 
     /// <summary>Two numbers joined by a dash are a range as often as a score: what follows tells.</summary>
     [Theory]

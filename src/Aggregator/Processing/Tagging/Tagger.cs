@@ -74,7 +74,11 @@ public static class Tagger
             while (aEnd < bodySides.Length && bodySides[aEnd].Offset < sentence.End) aEnd++;
             while (bEnd < bodyOthers.Length && bodyOthers[bEnd].Offset < sentence.End) bEnd++;
             var elsewhere = c < bodyAsides.Length && bodyAsides[c].Offset < sentence.End; // a game, not a relation
-            var joined = !elsewhere && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b));
+            // Under a headline on another subject, a sentence that names a third country besides
+            // the sides is a ranking: a podium, a medal table ("won ahead of the South Korean and
+            // the Canadian", "China second and Japan third").
+            var ranking = onOtherSubject && bEnd > b;
+            var joined = !elsewhere && !ranking && Joint(rule, groups, bodySides.AsSpan(a, aEnd - a), bodyOthers.AsSpan(b, bEnd - b));
             // Page furniture ("Most read: 1. China and South Korea agree…", "Trending: … · …") is
             // other stories' headlines: it names and joins nothing of this one. Only a sentence
             // that would join is worth asking about.
