@@ -16,8 +16,10 @@ public sealed class Retagger(TagStore tags, SettingsStore settings, TopicCatalog
     /// <summary>Bumped when the tagger's code judges the same rules differently (2: a middle dot
     /// or hyphen joins CJK parties, "한·중"; 3: Hanja abbreviations and two-party Korean terms
     /// placed as words, a wire dateline no evidence; 4: reasons name the matched words and quote
-    /// the first sentence that joins the sides; 5: a game's score is another subject, a dateline may name two places; 6: under a headline on another subject, a sentence naming a third country too is a ranking), so that stored tags are recomputed once after an
-    /// upgrade as they are after an edit of the rules.</summary>
+    /// the first sentence that joins the sides; 5: a game's score is another subject, a dateline
+    /// may name two places; 6: under a headline on another subject, a sentence naming a third
+    /// country too is a ranking), so that stored tags are recomputed once after an upgrade as
+    /// they are after an edit of the rules.</summary>
     private const string MatchingVersion = "6";
 
     private static string Stamp(string rulesVersion) => $"{rulesVersion} (matching {MatchingVersion})";

@@ -132,18 +132,25 @@ public sealed class TaggerTests
     public void Passing_mentions_and_false_friends_are_not_tagged(string title, string body) =>
         Assert.Empty(Tags(title, body));
 
-    /// <summary>A dispute between the two at the Games is still a relation: the Games' name
+    /// <summary>Relations beside what joins nothing: a game, a range, the Games. A sentence about
+    /// a game joins no sides, but the sentences around it still can; another subject's headline
     /// only raises what the body must show (two sentences that join the sides).</summary>
-    [Fact]
-    public void A_dispute_at_the_games_is_tagged_under_a_headline_naming_them()
-    {
-        var tags = Tags("Hanbok row overshadows Beijing Olympics opening",
-            "South Korean politicians accused China of cultural appropriation after a performer wore a hanbok in the opening ceremony.\n"
-            + "South Korea's culture minister said Seoul would raise the matter with Beijing.\n"
-            + "China's embassy in Seoul said the ethnic Korean minority was one of China's 56 ethnic groups.\n"
-            + "The dispute has strained ties between Seoul and Beijing.");
-        Assert.Contains("korea-china", tags);
-    }
+    [Theory]
+    [InlineData("South Korea's exports to China fall 3-4 percent", // a range is not a score: the sentence still joins the sides
+        "South Korea's exports to China fell 3-4 percent in the first half, the trade ministry in Seoul said.\n"
+        + "Chinese demand for Korean chips weakened, and Seoul and Beijing will hold trade talks in 2-3 weeks.\n"
+        + "South Korea's ministry expects China's demand to recover.")]
+    [InlineData("Seoul protests to Beijing over fans' abuse", // a protest between the governments over a match is a dispute between them
+        "Chinese fans booed South Korea's anthem at the football match in Shenzhen.\n"
+        + "South Korea's foreign ministry lodged a protest with China's ambassador in Seoul.\n"
+        + "Beijing said it regretted the incident and would talk with Seoul.")]
+    [InlineData("Hanbok row overshadows Beijing Olympics opening", // a dispute at the Games, under a headline naming them
+        "South Korean politicians accused China of cultural appropriation after a performer wore a hanbok in the opening ceremony.\n"
+        + "South Korea's culture minister said Seoul would raise the matter with Beijing.\n"
+        + "China's embassy in Seoul said the ethnic Korean minority was one of China's 56 ethnic groups.\n"
+        + "The dispute has strained ties between Seoul and Beijing.")]
+    public void Relations_beside_a_game_a_range_or_the_games_are_tagged(string title, string body) =>
+        Assert.Contains("korea-china", Tags(title, body));
 
     /// <summary>Two numbers joined by a dash are a range as often as a score: what follows tells.</summary>
     [Theory]
@@ -153,17 +160,6 @@ public sealed class TaggerTests
     [InlineData("on 2024-06-11 at 15:30 and 9:05, a tally of 2-0-1, 1-2.5 km, G-20, COVID-19", "")]
     public void Scores_are_told_from_ranges_dates_and_times(string text, string expected) =>
         Assert.Equal(expected.Length == 0 ? [] : expected.Split('|'), Scores.Find(text, 0).Select(s => text.Substring(s.Start, s.Length)));
-
-    /// <summary>A range in a relation's sentence is not a score: the sentence still joins the sides.</summary>
-    [Fact]
-    public void A_range_does_not_make_a_relation_a_game()
-    {
-        var tags = Tags("South Korea's exports to China fall 3-4 percent",
-            "South Korea's exports to China fell 3-4 percent in the first half, the trade ministry in Seoul said.\n"
-            + "Chinese demand for Korean chips weakened, and Seoul and Beijing will hold trade talks in 2-3 weeks.\n"
-            + "South Korea's ministry expects China's demand to recover.");
-        Assert.Contains("korea-china", tags);
-    }
 
     /// <summary>A sub-tag is judged on the side's specific evidence: "Korea" alone says neither
     /// North nor South, and ten of them no longer hide the two "South Korea"s.</summary>
@@ -176,18 +172,6 @@ public sealed class TaggerTests
             + "South Korea and China agreed last year to ease investment rules, and Korean exports to China rose.\n"
             + "South Korea's trade minister will visit China next month.");
         Assert.Equal(["korea-china", "rok-china"], tags);
-    }
-
-    /// <summary>A sentence about a game joins no sides, but the relation around it still counts:
-    /// a protest between the governments over a match is a dispute between them.</summary>
-    [Fact]
-    public void A_dispute_over_a_game_is_tagged_though_the_game_itself_joins_nothing()
-    {
-        var tags = Tags("Seoul protests to Beijing over fans' abuse",
-            "Chinese fans booed South Korea's anthem at the football match in Shenzhen.\n"
-            + "South Korea's foreign ministry lodged a protest with China's ambassador in Seoul.\n"
-            + "Beijing said it regretted the incident and would talk with Seoul.");
-        Assert.Contains("korea-china", tags);
     }
 
     [Theory]
