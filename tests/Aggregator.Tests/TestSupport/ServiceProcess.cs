@@ -29,8 +29,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <remarks>A free port is free only until someone takes it: another test's server, started
+    /// in parallel between the pick and the service's bind, made the service exit with "address
+    /// already in use". It then starts again on another port.</remarks>
     public static async Task<ServiceProcess> StartAsync(string workingDirectory, string configDirectory, string dataDirectory,
         IDictionary<string, string>? env = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var service = Launch(workingDirectory, configDirectory, dataDirectory, env);
+            try
+            {
+                await service.WaitUntilAsync(async () => (await service.Http.GetAsync("healthz")).IsSuccessStatusCode, "the service answers /healthz");
+                return service;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && service.Log.Contains("address already in use", StringComparison.Ordinal))
+            {
+                await service.DisposeAsync();
+            }
+        }
+    }
+
+    private static ServiceProcess Launch(string workingDirectory, string configDirectory, string dataDirectory, IDictionary<string, string>? env)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -43,7 +63,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await service.WaitUntilAsync(async () => (await service.Http.GetAsync("healthz")).IsSuccessStatusCode, "the service answers /healthz");
         return service;
     }
 
