@@ -39,6 +39,25 @@ public sealed class DocumentParsingTests
             Assert.True(!("\n" + doc.Body + "\n").Contains(lacked.GetString()!, StringComparison.Ordinal), $"body contains \"{lacked.GetString()}\"\n{actual}");
     }
 
+    /// <summary>A Markdown note is republished as what it renders to (its table, its links), not
+    /// as paragraphs of its text with the pipes and brackets left in; without its front matter
+    /// and the headline that is already the entry's title.</summary>
+    [Fact]
+    public void A_markdown_document_is_published_as_its_html()
+    {
+        var path = RepoPaths.TestData("documents", "md_table_code_footnotes.md");
+        var doc = DocumentReader.Read(path, File.ReadAllBytes(path));
+
+        var published = Aggregator.Publishing.SanitizedContent.Of(doc.ContentHtml!, "https://example.org/notes/exports");
+        Assert.Contains("<a href=\"https://example.org/motie\" rel=\"noopener noreferrer\">trade ministry</a>", published, StringComparison.Ordinal);
+        Assert.Contains("<td>Q1 2025</td>", published, StringComparison.Ordinal);
+        Assert.Contains("<blockquote>", published, StringComparison.Ordinal);
+        Assert.Contains("<pre><code", published, StringComparison.Ordinal);
+        Assert.DoesNotContain(doc.Title, published, StringComparison.Ordinal);
+        Assert.DoesNotContain("Example Monitor", published, StringComparison.Ordinal);
+        Assert.DoesNotContain("|", published, StringComparison.Ordinal);
+    }
+
     /// <summary>"Save page as" on a Korean, Chinese or Japanese site keeps the site's encoding,
     /// which the page declares: such pages were refused as "not valid UTF-8".</summary>
     [Theory]

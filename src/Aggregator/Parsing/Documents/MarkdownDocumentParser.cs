@@ -1,27 +1,38 @@
-using System.Text.RegularExpressions;
+using System.Text;
+using Aggregator.Parsing.Feeds;
+using Markdig;
+using Markdig.Extensions.Footnotes;
+using Markdig.Extensions.Yaml;
+using Markdig.Renderers;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace Aggregator.Parsing.Documents;
 
-/// <summary>Markdown notes and exports: YAML front matter (title, date, author, source, url) when
-/// present, else the first "# " heading is the headline; inline markup is reduced to its text.</summary>
-public static partial class MarkdownDocumentParser
+/// <summary>Markdown notes and exports, read by Markdig (CommonMark with the extensions note
+/// takers and web clippers write: pipe and grid tables, footnotes, task lists, autolinks). YAML
+/// front matter (title, date, author, source, url) when present, else the first level-1 heading
+/// is the headline. The text (hashed, tagged, clustered) is what the rendered HTML reads as, the
+/// way a feed entry's HTML is read, so a table's cells, a link's words and a code block's lines
+/// are text and no markup is; the HTML, without the front matter and the headline, is the
+/// content republished.</summary>
+public static class MarkdownDocumentParser
 {
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseYamlFrontMatter().UsePipeTables().UseGridTables().UseFootnotes().UseTaskLists().UseAutoLinks().UseEmphasisExtras()
+        .Build();
+
     public static ParsedDocument Parse(string markdown)
     {
-        var front = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var m = FrontMatter().Match(markdown);
-        if (m.Success)
-        {
-            foreach (var line in m.Groups["yaml"].Value.Split('\n'))
-                if (line.Split(':', 2) is [var key, var value] && value.Trim().Trim('"', '\'') is { Length: > 0 } v)
-                    front[key.Trim()] = v;
-            markdown = markdown[m.Length..];
-        }
-
-        var heading = Heading().Match(markdown);
-        var title = front.GetValueOrDefault("title") ?? (heading.Success ? Inline(heading.Groups["text"].Value) : null);
-        var text = string.Join('\n', markdown.Split('\n').Select(l => Inline(Prefix().Replace(l, ""))));
-        var parsed = TextDocumentParser.Parse(text, title);
+        // Read twice: once for the text, without the footnote marks ("chips.1", "↩") that would
+        // stick to its words; once for the content, with them.
+        var forText = Markdown.Parse(markdown, Pipeline);
+        var front = FrontMatter(forText);
+        foreach (var mark in forText.Descendants<FootnoteLink>().ToList()) mark.Remove();
+        var heading = forText.Descendants<HeadingBlock>().FirstOrDefault(h => h.Level == 1);
+        var headingText = heading?.Inline is { } inline ? Collapse(InlineText(inline)) : null;
+        var title = front.GetValueOrDefault("title") ?? headingText;
+        var parsed = TextDocumentParser.Parse(HtmlText.ToParagraphs(Render(forText, headingText: null) ?? ""), title);
         var language = front.GetValueOrDefault("lang") ?? front.GetValueOrDefault("language") ?? parsed.Language;
         return parsed with
         {
@@ -30,27 +41,52 @@ public static partial class MarkdownDocumentParser
             Outlet = front.GetValueOrDefault("source") ?? front.GetValueOrDefault("outlet") ?? parsed.Outlet,
             Url = front.GetValueOrDefault("url") ?? parsed.Url,
             Language = language,
+            // The headline is the entry's title: the content does not open with it again.
+            ContentHtml = Render(Markdown.Parse(markdown, Pipeline), headingText == parsed.Title ? headingText : null),
         };
     }
 
-    private static string Inline(string line) =>
-        Emphasis().Replace(Link().Replace(Image().Replace(line, ""), "${text}"), "").Trim();
+    /// <summary>The front matter's "key: value" lines (a flat mapping is all notes put there).</summary>
+    private static Dictionary<string, string> FrontMatter(MarkdownDocument document)
+    {
+        var front = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (document.Descendants<YamlFrontMatterBlock>().FirstOrDefault() is { } yaml)
+            foreach (var line in yaml.Lines.ToString().Split('\n'))
+                if (line.Split(':', 2) is [var key, var value] && value.Trim().Trim('"', '\'') is { Length: > 0 } v)
+                    front[key.Trim()] = v;
+        return front;
+    }
 
-    [GeneratedRegex(@"\A---\r?\n(?<yaml>.*?)\r?\n---\r?\n", RegexOptions.Singleline)]
-    private static partial Regex FrontMatter();
+    /// <summary>The document as HTML without its front matter and, when given, its first
+    /// level-1 heading with that text; null when nothing is left.</summary>
+    private static string? Render(MarkdownDocument document, string? headingText)
+    {
+        foreach (var yaml in document.Descendants<YamlFrontMatterBlock>().ToList()) yaml.Parent?.Remove(yaml);
+        if (headingText is not null && document.Descendants<HeadingBlock>().FirstOrDefault(h => h.Level == 1) is { } heading
+            && heading.Inline is { } inline && Collapse(InlineText(inline)) == headingText)
+            heading.Parent?.Remove(heading);
+        if (document.Count == 0) return null;
+        using var writer = new StringWriter();
+        var renderer = new HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        return writer.ToString();
+    }
 
-    [GeneratedRegex(@"^#\s+(?<text>.+)$", RegexOptions.Multiline)]
-    private static partial Regex Heading();
+    /// <summary>A heading's words: emphasis, links and code reduced to their text, inline HTML dropped.</summary>
+    private static string InlineText(ContainerInline container)
+    {
+        var text = new StringBuilder();
+        foreach (var inline in container.Descendants<Inline>())
+            switch (inline)
+            {
+                case LiteralInline literal: text.Append(literal.Content); break;
+                case CodeInline code: text.Append(code.Content); break;
+                case HtmlEntityInline entity: text.Append(entity.Transcoded); break;
+                case LineBreakInline: text.Append(' '); break;
+            }
+        return text.ToString();
+    }
 
-    [GeneratedRegex(@"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)")]
-    private static partial Regex Prefix();
-
-    [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
-    private static partial Regex Image();
-
-    [GeneratedRegex(@"\[(?<text>[^\]]*)\]\([^)]*\)")]
-    private static partial Regex Link();
-
-    [GeneratedRegex(@"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`)")]
-    private static partial Regex Emphasis();
+    private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
