@@ -66,6 +66,15 @@ public sealed class DocumentIngestor(
             await store.SetSourceErrorAsync(sourceId, e.Message, ct);
             return summary.Add(new ImportFailure(file.Locator, e.Message));
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A bug one document meets (a parser's exception of its own) fails that document, as
+            // a feed's fails that feed: the folder's other documents are still imported.
+            logger.LogError(e, "Reading {Document} failed unexpectedly", file.Locator);
+            var error = $"unexpected error while reading the document ({e.GetType().Name}: {e.Message})";
+            await store.SetSourceErrorAsync(sourceId, error, ct);
+            return summary.Add(new ImportFailure(file.Locator, error));
+        }
 
         StoreOutcome outcome;
         try

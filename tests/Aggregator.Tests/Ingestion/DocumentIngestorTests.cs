@@ -206,17 +206,20 @@ public abstract class DocumentIngestorTests(Backend backend)
         File.WriteAllBytes(Path.Combine(folder, "b-binary.txt"), [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]);
         File.WriteAllBytes(Path.Combine(folder, "c-latin1.txt"), "Caf\u00e9 in Seoul"u8.ToArray()[..4].Concat(new byte[] { 0xE9, 0x20, 0x41 }).ToArray());
         File.WriteAllText(Path.Combine(folder, "d-empty.md"), "  \n");
+        // Markdig refuses such nesting while rendering it: that stopped the import, the good file after it unread.
+        File.WriteAllText(Path.Combine(folder, "d-nested.md"), "# Nested\n\n" + new string('*', 20_000) + "China" + new string('*', 20_000) + "\n");
         File.Copy(Directory.GetFiles(RepoPaths.Seeds).Order().Last(), Path.Combine(folder, "e-good.txt"));
 
         var summary = await app.Get<DocumentIngestor>().ImportAsync([folder, Path.Combine(folder, "missing")], null, None);
 
         Assert.Equal(2, summary.Inserted);
-        Assert.Equal(4, summary.Failures.Count);
+        Assert.Equal(5, summary.Failures.Count);
         Assert.Contains(summary.Failures, f => f.Locator.EndsWith("b-binary.txt", StringComparison.Ordinal) && f.Error.Contains("NUL byte at offset 4", StringComparison.Ordinal));
         Assert.Contains(summary.Failures, f => f.Locator.EndsWith("c-latin1.txt", StringComparison.Ordinal) && f.Error.Contains("not valid UTF-8", StringComparison.Ordinal));
         Assert.Contains(summary.Failures, f => f.Locator.EndsWith("d-empty.md", StringComparison.Ordinal) && f.Error.Contains("empty", StringComparison.Ordinal));
+        Assert.Contains(summary.Failures, f => f.Locator.EndsWith("d-nested.md", StringComparison.Ordinal) && f.Error.Contains("Markdown nested too deeply", StringComparison.Ordinal));
         Assert.Contains(summary.Failures, f => f.Locator.EndsWith("missing", StringComparison.Ordinal) && f.Error.Contains("no such file or folder", StringComparison.Ordinal));
-        Assert.Equal(3, await app.ScalarAsync<long>("SELECT count(*) FROM sources WHERE last_error IS NOT NULL"));
+        Assert.Equal(4, await app.ScalarAsync<long>("SELECT count(*) FROM sources WHERE last_error IS NOT NULL"));
     }
 
     [Fact]

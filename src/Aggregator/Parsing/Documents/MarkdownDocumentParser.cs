@@ -22,7 +22,21 @@ public static class MarkdownDocumentParser
         .UseYamlFrontMatter().UsePipeTables().UseGridTables().UseFootnotes().UseTaskLists().UseAutoLinks().UseEmphasisExtras()
         .Build();
 
+    /// <remarks>Markdig refuses markup nested past its depth limit (hundreds of "&gt;", "[" or
+    /// "*"), which no note has, while reading or rendering it: a clear error for that document.</remarks>
     public static ParsedDocument Parse(string markdown)
+    {
+        try
+        {
+            return Read(markdown);
+        }
+        catch (ArgumentException e) when (e.Message.Contains("too deeply nested", StringComparison.Ordinal))
+        {
+            throw new DocumentFormatException("Markdown nested too deeply to read (quote marks, brackets, emphasis marks or list levels hundreds deep)");
+        }
+    }
+
+    private static ParsedDocument Read(string markdown)
     {
         // Read twice: once for the text, without the footnote marks ("chips.1", "↩") that would
         // stick to its words; once for the content, with them.
