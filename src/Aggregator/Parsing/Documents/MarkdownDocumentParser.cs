@@ -43,10 +43,9 @@ public static class MarkdownDocumentParser
         var forText = Markdown.Parse(markdown, Pipeline);
         var front = FrontMatter(forText);
         foreach (var mark in forText.Descendants<FootnoteLink>().ToList()) mark.Remove();
-        var heading = forText.Descendants<HeadingBlock>().FirstOrDefault(h => h.Level == 1);
-        var headingText = heading?.Inline is { } inline ? Collapse(InlineText(inline)) : null;
+        var headingText = FirstHeading(forText)?.Inline is { } inline ? HtmlText.Collapse(InlineText(inline)) : null;
         var title = front.GetValueOrDefault("title") ?? headingText;
-        var parsed = TextDocumentParser.Parse(HtmlText.ToParagraphs(Render(forText, headingText: null) ?? ""), title);
+        var parsed = TextDocumentParser.Parse(HtmlText.ToParagraphs(Render(forText, withoutHeading: false) ?? ""), title);
         var language = front.GetValueOrDefault("lang") ?? front.GetValueOrDefault("language") ?? parsed.Language;
         return parsed with
         {
@@ -56,7 +55,7 @@ public static class MarkdownDocumentParser
             Url = front.GetValueOrDefault("url") ?? parsed.Url,
             Language = language,
             // The headline is the entry's title: the content does not open with it again.
-            ContentHtml = Render(Markdown.Parse(markdown, Pipeline), headingText == parsed.Title ? headingText : null),
+            ContentHtml = Render(Markdown.Parse(markdown, Pipeline), withoutHeading: headingText is not null && headingText == parsed.Title),
         };
     }
 
@@ -71,14 +70,15 @@ public static class MarkdownDocumentParser
         return front;
     }
 
-    /// <summary>The document as HTML without its front matter and, when given, its first
-    /// level-1 heading with that text; null when nothing is left.</summary>
-    private static string? Render(MarkdownDocument document, string? headingText)
+    private static HeadingBlock? FirstHeading(MarkdownDocument document) =>
+        document.Descendants<HeadingBlock>().FirstOrDefault(h => h.Level == 1);
+
+    /// <summary>The document as HTML without its front matter (and its first level-1 heading when
+    /// asked); null when nothing is left.</summary>
+    private static string? Render(MarkdownDocument document, bool withoutHeading)
     {
         foreach (var yaml in document.Descendants<YamlFrontMatterBlock>().ToList()) yaml.Parent?.Remove(yaml);
-        if (headingText is not null && document.Descendants<HeadingBlock>().FirstOrDefault(h => h.Level == 1) is { } heading
-            && heading.Inline is { } inline && Collapse(InlineText(inline)) == headingText)
-            heading.Parent?.Remove(heading);
+        if (withoutHeading && FirstHeading(document) is { } heading) heading.Parent?.Remove(heading);
         if (document.Count == 0) return null;
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
@@ -101,6 +101,4 @@ public static class MarkdownDocumentParser
             }
         return text.ToString();
     }
-
-    private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
