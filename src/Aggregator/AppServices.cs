@@ -66,6 +66,7 @@ public static class AppServices
         services.AddSingleton<StoryRebuilder>();
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<SubscriptionsFile>();
+        services.AddSingleton<OriginalPages>();
         services.AddSingleton<FeedIngestor>();
         services.AddSingleton<Scheduling.ClusterMembership>();
         services.AddSingleton<Publishing.RenderCache>();

@@ -68,7 +68,11 @@ public static class FeedsCommand
         var folder = new Option<string?>("--folder") { Description = "A folder to file it under (an outline around it in `feeds export`)" };
         var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
         var (user, passwordStdin) = CredentialOptions();
-        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: for a web page, the feed it advertises (or the one at the usual places) is subscribed; when it advertises several, they are listed.") { url, title, folder, noCheck, user, passwordStdin };
+        var fetchOriginal = new Option<bool>("--fetch-original") { Description = "Fetch each entry's own page and keep its article, for a feed that carries only a line or two of each story" };
+        var command = new Command("add", "Subscribe to a feed. The URL is fetched first: for a web page, the feed it advertises (or the one at the usual places) is subscribed; when it advertises several, they are listed.")
+        {
+            url, title, folder, noCheck, user, passwordStdin, fetchOriginal,
+        };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
             var typed = result.GetValue(url)!;
@@ -192,9 +196,11 @@ public static class FeedsCommand
                     Console.WriteLine($"{uri.AbsoluteUri}: could not be checked now ({fetch.Error ?? fetch.Outcome.ToString()}); added anyway, it will be retried");
                 }
             }
-            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: Opml.FolderPath(result.GetValue(folder)), Credentials: credentials), ct);
+            var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: Opml.FolderPath(result.GetValue(folder)), Credentials: credentials,
+                FetchOriginal: result.GetValue(fetchOriginal)), ct);
             Console.WriteLine(added ? $"added {uri.AbsoluteUri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
-                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null ? "" : " (nothing changed: `feeds edit` renames, refiles and changes credentials)"));
+                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null && !result.GetValue(fetchOriginal) ? ""
+                    : " (nothing changed: `feeds edit` renames, refiles, changes credentials and fetches entries' pages)"));
             return 0;
         }, ct));
         return command;
@@ -231,9 +237,14 @@ public static class FeedsCommand
         var minPoll = new Option<string?>("--min-poll") { Description = "Poll it at most this often, in minutes (1 to 10080; \"\": the configured bound)" };
         var maxPoll = new Option<string?>("--max-poll") { Description = "Poll it at least this often, in minutes (1 to 10080; \"\": the configured bound)" };
         var encoding = new Option<string?>("--encoding") { Description = "Read it in this encoding whatever it declares, e.g. euc-kr, gb18030, shift_jis (\"\": as it declares); its kept body is read again at once" };
-        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, or change the credentials it is fetched with.")
+        var fetchOriginal = new Option<string?>("--fetch-original")
         {
-            url, title, folder, disable, enable, minPoll, maxPoll, encoding, user, passwordStdin, noCredentials,
+            Description = "on: fetch each entry's own page and keep its article instead of the feed's summary (the feed is due at once, and read again whole); off: back to the feed's own text, at once",
+        };
+        fetchOriginal.AcceptOnlyFromAmong("on", "off");
+        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, fetch its entries' own pages, or change the credentials it is fetched with.")
+        {
+            url, title, folder, disable, enable, minPoll, maxPoll, encoding, fetchOriginal, user, passwordStdin, noCredentials,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -248,9 +259,10 @@ public static class FeedsCommand
             bool? enabled = result.GetValue(disable) ? false : result.GetValue(enable) ? true : null;
             var readAs = result.GetValue(encoding)?.Trim();
             var (minText, maxText) = (result.GetValue(minPoll)?.Trim(), result.GetValue(maxPoll)?.Trim());
-            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null)
+            bool? pages = result.GetValue(fetchOriginal) switch { "on" => true, "off" => false, _ => null };
+            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null && pages is null)
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --user (with --password-stdin) or --no-credentials");
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --fetch-original, --user (with --password-stdin) or --no-credentials");
                 return 2;
             }
             var normalized = await SubscribedAddressAsync(services.GetRequiredService<FeedStore>(), address, ct);
@@ -280,15 +292,18 @@ public static class FeedsCommand
                 return 2;
             }
             var store = services.GetRequiredService<FeedStore>();
-            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds);
+            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds, pages);
             if (!found)
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                 return 1;
             }
             Console.WriteLine($"edited {normalized}");
-            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null) && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
-                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding and enabled state there come back the next time that file changes; edit it there too");
+            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null || pages is not null)
+                && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding, fetchOriginal and enabled state there come back the next time that file changes; edit it there too");
+            if (pages == false && await store.FindAsync(normalized, ct) is { } plain && await store.StoredBodyAsync(plain.Id, ct) is not null)
+                return await ReparseAsync(services, [plain], ct); // its items are the feed's own text again now
             if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
             return 0;
@@ -463,6 +478,7 @@ public static class FeedsCommand
         f.MinIntervalSeconds is { } min ? $"polled at most every {min / 60} min" : null,
         f.MaxIntervalSeconds is { } max ? $"at least every {max / 60} min" : null,
         f.EncodingOverride is { } encoding ? $"read as {encoding}" : null,
+        f.FetchOriginal ? "entries' own pages fetched" : null,
     }.OfType<string>());
 
     /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>

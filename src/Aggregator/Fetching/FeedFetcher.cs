@@ -19,6 +19,11 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
     /// connection made for an operator's own private feed is reused for them.</summary>
     public const string PublicOnlyClientName = "feeds-public-only";
 
+    private const string FeedTypes = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
+
+    /// <summary>What a browser asks for: an entry's own page, not its feed.</summary>
+    public const string PageTypes = "text/html, application/xhtml+xml;q=0.9, */*;q=0.8";
+
     public static void Configure(IServiceCollection services, FetchingOptions options)
     {
         foreach (var (name, publicOnly) in new[] { (ClientName, false), (PublicOnlyClientName, true) })
@@ -43,14 +48,17 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
     /// <param name="turn">The fetch's turn within a cycle's limits, held for the feed's own host:
     /// a redirect to another host waits for that host's turn, and the wait does not count
     /// against the time limit.</param>
+    /// <param name="accept">What to ask for: feeds (null), or <see cref="PageTypes"/>.</param>
+    /// <param name="publicOnly">Connect to public addresses only from the first request on (an
+    /// entry's page a feed on the internet links to; see <see cref="PublicOnlyClientName"/>).</param>
     public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, CancellationToken ct, FeedCredentials? credentials = null,
-        FetchLimits.Lease? turn = null)
+        FetchLimits.Lease? turn = null, bool publicOnly = false, string? accept = null)
     {
         var o = options.Value.Fetching;
         var watch = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
-        var client = clients.CreateClient(ClientName);
+        var client = clients.CreateClient(publicOnly ? PublicOnlyClientName : ClientName);
         var current = url;
         var permanent = true;
         int? status = null;
@@ -65,7 +73,7 @@ public sealed partial class FeedFetcher(IHttpClientFactory clients, IOptions<Agg
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, current);
                 request.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
-                request.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8");
+                request.Headers.Accept.ParseAdd(accept ?? FeedTypes);
                 if (etag is not null) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
                 if (lastModified is not null) request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
                 request.Headers.Authorization = credentials?.For(url, current);

@@ -24,6 +24,7 @@ public sealed class FeedIngestor(
     SubscriptionsFile subscriptions,
     ClusterMembership cluster,
     FeedFetcher fetcher,
+    OriginalPages originals,
     TopicCatalog topics,
     IOptions<AggregatorOptions> options,
     TimeProvider clock,
@@ -176,6 +177,8 @@ public sealed class FeedIngestor(
                 FinalUrl = new Uri(body.Url ?? feed.Url),
             };
             var result = EvaluateOrFail(feed, fetch, reread: true);
+            if (result.Entries is { } entries) // its entries' pages as kept: nothing is fetched
+                result = WithPages(feed, result, entries, new OriginalPages.Gathered(await originals.KeptAsync(feed, ct), [], null), reread: true);
             if (result.Error is not null)
                 reports[i] = new FeedPollReport(feed.Url, FeedPollKind.Failed, [], result.Error); // nothing written: its last poll's state stands
             else
@@ -280,6 +283,14 @@ public sealed class FeedIngestor(
                 // The body is parsed (and kept gzipped in the state): the raw bytes need not wait
                 // for the batch too, promoted through every collection on the way.
                 fetch = null;
+                if (result.Entries is { } entries)
+                {
+                    // Its entries' own pages: fetched off the cores, within the limits of their hosts.
+                    var gathered = await originals.GatherAsync(feed, entries, limits, ct);
+                    await cores.WaitAsync(ct);
+                    try { result = await Task.Run(() => WithPages(feed, result, entries, gathered, reread: false), ct); }
+                    finally { cores.Release(); }
+                }
                 joined = true;
                 var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
                 if (landed is not null && outcomes.Any(o => o is StoreOutcome.Inserted or StoreOutcome.Updated)) landed();
@@ -351,7 +362,36 @@ public sealed class FeedIngestor(
     }
 
     /// <summary>What a poll writes: the feed's new state and its entries, and what to report.</summary>
-    private sealed record PollResult(FeedPollState State, IReadOnlyList<IncomingItem> Items, FeedPollKind Kind, string? Error);
+    /// <param name="Entries">A feed whose entries' pages are fetched: its entries, to be made items
+    /// once their pages are there (<see cref="WithPages"/>); Items is empty until then.</param>
+    private sealed record PollResult(FeedPollState State, IReadOnlyList<IncomingItem> Items, FeedPollKind Kind, string? Error,
+        IReadOnlyList<(string Key, ParsedDocument Article)>? Entries = null);
+
+    /// <summary>A feed's entries made items with their pages' articles where there are pages.</summary>
+    private PollResult WithPages(FeedRow feed, PollResult result, IReadOnlyList<(string Key, ParsedDocument Article)> entries, OriginalPages.Gathered gathered, bool reread)
+    {
+        var articles = new List<(string Key, ParsedDocument Article)>(entries.Count);
+        foreach (var (key, article) in entries)
+        {
+            try
+            {
+                articles.Add((key, OriginalPages.WithPage(article, gathered.Pages.GetValueOrDefault(key))));
+            }
+            catch (Exception e) when (Skippable(e))
+            {
+                // A page no reader should have choked on: the entry keeps the feed's text.
+                Skipped(feed, key, e);
+                articles.Add((key, article));
+            }
+        }
+        var state = result.State with
+        {
+            PageKeys = reread ? null : entries.Select(e => e.Key).ToList(),
+            Pages = gathered.Fetched,
+            Warning = gathered.Warning is null ? result.State.Warning : string.Join("; ", new[] { result.State.Warning, gathered.Warning }.OfType<string>()),
+        };
+        return result with { State = state, Items = Items(feed, articles, clock.GetUtcNow().UtcDateTime), Entries = null };
+    }
 
     /// <summary>The CPU side of a poll: parse, normalize, hash, tag, and plan the next poll.</summary>
     /// <param name="reread">The kept body read again (`feeds reparse`): read even when it is the
@@ -415,7 +455,6 @@ public sealed class FeedIngestor(
         if (parsedFeed.Unreadable is { } unreadable)
             return Failure(feed, state, unreadable, null, min, max, now);
 
-        var authority = options.Value.Publishing.IdAuthority;
         var outlet = parsedFeed.Title?.Plain;
         // Each entry on its own: a defect one meets costs that entry alone, named in the log, never
         // the feed's other entries (one character a later stage could not take once failed whole feeds).
@@ -431,22 +470,10 @@ public sealed class FeedIngestor(
                 Skipped(feed, entry.Id ?? entry.Link ?? entry.Title?.Plain, e);
             }
         }
-        var items = new List<IncomingItem>(articles.Count);
-        var keys = new HashSet<string>(StringComparer.Ordinal); // a feed that repeats an entry carries it once
-        foreach (var (key, article) in DistinctKeys(articles))
-        {
-            IncomingItem item;
-            try
-            {
-                item = IncomingItems.From(feed.SourceId, key, NotAhead(article, now), topics, authority);
-            }
-            catch (Exception e) when (Skippable(e))
-            {
-                Skipped(feed, key, e);
-                continue;
-            }
-            if (keys.Add(item.EntryKey)) items.Add(item);
-        }
+        var keyed = DistinctKeys(articles);
+        // A feed read from its entries' pages is made items once they are there (PollAsync).
+        var entries = feed.FetchOriginal ? keyed.ToList() : null;
+        var items = entries is null ? Items(feed, keyed, now) : [];
         var rateDates = PollPlanner.RateDates(parsedFeed.Entries.Select(e => e.Published ?? e.Updated), now);
         var perWeek = PollPlanner.EntriesPerWeek(rateDates, now);
         if (parsedFeed.Bozo)
@@ -474,7 +501,30 @@ public sealed class FeedIngestor(
             BodyUrl = fetch.FinalUrl.AbsoluteUri,
             AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
         }).Planned(PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble())),
-            items, FeedPollKind.Fetched, null);
+            items, FeedPollKind.Fetched, null, entries);
+    }
+
+    /// <summary>Entries as items: normalized, hashed, tagged; one that fails costs itself alone.</summary>
+    private List<IncomingItem> Items(FeedRow feed, IEnumerable<(string Key, ParsedDocument Article)> keyed, DateTime now)
+    {
+        var authority = options.Value.Publishing.IdAuthority;
+        var items = new List<IncomingItem>();
+        var keys = new HashSet<string>(StringComparer.Ordinal); // a feed that repeats an entry carries it once
+        foreach (var (key, article) in keyed)
+        {
+            IncomingItem item;
+            try
+            {
+                item = IncomingItems.From(feed.SourceId, key, NotAhead(article, now), topics, authority);
+            }
+            catch (Exception e) when (Skippable(e))
+            {
+                Skipped(feed, key, e);
+                continue;
+            }
+            if (keys.Add(item.EntryKey)) items.Add(item);
+        }
+        return items;
     }
 
     /// <summary>A fetched body as this build reads it: the bytes, and what else decides what is

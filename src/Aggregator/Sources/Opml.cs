@@ -9,7 +9,8 @@ namespace Aggregator.Sources;
 /// <summary>OPML 2.0 subscription lists (http://opml.org/spec2.opml), what every feed reader
 /// imports and exports. An outline's text is the subscriber's name for a feed, its title the
 /// feed's own. Optional per-feed attributes of ours: minPollMinutes, maxPollMinutes,
-/// encoding (an override for mislabelled feeds) and enabled="false". An outline without an
+/// encoding (an override for mislabelled feeds), fetchOriginal="true" (each entry's own page is
+/// fetched and its article read) and enabled="false". An outline without an
 /// xmlUrl around feeds is a folder; a feed is filed under the nearest one (readers keep one
 /// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
@@ -108,8 +109,19 @@ public static class Opml
             title ?? text,
             FolderPath(outline),
             credentials,
-            Listed: true);
+            Listed: true,
+            FetchOriginal: Flag(outline, "fetchOriginal"));
     }
+
+    /// <summary>A yes-or-no attribute: "true" and "false" are ours; lists written by hand or by
+    /// scripts also say 1/0, yes/no, on/off. Anything else is a mistake worth naming.</summary>
+    private static bool Flag(XElement outline, string attribute) =>
+        outline.Attribute(attribute)?.Value.Trim().ToLowerInvariant() switch
+        {
+            null or "false" or "0" or "no" or "off" => false,
+            "true" or "1" or "yes" or "on" => true,
+            var other => throw new InvalidDataException($"{attribute}=\"{other}\" on {FeedUrl.Masked(outline.Attribute("xmlUrl")?.Value ?? "")} must be true or false"),
+        };
 
     /// <summary>The folders around an outline, outermost first, as a path: "Korea/Politics" and
     /// "China/Politics" (Tiny Tiny RSS and Thunderbird nest folders) stay two folders, as
@@ -180,7 +192,8 @@ public static class Opml
         f.Enabled ? null : new XAttribute("enabled", "false"),
         f.MinIntervalSeconds is { } min ? new XAttribute("minPollMinutes", min / 60) : null,
         f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
-        f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride));
+        f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride),
+        f.FetchOriginal ? new XAttribute("fetchOriginal", "true") : null);
 
     /// <summary>A name as XML can carry it: one feed that calls itself "J\0" must not stop the
     /// export of every subscription.</summary>

@@ -38,6 +38,10 @@ public sealed record FeedRow
     public long? MinIntervalSeconds { get; init; }
     public long? MaxIntervalSeconds { get; init; }
     public string? EncodingOverride { get; init; }
+
+    /// <summary>Each entry's own page is fetched and its article read instead of the feed's
+    /// summary (Ingestion/OriginalPages.cs).</summary>
+    public bool FetchOriginal { get; init; }
     public string? Etag { get; init; }
     public string? LastModified { get; init; }
     public DateTime? LastAttemptAt { get; init; }
@@ -90,9 +94,10 @@ public sealed record FeedRow
 /// <param name="Credentials">A user name and password the list gives (an address's user:password@), or null: none given.</param>
 /// <param name="Listed">From a subscription list (OPML): its <paramref name="FeedTitle"/> is the
 /// name the list gives, which readers write as the subscriber's own; not a title read from the feed.</param>
+/// <param name="FetchOriginal">Fetch each entry's own page and read its article (<see cref="FeedRow.FetchOriginal"/>).</param>
 public sealed record FeedSubscription(string Url, string? Title, bool Enabled = true,
     TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null,
-    Fetching.FeedCredentials? Credentials = null, bool Listed = false);
+    Fetching.FeedCredentials? Credentials = null, bool Listed = false, bool FetchOriginal = false);
 
 /// <summary>What one poll of a feed changes in its state.</summary>
 public sealed record FeedPollState
@@ -124,6 +129,12 @@ public sealed record FeedPollState
     /// failure): unchanged.</summary>
     public long? AskedIntervalSeconds { get; init; }
     public byte[]? Body { get; init; }
+
+    /// <summary>A feed whose entries' pages are fetched, read from a body: the keys of the entries
+    /// it carries now (the kept pages of others are dropped), and the pages this poll fetched or
+    /// tried to. Null: the kept pages are left as they are.</summary>
+    public IReadOnlyList<string>? PageKeys { get; init; }
+    public IReadOnlyList<OriginalPage> Pages { get; init; } = [];
     public string? BodyHash { get; init; }
     public string? ContentType { get; init; }
     /// <summary>With a body: the charset the server declared, and where the body came from.</summary>

@@ -84,8 +84,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             ON CONFLICT (kind, locator) DO NOTHING
             """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
-            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, next_poll_at, created_at)
-            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, fetch_original, next_poll_at, created_at)
+            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @FetchOriginal, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
             """, Parameters(feed, now), tx);
         if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -105,35 +105,47 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 min_interval_seconds = @min,
                 max_interval_seconds = @max,
                 encoding_override = @EncodingOverride,
+                fetch_original = @FetchOriginal,
                 -- Credentials only when the list gives them: those set with `feeds edit` stay.
                 username = CASE WHEN @user IS NOT NULL THEN @user ELSE username END,
                 password = CASE WHEN @user IS NOT NULL THEN @password ELSE password END,
                 -- A new encoding is for the body misread so far: fetched again at the next poll,
                 -- not answered 304 because it has not changed since.
-                etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE etag END,
-                last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride THEN NULL ELSE last_modified END,
+                -- So is a feed whose entries' pages are to be fetched now: its entries are read again.
+                etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} THEN NULL ELSE etag END,
+                last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} THEN NULL ELSE last_modified END,
+                body_hash = CASE WHEN {ReadsPagesNow} THEN NULL ELSE body_hash END,
                 -- As `feeds edit` does: a feed enabled again is polled now, and a next poll past a
                 -- new upper bound is brought forward to it.
                 next_poll_why = CASE WHEN {WaitsForServer} THEN next_poll_why
-                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
+                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
                                          THEN 'settings changed in the subscription list'
                                      WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest
                                          THEN 'the upper bound set in the subscription list'
                                      ELSE next_poll_why END,
                 next_poll_at = CASE WHEN {WaitsForServer} THEN next_poll_at
-                                    WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
+                                    WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
             WHERE {SubscribedAs}
               AND (custom_title IS DISTINCT FROM ({ListedCustomTitle})
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
-                   OR encoding_override IS DISTINCT FROM @EncodingOverride
+                   OR encoding_override IS DISTINCT FROM @EncodingOverride OR fetch_original <> @FetchOriginal
                    OR (@user IS NOT NULL AND (username IS DISTINCT FROM @user OR password IS DISTINCT FROM @password)))
             """, Parameters(feed, clock.GetUtcNow().UtcDateTime), tx);
         if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
+        if (changed == 1 && !feed.FetchOriginal) await DropPagesInAsync(connection, tx, feed.Url);
         return changed;
     }
+
+    /// <summary>A feed no longer read from its entries' pages keeps none of them.</summary>
+    private static async Task DropPagesInAsync(DbConnection connection, DbTransaction tx, string url) =>
+        await connection.ExecuteAsync($"DELETE FROM original_pages WHERE feed_id IN (SELECT id FROM feeds WHERE {SubscribedAs})", new { Url = url }, tx);
+
+    /// <summary>Fetching entries' pages is switched on (in the list, or with `feeds edit`).</summary>
+    private const string ReadsPagesNow = "(fetch_original = FALSE AND @FetchOriginal = TRUE)";
+    private const string PagesSwitchedOn = "(fetch_original = FALSE AND @fetchOriginal = TRUE)";
 
     /// <summary>The subscriber's name for a feed a list gives. A name given as text only (text and
     /// title differ) is theirs. A name given as both text and title, as Feedly, Inoreader,
@@ -159,6 +171,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         min = (long?)feed.MinInterval?.TotalSeconds,
         max = (long?)feed.MaxInterval?.TotalSeconds,
         feed.EncodingOverride,
+        feed.FetchOriginal,
         user = feed.Credentials?.User,
         password = feed.Credentials?.Password,
         listedName = feed.Listed ? feed.FeedTitle : null,
@@ -180,8 +193,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// <param name="encoding">An encoding to read the feed with whatever it declares ("": back to what it declares); null: unchanged.</param>
     /// <param name="bounds">The feed's own poll interval bounds (null inside: the configured
     /// one); null: unchanged. A next poll past the new upper bound is brought forward to it.</param>
+    /// <param name="fetchOriginal">Fetch each entry's own page (true) or not (false); null: unchanged.
+    /// Switched on, the feed is read again at its next poll, which comes now.</param>
     public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null,
-        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null)
+        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null, bool? fetchOriginal = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync($"""
@@ -194,6 +209,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 encoding_override = CASE WHEN @setEncoding THEN @encoding ELSE encoding_override END,
                 min_interval_seconds = CASE WHEN @setBounds THEN @minSeconds ELSE min_interval_seconds END,
                 max_interval_seconds = CASE WHEN @setBounds THEN @maxSeconds ELSE max_interval_seconds END,
+                fetch_original = coalesce(@fetchOriginal, fetch_original),
+                etag = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE etag END,
+                last_modified = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE last_modified END,
+                body_hash = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE body_hash END,
                 -- Resuming is also how a feed that answered 410 Gone is polled again (it came back,
                 -- or the 410 was a mistake); its count of failures starts again.
                 gone = CASE WHEN @enabled = TRUE THEN FALSE ELSE gone END,
@@ -201,11 +220,11 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 last_error = CASE WHEN @enabled = TRUE AND gone THEN NULL ELSE last_error END, -- "polling stopped" no longer holds
                 -- New credentials are tried at once, a failing feed included; so is a feed resumed.
                 next_poll_why = CASE WHEN {WaitsForServer} THEN next_poll_why
-                                     WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN 'settings changed with feeds edit'
+                                     WHEN (@setCredentials OR @enabled = TRUE OR {PagesSwitchedOn}) AND next_poll_at > @now THEN 'settings changed with feeds edit'
                                      WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN 'the upper bound set with feeds edit'
                                      ELSE next_poll_why END,
                 next_poll_at = CASE WHEN {WaitsForServer} THEN next_poll_at
-                                    WHEN (@setCredentials OR @enabled = TRUE) AND next_poll_at > @now THEN @now
+                                    WHEN (@setCredentials OR @enabled = TRUE OR {PagesSwitchedOn}) AND next_poll_at > @now THEN @now
                                     WHEN @setBounds AND @maxSeconds IS NOT NULL AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
             WHERE {SubscribedAs}
@@ -222,6 +241,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             enabled,
             setEncoding = encoding is not null,
             encoding = NullIfEmpty(encoding),
+            fetchOriginal,
             setBounds = bounds is not null,
             minSeconds = bounds?.Min is { } min ? (long?)min.TotalSeconds : null,
             maxSeconds = bounds?.Max is { } max ? (long?)max.TotalSeconds : null,
@@ -229,6 +249,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             now = clock.GetUtcNow().UtcDateTime,
         }, write.Transaction) == 1;
         if (found) await RetitleSourceInAsync(write.Connection, write.Transaction, $"id = (SELECT source_id FROM feeds WHERE {SubscribedAs})", new { Url = url });
+        if (found && fetchOriginal == false) await DropPagesInAsync(write.Connection, write.Transaction, url);
         await write.CommitAsync(ct);
         return found;
     }
@@ -519,6 +540,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 WHERE id = @FeedId AND url <> @NewUrl
                 """, s, tx);
         }
+        if (s.PageKeys is not null)
+            await OriginalPageRows.SaveInAsync(connection, tx, s.FeedId, s.PageKeys, s.Pages);
         if (s.Body is not null)
             await connection.ExecuteAsync("""
                 INSERT INTO feed_bodies (feed_id, fetched_at, content_type, body, encoding, charset, url) VALUES (@FeedId, @AttemptAt, @ContentType, @Body, 'gzip', @Charset, @BodyUrl)

@@ -328,6 +328,52 @@ public abstract class FeedsCliTests(Backend backend)
     }
 
     [Fact]
+    public async Task Feeds_edit_fetch_original_reads_entries_from_their_pages_until_switched_off()
+    {
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/short.xml", () => Results.Text("""
+                <rss version="2.0"><channel><title>Short Wire</title><item><guid>urn:sw:1</guid><title>Hotline agreed</title>
+                <link>/story/1</link><description>Seoul and Beijing agree.</description></item></channel></rss>
+                """, "application/rss+xml"));
+            app.MapGet("/story/1", () => Results.Text("""
+                <html><body><nav>Home</nav><article><h1>Hotline agreed</h1>
+                <p>South Korea and China agreed on Tuesday to open a hotline between their defence ministries.</p>
+                <p>Officials in Seoul said the line would open next month.</p></article></body></html>
+                """, "text/html"));
+        });
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var feed = server.Url("short.xml").ToString();
+        await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", feed, "--no-check", .. common]);
+        await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+
+        var wrong = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--fetch-original", "maybe", .. common]);
+        var on = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--fetch-original", "on", .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        var poll = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        var export = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
+        var read = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+        var off = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--fetch-original", "off", .. common]);
+        var summary = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("'maybe' not recognized", wrong.Stderr, StringComparison.Ordinal);
+        Assert.True(on.ExitCode == 0, on.Stderr);
+        Assert.Contains("entries' own pages fetched", list.Stdout, StringComparison.Ordinal);
+        Assert.True(poll.ExitCode == 0, poll.Stderr);
+        Assert.Contains("fetchOriginal=\"true\"", export.Stdout, StringComparison.Ordinal);
+        Assert.Contains("open a hotline between their defence ministries", read.Stdout, StringComparison.Ordinal);
+        Assert.True(off.ExitCode == 0, off.Stderr);
+        Assert.Contains($"{feed}: 1 entries read: 0 new, 0 new sighting(s) of stored items, 1 updated, 0 unchanged", off.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("defence ministries", summary.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Seoul and Beijing agree.", summary.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, server.Count("/story/1"));
+    }
+
+    [Fact]
     public async Task A_title_given_to_feeds_add_outlives_polls_and_round_trips_through_opml()
     {
         await using var server = await ServerAsync();

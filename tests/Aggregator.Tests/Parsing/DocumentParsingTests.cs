@@ -127,6 +127,34 @@ public sealed class DocumentParsingTests
         if (name == "a.txt") Assert.EndsWith("More in the coming days.", doc.Body, StringComparison.Ordinal);
     }
 
+    /// <summary>A fetched page of divs, marking nothing as the article (many Korean and Chinese
+    /// portals): the element whose own paragraphs hold the most text is the article, not the
+    /// menu's or the footer's lines; it is the content, with its links absolute.</summary>
+    [Fact]
+    public void A_page_of_divs_is_read_from_the_element_with_the_most_paragraph_text()
+    {
+        var page = HtmlDocumentParser.ParsePage("""
+            <html lang="ko"><head><title>한중 국방 핫라인 개통 - 루프백일보</title></head><body>
+            <div class="menu"><p><a href="/politics">정치</a></p><p><a href="/economy">경제</a></p><p>로그인 회원가입 고객센터 이용약관</p></div>
+            <div class="wrap"><div class="view_cont">
+              <p>한국과 중국이 국방부 간 직통전화를 다음 달 개통하기로 합의했다고 국방부가 23일 밝혔다.</p>
+              <p>양국은 지난해 경주 정상회담 이후 <a href="../news/talks.html">실무협의</a>를 이어왔으며, 이번 합의로 서해상 우발적 충돌을 막는 장치가 마련됐다.</p>
+              <p>중국 외교부 대변인은 정례 브리핑에서 "양국 관계 발전에 도움이 될 것"이라고 말했다.</p>
+            </div></div>
+            <div class="footer"><p>루프백일보 | 서울특별시 중구 세종대로 | 대표전화 02-000-0000 | 무단 전재 및 재배포 금지</p></div>
+            </body></html>
+            """, new Uri("https://news.example.kr/article/view/123"));
+
+        Assert.StartsWith("한국과 중국이 국방부 간 직통전화를", page.Body, StringComparison.Ordinal);
+        Assert.EndsWith("도움이 될 것\"이라고 말했다.", page.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("회원가입", page.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("무단 전재", page.Body, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://news.example.kr/article/news/talks.html\"", page.ContentHtml, StringComparison.Ordinal);
+        Assert.Equal("ko", page.Language);
+        // A saved page's relative links lead to files beside it: its content stays its text.
+        Assert.Null(HtmlDocumentParser.Parse("<html><body><article><p>Seoul and Beijing agreed on a hotline.</p></article></body></html>").ContentHtml);
+    }
+
     [Fact]
     public void A_date_alone_on_a_line_in_the_body_is_a_timeline_not_the_articles_date()
     {

@@ -39,6 +39,34 @@ public sealed class OpmlTests
         Assert.Equal(feeds.Select(f => (f.Url, f.Folder)).OrderBy(f => f.Url), Opml.Read(path).Feeds.Select(f => (f.Url, f.Folder)).OrderBy(f => f.Url));
     }
 
+    /// <summary>fetchOriginal="true" (ours) says a feed is read from its entries' own pages; it is
+    /// written back, and a value that is neither yes nor no costs that outline alone, named.</summary>
+    [Fact]
+    public async Task Fetching_entries_pages_is_read_from_a_list_and_written_back()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "list.opml");
+        await File.WriteAllTextAsync(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="2.0"><body>
+            <outline text="Summaries" xmlUrl="http://example.org/short.xml" fetchOriginal="true"/>
+            <outline text="Whole" xmlUrl="http://example.org/whole.xml"/>
+            <outline text="Off" xmlUrl="http://example.org/off.xml" fetchOriginal="no"/>
+            <outline text="Typo" xmlUrl="http://example.org/typo.xml" fetchOriginal="sometimes"/>
+            </body></opml>
+            """, TestContext.Current.CancellationToken);
+
+        var list = Opml.Read(path);
+
+        Assert.Equal([("http://example.org/short.xml", true), ("http://example.org/whole.xml", false), ("http://example.org/off.xml", false)],
+            list.Feeds.Select(f => (f.Url, f.FetchOriginal)));
+        var problem = Assert.Single(list.Problems);
+        Assert.Contains("line 6", problem, StringComparison.Ordinal);
+        Assert.Contains("fetchOriginal=\"sometimes\" on http://example.org/typo.xml must be true or false", problem, StringComparison.Ordinal);
+        var written = XDocument.Parse(Opml.Write(list.Feeds.Select(f => new FeedRow { Url = f.Url, FetchOriginal = f.FetchOriginal }), "export", null));
+        Assert.Equal(["true", null, null], written.Root!.Element("body")!.Elements("outline").Select(o => (string?)o.Attribute("fetchOriginal")));
+    }
+
     /// <summary>Lists are decoded as feeds are: the labels Korean, Chinese and Japanese tools
     /// write (Python's ElementTree writes cp949), and a byte order mark over a wrong label.</summary>
     [Theory]

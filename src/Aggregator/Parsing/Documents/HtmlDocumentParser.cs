@@ -13,14 +13,22 @@ public static class HtmlDocumentParser
 
     private static readonly string[] Blocks = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "dd", "dt"];
 
-    public static ParsedDocument Parse(string html)
+    public static ParsedDocument Parse(string html) => Read(html, page: null);
+
+    /// <summary>An article's page fetched from the web (a feed entry's own page): read as a saved
+    /// page, and with the article's HTML as its content, links made absolute against
+    /// <paramref name="page"/>, when the page marks where the article is or its paragraphs show it.
+    /// A saved page's content stays its text: its relative links lead to files beside it on disk.</summary>
+    public static ParsedDocument ParsePage(string html, Uri page) => Read(html, page);
+
+    private static ParsedDocument Read(string html, Uri? page)
     {
         var document = new HtmlParser(new HtmlParserOptions { IsScripting = false }).ParseDocument(html);
         var heading = Collapse(document.QuerySelector("article h1, main h1, h1")?.TextContent);
         var title = WithoutSiteName(Collapse(Meta(document, "og:title") ?? Meta(document, "twitter:title")
             ?? (heading.Length > 0 ? heading : null) ?? document.Title), Meta(document, "og:site_name"), heading);
 
-        var root = (IElement?)document.QuerySelector("article") ?? document.QuerySelector("main") ?? document.Body;
+        var root = ArticleRoot(document) ?? document.Body;
         if (root is null)
             throw new DocumentFormatException("the HTML page has no body");
         foreach (var element in root.QuerySelectorAll(string.Join(',', Furniture)).ToList())
@@ -33,6 +41,7 @@ public static class HtmlDocumentParser
             .ToList();
         if (lines.Count == 0)
             lines = root.TextContent.Split('\n').Select(Collapse).Where(t => t.Length > 0).ToList();
+        var content = page is not null && root != document.Body ? ArticleHtml(root, page, heading) : null;
 
         var text = TextDocumentParser.Parse(string.Join("\n\n", lines), string.IsNullOrEmpty(title) ? null : title, listsAfterHeadings: false);
         var published = Meta(document, "article:published_time") ?? Meta(document, "datePublished")
@@ -47,7 +56,50 @@ public static class HtmlDocumentParser
             Author = Meta(document, "author") ?? Meta(document, "article:author") ?? text.Author,
             Url = Meta(document, "og:url") ?? document.QuerySelector("link[rel=canonical]")?.GetAttribute("href"),
             Language = language,
+            ContentHtml = content,
         };
+    }
+
+    /// <summary>Where the article is: the element the page marks as the article's body, else the
+    /// article or main element with the most paragraph text (pages mark their teaser cards as
+    /// articles too, and the first of them had been taken for the story), the smallest that holds
+    /// nearly all of it; else the element whose own paragraphs hold the most text (a page of
+    /// divs). Null when no paragraph says (the whole body is read).</summary>
+    private static IElement? ArticleRoot(IDocument document)
+    {
+        var marked = document.QuerySelectorAll("[itemprop=articleBody], article, main, [role=main]")
+            .Select(e => (Element: e, Prose: ParagraphText(e.QuerySelectorAll("p")))).Where(c => c.Prose > 0).ToList();
+        if (marked.Count > 0)
+        {
+            var most = marked.Max(c => c.Prose);
+            return marked.Where(c => c.Prose >= 0.8 * most).MinBy(c => c.Element.TextContent.Length).Element;
+        }
+        var densest = document.QuerySelectorAll("p").Where(p => p.ParentElement is not null).GroupBy(p => p.ParentElement!)
+            .Select(g => (Element: g.Key, Prose: ParagraphText(g))).MaxBy(c => c.Prose);
+        // Two or three sentences at least: a lone caption or a footer's line is not the article.
+        return densest.Prose >= 30 && densest.Element.LocalName != "body" ? densest.Element : null;
+    }
+
+    /// <summary>How much paragraphs say, in words (a CJK character is half of one, <see cref="Scripts.WordLength"/>).</summary>
+    private static double ParagraphText(IEnumerable<IElement> paragraphs) => paragraphs.Sum(p => Scripts.WordLength(p.TextContent));
+
+    /// <summary>The article's HTML as a feed would carry it: without the headline (the item's
+    /// title already), every link and image absolute against the page's address; lazily loaded
+    /// images get the address they would load. Sanitized when published, as a feed's HTML is.</summary>
+    private static string ArticleHtml(IElement root, Uri page, string heading)
+    {
+        if (root.QuerySelector("h1") is { } h1 && Collapse(h1.TextContent) == heading) h1.Remove();
+        foreach (var image in root.QuerySelectorAll("img"))
+            if (image.GetAttribute("data-src") is { Length: > 0 } lazy && (image.GetAttribute("src") is not { Length: > 0 } src || src.StartsWith("data:", StringComparison.Ordinal)))
+                image.SetAttribute("src", lazy);
+        foreach (var element in root.QuerySelectorAll("[href], [src], [srcset]"))
+        {
+            element.RemoveAttribute("srcset"); // candidates of relative addresses, one per width: the src stands for them
+            foreach (var name in new[] { "href", "src" })
+                if (element.GetAttribute(name) is { } value && Uri.TryCreate(page, value.Trim(), out var absolute))
+                    element.SetAttribute(name, absolute.AbsoluteUri);
+        }
+        return root.InnerHtml.Trim();
     }
 
     /// <summary>"Related articles", "More from World", "関連ニュース" and the list of other stories'
