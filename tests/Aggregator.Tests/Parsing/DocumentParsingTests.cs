@@ -155,6 +155,26 @@ public sealed class DocumentParsingTests
         Assert.Null(HtmlDocumentParser.Parse("<html><body><article><p>Seoul and Beijing agreed on a hotline.</p></article></body></html>").ContentHtml);
     }
 
+    /// <summary>A main part holding a rail of teaser cards, each marked as an article, beside the
+    /// story's own article: the story is read, not the main part (whose English teasers made the
+    /// Korean story look like furniture in another script) nor the first card.</summary>
+    [Fact]
+    public void The_story_is_read_from_its_own_article_among_teaser_cards_marked_as_articles()
+    {
+        var cards = string.Concat(Enumerable.Range(1, 8).Select(i =>
+            $"<article class=\"card\"><h3><a href=\"/en/{i}\">Markets in Asia close higher for day {i}</a></h3><p>A teaser of another story, in English, a line long, with a few more words.</p></article>"));
+        var page = HtmlDocumentParser.ParsePage($"""
+            <html><head><title>한중 국방 핫라인 개통</title></head><body><main>{cards}
+            <article class="story"><h1>한중 국방 핫라인 개통</h1>
+              <p>한국과 중국이 국방부 간 직통전화를 다음 달 개통하기로 합의했다고 국방부가 23일 밝혔다.</p>
+              <p>양국은 지난해 정상회담 이후 실무협의를 이어왔다.</p></article>
+            </main></body></html>
+            """, new Uri("https://news.example.kr/view/1"));
+
+        Assert.Equal("한국과 중국이 국방부 간 직통전화를 다음 달 개통하기로 합의했다고 국방부가 23일 밝혔다.\n\n양국은 지난해 정상회담 이후 실무협의를 이어왔다.", page.Body);
+        Assert.DoesNotContain("teaser", page.ContentHtml, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_date_alone_on_a_line_in_the_body_is_a_timeline_not_the_articles_date()
     {

@@ -60,21 +60,22 @@ public static class HtmlDocumentParser
         };
     }
 
-    /// <summary>Where the article is: the element the page marks as the article's body, else the
-    /// article or main element with the most paragraph text (pages mark their teaser cards as
-    /// articles too, and the first of them had been taken for the story), the smallest that holds
-    /// nearly all of it; else the element whose own paragraphs hold the most text (a page of
-    /// divs). Null when no paragraph says (the whole body is read).</summary>
+    /// <summary>Where the article is: of the elements a page marks as an article, its body or its
+    /// main part, the one whose own paragraphs (not those of another such element inside it) say
+    /// the most: the story's article, not the main part around it with a dozen teaser cards each
+    /// marked as an article (whose headlines, in another script, had made the story's text look
+    /// like furniture), nor the first card (which had been read as the story). Else the element
+    /// whose own paragraphs say the most (a page of divs). Null when no paragraph says enough (the
+    /// whole body is read).</summary>
     private static IElement? ArticleRoot(IDocument document)
     {
-        var marked = document.QuerySelectorAll("[itemprop=articleBody], article, main, [role=main]")
-            .Select(e => (Element: e, Prose: ParagraphText(e.QuerySelectorAll("p")))).Where(c => c.Prose > 0).ToList();
-        if (marked.Count > 0)
-        {
-            var most = marked.Max(c => c.Prose);
-            return marked.Where(c => c.Prose >= 0.8 * most).MinBy(c => c.Element.TextContent.Length).Element;
-        }
-        var densest = document.QuerySelectorAll("p").Where(p => p.ParentElement is not null).GroupBy(p => p.ParentElement!)
+        var marked = document.QuerySelectorAll("[itemprop=articleBody], article, main, [role=main]").ToHashSet();
+        var paragraphs = document.QuerySelectorAll("p");
+        if (marked.Count > 0
+            && paragraphs.Select(p => (Owner: p.Ancestors<IElement>().FirstOrDefault(marked.Contains), Prose: Scripts.WordLength(p.TextContent)))
+                .Where(p => p.Owner is not null).GroupBy(p => p.Owner!).Select(g => (Element: g.Key, Prose: g.Sum(p => p.Prose))).MaxBy(c => c.Prose) is { Prose: > 0 } best)
+            return best.Element;
+        var densest = paragraphs.Where(p => p.ParentElement is not null).GroupBy(p => p.ParentElement!)
             .Select(g => (Element: g.Key, Prose: ParagraphText(g))).MaxBy(c => c.Prose);
         // Two or three sentences at least: a lone caption or a footer's line is not the article.
         return densest.Prose >= 30 && densest.Element.LocalName != "body" ? densest.Element : null;
