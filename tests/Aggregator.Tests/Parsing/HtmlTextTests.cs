@@ -9,6 +9,8 @@ public sealed class HtmlTextTests
     [InlineData("<div>\n  Lead <b>bold</b>\n</div>\n<div></div><br><p>Next&nbsp;line &amp; more</p>", "Lead bold\n\nNext line & more")]
     [InlineData("Text<script>var x = '<p>';</script> after<!-- <p>hidden</p> -->", "Text after")]
     [InlineData("<ul><li>a</li><li>b</li></ul>", "a\n\nb")]
+    [InlineData("<table><tr><th>City</th><th>Visitors</th></tr><tr><td>Seoul</td><td>1,200</td></tr></table>", "City Visitors\n\nSeoul 1,200")]
+    [InlineData("<dl><dt>Date</dt><dd>2026-11-20</dd></dl><figure><img src=a.jpg><figcaption>Talks in Seoul</figcaption></figure>", "Date\n\n2026-11-20\n\nTalks in Seoul")]
     [InlineData("no markup at all", "no markup at all")]
     [InlineData("<p>  </p><p>\t</p>", "")]
     // A '>' inside a quoted attribute value does not end the tag; an unclosed script runs to the end.

@@ -13,7 +13,14 @@ public static class HtmlText
         { "script", "style", "noscript", "template", "iframe", "object", "applet", "embed" };
 
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
-        { "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "ul", "ol", "table", "pre", "section", "article", "figure", "hr" };
+        {
+            "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "ul", "ol", "table", "pre", "section", "article", "figure", "hr",
+            "dl", "dt", "dd", "caption", "figcaption", "header", "footer", "aside", "main", "nav", "address", "details", "summary",
+        };
+
+    /// <summary>A table's cells: a word apart, or "Seoul</td><td>1,200" read as "Seoul1,200".</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> CellNames =
+        new HashSet<string>(["td", "th"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RawTextNames =
         new HashSet<string>(["script", "style", "iframe", "noscript"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
@@ -159,6 +166,10 @@ public static class HtmlText
             else if (paragraphs && BlockNames.Contains(name))
             {
                 sb.Append("\n\n");
+            }
+            else if (paragraphs && CellNames.Contains(name))
+            {
+                sb.Append(' ');
             }
         }
         return sb.Length == 0 ? Return(sb) : Windows1252.Remap(WebUtility.HtmlDecode(Return(sb)));
