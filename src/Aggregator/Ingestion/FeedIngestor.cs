@@ -386,6 +386,11 @@ public sealed class FeedIngestor(
         }
         var state = result.State with
         {
+            // Pages left for the next poll: it reads the feed again, not answered 304 or skipped
+            // as the same bytes, until every entry has had its page fetched.
+            Etag = gathered.MoreDue ? null : result.State.Etag,
+            LastModified = gathered.MoreDue ? null : result.State.LastModified,
+            BodyHash = gathered.MoreDue ? null : result.State.BodyHash,
             PageKeys = reread ? null : entries.Select(e => e.Key).ToList(),
             Pages = gathered.Fetched,
             Warning = gathered.Warning is null ? result.State.Warning : string.Join("; ", new[] { result.State.Warning, gathered.Warning }.OfType<string>()),

@@ -26,7 +26,9 @@ public sealed class OriginalPages(FeedFetcher fetcher, Database database, TimePr
     /// <param name="Pages">The pages of the feed's entries, kept and new, by entry key.</param>
     /// <param name="Fetched">What this poll fetched or tried to: written with the poll.</param>
     /// <param name="Warning">For `feeds list` when pages could not be fetched, else null.</param>
-    public sealed record Gathered(IReadOnlyDictionary<string, OriginalPage> Pages, IReadOnlyList<OriginalPage> Fetched, string? Warning);
+    /// <param name="MoreDue">Pages are left for the next poll (more than <see cref="PerPoll"/> were
+    /// due): it reads the feed again even if it has not changed.</param>
+    public sealed record Gathered(IReadOnlyDictionary<string, OriginalPage> Pages, IReadOnlyList<OriginalPage> Fetched, string? Warning, bool MoreDue = false);
 
     /// <summary>The kept pages of a feed's entries, and those of new entries fetched now.</summary>
     public async Task<Gathered> GatherAsync(FeedRow feed, IReadOnlyList<(string Key, ParsedDocument Article)> entries, FetchLimits limits, CancellationToken ct)
@@ -34,7 +36,9 @@ public sealed class OriginalPages(FeedFetcher fetcher, Database database, TimePr
         var pages = await KeptAsync(feed, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var due = entries.Select(e => (e.Key, Url: Address(e.Article))).Where(e => e.Url is not null && Due(pages.GetValueOrDefault(e.Key), e.Url, now))
-            .DistinctBy(e => e.Key).Take(PerPoll).ToList();
+            .DistinctBy(e => e.Key).Take(PerPoll + 1).ToList();
+        var moreDue = due.Count > PerPoll;
+        if (moreDue) due.RemoveAt(PerPoll);
         var fetched = await Task.WhenAll(due.Select(e => FetchAsync(feed, e.Key, e.Url!, pages.GetValueOrDefault(e.Key), limits, now, ct)));
         foreach (var page in fetched) pages[page.EntryKey] = page;
         var failed = fetched.Where(p => p.Error is not null).ToList();
@@ -42,7 +46,7 @@ public sealed class OriginalPages(FeedFetcher fetcher, Database database, TimePr
             logger.LogWarning("Feed {FeedUrl}: the page of entry {Entry} could not be fetched ({Url}: {Error}); its summary is kept", feed.Url, page.EntryKey, page.Url, page.Error);
         var warning = failed.Count == 0 ? null
             : $"{failed.Count} of {fetched.Length} entries' pages fetched this poll could not be read, their summaries kept (e.g. {failed[0].Url}: {failed[0].Error})";
-        return new Gathered(pages, fetched, warning);
+        return new Gathered(pages, fetched, warning, moreDue);
     }
 
     /// <summary>The kept pages of a feed's entries (`feeds reparse` fetches nothing).</summary>

@@ -134,8 +134,38 @@ public abstract class OriginalPageTests(Backend backend)
         Assert.Equal(1, server.Count("/news/hotline"));
     }
 
+    /// <summary>A feed of more entries than a poll fetches pages for: the rest are fetched at the
+    /// next poll, although the feed has not changed, and then it is the same bytes again.</summary>
+    [Fact]
+    public async Task Pages_left_over_by_one_poll_are_fetched_at_the_next_although_the_feed_is_unchanged()
+    {
+        var slugs = Enumerable.Range(1, OriginalPages.PerPoll + 3).Select(i => $"s{i}").ToArray();
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/feed.xml", (HttpContext c) =>
+            {
+                c.Response.Headers.ETag = "\"same\"";
+                return c.Request.Headers.IfNoneMatch == "\"same\"" ? Results.StatusCode(304) : Results.Text(Feed(slugs), "application/rss+xml");
+            });
+            app.MapGet("/news/{slug}", (string slug) => Results.Text(HotlinePage.Replace("Yellow Sea", $"Yellow Sea ({slug})", StringComparison.Ordinal), "text/html"));
+        });
+        await using var app = await LoopbackFeeds.ServicesAsync(backend);
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription(server.Url("feed.xml").AbsoluteUri, null, FetchOriginal: true), Ct);
+
+        var first = await PollAsync(app);
+        var second = await PollAsync(app);
+        var third = await PollAsync(app);
+
+        Assert.Equal((slugs.Length, 0), (first.Inserted, first.Updated));
+        Assert.Equal((1, 0, 3), (second.Fetched, second.Inserted, second.Updated)); // read again, not answered 304
+        Assert.Equal(1, third.NotModified);
+        Assert.All(slugs, slug => Assert.Equal(1, server.Count($"/news/{slug}")));
+        var items = await ItemsAsync(app);
+        Assert.All(slugs, slug => Assert.Contains($"Yellow Sea ({slug})", items[$"Story {slug}"].Body, StringComparison.Ordinal));
+    }
+
     private static async Task<Dictionary<string, StoredItem>> ItemsAsync(TestServices app) =>
-        (await app.Get<ItemQueries>().NewestAsync(null, 20, Ct, collapse: false)).ToDictionary(i => i.Title);
+        (await app.Get<ItemQueries>().NewestAsync(null, 100, Ct, collapse: false)).ToDictionary(i => i.Title);
 }
 
 public sealed class OriginalPageTestsOnSqlite() : OriginalPageTests(Backend.Sqlite);
