@@ -61,6 +61,11 @@ public static class FeedsCommand
         return command;
     }
 
+    private static Option<string?> ArticleSelectorOption() => new("--article-selector")
+    {
+        Description = "Where the article is on the entries' own pages when their markup does not say: a CSS selector, e.g. \"div#article-body\" (every element it matches, in order; \"\": found by the markup)",
+    };
+
     private static Command Add()
     {
         var url = new Argument<string>("URL") { Description = "The feed's address, or its web site's (https:// is assumed when no scheme is given)" };
@@ -69,9 +74,10 @@ public static class FeedsCommand
         var noCheck = new Option<bool>("--no-check") { Description = "Add without fetching the URL first" };
         var (user, passwordStdin) = CredentialOptions();
         var fetchOriginal = new Option<bool>("--fetch-original") { Description = "Fetch each entry's own page and keep its article, for a feed that carries only a line or two of each story" };
+        var articleSelector = ArticleSelectorOption();
         var command = new Command("add", "Subscribe to a feed. The URL is fetched first: for a web page, the feed it advertises (or the one at the usual places) is subscribed; when it advertises several, they are listed.")
         {
-            url, title, folder, noCheck, user, passwordStdin, fetchOriginal,
+            url, title, folder, noCheck, user, passwordStdin, fetchOriginal, articleSelector,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -84,6 +90,12 @@ public static class FeedsCommand
                 return 2;
             }
             if (await CredentialsAsync(result, user, passwordStdin, "feeds add") is var (given, error) && error is not null) return 2;
+            var selector = result.GetValue(articleSelector)?.Trim() is { Length: > 0 } s ? s : null;
+            if (selector is not null && Parsing.Documents.HtmlDocumentParser.SelectorProblem(selector) is { } wrongSelector)
+            {
+                await Console.Error.WriteLineAsync($"feeds add: --article-selector: {wrongSelector}");
+                return 2;
+            }
             credentials = given ?? credentials;
             var uri = new Uri(normalized);
             var name = Opml.OneLine(result.GetValue(title));
@@ -197,9 +209,9 @@ public static class FeedsCommand
                 }
             }
             var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: Opml.FolderPath(result.GetValue(folder)), Credentials: credentials,
-                FetchOriginal: result.GetValue(fetchOriginal)), ct);
+                FetchOriginal: result.GetValue(fetchOriginal) || selector is not null, ArticleSelector: selector), ct);
             Console.WriteLine(added ? $"added {uri.AbsoluteUri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
-                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null && !result.GetValue(fetchOriginal) ? ""
+                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null && !result.GetValue(fetchOriginal) && selector is null ? ""
                     : " (nothing changed: `feeds edit` renames, refiles, changes credentials and fetches entries' pages)"));
             return 0;
         }, ct));
@@ -242,9 +254,10 @@ public static class FeedsCommand
             Description = "on: fetch each entry's own page and keep its article instead of the feed's summary (the feed is due at once, and read again whole); off: back to the feed's own text, at once",
         };
         fetchOriginal.AcceptOnlyFromAmong("on", "off");
+        var articleSelector = ArticleSelectorOption();
         var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, fetch its entries' own pages, or change the credentials it is fetched with.")
         {
-            url, title, folder, disable, enable, minPoll, maxPoll, encoding, fetchOriginal, user, passwordStdin, noCredentials,
+            url, title, folder, disable, enable, minPoll, maxPoll, encoding, fetchOriginal, articleSelector, user, passwordStdin, noCredentials,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -260,9 +273,20 @@ public static class FeedsCommand
             var readAs = result.GetValue(encoding)?.Trim();
             var (minText, maxText) = (result.GetValue(minPoll)?.Trim(), result.GetValue(maxPoll)?.Trim());
             bool? pages = result.GetValue(fetchOriginal) switch { "on" => true, "off" => false, _ => null };
-            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null && pages is null)
+            var selector = result.GetValue(articleSelector)?.Trim();
+            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null && pages is null && selector is null)
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --fetch-original, --user (with --password-stdin) or --no-credentials");
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --fetch-original, --article-selector, --user (with --password-stdin) or --no-credentials");
+                return 2;
+            }
+            if (selector is { Length: > 0 } && Parsing.Documents.HtmlDocumentParser.SelectorProblem(selector) is { } wrongSelector)
+            {
+                await Console.Error.WriteLineAsync($"feeds edit: --article-selector: {wrongSelector}");
+                return 2;
+            }
+            if (selector is { Length: > 0 } && pages == false)
+            {
+                await Console.Error.WriteLineAsync("feeds edit: --article-selector says where the article is on the entries' pages, which --fetch-original off stops fetching");
                 return 2;
             }
             var normalized = await SubscribedAddressAsync(services.GetRequiredService<FeedStore>(), address, ct);
@@ -292,18 +316,22 @@ public static class FeedsCommand
                 return 2;
             }
             var store = services.GetRequiredService<FeedStore>();
-            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds, pages);
+            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds, pages, selector);
             if (!found)
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                 return 1;
             }
             Console.WriteLine($"edited {normalized}");
-            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null || pages is not null)
+            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null || pages is not null || selector is not null)
                 && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
-                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding, fetchOriginal and enabled state there come back the next time that file changes; edit it there too");
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding, fetchOriginal, articleSelector and enabled state there come back the next time that file changes; edit it there too");
             if (pages == false && await store.FindAsync(normalized, ct) is { } plain && await store.StoredBodyAsync(plain.Id, ct) is not null)
                 return await ReparseAsync(services, [plain], ct); // its items are the feed's own text again now
+            if (selector is not null && pages != true && await store.FindAsync(normalized, ct) is { FetchOriginal: true } reading && await store.StoredBodyAsync(reading.Id, ct) is not null)
+                return await ReparseAsync(services, [reading], ct); // its kept pages read again where the selector says, now
+            if (selector is { Length: > 0 } && pages is null && await store.FindAsync(normalized, ct) is { FetchOriginal: false })
+                await Console.Error.WriteLineAsync("note: the selector is used once the feed's entries' pages are fetched (--fetch-original on)");
             if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
             return 0;
@@ -478,7 +506,7 @@ public static class FeedsCommand
         f.MinIntervalSeconds is { } min ? $"polled at most every {min / 60} min" : null,
         f.MaxIntervalSeconds is { } max ? $"at least every {max / 60} min" : null,
         f.EncodingOverride is { } encoding ? $"read as {encoding}" : null,
-        f.FetchOriginal ? "entries' own pages fetched" : null,
+        f.FetchOriginal ? "entries' own pages fetched" + (f.ArticleSelector is { } where ? $" (article at {where})" : "") : null,
     }.OfType<string>());
 
     /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>

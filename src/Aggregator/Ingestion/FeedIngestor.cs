@@ -375,7 +375,7 @@ public sealed class FeedIngestor(
         {
             try
             {
-                articles.Add((key, OriginalPages.WithPage(article, gathered.Pages.GetValueOrDefault(key))));
+                articles.Add((key, OriginalPages.WithPage(article, gathered.Pages.GetValueOrDefault(key), feed.ArticleSelector)));
             }
             catch (Exception e) when (Skippable(e))
             {

@@ -55,13 +55,14 @@ public sealed class OriginalPages(FeedFetcher fetcher, Database database, TimePr
     /// <summary>The entry with its page's article in place of the feed's text, where the page was
     /// read and says more than the feed (a paywall's teaser, a consent page, a page whose article
     /// could not be found say less: the feed's text stays); otherwise the entry as it is.</summary>
-    public static ParsedDocument WithPage(ParsedDocument entry, OriginalPage? page)
+    /// <param name="selector">Where the article is on the feed's pages (<see cref="FeedRow.ArticleSelector"/>).</param>
+    public static ParsedDocument WithPage(ParsedDocument entry, OriginalPage? page, string? selector = null)
     {
         if (page?.Body is null || page.FinalUrl is null || !Uri.TryCreate(page.FinalUrl, UriKind.Absolute, out var address)) return entry;
         ParsedDocument article;
         try
         {
-            article = HtmlDocumentParser.ParsePage(FeedDecoder.Decode(FeedBodies.Gunzip(page.Body), page.Charset).Text, address);
+            article = HtmlDocumentParser.ParsePage(FeedDecoder.Decode(FeedBodies.Gunzip(page.Body), page.Charset).Text, address, selector);
         }
         catch (DocumentFormatException)
         {

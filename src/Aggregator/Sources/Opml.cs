@@ -10,7 +10,8 @@ namespace Aggregator.Sources;
 /// imports and exports. An outline's text is the subscriber's name for a feed, its title the
 /// feed's own. Optional per-feed attributes of ours: minPollMinutes, maxPollMinutes,
 /// encoding (an override for mislabelled feeds), fetchOriginal="true" (each entry's own page is
-/// fetched and its article read) and enabled="false". An outline without an
+/// fetched and its article read), articleSelector (where the article is on those pages, a CSS
+/// selector) and enabled="false". An outline without an
 /// xmlUrl around feeds is a folder; a feed is filed under the nearest one (readers keep one
 /// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
@@ -110,7 +111,8 @@ public static class Opml
             FolderPath(outline),
             credentials,
             Listed: true,
-            FetchOriginal: Flag(outline, "fetchOriginal"));
+            FetchOriginal: Flag(outline, "fetchOriginal"),
+            ArticleSelector: Selector(outline, url));
     }
 
     /// <summary>A yes-or-no attribute: "true" and "false" are ours; lists written by hand or by
@@ -122,6 +124,14 @@ public static class Opml
             "true" or "1" or "yes" or "on" => true,
             var other => throw new InvalidDataException($"{attribute}=\"{other}\" on {FeedUrl.Masked(outline.Attribute("xmlUrl")?.Value ?? "")} must be true or false"),
         };
+
+    /// <summary>articleSelector: where the article is on the feed's pages, a CSS selector.</summary>
+    private static string? Selector(XElement outline, string url) =>
+        outline.Attribute("articleSelector")?.Value.Trim() is { Length: > 0 } selector
+            ? Parsing.Documents.HtmlDocumentParser.SelectorProblem(selector) is { } problem
+                ? throw new InvalidDataException($"articleSelector on {FeedUrl.Masked(url)}: {problem}")
+                : selector
+            : null;
 
     /// <summary>The folders around an outline, outermost first, as a path: "Korea/Politics" and
     /// "China/Politics" (Tiny Tiny RSS and Thunderbird nest folders) stay two folders, as
@@ -193,7 +203,8 @@ public static class Opml
         f.MinIntervalSeconds is { } min ? new XAttribute("minPollMinutes", min / 60) : null,
         f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
         f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride),
-        f.FetchOriginal ? new XAttribute("fetchOriginal", "true") : null);
+        f.FetchOriginal ? new XAttribute("fetchOriginal", "true") : null,
+        f.ArticleSelector is null ? null : new XAttribute("articleSelector", f.ArticleSelector));
 
     /// <summary>A name as XML can carry it: one feed that calls itself "J\0" must not stop the
     /// export of every subscription.</summary>

@@ -42,6 +42,10 @@ public sealed record FeedRow
     /// <summary>Each entry's own page is fetched and its article read instead of the feed's
     /// summary (Ingestion/OriginalPages.cs).</summary>
     public bool FetchOriginal { get; init; }
+
+    /// <summary>Where the article is on those pages, when their markup does not say: a CSS selector
+    /// (every element it matches, in order); null: found by the markup (HtmlDocumentParser).</summary>
+    public string? ArticleSelector { get; init; }
     public string? Etag { get; init; }
     public string? LastModified { get; init; }
     public DateTime? LastAttemptAt { get; init; }
@@ -95,9 +99,10 @@ public sealed record FeedRow
 /// <param name="Listed">From a subscription list (OPML): its <paramref name="FeedTitle"/> is the
 /// name the list gives, which readers write as the subscriber's own; not a title read from the feed.</param>
 /// <param name="FetchOriginal">Fetch each entry's own page and read its article (<see cref="FeedRow.FetchOriginal"/>).</param>
+/// <param name="ArticleSelector">Where the article is on those pages (<see cref="FeedRow.ArticleSelector"/>).</param>
 public sealed record FeedSubscription(string Url, string? Title, bool Enabled = true,
     TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null,
-    Fetching.FeedCredentials? Credentials = null, bool Listed = false, bool FetchOriginal = false);
+    Fetching.FeedCredentials? Credentials = null, bool Listed = false, bool FetchOriginal = false, string? ArticleSelector = null);
 
 /// <summary>What one poll of a feed changes in its state.</summary>
 public sealed record FeedPollState

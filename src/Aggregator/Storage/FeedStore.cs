@@ -84,8 +84,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             ON CONFLICT (kind, locator) DO NOTHING
             """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
-            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, fetch_original, next_poll_at, created_at)
-            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @FetchOriginal, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, fetch_original, article_selector, next_poll_at, created_at)
+            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @FetchOriginal, @ArticleSelector, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
             """, Parameters(feed, now), tx);
         if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -106,6 +106,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 max_interval_seconds = @max,
                 encoding_override = @EncodingOverride,
                 fetch_original = @FetchOriginal,
+                article_selector = @ArticleSelector,
                 -- Credentials only when the list gives them: those set with `feeds edit` stay.
                 username = CASE WHEN @user IS NOT NULL THEN @user ELSE username END,
                 password = CASE WHEN @user IS NOT NULL THEN @password ELSE password END,
@@ -131,7 +132,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
               AND (custom_title IS DISTINCT FROM ({ListedCustomTitle})
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
-                   OR encoding_override IS DISTINCT FROM @EncodingOverride OR fetch_original <> @FetchOriginal
+                   OR encoding_override IS DISTINCT FROM @EncodingOverride OR fetch_original <> @FetchOriginal OR article_selector IS DISTINCT FROM @ArticleSelector
                    OR (@user IS NOT NULL AND (username IS DISTINCT FROM @user OR password IS DISTINCT FROM @password)))
             """, Parameters(feed, clock.GetUtcNow().UtcDateTime), tx);
         if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -143,9 +144,12 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     private static async Task DropPagesInAsync(DbConnection connection, DbTransaction tx, string url) =>
         await connection.ExecuteAsync($"DELETE FROM original_pages WHERE feed_id IN (SELECT id FROM feeds WHERE {SubscribedAs})", new { Url = url }, tx);
 
-    /// <summary>Fetching entries' pages is switched on (in the list, or with `feeds edit`).</summary>
-    private const string ReadsPagesNow = "(fetch_original = FALSE AND @FetchOriginal = TRUE)";
-    private const string PagesSwitchedOn = "(fetch_original = FALSE AND @fetchOriginal = TRUE)";
+    /// <summary>Fetching entries' pages is switched on, or they are to be read elsewhere (in the
+    /// list, or with `feeds edit`): the feed is read again whole.</summary>
+    private const string ReadsPagesNow =
+        "((fetch_original = FALSE AND @FetchOriginal = TRUE) OR (@FetchOriginal = TRUE AND article_selector IS DISTINCT FROM @ArticleSelector))";
+    private const string PagesSwitchedOn =
+        "((fetch_original = FALSE AND @fetchOriginal = TRUE) OR (@setSelector AND coalesce(@fetchOriginal, fetch_original) = TRUE AND article_selector IS DISTINCT FROM @selector))";
 
     /// <summary>The subscriber's name for a feed a list gives. A name given as text only (text and
     /// title differ) is theirs. A name given as both text and title, as Feedly, Inoreader,
@@ -172,6 +176,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         max = (long?)feed.MaxInterval?.TotalSeconds,
         feed.EncodingOverride,
         feed.FetchOriginal,
+        feed.ArticleSelector,
         user = feed.Credentials?.User,
         password = feed.Credentials?.Password,
         listedName = feed.Listed ? feed.FeedTitle : null,
@@ -195,8 +200,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// one); null: unchanged. A next poll past the new upper bound is brought forward to it.</param>
     /// <param name="fetchOriginal">Fetch each entry's own page (true) or not (false); null: unchanged.
     /// Switched on, the feed is read again at its next poll, which comes now.</param>
+    /// <param name="articleSelector">Where the article is on those pages, a CSS selector ("": found by
+    /// their markup); null: unchanged.</param>
     public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null,
-        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null, bool? fetchOriginal = null)
+        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null, bool? fetchOriginal = null, string? articleSelector = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync($"""
@@ -210,6 +217,7 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 min_interval_seconds = CASE WHEN @setBounds THEN @minSeconds ELSE min_interval_seconds END,
                 max_interval_seconds = CASE WHEN @setBounds THEN @maxSeconds ELSE max_interval_seconds END,
                 fetch_original = coalesce(@fetchOriginal, fetch_original),
+                article_selector = CASE WHEN @setSelector THEN @selector ELSE article_selector END,
                 etag = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE etag END,
                 last_modified = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE last_modified END,
                 body_hash = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE body_hash END,
@@ -242,6 +250,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             setEncoding = encoding is not null,
             encoding = NullIfEmpty(encoding),
             fetchOriginal,
+            setSelector = articleSelector is not null,
+            selector = NullIfEmpty(articleSelector),
             setBounds = bounds is not null,
             minSeconds = bounds?.Min is { } min ? (long?)min.TotalSeconds : null,
             maxSeconds = bounds?.Max is { } max ? (long?)max.TotalSeconds : null,

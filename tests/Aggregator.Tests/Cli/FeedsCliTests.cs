@@ -351,6 +351,7 @@ public abstract class FeedsCliTests(Backend backend)
         await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
 
         var wrong = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--fetch-original", "maybe", .. common]);
+        var badSelector = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--article-selector", "article[[", .. common]);
         var on = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--fetch-original", "on", .. common]);
         var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
         var poll = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
@@ -361,6 +362,8 @@ public abstract class FeedsCliTests(Backend backend)
 
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("'maybe' not recognized", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badSelector.ExitCode);
+        Assert.Contains("--article-selector: \"article[[\" is not a CSS selector", badSelector.Stderr, StringComparison.Ordinal);
         Assert.True(on.ExitCode == 0, on.Stderr);
         Assert.Contains("entries' own pages fetched", list.Stdout, StringComparison.Ordinal);
         Assert.True(poll.ExitCode == 0, poll.Stderr);

@@ -164,6 +164,41 @@ public abstract class OriginalPageTests(Backend backend)
         Assert.All(slugs, slug => Assert.Contains($"Yellow Sea ({slug})", items[$"Story {slug}"].Body, StringComparison.Ordinal));
     }
 
+    /// <summary>A page whose markup points elsewhere (its comments are the article element, with
+    /// more to say than the story): the subscriber's selector says where the story is, and the
+    /// kept pages are read again there without asking the site.</summary>
+    [Fact]
+    public async Task A_selector_given_for_the_feed_reads_its_kept_pages_where_it_says()
+    {
+        const string page = """
+            <html><body><div class="story-body"><h1>Hotline</h1>
+            <p>South Korea and China agreed on Tuesday to open a hotline between their defence ministries.</p>
+            <p>Officials in Seoul said it would open next month.</p></div>
+            <article class="comments"><p>First comment: a long opinion about something else entirely, at some length, going on and on.</p>
+            <p>Second comment: another long opinion about something else again, at even greater length than the first one.</p></article>
+            </body></html>
+            """;
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/feed.xml", () => Results.Text(Feed("hotline"), "application/rss+xml"));
+            app.MapGet("/news/hotline", () => Results.Text(page, "text/html"));
+        });
+        await using var app = await LoopbackFeeds.ServicesAsync(backend);
+        await app.Get<FeedStore>().AddAsync(new FeedSubscription(server.Url("feed.xml").AbsoluteUri, null, FetchOriginal: true), Ct);
+        var feed = (await app.Get<FeedStore>().ListAsync(Ct)).Single();
+        await PollAsync(app);
+        Assert.Contains("First comment", (await ItemsAsync(app))["Story hotline"].Body, StringComparison.Ordinal); // the markup misleads
+
+        Assert.True(await app.Get<FeedStore>().EditAsync(feed.Url, null, null, Ct, articleSelector: "div.story-body"));
+        await app.Get<FeedIngestor>().ReparseAsync([await StateAsync(app, feed.Id)], Ct);
+
+        var item = (await ItemsAsync(app))["Story hotline"];
+        Assert.Equal("South Korea and China agreed on Tuesday to open a hotline between their defence ministries.\n\nOfficials in Seoul said it would open next month.", item.Body);
+        Assert.DoesNotContain("comment", item.ContentHtml, StringComparison.Ordinal);
+        Assert.Equal("div.story-body", (await StateAsync(app, feed.Id)).ArticleSelector);
+        Assert.Equal(1, server.Count("/news/hotline"));
+    }
+
     private static async Task<Dictionary<string, StoredItem>> ItemsAsync(TestServices app) =>
         (await app.Get<ItemQueries>().NewestAsync(null, 100, Ct, collapse: false)).ToDictionary(i => i.Title);
 }

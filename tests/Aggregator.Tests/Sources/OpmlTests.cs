@@ -53,18 +53,25 @@ public sealed class OpmlTests
             <outline text="Whole" xmlUrl="http://example.org/whole.xml"/>
             <outline text="Off" xmlUrl="http://example.org/off.xml" fetchOriginal="no"/>
             <outline text="Typo" xmlUrl="http://example.org/typo.xml" fetchOriginal="sometimes"/>
+            <outline text="Where" xmlUrl="http://example.org/where.xml" fetchOriginal="true" articleSelector="div#articleText, .article-body"/>
+            <outline text="Broken" xmlUrl="http://example.org/broken.xml" fetchOriginal="true" articleSelector="div[["/>
             </body></opml>
             """, TestContext.Current.CancellationToken);
 
         var list = Opml.Read(path);
 
-        Assert.Equal([("http://example.org/short.xml", true), ("http://example.org/whole.xml", false), ("http://example.org/off.xml", false)],
+        Assert.Equal([("http://example.org/short.xml", true), ("http://example.org/whole.xml", false), ("http://example.org/off.xml", false), ("http://example.org/where.xml", true)],
             list.Feeds.Select(f => (f.Url, f.FetchOriginal)));
-        var problem = Assert.Single(list.Problems);
+        Assert.Equal("div#articleText, .article-body", list.Feeds[^1].ArticleSelector);
+        Assert.Equal(2, list.Problems.Count);
+        var problem = list.Problems[0];
         Assert.Contains("line 6", problem, StringComparison.Ordinal);
+        Assert.Contains("articleSelector on http://example.org/broken.xml: \"div[[\" is not a CSS selector", list.Problems[1], StringComparison.Ordinal);
         Assert.Contains("fetchOriginal=\"sometimes\" on http://example.org/typo.xml must be true or false", problem, StringComparison.Ordinal);
-        var written = XDocument.Parse(Opml.Write(list.Feeds.Select(f => new FeedRow { Url = f.Url, FetchOriginal = f.FetchOriginal }), "export", null));
-        Assert.Equal(["true", null, null], written.Root!.Element("body")!.Elements("outline").Select(o => (string?)o.Attribute("fetchOriginal")));
+        var written = XDocument.Parse(Opml.Write(list.Feeds.Select(f => new FeedRow { Url = f.Url, FetchOriginal = f.FetchOriginal, ArticleSelector = f.ArticleSelector }), "export", null));
+        var outlines = written.Root!.Element("body")!.Elements("outline").ToList();
+        Assert.Equal(["true", null, null, "true"], outlines.Select(o => (string?)o.Attribute("fetchOriginal")));
+        Assert.Equal("div#articleText, .article-body", (string?)outlines[^1].Attribute("articleSelector"));
     }
 
     /// <summary>Lists are decoded as feeds are: the labels Korean, Chinese and Japanese tools

@@ -19,16 +19,33 @@ public static class HtmlDocumentParser
     /// page, and with the article's HTML as its content, links made absolute against
     /// <paramref name="page"/>, when the page marks where the article is or its paragraphs show it.
     /// A saved page's content stays its text: its relative links lead to files beside it on disk.</summary>
-    public static ParsedDocument ParsePage(string html, Uri page) => Read(html, page);
+    /// <param name="selector">Where the article is, when the page's markup does not say (a CSS
+    /// selector a subscriber gave for the feed's pages): every element it matches, in order. A
+    /// selector that matches nothing leaves the article to the markup.</param>
+    public static ParsedDocument ParsePage(string html, Uri page, string? selector = null) => Read(html, page, selector);
 
-    private static ParsedDocument Read(string html, Uri? page)
+    /// <summary>A CSS selector as <see cref="ParsePage"/> takes it, or why it is not one.</summary>
+    public static string? SelectorProblem(string selector)
+    {
+        try
+        {
+            new HtmlParser().ParseDocument("").QuerySelectorAll(selector);
+            return null;
+        }
+        catch (DomException e)
+        {
+            return $"\"{selector}\" is not a CSS selector ({e.Message})";
+        }
+    }
+
+    private static ParsedDocument Read(string html, Uri? page, string? selector = null)
     {
         var document = new HtmlParser(new HtmlParserOptions { IsScripting = false }).ParseDocument(html);
         var heading = Collapse(document.QuerySelector("article h1, main h1, h1")?.TextContent);
         var title = WithoutSiteName(Collapse(Meta(document, "og:title") ?? Meta(document, "twitter:title")
             ?? (heading.Length > 0 ? heading : null) ?? document.Title), Meta(document, "og:site_name"), heading);
 
-        var root = ArticleRoot(document) ?? document.Body;
+        var root = Selected(document, selector) ?? ArticleRoot(document) ?? document.Body;
         if (root is null)
             throw new DocumentFormatException("the HTML page has no body");
         foreach (var element in root.QuerySelectorAll(string.Join(',', Furniture)).ToList())
@@ -79,6 +96,20 @@ public static class HtmlDocumentParser
             .Select(g => (Element: g.Key, Prose: ParagraphText(g))).MaxBy(c => c.Prose);
         // Two or three sentences at least: a lone caption or a footer's line is not the article.
         return densest.Prose >= 30 && densest.Element.LocalName != "body" ? densest.Element : null;
+    }
+
+    /// <summary>The elements a subscriber's selector names, outermost only, gathered in one element
+    /// in page order; null when it names none (the page's markup decides then).</summary>
+    private static IElement? Selected(IDocument document, string? selector)
+    {
+        if (string.IsNullOrWhiteSpace(selector)) return null;
+        var all = document.QuerySelectorAll(selector).ToHashSet();
+        var matched = all.Where(e => !e.Ancestors<IElement>().Any(all.Contains)).ToList();
+        if (matched.Count is 0) return null;
+        if (matched.Count is 1 && matched[0].LocalName != "body") return matched[0];
+        var gathered = document.CreateElement("div");
+        foreach (var element in matched) gathered.AppendChild(element.Clone(deep: true));
+        return gathered;
     }
 
     /// <summary>How much paragraphs say, in words (a CJK character is half of one, <see cref="Scripts.WordLength"/>).</summary>

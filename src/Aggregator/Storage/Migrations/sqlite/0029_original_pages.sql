@@ -4,6 +4,9 @@
 -- poll of a changed feed, and `feeds reparse`, read the article again instead of falling back to
 -- the summary; rows go when their entry leaves the feed (Ingestion/OriginalPages.cs).
 ALTER TABLE feeds ADD COLUMN fetch_original INTEGER NOT NULL DEFAULT 0;
+-- Where the article is on those pages when the page's markup does not say (`feeds edit URL
+-- --article-selector 'div#article-body'`, articleSelector in the list): a CSS selector.
+ALTER TABLE feeds ADD COLUMN article_selector TEXT;
 CREATE TABLE original_pages (
     feed_id      INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
     entry_key    TEXT NOT NULL,      -- the entry, as its sighting is keyed
