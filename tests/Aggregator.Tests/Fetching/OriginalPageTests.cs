@@ -199,6 +199,26 @@ public abstract class OriginalPageTests(Backend backend)
         Assert.Equal(1, server.Count("/news/hotline"));
     }
 
+    /// <summary>A feed on the internet links its entries where it likes: a link into this
+    /// machine's networks is refused as a redirect there would be, and nothing is asked of it.</summary>
+    [Fact]
+    public async Task A_feed_on_the_internet_cannot_have_a_page_of_this_network_fetched()
+    {
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/admin", () => Results.Text(HotlinePage, "text/html")));
+        await using var app = await LoopbackFeeds.ServicesAsync(backend);
+        using var limits = new Aggregator.Fetching.FetchLimits(8, 2);
+        var feed = new FeedRow { Id = 999_999, Url = "http://93.184.216.34/feed.xml", FetchOriginal = true }; // a public address, never connected to
+        var entry = ("urn:x:1", new Aggregator.Parsing.ParsedDocument { Title = "Hotline", Body = "One line.", Language = "en", Url = server.Url("admin").AbsoluteUri });
+
+        var gathered = await app.Get<OriginalPages>().GatherAsync(feed, [entry], limits, Ct);
+
+        var page = Assert.Single(gathered.Fetched);
+        Assert.Null(page.Body);
+        Assert.Contains("the link leads from a feed on the internet into this network (127.0.0.1): not fetched", page.Error, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 entries' pages", gathered.Warning, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
     private static async Task<Dictionary<string, StoredItem>> ItemsAsync(TestServices app) =>
         (await app.Get<ItemQueries>().NewestAsync(null, 100, Ct, collapse: false)).ToDictionary(i => i.Title);
 }
