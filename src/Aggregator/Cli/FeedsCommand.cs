@@ -326,14 +326,15 @@ public static class FeedsCommand
             if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null || pages is not null || selector is not null)
                 && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
                 await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding, fetchOriginal, articleSelector and enabled state there come back the next time that file changes; edit it there too");
-            if (pages == false && await store.FindAsync(normalized, ct) is { } plain && await store.StoredBodyAsync(plain.Id, ct) is not null)
-                return await ReparseAsync(services, [plain], ct); // its items are the feed's own text again now
-            if (selector is not null && pages != true && await store.FindAsync(normalized, ct) is { FetchOriginal: true } reading && await store.StoredBodyAsync(reading.Id, ct) is not null)
-                return await ReparseAsync(services, [reading], ct); // its kept pages read again where the selector says, now
-            if (selector is { Length: > 0 } && pages is null && await store.FindAsync(normalized, ct) is { FetchOriginal: false })
+            var edited = await store.FindAsync(normalized, ct);
+            if (selector is { Length: > 0 } && edited is { FetchOriginal: false })
                 await Console.Error.WriteLineAsync("note: the selector is used once the feed's entries' pages are fetched (--fetch-original on)");
-            if (readAs is not null && await store.FindAsync(normalized, ct) is { } edited && await store.StoredBodyAsync(edited.Id, ct) is not null)
-                return await ReparseAsync(services, [edited], ct); // what was read garbled is read again now, not at the next change
+            // What its kept body reads as has changed: read again now, not at the next change (text
+            // read garbled in a new encoding, the feed's own text again, or the kept pages' articles
+            // where the selector says). Pages switched on are fetched by the next poll, due now.
+            var readAgain = readAs is not null || pages == false || (selector is not null && pages != true && edited is { FetchOriginal: true });
+            if (readAgain && edited is not null && await store.StoredBodyAsync(edited.Id, ct) is not null)
+                return await ReparseAsync(services, [edited], ct);
             return 0;
         }, ct, existing: true));
         return command;
