@@ -66,6 +66,33 @@ public static class FeedsCommand
         Description = "Where the article is on the entries' own pages when their markup does not say: a CSS selector, e.g. \"div#article-body\" (every element it matches, in order; \"\": found by the markup)",
     };
 
+    /// <summary>--block and --keep: a feed's rules for which of its entries are stored (Processing/EntryRules.cs).</summary>
+    private static (Option<string[]> Block, Option<string[]> Keep) RuleOptions() => (
+        new Option<string[]>("--block")
+        {
+            Description = "Leave out entries matching this rule (repeatable): a regular expression, case-insensitive, matched against the title, link, author and categories, "
+                + "or one field after title:, link:, author:, category:, outlet: or text: (e.g. \"category:^(Sports|Weather)$\"); \"\" removes the feed's block rules",
+        },
+        new Option<string[]>("--keep")
+        {
+            Description = "Store only entries matching one of these rules (repeatable; same form as --block, which wins); \"\" removes the feed's keep rules",
+        });
+
+    /// <summary>Rules as given, in their stored form ("" for none given but the option was: cleared),
+    /// null when the option was not given; an error printed and false when one cannot be used.</summary>
+    private static async Task<(string? Stored, bool Ok)> RulesAsync(ParseResult result, Option<string[]> option, string verb)
+    {
+        if (result.GetResult(option) is null) return (null, true);
+        var given = result.GetValue(option) ?? [];
+        foreach (var rule in given.Where(r => !string.IsNullOrWhiteSpace(r)))
+            if (Processing.EntryRule.Problem(rule) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"{verb}: {option.Name} {problem}");
+                return (null, false);
+            }
+        return (Processing.EntryRules.Stored(given) ?? "", true);
+    }
+
     private static Command Add()
     {
         var url = new Argument<string>("URL") { Description = "The feed's address, or its web site's (https:// is assumed when no scheme is given)" };
@@ -75,9 +102,10 @@ public static class FeedsCommand
         var (user, passwordStdin) = CredentialOptions();
         var fetchOriginal = new Option<bool>("--fetch-original") { Description = "Fetch each entry's own page and keep its article, for a feed that carries only a line or two of each story" };
         var articleSelector = ArticleSelectorOption();
+        var (block, keep) = RuleOptions();
         var command = new Command("add", "Subscribe to a feed. The URL is fetched first: for a web page, the feed it advertises (or the one at the usual places) is subscribed; when it advertises several, they are listed.")
         {
-            url, title, folder, noCheck, user, passwordStdin, fetchOriginal, articleSelector,
+            url, title, folder, noCheck, user, passwordStdin, fetchOriginal, articleSelector, block, keep,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -96,6 +124,9 @@ public static class FeedsCommand
                 await Console.Error.WriteLineAsync($"feeds add: --article-selector: {wrongSelector}");
                 return 2;
             }
+            var (blockRules, blockOk) = await RulesAsync(result, block, "feeds add");
+            var (keepRules, keepOk) = await RulesAsync(result, keep, "feeds add");
+            if (!blockOk || !keepOk) return 2;
             credentials = given ?? credentials;
             var uri = new Uri(normalized);
             var name = Opml.OneLine(result.GetValue(title));
@@ -209,10 +240,12 @@ public static class FeedsCommand
                 }
             }
             var added = await services.GetRequiredService<FeedStore>().AddAsync(new FeedSubscription(normalized, name, FeedTitle: own, Folder: Opml.FolderPath(result.GetValue(folder)), Credentials: credentials,
-                FetchOriginal: result.GetValue(fetchOriginal) || selector is not null, ArticleSelector: selector), ct);
+                FetchOriginal: result.GetValue(fetchOriginal) || selector is not null, ArticleSelector: selector,
+                BlockRules: blockRules is { Length: > 0 } ? blockRules : null, KeepRules: keepRules is { Length: > 0 } ? keepRules : null), ct);
             Console.WriteLine(added ? $"added {uri.AbsoluteUri}" + (credentials is null ? "" : $" (signing in as {credentials.User})")
-                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null && !result.GetValue(fetchOriginal) && selector is null ? ""
-                    : " (nothing changed: `feeds edit` renames, refiles, changes credentials and fetches entries' pages)"));
+                : $"already subscribed to {uri.AbsoluteUri}" + (name is null && result.GetValue(folder) is null && credentials is null && !result.GetValue(fetchOriginal) && selector is null
+                    && blockRules is null && keepRules is null ? ""
+                    : " (nothing changed: `feeds edit` renames, refiles, changes credentials, fetches entries' pages and sets rules)"));
             return 0;
         }, ct));
         return command;
@@ -255,9 +288,11 @@ public static class FeedsCommand
         };
         fetchOriginal.AcceptOnlyFromAmong("on", "off");
         var articleSelector = ArticleSelectorOption();
-        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, fetch its entries' own pages, or change the credentials it is fetched with.")
+        var (block, keep) = RuleOptions();
+        var command = new Command("edit", "Rename a feed, file it under another folder, pause or resume it, set the encoding it is read in, fetch its entries' own pages, "
+            + "set which of its entries are stored, or change the credentials it is fetched with.")
         {
-            url, title, folder, disable, enable, minPoll, maxPoll, encoding, fetchOriginal, articleSelector, user, passwordStdin, noCredentials,
+            url, title, folder, disable, enable, minPoll, maxPoll, encoding, fetchOriginal, articleSelector, block, keep, user, passwordStdin, noCredentials,
         };
         command.SetAction((result, ct) => CommandServices.RunAsync(result, async services =>
         {
@@ -274,9 +309,14 @@ public static class FeedsCommand
             var (minText, maxText) = (result.GetValue(minPoll)?.Trim(), result.GetValue(maxPoll)?.Trim());
             bool? pages = result.GetValue(fetchOriginal) switch { "on" => true, "off" => false, _ => null };
             var selector = result.GetValue(articleSelector)?.Trim();
-            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null && pages is null && selector is null)
+            var (blockRules, blockOk) = await RulesAsync(result, block, "feeds edit");
+            var (keepRules, keepOk) = await RulesAsync(result, keep, "feeds edit");
+            if (!blockOk || !keepOk) return 2;
+            var rules = blockRules is null && keepRules is null ? ((string?, string?)?)null : (blockRules, keepRules);
+            if (name is null && under is null && credentials is null && enabled is null && readAs is null && minText is null && maxText is null && pages is null && selector is null && rules is null)
             {
-                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --fetch-original, --article-selector, --user (with --password-stdin) or --no-credentials");
+                await Console.Error.WriteLineAsync("feeds edit: nothing to change; give --title, --folder, --disable, --enable, --min-poll, --max-poll, --encoding, --fetch-original, --article-selector, "
+                    + "--block, --keep, --user (with --password-stdin) or --no-credentials");
                 return 2;
             }
             if (selector is { Length: > 0 } && Parsing.Documents.HtmlDocumentParser.SelectorProblem(selector) is { } wrongSelector)
@@ -316,23 +356,25 @@ public static class FeedsCommand
                 return 2;
             }
             var store = services.GetRequiredService<FeedStore>();
-            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds, pages, selector);
+            var found = await store.EditAsync(normalized, name, under, ct, credentials, enabled, readAs, bounds, pages, selector, rules);
             if (!found)
             {
                 await Console.Error.WriteLineAsync($"not subscribed: {FeedUrl.Masked(address)}");
                 return 1;
             }
             Console.WriteLine($"edited {normalized}");
-            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null || pages is not null || selector is not null)
+            if ((name is not null || under is not null || enabled is not null || readAs is not null || bounds is not null || pages is not null || selector is not null || rules is not null)
                 && services.GetRequiredService<Ingestion.SubscriptionsFile>().Lists(normalized) is { } file)
-                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding, fetchOriginal, articleSelector and enabled state there come back the next time that file changes; edit it there too");
+                await Console.Error.WriteLineAsync($"note: {file} lists this feed: its name, folder, bounds, encoding, fetchOriginal, articleSelector, blockRules, keepRules and enabled state there "
+                    + "come back the next time that file changes; edit it there too");
             var edited = await store.FindAsync(normalized, ct);
             if (selector is { Length: > 0 } && edited is { FetchOriginal: false })
                 await Console.Error.WriteLineAsync("note: the selector is used once the feed's entries' pages are fetched (--fetch-original on)");
             // What its kept body reads as has changed: read again now, not at the next change (text
-            // read garbled in a new encoding, the feed's own text again, or the kept pages' articles
-            // where the selector says). Pages switched on are fetched by the next poll, due now.
-            var readAgain = readAs is not null || pages == false || (selector is not null && pages != true && edited is { FetchOriginal: true });
+            // read garbled in a new encoding, the feed's own text again, the kept pages' articles
+            // where the selector says, or entries new rules let in; those they leave out are
+            // counted). Pages switched on are fetched by the next poll, due now.
+            var readAgain = readAs is not null || pages == false || (selector is not null && pages != true && edited is { FetchOriginal: true }) || (rules is not null && pages != true);
             if (readAgain && edited is not null && await store.StoredBodyAsync(edited.Id, ct) is not null)
                 return await ReparseAsync(services, [edited], ct);
             return 0;
@@ -482,10 +524,21 @@ public static class FeedsCommand
         var started = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var reports = await services.GetRequiredService<Ingestion.FeedIngestor>().ReparseAsync(feeds, ct);
         foreach (var r in reports)
-            if (r.Error is not null) await Console.Error.WriteLineAsync($"{r.Url}: {r.Error}");
-            else Console.WriteLine($"{r.Url}: {r.Outcomes.Count} entries read: {r.Outcomes.Count(o => o == StoreOutcome.Inserted)} new, "
+        {
+            if (r.Error is not null)
+            {
+                await Console.Error.WriteLineAsync($"{r.Url}: {r.Error}");
+                continue;
+            }
+            Console.WriteLine($"{r.Url}: {r.Outcomes.Count} entries read: {r.Outcomes.Count(o => o == StoreOutcome.Inserted)} new, "
                 + $"{r.Outcomes.Count(o => o == StoreOutcome.Sighted)} new sighting(s) of stored items, {r.Outcomes.Count(o => o == StoreOutcome.Updated)} updated, "
-                + $"{r.Outcomes.Count(o => o == StoreOutcome.Unchanged)} unchanged");
+                + $"{r.Outcomes.Count(o => o == StoreOutcome.Unchanged)} unchanged"
+                + (r.LeftOut.Count > 0 ? $"; {r.LeftOut.Count} left out by its rules" : ""));
+            // Which (the first ten), so that a rule that catches more than meant is seen at once.
+            foreach (var title in r.LeftOut.Take(10))
+                Console.WriteLine($"  left out: {title}");
+            if (r.LeftOut.Count > 10) Console.WriteLine($"  … and {r.LeftOut.Count - 10} more");
+        }
         // Items read again differently are changes subscribers are pushed, as a poll's are.
         if (reports.Any(r => r.Outcomes.Any(o => o is StoreOutcome.Inserted or StoreOutcome.Updated))
             && await services.GetRequiredService<Publishing.WebSubPublisher>().PublishChangesAsync(started, ct) is { Count: > 0 } pinged)
@@ -508,6 +561,8 @@ public static class FeedsCommand
         f.MaxIntervalSeconds is { } max ? $"at least every {max / 60} min" : null,
         f.EncodingOverride is { } encoding ? $"read as {encoding}" : null,
         f.FetchOriginal ? "entries' own pages fetched" + (f.ArticleSelector is { } where ? $" (article at {where})" : "") : null,
+        f.BlockRuleList.Count > 0 ? "entries left out when they match " + string.Join(" or ", f.BlockRuleList.Select(r => $"\"{r}\"")) : null,
+        f.KeepRuleList.Count > 0 ? "only entries matching " + string.Join(" or ", f.KeepRuleList.Select(r => $"\"{r}\"")) + " stored" : null,
     }.OfType<string>());
 
     /// <summary>When, and why then: "2026-11-24 09:10:00Z (publishes about 2 a day)".</summary>

@@ -158,6 +158,7 @@ public sealed class FeedIngestor(
     public async Task<IReadOnlyList<FeedPollReport>> ReparseAsync(IReadOnlyList<FeedRow> list, CancellationToken ct)
     {
         var reports = new FeedPollReport[list.Count];
+        var leftOut = new IReadOnlyList<string>[list.Count];
         var ready = new List<(int At, CompletedPoll Poll)>();
         for (var i = 0; i < list.Count; i++)
         {
@@ -183,13 +184,14 @@ public sealed class FeedIngestor(
                 reports[i] = new FeedPollReport(feed.Url, FeedPollKind.Failed, [], result.Error); // nothing written: its last poll's state stands
             else
                 ready.Add((i, new CompletedPoll(result.State, result.Items)));
+            leftOut[i] = result.LeftOut ?? [];
         }
         foreach (var batch in ready.Chunk(PollBatcher.BatchSize))
         {
             var written = await feeds.CompletePollsAsync([.. batch.Select(b => b.Poll)], ct);
             for (var n = 0; n < batch.Length; n++)
                 reports[batch[n].At] = new FeedPollReport(list[batch[n].At].Url, written[n].Outcomes is null ? FeedPollKind.Failed : FeedPollKind.Fetched,
-                    written[n].Outcomes ?? [], written[n].Error?.Message);
+                    written[n].Outcomes ?? [], written[n].Error?.Message, leftOut[batch[n].At] ?? []);
         }
         return reports;
     }
@@ -294,7 +296,7 @@ public sealed class FeedIngestor(
                 joined = true;
                 var outcomes = await batcher.StoreAsync(new CompletedPoll(result.State, result.Items));
                 if (landed is not null && outcomes.Any(o => o is StoreOutcome.Inserted or StoreOutcome.Updated)) landed();
-                return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error);
+                return new FeedPollReport(feed.Url, result.Kind, outcomes, result.Error, result.LeftOut ?? []);
             }
             finally { pipeline.Release(); }
         }
@@ -364,8 +366,9 @@ public sealed class FeedIngestor(
     /// <summary>What a poll writes: the feed's new state and its entries, and what to report.</summary>
     /// <param name="Entries">A feed whose entries' pages are fetched: its entries, to be made items
     /// once their pages are there (<see cref="WithPages"/>); Items is empty until then.</param>
+    /// <param name="LeftOut">The titles of the entries the feed's own rules left out (<see cref="EntryRules"/>).</param>
     private sealed record PollResult(FeedPollState State, IReadOnlyList<IncomingItem> Items, FeedPollKind Kind, string? Error,
-        IReadOnlyList<(string Key, ParsedDocument Article)>? Entries = null);
+        IReadOnlyList<(string Key, ParsedDocument Article)>? Entries = null, IReadOnlyList<string>? LeftOut = null);
 
     /// <summary>A feed's entries made items with their pages' articles where there are pages.</summary>
     private PollResult WithPages(FeedRow feed, PollResult result, IReadOnlyList<(string Key, ParsedDocument Article)> entries, OriginalPages.Gathered gathered, bool reread)
@@ -461,6 +464,10 @@ public sealed class FeedIngestor(
             return Failure(feed, state, unreadable, null, min, max, now);
 
         var outlet = parsedFeed.Title?.Plain;
+        EntryRules? rules;
+        try { rules = EntryRules.Of(feed.BlockRules, feed.KeepRules); }
+        catch (InvalidDataException e) { return Failure(feed, state, e.Message, null, min, max, now); }
+        List<string>? leftOut = null;
         // Each entry on its own: a defect one meets costs that entry alone, named in the log, never
         // the feed's other entries (one character a later stage could not take once failed whole feeds).
         var articles = new List<(string Key, ParsedDocument Article)>(parsedFeed.Entries.Count);
@@ -468,7 +475,10 @@ public sealed class FeedIngestor(
         {
             try
             {
-                if (Article(entry, parsedFeed, outlet) is { } article) articles.Add(article);
+                if (Article(entry, parsedFeed, outlet) is not { } article) continue;
+                // The feed's own rules, before its entry's page is fetched or anything is stored.
+                if (rules is null || rules.Admits(Fields(entry, article.Article))) articles.Add(article);
+                else (leftOut ??= []).Add(article.Article.Title);
             }
             catch (Exception e) when (Skippable(e))
             {
@@ -506,8 +516,13 @@ public sealed class FeedIngestor(
             BodyUrl = fetch.FinalUrl.AbsoluteUri,
             AskedIntervalSeconds = parsedFeed.MinimumInterval is { } minimum ? (long)minimum.TotalSeconds : null,
         }).Planned(PollPlanner.AfterSuccess(now - fetch.Elapsed, now, perWeek, min, max, parsedFeed.MinimumInterval, Longest(fetch.CacheLifetime, fetch.RetryAfter), Random.Shared.NextDouble())),
-            items, FeedPollKind.Fetched, null, entries);
+            items, FeedPollKind.Fetched, null, entries, leftOut);
     }
+
+    /// <summary>What a feed's rules are matched against: the entry as it is stored (its title
+    /// without a republisher's outlet suffix, its byline, its text) and its categories.</summary>
+    private static EntryFields Fields(ParsedEntry entry, ParsedDocument article) =>
+        new(article.Title, article.Url, article.Author, entry.Categories, article.Outlet, article.Body);
 
     /// <summary>Entries as items: normalized, hashed, tagged; one that fails costs itself alone.</summary>
     private List<IncomingItem> Items(FeedRow feed, IEnumerable<(string Key, ParsedDocument Article)> keyed, DateTime now)

@@ -15,6 +15,9 @@ public sealed record PollSummary
     public int Updated { get; init; }
     public int Unchanged { get; init; }
 
+    /// <summary>Entries the feeds' own rules left out (not stored).</summary>
+    public int LeftOut { get; init; }
+
     /// <summary>Why config/feeds.opml, or outlines of it, could not be applied (the feeds subscribed already were polled).</summary>
     public IReadOnlyList<string> SubscriptionProblems { get; init; } = [];
 
@@ -40,14 +43,20 @@ public sealed record PollSummary
             Sighted = outcomes.Count(o => o == StoreOutcome.Sighted),
             Updated = outcomes.Count(o => o == StoreOutcome.Updated),
             Unchanged = outcomes.Count(o => o == StoreOutcome.Unchanged),
+            LeftOut = list.Sum(r => r.LeftOut.Count),
         };
     }
 
     public override string ToString() =>
         $"{Feeds} feed(s) polled: {Fetched} fetched, {NotModified} not modified, {Failed} failed, {Gone} gone; " +
-        $"entries: {Inserted} new, {Sighted} new sighting(s) of stored items, {Updated} updated, {Unchanged} unchanged";
+        $"entries: {Inserted} new, {Sighted} new sighting(s) of stored items, {Updated} updated, {Unchanged} unchanged"
+        + (LeftOut > 0 ? $", {LeftOut} left out by their feeds' rules" : "");
 }
 
 public enum FeedPollKind { Fetched, NotModified, Failed, Gone }
 
-public sealed record FeedPollReport(string Url, FeedPollKind Kind, IReadOnlyList<StoreOutcome> Outcomes, string? Error);
+/// <param name="LeftOut">The titles of the entries the feed's own rules left out (Processing/EntryRules.cs).</param>
+public sealed record FeedPollReport(string Url, FeedPollKind Kind, IReadOnlyList<StoreOutcome> Outcomes, string? Error, IReadOnlyList<string> LeftOut)
+{
+    public FeedPollReport(string url, FeedPollKind kind, IReadOnlyList<StoreOutcome> outcomes, string? error) : this(url, kind, outcomes, error, []) { }
+}

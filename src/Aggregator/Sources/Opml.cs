@@ -11,7 +11,7 @@ namespace Aggregator.Sources;
 /// feed's own. Optional per-feed attributes of ours: minPollMinutes, maxPollMinutes,
 /// encoding (an override for mislabelled feeds), fetchOriginal="true" (each entry's own page is
 /// fetched and its article read), articleSelector (where the article is on those pages, a CSS
-/// selector) and enabled="false". An outline without an
+/// selector), blockRules and keepRules (which entries are stored) and enabled="false". An outline without an
 /// xmlUrl around feeds is a folder; a feed is filed under the nearest one (readers keep one
 /// level of folders: Miniflux's categories, newsboat's tags).</summary>
 public static class Opml
@@ -112,7 +112,28 @@ public static class Opml
             credentials,
             Listed: true,
             FetchOriginal: Flag(outline, "fetchOriginal"),
-            ArticleSelector: Selector(outline, url));
+            ArticleSelector: Selector(outline, url),
+            BlockRules: Rules(outline, "blockRules", url),
+            KeepRules: Rules(outline, "keepRules", url));
+    }
+
+    /// <summary>blockRules, keepRules: a feed's rules for its entries (Processing/EntryRules.cs), one
+    /// per line, as `feeds export` writes them (a line break in an attribute is written &amp;#10;).
+    /// A line break typed into the attribute is read as a space (XML's attribute normalisation), so
+    /// a rule holding another rule's field name after a space is two rules run together: refused,
+    /// saying how to separate them, rather than matching neither.</summary>
+    private static string? Rules(XElement outline, string attribute, string url)
+    {
+        var rules = Processing.EntryRules.Lines(outline.Attribute(attribute)?.Value);
+        foreach (var rule in rules)
+        {
+            if (Processing.EntryRule.Problem(rule) is { } problem)
+                throw new InvalidDataException($"{attribute} on {FeedUrl.Masked(url)}: {problem}");
+            if (Processing.EntryRule.Fields.FirstOrDefault(f => rule.Contains(" " + f + ":", StringComparison.Ordinal)) is { } merged)
+                throw new InvalidDataException($"{attribute} on {FeedUrl.Masked(url)}: \"{rule}\" holds a second rule (\"{merged}:\"); "
+                    + "separate rules with &#10; (a line break typed inside an attribute is read as a space)");
+        }
+        return Processing.EntryRules.Stored(rules);
     }
 
     /// <summary>A yes-or-no attribute: "true" and "false" are ours; lists written by hand or by
@@ -204,7 +225,9 @@ public static class Opml
         f.MaxIntervalSeconds is { } max ? new XAttribute("maxPollMinutes", max / 60) : null,
         f.EncodingOverride is null ? null : new XAttribute("encoding", f.EncodingOverride),
         f.FetchOriginal ? new XAttribute("fetchOriginal", "true") : null,
-        f.ArticleSelector is null ? null : new XAttribute("articleSelector", f.ArticleSelector));
+        f.ArticleSelector is null ? null : new XAttribute("articleSelector", f.ArticleSelector),
+        f.BlockRules is null ? null : new XAttribute("blockRules", f.BlockRules),
+        f.KeepRules is null ? null : new XAttribute("keepRules", f.KeepRules));
 
     /// <summary>A name as XML can carry it: one feed that calls itself "J\0" must not stop the
     /// export of every subscription.</summary>

@@ -46,6 +46,20 @@ public sealed record FeedRow
     /// <summary>Where the article is on those pages, when their markup does not say: a CSS selector
     /// (every element it matches, in order); null: found by the markup (HtmlDocumentParser).</summary>
     public string? ArticleSelector { get; init; }
+
+    /// <summary>Its rules for which entries are stored, one per line as kept (Processing/EntryRules.cs).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? BlockRules { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? KeepRules { get; init; }
+
+    /// <summary>Entries matching any of these are left out.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("blockRules")]
+    public IReadOnlyList<string> BlockRuleList => Processing.EntryRules.Lines(BlockRules);
+
+    /// <summary>When any: entries matching none of these are left out.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("keepRules")]
+    public IReadOnlyList<string> KeepRuleList => Processing.EntryRules.Lines(KeepRules);
     public string? Etag { get; init; }
     public string? LastModified { get; init; }
     public DateTime? LastAttemptAt { get; init; }
@@ -100,9 +114,12 @@ public sealed record FeedRow
 /// name the list gives, which readers write as the subscriber's own; not a title read from the feed.</param>
 /// <param name="FetchOriginal">Fetch each entry's own page and read its article (<see cref="FeedRow.FetchOriginal"/>).</param>
 /// <param name="ArticleSelector">Where the article is on those pages (<see cref="FeedRow.ArticleSelector"/>).</param>
+/// <param name="BlockRules">Entries left out, one rule per line (<see cref="Processing.EntryRules"/>); null: none.</param>
+/// <param name="KeepRules">When given, entries matching none of these are left out.</param>
 public sealed record FeedSubscription(string Url, string? Title, bool Enabled = true,
     TimeSpan? MinInterval = null, TimeSpan? MaxInterval = null, string? EncodingOverride = null, string? FeedTitle = null, string? Folder = null,
-    Fetching.FeedCredentials? Credentials = null, bool Listed = false, bool FetchOriginal = false, string? ArticleSelector = null);
+    Fetching.FeedCredentials? Credentials = null, bool Listed = false, bool FetchOriginal = false, string? ArticleSelector = null,
+    string? BlockRules = null, string? KeepRules = null);
 
 /// <summary>What one poll of a feed changes in its state.</summary>
 public sealed record FeedPollState

@@ -84,8 +84,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             ON CONFLICT (kind, locator) DO NOTHING
             """, new { feed.Url, display = feed.Title ?? feed.FeedTitle, now }, tx);
         var added = await connection.ExecuteAsync("""
-            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, fetch_original, article_selector, next_poll_at, created_at)
-            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @FetchOriginal, @ArticleSelector, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
+            INSERT INTO feeds (source_id, url, title, custom_title, folder, enabled, min_interval_seconds, max_interval_seconds, encoding_override, username, password, listed_name, fetch_original, article_selector, block_rules, keep_rules, next_poll_at, created_at)
+            SELECT id, @Url, @FeedTitle, @Title, @Folder, @Enabled, @min, @max, @EncodingOverride, @user, @password, @listedName, @FetchOriginal, @ArticleSelector, @BlockRules, @KeepRules, @now, @now FROM sources WHERE kind = 'feed' AND locator = @Url
             ON CONFLICT DO NOTHING
             """, Parameters(feed, now), tx);
         if (added == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -107,32 +107,35 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 encoding_override = @EncodingOverride,
                 fetch_original = @FetchOriginal,
                 article_selector = @ArticleSelector,
+                block_rules = @BlockRules,
+                keep_rules = @KeepRules,
                 -- Credentials only when the list gives them: those set with `feeds edit` stay.
                 username = CASE WHEN @user IS NOT NULL THEN @user ELSE username END,
                 password = CASE WHEN @user IS NOT NULL THEN @password ELSE password END,
                 -- A new encoding is for the body misread so far: fetched again at the next poll,
                 -- not answered 304 because it has not changed since.
-                -- So is a feed whose entries' pages are to be fetched now: its entries are read again.
-                etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} THEN NULL ELSE etag END,
-                last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} THEN NULL ELSE last_modified END,
-                body_hash = CASE WHEN {ReadsPagesNow} THEN NULL ELSE body_hash END,
+                -- So is a feed whose entries' pages are to be fetched now, or whose rules for its
+                -- entries changed: its entries are read again (those a rule now lets in are stored).
+                etag = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR {RulesChanged} THEN NULL ELSE etag END,
+                last_modified = CASE WHEN encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR {RulesChanged} THEN NULL ELSE last_modified END,
+                body_hash = CASE WHEN {ReadsPagesNow} OR {RulesChanged} THEN NULL ELSE body_hash END,
                 -- As `feeds edit` does: a feed enabled again is polled now, and a next poll past a
                 -- new upper bound is brought forward to it.
                 next_poll_why = CASE WHEN {WaitsForServer} THEN next_poll_why
-                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
+                                     WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR {RulesChanged} OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now
                                          THEN 'settings changed in the subscription list'
                                      WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest
                                          THEN 'the upper bound set in the subscription list'
                                      ELSE next_poll_why END,
                 next_poll_at = CASE WHEN {WaitsForServer} THEN next_poll_at
-                                    WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
+                                    WHEN (encoding_override IS DISTINCT FROM @EncodingOverride OR {ReadsPagesNow} OR {RulesChanged} OR (enabled <> @Enabled AND @Enabled = TRUE)) AND next_poll_at > @now THEN @now
                                     WHEN @max IS NOT NULL AND max_interval_seconds IS DISTINCT FROM @max AND next_poll_at > @latest THEN @latest
                                     ELSE next_poll_at END
             WHERE {SubscribedAs}
               AND (custom_title IS DISTINCT FROM ({ListedCustomTitle})
                    OR folder IS DISTINCT FROM @Folder OR enabled <> @Enabled
                    OR min_interval_seconds IS DISTINCT FROM @min OR max_interval_seconds IS DISTINCT FROM @max
-                   OR encoding_override IS DISTINCT FROM @EncodingOverride OR fetch_original <> @FetchOriginal OR article_selector IS DISTINCT FROM @ArticleSelector
+                   OR encoding_override IS DISTINCT FROM @EncodingOverride OR fetch_original <> @FetchOriginal OR article_selector IS DISTINCT FROM @ArticleSelector OR {RulesChanged}
                    OR (@user IS NOT NULL AND (username IS DISTINCT FROM @user OR password IS DISTINCT FROM @password)))
             """, Parameters(feed, clock.GetUtcNow().UtcDateTime), tx);
         if (changed == 1) await RetitleSourceInAsync(connection, tx, "kind = 'feed' AND locator = @Url", new { feed.Url });
@@ -148,6 +151,9 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// list, or with `feeds edit`): the feed is read again whole.</summary>
     private const string ReadsPagesNow =
         "((fetch_original = FALSE AND @FetchOriginal = TRUE) OR (@FetchOriginal = TRUE AND article_selector IS DISTINCT FROM @ArticleSelector))";
+    /// <summary>The list gives the feed other rules for its entries.</summary>
+    private const string RulesChanged = "(block_rules IS DISTINCT FROM @BlockRules OR keep_rules IS DISTINCT FROM @KeepRules)";
+
     private const string PagesSwitchedOn =
         "((fetch_original = FALSE AND @fetchOriginal = TRUE) OR (@setSelector AND coalesce(@fetchOriginal, fetch_original) = TRUE AND article_selector IS DISTINCT FROM @selector))";
 
@@ -177,6 +183,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
         feed.EncodingOverride,
         feed.FetchOriginal,
         feed.ArticleSelector,
+        feed.BlockRules,
+        feed.KeepRules,
         user = feed.Credentials?.User,
         password = feed.Credentials?.Password,
         listedName = feed.Listed ? feed.FeedTitle : null,
@@ -202,8 +210,12 @@ public sealed class FeedStore(Database database, TimeProvider clock)
     /// Switched on, the feed is read again at its next poll, which comes now.</param>
     /// <param name="articleSelector">Where the article is on those pages, a CSS selector ("": found by
     /// their markup); null: unchanged.</param>
+    /// <param name="rules">The feed's block and keep rules in their stored form (<see
+    /// cref="Processing.EntryRules.Stored"/>; "" inside: none); null: unchanged. The caller reads
+    /// the kept body again, so that entries a rule now lets in are stored.</param>
     public async Task<bool> EditAsync(string url, string? title, string? folder, CancellationToken ct, Fetching.FeedCredentials? credentials = null, bool? enabled = null,
-        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null, bool? fetchOriginal = null, string? articleSelector = null)
+        string? encoding = null, (TimeSpan? Min, TimeSpan? Max)? bounds = null, bool? fetchOriginal = null, string? articleSelector = null,
+        (string? Block, string? Keep)? rules = null)
     {
         await using var write = await database.BeginWriteAsync(ct);
         var found = await write.Connection.ExecuteAsync($"""
@@ -218,6 +230,8 @@ public sealed class FeedStore(Database database, TimeProvider clock)
                 max_interval_seconds = CASE WHEN @setBounds THEN @maxSeconds ELSE max_interval_seconds END,
                 fetch_original = coalesce(@fetchOriginal, fetch_original),
                 article_selector = CASE WHEN @setSelector THEN @selector ELSE article_selector END,
+                block_rules = CASE WHEN @setBlock THEN @block ELSE block_rules END,
+                keep_rules = CASE WHEN @setKeep THEN @keep ELSE keep_rules END,
                 etag = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE etag END,
                 last_modified = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE last_modified END,
                 body_hash = CASE WHEN {PagesSwitchedOn} THEN NULL ELSE body_hash END,
@@ -252,6 +266,10 @@ public sealed class FeedStore(Database database, TimeProvider clock)
             fetchOriginal,
             setSelector = articleSelector is not null,
             selector = NullIfEmpty(articleSelector),
+            setBlock = rules?.Block is not null,
+            block = rules?.Block is { Length: > 0 } block ? block : null,
+            setKeep = rules?.Keep is not null,
+            keep = rules?.Keep is { Length: > 0 } keep ? keep : null,
             setBounds = bounds is not null,
             minSeconds = bounds?.Min is { } min ? (long?)min.TotalSeconds : null,
             maxSeconds = bounds?.Max is { } max ? (long?)max.TotalSeconds : null,

@@ -376,6 +376,116 @@ public abstract class FeedsCliTests(Backend backend)
         Assert.Equal(1, server.Count("/story/1"));
     }
 
+    /// <summary>A wire feed with sections: politics, sports, weather, markets.</summary>
+    private static Task<LoopbackServer> SectionsServerAsync() => LoopbackServer.StartAsync(app => app.MapGet("/yna.xml", (HttpContext c) =>
+    {
+        if (c.Request.Headers.IfNoneMatch == "\"y1\"") return Results.StatusCode(304);
+        c.Response.Headers.ETag = "\"y1\"";
+        return Results.Text("""
+            <rss version="2.0"><channel><title>Yonhap</title>
+            <item><guid>urn:y:1</guid><title>Xi and Lee meet in Gyeongju</title><link>https://en.yna.co.kr/view/1</link><category>Politics</category>
+              <description>Chinese President Xi Jinping and South Korean President Lee Jae-myung met on Saturday.</description></item>
+            <item><guid>urn:y:2</guid><title>Doosan reach the Korean Series</title><link>https://en.yna.co.kr/view/2</link><category>Sports</category>
+              <description>The Doosan Bears beat the Twins in the fifth game.</description></item>
+            <item><guid>urn:y:3</guid><title>Rain across the peninsula</title><link>https://en.yna.co.kr/view/3</link><category>Weather</category>
+              <description>Heavy rain is expected in Seoul and Busan.</description></item>
+            <item><guid>urn:y:4</guid><title>KOSPI closes higher</title><link>https://en.yna.co.kr/view/4</link><category>Markets</category>
+              <description>Shares rose on chip exports to China.</description></item>
+            </channel></rss>
+            """, "application/rss+xml");
+    }));
+
+    /// <summary>Rules set in config/feeds.opml: applied from the first poll, and when the file
+    /// changes them the feed is fetched whole at once (not answered 304), so that entries they
+    /// now let in are stored.</summary>
+    [Fact]
+    public async Task Rules_in_config_feeds_opml_apply_and_a_change_reads_the_feed_again()
+    {
+        await using var server = await SectionsServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        string Opml(string rules) => $"""
+            <opml version="2.0"><body><outline type="rss" text="Yonhap" xmlUrl="{server.Url("yna.xml")}" {rules}/></body></opml>
+            """;
+        var config = await ConfigAsync(temp, Opml("""blockRules="category:sports&#10;title:^rain" keepRules="gyeongju|kospi|korean" """));
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+
+        var first = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        await File.WriteAllTextAsync(Path.Combine(config, "feeds.opml"), Opml("""blockRules="title:^rain" """), Ct);
+        var second = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        var items = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Contains("entries: 2 new, 0 new sighting(s) of stored items, 0 updated, 0 unchanged, 2 left out by their feeds' rules", first.Stdout, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        Assert.Contains("1 feed(s) polled: 1 fetched", second.Stdout, StringComparison.Ordinal);
+        Assert.Contains("entries: 1 new, 0 new sighting(s) of stored items, 0 updated, 2 unchanged, 1 left out by their feeds' rules", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal([null, null], server.Requests.Where(r => r.Path == "/yna.xml").Select(r => r.IfNoneMatch).ToArray());
+        Assert.Contains("Doosan reach the Korean Series", items.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rain across", items.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>A feed's own rules (--block, --keep): what they leave out is not stored and is
+    /// counted; changed with `feeds edit`, the kept body is read again at once, so that entries
+    /// they now let in are stored without a fetch; a rule that cannot be used is refused with the
+    /// reason; they show in `feeds list` and go out with `feeds export`.</summary>
+    [Fact]
+    public async Task Feeds_rules_leave_entries_out_and_let_them_in_again()
+    {
+        await using var server = await SectionsServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var feed = server.Url("yna.xml").ToString();
+
+        var wrong = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", feed, "--no-check", "--block", "title:(?<!North )Korea", .. common]);
+        var add = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", feed, "--no-check", "--block", "category:^(sports|weather)$", .. common]);
+        var poll = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        var stored = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+        var list = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", .. common]);
+        var json = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "list", "--json", .. common]);
+        var keep = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--keep", "text:china|chinese", .. common]);
+        var export = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "export", .. common]);
+        var cleared = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--block", "", "--keep", "", .. common]);
+        var all = await Processes.AggregatorAsync(temp.Path, env, ["items", "--json", .. common]);
+        var badEdit = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "edit", feed, "--keep", "link:[", .. common]);
+
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("feeds add: --block \"title:(?<!North )Korea\": rules cannot use", wrong.Stderr, StringComparison.Ordinal);
+        Assert.True(add.ExitCode == 0, add.Stderr);
+        Assert.True(poll.ExitCode == 0, poll.Stderr);
+        Assert.Contains("entries: 2 new, 0 new sighting(s) of stored items, 0 updated, 0 unchanged, 2 left out by their feeds' rules", poll.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Xi and Lee meet", stored.Stdout, StringComparison.Ordinal);
+        Assert.Contains("KOSPI closes higher", stored.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Doosan", stored.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rain across", stored.Stdout, StringComparison.Ordinal);
+        Assert.Contains("entries left out when they match \"category:^(sports|weather)$\"", list.Stdout, StringComparison.Ordinal);
+        var listed = System.Text.Json.JsonDocument.Parse(json.Stdout).RootElement[0];
+        Assert.Equal(["category:^(sports|weather)$"], listed.GetProperty("blockRules").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(0, listed.GetProperty("keepRules").GetArrayLength());
+
+        // Keep rules on top: read again from the kept body, the summit and KOSPI stay stored (rules
+        // are for entries read from now on) and nothing is fetched.
+        Assert.True(keep.ExitCode == 0, keep.Stderr);
+        Assert.Contains($"{feed}: 2 entries read: 0 new, 0 new sighting(s) of stored items, 0 updated, 2 unchanged; 2 left out by its rules\n"
+            + "  left out: Doosan reach the Korean Series\n  left out: Rain across the peninsula\n", keep.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        var outline = XDocument.Parse(export.Stdout).Descendants("outline").Single();
+        Assert.Equal("category:^(sports|weather)$", (string?)outline.Attribute("blockRules"));
+        Assert.Equal("text:china|chinese", (string?)outline.Attribute("keepRules"));
+
+        // Both cleared: the entries left out are stored at once.
+        Assert.True(cleared.ExitCode == 0, cleared.Stderr);
+        Assert.Contains($"{feed}: 4 entries read: 2 new, 0 new sighting(s) of stored items, 0 updated, 2 unchanged", cleared.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("left out", cleared.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Doosan reach the Korean Series", all.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Rain across the peninsula", all.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(2, badEdit.ExitCode);
+        Assert.Contains("feeds edit: --keep \"link:[\": Invalid pattern", badEdit.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, server.Count("/yna.xml"));
+    }
+
     [Fact]
     public async Task A_title_given_to_feeds_add_outlives_polls_and_round_trips_through_opml()
     {

@@ -74,6 +74,44 @@ public sealed class OpmlTests
         Assert.Equal("div#articleText, .article-body", (string?)outlines[^1].Attribute("articleSelector"));
     }
 
+    /// <summary>blockRules and keepRules (ours) carry a feed's rules one per line; an export writes
+    /// the line breaks as character references, which survive being read back. A line break typed
+    /// into the attribute is read as a space (XML's attribute normalisation): two rules run together
+    /// are refused, saying how to separate them, as is a rule that cannot be used.</summary>
+    [Fact]
+    public async Task Rules_for_entries_are_read_from_a_list_and_written_back()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "list.opml");
+        await File.WriteAllTextAsync(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="2.0"><body>
+            <outline text="Wire" xmlUrl="http://example.org/wire.xml" blockRules="category:^(스포츠|sports)$&#10;title:^\[포토\]" keepRules="china|중국"/>
+            <outline text="Typed" xmlUrl="http://example.org/typed.xml" blockRules="category:sports
+              title:weather"/>
+            <outline text="Broken" xmlUrl="http://example.org/broken.xml" keepRules="text:(\w+) \1"/>
+            <outline text="Plain" xmlUrl="http://example.org/plain.xml" blockRules=""/>
+            </body></opml>
+            """, TestContext.Current.CancellationToken);
+
+        var list = Opml.Read(path);
+
+        Assert.Equal(["http://example.org/wire.xml", "http://example.org/plain.xml"], list.Feeds.Select(f => f.Url));
+        Assert.Equal("category:^(스포츠|sports)$\ntitle:^\\[포토\\]", list.Feeds[0].BlockRules);
+        Assert.Equal("china|중국", list.Feeds[0].KeepRules);
+        Assert.Equal((null, null), (list.Feeds[1].BlockRules, list.Feeds[1].KeepRules));
+        Assert.Equal(2, list.Problems.Count);
+        Assert.Contains("line 4: blockRules on http://example.org/typed.xml: \"category:sports   title:weather\" holds a second rule (\"title:\"); separate rules with &#10;",
+            list.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("keepRules on http://example.org/broken.xml: \"text:(\\w+) \\1\": rules cannot use", list.Problems[1], StringComparison.Ordinal);
+
+        var written = Opml.Write(list.Feeds.Select(f => new FeedRow { Url = f.Url, BlockRules = f.BlockRules, KeepRules = f.KeepRules }), "export", null);
+        await File.WriteAllTextAsync(path, written, TestContext.Current.CancellationToken);
+        var again = Opml.Read(path);
+        Assert.Empty(again.Problems);
+        Assert.Equal(list.Feeds.Select(f => (f.BlockRules, f.KeepRules)), again.Feeds.Select(f => (f.BlockRules, f.KeepRules)));
+    }
+
     /// <summary>Lists are decoded as feeds are: the labels Korean, Chinese and Japanese tools
     /// write (Python's ElementTree writes cp949), and a byte order mark over a wrong label.</summary>
     [Theory]
