@@ -82,6 +82,10 @@ public sealed class SourcesOptions
 
     /// <summary>Documents larger than this are refused with an error naming the file.</summary>
     public int MaxDocumentBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Block rules every feed's entries are matched against, besides the feed's own
+    /// (Processing/EntryRules.cs): photo-only posts, obituaries, horoscopes, whoever carries them.</summary>
+    public List<string> BlockRules { get; set; } = [];
 }
 
 public sealed class SchedulingOptions

@@ -29,6 +29,9 @@ public sealed class AggregatorOptionsValidator : IValidateOptions<AggregatorOpti
             problems.Add($"{p}:Scheduling:ImportIntervalMinutes must be between 1 and 1440 (was {o.Scheduling.ImportIntervalMinutes}).");
         if (o.Sources.MaxDocumentBytes < 1024)
             problems.Add($"{p}:Sources:MaxDocumentBytes must be at least 1024 (was {o.Sources.MaxDocumentBytes}).");
+        for (var i = 0; i < o.Sources.BlockRules.Count; i++)
+            if (Processing.EntryRule.Problem(o.Sources.BlockRules[i]) is { } rule)
+                problems.Add($"{p}:Sources:BlockRules:{i}: {rule}.");
         for (var i = 0; i < o.Sources.DocumentFolders.Count; i++)
             if (string.IsNullOrWhiteSpace(o.Sources.DocumentFolders[i]))
                 problems.Add($"{p}:Sources:DocumentFolders:{i} must not be empty.");

@@ -465,7 +465,7 @@ public sealed class FeedIngestor(
 
         var outlet = parsedFeed.Title?.Plain;
         EntryRules? rules;
-        try { rules = EntryRules.Of(feed.BlockRules, feed.KeepRules); }
+        try { rules = EntryRules.Of(EntryRules.Stored([feed.BlockRules ?? "", .. options.Value.Sources.BlockRules]), feed.KeepRules); }
         catch (InvalidDataException e) { return Failure(feed, state, e.Message, null, min, max, now); }
         List<string>? leftOut = null;
         // Each entry on its own: a defect one meets costs that entry alone, named in the log, never

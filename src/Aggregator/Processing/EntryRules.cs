@@ -24,11 +24,20 @@ public sealed record EntryRules(IReadOnlyList<EntryRule> Block, IReadOnlyList<En
     {
         var (blocking, keeping) = (Lines(block), Lines(keep));
         if (blocking.Count == 0 && keeping.Count == 0) return null;
-        foreach (var (rule, kind) in blocking.Select(r => (r, "block")).Concat(keeping.Select(r => (r, "keep"))))
-            if (EntryRule.Problem(rule) is { } problem)
-                throw new InvalidDataException($"its {kind} rule {problem}; change it with feeds edit --{kind}");
-        return new EntryRules(blocking.Select(EntryRule.Parse).ToList(), keeping.Select(EntryRule.Parse).ToList());
+        return new EntryRules(Compile(blocking, "block"), Compile(keeping, "keep"));
     }
+
+    private static List<EntryRule> Compile(IReadOnlyList<string> rules, string kind) => rules.Select(rule =>
+    {
+        try
+        {
+            return EntryRule.Parse(rule);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new InvalidDataException($"its {kind} rule {EntryRule.Problem(rule) ?? e.Message}; change it with feeds edit --{kind}");
+        }
+    }).ToList();
 
     /// <summary>Whether the entry is stored: it matches no block rule and, when there are keep rules, one of them.</summary>
     public bool Admits(EntryFields entry) =>
@@ -77,11 +86,22 @@ public sealed record EntryRule(string? Field, Regex Pattern)
         return (null, rule.Trim());
     }
 
+    /// <summary>A rule as compiled, reused: a feed's rules (and the configured ones every feed
+    /// has) are read at each of its polls, and need not be compiled again each time. Rules are
+    /// edited rarely; should thousands of distinct ones pass, the cache starts over.</summary>
+    /// <exception cref="ArgumentException">The rule has no expression, or one that does not compile.</exception>
+    /// <exception cref="NotSupportedException">The expression needs backtracking (<see cref="Problem"/> says why).</exception>
     public static EntryRule Parse(string rule)
     {
+        if (Compiled.TryGetValue(rule, out var compiled)) return compiled;
+        if (Compiled.Count >= 4096) Compiled.Clear();
         var (field, expression) = Split(rule);
-        return new EntryRule(field, new Regex(expression, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
+        // An empty expression matches everything: a rule cut short must not leave out a whole feed.
+        if (expression.Length == 0) throw new ArgumentException($"\"{rule.Trim()}\": no expression", nameof(rule));
+        return Compiled[rule] = new EntryRule(field, new Regex(expression, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EntryRule> Compiled = new(StringComparer.Ordinal);
 
     /// <summary>Why a rule cannot be used, or null: "title:(?&lt;=Seoul)x: lookarounds are not
     /// supported (…)", "link:[: unterminated [] set".</summary>

@@ -395,6 +395,30 @@ public abstract class FeedsCliTests(Backend backend)
             """, "application/rss+xml");
     }));
 
+    /// <summary>Aggregator:Sources:BlockRules are every feed's, besides its own; one that cannot be
+    /// used stops the service from starting, naming the setting.</summary>
+    [Fact]
+    public async Task Configured_block_rules_apply_to_every_feed_besides_its_own()
+    {
+        await using var server = await SectionsServerAsync();
+        using var temp = new TempFolder();
+        var env = await TestPostgres.EnvironmentAsync(backend);
+        var config = await ConfigAsync(temp);
+        string[] common = ["--config", config, "--data", temp.Sub("data")];
+        var settings = Path.Combine(config, "aggregator.json");
+        await File.WriteAllTextAsync(settings, """{"Aggregator":{"Sources":{"DocumentFolders":[],"BlockRules":["title:^rain"]}}}""", Ct);
+        var add = await Processes.AggregatorAsync(temp.Path, env, ["feeds", "add", server.Url("yna.xml").ToString(), "--no-check", "--block", "category:sports", .. common]);
+        var poll = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+        await File.WriteAllTextAsync(settings, """{"Aggregator":{"Sources":{"DocumentFolders":[],"BlockRules":["title:^rain", "link:(?!https)"]}}}""", Ct);
+        var refused = await Processes.AggregatorAsync(temp.Path, env, ["run-once", .. common]);
+
+        Assert.True(add.ExitCode == 0, add.Stderr);
+        Assert.True(poll.ExitCode == 0, poll.Stdout + poll.Stderr);
+        Assert.Contains("entries: 2 new, 0 new sighting(s) of stored items, 0 updated, 0 unchanged, 2 left out by their feeds' rules", poll.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("Aggregator:Sources:BlockRules:1: \"link:(?!https)\": rules cannot use", refused.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Rules set in config/feeds.opml: applied from the first poll, and when the file
     /// changes them the feed is fetched whole at once (not answered 304), so that entries they
     /// now let in are stored.</summary>

@@ -106,5 +106,8 @@ public class EntryRulesTests
         var error = Assert.Throws<InvalidDataException>(() => EntryRules.Of("title:ok", "link:(?=x)"));
         Assert.Contains("its keep rule \"link:(?=x)\"", error.Message, StringComparison.Ordinal);
         Assert.Contains("feeds edit --keep", error.Message, StringComparison.Ordinal);
+        // Cut short to its field: an empty expression would match every entry and leave the feed empty.
+        var empty = Assert.Throws<InvalidDataException>(() => EntryRules.Of("category:", null));
+        Assert.Contains("its block rule \"category:\": no expression after category:", empty.Message, StringComparison.Ordinal);
     }
 }
