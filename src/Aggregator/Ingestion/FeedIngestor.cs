@@ -465,7 +465,8 @@ public sealed class FeedIngestor(
 
         var outlet = parsedFeed.Title?.Plain;
         EntryRules? rules;
-        try { rules = EntryRules.Of(EntryRules.Stored([feed.BlockRules ?? "", .. options.Value.Sources.BlockRules]), feed.KeepRules); }
+        var configured = options.Value.Sources.BlockRules; // every feed's, besides its own
+        try { rules = EntryRules.Of(configured.Count == 0 ? feed.BlockRules : EntryRules.Stored([feed.BlockRules ?? "", .. configured]), feed.KeepRules); }
         catch (InvalidDataException e) { return Failure(feed, state, e.Message, null, min, max, now); }
         List<string>? leftOut = null;
         // Each entry on its own: a defect one meets costs that entry alone, named in the log, never
