@@ -158,8 +158,7 @@ public sealed class FeedIngestor(
     public async Task<IReadOnlyList<FeedPollReport>> ReparseAsync(IReadOnlyList<FeedRow> list, CancellationToken ct)
     {
         var reports = new FeedPollReport[list.Count];
-        var leftOut = new IReadOnlyList<string>[list.Count];
-        var ready = new List<(int At, CompletedPoll Poll)>();
+        var ready = new List<(int At, CompletedPoll Poll, IReadOnlyList<string> LeftOut)>();
         for (var i = 0; i < list.Count; i++)
         {
             var feed = list[i];
@@ -183,15 +182,14 @@ public sealed class FeedIngestor(
             if (result.Error is not null)
                 reports[i] = new FeedPollReport(feed.Url, FeedPollKind.Failed, [], result.Error); // nothing written: its last poll's state stands
             else
-                ready.Add((i, new CompletedPoll(result.State, result.Items)));
-            leftOut[i] = result.LeftOut ?? [];
+                ready.Add((i, new CompletedPoll(result.State, result.Items), result.LeftOut ?? []));
         }
         foreach (var batch in ready.Chunk(PollBatcher.BatchSize))
         {
             var written = await feeds.CompletePollsAsync([.. batch.Select(b => b.Poll)], ct);
             for (var n = 0; n < batch.Length; n++)
                 reports[batch[n].At] = new FeedPollReport(list[batch[n].At].Url, written[n].Outcomes is null ? FeedPollKind.Failed : FeedPollKind.Fetched,
-                    written[n].Outcomes ?? [], written[n].Error?.Message, leftOut[batch[n].At] ?? []);
+                    written[n].Outcomes ?? [], written[n].Error?.Message, batch[n].LeftOut);
         }
         return reports;
     }

@@ -33,9 +33,9 @@ public sealed record EntryRules(IReadOnlyList<EntryRule> Block, IReadOnlyList<En
         {
             return EntryRule.Parse(rule);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is FormatException or RegexParseException or NotSupportedException)
         {
-            throw new InvalidDataException($"its {kind} rule {EntryRule.Problem(rule) ?? e.Message}; change it with feeds edit --{kind}");
+            throw new InvalidDataException($"its {kind} rule {EntryRule.Problem(rule)}; change it with feeds edit --{kind}");
         }
     }).ToList();
 
@@ -89,7 +89,8 @@ public sealed record EntryRule(string? Field, Regex Pattern)
     /// <summary>A rule as compiled, reused: a feed's rules (and the configured ones every feed
     /// has) are read at each of its polls, and need not be compiled again each time. Rules are
     /// edited rarely; should thousands of distinct ones pass, the cache starts over.</summary>
-    /// <exception cref="ArgumentException">The rule has no expression, or one that does not compile.</exception>
+    /// <exception cref="FormatException">The rule has no expression.</exception>
+    /// <exception cref="RegexParseException">The expression does not compile.</exception>
     /// <exception cref="NotSupportedException">The expression needs backtracking (<see cref="Problem"/> says why).</exception>
     public static EntryRule Parse(string rule)
     {
@@ -97,7 +98,7 @@ public sealed record EntryRule(string? Field, Regex Pattern)
         if (Compiled.Count >= 4096) Compiled.Clear();
         var (field, expression) = Split(rule);
         // An empty expression matches everything: a rule cut short must not leave out a whole feed.
-        if (expression.Length == 0) throw new ArgumentException($"\"{rule.Trim()}\": no expression", nameof(rule));
+        if (expression.Length == 0) throw new FormatException($"\"{rule.Trim()}\": no expression" + (field is null ? "" : $" after {field}:"));
         return Compiled[rule] = new EntryRule(field, new Regex(expression, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
     }
 
@@ -107,15 +108,17 @@ public sealed record EntryRule(string? Field, Regex Pattern)
     /// supported (…)", "link:[: unterminated [] set".</summary>
     public static string? Problem(string rule)
     {
-        var (field, expression) = Split(rule);
-        if (expression.Length == 0) return $"\"{rule.Trim()}\": no expression" + (field is null ? "" : $" after {field}:");
         if (rule.Length > MaxLength) return $"\"{rule[..40]}…\": longer than {MaxLength} characters";
         try
         {
-            _ = new Regex(expression, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            Parse(rule); // compiled once: what is checked here is what the next poll uses
             return null;
         }
-        catch (ArgumentException e)
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+        catch (RegexParseException e)
         {
             return $"\"{rule.Trim()}\": {e.Message}";
         }
